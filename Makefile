@@ -1,0 +1,59 @@
+# Quilt Private Endpoints. `make test` installs the pinned test tools under
+# .tools/ and runs every test; `make demo` renders the bundled example.
+SHELL := /bin/bash
+GO ?= go
+HOST_ARCH := $(shell $(GO) env GOARCH)
+TOOLS := $(CURDIR)/.tools
+
+RIE_MODULE := github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie
+RIE_VERSION := v0.0.0-20261030222936-bef5c4ba774d
+RIE := $(TOOLS)/bin/aws-lambda-rie
+CFNGUARD_PKG := @cdklabs/cdk-validator-cfnguard
+CFNGUARD_VERSION := 0.0.62
+CFNGUARD_STAMP := $(TOOLS)/cfnguard/.installed-$(CFNGUARD_VERSION)
+
+LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
+DEMO_TEMPLATE := templates/examples/quilt-network1.yaml
+
+.PHONY: all build tools test vet fmt-check demo clean FORCE
+
+all: build
+
+build: build/macro/bootstrap build/customresource/bootstrap build/qpe
+
+build/macro/bootstrap: FORCE
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(HOST_ARCH) $(GO) build $(LAMBDA_FLAGS) -o $@ ./macro
+
+build/customresource/bootstrap: FORCE
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(HOST_ARCH) $(GO) build $(LAMBDA_FLAGS) -o $@ ./customresource
+
+build/qpe: FORCE
+	CGO_ENABLED=0 $(GO) build -trimpath -o $@ ./cmd/qpe
+
+tools: $(RIE) $(CFNGUARD_STAMP)
+
+$(RIE):
+	GOBIN=$(TOOLS)/bin $(GO) install $(RIE_MODULE)@$(RIE_VERSION)
+
+$(CFNGUARD_STAMP):
+	mkdir -p $(TOOLS)/cfnguard
+	cd $(TOOLS)/cfnguard && npm install --omit=peer --no-audit --no-fund --no-save $(CFNGUARD_PKG)@$(CFNGUARD_VERSION)
+	touch $@
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+test: tools fmt-check vet build
+	$(GO) test -count=1 -timeout 20m ./...
+
+demo: build/qpe
+	./build/qpe render $(DEMO_TEMPLATE)
+
+clean:
+	rm -rf build dist
+
+FORCE:

@@ -1,0 +1,60 @@
+// Command qpe runs the Quilt Private Endpoints engines on a laptop: render the
+// rewritten template, review a changeset, check the network, generate and
+// simulate a data perimeter, and verify a deployed stack.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// exitError carries a process exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "qpe",
+		Short:         "Quilt Private Endpoints: render, review, check, perimeter, verify",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newRenderCmd(), newCheckCmd(), newReviewCmd(), newPerimeterCmd(), newVerifyCmd())
+	return root
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(os.Stderr, "qpe:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(os.Stderr, "qpe:", err)
+	return 2
+}

@@ -1,0 +1,4 @@
+// Command customresource is the Custom::QuiltPrivateEndpoints preflight Lambda.
+package main
+
+func main() {}

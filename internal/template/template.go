@@ -1,0 +1,120 @@
+// Package template reads and writes CloudFormation templates as generic
+// JSON values (map[string]any, []any, string, json.Number, bool, nil), so a
+// template passes through the project's passes without losing anything it
+// does not own.
+package template
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// Decode reads a template in JSON or YAML (short-form tags understood).
+func Decode(data []byte) (map[string]any, error) {
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		return DecodeJSON(data)
+	}
+	return DecodeYAML(data)
+}
+
+// DecodeJSON reads a JSON template; numbers stay json.Number so they
+// round-trip to the same text.
+func DecodeJSON(data []byte) (map[string]any, error) {
+	v, err := DecodeJSONValue(data)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("template: the document is a %s, not a JSON object", KindOf(v))
+	}
+	return m, nil
+}
+
+// DecodeJSONValue reads any JSON value with numbers as json.Number.
+func DecodeJSONValue(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("template: invalid JSON: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("template: invalid JSON: data after the top-level value")
+	}
+	return v, nil
+}
+
+// EncodeJSON writes v as JSON with sorted keys and no HTML escaping. With
+// indent the output is indented by two spaces and ends in a newline.
+func EncodeJSON(v any, indent bool) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if indent {
+		enc.SetIndent("", "  ")
+	}
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("template: encode JSON: %w", err)
+	}
+	out := buf.Bytes()
+	if !indent {
+		out = bytes.TrimSuffix(out, []byte("\n"))
+	}
+	return out, nil
+}
+
+// KindOf names the JSON kind of a generic value, for error messages.
+func KindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case map[string]any:
+		return "object"
+	case []any:
+		return "list"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case json.Number, float64, int, int64:
+		return "number"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
+
+// SortedKeys returns the keys of m in byte order.
+func SortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Clone returns a deep copy of a generic value.
+func Clone(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[k] = Clone(e)
+		}
+		return m
+	case []any:
+		l := make([]any, len(t))
+		for i, e := range t {
+			l[i] = Clone(e)
+		}
+		return l
+	default:
+		return v
+	}
+}

@@ -1,0 +1,232 @@
+package template
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DecodeYAML reads a YAML template. Short-form intrinsic tags (!Ref, !Sub,
+// !GetAtt 'A.B', !If, ...) become their long JSON form, as CloudFormation
+// hands them to a macro. Numbers become json.Number; dates and other
+// YAML-only scalars stay strings.
+func DecodeYAML(data []byte) (map[string]any, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("template: invalid YAML: %w", err)
+	}
+	if root.Kind == 0 {
+		return nil, fmt.Errorf("template: the document is empty")
+	}
+	v, err := fromNode(&root)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("template: the document is a %s, not a mapping", KindOf(v))
+	}
+	return m, nil
+}
+
+func fromNode(n *yaml.Node) (any, error) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return fromNode(n.Content[0])
+	case yaml.AliasNode:
+		return fromNode(n.Alias)
+	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		return fromTagged(n)
+	}
+	return fromPlain(n)
+}
+
+func fromPlain(n *yaml.Node) (any, error) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			kn := n.Content[i]
+			if kn.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("template: line %d: mapping keys must be scalars", kn.Line)
+			}
+			if _, dup := m[kn.Value]; dup {
+				return nil, fmt.Errorf("template: line %d: duplicate key %q", kn.Line, kn.Value)
+			}
+			v, err := fromNode(n.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			m[kn.Value] = v
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		l := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := fromNode(c)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, v)
+		}
+		return l, nil
+	case yaml.ScalarNode:
+		return scalar(n), nil
+	}
+	return nil, fmt.Errorf("template: line %d: unsupported YAML node", n.Line)
+}
+
+func scalar(n *yaml.Node) any {
+	switch n.ShortTag() {
+	case "!!null":
+		return nil
+	case "!!bool":
+		switch strings.ToLower(n.Value) {
+		case "true":
+			return true
+		case "false":
+			return false
+		}
+		return n.Value
+	case "!!int", "!!float":
+		if json.Valid([]byte(n.Value)) && !strings.HasPrefix(n.Value, "\"") {
+			if _, err := json.Number(n.Value).Float64(); err == nil {
+				return json.Number(n.Value)
+			}
+		}
+		return n.Value
+	default:
+		return n.Value
+	}
+}
+
+func fromTagged(n *yaml.Node) (any, error) {
+	name := strings.TrimPrefix(n.Tag, "!")
+	var inner any
+	var err error
+	if n.Kind == yaml.ScalarNode {
+		inner = n.Value // tagged scalars are strings
+	} else {
+		inner, err = fromPlain(n)
+		if err != nil {
+			return nil, err
+		}
+	}
+	switch name {
+	case "Ref":
+		return map[string]any{"Ref": inner}, nil
+	case "Condition":
+		return map[string]any{"Condition": inner}, nil
+	case "GetAtt":
+		if s, ok := inner.(string); ok {
+			res, attr, found := strings.Cut(s, ".")
+			if !found {
+				return nil, fmt.Errorf("template: line %d: !GetAtt %q needs the form Resource.Attribute", n.Line, s)
+			}
+			return map[string]any{"Fn::GetAtt": []any{res, attr}}, nil
+		}
+		return map[string]any{"Fn::GetAtt": inner}, nil
+	default:
+		return map[string]any{"Fn::" + name: inner}, nil
+	}
+}
+
+// topOrder is the conventional order of a template's sections.
+var topOrder = []string{"AWSTemplateFormatVersion", "Description", "Transform", "Metadata", "Parameters", "Rules", "Mappings", "Conditions", "Globals", "Resources", "Outputs"}
+
+// resourceOrder is the conventional order of a resource's attributes.
+var resourceOrder = []string{"Type", "Condition", "DependsOn", "Metadata", "Properties", "CreationPolicy", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy"}
+
+// EncodeYAML writes a template as YAML with intrinsics in long form. Sections
+// and resource attributes come in their conventional order, other keys sorted,
+// so the output is deterministic.
+func EncodeYAML(doc map[string]any) ([]byte, error) {
+	n, err := toNode(doc, 0)
+	if err != nil {
+		return nil, err
+	}
+	out, err := yaml.Marshal(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{n}})
+	if err != nil {
+		return nil, fmt.Errorf("template: encode YAML: %w", err)
+	}
+	return out, nil
+}
+
+// depth: 0 = document, 2 = a resource (Resources -> name -> resource).
+func toNode(v any, depth int) (*yaml.Node, error) {
+	switch t := v.(type) {
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		for _, k := range orderedKeys(t, depth) {
+			childDepth := -1
+			if depth == 0 && k == "Resources" {
+				childDepth = 1
+			} else if depth == 1 {
+				childDepth = 2
+			}
+			c, err := toNode(t[k], childDepth)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, c)
+		}
+		return n, nil
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		for _, e := range t {
+			c, err := toNode(e, -1)
+			if err != nil {
+				return nil, err
+			}
+			n.Content = append(n.Content, c)
+		}
+		return n, nil
+	case string:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t}, nil
+	case json.Number:
+		tag := "!!int"
+		if strings.ContainsAny(string(t), ".eE") {
+			tag = "!!float"
+		}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(t)}, nil
+	case float64, int, int64:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: fmt.Sprint(t)}, nil
+	case bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(t)}, nil
+	case nil:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
+	}
+	return nil, fmt.Errorf("template: cannot encode a %T as YAML", v)
+}
+
+func orderedKeys(m map[string]any, depth int) []string {
+	var order []string
+	switch depth {
+	case 0:
+		order = topOrder
+	case 2:
+		order = resourceOrder
+	default:
+		return SortedKeys(m)
+	}
+	keys := make([]string, 0, len(m))
+	seen := make(map[string]bool, len(order))
+	for _, k := range order {
+		if _, ok := m[k]; ok {
+			keys = append(keys, k)
+			seen[k] = true
+		}
+	}
+	for _, k := range SortedKeys(m) {
+		if !seen[k] {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}

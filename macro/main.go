@@ -1,0 +1,4 @@
+// Command macro is the QuiltPrivateEndpoints CloudFormation macro Lambda.
+package main
+
+func main() {}
