@@ -15,7 +15,7 @@ CFNGUARD_STAMP := $(TOOLS)/cfnguard/.installed-$(CFNGUARD_VERSION)
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
 DEMO_TEMPLATE := templates/examples/quilt-network1.yaml
 
-.PHONY: all build tools test vet fmt-check demo clean FORCE
+.PHONY: all build tools test vet fmt-check demo package clean FORCE build-MacroFunction build-PreflightFunction
 
 all: build
 
@@ -29,6 +29,24 @@ build/customresource/bootstrap: FORCE
 
 build/qpe: FORCE
 	CGO_ENABLED=0 $(GO) build -trimpath -o $@ ./cmd/qpe
+
+# Deployment packages: deterministic arm64 zips (same bytes on every build).
+DIST ?= $(CURDIR)/dist
+ARM64_ENV := CGO_ENABLED=0 GOOS=linux GOARCH=arm64
+
+package: $(DIST)/macro.zip $(DIST)/customresource.zip
+
+$(DIST)/macro.zip $(DIST)/customresource.zip: $(DIST)/%.zip: FORCE
+	mkdir -p $(DIST)/arm64/$*
+	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(DIST)/arm64/$*/bootstrap ./$*
+	$(GO) run ./tools/lambdazip $@ $(DIST)/arm64/$*/bootstrap
+
+# `sam build` (BuildMethod: makefile) calls these with ARTIFACTS_DIR set.
+build-MacroFunction:
+	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./macro
+
+build-PreflightFunction:
+	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./customresource
 
 tools: $(RIE) $(CFNGUARD_STAMP)
 

@@ -1,0 +1,196 @@
+// Package templates holds the tests of the SAM deployment template, the SAM
+// configuration and the deployment packages.
+package templates
+
+import (
+	"archive/zip"
+	"bytes"
+	"debug/elf"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/awslabs/goformation/v7"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
+)
+
+func readTemplate(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testenv.Root(t), "templates", "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestTemplateParsesWithSAMTypes parses the deployment template with
+// goformation's strict typed SAM and CloudFormation types: an unknown property
+// or resource type fails.
+func TestTemplateParsesWithSAMTypes(t *testing.T) {
+	tpl, err := goformation.ParseYAML(readTemplate(t))
+	if err != nil {
+		t.Fatalf("goformation rejects templates/template.yaml: %v", err)
+	}
+	fns := tpl.GetAllServerlessFunctionResources()
+	if len(fns) != 2 {
+		t.Fatalf("want 2 functions, got %d", len(fns))
+	}
+	makefile, err := os.ReadFile(filepath.Join(testenv.Root(t), "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, fn := range fns {
+		if fn.Runtime == nil || *fn.Runtime != "provided.al2023" {
+			t.Errorf("%s: Runtime must be provided.al2023", name)
+		}
+		if fn.Handler == nil || *fn.Handler != "bootstrap" {
+			t.Errorf("%s: Handler must be bootstrap", name)
+		}
+		if !slices.Equal(fn.Architectures, []string{"arm64"}) {
+			t.Errorf("%s: Architectures must be [arm64], got %v", name, fn.Architectures)
+		}
+		if fn.Timeout == nil || *fn.Timeout < 10 {
+			t.Errorf("%s: needs an explicit Timeout (never the 3 s default)", name)
+		}
+		if fn.MemorySize == nil {
+			t.Errorf("%s: needs an explicit MemorySize", name)
+		}
+		if !regexp.MustCompile(`(?m)^build-` + name + `:`).Match(makefile) {
+			t.Errorf("%s: the Makefile lacks the target build-%s that sam build calls", name, name)
+		}
+	}
+}
+
+// doc decodes the deployment template as a generic document.
+func doc(t *testing.T) map[string]any {
+	t.Helper()
+	d, err := template.DecodeYAML(readTemplate(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestTemplateShape(t *testing.T) {
+	d := doc(t)
+	res := template.Resources(d)
+	for name, r := range res {
+		r := r.(map[string]any)
+		props, _ := r["Properties"].(map[string]any)
+		switch r["Type"] {
+		case "AWS::Serverless::Function":
+			md, _ := r["Metadata"].(map[string]any)
+			if md["BuildMethod"] != "makefile" {
+				t.Errorf("%s: Metadata.BuildMethod must be makefile (so -tags lambda.norpc is used)", name)
+			}
+			if role, _, ok := template.GetAtt(props["Role"]); !ok || res[role] == nil {
+				t.Errorf("%s: needs its own least-privilege Role from this template", name)
+			}
+		case "AWS::Logs::LogGroup":
+			if props["RetentionInDays"] == nil {
+				t.Errorf("%s: log group without retention", name)
+			}
+		}
+	}
+	pre := res["PreflightFunction"].(map[string]any)["Properties"].(map[string]any)
+	if pre["FunctionName"] != "quilt-private-endpoints-preflight" {
+		t.Errorf("PreflightFunction.FunctionName = %v: the macro's default ServiceToken needs quilt-private-endpoints-preflight", pre["FunctionName"])
+	}
+	macro := res["Macro"].(map[string]any)
+	if macro["Type"] != "AWS::CloudFormation::Macro" {
+		t.Fatal("no AWS::CloudFormation::Macro")
+	}
+	if name, _ := template.Ref(macro["Properties"].(map[string]any)["Name"]); name != "MacroName" {
+		t.Error("the macro's Name must come from the MacroName parameter")
+	}
+	params := template.Section(d, "Parameters")
+	if params["MacroName"].(map[string]any)["Default"] != "QuiltPrivateEndpoints" {
+		t.Error("MacroName must default to QuiltPrivateEndpoints")
+	}
+	outs := template.Section(d, "Outputs")
+	for _, o := range []string{"MacroName", "PreflightFunctionArn"} {
+		if outs[o] == nil {
+			t.Errorf("output %s missing", o)
+		}
+	}
+}
+
+func TestSAMConfig(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(testenv.Root(t), "samconfig.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, want := range []string{
+		`stack_name = "quilt-private-endpoints"`,
+		`capabilities = "CAPABILITY_IAM"`,
+		`confirm_changeset = true`,
+		`resolve_s3 = true`,
+		`template_file = "templates/template.yaml"`,
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("samconfig.toml lacks %s", want)
+		}
+	}
+	if strings.Contains(s, "region =") {
+		t.Error("samconfig.toml must not pin a Region: `sam deploy --guided` asks for it, account by account")
+	}
+}
+
+// TestPackageIsDeterministicARM64 runs `make package` twice and compares.
+func TestPackageIsDeterministicARM64(t *testing.T) {
+	root := testenv.Root(t)
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for _, d := range dirs {
+		cmd := exec.Command("make", "-s", "package", "DIST="+d)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("make package: %v\n%s", err, out)
+		}
+	}
+	for _, name := range []string{"macro.zip", "customresource.zip"} {
+		a, err := os.ReadFile(filepath.Join(dirs[0], name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dirs[1], name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two builds", name)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(a), int64(len(a)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(zr.File) != 1 || zr.File[0].Name != "bootstrap" {
+			t.Fatalf("%s: want exactly one entry named bootstrap", name)
+		}
+		rc, err := zr.File[0].Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		bin, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := elf.NewFile(bytes.NewReader(bin))
+		if err != nil {
+			t.Fatalf("%s: bootstrap is not ELF: %v", name, err)
+		}
+		if f.Machine != elf.EM_AARCH64 {
+			t.Errorf("%s: bootstrap is %v, want arm64 (EM_AARCH64)", name, f.Machine)
+		}
+		if zr.File[0].Mode().Perm()&0o111 == 0 {
+			t.Errorf("%s: bootstrap is not executable", name)
+		}
+	}
+}
