@@ -1,0 +1,265 @@
+package macro
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
+)
+
+// recorder is a fake engine that records its request.
+type recorder struct {
+	got transform.Request
+	fn  TransformFunc
+}
+
+func (r *recorder) transform(ctx context.Context, req transform.Request) (*transform.Result, error) {
+	r.got = req
+	return r.fn(ctx, req)
+}
+
+func okEngine(ctx context.Context, req transform.Request) (*transform.Result, error) {
+	out := map[string]any{"Resources": map[string]any{"Fn": map[string]any{"Type": "AWS::Lambda::Function", "Properties": map[string]any{"VpcConfig": map[string]any{}}}}}
+	return &transform.Result{
+		Fragment: out,
+		Changes: []transform.Change{
+			{Pass: "functions", Resource: "Fn", Detail: "VpcConfig added"},
+			{Pass: "roles", Resource: "FnRole", Detail: "managed policy added"},
+			{Pass: "functions", Resource: "Other", Detail: "VpcConfig added"},
+			{Pass: "redeploy", Resource: "Fn", Detail: "x"},
+		},
+		Warnings: []string{"Indexer: role comes from parameter ManagedUserRoleArn; attach AWSLambdaVPCAccessExecutionRole to it"},
+	}, nil
+}
+
+func TestHandle(t *testing.T) {
+	event := func(fragment string) string {
+		return `{"region":"us-east-1","accountId":"123456789012","transformId":"123456789012::QuiltPrivateEndpoints",` +
+			`"requestId":"req-1","params":{"Exclude":"A,B","PreflightMode":"none"},` +
+			`"templateParameterValues":{"AdminPassword":"hunter2-secret","Count":3},"fragment":` + fragment + `}`
+	}
+	tests := []struct {
+		name       string
+		event      string
+		engine     TransformFunc
+		wantStatus string
+		wantID     string
+		wantErr    []string // substrings of errorMessage
+		wantLog    map[string]any
+	}{
+		{
+			name: "success", event: event(`{"Resources":{"Fn":{"Type":"AWS::Lambda::Function"}}}`), engine: okEngine,
+			wantStatus: StatusSuccess, wantID: "req-1",
+			wantLog: map[string]any{
+				"level": "WARN", "requestId": "req-1", "transformId": "123456789012::QuiltPrivateEndpoints", "status": "success",
+				"changes": 4.0, "passes": map[string]any{"functions": 2.0, "roles": 1.0, "redeploy": 1.0},
+				"changed":  []any{"Fn", "FnRole", "Other"},
+				"warnings": []any{"Indexer: role comes from parameter ManagedUserRoleArn; attach AWSLambdaVPCAccessExecutionRole to it"},
+				"settings": []any{"Exclude", "PreflightMode"},
+			},
+		},
+		{
+			name: "bad JSON", event: `{"requestId": "req-1", "fragment": {`, engine: okEngine,
+			wantStatus: StatusFailure, wantID: "", wantErr: []string{"event", "not valid JSON", "Fix:"},
+			wantLog: map[string]any{"level": "ERROR", "status": "failure"},
+		},
+		{
+			name: "event is a list", event: `[1,2]`, engine: okEngine,
+			wantStatus: StatusFailure, wantErr: []string{"event", "JSON list, not an object"},
+		},
+		{
+			name: "fragment is a list", event: event(`[{"Type":"AWS::S3::Bucket"}]`), engine: okEngine,
+			wantStatus: StatusFailure, wantID: "req-1", wantErr: []string{"fragment", "list, not an object", "Transform: QuiltPrivateEndpoints"},
+			wantLog: map[string]any{"requestId": "req-1", "status": "failure"},
+		},
+		{
+			name: "fragment is a string", event: event(`"Resources"`), engine: okEngine,
+			wantStatus: StatusFailure, wantID: "req-1", wantErr: []string{"fragment", "string, not an object"},
+		},
+		{
+			name: "fragment missing", event: `{"requestId":"req-2","params":{}}`, engine: okEngine,
+			wantStatus: StatusFailure, wantID: "req-2", wantErr: []string{"fragment", "no template fragment", "Fix:"},
+		},
+		{
+			name: "params not an object", event: `{"requestId":"req-3","params":["Exclude"],"fragment":{}}`, engine: okEngine,
+			wantStatus: StatusFailure, wantID: "req-3", wantErr: []string{"params", "list, not an object", "Parameters"},
+		},
+		{
+			name: "requestId not a string", event: `{"requestId":7,"fragment":{}}`, engine: okEngine,
+			wantStatus: StatusFailure, wantID: "", wantErr: []string{"requestId", "number, not a string"},
+		},
+		{
+			name: "engine refuses", event: event(`{"Resources":{}}`),
+			engine: func(context.Context, transform.Request) (*transform.Result, error) {
+				return nil, &transform.Error{Resource: "HttpApi", Message: "an HTTP API cannot be private", Fix: "add HttpApi to Exclude"}
+			},
+			wantStatus: StatusFailure, wantID: "req-1", wantErr: []string{"HttpApi: an HTTP API cannot be private. Fix: add HttpApi to Exclude"},
+			wantLog: map[string]any{"level": "ERROR", "error": "HttpApi: an HTTP API cannot be private. Fix: add HttpApi to Exclude"},
+		},
+		{
+			name: "engine panics", event: event(`{"Resources":{}}`),
+			engine: func(context.Context, transform.Request) (*transform.Result, error) {
+				var m map[string]any
+				m["boom"] = 1 // nil map write
+				return nil, nil
+			},
+			wantStatus: StatusFailure, wantID: "req-1", wantErr: []string{"internal error", `"req-1"`, "assignment to entry in nil map"},
+			wantLog: map[string]any{"level": "ERROR", "requestId": "req-1"},
+		},
+		{
+			name: "engine returns nothing", event: event(`{"Resources":{}}`),
+			engine: func(context.Context, transform.Request) (*transform.Result, error) {
+				return &transform.Result{}, nil
+			},
+			wantStatus: StatusFailure, wantID: "req-1", wantErr: []string{"no template"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			rec := &recorder{fn: tc.engine}
+			h := &Handler{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Transform: rec.transform}
+			resp := h.Handle(context.Background(), json.RawMessage(tc.event))
+			if resp.Status != tc.wantStatus {
+				t.Fatalf("status = %q, want %q (error %q)", resp.Status, tc.wantStatus, resp.ErrorMessage)
+			}
+			if resp.RequestID != tc.wantID {
+				t.Errorf("requestId = %q, want %q", resp.RequestID, tc.wantID)
+			}
+			if tc.wantStatus == StatusFailure {
+				if resp.Fragment != nil {
+					t.Errorf("failure carries a fragment (partial output): %v", resp.Fragment)
+				}
+				if resp.ErrorMessage == "" {
+					t.Error("failure without an errorMessage")
+				}
+			} else if resp.ErrorMessage != "" || resp.Fragment == nil {
+				t.Errorf("success with error %q / fragment %v", resp.ErrorMessage, resp.Fragment)
+			}
+			for _, s := range tc.wantErr {
+				if !strings.Contains(resp.ErrorMessage, s) {
+					t.Errorf("errorMessage %q does not contain %q", resp.ErrorMessage, s)
+				}
+			}
+			line := oneLogLine(t, logs.String())
+			if line["requestId"] != tc.wantID {
+				t.Errorf("log requestId = %v, want %q", line["requestId"], tc.wantID)
+			}
+			for k, want := range tc.wantLog {
+				if !reflect.DeepEqual(line[k], want) {
+					t.Errorf("log %s = %#v, want %#v", k, line[k], want)
+				}
+			}
+			if tc.name == "engine panics" && !strings.Contains(fmt.Sprint(line["stack"]), "handler_test.go") {
+				t.Errorf("the log of a panic has no stack: %v", line["stack"])
+			}
+			if strings.Contains(logs.String(), "hunter2-secret") {
+				t.Error("the log holds a template parameter value")
+			}
+		})
+	}
+}
+
+func TestHandlePassesEvent(t *testing.T) {
+	rec := &recorder{fn: okEngine}
+	h := &Handler{Transform: rec.transform}
+	ev := `{"region":"eu-west-1","accountId":"210987654321","requestId":"r","params":{"Exclude":["A","B"],"Size":10},` +
+		`"templateParameterValues":{"Subnets":["subnet-1","subnet-2"],"Port":443},"fragment":{"Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":{"N":1.50}}}}}`
+	resp := h.Handle(context.Background(), json.RawMessage(ev))
+	if resp.Status != StatusSuccess {
+		t.Fatalf("status %q: %s", resp.Status, resp.ErrorMessage)
+	}
+	want := transform.Request{
+		Fragment:                map[string]any{"Resources": map[string]any{"B": map[string]any{"Type": "AWS::S3::Bucket", "Properties": map[string]any{"N": json.Number("1.50")}}}},
+		Params:                  map[string]any{"Exclude": []any{"A", "B"}, "Size": json.Number("10")},
+		TemplateParameterValues: map[string]any{"Subnets": []any{"subnet-1", "subnet-2"}, "Port": json.Number("443")},
+		Region:                  "eu-west-1",
+		AccountID:               "210987654321",
+	}
+	if !reflect.DeepEqual(rec.got, want) {
+		t.Errorf("engine got %#v\nwant %#v", rec.got, want)
+	}
+}
+
+func TestHandleNilParams(t *testing.T) {
+	rec := &recorder{fn: okEngine}
+	h := &Handler{Transform: rec.transform}
+	resp := h.Handle(context.Background(), json.RawMessage(`{"requestId":"r","params":null,"fragment":{"Resources":{}}}`))
+	if resp.Status != StatusSuccess {
+		t.Fatalf("status %q: %s", resp.Status, resp.ErrorMessage)
+	}
+	if rec.got.Params == nil || rec.got.TemplateParameterValues == nil {
+		t.Errorf("nil maps handed to the engine: %#v", rec.got)
+	}
+}
+
+func TestInvoke(t *testing.T) {
+	tests := []struct {
+		name       string
+		engine     TransformFunc
+		wantStatus string
+		wantErr    string
+	}{
+		{name: "success", engine: okEngine, wantStatus: StatusSuccess},
+		{
+			name: "unencodable output", wantStatus: StatusFailure, wantErr: "cannot be encoded",
+			engine: func(context.Context, transform.Request) (*transform.Result, error) {
+				return &transform.Result{Fragment: map[string]any{"Resources": map[string]any{"X": math.NaN()}}}, nil
+			},
+		},
+		{
+			name: "HTML characters stay as they are", wantStatus: StatusSuccess,
+			engine: func(context.Context, transform.Request) (*transform.Result, error) {
+				return &transform.Result{Fragment: map[string]any{"Description": "<a & b>"}}, nil
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &Handler{Transform: tc.engine}
+			out, err := h.Invoke(context.Background(), []byte(`{"requestId":"req-9","fragment":{"Resources":{}}}`))
+			if err != nil {
+				t.Fatalf("Invoke returned an error: %v", err)
+			}
+			var resp map[string]any
+			if err := json.Unmarshal(out, &resp); err != nil {
+				t.Fatalf("response is not JSON: %v: %s", err, out)
+			}
+			if resp["requestId"] != "req-9" || resp["status"] != tc.wantStatus {
+				t.Fatalf("response %s", out)
+			}
+			if tc.wantStatus == StatusFailure {
+				if _, has := resp["fragment"]; has {
+					t.Errorf("failure carries a fragment: %s", out)
+				}
+				if !strings.Contains(resp["errorMessage"].(string), tc.wantErr) {
+					t.Errorf("errorMessage %q lacks %q", resp["errorMessage"], tc.wantErr)
+				}
+			}
+			if strings.Contains(string(out), `\u003c`) {
+				t.Errorf("response escapes HTML: %s", out)
+			}
+		})
+	}
+}
+
+// oneLogLine checks that logs is exactly one JSON object on one line.
+func oneLogLine(t *testing.T, logs string) map[string]any {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(logs, "\n"), "\n")
+	if len(lines) != 1 || lines[0] == "" {
+		t.Fatalf("want one log line, got %d:\n%s", len(lines), logs)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &m); err != nil {
+		t.Fatalf("log line is not a JSON object: %v: %s", err, lines[0])
+	}
+	return m
+}
