@@ -15,7 +15,7 @@ CFNGUARD_STAMP := $(TOOLS)/cfnguard/.installed-$(CFNGUARD_VERSION)
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
 DEMO_TEMPLATE := templates/examples/quilt-network1.yaml
 
-.PHONY: all build tools test vet fmt-check demo package clean FORCE build-MacroFunction build-PreflightFunction
+.PHONY: all build tools test vet fmt-check demo package stackset clean FORCE build-MacroFunction build-PreflightFunction
 
 all: build
 
@@ -40,6 +40,12 @@ $(DIST)/macro.zip $(DIST)/customresource.zip: $(DIST)/%.zip: FORCE
 	mkdir -p $(DIST)/arm64/$*
 	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(DIST)/arm64/$*/bootstrap ./$*
 	$(GO) run ./tools/lambdazip $@ $(DIST)/arm64/$*/bootstrap
+
+# Plain-CloudFormation backend for service-managed StackSets (no transforms),
+# with the packages to copy to one bucket per Region (see README).
+stackset: package
+	$(GO) run ./tools/stacksettemplate templates/template.yaml > $(DIST)/backend-stackset.yaml
+	@echo "wrote $(DIST)/backend-stackset.yaml, $(DIST)/macro.zip, $(DIST)/customresource.zip"
 
 # `sam build` (BuildMethod: makefile) calls these with ARTIFACTS_DIR set.
 build-MacroFunction:
