@@ -1,0 +1,196 @@
+// Package stackfake is a wire-level test double of the AWS services that
+// `qpe verify` reads after a deploy: CloudFormation (Query protocol, XML),
+// Lambda, API Gateway and CloudWatch Synthetics (REST-JSON). aws-sdk-go-v2
+// clients really talk to it over HTTP. A scenario file (YAML or JSON)
+// describes one deployed stack: its parameters, resources and processed
+// template, the live configuration of its functions, REST APIs and canaries,
+// and the faults to inject.
+package stackfake
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Scenario is one deployed stack as the AWS APIs would describe it.
+type Scenario struct {
+	// Description says what the scenario shows (for humans).
+	Description string `yaml:"description"`
+	// Region and Account build ARNs; defaults us-east-1 and 123456789012.
+	Region  string `yaml:"region"`
+	Account string `yaml:"account"`
+	// PageSize bounds ListStackResources pages (default 100, as AWS).
+	PageSize int   `yaml:"pageSize"`
+	Stack    Stack `yaml:"stack"`
+	// Functions by function name (the physical id of AWS::Lambda::Function).
+	Functions map[string]Function `yaml:"functions"`
+	// RestAPIs by REST API id (the physical id of AWS::ApiGateway::RestApi).
+	RestAPIs map[string]RestAPI `yaml:"restApis"`
+	// Canaries by canary name (the physical id of AWS::Synthetics::Canary).
+	Canaries map[string]Canary `yaml:"canaries"`
+	// Faults injected into matching calls.
+	Faults []Fault `yaml:"faults"`
+}
+
+// Stack is the CloudFormation view: DescribeStacks, ListStackResources and
+// GetTemplate.
+type Stack struct {
+	Name         string            `yaml:"name"`
+	Status       string            `yaml:"status"`
+	StatusReason string            `yaml:"statusReason"`
+	Created      time.Time         `yaml:"created"`
+	LastUpdated  *time.Time        `yaml:"lastUpdated"`
+	Parameters   map[string]string `yaml:"parameters"`
+	Outputs      map[string]string `yaml:"outputs"`
+	// Template is the processed template (after macros) that GetTemplate
+	// returns as JSON; nil makes GetTemplate return an empty body.
+	Template  any        `yaml:"template"`
+	Resources []Resource `yaml:"resources"`
+}
+
+// Resource is one StackResourceSummary.
+type Resource struct {
+	LogicalID    string    `yaml:"logicalId"`
+	Type         string    `yaml:"type"`
+	PhysicalID   string    `yaml:"physicalId"`
+	Status       string    `yaml:"status"`
+	StatusReason string    `yaml:"statusReason"`
+	LastUpdated  time.Time `yaml:"lastUpdated"`
+}
+
+// Function is the live configuration GetFunctionConfiguration returns.
+type Function struct {
+	Runtime                    string     `yaml:"runtime"`
+	State                      string     `yaml:"state"`
+	StateReason                string     `yaml:"stateReason"`
+	StateReasonCode            string     `yaml:"stateReasonCode"`
+	LastUpdateStatus           string     `yaml:"lastUpdateStatus"`
+	LastUpdateStatusReason     string     `yaml:"lastUpdateStatusReason"`
+	LastUpdateStatusReasonCode string     `yaml:"lastUpdateStatusReasonCode"`
+	VpcConfig                  *VpcConfig `yaml:"vpcConfig"`
+}
+
+// VpcConfig is a function's network attachment.
+type VpcConfig struct {
+	VpcID            string   `yaml:"vpcId"`
+	SubnetIDs        []string `yaml:"subnetIds"`
+	SecurityGroupIDs []string `yaml:"securityGroupIds"`
+}
+
+// RestAPI is what GetRestApi, GetStages and GetDeployment return.
+type RestAPI struct {
+	Name           string    `yaml:"name"`
+	Created        time.Time `yaml:"created"`
+	EndpointTypes  []string  `yaml:"endpointTypes"`
+	VpcEndpointIDs []string  `yaml:"vpcEndpointIds"`
+	// Policy is the resource policy document; the double escapes it the
+	// way API Gateway does (a JSON string with \" and \/ inside).
+	Policy      any                   `yaml:"policy"`
+	Stages      []Stage               `yaml:"stages"`
+	Deployments map[string]Deployment `yaml:"deployments"`
+}
+
+// Stage is one stage of a REST API.
+type Stage struct {
+	Name         string    `yaml:"name"`
+	DeploymentID string    `yaml:"deploymentId"`
+	Created      time.Time `yaml:"created"`
+	LastUpdated  time.Time `yaml:"lastUpdated"`
+}
+
+// Deployment is one deployment snapshot of a REST API.
+type Deployment struct {
+	Description string    `yaml:"description"`
+	Created     time.Time `yaml:"created"`
+}
+
+// Canary is what GetCanary and GetCanaryRuns return.
+type Canary struct {
+	State       string `yaml:"state"`
+	StateReason string `yaml:"stateReason"`
+	// Schedule is the schedule expression, e.g. "rate(5 minutes)".
+	Schedule  string     `yaml:"schedule"`
+	VpcConfig *VpcConfig `yaml:"vpcConfig"`
+	// Runs, most recent first (as GetCanaryRuns returns them).
+	Runs []CanaryRun `yaml:"runs"`
+}
+
+// CanaryRun is one run of a canary.
+type CanaryRun struct {
+	ID              string    `yaml:"id"`
+	Status          string    `yaml:"status"`
+	StateReason     string    `yaml:"stateReason"`
+	StateReasonCode string    `yaml:"stateReasonCode"`
+	Started         time.Time `yaml:"started"`
+	Completed       time.Time `yaml:"completed"`
+}
+
+// Fault makes matching calls fail or slow down.
+type Fault struct {
+	// Service is cloudformation, lambda, apigateway or synthetics; empty
+	// matches all.
+	Service string `yaml:"service"`
+	// Operation, e.g. GetFunctionConfiguration; empty matches all.
+	Operation string `yaml:"operation"`
+	// Target restricts the fault to one resource (function name, API id,
+	// canary name, stack name); empty matches all.
+	Target string `yaml:"target"`
+	// Status is the HTTP status to answer (e.g. 429, 500, 403); 0 injects
+	// only the latency.
+	Status  int    `yaml:"status"`
+	Code    string `yaml:"code"`
+	Message string `yaml:"message"`
+	// Times is how many matching calls fail; 0 means every call.
+	Times int `yaml:"times"`
+	// Latency is added before answering, e.g. "50ms".
+	Latency time.Duration `yaml:"latency"`
+}
+
+// Load reads a scenario file (YAML or JSON).
+func Load(path string) (*Scenario, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read scenario: %w", err)
+	}
+	return Parse(b)
+}
+
+// Parse decodes a scenario from YAML or JSON bytes and fills defaults.
+func Parse(b []byte) (*Scenario, error) {
+	var s Scenario
+	if err := yaml.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("decode scenario: %w", err)
+	}
+	if s.Region == "" {
+		s.Region = "us-east-1"
+	}
+	if s.Account == "" {
+		s.Account = "123456789012"
+	}
+	if s.PageSize <= 0 {
+		s.PageSize = 100
+	}
+	if s.Stack.Name == "" {
+		return nil, fmt.Errorf("scenario: stack.name is required")
+	}
+	if s.Stack.Status == "" {
+		s.Stack.Status = "UPDATE_COMPLETE"
+	}
+	for i, r := range s.Stack.Resources {
+		if r.LogicalID == "" || r.Type == "" {
+			return nil, fmt.Errorf("scenario: stack.resources[%d] needs logicalId and type", i)
+		}
+		if r.Status == "" {
+			s.Stack.Resources[i].Status = "CREATE_COMPLETE"
+		}
+	}
+	return &s, nil
+}
+
+// StackID is the stack's ARN.
+func (s *Scenario) StackID() string {
+	return fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/%s/0a1b2c3d-0000-4000-8000-000000000001", s.Region, s.Account, s.Stack.Name)
+}
