@@ -1,17 +1,226 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
+// macroName is the name the macro is registered under
+// (AWS::CloudFormation::Macro) and that templates list in Transform.
+const macroName = "QuiltPrivateEndpoints"
+
 func newRenderCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "render",
-		Short: "(coming)",
+	var sets []string
+	var output string
+	cmd := &cobra.Command{
+		Use:   "render [--set Name=Value ...] [-o json|yaml] TEMPLATE",
+		Short: "Rewrite a template for Private Endpoints, as the macro does",
+		Long: `Render runs the QuiltPrivateEndpoints engine on TEMPLATE (YAML with short-form
+tags, or JSON; "-" reads standard input) and prints the rewritten template.
+For the same input, the JSON output is the fragment the macro returns.
+
+--set Name=Value gives a Transform parameter (EndpointParameter, VpcParameter,
+SubnetsParameter, SecurityGroupIds, Exclude, PreflightMode, ServiceToken,
+LoadBalancerScheme). Lists are comma separated: --set Exclude=FnA,FnB.
+When TEMPLATE lists QuiltPrivateEndpoints in its Transform section, that entry's
+Parameters are used too (--set wins), the entry is removed and any other
+transforms stay in the output.
+
+Exit status: 0 rendered, 1 the engine refused the template (the message names
+the resource or setting and the fix), 2 usage error. Nothing is written to
+standard output unless the whole template rendered.`,
+		Example: `  qpe render templates/examples/quilt-network1.yaml
+  qpe render --set Exclude=StackStatusFunction --set PreflightMode=none -o yaml stack.yaml
+  cat stack.json | qpe render -`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return &exitError{code: 2, err: fmt.Errorf("render: want exactly one TEMPLATE argument (a file, or - for standard input), got %d\nUsage: %s", len(args), cmd.UseLine())}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return &exitError{code: 2, err: errors.New("render: not implemented yet")}
+			if output != "json" && output != "yaml" {
+				return &exitError{code: 2, err: fmt.Errorf("render: -o %q: the output format is json or yaml", output)}
+			}
+			params, err := parseSets(sets)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			data, err := readTemplate(cmd, args[0])
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			doc, err := template.Decode(data)
+			if err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("%s: %w", args[0], err)}
+			}
+			rest, fromTemplate, err := splitTransform(doc)
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			for k, v := range fromTemplate {
+				if _, given := params[k]; !given {
+					params[k] = v
+				}
+			}
+			res, err := transform.Transform(cmd.Context(), transform.Request{Fragment: doc, Params: params})
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			out := res.Fragment
+			if rest != nil {
+				out = shallowCopy(out)
+				out["Transform"] = rest
+			}
+			var b []byte
+			if output == "yaml" {
+				b, err = template.EncodeYAML(out)
+			} else {
+				b, err = template.EncodeJSON(out, true)
+			}
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			if _, err := cmd.OutOrStdout().Write(b); err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("render: write output: %w", err)}
+			}
+			for _, w := range res.Warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), "qpe: warning:", w)
+			}
+			return nil
 		},
 	}
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "Transform parameter `Name=Value` (repeatable; lists comma separated)")
+	cmd.Flags().StringVarP(&output, "output", "o", "json", "output format: json or yaml")
+	return cmd
+}
+
+// parseSets turns --set Name=Value flags into Transform parameters. Values
+// stay strings, as CloudFormation passes them: the engine splits lists on
+// commas.
+func parseSets(sets []string) (map[string]any, error) {
+	params := make(map[string]any, len(sets))
+	for _, s := range sets {
+		name, value, ok := strings.Cut(s, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			return nil, fmt.Errorf("render: --set %q: want Name=Value, e.g. --set Exclude=FunctionA,FunctionB", s)
+		}
+		if _, dup := params[name]; dup {
+			return nil, fmt.Errorf("render: --set %s is given twice: give it once (lists are comma separated: --set %s=A,B)", name, name)
+		}
+		params[name] = value
+	}
+	return params, nil
+}
+
+func readTemplate(cmd *cobra.Command, path string) ([]byte, error) {
+	if path == "-" {
+		b, err := io.ReadAll(cmd.InOrStdin())
+		if err != nil {
+			return nil, fmt.Errorf("render: read standard input: %w", err)
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			return nil, errors.New("render: standard input is empty: pipe a template in, or give its file name")
+		}
+		return b, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	return b, nil
+}
+
+// splitTransform removes QuiltPrivateEndpoints from the template's
+// Transform section, as CloudFormation does before it calls the macro. It
+// returns the other transforms (nil when none are left) and the macro
+// entry's Parameters. A Ref to a template parameter takes that parameter's
+// Default (CloudFormation would pass the resolved value).
+func splitTransform(doc map[string]any) (rest any, params map[string]any, err error) {
+	params = map[string]any{}
+	tr, ok := doc["Transform"]
+	if !ok {
+		return nil, params, nil
+	}
+	delete(doc, "Transform")
+	var entries []any
+	switch t := tr.(type) {
+	case []any:
+		entries = t
+	default:
+		entries = []any{t}
+	}
+	var kept []any
+	for _, e := range entries {
+		switch t := e.(type) {
+		case string:
+			if t == macroName {
+				continue
+			}
+		case map[string]any:
+			if t["Name"] == macroName {
+				p, err := transformParams(doc, t["Parameters"])
+				if err != nil {
+					return nil, nil, err
+				}
+				for k, v := range p {
+					params[k] = v
+				}
+				continue
+			}
+		}
+		kept = append(kept, e)
+	}
+	switch {
+	case len(kept) == 0:
+		return nil, params, nil
+	case len(kept) == 1:
+		if _, isList := tr.([]any); !isList {
+			return kept[0], params, nil
+		}
+	}
+	return kept, params, nil
+}
+
+func transformParams(doc map[string]any, v any) (map[string]any, error) {
+	if v == nil {
+		return map[string]any{}, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("Transform: the Parameters of %s are a %s, not a mapping. Fix: write Parameters: {Name: Value, ...}", macroName, template.KindOf(v))
+	}
+	out := make(map[string]any, len(m))
+	for k, pv := range m {
+		name, isRef := template.Ref(pv)
+		if !isRef {
+			out[k] = pv
+			continue
+		}
+		decl, _ := template.Section(doc, "Parameters")[name].(map[string]any)
+		def, hasDefault := decl["Default"]
+		if !hasDefault {
+			return nil, fmt.Errorf("Transform: %s parameter %s refers to template parameter %s, which has no Default. Fix: give the value with --set %s=VALUE", macroName, k, name, k)
+		}
+		out[k] = def
+	}
+	return out, nil
+}
+
+func shallowCopy(m map[string]any) map[string]any {
+	c := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
 }

@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
+)
+
+// renderRun runs the CLI in-process as main's run does and returns the exit
+// code, standard output and standard error.
+func renderRun(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	root := newRootCmd()
+	var out, errb bytes.Buffer
+	root.SetArgs(args)
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	root.SetIn(strings.NewReader(stdin))
+	err := root.Execute()
+	if err == nil {
+		return 0, out.String(), errb.String()
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		errb.WriteString("qpe: " + err.Error() + "\n")
+		return ee.code, out.String(), errb.String()
+	}
+	errb.WriteString("qpe: " + err.Error() + "\n")
+	return 2, out.String(), errb.String()
+}
+
+func exampleFile(t *testing.T) string {
+	return filepath.Join(testenv.Root(t), "templates", "examples", "quilt-network1.yaml")
+}
+
+// engineJSON runs the engine directly: what render must print (or refuse).
+func engineJSON(t *testing.T, data []byte, params map[string]any) ([]byte, error) {
+	t.Helper()
+	doc, err := template.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: params})
+	if err != nil {
+		return nil, err
+	}
+	return template.EncodeJSON(res.Fragment, true)
+}
+
+func TestRenderUsage(t *testing.T) {
+	dir := t.TempDir()
+	tiny := filepath.Join(dir, "t.json")
+	if err := os.WriteFile(tiny, []byte(`{"Resources":{}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		args  []string
+		stdin string
+		want  string // in stderr
+	}{
+		{name: "no template", args: []string{"render"}, want: "exactly one TEMPLATE"},
+		{name: "two templates", args: []string{"render", tiny, tiny}, want: "exactly one TEMPLATE"},
+		{name: "bad output format", args: []string{"render", "-o", "xml", tiny}, want: `-o "xml"`},
+		{name: "set without =", args: []string{"render", "--set", "Exclude", tiny}, want: "want Name=Value"},
+		{name: "set without name", args: []string{"render", "--set", "=x", tiny}, want: "want Name=Value"},
+		{name: "set twice", args: []string{"render", "--set", "Exclude=A", "--set", "Exclude=B", tiny}, want: "Exclude is given twice"},
+		{name: "unknown flag", args: []string{"render", "--bogus", tiny}, want: "unknown flag"},
+		{name: "missing file", args: []string{"render", filepath.Join(dir, "nope.yaml")}, want: "no such file"},
+		{name: "empty stdin", args: []string{"render", "-"}, stdin: " \n", want: "standard input is empty"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := renderRun(t, tc.stdin, tc.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2 (stderr %q)", code, errs)
+			}
+			if out != "" {
+				t.Errorf("stdout not empty: %q", out)
+			}
+			if !strings.Contains(errs, tc.want) {
+				t.Errorf("stderr %q does not contain %q", errs, tc.want)
+			}
+		})
+	}
+}
+
+func TestRenderBadTemplate(t *testing.T) {
+	tests := []struct {
+		name, stdin, want string
+	}{
+		{name: "invalid YAML", stdin: "Resources: [\n", want: "invalid YAML"},
+		{name: "invalid JSON", stdin: `{"Resources": }`, want: "invalid JSON"},
+		{name: "not a mapping", stdin: "- a\n- b\n", want: "not a mapping"},
+		{name: "Transform Parameters not a mapping", stdin: "Transform:\n  - Name: QuiltPrivateEndpoints\n    Parameters: [a]\nResources: {}\n", want: "Parameters of QuiltPrivateEndpoints"},
+		{name: "Transform Parameter Ref without Default", stdin: "Transform:\n  Name: QuiltPrivateEndpoints\n  Parameters:\n    Exclude: !Ref Ex\nParameters:\n  Ex:\n    Type: String\nResources: {}\n", want: "--set Exclude=VALUE"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := renderRun(t, tc.stdin, "render", "-")
+			if code != 1 {
+				t.Errorf("exit %d, want 1 (stderr %q)", code, errs)
+			}
+			if out != "" {
+				t.Errorf("stdout not empty (partial output): %q", out)
+			}
+			if !strings.Contains(errs, tc.want) {
+				t.Errorf("stderr %q does not contain %q", errs, tc.want)
+			}
+		})
+	}
+}
+
+// TestRenderIsTheEngine: for the same input, render prints exactly the
+// engine's JSON, or refuses with the engine's message and prints nothing.
+func TestRenderIsTheEngine(t *testing.T) {
+	example, err := os.ReadFile(exampleFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		args   []string
+		stdin  string
+		data   []byte
+		params map[string]any
+	}{
+		{name: "example file", args: []string{"render", exampleFile(t)}, data: example, params: map[string]any{}},
+		{name: "example on stdin", args: []string{"render", "-"}, stdin: string(example), data: example, params: map[string]any{}},
+		{
+			name: "with settings", args: []string{"render", "--set", "Exclude=StackStatusFunction,SearchIndexer", "--set", "PreflightMode=none", exampleFile(t)},
+			data: example, params: map[string]any{"Exclude": "StackStatusFunction,SearchIndexer", "PreflightMode": "none"},
+		},
+		{
+			name: "unknown setting", args: []string{"render", "--set", "NoSuchSetting=1", exampleFile(t)},
+			data: example, params: map[string]any{"NoSuchSetting": "1"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want, engineErr := engineJSON(t, tc.data, tc.params)
+			code, out, errs := renderRun(t, tc.stdin, tc.args...)
+			if engineErr != nil {
+				if code != 1 || out != "" || !strings.Contains(errs, engineErr.Error()) {
+					t.Fatalf("engine refused with %q; render exit %d, stdout %d bytes, stderr %q", engineErr, code, len(out), errs)
+				}
+				return
+			}
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			if out != string(want) {
+				t.Errorf("render output differs from the engine's JSON")
+			}
+		})
+	}
+}
+
+func TestRenderYAMLEqualsJSON(t *testing.T) {
+	jcode, js, jerrs := renderRun(t, "", "render", exampleFile(t))
+	ycode, ym, yerrs := renderRun(t, "", "render", "-o", "yaml", exampleFile(t))
+	if jcode != 0 || ycode != 0 {
+		// A refusal must not depend on the output format.
+		if jcode != ycode || jerrs != yerrs || js != "" || ym != "" {
+			t.Fatalf("json: exit %d %q; yaml: exit %d %q", jcode, jerrs, ycode, yerrs)
+		}
+		return
+	}
+	a, err := template.Decode([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := template.Decode([]byte(ym))
+	if err != nil {
+		t.Fatalf("YAML output does not decode: %v", err)
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Error("the YAML output is not the same template as the JSON output")
+	}
+}
+
+func TestSplitTransform(t *testing.T) {
+	tests := []struct {
+		name       string
+		doc        map[string]any
+		wantRest   any
+		wantParams map[string]any
+		wantErr    string
+	}{
+		{name: "none", doc: map[string]any{}, wantParams: map[string]any{}},
+		{name: "string", doc: map[string]any{"Transform": "QuiltPrivateEndpoints"}, wantParams: map[string]any{}},
+		{name: "other string", doc: map[string]any{"Transform": "AWS::Serverless-2016-10-31"}, wantRest: "AWS::Serverless-2016-10-31", wantParams: map[string]any{}},
+		{
+			name: "list with SAM and parameters",
+			doc: map[string]any{
+				"Parameters": map[string]any{"Ep": map[string]any{"Type": "String", "Default": "vpce-0123456789abcdef0"}},
+				"Transform": []any{
+					map[string]any{"Name": "QuiltPrivateEndpoints", "Parameters": map[string]any{"Exclude": []any{"A"}, "EndpointId": map[string]any{"Ref": "Ep"}}},
+					"AWS::Serverless-2016-10-31",
+				},
+			},
+			wantRest:   []any{"AWS::Serverless-2016-10-31"},
+			wantParams: map[string]any{"Exclude": []any{"A"}, "EndpointId": "vpce-0123456789abcdef0"},
+		},
+		{
+			name:    "ref without default",
+			doc:     map[string]any{"Transform": map[string]any{"Name": "QuiltPrivateEndpoints", "Parameters": map[string]any{"Exclude": map[string]any{"Ref": "X"}}}},
+			wantErr: "no Default",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rest, params, err := splitTransform(tc.doc)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(rest, tc.wantRest) || !reflect.DeepEqual(params, tc.wantParams) {
+				t.Errorf("got %#v, %#v; want %#v, %#v", rest, params, tc.wantRest, tc.wantParams)
+			}
+			if _, still := tc.doc["Transform"]; still {
+				t.Error("Transform left in the document the engine sees")
+			}
+		})
+	}
+}
