@@ -1,10 +1,17 @@
 // Package transform rewrites a Quilt CloudFormation template for Private
 // Endpoints. It is the engine behind the macro Lambda and `qpe render`.
+//
+// The engine works on the generic document (see internal/template). Each
+// rewrite is a pass in its own file (pass_*.go). The input is never
+// modified: resources and sections are copied before a pass changes them.
 package transform
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // Request is one rewrite: the template fragment and the Transform's own
@@ -30,6 +37,10 @@ type Result struct {
 	// Warnings are things the user must look at (roles from outside the
 	// template, Lambda@Edge functions left public, ...).
 	Warnings []string
+	// Settings are the settings the engine used, defaults filled in.
+	Settings Settings
+	// Renamed maps old Deployment logical ids to their new ones.
+	Renamed map[string]string
 }
 
 // Change is one change that a pass made.
@@ -59,5 +70,103 @@ func (e *Error) Error() string {
 
 // Transform rewrites req.Fragment. On error no partial output is returned.
 func Transform(ctx context.Context, req Request) (*Result, error) {
-	return nil, errors.New("transform: not implemented yet")
+	if err := validate(req.Fragment); err != nil {
+		return nil, err
+	}
+	set, err := ParseSettings(req.Params, req.Fragment)
+	if err != nil {
+		return nil, err
+	}
+	st := newState(req, set)
+	passes := []struct {
+		name string
+		run  func(*state) error
+	}{
+		{"httpapi", passHTTPAPI},
+		{"restapi", passRestAPI},
+		{"functions", passFunctions},
+		{"compute", passCompute},
+		{"roles", passRoles},
+		{"hostnames", passHostnames},
+		{"redeploy", passRedeploy},
+		{"securitygroup", passSecurityGroup},
+		{"preflight", passPreflight},
+		{"parameters", passParameters},
+	}
+	for _, p := range passes {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("transform: %s pass: %w", p.name, err)
+		}
+		if err := p.run(st); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(st.changes, func(i, j int) bool {
+		a, b := st.changes[i], st.changes[j]
+		if a.Pass != b.Pass {
+			return a.Pass < b.Pass
+		}
+		if a.Resource != b.Resource {
+			return a.Resource < b.Resource
+		}
+		return a.Detail < b.Detail
+	})
+	sort.Strings(st.warnings)
+	warnings := st.warnings[:0:0]
+	for i, w := range st.warnings {
+		if i == 0 || w != st.warnings[i-1] {
+			warnings = append(warnings, w)
+		}
+	}
+	return &Result{Fragment: st.doc, Changes: st.changes, Warnings: warnings, Settings: set, Renamed: st.renamed}, nil
+}
+
+// validate checks the shape every pass relies on.
+func validate(doc map[string]any) error {
+	if doc == nil {
+		return &Error{Resource: "template", Message: "the template is empty or not a JSON object",
+			Fix: "pass a CloudFormation template whose top level is an object with a Resources section"}
+	}
+	raw, ok := doc["Resources"]
+	if !ok {
+		return &Error{Resource: "Resources", Message: "the template has no Resources section",
+			Fix: "add a Resources section with at least one resource"}
+	}
+	res, ok := raw.(map[string]any)
+	if !ok {
+		return &Error{Resource: "Resources", Message: fmt.Sprintf("the Resources section is a %s, not an object", template.KindOf(raw)),
+			Fix: "make Resources an object of logical id to resource"}
+	}
+	if len(res) == 0 {
+		return &Error{Resource: "Resources", Message: "the Resources section is empty",
+			Fix: "add at least one resource"}
+	}
+	for _, id := range template.SortedKeys(res) {
+		r, ok := res[id].(map[string]any)
+		if !ok {
+			return &Error{Resource: id, Message: fmt.Sprintf("the resource is a %s, not an object", template.KindOf(res[id])),
+				Fix: "give the resource a Type and Properties"}
+		}
+		t, ok := r["Type"]
+		if !ok {
+			return &Error{Resource: id, Message: "the resource has no Type", Fix: "add the resource's Type, e.g. Type: AWS::Lambda::Function"}
+		}
+		if s, ok := t.(string); !ok || s == "" {
+			return &Error{Resource: id, Message: fmt.Sprintf("the resource's Type is a %s, not a resource type name", template.KindOf(t)),
+				Fix: "set Type to a resource type name, e.g. AWS::Lambda::Function"}
+		}
+		if p, ok := r["Properties"]; ok && p != nil {
+			if _, ok := p.(map[string]any); !ok {
+				return &Error{Resource: id, Message: fmt.Sprintf("the resource's Properties is a %s, not an object", template.KindOf(p)),
+					Fix: "make Properties an object"}
+			}
+		}
+	}
+	if p, ok := doc["Parameters"]; ok && p != nil {
+		if _, ok := p.(map[string]any); !ok {
+			return &Error{Resource: "Parameters", Message: fmt.Sprintf("the Parameters section is a %s, not an object", template.KindOf(p)),
+				Fix: "make Parameters an object of name to declaration"}
+		}
+	}
+	return nil
 }

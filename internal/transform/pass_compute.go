@@ -1,0 +1,86 @@
+package transform
+
+import (
+	"strings"
+
+)
+
+// passCompute moves other compute off public IPs: ECS services in awsvpc
+// mode get AssignPublicIp DISABLED on the private subnets, canaries without
+// a VPCConfig get one, and with LoadBalancerScheme=internal the application
+// load balancers become internal on the user subnets.
+func passCompute(st *state) error {
+	for _, id := range st.ofType("AWS::ECS::Service") {
+		if st.excluded[id] {
+			continue
+		}
+		ecsService(st, id)
+	}
+	for _, id := range st.ofType("AWS::Synthetics::Canary") {
+		if st.excluded[id] {
+			continue
+		}
+		if cur, ok := st.props(id)["VPCConfig"]; ok && !isAbsent(cur) {
+			continue
+		}
+		st.editProps(id)["VPCConfig"] = map[string]any{
+			"VpcId": st.vpc(), "SubnetIds": st.subnets(), "SecurityGroupIds": st.securityGroups(),
+		}
+		st.change("compute", id, "added VPCConfig (private subnets, security groups)")
+		st.moved[id] = true
+		st.rewritten[id] = true
+	}
+	if st.set.LoadBalancerScheme == "internal" {
+		for _, id := range st.ofType("AWS::ElasticLoadBalancingV2::LoadBalancer") {
+			if st.excluded[id] {
+				continue
+			}
+			loadBalancer(st, id)
+		}
+	}
+	return nil
+}
+
+func ecsService(st *state, id string) {
+	nc, _ := st.props(id)["NetworkConfiguration"].(map[string]any)
+	aws, _ := nc["AwsvpcConfiguration"].(map[string]any)
+	if aws == nil {
+		return // not awsvpc (bridge/host networking), or built by an intrinsic
+	}
+	needIP := aws["AssignPublicIp"] != "DISABLED"
+	needSubnets := needIP || isAbsent(aws["Subnets"])
+	if !needIP && !needSubnets {
+		return
+	}
+	p := st.editProps(id)
+	a := p["NetworkConfiguration"].(map[string]any)["AwsvpcConfiguration"].(map[string]any)
+	if needIP {
+		st.change("compute", id, "AssignPublicIp %s -> DISABLED", describe(a["AssignPublicIp"], "(default)"))
+		a["AssignPublicIp"] = "DISABLED"
+	}
+	if needSubnets && !equal(a["Subnets"], st.subnets()) {
+		st.change("compute", id, "Subnets %s -> %s", describe(a["Subnets"], "(none)"), st.set.SubnetsParameter)
+		a["Subnets"] = st.subnets()
+	}
+	st.rewritten[id] = true
+}
+
+func loadBalancer(st *state, id string) {
+	p := st.props(id)
+	if t, _ := p["Type"].(string); t != "" && !strings.EqualFold(t, "application") {
+		return
+	}
+	if p["Scheme"] == "internal" {
+		return
+	}
+	np := st.editProps(id)
+	st.change("compute", id, "Scheme %s -> internal on %s", describe(np["Scheme"], "internet-facing"), st.set.UserSubnetsParameter)
+	np["Scheme"] = "internal"
+	np["Subnets"] = st.param(st.set.UserSubnetsParameter)
+	if _, ok := np["SubnetMappings"]; ok {
+		delete(np, "SubnetMappings")
+		st.warn("%s: SubnetMappings (Elastic IPs) removed; an internal load balancer takes Subnets only", id)
+	}
+	st.rewritten[id] = true
+}
+

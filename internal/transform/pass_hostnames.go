@@ -1,0 +1,160 @@
+package transform
+
+import (
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// endpointVar is the Fn::Sub variable that carries the endpoint id in create
+// mode, where the endpoint is a Fn::If rather than a parameter.
+const endpointVar = "QuiltPrivateEndpointsEndpointId"
+
+// passHostnames switches strings that build the default hostname of a
+// private REST API (https://${Api}.execute-api.${AWS::Region}...) to the
+// endpoint alias ${Api}-${Endpoint}.execute-api..., in Fn::Sub and Fn::Join,
+// in resources and outputs.
+func passHostnames(st *state) error {
+	if len(st.privateAPIs) == 0 {
+		return nil
+	}
+	h := hostnames{st: st}
+	for _, id := range st.ids {
+		nv, changed := rewrite(st.res[id], h.fn)
+		if changed {
+			st.put(id, nv)
+			st.change("hostnames", id, "execute-api hostname of %s -> endpoint alias", strings.Join(h.hits, ", "))
+			st.rewritten[id] = true
+		}
+		h.hits = nil
+	}
+	if outs, ok := st.doc["Outputs"].(map[string]any); ok {
+		for _, name := range template.SortedKeys(outs) {
+			nv, changed := rewrite(outs[name], h.fn)
+			if changed {
+				st.section("Outputs")[name] = nv
+				st.change("hostnames", "Outputs."+name, "execute-api hostname of %s -> endpoint alias", strings.Join(h.hits, ", "))
+			}
+			h.hits = nil
+		}
+	}
+	return nil
+}
+
+type hostnames struct {
+	st   *state
+	hits []string
+}
+
+func (h *hostnames) hit(api string) {
+	for _, x := range h.hits {
+		if x == api {
+			return
+		}
+	}
+	h.hits = append(h.hits, api)
+}
+
+func (h *hostnames) fn(v any) (any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return v, false
+	}
+	if sub, ok := m["Fn::Sub"]; ok {
+		return h.sub(sub)
+	}
+	if join, ok := m["Fn::Join"]; ok {
+		return h.join(join)
+	}
+	return v, false
+}
+
+func (h *hostnames) sub(arg any) (any, bool) {
+	str, vars := subParts(arg)
+	if !strings.Contains(str, ".execute-api.") {
+		return nil, false
+	}
+	create := h.st.set.PreflightMode == ModeCreate
+	epName := h.st.set.EndpointParameter
+	if create {
+		epName = endpointVar
+	}
+	var out strings.Builder
+	changed := false
+	rest := str
+	for {
+		i := strings.Index(rest, "}.execute-api.")
+		if i < 0 {
+			break
+		}
+		j := strings.LastIndex(rest[:i], "${")
+		if j < 0 {
+			out.WriteString(rest[:i+1])
+			rest = rest[i+1:]
+			continue
+		}
+		name := strings.TrimSpace(rest[j+2 : i])
+		if h.st.privateAPIs[name] && !vars[name] {
+			out.WriteString(rest[:i])
+			out.WriteString("}-${" + epName)
+			changed = true
+			h.hit(name)
+		} else {
+			out.WriteString(rest[:i])
+		}
+		out.WriteString("}")
+		rest = rest[i+1:]
+	}
+	if !changed {
+		return nil, false
+	}
+	out.WriteString(rest)
+	ns := out.String()
+	if !create {
+		h.st.param(epName)
+		if l, ok := arg.([]any); ok {
+			nl := append([]any(nil), l...)
+			nl[0] = ns
+			return map[string]any{"Fn::Sub": nl}, true
+		}
+		return map[string]any{"Fn::Sub": ns}, true
+	}
+	varMap := map[string]any{}
+	if l, ok := arg.([]any); ok && len(l) > 1 {
+		if m, ok := l[1].(map[string]any); ok {
+			for k, v := range m {
+				varMap[k] = v
+			}
+		}
+	}
+	varMap[endpointVar] = h.st.endpoint()
+	return map[string]any{"Fn::Sub": []any{ns, varMap}}, true
+}
+
+func (h *hostnames) join(arg any) (any, bool) {
+	l, ok := arg.([]any)
+	if !ok || len(l) != 2 {
+		return nil, false
+	}
+	parts, ok := l[1].([]any)
+	if !ok {
+		return nil, false
+	}
+	var out []any
+	for i, p := range parts {
+		out = append(out, p)
+		api, isRef := template.Ref(p)
+		if !isRef || !h.st.privateAPIs[api] || i+1 >= len(parts) {
+			continue
+		}
+		next, _ := parts[i+1].(string)
+		if strings.HasPrefix(next, ".execute-api.") {
+			out = append(out, "-", h.st.endpoint())
+			h.hit(api)
+		}
+	}
+	if len(out) == len(parts) {
+		return nil, false
+	}
+	return map[string]any{"Fn::Join": []any{l[0], out}}, true
+}

@@ -1,0 +1,42 @@
+package transform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// passHTTPAPI refuses HTTP and WebSocket APIs, which cannot be private,
+// unless they are excluded. SAM functions with HttpApi events (which create
+// an implicit HTTP API) are refused too.
+func passHTTPAPI(st *state) error {
+	var bad []string
+	for _, id := range st.ofType("AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi") {
+		if !st.excluded[id] {
+			bad = append(bad, id)
+		}
+	}
+	for _, id := range st.ofType("AWS::Serverless::Function") {
+		if st.excluded[id] {
+			continue
+		}
+		events, _ := st.props(id)["Events"].(map[string]any)
+		for _, name := range template.SortedKeys(events) {
+			ev, _ := events[name].(map[string]any)
+			if t, _ := ev["Type"].(string); t == "HttpApi" {
+				if p, _ := ev["Properties"].(map[string]any); p == nil || p["ApiId"] == nil {
+					bad = append(bad, fmt.Sprintf("%s (event %s)", id, name))
+				}
+			}
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return &Error{
+		Resource: strings.Join(bad, ", "),
+		Message:  "HTTP and WebSocket APIs (API Gateway v2) cannot be private",
+		Fix:      "replace them with a REST API (AWS::ApiGateway::RestApi), or list them in the Exclude setting to leave them public",
+	}
+}

@@ -1,0 +1,198 @@
+package transform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+const interfaceKey = "AWS::CloudFormation::Interface"
+
+// parameterGroupLabel is the label of the Interface group the macro adds.
+const parameterGroupLabel = "Private endpoints"
+
+// passParameters declares each network or endpoint parameter that the
+// rewrite uses and the template lacks, sets Defaults from value settings,
+// and checks the endpoint id.
+func passParameters(st *state) error {
+	params := template.Section(st.doc, "Parameters")
+	decls := map[string]map[string]any{}
+	values := map[string]any{}
+	add := func(name string, decl map[string]any, value any) {
+		decls[name] = decl
+		if value != nil {
+			values[name] = value
+		}
+	}
+	s := st.set
+	epDecl := map[string]any{
+		"Type":                  "String",
+		"AllowedPattern":        endpointPattern,
+		"ConstraintDescription": "must be a VPC endpoint id, vpce- followed by 8 or 17 lowercase hex characters",
+		"Description":           "Id of the execute-api interface VPC endpoint that may call the private REST APIs (vpce-...). Added by the QuiltPrivateEndpoints macro.",
+	}
+	if s.PreflightMode == ModeCreate {
+		epDecl["AllowedPattern"] = endpointPatternOptional
+		epDecl["ConstraintDescription"] = "must be empty (the preflight creates the endpoint) or a VPC endpoint id, vpce- followed by 8 or 17 lowercase hex characters"
+		epDecl["Default"] = ""
+	}
+	var epValue any
+	if s.EndpointID != "" {
+		epValue = s.EndpointID
+	}
+	add(s.EndpointParameter, epDecl, epValue)
+	add(s.VpcParameter, map[string]any{
+		"Type":        "AWS::EC2::VPC::Id",
+		"Description": "VPC of the private subnets. Added by the QuiltPrivateEndpoints macro.",
+	}, nonEmpty(s.VpcID))
+	add(s.SubnetsParameter, map[string]any{
+		"Type":        "List<AWS::EC2::Subnet::Id>",
+		"Description": "Private subnets with egress (NAT gateway or VPC endpoints) for functions, ECS services and canaries. Added by the QuiltPrivateEndpoints macro.",
+	}, joinList(s.SubnetIDs))
+	add(s.UserSubnetsParameter, map[string]any{
+		"Type":        "List<AWS::EC2::Subnet::Id>",
+		"Description": "Subnets for the internal load balancer, reachable by users (e.g. over VPN). Added by the QuiltPrivateEndpoints macro.",
+	}, joinList(s.UserSubnetIDs))
+
+	var added []string
+	for _, name := range []string{s.EndpointParameter, s.VpcParameter, s.SubnetsParameter, s.UserSubnetsParameter} {
+		_, declared := params[name]
+		value, hasValue := values[name]
+		if !st.usedParams[name] && !(declared && hasValue) {
+			continue
+		}
+		if !declared {
+			if st.resource(name) != nil {
+				return &Error{Resource: name, Message: "the rewrite needs a parameter with this name, but it is a resource",
+					Fix: "choose another parameter name with the matching setting (EndpointParameter, VpcParameter, SubnetsParameter, UserSubnetsParameter)"}
+			}
+			decl := template.Clone(decls[name]).(map[string]any)
+			if hasValue {
+				decl["Default"] = value
+			}
+			st.section("Parameters")[name] = decl
+			added = append(added, name)
+			st.change("parameters", "Parameters."+name, "declared (%s)", decl["Type"])
+			if _, ok := decl["Default"]; !ok {
+				st.warn("Parameters.%s: added by the macro without a Default; give its value as the Transform parameter %s, or declare %s in the original template so the stack can pass it",
+					name, valueSettingFor(s, name), name)
+			}
+			continue
+		}
+		if hasValue {
+			decl, _ := params[name].(map[string]any)
+			if !equal(decl["Default"], value) {
+				nd := st.section("Parameters")[name].(map[string]any)
+				nd["Default"] = value
+				st.change("parameters", "Parameters."+name, "Default = %s (from the Transform parameter %s)", describe(value, ""), valueSettingFor(s, name))
+			}
+		}
+	}
+	if err := checkEndpointValue(st); err != nil {
+		return err
+	}
+	if len(added) > 0 {
+		addToInterface(st, added)
+	}
+	return nil
+}
+
+func nonEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func joinList(l []string) any {
+	if len(l) == 0 {
+		return nil
+	}
+	return strings.Join(l, ",")
+}
+
+func valueSettingFor(s Settings, name string) string {
+	switch name {
+	case s.EndpointParameter:
+		return SetEndpointID
+	case s.VpcParameter:
+		return SetVpcID
+	case s.SubnetsParameter:
+		return SetSubnetIDs
+	}
+	return SetUserSubnetIDs
+}
+
+// checkEndpointValue rejects a malformed endpoint id in the parameter's
+// Default or in the value the stack passes.
+func checkEndpointValue(st *state) error {
+	name := st.set.EndpointParameter
+	decl, _ := template.Section(st.doc, "Parameters")[name].(map[string]any)
+	check := func(v any, where string) error {
+		s, ok := v.(string)
+		if !ok {
+			return nil
+		}
+		if s == "" && st.set.PreflightMode == ModeCreate {
+			return nil
+		}
+		if !endpointIDRe.MatchString(s) {
+			return &Error{Resource: "Parameters." + name,
+				Message: fmt.Sprintf("%s %q is not a VPC endpoint id", where, s),
+				Fix:     "give the id of the execute-api interface endpoint, vpce- followed by 8 or 17 lowercase hex characters (e.g. vpce-0123456789abcdef0)"}
+		}
+		return nil
+	}
+	if d, ok := decl["Default"]; ok {
+		if err := check(d, "the Default"); err != nil {
+			return err
+		}
+	}
+	if v, ok := st.req.TemplateParameterValues[name]; ok {
+		if err := check(v, "the value"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addToInterface lists new parameters in the console's parameter groups,
+// when the template has an Interface.
+func addToInterface(st *state, names []string) {
+	meta := template.Section(st.doc, "Metadata")
+	iface, ok := meta[interfaceKey].(map[string]any)
+	if !ok {
+		return
+	}
+	if _, ok := iface["ParameterGroups"].([]any); !ok && iface["ParameterGroups"] != nil {
+		return
+	}
+	iface = st.section("Metadata")[interfaceKey].(map[string]any)
+	groups, _ := iface["ParameterGroups"].([]any)
+	sort.Strings(names)
+	for _, g := range groups {
+		gm, _ := g.(map[string]any)
+		label, _ := gm["Label"].(map[string]any)
+		if label["default"] == parameterGroupLabel {
+			ps, _ := gm["Parameters"].([]any)
+			for _, n := range names {
+				if !containsValue(ps, n) {
+					ps = append(ps, n)
+				}
+			}
+			gm["Parameters"] = ps
+			st.change("parameters", "Metadata."+interfaceKey, "listed %s in group %q", strings.Join(names, ", "), parameterGroupLabel)
+			return
+		}
+	}
+	ps := make([]any, len(names))
+	for i, n := range names {
+		ps[i] = n
+	}
+	iface["ParameterGroups"] = append(groups, map[string]any{
+		"Label": map[string]any{"default": parameterGroupLabel}, "Parameters": ps,
+	})
+	st.change("parameters", "Metadata."+interfaceKey, "added group %q with %s", parameterGroupLabel, strings.Join(names, ", "))
+}

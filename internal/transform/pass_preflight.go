@@ -1,0 +1,97 @@
+package transform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// passPreflight adds the Custom::QuiltPrivateEndpoints resource that checks
+// (validate) or creates (create) the network before anything private is
+// created, and makes every rewritten resource depend on it.
+func passPreflight(st *state) error {
+	if st.set.PreflightMode == ModeNone {
+		return nil
+	}
+	if cur := st.resource(PreflightLogicalID); cur != nil && cur["Type"] != PreflightType {
+		return &Error{Resource: PreflightLogicalID, Message: fmt.Sprintf("the template already has a %v with this logical id", cur["Type"]),
+			Fix: "rename that resource, or set PreflightMode to none"}
+	}
+	props := map[string]any{
+		"ServiceToken":            DefaultServiceToken(),
+		"ServiceTimeout":          numberValue(PreflightServiceTimeout),
+		"Mode":                    st.set.PreflightMode,
+		"VpcId":                   st.vpc(),
+		"SubnetIds":               st.subnets(),
+		"ApiGatewayVPCEndpointId": st.param(st.set.EndpointParameter),
+	}
+	if st.set.ServiceToken != "" {
+		props["ServiceToken"] = st.set.ServiceToken
+	}
+	if b := bucketNames(st); len(b) > 0 {
+		props["BucketNames"] = b
+	}
+	want, err := fromGoformation(&cloudformation.CustomResource{Type: PreflightType, Properties: props})
+	if err != nil {
+		return err
+	}
+	if v, ok := want["Version"]; ok && v == "" {
+		delete(want, "Version")
+	}
+	if cur := st.resource(PreflightLogicalID); cur == nil {
+		st.add(PreflightLogicalID, want)
+		st.change("preflight", PreflightLogicalID, "added %s (mode %s)", PreflightType, st.set.PreflightMode)
+	} else if !equal(cur["Properties"], want["Properties"]) {
+		st.edit(PreflightLogicalID)["Properties"] = want["Properties"]
+		st.change("preflight", PreflightLogicalID, "updated properties (mode %s)", st.set.PreflightMode)
+	}
+	if st.set.PreflightMode == ModeCreate {
+		conds := template.Section(st.doc, "Conditions")
+		want := map[string]any{"Fn::Equals": []any{st.param(st.set.EndpointParameter), ""}}
+		if cur, ok := conds[CreateEndpointCondition]; !ok || !equal(cur, want) {
+			st.section("Conditions")[CreateEndpointCondition] = want
+			st.change("preflight", "Conditions."+CreateEndpointCondition, "added: true when %s is empty, so the preflight creates the endpoint", st.set.EndpointParameter)
+		}
+	}
+	for _, id := range st.ids {
+		if !st.rewritten[id] || id == PreflightLogicalID {
+			continue
+		}
+		if dependsOn(st.resource(id), PreflightLogicalID) {
+			continue
+		}
+		mergeDependsOn(st.edit(id), PreflightLogicalID)
+		st.change("preflight", id, "DependsOn += %s", PreflightLogicalID)
+	}
+	return nil
+}
+
+func dependsOn(r map[string]any, id string) bool {
+	switch t := r["DependsOn"].(type) {
+	case string:
+		return t == id
+	case []any:
+		return containsValue(t, id)
+	}
+	return false
+}
+
+// bucketNames lists the template's String parameters that name data buckets
+// (names ending in Bucket or BucketName), for the preflight's S3 checks.
+func bucketNames(st *state) []any {
+	params := template.Section(st.doc, "Parameters")
+	var out []any
+	for _, name := range template.SortedKeys(params) {
+		p, _ := params[name].(map[string]any)
+		if t, _ := p["Type"].(string); t != "String" {
+			continue
+		}
+		if strings.HasSuffix(name, "Bucket") || strings.HasSuffix(name, "BucketName") {
+			out = append(out, map[string]any{"Ref": name})
+		}
+	}
+	return out
+}

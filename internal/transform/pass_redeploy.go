@@ -1,0 +1,206 @@
+package transform
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// redeploySuffix marks a Deployment logical id the macro renamed.
+var redeploySuffixRe = regexp.MustCompile(`Private[0-9a-f]{8,64}$`)
+
+// passRedeploy gives each AWS::ApiGateway::Deployment of a REST API that
+// this run changed a new logical id (old id + a hash of the API), so that
+// CloudFormation creates a new deployment and the policy and endpoint take
+// effect. Every reference to the old id follows.
+func passRedeploy(st *state) error {
+	if len(st.changedAPIs) == 0 {
+		return nil
+	}
+	renames := map[string]string{}
+	for _, id := range st.ofType("AWS::ApiGateway::Deployment") {
+		api := ""
+		for _, r := range referenced(st.props(id)["RestApiId"]) {
+			if st.changedAPIs[r] {
+				api = r
+			}
+		}
+		if api == "" {
+			continue
+		}
+		b, err := template.EncodeJSON(st.res[api], false)
+		if err != nil {
+			return fmt.Errorf("transform: redeploy: %w", err)
+		}
+		sum := sha256.Sum256(b)
+		h := hex.EncodeToString(sum[:])
+		base := redeploySuffixRe.ReplaceAllString(id, "")
+		var nid string
+		for n := 8; n <= len(h); n += 4 {
+			nid = base + "Private" + h[:n]
+			if len(nid) > 255 {
+				nid = base[:255-len("Private")-n] + "Private" + h[:n]
+			}
+			if _, taken := st.res[nid]; !taken && !taken2(renames, nid) && nid != id {
+				break
+			}
+		}
+		renames[id] = nid
+	}
+	if len(renames) == 0 {
+		return nil
+	}
+	olds := template.SortedKeys(toAnyMapS(renames))
+	for _, old := range olds {
+		nid := renames[old]
+		st.res[nid] = st.res[old]
+		st.own[nid] = st.own[old]
+		delete(st.res, old)
+		delete(st.own, old)
+		st.change("redeploy", nid, "renamed from %s so that CloudFormation deploys the private API again", old)
+		st.rewritten[nid] = true
+		delete(st.rewritten, old)
+	}
+	st.ids = template.SortedKeys(st.res)
+	rn := renamer{renames: renames}
+	for _, id := range st.ids {
+		r := st.resource(id)
+		nv, changed := rewrite(r, rn.fn)
+		if dep, ok := r["DependsOn"]; ok {
+			if nd, ch := rn.dependsOn(dep); ch {
+				if !changed {
+					nv = shallow(r)
+				} else {
+					nv = shallow(nv.(map[string]any))
+				}
+				nv.(map[string]any)["DependsOn"] = nd
+				changed = true
+			}
+		}
+		if changed {
+			st.put(id, nv)
+		}
+	}
+	for _, sec := range []string{"Outputs", "Conditions", "Metadata", "Rules"} {
+		if v, ok := st.doc[sec]; ok {
+			if nv, changed := rewrite(v, rn.fn); changed {
+				st.doc[sec] = nv
+				st.sect[sec] = false
+			}
+		}
+	}
+	st.renamed = renames
+	return nil
+}
+
+func taken2(m map[string]string, v string) bool {
+	for _, x := range m {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func toAnyMapS(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func shallow(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+type renamer struct{ renames map[string]string }
+
+func (rn renamer) fn(v any) (any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return v, false
+	}
+	if r, ok := m["Ref"].(string); ok {
+		if n, ok := rn.renames[r]; ok {
+			return map[string]any{"Ref": n}, true
+		}
+		return v, false
+	}
+	switch t := m["Fn::GetAtt"].(type) {
+	case []any:
+		if len(t) >= 1 {
+			if r, ok := t[0].(string); ok {
+				if n, ok := rn.renames[r]; ok {
+					nl := append([]any(nil), t...)
+					nl[0] = n
+					return map[string]any{"Fn::GetAtt": nl}, true
+				}
+			}
+		}
+		return v, false
+	case string:
+		r, attr, _ := strings.Cut(t, ".")
+		if n, ok := rn.renames[r]; ok {
+			return map[string]any{"Fn::GetAtt": n + "." + attr}, true
+		}
+		return v, false
+	}
+	if sub, ok := m["Fn::Sub"]; ok {
+		str, vars := subParts(sub)
+		ns, changed := subVars(str, func(name string) (string, bool) {
+			base, attr, hasAttr := strings.Cut(name, ".")
+			n, ok := rn.renames[base]
+			if !ok || vars[base] {
+				return "", false
+			}
+			if hasAttr {
+				return "${" + n + "." + attr + "}", true
+			}
+			return "${" + n + "}", true
+		})
+		if !changed {
+			return v, false
+		}
+		if l, ok := sub.([]any); ok {
+			nl := append([]any(nil), l...)
+			nl[0] = ns
+			return map[string]any{"Fn::Sub": nl}, true
+		}
+		return map[string]any{"Fn::Sub": ns}, true
+	}
+	return v, false
+}
+
+func (rn renamer) dependsOn(v any) (any, bool) {
+	switch t := v.(type) {
+	case string:
+		if n, ok := rn.renames[t]; ok {
+			return n, true
+		}
+	case []any:
+		var out []any
+		for i, e := range t {
+			if s, ok := e.(string); ok {
+				if n, ok := rn.renames[s]; ok {
+					if out == nil {
+						out = append([]any(nil), t...)
+					}
+					out[i] = n
+				}
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+	}
+	return v, false
+}

@@ -1,0 +1,404 @@
+package transform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+const (
+	invokeAction = "execute-api:Invoke"
+	sourceVpce   = "aws:SourceVpce"
+)
+
+// passRestAPI makes every REST API private: endpoint type PRIVATE, the
+// endpoint in VpcEndpointIds, and a resource policy that denies calls from
+// anywhere but the endpoint.
+func passRestAPI(st *state) error {
+	for _, id := range st.ofType("AWS::ApiGateway::RestApi") {
+		if st.excluded[id] {
+			continue
+		}
+		p := st.props(id)
+		for _, k := range []string{"Body", "BodyS3Location"} {
+			if _, ok := p[k]; ok {
+				return &Error{Resource: id,
+					Message: fmt.Sprintf("the REST API is defined by an OpenAPI %s, whose endpoint configuration and policy the macro does not rewrite", k),
+					Fix: "list it in the Exclude setting and make it private in the OpenAPI definition " +
+						"(x-amazon-apigateway-endpoint-configuration with vpcEndpointIds, and x-amazon-apigateway-policy with the aws:SourceVpce Deny), " +
+						"or define the API with AWS::ApiGateway::Resource and Method resources"}
+			}
+		}
+		if err := restAPI(st, id); err != nil {
+			return err
+		}
+	}
+	for _, id := range st.ofType("AWS::Serverless::Api") {
+		if st.excluded[id] {
+			continue
+		}
+		if err := serverlessAPI(st, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func restAPI(st *state, id string) error {
+	ep := st.endpoint()
+	p := st.props(id)
+	changed := false
+	var details []string
+
+	cfg, ok, err := editObject(p["EndpointConfiguration"], func(m map[string]any) (bool, error) {
+		ch := false
+		if !equal(m["Types"], []any{"PRIVATE"}) {
+			details = append(details, fmt.Sprintf("endpoint type %s -> PRIVATE", describe(m["Types"], "EDGE")))
+			m["Types"] = []any{"PRIVATE"}
+			ch = true
+		}
+		ids, added, err := mergeEndpointIDs(m["VpcEndpointIds"], ep)
+		if err != nil {
+			return false, err
+		}
+		if added {
+			m["VpcEndpointIds"] = ids
+			details = append(details, fmt.Sprintf("VpcEndpointIds += %s", st.set.EndpointParameter))
+			ch = true
+		}
+		return ch, nil
+	})
+	if err != nil {
+		return &Error{Resource: id, Message: "EndpointConfiguration: " + err.Error(),
+			Fix: "give VpcEndpointIds as a list, or list the API in the Exclude setting"}
+	}
+	if ok {
+		changed = true
+	}
+
+	pol, polChanged, polDetails, err := rewritePolicy(p["Policy"], ep)
+	if err != nil {
+		return &Error{Resource: id, Message: "Policy: " + err.Error(),
+			Fix: "give the resource policy as an object or a JSON string, or list the API in the Exclude setting"}
+	}
+	if polChanged {
+		details = append(details, polDetails...)
+		changed = true
+	}
+	st.privateAPIs[id] = true
+	if !changed {
+		return nil
+	}
+	props := st.editProps(id)
+	if ok {
+		props["EndpointConfiguration"] = cfg
+	}
+	if polChanged {
+		props["Policy"] = pol
+	}
+	for _, d := range details {
+		st.change("restapi", id, "%s", d)
+	}
+	st.changedAPIs[id] = true
+	st.rewritten[id] = true
+	return nil
+}
+
+// serverlessAPI is restAPI for AWS::Serverless::Api (SAM spelling).
+func serverlessAPI(st *state, id string) error {
+	ep := st.endpoint()
+	p := st.props(id)
+	var details []string
+	cfgIn := p["EndpointConfiguration"]
+	if s, ok := cfgIn.(string); ok {
+		cfgIn = map[string]any{"Type": s}
+	}
+	cfg, cfgChanged, err := editObject(cfgIn, func(m map[string]any) (bool, error) {
+		ch := false
+		if m["Type"] != "PRIVATE" {
+			details = append(details, fmt.Sprintf("endpoint type %s -> PRIVATE", describe(m["Type"], "EDGE")))
+			m["Type"] = "PRIVATE"
+			ch = true
+		}
+		ids, added, err := mergeEndpointIDs(m["VPCEndpointIds"], ep)
+		if err != nil {
+			return false, err
+		}
+		if added {
+			m["VPCEndpointIds"] = ids
+			details = append(details, fmt.Sprintf("VPCEndpointIds += %s", st.set.EndpointParameter))
+			ch = true
+		}
+		return ch, nil
+	})
+	if err != nil {
+		return &Error{Resource: id, Message: "EndpointConfiguration: " + err.Error(),
+			Fix: "give VPCEndpointIds as a list, or list the API in the Exclude setting"}
+	}
+	if _, isStr := p["EndpointConfiguration"].(string); isStr {
+		cfgChanged = true
+	}
+	// Resource policy: Auth.ResourcePolicy.CustomStatements.
+	auth, _ := p["Auth"].(map[string]any)
+	rp, _ := auth["ResourcePolicy"].(map[string]any)
+	stmts := asList(rp["CustomStatements"])
+	hasDeny := rp["IntrinsicVpceWhitelist"] != nil || rp["SourceVpceWhitelist"] != nil || rp["IntrinsicVpceBlacklist"] != nil
+	newStmts, polDetails, polChanged := addStatements(stmts, ep, hasDeny)
+	st.privateAPIs[id] = true
+	if !cfgChanged && !polChanged {
+		return nil
+	}
+	props := st.editProps(id)
+	if cfgChanged {
+		props["EndpointConfiguration"] = cfg
+	}
+	if polChanged {
+		a, _ := props["Auth"].(map[string]any)
+		if a == nil {
+			a = map[string]any{}
+			props["Auth"] = a
+		}
+		r, _ := a["ResourcePolicy"].(map[string]any)
+		if r == nil {
+			r = map[string]any{}
+			a["ResourcePolicy"] = r
+		}
+		r["CustomStatements"] = newStmts
+		details = append(details, polDetails...)
+	}
+	for _, d := range details {
+		st.change("restapi", id, "%s", d)
+	}
+	st.changedAPIs[id] = true
+	st.rewritten[id] = true
+	return nil
+}
+
+// editObject applies fn to a copy of an object-valued property. A missing,
+// null or AWS::NoValue value starts as an empty object; each object branch
+// of a Fn::If is edited (a AWS::NoValue branch too).
+func editObject(v any, fn func(map[string]any) (bool, error)) (any, bool, error) {
+	if cond, yes, no, ok := ifBranches(v); ok {
+		ny, cy, err := editObject(yes, fn)
+		if err != nil {
+			return nil, false, err
+		}
+		nn, cn, err := editObject(no, fn)
+		if err != nil {
+			return nil, false, err
+		}
+		if !cy && !cn {
+			return v, false, nil
+		}
+		return map[string]any{"Fn::If": []any{cond, ny, nn}}, true, nil
+	}
+	var m map[string]any
+	switch t := v.(type) {
+	case nil:
+		m = map[string]any{}
+	case map[string]any:
+		if template.IsNoValue(t) {
+			m = map[string]any{}
+		} else if _, _, ok := template.Intrinsic(t); ok {
+			return nil, false, fmt.Errorf("is an intrinsic function (%s) the macro cannot edit", firstKey(t))
+		} else {
+			m = template.Clone(t).(map[string]any)
+		}
+	default:
+		return nil, false, fmt.Errorf("is a %s, not an object", template.KindOf(v))
+	}
+	ch, err := fn(m)
+	if err != nil || !ch {
+		return v, false, err
+	}
+	return m, true, nil
+}
+
+func firstKey(m map[string]any) string {
+	for k := range m {
+		return k
+	}
+	return ""
+}
+
+// mergeEndpointIDs adds ep to a VpcEndpointIds value.
+func mergeEndpointIDs(v any, ep any) (any, bool, error) {
+	switch t := v.(type) {
+	case nil:
+		return []any{ep}, true, nil
+	case []any:
+		if containsValue(t, ep) {
+			return t, false, nil
+		}
+		return append(append([]any(nil), t...), ep), true, nil
+	default:
+		if equal(v, ep) || template.IsNoValue(v) {
+			if template.IsNoValue(v) {
+				return []any{ep}, true, nil
+			}
+			return v, false, nil
+		}
+		return nil, false, fmt.Errorf("VpcEndpointIds is a %s the macro cannot merge into", template.KindOf(v))
+	}
+}
+
+// describe renders a small value for a change line.
+func describe(v any, absent string) string {
+	if v == nil {
+		return absent
+	}
+	if l, ok := v.([]any); ok && len(l) == 1 {
+		v = l[0]
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, _ := template.EncodeJSON(v, false)
+	return string(b)
+}
+
+// rewritePolicy adds the Allow (when missing) and the aws:SourceVpce Deny
+// to a resource policy given as an object, a JSON string, absent, or under
+// Fn::If.
+func rewritePolicy(v any, ep any) (any, bool, []string, error) {
+	if cond, yes, no, ok := ifBranches(v); ok {
+		ny, cy, dy, err := rewritePolicy(yes, ep)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		nn, cn, dn, err := rewritePolicy(no, ep)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		if !cy && !cn {
+			return v, false, nil, nil
+		}
+		return map[string]any{"Fn::If": []any{cond, ny, nn}}, true, append(dy, dn...), nil
+	}
+	var doc map[string]any
+	asString := false
+	switch t := v.(type) {
+	case nil:
+		doc = map[string]any{"Version": "2012-10-17"}
+	case string:
+		parsed, err := template.DecodeJSON([]byte(t))
+		if err != nil {
+			return nil, false, nil, fmt.Errorf("the JSON string does not parse as a policy object: %w", err)
+		}
+		doc, asString = parsed, true
+	case map[string]any:
+		if template.IsNoValue(t) {
+			doc = map[string]any{"Version": "2012-10-17"}
+		} else if name, _, ok := template.Intrinsic(t); ok {
+			return nil, false, nil, fmt.Errorf("is built by %s, which the macro cannot edit", name)
+		} else {
+			doc = template.Clone(t).(map[string]any)
+		}
+	default:
+		return nil, false, nil, fmt.Errorf("is a %s, not a policy object", template.KindOf(v))
+	}
+	stmts := asList(doc["Statement"])
+	for _, s := range stmts {
+		if _, ok := s.(map[string]any); !ok {
+			if _, _, isIntr := template.Intrinsic(s); !isIntr {
+				return nil, false, nil, fmt.Errorf("a statement is a %s, not an object", template.KindOf(s))
+			}
+		}
+	}
+	newStmts, details, changed := addStatements(stmts, ep, false)
+	if !changed {
+		return v, false, nil, nil
+	}
+	doc["Statement"] = newStmts
+	if _, ok := doc["Version"]; !ok {
+		doc["Version"] = "2012-10-17"
+	}
+	if asString {
+		b, err := template.EncodeJSON(doc, false)
+		if err != nil {
+			return nil, false, nil, err
+		}
+		return string(b), true, details, nil
+	}
+	return doc, true, details, nil
+}
+
+// addStatements returns statements with the Allow for execute-api:Invoke
+// (only when none allows it) and the aws:SourceVpce Deny (unless one exists;
+// an existing one gains the endpoint).
+func addStatements(stmts []any, ep any, hasDeny bool) ([]any, []string, bool) {
+	out := append([]any(nil), stmts...)
+	var details []string
+	hasAllow := false
+	for i, s := range out {
+		m, ok := s.(map[string]any)
+		if !ok {
+			continue
+		}
+		effect, _ := m["Effect"].(string)
+		switch {
+		case strings.EqualFold(effect, "Allow") && allowsInvoke(m["Action"]):
+			hasAllow = true
+		case strings.EqualFold(effect, "Deny"):
+			if op, key, ok := vpceCondition(m); ok {
+				hasDeny = true
+				cond := m["Condition"].(map[string]any)
+				keys := cond[op].(map[string]any)
+				vals := asList(keys[key])
+				if !containsValue(vals, ep) {
+					nm := template.Clone(m).(map[string]any)
+					nk := nm["Condition"].(map[string]any)[op].(map[string]any)
+					nk[key] = append(append([]any(nil), vals...), ep)
+					out[i] = nm
+					details = append(details, fmt.Sprintf("policy: existing %s Deny now also accepts the endpoint", key))
+				}
+			}
+		}
+	}
+	if !hasAllow {
+		out = append(out, map[string]any{
+			"Effect": "Allow", "Principal": "*", "Action": invokeAction, "Resource": "execute-api:/*",
+		})
+		details = append(details, "policy: added Allow execute-api:Invoke")
+	}
+	if !hasDeny {
+		out = append(out, map[string]any{
+			"Effect": "Deny", "Principal": "*", "Action": invokeAction, "Resource": "execute-api:/*",
+			"Condition": map[string]any{"StringNotEquals": map[string]any{sourceVpce: ep}},
+		})
+		details = append(details, "policy: added Deny unless aws:SourceVpce is the endpoint")
+	}
+	return out, details, len(details) > 0
+}
+
+// allowsInvoke reports whether an Action value covers execute-api:Invoke.
+func allowsInvoke(v any) bool {
+	for _, a := range asList(v) {
+		s, _ := a.(string)
+		switch strings.ToLower(s) {
+		case "execute-api:invoke", "execute-api:*", "*":
+			return true
+		}
+	}
+	return false
+}
+
+// vpceCondition finds a StringNotEquals-like operator on aws:SourceVpce
+// (condition keys match case-insensitively).
+func vpceCondition(stmt map[string]any) (op, key string, ok bool) {
+	cond, _ := stmt["Condition"].(map[string]any)
+	for _, o := range template.SortedKeys(cond) {
+		if !strings.Contains(strings.ToLower(o), "notequals") {
+			continue
+		}
+		keys, _ := cond[o].(map[string]any)
+		for _, k := range template.SortedKeys(keys) {
+			if strings.EqualFold(k, sourceVpce) {
+				return o, k, true
+			}
+		}
+	}
+	return "", "", false
+}
+

@@ -1,0 +1,197 @@
+package transform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// vpcAccessPolicyArn is the partition-aware managed policy ARN.
+func vpcAccessPolicyArn() any {
+	return map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/" + VPCAccessPolicy}
+}
+
+// passRoles gives each in-template execution role of a moved function or
+// canary the AWSLambdaVPCAccessExecutionRole managed policy, unless it
+// already grants ec2:CreateNetworkInterface. Roles from outside the
+// template are reported.
+func passRoles(st *state) error {
+	users := map[string][]string{}
+	var movedIDs []string
+	for id := range st.moved {
+		movedIDs = append(movedIDs, id)
+	}
+	sort.Strings(movedIDs)
+	for _, id := range movedIDs {
+		key := "Role"
+		if st.typeOf(id) == "AWS::Synthetics::Canary" {
+			key = "ExecutionRoleArn"
+		}
+		v, ok := st.props(id)[key]
+		if !ok {
+			if st.typeOf(id) == "AWS::Serverless::Function" {
+				continue // SAM's generated role gets the VPC policy from SAM itself
+			}
+			st.warn("%s: has no %s; give it an execution role with %s", id, key, VPCAccessPolicy)
+			continue
+		}
+		roles, external := roleTargets(st, v)
+		for _, r := range roles {
+			users[r] = append(users[r], id)
+		}
+		for _, e := range external {
+			st.warn("%s: execution role %s is defined outside the template; make sure it grants %s (ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DeleteNetworkInterface), or the function cannot start in the VPC",
+				id, e, VPCAccessPolicy)
+		}
+	}
+	for _, role := range template.SortedKeys(toAnyMap(users)) {
+		fns := users[role]
+		if t := st.typeOf(role); t != "AWS::IAM::Role" {
+			st.warn("%s: execution role of %s is a %s, not an AWS::IAM::Role; check that it grants %s", role, strings.Join(fns, ", "), t, VPCAccessPolicy)
+			continue
+		}
+		if grantsENI(st, role) {
+			continue
+		}
+		cur := st.props(role)["ManagedPolicyArns"]
+		nv, ok := appendPolicy(cur)
+		if !ok {
+			st.warn("%s: ManagedPolicyArns is built by an intrinsic function the macro cannot extend; add %s to it (used by %s)", role, VPCAccessPolicy, strings.Join(fns, ", "))
+			continue
+		}
+		st.editProps(role)["ManagedPolicyArns"] = nv
+		st.change("roles", role, "added managed policy %s (for %s)", VPCAccessPolicy, strings.Join(fns, ", "))
+		st.rewritten[role] = true
+	}
+	return nil
+}
+
+func toAnyMap(m map[string][]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// roleTargets returns the in-template resources a role value names and a
+// description of each role that comes from outside the template.
+func roleTargets(st *state, v any) (ids, external []string) {
+	if _, yes, no, ok := ifBranches(v); ok {
+		for _, b := range []any{yes, no} {
+			if template.IsNoValue(b) {
+				continue
+			}
+			i, e := roleTargets(st, b)
+			ids = append(ids, i...)
+			external = append(external, e...)
+		}
+		return ids, external
+	}
+	switch t := v.(type) {
+	case string:
+		return nil, []string{fmt.Sprintf("%q", t)}
+	case map[string]any:
+		refs := referenced(t)
+		if len(refs) == 0 {
+			return nil, []string{describe(t, "")}
+		}
+		for _, r := range refs {
+			switch {
+			case strings.HasPrefix(r, "AWS::"):
+			case st.resource(r) != nil:
+				ids = append(ids, r)
+			default:
+				external = append(external, fmt.Sprintf("from parameter %s", r))
+			}
+		}
+		if len(ids) == 0 && len(external) == 0 {
+			external = append(external, describe(t, ""))
+		}
+		return ids, external
+	}
+	return nil, []string{describe(v, "")}
+}
+
+// grantsENI reports whether a role already has the VPC access permissions:
+// the managed policy (in any form), or ec2:CreateNetworkInterface in an
+// inline policy, an in-template managed policy, or an AWS::IAM::Policy
+// attached to it.
+func grantsENI(st *state, role string) bool {
+	p := st.props(role)
+	if mentions(p["ManagedPolicyArns"], VPCAccessPolicy) {
+		return true
+	}
+	for _, ref := range referenced(p["ManagedPolicyArns"]) {
+		if st.typeOf(ref) == "AWS::IAM::ManagedPolicy" && documentGrantsENI(st.props(ref)["PolicyDocument"]) {
+			return true
+		}
+	}
+	for _, pol := range asList(p["Policies"]) {
+		if m, ok := pol.(map[string]any); ok && documentGrantsENI(m["PolicyDocument"]) {
+			return true
+		}
+	}
+	for _, id := range st.ofType("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy") {
+		pp := st.props(id)
+		attached := false
+		for _, ref := range referenced(pp["Roles"]) {
+			attached = attached || ref == role
+		}
+		for _, ref := range referenced(pp["RoleName"]) {
+			attached = attached || ref == role
+		}
+		if attached && documentGrantsENI(pp["PolicyDocument"]) {
+			return true
+		}
+	}
+	return false
+}
+
+func documentGrantsENI(doc any) bool {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return false
+	}
+	for _, s := range asList(m["Statement"]) {
+		stmt, ok := s.(map[string]any)
+		if !ok {
+			continue
+		}
+		if e, _ := stmt["Effect"].(string); !strings.EqualFold(e, "Allow") {
+			continue
+		}
+		for _, a := range asList(stmt["Action"]) {
+			switch s, _ := a.(string); strings.ToLower(s) {
+			case "ec2:createnetworkinterface", "ec2:*", "*", "ec2:create*":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// appendPolicy adds the VPC access policy to a ManagedPolicyArns value.
+func appendPolicy(v any) (any, bool) {
+	if cond, yes, no, ok := ifBranches(v); ok {
+		ny, oy := appendPolicy(yes)
+		nn, on := appendPolicy(no)
+		if !oy || !on {
+			return nil, false
+		}
+		return map[string]any{"Fn::If": []any{cond, ny, nn}}, true
+	}
+	switch t := v.(type) {
+	case nil:
+		return []any{vpcAccessPolicyArn()}, true
+	case []any:
+		return append(append([]any(nil), t...), vpcAccessPolicyArn()), true
+	case map[string]any:
+		if template.IsNoValue(t) {
+			return []any{vpcAccessPolicyArn()}, true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,50 @@
+package transform
+
+import (
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/ec2"
+)
+
+// passSecurityGroup adds the macro's security group when moved functions or
+// canaries use it (SecurityGroupIds not set): egress TCP 443 and DNS (TCP and
+// UDP 53) only, like Quilt's OutboundSecurityGroup.
+func passSecurityGroup(st *state) error {
+	if !st.needSG {
+		return nil
+	}
+	want, err := securityGroup(st)
+	if err != nil {
+		return err
+	}
+	if cur := st.resource(SecurityGroupLogicalID); cur != nil {
+		if cur["Type"] != "AWS::EC2::SecurityGroup" {
+			return &Error{Resource: SecurityGroupLogicalID, Message: "the template already has a resource with this logical id that is not a security group",
+				Fix: "rename that resource, or give the SecurityGroupIds setting"}
+		}
+		return nil // kept as is: the user may have adjusted it
+	}
+	st.add(SecurityGroupLogicalID, want)
+	st.change("securitygroup", SecurityGroupLogicalID, "added security group for private functions (egress TCP 443, TCP/UDP 53)")
+	return nil
+}
+
+func securityGroup(st *state) (map[string]any, error) {
+	anywhere := "0.0.0.0/0"
+	egress := func(proto string, port int, desc string) ec2.SecurityGroup_Egress {
+		return ec2.SecurityGroup_Egress{
+			IpProtocol: proto, FromPort: cloudformation.Int(port), ToPort: cloudformation.Int(port),
+			CidrIp: cloudformation.String(anywhere), Description: cloudformation.String(desc),
+		}
+	}
+	sg := &ec2.SecurityGroup{
+		GroupDescription: "Quilt private endpoints: outbound HTTPS and DNS for functions in the VPC",
+		VpcId:            cloudformation.RefPtr(st.set.VpcParameter),
+		SecurityGroupEgress: []ec2.SecurityGroup_Egress{
+			egress("tcp", 443, "HTTPS to AWS APIs and endpoints"),
+			egress("tcp", 53, "DNS over TCP"),
+			egress("udp", 53, "DNS"),
+		},
+	}
+	st.param(st.set.VpcParameter)
+	return fromGoformation(sg)
+}

@@ -1,0 +1,328 @@
+package transform
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// Names of the resources, condition and function the macro adds.
+const (
+	// PreflightLogicalID is the logical id of the preflight custom resource.
+	PreflightLogicalID = "QuiltPrivateEndpointsPreflight"
+	// PreflightType is the resource type of the preflight custom resource.
+	PreflightType = "Custom::QuiltPrivateEndpoints"
+	// SecurityGroupLogicalID is the logical id of the security group the
+	// macro adds when SecurityGroupIds is not given.
+	SecurityGroupLogicalID = "QuiltPrivateEndpointsSecurityGroup"
+	// CreateEndpointCondition is true when, in create mode, the endpoint
+	// parameter is empty and the preflight resource's endpoint is used.
+	CreateEndpointCondition = "QuiltPrivateEndpointsCreateEndpoint"
+	// PreflightFunctionName is the fixed name of the preflight Lambda that
+	// the project's deployment template creates.
+	PreflightFunctionName = "quilt-private-endpoints-preflight"
+	// PreflightServiceTimeout is the preflight resource's ServiceTimeout (s).
+	PreflightServiceTimeout = 360
+	// VPCAccessPolicy names the managed policy that lets Lambda manage ENIs.
+	VPCAccessPolicy = "AWSLambdaVPCAccessExecutionRole"
+)
+
+// Preflight modes.
+const (
+	ModeValidate = "validate"
+	ModeCreate   = "create"
+	ModeNone     = "none"
+)
+
+// Setting names (the Transform's Parameters).
+const (
+	SetEndpointParameter    = "EndpointParameter"
+	SetVpcParameter         = "VpcParameter"
+	SetSubnetsParameter     = "SubnetsParameter"
+	SetUserSubnetsParameter = "UserSubnetsParameter"
+	SetSecurityGroupIds     = "SecurityGroupIds"
+	SetExclude              = "Exclude"
+	SetPreflightMode        = "PreflightMode"
+	SetServiceToken         = "ServiceToken"
+	SetLoadBalancerScheme   = "LoadBalancerScheme"
+	SetEndpointID           = "ApiGatewayVPCEndpointId"
+	SetVpcID                = "VpcId"
+	SetSubnetIDs            = "SubnetIds"
+	SetUserSubnetIDs        = "UserSubnetIds"
+)
+
+// SettingNames lists every valid setting, sorted.
+func SettingNames() []string {
+	names := []string{SetEndpointParameter, SetVpcParameter, SetSubnetsParameter, SetUserSubnetsParameter,
+		SetSecurityGroupIds, SetExclude, SetPreflightMode, SetServiceToken, SetLoadBalancerScheme,
+		SetEndpointID, SetVpcID, SetSubnetIDs, SetUserSubnetIDs}
+	sort.Strings(names)
+	return names
+}
+
+// DefaultServiceToken is the preflight function's ARN, built in the stack's
+// partition, Region and account.
+func DefaultServiceToken() any {
+	return map[string]any{"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + PreflightFunctionName}
+}
+
+var (
+	logicalIDRe  = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
+	endpointIDRe = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	vpcIDRe      = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	subnetIDRe   = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	sgIDRe       = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	lambdaArnRe  = regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$`)
+)
+
+// endpointPattern is the AllowedPattern of a declared endpoint parameter.
+const endpointPattern = `^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`
+
+// endpointPatternOptional also allows the empty string (create mode).
+const endpointPatternOptional = `^(vpce-([0-9a-f]{8}|[0-9a-f]{17}))?$`
+
+// Settings are the parsed Transform parameters.
+type Settings struct {
+	EndpointParameter    string
+	VpcParameter         string
+	SubnetsParameter     string
+	UserSubnetsParameter string
+	// SecurityGroupIds are literal sg- ids or logical ids of template
+	// parameters/resources; empty means the macro's own security group.
+	SecurityGroupIds   []string
+	Exclude            []string
+	PreflightMode      string
+	ServiceToken       string // empty: DefaultServiceToken
+	LoadBalancerScheme string // "" (leave alone) or "internal"
+	// Values that become parameter defaults.
+	EndpointID    string
+	VpcID         string
+	SubnetIDs     []string
+	UserSubnetIDs []string
+
+	endpointExplicit bool
+}
+
+func settingError(name, msg, fix string) *Error {
+	return &Error{Resource: "setting " + name, Message: msg, Fix: fix}
+}
+
+// ParseSettings reads the Transform's Parameters. doc is the template (for
+// defaults that depend on it, like the endpoint parameter name); it may be
+// nil.
+func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) {
+	s := Settings{
+		VpcParameter:         "VPC",
+		SubnetsParameter:     "Subnets",
+		UserSubnetsParameter: "UserSubnets",
+		PreflightMode:        ModeValidate,
+	}
+	for _, name := range template.SortedKeys(params) {
+		v := params[name]
+		var err error
+		switch name {
+		case SetEndpointParameter:
+			s.EndpointParameter, err = logicalIDSetting(name, v)
+			s.endpointExplicit = true
+		case SetVpcParameter:
+			s.VpcParameter, err = logicalIDSetting(name, v)
+		case SetSubnetsParameter:
+			s.SubnetsParameter, err = logicalIDSetting(name, v)
+		case SetUserSubnetsParameter:
+			s.UserSubnetsParameter, err = logicalIDSetting(name, v)
+		case SetSecurityGroupIds:
+			s.SecurityGroupIds, err = listSetting(name, v)
+			if err == nil {
+				err = checkSecurityGroups(s.SecurityGroupIds, doc)
+			}
+		case SetExclude:
+			s.Exclude, err = listSetting(name, v)
+			if err == nil {
+				err = checkExclude(s.Exclude, doc)
+			}
+		case SetPreflightMode:
+			s.PreflightMode, err = enumSetting(name, v, ModeValidate, ModeCreate, ModeNone)
+		case SetServiceToken:
+			s.ServiceToken, err = stringSetting(name, v)
+			if err == nil && s.ServiceToken != "" && !lambdaArnRe.MatchString(s.ServiceToken) {
+				err = settingError(name, fmt.Sprintf("%q is not a Lambda function ARN", s.ServiceToken),
+					"give the preflight function's ARN, arn:<partition>:lambda:<region>:<account>:function:<name>, or leave it out to use "+PreflightFunctionName)
+			}
+		case SetLoadBalancerScheme:
+			s.LoadBalancerScheme, err = enumSetting(name, v, "internal", "unchanged")
+			if s.LoadBalancerScheme == "unchanged" {
+				s.LoadBalancerScheme = ""
+			}
+		case SetEndpointID:
+			s.EndpointID, err = idSetting(name, v, endpointIDRe, "vpce-0123456789abcdef0")
+		case SetVpcID:
+			s.VpcID, err = idSetting(name, v, vpcIDRe, "vpc-0123456789abcdef0")
+		case SetSubnetIDs:
+			s.SubnetIDs, err = idListSetting(name, v, subnetIDRe, "subnet-0123456789abcdef0")
+		case SetUserSubnetIDs:
+			s.UserSubnetIDs, err = idListSetting(name, v, subnetIDRe, "subnet-0123456789abcdef0")
+		default:
+			return s, &Error{Resource: "setting " + name, Message: "unknown setting",
+				Fix: "use one of " + strings.Join(SettingNames(), ", ")}
+		}
+		if err != nil {
+			return s, err
+		}
+	}
+	if s.EndpointParameter == "" {
+		s.EndpointParameter = "ApiGatewayVPCEndpointId"
+		params := template.Section(doc, "Parameters")
+		if _, ok := params["ApiGatewayVPCEndpointId"]; !ok {
+			if _, ok := params["ApiGatewayVPCEndpoint"]; ok {
+				s.EndpointParameter = "ApiGatewayVPCEndpoint"
+			}
+		}
+	}
+	seen := map[string]string{}
+	for _, p := range [][2]string{{SetEndpointParameter, s.EndpointParameter}, {SetVpcParameter, s.VpcParameter},
+		{SetSubnetsParameter, s.SubnetsParameter}, {SetUserSubnetsParameter, s.UserSubnetsParameter}} {
+		if other, dup := seen[p[1]]; dup {
+			return s, settingError(p[0], fmt.Sprintf("names the same parameter %q as %s", p[1], other),
+				"give each network parameter its own name")
+		}
+		seen[p[1]] = p[0]
+	}
+	return s, nil
+}
+
+func kindError(name string, v any, want string) *Error {
+	return settingError(name, fmt.Sprintf("is a %s, want %s", template.KindOf(v), want), "set "+name+" to "+want)
+}
+
+func stringSetting(name string, v any) (string, error) {
+	switch t := v.(type) {
+	case string:
+		return strings.TrimSpace(t), nil
+	case []any:
+		if len(t) == 1 {
+			return stringSetting(name, t[0])
+		}
+	}
+	return "", kindError(name, v, "a string")
+}
+
+func logicalIDSetting(name string, v any) (string, error) {
+	s, err := stringSetting(name, v)
+	if err != nil {
+		return "", err
+	}
+	if !logicalIDRe.MatchString(s) {
+		return "", settingError(name, fmt.Sprintf("%q is not a parameter name", s),
+			"use letters and digits only (a CloudFormation logical id)")
+	}
+	return s, nil
+}
+
+func enumSetting(name string, v any, valid ...string) (string, error) {
+	s, err := stringSetting(name, v)
+	if err != nil {
+		return "", err
+	}
+	for _, ok := range valid {
+		if strings.EqualFold(s, ok) {
+			return ok, nil
+		}
+	}
+	return "", settingError(name, fmt.Sprintf("%q is not a valid value", s), "use one of "+strings.Join(valid, ", "))
+}
+
+// listSetting accepts a list of strings, a comma-separated string, or an
+// empty string (empty list). Items are trimmed; empty items are dropped.
+func listSetting(name string, v any) ([]string, error) {
+	var items []string
+	switch t := v.(type) {
+	case string:
+		items = strings.Split(t, ",")
+	case []string:
+		items = t
+	case []any:
+		for _, e := range t {
+			s, ok := e.(string)
+			if !ok {
+				return nil, kindError(name, e, "a list of strings or a comma-separated string")
+			}
+			items = append(items, strings.Split(s, ",")...)
+		}
+	default:
+		return nil, kindError(name, v, "a list of strings or a comma-separated string")
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range items {
+		s = strings.TrimSpace(s)
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func idSetting(name string, v any, re *regexp.Regexp, example string) (string, error) {
+	s, err := stringSetting(name, v)
+	if err != nil {
+		return "", err
+	}
+	if s != "" && !re.MatchString(s) {
+		return "", settingError(name, fmt.Sprintf("%q is not a valid id", s), "give an id like "+example)
+	}
+	return s, nil
+}
+
+func idListSetting(name string, v any, re *regexp.Regexp, example string) ([]string, error) {
+	l, err := listSetting(name, v)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range l {
+		if !re.MatchString(s) {
+			return nil, settingError(name, fmt.Sprintf("%q is not a valid id", s), "give ids like "+example)
+		}
+	}
+	return l, nil
+}
+
+func checkSecurityGroups(ids []string, doc map[string]any) error {
+	if len(ids) > 5 {
+		return settingError(SetSecurityGroupIds, fmt.Sprintf("has %d security groups; a Lambda function takes at most 5", len(ids)),
+			"give at most 5 security groups")
+	}
+	params := template.Section(doc, "Parameters")
+	res := template.Resources(doc)
+	for _, id := range ids {
+		if sgIDRe.MatchString(id) {
+			continue
+		}
+		_, isParam := params[id]
+		_, isRes := res[id]
+		if !isParam && !isRes {
+			return settingError(SetSecurityGroupIds, fmt.Sprintf("%q is neither a security group id nor a parameter or resource of the template", id),
+				"give sg- ids (sg-0123456789abcdef0) or the logical ids of security group parameters or resources")
+		}
+	}
+	return nil
+}
+
+func checkExclude(ids []string, doc map[string]any) error {
+	res := template.Resources(doc)
+	for _, id := range ids {
+		if _, ok := res[id]; !ok {
+			return settingError(SetExclude, fmt.Sprintf("names %q, which is not a resource of the template", id),
+				"list logical ids of resources in the template's Resources section")
+		}
+	}
+	return nil
+}
+
+// numberValue returns a JSON number for an integer the engine adds.
+func numberValue(n int) json.Number { return json.Number(fmt.Sprint(n)) }

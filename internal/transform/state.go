@@ -1,0 +1,193 @@
+package transform
+
+import (
+	"fmt"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// state is one run of the engine: the copy-on-write document and what the
+// passes found and changed.
+type state struct {
+	req  Request
+	set  Settings
+	doc  map[string]any // new top level (shallow copy of the input)
+	res  map[string]any // new Resources (shallow copy of the input's)
+	ids  []string       // sorted logical ids of res
+	own  map[string]bool
+	sect map[string]bool // top-level sections deep-copied
+
+	changes  []Change
+	warnings []string
+	excluded map[string]bool
+
+	rewritten   map[string]bool // resources that get DependsOn preflight
+	changedAPIs map[string]bool // REST APIs whose policy or endpoint changed
+	privateAPIs map[string]bool // REST APIs that are private after the rewrite
+	moved       map[string]bool // functions and canaries put into the VPC
+	usedParams  map[string]bool
+	needSG      bool
+	renamed     map[string]string
+}
+
+func newState(req Request, set Settings) *state {
+	doc := make(map[string]any, len(req.Fragment))
+	for k, v := range req.Fragment {
+		doc[k] = v
+	}
+	in := template.Resources(req.Fragment)
+	res := make(map[string]any, len(in)+2)
+	for k, v := range in {
+		res[k] = v
+	}
+	doc["Resources"] = res
+	st := &state{
+		req: req, set: set, doc: doc, res: res, ids: template.SortedKeys(res),
+		own: map[string]bool{}, sect: map[string]bool{}, excluded: map[string]bool{},
+		rewritten: map[string]bool{}, changedAPIs: map[string]bool{}, privateAPIs: map[string]bool{},
+		moved: map[string]bool{}, usedParams: map[string]bool{},
+	}
+	for _, id := range set.Exclude {
+		st.excluded[id] = true
+	}
+	return st
+}
+
+// resource returns a resource for reading.
+func (st *state) resource(id string) map[string]any {
+	r, _ := st.res[id].(map[string]any)
+	return r
+}
+
+// typeOf returns a resource's Type.
+func (st *state) typeOf(id string) string {
+	s, _ := st.resource(id)["Type"].(string)
+	return s
+}
+
+// props returns a resource's Properties for reading (nil when absent).
+func (st *state) props(id string) map[string]any {
+	p, _ := st.resource(id)["Properties"].(map[string]any)
+	return p
+}
+
+// ofType returns the sorted logical ids of resources of the given types.
+func (st *state) ofType(types ...string) []string {
+	var out []string
+	for _, id := range st.ids {
+		t := st.typeOf(id)
+		for _, want := range types {
+			if t == want {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// edit returns a resource that the caller may modify (a private deep copy).
+func (st *state) edit(id string) map[string]any {
+	if !st.own[id] {
+		st.res[id] = template.Clone(st.res[id])
+		st.own[id] = true
+	}
+	r, _ := st.res[id].(map[string]any)
+	return r
+}
+
+// editProps returns a resource's Properties for modification, creating
+// them when absent.
+func (st *state) editProps(id string) map[string]any {
+	r := st.edit(id)
+	p, ok := r["Properties"].(map[string]any)
+	if !ok {
+		p = map[string]any{}
+		r["Properties"] = p
+	}
+	return p
+}
+
+// put stores a resource value built by a copy-on-write rewrite.
+func (st *state) put(id string, v any) {
+	st.res[id] = v
+	st.own[id] = false
+}
+
+// add adds a new resource the engine built.
+func (st *state) add(id string, r map[string]any) {
+	if _, exists := st.res[id]; !exists {
+		st.ids = insertSorted(st.ids, id)
+	}
+	st.res[id] = r
+	st.own[id] = true
+}
+
+// section returns a top-level section for modification, creating it.
+func (st *state) section(name string) map[string]any {
+	if !st.sect[name] {
+		m, ok := template.Clone(st.doc[name]).(map[string]any)
+		if !ok {
+			m = map[string]any{}
+		}
+		st.doc[name] = m
+		st.sect[name] = true
+	}
+	return st.doc[name].(map[string]any)
+}
+
+func (st *state) change(pass, resource, format string, args ...any) {
+	st.changes = append(st.changes, Change{Pass: pass, Resource: resource, Detail: fmt.Sprintf(format, args...)})
+}
+
+func (st *state) warn(format string, args ...any) {
+	st.warnings = append(st.warnings, fmt.Sprintf(format, args...))
+}
+
+// param returns {"Ref": name} and records that the parameter is needed.
+func (st *state) param(name string) any {
+	st.usedParams[name] = true
+	return map[string]any{"Ref": name}
+}
+
+func (st *state) subnets() any { return st.param(st.set.SubnetsParameter) }
+func (st *state) vpc() any     { return st.param(st.set.VpcParameter) }
+
+// endpoint returns the endpoint id expression: the parameter, or in create
+// mode the preflight's endpoint when the parameter is empty.
+func (st *state) endpoint() any {
+	ref := st.param(st.set.EndpointParameter)
+	if st.set.PreflightMode != ModeCreate {
+		return ref
+	}
+	return map[string]any{"Fn::If": []any{CreateEndpointCondition,
+		map[string]any{"Fn::GetAtt": []any{PreflightLogicalID, "ApiGatewayVPCEndpointId"}}, ref}}
+}
+
+// securityGroups returns the SecurityGroupIds list for moved functions.
+func (st *state) securityGroups() []any {
+	if len(st.set.SecurityGroupIds) == 0 {
+		st.needSG = true
+		return []any{map[string]any{"Ref": SecurityGroupLogicalID}}
+	}
+	out := make([]any, 0, len(st.set.SecurityGroupIds))
+	for _, id := range st.set.SecurityGroupIds {
+		if sgIDRe.MatchString(id) {
+			out = append(out, id)
+		} else {
+			out = append(out, map[string]any{"Ref": id})
+		}
+	}
+	return out
+}
+
+func insertSorted(l []string, s string) []string {
+	i := 0
+	for i < len(l) && l[i] < s {
+		i++
+	}
+	l = append(l, "")
+	copy(l[i+1:], l[i:])
+	l[i] = s
+	return l
+}

@@ -1,0 +1,257 @@
+package transform
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// rewrite applies fn to v and then to every value below the result, top
+// down, copying only the maps and lists on the path to a change. fn must not
+// modify its argument; it returns a replacement and whether it replaced.
+func rewrite(v any, fn func(any) (any, bool)) (any, bool) {
+	nv, changed := fn(v)
+	if !changed {
+		nv = v
+	}
+	switch t := nv.(type) {
+	case map[string]any:
+		var out map[string]any
+		for k, e := range t {
+			ne, ch := rewrite(e, fn)
+			if ch {
+				if out == nil {
+					out = make(map[string]any, len(t))
+					for k2, e2 := range t {
+						out[k2] = e2
+					}
+				}
+				out[k] = ne
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+	case []any:
+		var out []any
+		for i, e := range t {
+			ne, ch := rewrite(e, fn)
+			if ch {
+				if out == nil {
+					out = append([]any(nil), t...)
+				}
+				out[i] = ne
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+	}
+	return nv, changed
+}
+
+// subVars calls fn for each ${name} in a Fn::Sub string (not ${!literal})
+// and replaces the whole ${...} with what fn returns when it says so.
+func subVars(s string, fn func(name string) (string, bool)) (string, bool) {
+	if !strings.Contains(s, "${") {
+		return s, false
+	}
+	var b strings.Builder
+	changed := false
+	rest := s
+	for {
+		i := strings.Index(rest, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			break
+		}
+		name := rest[i+2 : i+j]
+		b.WriteString(rest[:i])
+		if !strings.HasPrefix(name, "!") {
+			if repl, ok := fn(strings.TrimSpace(name)); ok {
+				b.WriteString(repl)
+				changed = true
+				rest = rest[i+j+1:]
+				continue
+			}
+		}
+		b.WriteString(rest[i : i+j+1])
+		rest = rest[i+j+1:]
+	}
+	if !changed {
+		return s, false
+	}
+	b.WriteString(rest)
+	return b.String(), true
+}
+
+// referenced returns the logical ids a value refers to (Ref, Fn::GetAtt,
+// ${X} and ${X.Attr} in Fn::Sub), in no particular order.
+func referenced(v any) []string {
+	var out []string
+	var walk func(any, map[string]bool)
+	walk = func(v any, shadow map[string]bool) {
+		switch t := v.(type) {
+		case map[string]any:
+			if r, ok := template.Ref(t); ok {
+				out = append(out, r)
+				return
+			}
+			if r, _, ok := template.GetAtt(t); ok {
+				out = append(out, r)
+				return
+			}
+			if sub, ok := t["Fn::Sub"]; ok && len(t) == 1 {
+				str, vars := subParts(sub)
+				subVars(str, func(name string) (string, bool) {
+					base, _, _ := strings.Cut(name, ".")
+					if !vars[base] {
+						out = append(out, base)
+					}
+					return "", false
+				})
+				if l, ok := sub.([]any); ok && len(l) == 2 {
+					walk(l[1], shadow)
+				}
+				return
+			}
+			for _, e := range t {
+				walk(e, shadow)
+			}
+		case []any:
+			for _, e := range t {
+				walk(e, shadow)
+			}
+		}
+	}
+	walk(v, nil)
+	return out
+}
+
+// subParts returns the string of a Fn::Sub argument and its variable names.
+func subParts(arg any) (string, map[string]bool) {
+	switch t := arg.(type) {
+	case string:
+		return t, nil
+	case []any:
+		if len(t) == 0 {
+			return "", nil
+		}
+		s, _ := t[0].(string)
+		vars := map[string]bool{}
+		if len(t) > 1 {
+			if m, ok := t[1].(map[string]any); ok {
+				for k := range m {
+					vars[k] = true
+				}
+			}
+		}
+		return s, vars
+	}
+	return "", nil
+}
+
+// mentions reports whether any string in v contains sub (case-insensitive).
+func mentions(v any, sub string) bool {
+	sub = strings.ToLower(sub)
+	var walk func(any) bool
+	walk = func(v any) bool {
+		switch t := v.(type) {
+		case string:
+			return strings.Contains(strings.ToLower(t), sub)
+		case map[string]any:
+			for _, e := range t {
+				if walk(e) {
+					return true
+				}
+			}
+		case []any:
+			for _, e := range t {
+				if walk(e) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(v)
+}
+
+// equal is deep equality of generic values.
+func equal(a, b any) bool { return reflect.DeepEqual(a, b) }
+
+// containsValue reports whether list holds a value deep-equal to v.
+func containsValue(list []any, v any) bool {
+	for _, e := range list {
+		if equal(e, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// asList returns v as a list: a list as is, a single value as a one-item
+// list, nil as nil.
+func asList(v any) []any {
+	switch t := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return t
+	default:
+		return []any{v}
+	}
+}
+
+// isAbsent reports whether a property value means "not set": missing,
+// null, AWS::NoValue or an empty object.
+func isAbsent(v any) bool {
+	if v == nil || template.IsNoValue(v) {
+		return true
+	}
+	if m, ok := v.(map[string]any); ok && len(m) == 0 {
+		return true
+	}
+	return false
+}
+
+// ifBranches returns the two value branches of a Fn::If.
+func ifBranches(v any) (cond string, yes, no any, ok bool) {
+	m, isMap := v.(map[string]any)
+	if !isMap || len(m) != 1 {
+		return "", nil, nil, false
+	}
+	l, isList := m["Fn::If"].([]any)
+	if !isList || len(l) != 3 {
+		return "", nil, nil, false
+	}
+	c, _ := l[0].(string)
+	return c, l[1], l[2], true
+}
+
+// mergeDependsOn adds ids to a resource's DependsOn without duplicates,
+// keeping a single string a string when nothing is added.
+func mergeDependsOn(r map[string]any, ids ...string) bool {
+	var cur []any
+	switch t := r["DependsOn"].(type) {
+	case string:
+		cur = []any{t}
+	case []any:
+		cur = t
+	}
+	out := append([]any(nil), cur...)
+	for _, id := range ids {
+		if !containsValue(out, id) {
+			out = append(out, id)
+		}
+	}
+	if len(out) == len(cur) {
+		return false
+	}
+	r["DependsOn"] = out
+	return true
+}
