@@ -2,7 +2,6 @@ package transform
 
 import (
 	"strings"
-
 )
 
 // passCompute moves other compute off public IPs: ECS services in awsvpc
@@ -83,4 +82,3 @@ func loadBalancer(st *state, id string) {
 	}
 	st.rewritten[id] = true
 }
-

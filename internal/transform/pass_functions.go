@@ -136,4 +136,3 @@ func collectKey(v any, key string, out *[]any) {
 		}
 	}
 }
-

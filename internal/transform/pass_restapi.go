@@ -401,4 +401,3 @@ func vpceCondition(stmt map[string]any) (op, key string, ok bool) {
 	}
 	return "", "", false
 }
-
