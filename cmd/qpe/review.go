@@ -1,17 +1,151 @@
 package main
 
 import (
-	"errors"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
+	"github.com/quiltdata/quilt-private-endpoints/internal/review"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
 func newReviewCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "review",
-		Short: "(coming)",
+	var sets []string
+	var format, changeset string
+	cmd := &cobra.Command{
+		Use:   "review [--set Name=Value ...] [--format markdown|json] [--changeset FILE] TEMPLATE",
+		Short: "Report what enabling Private Endpoints changes, with update behaviour and risks",
+		Long: `Review runs the QuiltPrivateEndpoints engine on TEMPLATE (as render does) and
+reports, resource by resource, each changed property with its value before and
+after (intrinsics in short form), new resources and parameters, renamed logical
+ids, IAM changes, the update behaviour CloudFormation's resource specification
+predicts (no interruption, some interruption, replacement) and the risks that
+apply. The Markdown output is deterministic and fits a pull request.
+
+--changeset FILE takes the JSON that
+  aws cloudformation describe-change-set --change-set-name ARN
+prints for the real changeset and annotates each resource change with why the
+macro made it and its risk; changes the macro did not make are listed as "not
+from Private Endpoints".
+
+--set Name=Value gives a Transform parameter, as for render.
+
+Exit status: 0 reported, 1 the engine refused the template or an input is
+unreadable, 2 usage error.`,
+		Example: `  qpe review templates/examples/quilt-network1.yaml > review.md
+  qpe review --format json --set LoadBalancerScheme=internal stack.yaml
+  aws cloudformation describe-change-set --change-set-name ARN > cs.json
+  qpe review --changeset cs.json stack.yaml`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return &exitError{code: 2, err: fmt.Errorf("review: want exactly one TEMPLATE argument (a file, or - for standard input), got %d\nUsage: %s", len(args), cmd.UseLine())}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return &exitError{code: 2, err: errors.New("review: not implemented yet")}
+			if format != "markdown" && format != "json" {
+				return &exitError{code: 2, err: fmt.Errorf("review: --format %q: the format is markdown or json", format)}
+			}
+			params, err := parseSets(sets)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			var cs *review.ChangeSet
+			if changeset != "" {
+				data, err := os.ReadFile(changeset)
+				if err != nil {
+					return &exitError{code: 1, err: fmt.Errorf("review: --changeset: %w", err)}
+				}
+				if cs, err = review.ParseChangeSet(data); err != nil {
+					return &exitError{code: 1, err: fmt.Errorf("review: %s: %w", changeset, err)}
+				}
+			}
+			data, err := readTemplate(cmd, args[0])
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			doc, err := template.Decode(data)
+			if err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("%s: %w", args[0], err)}
+			}
+			// CloudFormation hands the macro the template without its own
+			// Transform entry: that is the "before" side too.
+			if _, fromTemplate, err := splitTransform(doc); err != nil {
+				return &exitError{code: 1, err: err}
+			} else {
+				for k, v := range fromTemplate {
+					if _, given := params[k]; !given {
+						params[k] = v
+					}
+				}
+			}
+			before, _ := template.Clone(doc).(map[string]any)
+			res, err := transform.Transform(cmd.Context(), transform.Request{Fragment: doc, Params: params})
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			in := review.Input{
+				Name:     reviewName(args[0]),
+				Before:   before,
+				After:    res.Fragment,
+				Warnings: res.Warnings,
+				Settings: settingsText(params),
+			}
+			for _, c := range res.Changes {
+				in.Changes = append(in.Changes, review.EngineChange{Pass: c.Pass, Resource: c.Resource, Detail: c.Detail})
+			}
+			report := review.Build(in, cfnspec.New())
+			if cs != nil {
+				review.Annotate(report, cs)
+			}
+			var out bytes.Buffer
+			if format == "json" {
+				err = review.WriteJSON(&out, report)
+			} else {
+				err = review.WriteMarkdown(&out, report)
+			}
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			if _, err := cmd.OutOrStdout().Write(out.Bytes()); err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("review: write output: %w", err)}
+			}
+			return nil
 		},
 	}
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "Transform parameter `Name=Value` (repeatable; lists comma separated)")
+	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
+	cmd.Flags().StringVar(&changeset, "changeset", "", "describe-change-set JSON `FILE` to annotate")
+	return cmd
+}
+
+// reviewName is the template's file name for the report title ("-" is
+// standard input).
+func reviewName(path string) string {
+	if path == "-" {
+		return "standard input"
+	}
+	return filepath.Base(path)
+}
+
+// settingsText prints the Transform parameters for the report.
+func settingsText(params map[string]any) map[string]string {
+	if len(params) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(params))
+	for k, v := range params {
+		switch t := v.(type) {
+		case string:
+			out[k] = t
+		default:
+			out[k] = review.Short(v)
+		}
+	}
+	return out
 }
