@@ -53,9 +53,9 @@ type Report struct {
 	IAM        []IAMChange       `json:"iam"`
 	Sections   []Change          `json:"sections"`
 	// OtherChanges are engine changes that name no resource or parameter.
-	OtherChanges []EngineChange `json:"otherChanges,omitempty"`
-	Warnings     []string           `json:"warnings"`
-	ChangeSet    *ChangeSetReview   `json:"changeSet,omitempty"`
+	OtherChanges []EngineChange   `json:"otherChanges,omitempty"`
+	Warnings     []string         `json:"warnings"`
+	ChangeSet    *ChangeSetReview `json:"changeSet,omitempty"`
 }
 
 // SpecSource says where the update behaviours come from.
@@ -594,4 +594,3 @@ func listDelta(before, after any) []IAMChange {
 	}
 	return out
 }
-
