@@ -104,7 +104,6 @@ type Settings struct {
 	SubnetIDs     []string
 	UserSubnetIDs []string
 
-	endpointExplicit bool
 }
 
 func settingError(name, msg, fix string) *Error {
@@ -127,7 +126,6 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 		switch name {
 		case SetEndpointParameter:
 			s.EndpointParameter, err = logicalIDSetting(name, v)
-			s.endpointExplicit = true
 		case SetVpcParameter:
 			s.VpcParameter, err = logicalIDSetting(name, v)
 		case SetSubnetsParameter:

@@ -1,0 +1,107 @@
+package transform
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseSettings(t *testing.T) {
+	doc := map[string]any{
+		"Parameters": map[string]any{"ApiGatewayVPCEndpoint": map[string]any{"Type": "String"}, "SgParam": map[string]any{"Type": "String"}},
+		"Resources":  map[string]any{"Fn": map[string]any{"Type": "AWS::Lambda::Function"}, "Sg": map[string]any{"Type": "AWS::EC2::SecurityGroup"}},
+	}
+	defaults := Settings{EndpointParameter: "ApiGatewayVPCEndpoint", VpcParameter: "VPC", SubnetsParameter: "Subnets",
+		UserSubnetsParameter: "UserSubnets", PreflightMode: ModeValidate}
+	with := func(f func(*Settings)) Settings { s := defaults; f(&s); return s }
+	cases := []struct {
+		name    string
+		params  map[string]any
+		want    Settings
+		wantErr string // substring; the setting's name must be in it too
+	}{
+		{name: "defaults", params: nil, want: defaults},
+		{name: "endpoint parameter", params: map[string]any{"EndpointParameter": "MyVpce"},
+			want: with(func(s *Settings) { s.EndpointParameter = "MyVpce" })},
+		{name: "list of one", params: map[string]any{"VpcParameter": []any{"Network"}}, want: with(func(s *Settings) { s.VpcParameter = "Network" })},
+		{name: "security groups comma string", params: map[string]any{"SecurityGroupIds": "sg-0123456789abcdef0, Sg,SgParam"},
+			want: with(func(s *Settings) { s.SecurityGroupIds = []string{"sg-0123456789abcdef0", "Sg", "SgParam"} })},
+		{name: "security groups list", params: map[string]any{"SecurityGroupIds": []any{"sg-01234567", "sg-01234567"}},
+			want: with(func(s *Settings) { s.SecurityGroupIds = []string{"sg-01234567"} })},
+		{name: "exclude empty string", params: map[string]any{"Exclude": ""}, want: defaults},
+		{name: "exclude", params: map[string]any{"Exclude": []any{"Fn"}}, want: with(func(s *Settings) { s.Exclude = []string{"Fn"} })},
+		{name: "mode case-insensitive", params: map[string]any{"PreflightMode": "Create"}, want: with(func(s *Settings) { s.PreflightMode = ModeCreate })},
+		{name: "mode none", params: map[string]any{"PreflightMode": "none"}, want: with(func(s *Settings) { s.PreflightMode = ModeNone })},
+		{name: "service token", params: map[string]any{"ServiceToken": "arn:aws:lambda:eu-west-1:123456789012:function:pre"},
+			want: with(func(s *Settings) { s.ServiceToken = "arn:aws:lambda:eu-west-1:123456789012:function:pre" })},
+		{name: "scheme", params: map[string]any{"LoadBalancerScheme": "internal"}, want: with(func(s *Settings) { s.LoadBalancerScheme = "internal" })},
+		{name: "scheme unchanged", params: map[string]any{"LoadBalancerScheme": "unchanged"}, want: defaults},
+		{name: "values", params: map[string]any{"ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0", "VpcId": "vpc-01234567",
+			"SubnetIds": []any{"subnet-01234567", "subnet-11234567"}, "UserSubnetIds": "subnet-21234567"},
+			want: with(func(s *Settings) {
+				s.EndpointID, s.VpcID = "vpce-0123456789abcdef0", "vpc-01234567"
+				s.SubnetIDs, s.UserSubnetIDs = []string{"subnet-01234567", "subnet-11234567"}, []string{"subnet-21234567"}
+			})},
+		{name: "unknown", params: map[string]any{"Endpoint": "x"}, wantErr: "unknown setting. Fix: use one of ApiGatewayVPCEndpointId, EndpointParameter"},
+		{name: "bad mode", params: map[string]any{"PreflightMode": "maybe"}, wantErr: `"maybe" is not a valid value. Fix: use one of validate, create, none`},
+		{name: "bad scheme", params: map[string]any{"LoadBalancerScheme": "internet-facing"}, wantErr: "use one of internal, unchanged"},
+		{name: "number", params: map[string]any{"VpcParameter": 3}, wantErr: "is a number, want a string"},
+		{name: "bool", params: map[string]any{"PreflightMode": true}, wantErr: "is a boolean"},
+		{name: "bad logical id", params: map[string]any{"SubnetsParameter": "my-subnets"}, wantErr: "is not a parameter name"},
+		{name: "bad endpoint", params: map[string]any{"ApiGatewayVPCEndpointId": "vpce-123"}, wantErr: "is not a valid id"},
+		{name: "bad subnet", params: map[string]any{"SubnetIds": "subnet-01234567,sub-2"}, wantErr: `"sub-2" is not a valid id`},
+		{name: "bad sg", params: map[string]any{"SecurityGroupIds": "Nope"}, wantErr: "neither a security group id"},
+		{name: "too many sg", params: map[string]any{"SecurityGroupIds": "sg-01234567,sg-11234567,sg-21234567,sg-31234567,sg-41234567,sg-51234567"}, wantErr: "at most 5"},
+		{name: "bad exclude", params: map[string]any{"Exclude": "Fn,Gone"}, wantErr: `"Gone"`},
+		{name: "list item kind", params: map[string]any{"Exclude": []any{"Fn", 2}}, wantErr: "is a number"},
+		{name: "bad token", params: map[string]any{"ServiceToken": "my-function"}, wantErr: "not a Lambda function ARN"},
+		{name: "same parameter twice", params: map[string]any{"VpcParameter": "Subnets"}, wantErr: `names the same parameter "Subnets"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ParseSettings(c.params, doc)
+			if c.wantErr != "" {
+				var te *Error
+				if !errors.As(err, &te) {
+					t.Fatalf("want a *transform.Error, got %v", err)
+				}
+				if !strings.Contains(err.Error(), c.wantErr) || !strings.HasPrefix(te.Resource, "setting ") {
+					t.Fatalf("error %q, want it to contain %q and name the setting", err, c.wantErr)
+				}
+				for name := range c.params {
+					if !strings.Contains(err.Error(), name) {
+						t.Fatalf("error %q does not name the setting %s", err, name)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Fatalf("got  %+v\nwant %+v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestDefaultEndpointParameter(t *testing.T) {
+	for _, c := range []struct {
+		params []string
+		want   string
+	}{
+		{nil, "ApiGatewayVPCEndpointId"},
+		{[]string{"ApiGatewayVPCEndpoint"}, "ApiGatewayVPCEndpoint"},
+		{[]string{"ApiGatewayVPCEndpoint", "ApiGatewayVPCEndpointId"}, "ApiGatewayVPCEndpointId"},
+	} {
+		p := map[string]any{}
+		for _, n := range c.params {
+			p[n] = map[string]any{"Type": "String"}
+		}
+		s, err := ParseSettings(nil, map[string]any{"Parameters": p})
+		if err != nil || s.EndpointParameter != c.want {
+			t.Errorf("%v: got %q, %v; want %q", c.params, s.EndpointParameter, err, c.want)
+		}
+	}
+}
