@@ -103,7 +103,6 @@ type Settings struct {
 	VpcID         string
 	SubnetIDs     []string
 	UserSubnetIDs []string
-
 }
 
 func settingError(name, msg, fix string) *Error {
