@@ -266,6 +266,18 @@ func annotate(rc *ResourceChange, byID, renamedFrom map[string]*Resource, entiti
 		a.Notes = append(a.Notes, "some of these changes are not from Private Endpoints (fromMacro: false): review them")
 	}
 	switch {
+	case rc.Replacement == "True" && res == nil:
+		var always []string
+		for _, d := range rc.Details {
+			if d.Target.RequiresRecreation == "Always" {
+				always = append(always, strings.TrimPrefix(d.Target.Attribute+"."+d.Target.Name, "Properties."))
+			}
+		}
+		note := "CloudFormation will replace this resource"
+		if len(always) > 0 {
+			note += " (" + strings.Join(dedupe(always), ", ") + " requires recreation)"
+		}
+		a.Notes = append(a.Notes, note)
 	case rc.Replacement == "True" && a.Predicted != cfnspec.Replacement:
 		a.Notes = append(a.Notes, "CloudFormation will replace this resource; the specification predicted "+a.Predicted.String())
 	case rc.Replacement == "Conditional":

@@ -108,6 +108,16 @@ func writeParameters(b *bytes.Buffer, r *Report) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", code(p.Name), p.Action, cell(p.Type), cellCode(p.Default), cell(desc))
 	}
 	b.WriteString("\n")
+	n := 0
+	for _, p := range r.Parameters {
+		for _, w := range p.Why {
+			fmt.Fprintf(b, "- %s: %s\n", code(p.Name), escapeText(w))
+			n++
+		}
+	}
+	if n > 0 {
+		b.WriteString("\n")
+	}
 }
 
 func behaviorText(res Resource) string {
@@ -218,6 +228,7 @@ func writeSections(b *bytes.Buffer, r *Report) {
 	if len(r.Sections) == 0 && len(r.OtherChanges) == 0 {
 		return
 	}
+	b.WriteString("## Other template sections\n\n")
 	defer func() {
 		if len(r.OtherChanges) == 0 {
 			return
@@ -231,7 +242,6 @@ func writeSections(b *bytes.Buffer, r *Report) {
 	if len(r.Sections) == 0 {
 		return
 	}
-	b.WriteString("## Other template sections\n\n")
 	b.WriteString("| Section | Path | Change | Before | After |\n|---|---|---|---|---|\n")
 	for _, c := range r.Sections {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", code(c.Attribute), cell(orDash(c.Path)), c.Kind, cellCode(c.Before), cellCode(c.After))
@@ -287,7 +297,7 @@ func writeChangeSet(b *bytes.Buffer, cs *ChangeSetReview) {
 		b.WriteString("\n</details>\n\n")
 	}
 	if len(cs.Missing) > 0 {
-		fmt.Fprintf(b, "Expected from Private Endpoints but not in the changeset (already applied, or the changeset was made from another template): %s.\n\n", codes(cs.Missing))
+		fmt.Fprintf(b, "Expected from Private Endpoints but not in the changeset (already applied, a Condition that is false in this stack, or a changeset made from another template): %s.\n\n", codes(cs.Missing))
 	}
 }
 

@@ -225,8 +225,9 @@ func diffParameters(before, after map[string]any, why map[string][]string, used 
 		if existed && equal(bv, av) {
 			continue
 		}
-		p := Parameter{Name: name, Why: why[name]}
+		p := Parameter{Name: name, Why: append(append([]string{}, why[name]...), why["Parameters."+name]...)}
 		used[name] = true
+		used["Parameters."+name] = true
 		if m, ok := av.(map[string]any); ok {
 			p.Type, _ = m["Type"].(string)
 			if d, ok := m["Default"]; ok {
@@ -505,7 +506,7 @@ func iamChanges(before, after map[string]any) []IAMChange {
 		default:
 			continue
 		}
-		if role, ext := roleRef(ref, ar); role != "" && !ext {
+		for _, role := range rolesIn(ref, ar) {
 			usedBy[role] = append(usedBy[role], id)
 		}
 	}
@@ -593,4 +594,37 @@ func listDelta(before, after any) []IAMChange {
 		}
 	}
 	return out
+}
+
+// rolesIn lists the in-template roles a value names anywhere (both
+// branches of an Fn::If, for example), sorted.
+func rolesIn(v any, resources map[string]any) []string {
+	set := map[string]bool{}
+	var walk func(any)
+	walk = func(v any) {
+		id := ""
+		if r, ok := template.Ref(v); ok {
+			id = r
+		} else if r, _, ok := template.GetAtt(v); ok {
+			id = r
+		}
+		if id != "" {
+			if m, ok := resources[id].(map[string]any); ok && m["Type"] == "AWS::IAM::Role" {
+				set[id] = true
+			}
+			return
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			for _, k := range template.SortedKeys(t) {
+				walk(t[k])
+			}
+		case []any:
+			for _, e := range t {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return sortedSet(set)
 }

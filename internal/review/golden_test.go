@@ -1,0 +1,171 @@
+package review_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"testing"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
+	"github.com/quiltdata/quilt-private-endpoints/internal/review"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// goldenCase is testdata/<case>/case.json. Either Template (a path from the
+// repository root, run through the engine with Settings) or Before and After
+// (hand-made documents in the case directory, with the engine's Changes and
+// Warnings written by hand). Changeset names a describe-change-set JSON file
+// in the case directory to annotate.
+type goldenCase struct {
+	Template  string                `json:"template"`
+	Settings  map[string]string     `json:"settings"`
+	Before    string                `json:"before"`
+	After     string                `json:"after"`
+	Changes   []review.EngineChange `json:"changes"`
+	Warnings  []string              `json:"warnings"`
+	Changeset string                `json:"changeset"`
+}
+
+func readDoc(t *testing.T, path string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := template.Decode(data)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return doc
+}
+
+// buildCase runs one case and returns the report.
+func buildCase(t *testing.T, dir string) *review.Report {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "case.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c goldenCase
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatalf("case.json: %v", err)
+	}
+	in := review.Input{Settings: c.Settings, Changes: c.Changes, Warnings: c.Warnings}
+	switch {
+	case c.Template != "":
+		path := filepath.Join(testenv.Root(t), filepath.FromSlash(c.Template))
+		in.Name = filepath.Base(path)
+		in.Before = readDoc(t, path)
+		params := map[string]any{}
+		for k, v := range c.Settings {
+			params[k] = v
+		}
+		frag, _ := template.Clone(in.Before).(map[string]any)
+		res, err := transform.Transform(context.Background(), transform.Request{Fragment: frag, Params: params})
+		if err != nil {
+			t.Fatalf("engine: %v", err)
+		}
+		in.After = res.Fragment
+		in.Warnings = res.Warnings
+		for _, ch := range res.Changes {
+			in.Changes = append(in.Changes, review.EngineChange{Pass: ch.Pass, Resource: ch.Resource, Detail: ch.Detail})
+		}
+	default:
+		in.Name = c.Before
+		in.Before = readDoc(t, filepath.Join(dir, c.Before))
+		in.After = readDoc(t, filepath.Join(dir, c.After))
+	}
+	r := review.Build(in, cfnspec.New())
+	if c.Changeset != "" {
+		data, err := os.ReadFile(filepath.Join(dir, c.Changeset))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs, err := review.ParseChangeSet(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		review.Annotate(r, cs)
+	}
+	return r
+}
+
+func outputs(t *testing.T, r *review.Report) (md, js []byte) {
+	t.Helper()
+	var m, j bytes.Buffer
+	if err := review.WriteMarkdown(&m, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := review.WriteJSON(&j, r); err != nil {
+		t.Fatal(err)
+	}
+	return m.Bytes(), j.Bytes()
+}
+
+// TestGolden compares the Markdown and JSON reports of each case in
+// testdata/ with expected.md and expected.json (go test -update rewrites
+// them), and checks that a second run gives the same bytes.
+func TestGolden(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "*", "case.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) < 4 {
+		t.Fatalf("want at least 4 golden cases, found %d", len(dirs))
+	}
+	sort.Strings(dirs)
+	for _, f := range dirs {
+		dir := filepath.Dir(f)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			md, js := outputs(t, buildCase(t, dir))
+			md2, js2 := outputs(t, buildCase(t, dir))
+			if !bytes.Equal(md, md2) || !bytes.Equal(js, js2) {
+				t.Fatal("two runs gave different reports")
+			}
+			for name, got := range map[string][]byte{"expected.md": md, "expected.json": js} {
+				path := filepath.Join(dir, name)
+				if *update {
+					if err := os.WriteFile(path, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test -update to create it)", err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s differs from the report (go test ./internal/review -update rewrites it; review the diff):\n%s", path, firstDiff(want, got))
+				}
+			}
+		})
+	}
+}
+
+func firstDiff(want, got []byte) string {
+	wl := bytes.Split(want, []byte("\n"))
+	gl := bytes.Split(got, []byte("\n"))
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g []byte
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if !bytes.Equal(w, g) {
+			return "line " + strconv.Itoa(i+1) + ":\n want: " + string(w) + "\n  got: " + string(g)
+		}
+	}
+	return ""
+}
+
