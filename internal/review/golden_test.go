@@ -168,4 +168,3 @@ func firstDiff(want, got []byte) string {
 	}
 	return ""
 }
-
