@@ -1,0 +1,113 @@
+package review
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
+)
+
+func TestParseChangeSetErrors(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"not JSON", `Changes:`, "not the JSON of aws cloudformation describe-change-set"},
+		{"a list", `[]`, "not the JSON"},
+		{"no Changes", `{"StackName":"s"}`, "no Changes key"},
+		{"resource change without id", `{"Changes":[{"Type":"Resource","ResourceChange":{"Action":"Add"}}]}`, "Changes[0]"},
+		{"wrong field type", `{"Changes":[{"Type":"Resource","ResourceChange":{"LogicalResourceId":"A","Details":"x"}}]}`, "changeset:"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseChangeSet([]byte(c.in))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want it to mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+// annotateFixture reviews a tiny change: F gains VpcConfig, Api's
+// Deployment D1 is renamed D2, parameter E is added.
+func annotateFixture(t *testing.T, cs string) *ChangeSetReview {
+	t.Helper()
+	before := mustJSON(t, `{"Resources":{
+		"F":{"Type":"AWS::Lambda::Function","Properties":{"Role":"arn:aws:iam::1:role/r"}},
+		"Api":{"Type":"AWS::ApiGateway::RestApi","Properties":{}},
+		"D1":{"Type":"AWS::ApiGateway::Deployment","Properties":{"RestApiId":{"Ref":"Api"}}},
+		"S":{"Type":"AWS::ApiGateway::Stage","Properties":{"DeploymentId":{"Ref":"D1"}}},
+		"Log":{"Type":"AWS::Logs::LogGroup","Properties":{}}}}`).(map[string]any)
+	after := mustJSON(t, `{"Parameters":{"E":{"Type":"String"}},"Resources":{
+		"F":{"Type":"AWS::Lambda::Function","Properties":{"Role":"arn:aws:iam::1:role/r","VpcConfig":{"SubnetIds":["s"]}}},
+		"Api":{"Type":"AWS::ApiGateway::RestApi","Properties":{}},
+		"D2":{"Type":"AWS::ApiGateway::Deployment","Properties":{"RestApiId":{"Ref":"Api"}}},
+		"S":{"Type":"AWS::ApiGateway::Stage","Properties":{"DeploymentId":{"Ref":"D2"}}},
+		"Log":{"Type":"AWS::Logs::LogGroup","Properties":{}}}}`).(map[string]any)
+	r := Build(Input{Before: before, After: after, Changes: []EngineChange{{Pass: "functions", Resource: "F", Detail: "added VpcConfig"}}}, cfnspec.New())
+	parsed, err := ParseChangeSet([]byte(cs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	Annotate(r, parsed)
+	return r.ChangeSet
+}
+
+func TestAnnotate(t *testing.T) {
+	got := annotateFixture(t, `{"ChangeSetName":"c","StackName":"s","Status":"CREATE_COMPLETE","NextToken":"more","Changes":[
+		{"Type":"Resource","ResourceChange":{"Action":"Modify","LogicalResourceId":"F","ResourceType":"AWS::Lambda::Function","Replacement":"False",
+			"Details":[{"Target":{"Attribute":"Properties","Name":"VpcConfig","RequiresRecreation":"Never"},"ChangeSource":"DirectModification"}]}},
+		{"Type":"Resource","ResourceChange":{"Action":"Add","LogicalResourceId":"D2","ResourceType":"AWS::ApiGateway::Deployment"}},
+		{"Type":"Resource","ResourceChange":{"Action":"Remove","LogicalResourceId":"D1","ResourceType":"AWS::ApiGateway::Deployment"}},
+		{"Type":"Resource","ResourceChange":{"Action":"Modify","LogicalResourceId":"S","ResourceType":"AWS::ApiGateway::Stage","Replacement":"False",
+			"Details":[{"Target":{"Attribute":"Properties","Name":"DeploymentId","RequiresRecreation":"Never"},"ChangeSource":"ResourceReference","CausingEntity":"D2"}]}},
+		{"Type":"Resource","ResourceChange":{"Action":"Modify","LogicalResourceId":"Log","ResourceType":"AWS::Logs::LogGroup","Replacement":"False",
+			"Details":[{"Target":{"Attribute":"Properties","Name":"RetentionInDays","RequiresRecreation":"Never"},"ChangeSource":"DirectModification"}]}},
+		{"Type":"Resource","ResourceChange":{"Action":"Modify","LogicalResourceId":"Other","ResourceType":"AWS::SQS::Queue","Replacement":"Conditional",
+			"Details":[{"Target":{"Attribute":"Properties","Name":"QueueName","RequiresRecreation":"Conditionally"},"ChangeSource":"ParameterReference","CausingEntity":"E"}]}},
+		{"Type":"Resource","ResourceChange":{"Action":"Modify","LogicalResourceId":"F2","ResourceType":"AWS::Lambda::Function","Replacement":"True",
+			"Details":[{"Target":{"Attribute":"Properties","Name":"FunctionName","RequiresRecreation":"Always"},"ChangeSource":"DirectModification"}]}},
+		{"Type":"HookInvocation"}]}`)
+	want := map[string]string{
+		"F": OriginMacro, "D2": OriginMacro, "D1": OriginMacro, "S": OriginMacro,
+		"Log": OriginNotMacro, "Other": OriginKnockOn, "F2": OriginNotMacro,
+	}
+	if len(got.Entries) != len(want) {
+		t.Fatalf("%d entries, want %d", len(got.Entries), len(want))
+	}
+	for _, e := range got.Entries {
+		if e.Origin != want[e.LogicalID] {
+			t.Errorf("%s: origin %s, want %s", e.LogicalID, e.Origin, want[e.LogicalID])
+		}
+	}
+	if got.NotFromMacro != 2 {
+		t.Errorf("NotFromMacro = %d, want 2", got.NotFromMacro)
+	}
+	notes := strings.Join(got.Notes, "\n")
+	if !strings.Contains(notes, "NextToken") || !strings.Contains(notes, "1 change(s) of a type other than Resource") {
+		t.Errorf("notes: %q", notes)
+	}
+	for _, e := range got.Entries {
+		switch e.LogicalID {
+		case "D1":
+			if len(e.Why) == 0 || !strings.Contains(e.Why[0], "replaced by D2") {
+				t.Errorf("D1 why: %v", e.Why)
+			}
+		case "F2":
+			if len(e.Notes) == 0 || !strings.Contains(e.Notes[0], "FunctionName requires recreation") {
+				t.Errorf("F2 notes: %v", e.Notes)
+			}
+		case "Other":
+			if len(e.Notes) == 0 || !strings.Contains(e.Notes[0], "may replace") {
+				t.Errorf("Other notes: %v", e.Notes)
+			}
+		}
+	}
+	if len(got.Missing) != 0 {
+		t.Errorf("missing: %v", got.Missing)
+	}
+}
+
+func TestAnnotateMissing(t *testing.T) {
+	got := annotateFixture(t, `{"Changes":[]}`)
+	if strings.Join(got.Missing, ",") != "D1,D2,F,S" {
+		t.Errorf("missing = %v", got.Missing)
+	}
+}
