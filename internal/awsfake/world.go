@@ -1,0 +1,152 @@
+package awsfake
+
+import (
+	"fmt"
+	"os"
+
+	"gopkg.in/yaml.v3"
+)
+
+// World is the AWS account the double serves: one Region's VPC resources and
+// S3 buckets. Fields are exported so scenario files (YAML or JSON, keys as in
+// the yaml tags) and handlers can fill them. Handlers read and mutate it under
+// the server's mutex; tests must not touch it while the server runs.
+type World struct {
+	// Region is the Region the double pretends to be (default us-east-1).
+	Region string `yaml:"region" json:"region"`
+	// AccountID is returned by STS GetCallerIdentity and as ownerId
+	// (default 123456789012).
+	AccountID      string          `yaml:"accountId" json:"accountId"`
+	Vpcs           []Vpc           `yaml:"vpcs" json:"vpcs"`
+	Subnets        []Subnet        `yaml:"subnets" json:"subnets"`
+	RouteTables    []RouteTable    `yaml:"routeTables" json:"routeTables"`
+	VpcEndpoints   []VpcEndpoint   `yaml:"vpcEndpoints" json:"vpcEndpoints"`
+	SecurityGroups []SecurityGroup `yaml:"securityGroups" json:"securityGroups"`
+	NatGateways    []NatGateway    `yaml:"natGateways" json:"natGateways"`
+	Buckets        []Bucket        `yaml:"buckets" json:"buckets"`
+}
+
+// Vpc is a VPC. DNS support defaults to on, DNS hostnames to off (as for a
+// VPC created with the API).
+type Vpc struct {
+	ID                 string            `yaml:"id" json:"id"`
+	CidrBlock          string            `yaml:"cidr" json:"cidr"`
+	EnableDNSSupport   *bool             `yaml:"enableDnsSupport" json:"enableDnsSupport"`
+	EnableDNSHostnames bool              `yaml:"enableDnsHostnames" json:"enableDnsHostnames"`
+	IsDefault          bool              `yaml:"isDefault" json:"isDefault"`
+	Tags               map[string]string `yaml:"tags" json:"tags"`
+}
+
+// DNSSupport is enableDnsSupport with its default (true).
+func (v Vpc) DNSSupport() bool { return v.EnableDNSSupport == nil || *v.EnableDNSSupport }
+
+// Subnet is a subnet.
+type Subnet struct {
+	ID               string            `yaml:"id" json:"id"`
+	VpcID            string            `yaml:"vpc" json:"vpc"`
+	CidrBlock        string            `yaml:"cidr" json:"cidr"`
+	AvailabilityZone string            `yaml:"az" json:"az"`
+	Tags             map[string]string `yaml:"tags" json:"tags"`
+}
+
+// RouteTable is a route table, its subnet associations and its routes.
+// Routes of the gateway endpoints that list the table are added on output.
+type RouteTable struct {
+	ID      string            `yaml:"id" json:"id"`
+	VpcID   string            `yaml:"vpc" json:"vpc"`
+	Main    bool              `yaml:"main" json:"main"`
+	Subnets []string          `yaml:"subnets" json:"subnets"`
+	Routes  []Route           `yaml:"routes" json:"routes"`
+	Tags    map[string]string `yaml:"tags" json:"tags"`
+}
+
+// Route is one route. Target is an id whose prefix picks the XML field
+// (igw-/vgw-/vpce- gatewayId, nat- natGatewayId, tgw- transitGatewayId,
+// pcx- vpcPeeringConnectionId, eni- networkInterfaceId, i- instanceId,
+// "local" gatewayId). State defaults to active.
+type Route struct {
+	Destination string `yaml:"destination" json:"destination"`
+	Target      string `yaml:"target" json:"target"`
+	State       string `yaml:"state" json:"state"`
+}
+
+// VpcEndpoint is a VPC endpoint. Type defaults to Interface, State to
+// available (lowercase, as on the wire).
+type VpcEndpoint struct {
+	ID               string            `yaml:"id" json:"id"`
+	VpcID            string            `yaml:"vpc" json:"vpc"`
+	Type             string            `yaml:"type" json:"type"`
+	ServiceName      string            `yaml:"service" json:"service"`
+	State            string            `yaml:"state" json:"state"`
+	PrivateDNS       bool              `yaml:"privateDns" json:"privateDns"`
+	RouteTableIDs    []string          `yaml:"routeTables" json:"routeTables"`
+	SubnetIDs        []string          `yaml:"subnets" json:"subnets"`
+	SecurityGroupIDs []string          `yaml:"securityGroups" json:"securityGroups"`
+	PolicyDocument   string            `yaml:"policy" json:"policy"`
+	Tags             map[string]string `yaml:"tags" json:"tags"`
+}
+
+// SecurityGroup is a security group and its rules.
+type SecurityGroup struct {
+	ID          string            `yaml:"id" json:"id"`
+	VpcID       string            `yaml:"vpc" json:"vpc"`
+	Name        string            `yaml:"name" json:"name"`
+	Description string            `yaml:"description" json:"description"`
+	Ingress     []Permission      `yaml:"ingress" json:"ingress"`
+	Egress      []Permission      `yaml:"egress" json:"egress"`
+	Tags        map[string]string `yaml:"tags" json:"tags"`
+}
+
+// Permission is one rule: Protocol "tcp", "udp", "icmp" or "-1" (all, the
+// ports are then ignored), from CIDRs and/or security groups.
+type Permission struct {
+	Protocol string   `yaml:"protocol" json:"protocol"`
+	FromPort int32    `yaml:"from" json:"from"`
+	ToPort   int32    `yaml:"to" json:"to"`
+	Cidrs    []string `yaml:"cidrs" json:"cidrs"`
+	Groups   []string `yaml:"groups" json:"groups"`
+}
+
+// NatGateway is a NAT gateway. State defaults to available,
+// ConnectivityType to public.
+type NatGateway struct {
+	ID               string            `yaml:"id" json:"id"`
+	VpcID            string            `yaml:"vpc" json:"vpc"`
+	SubnetID         string            `yaml:"subnet" json:"subnet"`
+	State            string            `yaml:"state" json:"state"`
+	ConnectivityType string            `yaml:"connectivity" json:"connectivity"`
+	PublicIPs        []string          `yaml:"publicIps" json:"publicIps"`
+	PrivateIPs       []string          `yaml:"privateIps" json:"privateIps"`
+	Tags             map[string]string `yaml:"tags" json:"tags"`
+}
+
+// Bucket is an S3 bucket. DenyGetLocation answers GetBucketLocation with
+// AccessDenied (HeadBucket still works).
+type Bucket struct {
+	Name            string `yaml:"name" json:"name"`
+	Region          string `yaml:"region" json:"region"`
+	DenyGetLocation bool   `yaml:"denyGetLocation" json:"denyGetLocation"`
+}
+
+// LoadWorld reads a World from a YAML or JSON file.
+func LoadWorld(path string) (*World, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load world: %w", err)
+	}
+	var w World
+	if err := yaml.Unmarshal(data, &w); err != nil {
+		return nil, fmt.Errorf("load world %s: %w", path, err)
+	}
+	return &w, nil
+}
+
+// withDefaults fills the defaults the doc comments promise.
+func (w *World) withDefaults() {
+	if w.Region == "" {
+		w.Region = "us-east-1"
+	}
+	if w.AccountID == "" {
+		w.AccountID = "123456789012"
+	}
+}

@@ -1,0 +1,31 @@
+package preflight
+
+import (
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+func checkEgressRoute() Check {
+	c := Check{
+		ID:       "QPE-EG-001",
+		Severity: finding.Error,
+		Title:    "egress to ECR and SNS",
+		Meaning:  "The effective route table of private subnets has no 0.0.0.0/0 route, and the interface endpoints for ecr.api, ecr.dkr, sns and logs (with the S3 gateway) are not all there: the stack's Lambdas cannot reach ECR and SNS.",
+		Remedy:   "Add a 0.0.0.0/0 route to an available public NAT gateway, or create the missing interface endpoints (private DNS on).",
+		needs:    egressNeeds(),
+	}
+	c.run = func(inv *inventory) []finding.Finding {
+		var fs []finding.Finding
+		for _, e := range inv.egresses() {
+			if e.route != nil || e.viaEndpoints() {
+				continue
+			}
+			fs = append(fs, c.f(e.group.resource(), inv.natRemedy(e, false),
+				"route table %s (used by %s) has no 0.0.0.0/0 route, so the stack cannot reach ECR and SNS; the interface-endpoint alternative lacks: %s",
+				e.group.id, e.group.subnetList(), strings.Join(e.missing, "; ")))
+		}
+		return fs
+	}
+	return c
+}

@@ -1,0 +1,31 @@
+package preflight
+
+import (
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+func checkEgressNATGateway() Check {
+	c := Check{
+		ID:       "QPE-EG-004",
+		Severity: finding.Error,
+		Title:    "the NAT gateway of the default route",
+		Meaning:  "The 0.0.0.0/0 route goes to a NAT gateway that does not exist, is not available (pending, failed, deleting, deleted) or is private (no internet).",
+		Remedy:   "Point the route at an available public NAT gateway.",
+		needs:    egressNeeds(),
+	}
+	c.run = func(inv *inventory) []finding.Finding {
+		var fs []finding.Finding
+		for _, e := range inv.egresses() {
+			if !e.active() || e.viaEndpoints() {
+				continue
+			}
+			if p := inv.natProblem(e); p != "" {
+				fs = append(fs, c.f(e.target, inv.natRemedy(e, true),
+					"the 0.0.0.0/0 route of %s (used by %s) goes to a NAT gateway that cannot reach the internet: %s",
+					e.group.id, e.group.subnetList(), p))
+			}
+		}
+		return fs
+	}
+	return c
+}

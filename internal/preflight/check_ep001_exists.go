@@ -1,0 +1,29 @@
+package preflight
+
+import (
+	"fmt"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+func checkAPIEndpointExists() Check {
+	c := Check{
+		ID:       "QPE-EP-001",
+		Severity: finding.Error,
+		Title:    "that the execute-api endpoint exists",
+		Meaning:  "The execute-api VPC endpoint id does not exist in this account and Region (InvalidVpcEndpointId.NotFound).",
+		Remedy:   "Create an interface endpoint for com.amazonaws.<region>.execute-api in the VPC, or pass the id of the existing one.",
+		needs:    []item{itemAPIEndpoint},
+	}
+	c.run = func(inv *inventory) []finding.Finding {
+		if inv.apiEndpoint != nil {
+			return nil
+		}
+		r := inv.in.Region
+		return []finding.Finding{c.f(inv.in.APIEndpointID,
+			fmt.Sprintf("create an interface endpoint: aws ec2 create-vpc-endpoint --region %s --vpc-id %s --vpc-endpoint-type Interface --service-name com.amazonaws.%s.execute-api --subnet-ids <private subnets> --security-group-ids <sg allowing TCP 443 from them>, or pass the id of the existing one",
+				r, inv.in.VpcID, r),
+			"VPC endpoint %s does not exist in %s (InvalidVpcEndpointId.NotFound)", inv.in.APIEndpointID, r)}
+	}
+	return c
+}

@@ -1,0 +1,37 @@
+package preflight
+
+import (
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+func checkNetworkIDFormat() Check {
+	c := Check{
+		ID:       "QPE-IN-002",
+		Severity: finding.Error,
+		Title:    "the VPC and subnet ids",
+		Meaning:  "The VPC id or a subnet id is missing or malformed (vpc-/subnet- then 8 or 17 lowercase hex characters). Checks that need it are skipped.",
+		Remedy:   "Pass the VPC id (vpc-...) and the ids of the private subnets (subnet-...) the stack's Lambdas will use.",
+	}
+	c.run = func(inv *inventory) []finding.Finding {
+		var fs []finding.Finding
+		switch id := inv.in.VpcID; {
+		case id == "":
+			fs = append(fs, c.f("VPC", "pass the id of the VPC the stack runs in, e.g. vpc-0123456789abcdef0", "no VPC id was given"))
+		case !validID(id, "vpc"):
+			fs = append(fs, c.f(id, "pass the id of the VPC the stack runs in, e.g. vpc-0123456789abcdef0",
+				"%q is not a VPC id: expected vpc- followed by 8 or 17 lowercase hexadecimal characters", id))
+		}
+		if len(inv.in.SubnetIDs) == 0 {
+			fs = append(fs, c.f("Subnets", "pass the private subnets the stack's Lambdas use, at least two in different Availability Zones",
+				"no private subnet was given"))
+		}
+		for _, id := range inv.in.SubnetIDs {
+			if !validID(id, "subnet") {
+				fs = append(fs, c.f(id, "pass subnet ids such as subnet-0123456789abcdef0",
+					"%q is not a subnet id: expected subnet- followed by 8 or 17 lowercase hexadecimal characters", id))
+			}
+		}
+		return fs
+	}
+	return c
+}

@@ -1,0 +1,66 @@
+package preflight
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+func checkS3GatewayRoutes() Check {
+	c := Check{
+		ID:       "QPE-S3-001",
+		Severity: finding.Error,
+		Title:    "the S3 gateway endpoint routes",
+		Meaning:  "The effective route table of a private subnet (its explicit association, else the VPC's main table) is not routed by an available S3 gateway endpoint. A VPC may have several S3 gateway endpoints: what counts is the route table.",
+		Remedy:   "Add the route table to the VPC's S3 gateway endpoint, or create one for com.amazonaws.<region>.s3 with that route table.",
+		needs:    []item{itemEndpoints, itemRouteTables, itemSubnets},
+	}
+	c.run = func(inv *inventory) []finding.Finding {
+		gateways := inv.endpointsFor("s3", types.VpcEndpointTypeGateway)
+		var available []string
+		var unavailable []string
+		for _, e := range gateways {
+			if is(e.State, "available") {
+				available = append(available, aws.ToString(e.VpcEndpointId))
+			} else {
+				unavailable = append(unavailable, fmt.Sprintf("%s (%s)", aws.ToString(e.VpcEndpointId), e.State))
+			}
+		}
+		var fs []finding.Finding
+		for _, g := range inv.tableGroups() {
+			if g.id == "" {
+				fs = append(fs, c.f(g.resource(), "associate the subnets with a route table of "+inv.in.VpcID+" that routes S3 through the gateway endpoint",
+					"no route table applies to subnets %s (no explicit association and no main route table found)", g.subnetList()))
+				continue
+			}
+			if inv.s3GatewayFor(g.id) != "" {
+				continue
+			}
+			how := "explicitly associated"
+			if !g.explicit {
+				how = "the VPC's main route table"
+			}
+			var msg, remedy string
+			create := fmt.Sprintf("aws ec2 create-vpc-endpoint --region %s --vpc-id %s --vpc-endpoint-type Gateway --service-name %s --route-table-ids %s",
+				inv.in.Region, inv.in.VpcID, inv.service("s3"), g.id)
+			switch {
+			case len(available) > 0:
+				msg = fmt.Sprintf("route table %s (%s, used by %s) is not routed by the S3 gateway endpoint %s", g.id, how, g.subnetList(), strings.Join(available, ", "))
+				remedy = fmt.Sprintf("add the route table to the endpoint: aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --add-route-table-ids %s", available[0], g.id)
+			case len(unavailable) > 0:
+				msg = fmt.Sprintf("the VPC's S3 gateway endpoints are not available (%s), so route table %s (used by %s) has no S3 route", strings.Join(unavailable, ", "), g.id, g.subnetList())
+				remedy = "recreate the S3 gateway endpoint: " + create
+			default:
+				msg = fmt.Sprintf("%s has no S3 gateway endpoint, so route table %s (%s, used by %s) has no private route to S3", inv.in.VpcID, g.id, how, g.subnetList())
+				remedy = "create an S3 gateway endpoint: " + create
+			}
+			fs = append(fs, c.f(g.id, remedy, "%s", msg))
+		}
+		return fs
+	}
+	return c
+}

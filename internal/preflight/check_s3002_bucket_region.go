@@ -1,0 +1,39 @@
+package preflight
+
+import (
+	"fmt"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+func checkBucketRegion() Check {
+	c := Check{
+		ID:       "QPE-S3-002",
+		Severity: finding.Error,
+		Title:    "the buckets' Region",
+		Meaning:  "A bucket is in another Region than the stack (or does not exist): an S3 gateway endpoint reaches only buckets of its own Region.",
+		Remedy:   "Use buckets in the stack's Region, or deploy the stack in the buckets' Region.",
+	}
+	c.run = func(inv *inventory) []finding.Finding {
+		var fs []finding.Finding
+		access := checkAWSAccess()
+		for _, b := range inv.in.Buckets {
+			info := inv.buckets[b]
+			switch {
+			case info.err != nil:
+				fs = append(fs, access.f("s3://"+b,
+					"allow s3:GetBucketLocation (or s3:ListBucket for HeadBucket) on arn:aws:s3:::"+b+" to the identity running the check, then run again",
+					"could not check the Region of bucket %s: %v", b, info.err))
+			case info.notFound:
+				fs = append(fs, c.f("s3://"+b, "check the bucket name, or create the bucket in "+inv.in.Region,
+					"bucket %s does not exist (NoSuchBucket)", b))
+			case info.region != inv.in.Region:
+				fs = append(fs, c.f("s3://"+b,
+					fmt.Sprintf("use a bucket in %s (the stack's Region), or deploy the stack in %s", inv.in.Region, info.region),
+					"bucket %s is in %s, not in the stack's Region %s: the S3 gateway endpoint cannot reach it", b, info.region, inv.in.Region))
+			}
+		}
+		return fs
+	}
+	return c
+}

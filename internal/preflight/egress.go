@@ -1,0 +1,72 @@
+package preflight
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// egress is how the private subnets of one route table reach ECR and SNS.
+type egress struct {
+	group   tableGroup
+	route   *types.Route // the 0.0.0.0/0 route, or nil
+	target  string       // the route's target id
+	missing []string     // what the interface-endpoint alternative lacks
+}
+
+// egressNeeds are the inventory items of the egress checks.
+func egressNeeds() []item {
+	return []item{itemRouteTables, itemSubnets, itemEndpoints, itemNATs}
+}
+
+// egresses describes the egress of every route table of private subnets.
+func (inv *inventory) egresses() []egress {
+	var out []egress
+	for _, g := range inv.tableGroups() {
+		e := egress{group: g, route: defaultRoute(g.table)}
+		if e.route != nil {
+			e.target = routeTarget(e.route)
+		}
+		e.missing = inv.endpointEgressMissing(g.id)
+		out = append(out, e)
+	}
+	return out
+}
+
+// viaEndpoints reports whether interface endpoints (with the S3 gateway)
+// replace the NAT gateway for this route table.
+func (e egress) viaEndpoints() bool { return len(e.missing) == 0 }
+
+// active reports whether the default route exists and is not a blackhole.
+func (e egress) active() bool {
+	return e.route != nil && !is(e.route.State, "blackhole")
+}
+
+// natProblem says what is wrong with the NAT gateway of the default route,
+// "" when it is available and public (or the route is not to a NAT gateway).
+func (inv *inventory) natProblem(e egress) string {
+	if !strings.HasPrefix(e.target, "nat-") {
+		return ""
+	}
+	n, ok := inv.nats[e.target]
+	switch {
+	case !ok:
+		return fmt.Sprintf("NAT gateway %s does not exist in %s", e.target, inv.in.VpcID)
+	case !is(n.State, "available"):
+		return fmt.Sprintf("NAT gateway %s is %s", e.target, strings.ToLower(string(n.State)))
+	case n.ConnectivityType != "" && !is(n.ConnectivityType, "public"):
+		return fmt.Sprintf("NAT gateway %s is %s (no internet access)", e.target, strings.ToLower(string(n.ConnectivityType)))
+	}
+	return ""
+}
+
+// natRemedy tells how to give a route table a working NAT route.
+func (inv *inventory) natRemedy(e egress, replace bool) string {
+	verb := "create-route"
+	if replace {
+		verb = "replace-route"
+	}
+	return fmt.Sprintf("send 0.0.0.0/0 to an available public NAT gateway (in a public subnet of %s): aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-...; or, instead of NAT, create %s",
+		inv.in.VpcID, verb, e.group.resource(), strings.Join(e.missing, ", "))
+}

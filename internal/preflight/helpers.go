@@ -1,0 +1,214 @@
+package preflight
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// is compares AWS enum values case-insensitively: states arrive lowercase
+// or camelCase on the wire, while the SDK's constants are capitalised.
+func is[T ~string](v T, want string) bool { return strings.EqualFold(string(v), want) }
+
+// service is the endpoint service name of svc in the Region.
+func (inv *inventory) service(svc string) string {
+	return "com.amazonaws." + inv.in.Region + "." + svc
+}
+
+// privateSubnets returns the given subnets that exist and are in the VPC,
+// in input order.
+func (inv *inventory) privateSubnets() []types.Subnet {
+	var out []types.Subnet
+	for _, id := range inv.in.SubnetIDs {
+		if s, ok := inv.subnets[id]; ok && aws.ToString(s.VpcId) == inv.in.VpcID {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// tableGroup is a route table and the private subnets it applies to.
+type tableGroup struct {
+	id       string            // route table id, "" when none applies
+	table    *types.RouteTable // nil when none applies
+	explicit bool              // associated explicitly (else the main table)
+	subnets  []string
+}
+
+// subnetList prints the group's subnets.
+func (g tableGroup) subnetList() string { return strings.Join(g.subnets, ", ") }
+
+// resource is the route table id, or the subnets when there is none.
+func (g tableGroup) resource() string {
+	if g.id != "" {
+		return g.id
+	}
+	return g.subnetList()
+}
+
+// tableGroups groups the private subnets by their effective route table:
+// the explicit association, else the VPC's main table.
+func (inv *inventory) tableGroups() []tableGroup {
+	var groups []tableGroup
+	index := map[string]int{}
+	for _, s := range inv.privateSubnets() {
+		id := aws.ToString(s.SubnetId)
+		rt, explicit := inv.effectiveTable(id)
+		key := ""
+		if rt != nil {
+			key = aws.ToString(rt.RouteTableId)
+		}
+		i, ok := index[key]
+		if !ok {
+			i = len(groups)
+			index[key] = i
+			groups = append(groups, tableGroup{id: key, table: rt, explicit: explicit})
+		}
+		groups[i].subnets = append(groups[i].subnets, id)
+	}
+	return groups
+}
+
+// effectiveTable finds the route table that applies to a subnet.
+func (inv *inventory) effectiveTable(subnetID string) (*types.RouteTable, bool) {
+	var main *types.RouteTable
+	for i := range inv.routeTables {
+		rt := &inv.routeTables[i]
+		for _, a := range rt.Associations {
+			if a.AssociationState != nil && a.AssociationState.State != "" && !is(a.AssociationState.State, "associated") {
+				continue
+			}
+			if aws.ToString(a.SubnetId) == subnetID {
+				return rt, true
+			}
+			if aws.ToBool(a.Main) {
+				main = rt
+			}
+		}
+	}
+	return main, false
+}
+
+// defaultRoute is the table's IPv4 0.0.0.0/0 route, or nil.
+func defaultRoute(rt *types.RouteTable) *types.Route {
+	if rt == nil {
+		return nil
+	}
+	for i := range rt.Routes {
+		if aws.ToString(rt.Routes[i].DestinationCidrBlock) == "0.0.0.0/0" {
+			return &rt.Routes[i]
+		}
+	}
+	return nil
+}
+
+// routeTarget is the id a route sends traffic to.
+func routeTarget(r *types.Route) string {
+	for _, p := range []*string{r.NatGatewayId, r.GatewayId, r.TransitGatewayId, r.VpcPeeringConnectionId,
+		r.NetworkInterfaceId, r.InstanceId, r.EgressOnlyInternetGatewayId, r.CarrierGatewayId, r.LocalGatewayId, r.CoreNetworkArn} {
+		if aws.ToString(p) != "" {
+			return aws.ToString(p)
+		}
+	}
+	return ""
+}
+
+// endpointsFor returns the VPC's endpoints of a service and type.
+func (inv *inventory) endpointsFor(svc string, typ types.VpcEndpointType) []types.VpcEndpoint {
+	var out []types.VpcEndpoint
+	for _, e := range inv.endpoints {
+		if aws.ToString(e.ServiceName) == inv.service(svc) && is(e.VpcEndpointType, string(typ)) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// s3GatewayFor returns the available S3 gateway endpoint routing the
+// table, or "".
+func (inv *inventory) s3GatewayFor(tableID string) string {
+	for _, e := range inv.endpointsFor("s3", types.VpcEndpointTypeGateway) {
+		if is(e.State, "available") && slices.Contains(e.RouteTableIds, tableID) {
+			return aws.ToString(e.VpcEndpointId)
+		}
+	}
+	return ""
+}
+
+// egressServices are the services the stack reaches through NAT, and the
+// interface endpoints that replace it.
+func egressServices() []string { return []string{"ecr.api", "ecr.dkr", "sns", "logs"} }
+
+// endpointEgressMissing lists what is missing for the interface endpoints
+// to replace a NAT gateway for the table: one entry per missing endpoint.
+func (inv *inventory) endpointEgressMissing(tableID string) []string {
+	var missing []string
+	for _, svc := range egressServices() {
+		state := "missing"
+		for _, e := range inv.endpointsFor(svc, types.VpcEndpointTypeInterface) {
+			switch {
+			case !is(e.State, "available"):
+				state = fmt.Sprintf("%s is %s", aws.ToString(e.VpcEndpointId), e.State)
+			case !aws.ToBool(e.PrivateDnsEnabled):
+				state = fmt.Sprintf("%s has private DNS off", aws.ToString(e.VpcEndpointId))
+			default:
+				state = ""
+			}
+			if state == "" {
+				break
+			}
+		}
+		if state != "" {
+			missing = append(missing, fmt.Sprintf("%s interface endpoint (%s)", inv.service(svc), state))
+		}
+	}
+	if tableID == "" || inv.s3GatewayFor(tableID) == "" {
+		missing = append(missing, inv.service("s3")+" gateway endpoint on the route table (image layers)")
+	}
+	return missing
+}
+
+// allows443 reports whether a permission lets TCP 443 in.
+func allows443(p types.IpPermission) bool {
+	proto := aws.ToString(p.IpProtocol)
+	if proto == "-1" || proto == "all" {
+		return true
+	}
+	if proto != "tcp" && proto != "6" {
+		return false
+	}
+	from, to := aws.ToInt32(p.FromPort), aws.ToInt32(p.ToPort)
+	return from <= 443 && 443 <= to
+}
+
+// cidrCovers reports whether CIDR outer contains CIDR inner.
+func cidrCovers(outer, inner string) bool {
+	o, err1 := netip.ParsePrefix(outer)
+	i, err2 := netip.ParsePrefix(inner)
+	if err1 != nil || err2 != nil || o.Addr().Is4() != i.Addr().Is4() {
+		return false
+	}
+	return o.Bits() <= i.Bits() && o.Masked().Contains(i.Addr())
+}
+
+// apiEndpointInVPC returns the execute-api endpoint when it exists and is in
+// the VPC (checks about its details only make sense then).
+func (inv *inventory) apiEndpointInVPC() *types.VpcEndpoint {
+	if e := inv.apiEndpoint; e != nil && aws.ToString(e.VpcId) == inv.in.VpcID {
+		return e
+	}
+	return nil
+}
+
+// groupIDs lists an endpoint's security groups.
+func groupIDs(e *types.VpcEndpoint) []string {
+	var out []string
+	for _, g := range e.Groups {
+		out = append(out, aws.ToString(g.GroupId))
+	}
+	return out
+}

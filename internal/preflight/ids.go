@@ -1,0 +1,56 @@
+package preflight
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// validID reports whether id is prefix, "-", then 8 or 17 lowercase hex
+// characters.
+func validID(id, prefix string) bool {
+	hex, ok := strings.CutPrefix(id, prefix+"-")
+	if !ok || (len(hex) != 8 && len(hex) != 17) {
+		return false
+	}
+	return strings.Trim(hex, "0123456789abcdef") == ""
+}
+
+// validSubnetIDs keeps the well-formed subnet ids.
+func validSubnetIDs(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if validID(id, "subnet") {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// normalize trims spaces, drops empty and duplicate list entries.
+func normalize(in Input) Input {
+	in.Region = strings.TrimSpace(in.Region)
+	in.VpcID = strings.TrimSpace(in.VpcID)
+	in.APIEndpointID = strings.TrimSpace(in.APIEndpointID)
+	in.SubnetIDs = cleanList(in.SubnetIDs)
+	in.Buckets = cleanList(in.Buckets)
+	in.CallerSecurityGroupIDs = cleanList(in.CallerSecurityGroupIDs)
+	return in
+}
+
+func cleanList(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		x = strings.TrimSpace(x)
+		if x != "" && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func progress(in Input, format string, args ...any) {
+	if in.Progress != nil {
+		in.Progress(fmt.Sprintf(format, args...))
+	}
+}

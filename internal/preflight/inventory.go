@@ -1,0 +1,433 @@
+package preflight
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+// item is one piece of the inventory, named by what it is and the call that
+// reads it (used in "could not check" findings).
+type item string
+
+const (
+	itemVPC         item = "the VPC (ec2:DescribeVpcs)"
+	itemDNS         item = "the VPC DNS attributes (ec2:DescribeVpcAttribute)"
+	itemSubnets     item = "the private subnets (ec2:DescribeSubnets)"
+	itemVPCSubnets  item = "the VPC's subnets (ec2:DescribeSubnets)"
+	itemRouteTables item = "the route tables (ec2:DescribeRouteTables)"
+	itemEndpoints   item = "the VPC endpoints (ec2:DescribeVpcEndpoints)"
+	itemAPIEndpoint item = "the execute-api endpoint (ec2:DescribeVpcEndpoints)"
+	itemGroups      item = "the security groups (ec2:DescribeSecurityGroups)"
+	itemNATs        item = "the NAT gateways (ec2:DescribeNatGateways)"
+)
+
+// pageSize is the MaxResults of every paginated Describe call.
+const pageSize = 1000
+
+// inventory is everything the checks read, gathered up front.
+type inventory struct {
+	in Input
+
+	mu      sync.Mutex
+	errs    map[item]error
+	skipped map[item]bool
+	blocked map[item][]string
+	calls   atomic.Int64
+
+	vpc          *types.Vpc // nil: not found
+	dnsSupport   bool
+	dnsHostnames bool
+	subnets      map[string]types.Subnet // the given subnets that exist (any VPC)
+	vpcSubnets   map[string]types.Subnet // every subnet of the VPC
+	routeTables  []types.RouteTable      // every route table of the VPC
+	endpoints    []types.VpcEndpoint     // every endpoint of the VPC
+	apiEndpoint  *types.VpcEndpoint      // nil: not found
+	groups       map[string]types.SecurityGroup
+	nats         map[string]types.NatGateway
+	buckets      map[string]bucketInfo
+}
+
+// bucketInfo is what S3 said about a bucket.
+type bucketInfo struct {
+	region   string
+	notFound bool
+	err      error
+}
+
+func (inv *inventory) fail(it item, err error) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	if _, ok := inv.errs[it]; !ok {
+		inv.errs[it] = err
+	}
+}
+
+func (inv *inventory) failed(it item) error { return inv.errs[it] }
+
+func (inv *inventory) block(it item, title string) {
+	if !slices.Contains(inv.blocked[it], title) {
+		inv.blocked[it] = append(inv.blocked[it], title)
+	}
+}
+
+// accessFindings reports each inventory item that could not be read, with
+// the checks it blocked.
+func (inv *inventory) accessFindings(c Check) []finding.Finding {
+	var fs []finding.Finding
+	for it, err := range inv.errs {
+		titles := inv.blocked[it]
+		if len(titles) == 0 {
+			titles = []string{string(it)}
+		}
+		fs = append(fs, c.f(string(it), accessRemedy(it, err),
+			"could not check %s: reading %s failed: %v", strings.Join(titles, "; "), it, err))
+	}
+	return fs
+}
+
+// accessRemedy says what to do about a failed read.
+func accessRemedy(it item, err error) string {
+	action := "the Describe action"
+	if i := strings.Index(string(it), "("); i >= 0 {
+		action = strings.TrimSuffix(string(it)[i+1:], ")")
+	}
+	var ae smithy.APIError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		return "AWS did not answer before the deadline: check network access to the AWS endpoints and run again with a longer --timeout"
+	case errors.As(err, &ae) && (strings.Contains(ae.ErrorCode(), "Unauthorized") || strings.Contains(ae.ErrorCode(), "AccessDenied")):
+		return fmt.Sprintf("allow %s to the identity running the check (IAM policy, SCP or permissions boundary), then run again", action)
+	case errors.As(err, &ae) && ae.ErrorCode() == "RequestLimitExceeded":
+		return "the account is being throttled by other callers: run again later"
+	default:
+		return fmt.Sprintf("check that %s works for this identity and Region (aws ec2 %s), then run again", action, cliName(action))
+	}
+}
+
+// cliName turns "ec2:DescribeVpcs" into "describe-vpcs".
+func cliName(action string) string {
+	_, op, _ := strings.Cut(action, ":")
+	var b strings.Builder
+	for i, r := range op {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// collect reads the inventory: one round of concurrent calls whose number
+// does not depend on the number of subnets (pagination aside).
+func collect(ctx context.Context, c Clients, in Input) *inventory {
+	inv := &inventory{
+		in:         in,
+		errs:       map[item]error{},
+		skipped:    map[item]bool{},
+		blocked:    map[item][]string{},
+		subnets:    map[string]types.Subnet{},
+		vpcSubnets: map[string]types.Subnet{},
+		groups:     map[string]types.SecurityGroup{},
+		nats:       map[string]types.NatGateway{},
+		buckets:    map[string]bucketInfo{},
+	}
+	vpcOK := validID(in.VpcID, "vpc")
+	subnetIDs := validSubnetIDs(in.SubnetIDs)
+	if !vpcOK {
+		for _, it := range []item{itemVPC, itemDNS, itemVPCSubnets, itemRouteTables, itemEndpoints, itemGroups, itemNATs} {
+			inv.skipped[it] = true
+		}
+	}
+	if len(subnetIDs) == 0 {
+		inv.skipped[itemSubnets] = true
+	}
+	if !validID(in.APIEndpointID, "vpce") {
+		inv.skipped[itemAPIEndpoint] = true
+	}
+
+	var tasks []func(context.Context)
+	add := func(it item, fn func(context.Context) error) {
+		if inv.skipped[it] {
+			return
+		}
+		tasks = append(tasks, func(ctx context.Context) {
+			if err := fn(ctx); err != nil {
+				inv.fail(it, err)
+			}
+		})
+	}
+	vpcFilter := []types.Filter{{Name: aws.String("vpc-id"), Values: []string{in.VpcID}}}
+	ec := countingEC2{c.EC2, &inv.calls}
+
+	add(itemVPC, func(ctx context.Context) error {
+		out, err := ec.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{in.VpcID}})
+		if isCode(err, "InvalidVpcID.NotFound") {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, v := range out.Vpcs {
+			if aws.ToString(v.VpcId) == in.VpcID {
+				inv.vpc = &v
+			}
+		}
+		return nil
+	})
+	add(itemDNS, func(ctx context.Context) error {
+		return inv.readDNS(ctx, ec)
+	})
+	add(itemSubnets, func(ctx context.Context) error {
+		// A filter, unlike SubnetIds, does not fail the whole call when one
+		// id does not exist: missing ones are reported one by one.
+		p := ec2.NewDescribeSubnetsPaginator(ec, &ec2.DescribeSubnetsInput{
+			Filters:    []types.Filter{{Name: aws.String("subnet-id"), Values: subnetIDs}},
+			MaxResults: aws.Int32(pageSize),
+		})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, s := range out.Subnets {
+				inv.subnets[aws.ToString(s.SubnetId)] = s
+			}
+		}
+		return nil
+	})
+	add(itemVPCSubnets, func(ctx context.Context) error {
+		p := ec2.NewDescribeSubnetsPaginator(ec, &ec2.DescribeSubnetsInput{Filters: vpcFilter, MaxResults: aws.Int32(pageSize)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, s := range out.Subnets {
+				inv.vpcSubnets[aws.ToString(s.SubnetId)] = s
+			}
+		}
+		return nil
+	})
+	add(itemRouteTables, func(ctx context.Context) error {
+		p := ec2.NewDescribeRouteTablesPaginator(ec, &ec2.DescribeRouteTablesInput{Filters: vpcFilter, MaxResults: aws.Int32(100)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			inv.routeTables = append(inv.routeTables, out.RouteTables...)
+		}
+		return nil
+	})
+	add(itemEndpoints, func(ctx context.Context) error {
+		p := ec2.NewDescribeVpcEndpointsPaginator(ec, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter, MaxResults: aws.Int32(pageSize)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			inv.endpoints = append(inv.endpoints, out.VpcEndpoints...)
+		}
+		return nil
+	})
+	add(itemAPIEndpoint, func(ctx context.Context) error {
+		out, err := ec.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{in.APIEndpointID}})
+		if isCode(err, "InvalidVpcEndpointId.NotFound") {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, e := range out.VpcEndpoints {
+			if aws.ToString(e.VpcEndpointId) == in.APIEndpointID {
+				inv.apiEndpoint = &e
+			}
+		}
+		return nil
+	})
+	add(itemGroups, func(ctx context.Context) error {
+		p := ec2.NewDescribeSecurityGroupsPaginator(ec, &ec2.DescribeSecurityGroupsInput{Filters: vpcFilter, MaxResults: aws.Int32(pageSize)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, g := range out.SecurityGroups {
+				inv.groups[aws.ToString(g.GroupId)] = g
+			}
+		}
+		return nil
+	})
+	add(itemNATs, func(ctx context.Context) error {
+		p := ec2.NewDescribeNatGatewaysPaginator(ec, &ec2.DescribeNatGatewaysInput{Filter: vpcFilter, MaxResults: aws.Int32(pageSize)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, n := range out.NatGateways {
+				inv.nats[aws.ToString(n.NatGatewayId)] = n
+			}
+		}
+		return nil
+	})
+	var bmu sync.Mutex
+	for _, b := range in.Buckets {
+		tasks = append(tasks, func(ctx context.Context) {
+			info := bucketRegion(ctx, c.S3, &inv.calls, b)
+			bmu.Lock()
+			inv.buckets[b] = info
+			bmu.Unlock()
+		})
+	}
+
+	var wg sync.WaitGroup
+	for _, t := range tasks {
+		wg.Go(func() { t(ctx) })
+	}
+	wg.Wait()
+	if inv.errs[itemVPC] == nil && !inv.skipped[itemVPC] && inv.vpc == nil {
+		// QPE-NET-001 reports the missing VPC; what it would hold is moot.
+		for _, it := range []item{itemDNS, itemVPCSubnets, itemRouteTables, itemEndpoints, itemGroups, itemNATs} {
+			inv.skipped[it] = true
+			delete(inv.errs, it)
+		}
+	}
+	return inv
+}
+
+// readDNS reads enableDnsSupport and enableDnsHostnames concurrently.
+func (inv *inventory) readDNS(ctx context.Context, ec EC2API) error {
+	attrs := []types.VpcAttributeName{types.VpcAttributeNameEnableDnsSupport, types.VpcAttributeNameEnableDnsHostnames}
+	vals := make([]bool, len(attrs))
+	errs := make([]error, len(attrs))
+	var wg sync.WaitGroup
+	for i, a := range attrs {
+		wg.Go(func() {
+			out, err := ec.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: aws.String(inv.in.VpcID), Attribute: a})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			switch a {
+			case types.VpcAttributeNameEnableDnsSupport:
+				vals[i] = out.EnableDnsSupport != nil && aws.ToBool(out.EnableDnsSupport.Value)
+			default:
+				vals[i] = out.EnableDnsHostnames != nil && aws.ToBool(out.EnableDnsHostnames.Value)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if isCode(err, "InvalidVpcID.NotFound") {
+			inv.mu.Lock()
+			inv.skipped[itemDNS] = true // the VPC check reports it
+			inv.mu.Unlock()
+			return nil
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	inv.dnsSupport, inv.dnsHostnames = vals[0], vals[1]
+	return nil
+}
+
+// bucketRegion asks S3 where a bucket lives: GetBucketLocation, else (when
+// not allowed) HeadBucket's x-amz-bucket-region.
+func bucketRegion(ctx context.Context, api S3API, calls *atomic.Int64, bucket string) bucketInfo {
+	calls.Add(1)
+	out, err := api.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
+	if err == nil {
+		switch r := string(out.LocationConstraint); r {
+		case "":
+			return bucketInfo{region: "us-east-1"}
+		case "EU":
+			return bucketInfo{region: "eu-west-1"}
+		default:
+			return bucketInfo{region: r}
+		}
+	}
+	if isCode(err, "NoSuchBucket") {
+		return bucketInfo{notFound: true}
+	}
+	calls.Add(1)
+	hout, herr := api.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+	if herr == nil && aws.ToString(hout.BucketRegion) != "" {
+		return bucketInfo{region: aws.ToString(hout.BucketRegion)}
+	}
+	var re *awshttp.ResponseError
+	if errors.As(herr, &re) && re.Response != nil {
+		if r := re.Response.Header.Get("X-Amz-Bucket-Region"); r != "" {
+			return bucketInfo{region: r}
+		}
+		if re.HTTPStatusCode() == 404 {
+			return bucketInfo{notFound: true}
+		}
+	}
+	return bucketInfo{err: err}
+}
+
+// isCode reports whether err is an AWS API error with the code.
+func isCode(err error, code string) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorCode() == code
+}
+
+// countingEC2 counts the calls made (progress, benchmark).
+type countingEC2 struct {
+	EC2API
+	n *atomic.Int64
+}
+
+func (c countingEC2) DescribeVpcs(ctx context.Context, in *ec2.DescribeVpcsInput, o ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error) {
+	c.n.Add(1)
+	return c.EC2API.DescribeVpcs(ctx, in, o...)
+}
+
+func (c countingEC2) DescribeVpcAttribute(ctx context.Context, in *ec2.DescribeVpcAttributeInput, o ...func(*ec2.Options)) (*ec2.DescribeVpcAttributeOutput, error) {
+	c.n.Add(1)
+	return c.EC2API.DescribeVpcAttribute(ctx, in, o...)
+}
+
+func (c countingEC2) DescribeSubnets(ctx context.Context, in *ec2.DescribeSubnetsInput, o ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error) {
+	c.n.Add(1)
+	return c.EC2API.DescribeSubnets(ctx, in, o...)
+}
+
+func (c countingEC2) DescribeRouteTables(ctx context.Context, in *ec2.DescribeRouteTablesInput, o ...func(*ec2.Options)) (*ec2.DescribeRouteTablesOutput, error) {
+	c.n.Add(1)
+	return c.EC2API.DescribeRouteTables(ctx, in, o...)
+}
+
+func (c countingEC2) DescribeVpcEndpoints(ctx context.Context, in *ec2.DescribeVpcEndpointsInput, o ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointsOutput, error) {
+	c.n.Add(1)
+	return c.EC2API.DescribeVpcEndpoints(ctx, in, o...)
+}
+
+func (c countingEC2) DescribeSecurityGroups(ctx context.Context, in *ec2.DescribeSecurityGroupsInput, o ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error) {
+	c.n.Add(1)
+	return c.EC2API.DescribeSecurityGroups(ctx, in, o...)
+}
+
+func (c countingEC2) DescribeNatGateways(ctx context.Context, in *ec2.DescribeNatGatewaysInput, o ...func(*ec2.Options)) (*ec2.DescribeNatGatewaysOutput, error) {
+	c.n.Add(1)
+	return c.EC2API.DescribeNatGateways(ctx, in, o...)
+}

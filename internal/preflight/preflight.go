@@ -1,0 +1,113 @@
+// Package preflight checks that a VPC is ready for a Quilt stack with private
+// endpoints: the execute-api interface endpoint, the S3 gateway endpoint, the
+// buckets' Region, egress to ECR/SNS (NAT or interface endpoints) and the
+// private subnets.
+//
+// Run(ctx, clients, input) reads the VPC inventory with a fixed number of
+// concurrent Describe calls (batched by VPC filter and id lists, paginated),
+// then evaluates every check of Catalogue() against it and returns a
+// finding.Report holding every problem found, not just the first. An AWS call
+// that keeps failing (after the SDK's retries) becomes a QPE-AWS-001 finding
+// "could not check X: <error>" for each check that needed it; Run never panics
+// on AWS answers and returns by the deadline (Input.Timeout, or the context's).
+//
+// Callers: `qpe check` (laptop), the deploy-time custom resource, and
+// `qpe verify` on a deployed stack. Build Clients with NewClients(cfg) from an
+// aws.Config (see internal/awsclient), or fill Clients with any value that
+// implements EC2API and S3API.
+package preflight
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+// DefaultTimeout bounds a whole Run when neither Input.Timeout nor the context
+// sets a deadline.
+const DefaultTimeout = 60 * time.Second
+
+// Input names what to check.
+type Input struct {
+	// Region is the stack's Region (e.g. "us-east-1"). Required.
+	Region string
+	// VpcID is the VPC the stack's Lambdas run in.
+	VpcID string
+	// SubnetIDs are the private subnets the stack's Lambdas use.
+	SubnetIDs []string
+	// APIEndpointID is the execute-api interface endpoint (vpce-...).
+	APIEndpointID string
+	// Buckets are S3 bucket names that must be in Region (optional).
+	Buckets []string
+	// VPNClients adds the checks for users who reach S3 over a VPN.
+	VPNClients bool
+	// CallerSecurityGroupIDs are security groups the callers of the
+	// execute-api endpoint use (optional; known after deploy). An endpoint
+	// rule allowing 443 from one of them counts as allowing the subnets.
+	CallerSecurityGroupIDs []string
+	// Timeout bounds the whole run (default DefaultTimeout).
+	Timeout time.Duration
+	// Progress, when set, receives short progress lines (for stderr).
+	Progress func(msg string)
+}
+
+// EC2API is the part of *ec2.Client the checks use.
+type EC2API interface {
+	DescribeVpcs(ctx context.Context, in *ec2.DescribeVpcsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
+	DescribeVpcAttribute(ctx context.Context, in *ec2.DescribeVpcAttributeInput, optFns ...func(*ec2.Options)) (*ec2.DescribeVpcAttributeOutput, error)
+	DescribeSubnets(ctx context.Context, in *ec2.DescribeSubnetsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error)
+	DescribeRouteTables(ctx context.Context, in *ec2.DescribeRouteTablesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeRouteTablesOutput, error)
+	DescribeVpcEndpoints(ctx context.Context, in *ec2.DescribeVpcEndpointsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointsOutput, error)
+	DescribeSecurityGroups(ctx context.Context, in *ec2.DescribeSecurityGroupsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
+	DescribeNatGateways(ctx context.Context, in *ec2.DescribeNatGatewaysInput, optFns ...func(*ec2.Options)) (*ec2.DescribeNatGatewaysOutput, error)
+}
+
+// S3API is the part of *s3.Client the checks use.
+type S3API interface {
+	GetBucketLocation(ctx context.Context, in *s3.GetBucketLocationInput, optFns ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
+	HeadBucket(ctx context.Context, in *s3.HeadBucketInput, optFns ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
+}
+
+// Clients are the AWS clients Run uses.
+type Clients struct {
+	EC2 EC2API
+	S3  S3API
+}
+
+// NewClients builds the real SDK clients from cfg (S3 path-style when its
+// endpoint is overridden, see awsclient.S3Options).
+func NewClients(cfg aws.Config) Clients {
+	return Clients{
+		EC2: ec2.NewFromConfig(cfg),
+		S3:  s3.NewFromConfig(cfg, awsclient.S3Options),
+	}
+}
+
+// Run reads the inventory and evaluates every check. It always returns a
+// report; problems reaching AWS are findings (QPE-AWS-001), not errors.
+func Run(ctx context.Context, c Clients, in Input) finding.Report {
+	timeout := in.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	in = normalize(in)
+	progress(in, "reading the inventory of %s in %s (%d subnets)", in.VpcID, in.Region, len(in.SubnetIDs))
+	start := time.Now()
+	inv := collect(ctx, c, in)
+	progress(in, "inventory read in %s (%d AWS calls)", time.Since(start).Round(time.Millisecond), inv.calls.Load())
+	var fs []finding.Finding
+	for _, ch := range Catalogue() {
+		fs = append(fs, ch.evaluate(inv)...)
+	}
+	fs = append(fs, inv.accessFindings(checkAWSAccess())...)
+	return finding.NewReport(fs)
+}
