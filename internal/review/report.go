@@ -154,7 +154,7 @@ func Build(in Input, spec *cfnspec.Spec) *Report {
 			r.OtherChanges = append(r.OtherChanges, c)
 		}
 	}
-	r.Risks = risks(in, r)
+	r.Risks = risks(in, r, spec)
 	byID := map[string]*Resource{}
 	for i := range r.Resources {
 		byID[r.Resources[i].LogicalID] = &r.Resources[i]

@@ -34,7 +34,7 @@ type Risk struct {
 }
 
 // risks decides which risks apply to this change.
-func risks(in Input, r *Report) []Risk {
+func risks(in Input, r *Report, spec *cfnspec.Spec) []Risk {
 	ar := template.Resources(in.After)
 	changed := map[string]*Resource{}
 	for i := range r.Resources {
@@ -178,6 +178,10 @@ func risks(in Input, r *Report) []Risk {
 		note := res.LogicalID + " (" + res.Type + "): " + strings.Join(dedupe(props), ", ")
 		if extra := replacementNote(res.Type, res.LogicalID, ar); extra != "" {
 			note += ". " + extra
+		}
+		if names := customNames(res, ar, spec); len(names) > 0 {
+			note += ". It has a custom name (" + strings.Join(names, ", ") + "): CloudFormation cannot replace a custom-named resource " +
+				"and the update fails (\"CloudFormation cannot update a stack when a custom-named resource requires replacing\"); remove the name or rename it in the same update"
 		}
 		replNotes = append(replNotes, note)
 	}
@@ -334,4 +338,20 @@ func replacementNote(typ, id string, ar map[string]any) string {
 		return "A new security group id: rules elsewhere that name the old group must follow"
 	}
 	return ""
+}
+
+// customNames lists the name properties a resource sets that the
+// specification says are Immutable (Name, FunctionName, GroupName, ...).
+func customNames(res Resource, ar map[string]any, spec *cfnspec.Spec) []string {
+	m, _ := ar[res.LogicalID].(map[string]any)
+	var out []string
+	for _, p := range template.SortedKeys(template.Section(m, "Properties")) {
+		if !strings.HasSuffix(p, "Name") {
+			continue
+		}
+		if u, ok := spec.Lookup(res.Type, p); ok && u == cfnspec.Immutable {
+			out = append(out, p)
+		}
+	}
+	return out
 }
