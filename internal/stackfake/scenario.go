@@ -10,6 +10,7 @@ package stackfake
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -149,13 +150,66 @@ type Fault struct {
 	Latency time.Duration `yaml:"latency"`
 }
 
-// Load reads a scenario file (YAML or JSON).
+// Load reads a scenario file (YAML or JSON). A file whose top-level "base"
+// names another scenario file (relative to its own directory) is laid over
+// it: maps merge key by key, any other value (lists included) replaces the
+// base's.
 func Load(path string) (*Scenario, error) {
+	doc, err := loadMerged(path, 0)
+	if err != nil {
+		return nil, err
+	}
+	b, err := yaml.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", path, err)
+	}
+	s, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func loadMerged(path string, depth int) (map[string]any, error) {
+	if depth > 8 {
+		return nil, fmt.Errorf("scenario %s: base chain too deep", path)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read scenario: %w", err)
 	}
-	return Parse(b)
+	var doc map[string]any
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("decode scenario %s: %w", path, err)
+	}
+	base, _ := doc["base"].(string)
+	if base == "" {
+		return doc, nil
+	}
+	delete(doc, "base")
+	under, err := loadMerged(filepath.Join(filepath.Dir(path), base), depth+1)
+	if err != nil {
+		return nil, err
+	}
+	return merge(under, doc), nil
+}
+
+// merge lays over onto under: maps merge recursively, other values replace.
+func merge(under, over map[string]any) map[string]any {
+	out := make(map[string]any, len(under)+len(over))
+	for k, v := range under {
+		out[k] = v
+	}
+	for k, v := range over {
+		um, uok := out[k].(map[string]any)
+		om, ook := v.(map[string]any)
+		if uok && ook {
+			out[k] = merge(um, om)
+			continue
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // Parse decodes a scenario from YAML or JSON bytes and fills defaults.

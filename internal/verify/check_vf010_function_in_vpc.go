@@ -1,0 +1,43 @@
+package verify
+
+import (
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+// liveSubnets returns the function's live subnets (nil outside a VPC).
+func (f *functionState) liveSubnets() []string {
+	if f.cfg == nil || f.cfg.VpcConfig == nil {
+		return nil
+	}
+	return f.cfg.VpcConfig.SubnetIds
+}
+
+func checkFunctionInVPC() Check {
+	c := Check{
+		ID:       "QPE-VF-010",
+		Severity: finding.Error,
+		Title:    "each Lambda function is attached to a VPC",
+		Meaning: "The function's live configuration has no VpcConfig subnets: it runs outside the VPC, reaches AWS " +
+			"and the catalog over the internet, and is not behind the private endpoints.",
+		Remedy: "Give the function VpcConfig (SubnetIds: !Ref Subnets, SecurityGroupIds) in the template, or let the " +
+			"Private Endpoints macro add it, and update the stack; its role needs AWSLambdaVPCAccessExecutionRole.",
+	}
+	c.run = func(st *state) []finding.Finding {
+		var out []finding.Finding
+		for _, f := range st.functions {
+			if f.cfg == nil || len(f.liveSubnets()) > 0 {
+				continue
+			}
+			if f.templateVPC {
+				out = append(out, c.f(f.name(),
+					"the template asks for a VpcConfig that the live function lacks: update the stack again, or look in the stack events for why the update of "+f.logical+" did not apply",
+					"Lambda function %s is not attached to a VPC although the processed template gives it a VpcConfig", f.name()))
+				continue
+			}
+			out = append(out, c.f(f.name(), "",
+				"Lambda function %s is not attached to a VPC (no VpcConfig in the live configuration nor in the processed template)", f.name()))
+		}
+		return out
+	}
+	return c
+}

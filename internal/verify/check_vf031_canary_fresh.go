@@ -1,0 +1,76 @@
+package verify
+
+import (
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+// staleAfter is how old a canary's last run may be: three periods of a
+// rate() schedule (at least an hour), else a day.
+func staleAfter(expr string) time.Duration {
+	m := regexp.MustCompile(`^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$`).FindStringSubmatch(expr)
+	if m == nil {
+		return 24 * time.Hour
+	}
+	n, _ := strconv.Atoi(m[1])
+	unit := time.Minute
+	switch m[2] {
+	case "hour", "hours":
+		unit = time.Hour
+	case "day", "days":
+		unit = 24 * time.Hour
+	}
+	if n == 0 {
+		return 24 * time.Hour
+	}
+	return max(3*time.Duration(n)*unit, time.Hour)
+}
+
+func checkCanaryFresh() Check {
+	c := Check{
+		ID:       "QPE-VF-031",
+		Severity: finding.Warning,
+		Title:    "each Synthetics canary ran recently",
+		Meaning: "The canary has no completed run, or its last one is older than three periods of its schedule (at " +
+			"least an hour; a day for cron schedules): its result says nothing about the stack as deployed now.",
+		Remedy: "Start the canary (aws synthetics start-canary --name <name>) and run qpe verify again after its next run.",
+	}
+	c.run = func(st *state) []finding.Finding {
+		var out []finding.Finding
+		for _, cn := range st.canaries {
+			if cn.runs == nil && cn.canary == nil {
+				continue // could not be read: QPE-VF-090
+			}
+			done := cn.completed()
+			if len(done) == 0 {
+				out = append(out, c.f(cn.name(), "",
+					"canary %s has no completed run", cn.name()))
+				continue
+			}
+			last := done[0].Timeline
+			if last == nil || (last.Started == nil && last.Completed == nil) {
+				continue
+			}
+			at := aws.ToTime(last.Completed)
+			if at.IsZero() {
+				at = aws.ToTime(last.Started)
+			}
+			expr := ""
+			if cn.canary != nil && cn.canary.Schedule != nil {
+				expr = aws.ToString(cn.canary.Schedule.Expression)
+			}
+			if age := st.now.Sub(at); age > staleAfter(expr) {
+				out = append(out, c.f(cn.name(), "",
+					"the last run of canary %s was at %s, %s ago (schedule %q): it does not show the stack as deployed now",
+					cn.name(), ts(at), age.Round(time.Minute), expr))
+			}
+		}
+		return out
+	}
+	return c
+}

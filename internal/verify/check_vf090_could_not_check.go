@@ -1,0 +1,47 @@
+package verify
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+func checkCouldNotCheck() Check {
+	c := Check{
+		ID:       "QPE-VF-090",
+		Severity: finding.Error,
+		Title:    "every AWS call needed succeeded",
+		Meaning: "An AWS call kept failing after the SDK's retries (access denied, throttling, a deleted resource, the " +
+			"deadline): what it would have read is not verified, so the stack is not proven private.",
+		Remedy: "Grant the read-only permissions listed in docs/verify.md (cloudformation:DescribeStacks, " +
+			"ListStackResources, GetTemplate; lambda:GetFunctionConfiguration; apigateway:GET; synthetics:GetCanary, " +
+			"GetCanaryRuns; the ec2 Describe calls of qpe check), or raise --timeout, and run qpe verify again.",
+	}
+	c.run = func(st *state) []finding.Finding {
+		out := make([]finding.Finding, 0, len(st.failures))
+		for _, f := range st.failures {
+			out = append(out, c.f(f.resource, remedyFor(f.err, c.Remedy), "could not check %s: %v", f.what, f.err))
+		}
+		return out
+	}
+	return c
+}
+
+func remedyFor(err error, def string) string {
+	var ae smithy.APIError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the run hit its deadline: raise --timeout and run qpe verify again"
+	case errors.As(err, &ae):
+		switch ae.ErrorCode() {
+		case "ResourceNotFoundException", "NotFoundException":
+			return "the stack lists a resource that no longer exists (deleted outside CloudFormation): update the stack so CloudFormation recreates it"
+		case "AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "UnauthorizedException":
+			return def
+		}
+	}
+	return def
+}

@@ -1,0 +1,42 @@
+package verify
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+)
+
+// runNetwork runs the network preflight of `qpe check` on the stack's own
+// VPC, subnets and execute-api endpoint. The security groups the template
+// gives the functions are the endpoint's callers. Its findings keep their
+// own ids (QPE-EP-*, QPE-S3-*, QPE-EG-*, ...), documented with qpe check.
+// Without a VPC parameter there is nothing to check: QPE-VF-002 says so.
+func runNetwork(ctx context.Context, c preflight.Clients, st *state) []finding.Finding {
+	if st.vpcID == "" || len(st.subnets) == 0 {
+		return nil
+	}
+	var groups []string
+	for _, f := range st.functions {
+		for _, g := range f.wantGroups {
+			if !slices.Contains(groups, g) {
+				groups = append(groups, g)
+			}
+		}
+	}
+	slices.Sort(groups)
+	in := preflight.Input{
+		Region:                 st.in.Region,
+		VpcID:                  st.vpcID,
+		SubnetIDs:              st.subnets,
+		APIEndpointID:          st.endpointID,
+		CallerSecurityGroupIDs: groups,
+		Progress:               st.in.Progress,
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		in.Timeout = time.Until(dl)
+	}
+	return preflight.Run(ctx, c, in).Findings
+}
