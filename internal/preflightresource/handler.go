@@ -1,0 +1,385 @@
+// Package preflightresource is the Custom::QuiltPrivateEndpoints handler:
+// at deploy time it validates the VPC with the checks of `qpe check`
+// (Mode validate) or creates the missing endpoints and then validates
+// (Mode create), and answers CloudFormation through cfnresponse, so the
+// stack fails in seconds with the exact fix and never waits for an hour.
+package preflightresource
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/cfn"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/cfnresponse"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	"github.com/quiltdata/quilt-private-endpoints/internal/provision"
+)
+
+// Data keys of a SUCCESS response.
+const (
+	DataAPIEndpointID = "ApiGatewayVPCEndpointId"
+	DataS3GatewayID   = "S3GatewayEndpointId"
+	DataSummary       = "Summary"
+)
+
+// PhysicalIDPrefix starts every physical id this function issues.
+const PhysicalIDPrefix = "qpe-preflight"
+
+// maxSummary bounds the one-line summary in Data.
+const maxSummary = 600
+
+// Clients are the AWS clients for one Region.
+type Clients struct {
+	Region    string
+	Preflight preflight.Clients
+	EC2       provision.EC2API
+}
+
+// Handler handles custom resource events.
+type Handler struct {
+	Logger *slog.Logger
+	// Clients returns the AWS clients; it is called only when AWS is needed
+	// (a Delete in validate mode makes no call).
+	Clients func(ctx context.Context) (Clients, error)
+	// Check runs the checks (default preflight.Run).
+	Check func(ctx context.Context, c preflight.Clients, in preflight.Input) finding.Report
+	// Sender delivers the response (default: 5 attempts, 10 s each).
+	Sender *cfnresponse.Sender
+	// Margin is kept before the deadline to answer (default: see cfnresponse.Runner).
+	Margin time.Duration
+	// PollInterval is the first wait between endpoint state polls (default 2 s).
+	PollInterval time.Duration
+}
+
+// PhysicalID is the deterministic physical id of the resource for a mode
+// and VPC: qpe-preflight:<mode>:<vpc>:<hash of stack id and logical id>.
+// It changes (replacement) only when the mode or the VPC changes.
+func PhysicalID(mode, vpcID, stackID, logicalID string) string {
+	return fmt.Sprintf("%s:%s:%s:%s", PhysicalIDPrefix, mode, vpcID, ownerHash(stackID, logicalID))
+}
+
+func ownerHash(stackID, logicalID string) string {
+	sum := sha256.Sum256([]byte(stackID + "\x00" + logicalID))
+	return hex.EncodeToString(sum[:8])
+}
+
+// parsedID is a physical id this function issued for this resource.
+type parsedID struct {
+	mode, vpc string
+}
+
+// parsePhysicalID recognises an id issued for this stack and logical id.
+func parsePhysicalID(id, stackID, logicalID string) (parsedID, bool) {
+	parts := strings.Split(id, ":")
+	if len(parts) != 4 || parts[0] != PhysicalIDPrefix || parts[3] != ownerHash(stackID, logicalID) {
+		return parsedID{}, false
+	}
+	return parsedID{mode: parts[1], vpc: parts[2]}, true
+}
+
+// Handle answers one event; it returns an error only when the response
+// could not be delivered (so the invocation shows as failed in the logs).
+func (h *Handler) Handle(ctx context.Context, ev cfn.Event) error {
+	log := h.logger(ctx, ev)
+	log.Info("custom resource request", "mode", modeOf(ev.ResourceProperties), "response_url", cfnresponse.Redact(ev.ResponseURL))
+	sender := h.Sender
+	if sender == nil {
+		sender = &cfnresponse.Sender{}
+	}
+	s := *sender
+	s.Logger = log
+	runner := &cfnresponse.Runner{Sender: &s, Logger: log, Margin: h.Margin}
+
+	defaultID := PhysicalID("invalid", "none", ev.StackID, ev.LogicalResourceID)
+	if ev.RequestType != cfn.RequestCreate && ev.PhysicalResourceID != "" {
+		defaultID = ev.PhysicalResourceID
+	}
+	_, err := runner.Run(ctx, ev, defaultID, func(ctx context.Context) (cfnresponse.Result, error) {
+		return h.work(ctx, log, ev)
+	})
+	return err
+}
+
+func (h *Handler) logger(ctx context.Context, ev cfn.Event) *slog.Logger {
+	log := h.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	reqID := ""
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		reqID = lc.AwsRequestID
+	}
+	return log.With("request_id", reqID, "cfn_request_id", ev.RequestID, "stack", ev.StackID,
+		"logical_id", ev.LogicalResourceID, "request_type", string(ev.RequestType))
+}
+
+func modeOf(props map[string]any) string {
+	if m, ok := props["Mode"].(string); ok && m != "" {
+		return m
+	}
+	return ModeValidate
+}
+
+func (h *Handler) work(ctx context.Context, log *slog.Logger, ev cfn.Event) (cfnresponse.Result, error) {
+	switch ev.RequestType {
+	case cfn.RequestDelete:
+		return h.delete(ctx, log, ev)
+	case cfn.RequestCreate, cfn.RequestUpdate:
+	default:
+		return cfnresponse.Result{}, fmt.Errorf("unknown RequestType %q (expected Create, Update or Delete)", ev.RequestType)
+	}
+	oldID := ev.PhysicalResourceID // empty on Create
+	keep := func(newID string) string {
+		if ev.RequestType == cfn.RequestUpdate && oldID != "" {
+			return oldID
+		}
+		return newID
+	}
+	p, err := ParseProperties(ev.ResourceProperties)
+	if err != nil {
+		var pe *PropertyError
+		if errors.As(err, &pe) {
+			return cfnresponse.Result{PhysicalID: keep("")}, &cfnresponse.Failure{
+				Summary: "Invalid properties of Custom::QuiltPrivateEndpoints " + ev.LogicalResourceID + ":",
+				Items:   pe.Problems, Noun: "problems",
+			}
+		}
+		return cfnresponse.Result{PhysicalID: keep("")}, err
+	}
+	id := PhysicalID(p.Mode, p.VpcID, ev.StackID, ev.LogicalResourceID)
+	replacing := ev.RequestType == cfn.RequestUpdate && oldID != "" && oldID != id
+	if replacing {
+		log.Info("replacement: the mode or the VPC changed", "old_physical_id", oldID, "new_physical_id", id)
+	}
+	c, err := h.clients(ctx)
+	if err != nil {
+		return cfnresponse.Result{PhysicalID: keep(id)}, err
+	}
+	res, err := h.apply(ctx, log, ev, p, c, id)
+	if err != nil && ev.RequestType == cfn.RequestUpdate {
+		// A failed Update keeps the old id; undo what a failed replacement created.
+		if replacing && p.Mode == ModeCreate {
+			h.cleanup(ctx, log, c, p.VpcID, ev)
+		}
+		res.PhysicalID = oldID
+	}
+	return res, err
+}
+
+func (h *Handler) clients(ctx context.Context) (Clients, error) {
+	if h.Clients == nil {
+		return Clients{}, errors.New("no AWS clients configured")
+	}
+	c, err := h.Clients(ctx)
+	if err != nil {
+		return c, fmt.Errorf("AWS configuration: %w", err)
+	}
+	return c, nil
+}
+
+func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p Properties, c Clients, id string) (cfnresponse.Result, error) {
+	res := cfnresponse.Result{PhysicalID: id}
+	apiID := p.APIEndpointID
+	s3ID := ""
+	var notes []string
+	step := func(format string, args ...any) { cfnresponse.Step(ctx, format, args...) }
+
+	if p.Mode == ModeCreate && wellFormed(p.VpcID, "vpc") && allWellFormed(p.SubnetIDs, "subnet") &&
+		(apiID == "" || wellFormed(apiID, "vpce")) {
+		pr, err := provision.Ensure(ctx, c.EC2, provision.Spec{
+			Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID,
+			Owner:        provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID},
+			PollInterval: h.PollInterval, Step: step,
+		})
+		for _, n := range pr.Notes {
+			log.Info("provision note", "note", n)
+		}
+		if len(pr.Created) > 0 {
+			log.Info("created", "ids", pr.Created)
+		}
+		var pe *provision.PreconditionError
+		switch {
+		case errors.As(err, &pe):
+			// The checks below name the problem and its fix.
+			log.Warn("nothing created", "reason", pe.Msg)
+		case err != nil:
+			return res, fmt.Errorf("creating the endpoints in %s: %w", p.VpcID, err)
+		default:
+			apiID, s3ID, notes = pr.APIEndpointID, pr.S3GatewayEndpointID, pr.Notes
+		}
+	}
+
+	step("checking %s", p.VpcID)
+	in := preflight.Input{
+		Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID,
+		Buckets: p.Buckets, VPNClients: p.VPNClients,
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		in.Timeout = time.Until(dl)
+	}
+	check := h.Check
+	if check == nil {
+		check = preflight.Run
+	}
+	rep := check(ctx, c.Preflight, in)
+	var items []string
+	var warnings []finding.Finding
+	for _, f := range rep.Findings {
+		log.Log(ctx, level(f.Severity), "finding", "id", f.ID, "severity", string(f.Severity), "resource", f.Resource, "message", f.Message, "remedy", f.Remedy)
+		switch f.Severity {
+		case finding.Error:
+			items = append(items, describe(f))
+		case finding.Warning:
+			warnings = append(warnings, f)
+		}
+	}
+	if n := len(items); n > 0 {
+		for _, w := range warnings {
+			items = append(items, describe(w))
+		}
+		return res, &cfnresponse.Failure{
+			Summary: fmt.Sprintf("Quilt private endpoints preflight (%s mode) found %d error(s) in %s:", p.Mode, n, p.VpcID),
+			Items:   items,
+			Hint:    "run `qpe check` with the same VPC, subnets and endpoint for the full list",
+		}
+	}
+	if s3ID == "" {
+		s3ID = h.s3Gateway(ctx, log, c, p.VpcID)
+	}
+	res.Data = map[string]any{
+		DataAPIEndpointID: apiID,
+		DataS3GatewayID:   s3ID,
+		DataSummary:       summary(p, apiID, s3ID, warnings, notes),
+	}
+	return res, nil
+}
+
+func allWellFormed(ids []string, prefix string) bool {
+	for _, id := range ids {
+		if !wellFormed(id, prefix) {
+			return false
+		}
+	}
+	return len(ids) > 0
+}
+
+func level(s finding.Severity) slog.Level {
+	switch s {
+	case finding.Error:
+		return slog.LevelError
+	case finding.Warning:
+		return slog.LevelWarn
+	}
+	return slog.LevelInfo
+}
+
+// describe renders a finding for the Reason.
+func describe(f finding.Finding) string {
+	s := fmt.Sprintf("[%s %s] %s: %s", f.Severity, f.ID, f.Resource, f.Message)
+	if f.Remedy != "" {
+		s += " Fix: " + f.Remedy
+	}
+	return s
+}
+
+// summary is the one-line Data.Summary.
+func summary(p Properties, apiID, s3ID string, warnings []finding.Finding, notes []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "OK (%s): %s, %d subnets, execute-api endpoint %s, S3 gateway endpoint %s", p.Mode, p.VpcID, len(p.SubnetIDs), apiID, orNone(s3ID))
+	if len(warnings) > 0 {
+		ids := make([]string, 0, len(warnings))
+		for _, w := range warnings {
+			if !slices.Contains(ids, w.ID) {
+				ids = append(ids, w.ID)
+			}
+		}
+		fmt.Fprintf(&b, "; %d warning(s): %s (see the function's log)", len(warnings), strings.Join(ids, ", "))
+	}
+	for _, n := range notes {
+		b.WriteString("; " + n)
+	}
+	s := strings.ReplaceAll(b.String(), "\n", " ")
+	if len(s) > maxSummary {
+		s = s[:maxSummary-3] + "..."
+	}
+	return s
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none found)"
+	}
+	return s
+}
+
+// s3Gateway returns the S3 gateway endpoint of the VPC (one call); "" when
+// there is none or the call fails (logged: the checks already judged it).
+func (h *Handler) s3Gateway(ctx context.Context, log *slog.Logger, c Clients, vpcID string) string {
+	if c.EC2 == nil {
+		return ""
+	}
+	out, err := c.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: []types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{vpcID}},
+		{Name: aws.String("service-name"), Values: []string{"com.amazonaws." + c.Region + ".s3"}},
+		{Name: aws.String("vpc-endpoint-type"), Values: []string{"Gateway"}},
+	}})
+	if err != nil {
+		log.Warn("could not read the S3 gateway endpoint id", "error", err.Error())
+		return ""
+	}
+	var ids []string
+	for _, e := range out.VpcEndpoints {
+		if strings.EqualFold(string(e.State), "available") && strings.EqualFold(string(e.VpcEndpointType), "Gateway") {
+			ids = append(ids, aws.ToString(e.VpcEndpointId))
+		}
+	}
+	slices.Sort(ids)
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
+}
+
+// delete removes what this resource created in create mode; in validate
+// mode, and for ids this function never issued, it makes no AWS call.
+func (h *Handler) delete(ctx context.Context, log *slog.Logger, ev cfn.Event) (cfnresponse.Result, error) {
+	res := cfnresponse.Result{PhysicalID: ev.PhysicalResourceID}
+	pid, ok := parsePhysicalID(ev.PhysicalResourceID, ev.StackID, ev.LogicalResourceID)
+	if !ok || pid.mode != ModeCreate || !wellFormed(pid.vpc, "vpc") {
+		log.Info("delete: nothing to remove", "physical_id", ev.PhysicalResourceID, "issued_here", ok)
+		return res, nil
+	}
+	c, err := h.clients(ctx)
+	if err != nil {
+		return res, err
+	}
+	removed, err := provision.Remove(ctx, c.EC2, pid.vpc, provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID}, h.PollInterval,
+		func(format string, args ...any) { cfnresponse.Step(ctx, format, args...) })
+	log.Info("delete", "endpoints", removed.Endpoints, "security_groups", removed.SecurityGroups)
+	if err != nil {
+		return res, fmt.Errorf("deleting the endpoints this stack created in %s: %w", pid.vpc, err)
+	}
+	return res, nil
+}
+
+// cleanup removes what a failed replacement created in the new VPC, best effort.
+func (h *Handler) cleanup(ctx context.Context, log *slog.Logger, c Clients, vpcID string, ev cfn.Event) {
+	if ctx.Err() != nil || !wellFormed(vpcID, "vpc") {
+		return
+	}
+	removed, err := provision.Remove(ctx, c.EC2, vpcID, provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID}, h.PollInterval, nil)
+	log.Info("cleanup after a failed replacement", "endpoints", removed.Endpoints, "security_groups", removed.SecurityGroups, "error", fmt.Sprint(err))
+}

@@ -1,0 +1,672 @@
+// Package provision creates the VPC endpoints a Quilt stack with private
+// endpoints needs when they are missing: an execute-api interface endpoint
+// (private DNS on, one subnet per Availability Zone of the given subnets, a
+// new security group allowing TCP 443 from the VPC's CIDR blocks) and an S3
+// gateway endpoint on the subnets' effective route tables.
+//
+// Everything it creates carries owner tags (the stack id and logical id of
+// the custom resource) and is created idempotently: CreateVpcEndpoint gets a
+// client token derived from the owner, the VPC, the purpose and the
+// parameters, and the security group has a deterministic name. It never
+// modifies a resource it did not create: an existing customer S3 gateway
+// endpoint that lacks a route table is left alone (the checks report it).
+// Remove deletes only what carries the owner tags.
+package provision
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
+)
+
+// Owner tag keys.
+const (
+	TagStackID   = "quilt-private-endpoints:stack-id"
+	TagLogicalID = "quilt-private-endpoints:logical-id"
+	TagPurpose   = "quilt-private-endpoints:purpose"
+)
+
+// Purposes (values of TagPurpose).
+const (
+	PurposeAPIEndpoint   = "execute-api-endpoint"
+	PurposeAPIGroup      = "execute-api-security-group"
+	PurposeS3Gateway     = "s3-gateway-endpoint"
+	defaultPollInterval  = 2 * time.Second
+	maxPollInterval      = 10 * time.Second
+	stateAvailable       = "available"
+	endpointTypeIface    = "Interface"
+	endpointTypeGateway  = "Gateway"
+	securityGroupNameFmt = "qpe-execute-api-%s"
+)
+
+// EC2API is the part of *ec2.Client provisioning uses.
+type EC2API interface {
+	DescribeVpcs(ctx context.Context, in *ec2.DescribeVpcsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
+	DescribeSubnets(ctx context.Context, in *ec2.DescribeSubnetsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error)
+	DescribeRouteTables(ctx context.Context, in *ec2.DescribeRouteTablesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeRouteTablesOutput, error)
+	DescribeVpcEndpoints(ctx context.Context, in *ec2.DescribeVpcEndpointsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointsOutput, error)
+	DescribeSecurityGroups(ctx context.Context, in *ec2.DescribeSecurityGroupsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
+	CreateSecurityGroup(ctx context.Context, in *ec2.CreateSecurityGroupInput, optFns ...func(*ec2.Options)) (*ec2.CreateSecurityGroupOutput, error)
+	AuthorizeSecurityGroupIngress(ctx context.Context, in *ec2.AuthorizeSecurityGroupIngressInput, optFns ...func(*ec2.Options)) (*ec2.AuthorizeSecurityGroupIngressOutput, error)
+	CreateVpcEndpoint(ctx context.Context, in *ec2.CreateVpcEndpointInput, optFns ...func(*ec2.Options)) (*ec2.CreateVpcEndpointOutput, error)
+	ModifyVpcEndpoint(ctx context.Context, in *ec2.ModifyVpcEndpointInput, optFns ...func(*ec2.Options)) (*ec2.ModifyVpcEndpointOutput, error)
+	DeleteVpcEndpoints(ctx context.Context, in *ec2.DeleteVpcEndpointsInput, optFns ...func(*ec2.Options)) (*ec2.DeleteVpcEndpointsOutput, error)
+	DeleteSecurityGroup(ctx context.Context, in *ec2.DeleteSecurityGroupInput, optFns ...func(*ec2.Options)) (*ec2.DeleteSecurityGroupOutput, error)
+}
+
+// Actions lists the EC2 API actions this package calls (for the IAM policy).
+func Actions() []string {
+	return []string{
+		"ec2:AuthorizeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:CreateTags",
+		"ec2:CreateVpcEndpoint", "ec2:DeleteSecurityGroup", "ec2:DeleteVpcEndpoints",
+		"ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
+		"ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ec2:ModifyVpcEndpoint",
+	}
+}
+
+// Owner identifies the custom resource that owns what is created.
+type Owner struct {
+	StackID   string
+	LogicalID string
+}
+
+func (o Owner) tags(purpose, name string) []types.Tag {
+	return []types.Tag{
+		{Key: aws.String("Name"), Value: aws.String(name)},
+		{Key: aws.String(TagStackID), Value: aws.String(o.StackID)},
+		{Key: aws.String(TagLogicalID), Value: aws.String(o.LogicalID)},
+		{Key: aws.String(TagPurpose), Value: aws.String(purpose)},
+	}
+}
+
+func (o Owner) filters(vpcID string) []types.Filter {
+	return []types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{vpcID}},
+		{Name: aws.String("tag:" + TagStackID), Values: []string{o.StackID}},
+		{Name: aws.String("tag:" + TagLogicalID), Values: []string{o.LogicalID}},
+	}
+}
+
+// owns reports whether tags carry this owner's tags.
+func (o Owner) owns(tags []types.Tag) bool {
+	return tagValue(tags, TagStackID) == o.StackID && tagValue(tags, TagLogicalID) == o.LogicalID
+}
+
+// hash is a short stable digest of the owner and extra parts.
+func (o Owner) hash(parts ...string) string {
+	h := sha256.New()
+	for _, p := range append([]string{o.StackID, o.LogicalID}, parts...) {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ClientToken derives the idempotency token for one creation: the same
+// owner, VPC, purpose and parameters always give the same token (at most 64
+// characters, as EC2 requires).
+func ClientToken(o Owner, vpcID, purpose string, params ...string) string {
+	return "qpe-" + o.hash(append([]string{vpcID, purpose}, params...)...)[:40]
+}
+
+// Spec is what to provision.
+type Spec struct {
+	Region    string
+	VpcID     string
+	SubnetIDs []string
+	// APIEndpointID, when set, is the customer's execute-api endpoint: used
+	// as is, nothing is created for it.
+	APIEndpointID string
+	Owner         Owner
+	// PollInterval is the first wait between state polls (default 2 s, doubling to 10 s).
+	PollInterval time.Duration
+	// Step, when set, receives what is being done now (for timeouts' reasons).
+	Step func(format string, args ...any)
+}
+
+// Result says what provisioning found or created.
+type Result struct {
+	APIEndpointID       string
+	S3GatewayEndpointID string
+	// Created lists the ids created by this call.
+	Created []string
+	// Notes are facts for the log and the summary (reused endpoints,
+	// route tables left to the customer).
+	Notes []string
+}
+
+// PreconditionError means the inputs do not describe something that can be
+// provisioned (missing VPC, subnets outside it); the checks report the detail.
+type PreconditionError struct{ Msg string }
+
+func (e *PreconditionError) Error() string { return e.Msg }
+
+type world struct {
+	vpc         types.Vpc
+	subnets     []types.Subnet
+	routeTables []types.RouteTable
+	endpoints   []types.VpcEndpoint
+}
+
+// Ensure creates what is missing and waits until it is available (within
+// ctx's deadline). It never modifies a resource it did not create.
+func Ensure(ctx context.Context, c EC2API, s Spec) (Result, error) {
+	var res Result
+	step := s.Step
+	if step == nil {
+		step = func(string, ...any) {}
+	}
+	step("reading %s", s.VpcID)
+	w, err := read(ctx, c, s)
+	if err != nil {
+		return res, err
+	}
+	rts, err := effectiveRouteTables(w, s.SubnetIDs)
+	if err != nil {
+		return res, err
+	}
+
+	// The execute-api interface endpoint.
+	if s.APIEndpointID != "" {
+		res.APIEndpointID = s.APIEndpointID
+	} else {
+		if err := ensureAPIEndpoint(ctx, c, s, w, &res, step); err != nil {
+			return res, err
+		}
+	}
+
+	// The S3 gateway endpoint.
+	if err := ensureS3Gateway(ctx, c, s, w, rts, &res, step); err != nil {
+		return res, err
+	}
+
+	var wait []string
+	for _, id := range []string{res.APIEndpointID, res.S3GatewayEndpointID} {
+		if id != "" && (slices.Contains(res.Created, id) || isOwnedEndpoint(w, s.Owner, id)) {
+			wait = append(wait, id)
+		}
+	}
+	if err := WaitAvailable(ctx, c, wait, s.PollInterval, step); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func isOwnedEndpoint(w world, o Owner, id string) bool {
+	for _, e := range w.endpoints {
+		if aws.ToString(e.VpcEndpointId) == id {
+			return o.owns(e.Tags)
+		}
+	}
+	return false
+}
+
+// read gets the VPC, the subnets, the route tables and the endpoints of the
+// VPC with four concurrent calls.
+func read(ctx context.Context, c EC2API, s Spec) (world, error) {
+	var w world
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	vpcFilter := []types.Filter{{Name: aws.String("vpc-id"), Values: []string{s.VpcID}}}
+	wg.Go(func() {
+		out, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{s.VpcID}})
+		if err != nil {
+			if apiCode(err) == "InvalidVpcID.NotFound" {
+				err = &PreconditionError{Msg: fmt.Sprintf("VPC %s not found in %s", s.VpcID, s.Region)}
+			}
+			errs[0] = err
+			return
+		}
+		if len(out.Vpcs) == 0 {
+			errs[0] = &PreconditionError{Msg: fmt.Sprintf("VPC %s not found in %s", s.VpcID, s.Region)}
+			return
+		}
+		w.vpc = out.Vpcs[0]
+	})
+	wg.Go(func() {
+		p := ec2.NewDescribeSubnetsPaginator(c, &ec2.DescribeSubnetsInput{SubnetIds: s.SubnetIDs})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				if apiCode(err) == "InvalidSubnetID.NotFound" {
+					err = &PreconditionError{Msg: fmt.Sprintf("subnets not found: %v", err)}
+				}
+				errs[1] = err
+				return
+			}
+			w.subnets = append(w.subnets, out.Subnets...)
+		}
+	})
+	wg.Go(func() {
+		p := ec2.NewDescribeRouteTablesPaginator(c, &ec2.DescribeRouteTablesInput{Filters: vpcFilter})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				errs[2] = err
+				return
+			}
+			w.routeTables = append(w.routeTables, out.RouteTables...)
+		}
+	})
+	wg.Go(func() {
+		p := ec2.NewDescribeVpcEndpointsPaginator(c, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				errs[3] = err
+				return
+			}
+			w.endpoints = append(w.endpoints, out.VpcEndpoints...)
+		}
+	})
+	wg.Wait()
+	for i, what := range []string{"ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeVpcEndpoints"} {
+		if errs[i] != nil {
+			var pe *PreconditionError
+			if errors.As(errs[i], &pe) {
+				return w, pe
+			}
+			return w, fmt.Errorf("%s in %s: %w", what, s.VpcID, errs[i])
+		}
+	}
+	for _, sn := range w.subnets {
+		if aws.ToString(sn.VpcId) != s.VpcID {
+			return w, &PreconditionError{Msg: fmt.Sprintf("subnet %s is in %s, not in %s", aws.ToString(sn.SubnetId), aws.ToString(sn.VpcId), s.VpcID)}
+		}
+	}
+	if len(w.subnets) != len(s.SubnetIDs) {
+		return w, &PreconditionError{Msg: fmt.Sprintf("only %d of the %d subnets were found", len(w.subnets), len(s.SubnetIDs))}
+	}
+	return w, nil
+}
+
+// effectiveRouteTables returns, sorted, the route table each subnet uses:
+// its explicit association, else the VPC's main table.
+func effectiveRouteTables(w world, subnets []string) ([]string, error) {
+	main := ""
+	explicit := map[string]string{}
+	for _, rt := range w.routeTables {
+		for _, a := range rt.Associations {
+			if aws.ToBool(a.Main) {
+				main = aws.ToString(rt.RouteTableId)
+			}
+			if a.SubnetId != nil {
+				explicit[aws.ToString(a.SubnetId)] = aws.ToString(rt.RouteTableId)
+			}
+		}
+	}
+	var out []string
+	for _, sn := range subnets {
+		rt := cmp.Or(explicit[sn], main)
+		if rt == "" {
+			return nil, &PreconditionError{Msg: fmt.Sprintf("subnet %s has no route table (no explicit association and no main route table in the VPC)", sn)}
+		}
+		if !slices.Contains(out, rt) {
+			out = append(out, rt)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// live reports whether an endpoint still exists (not deleted, deleting,
+// failed, rejected or expired).
+func live(e types.VpcEndpoint) bool {
+	switch strings.ToLower(string(e.State)) {
+	case "deleted", "deleting", "failed", "rejected", "expired":
+		return false
+	}
+	return true
+}
+
+func serviceName(region, svc string) string { return "com.amazonaws." + region + "." + svc }
+
+func ensureAPIEndpoint(ctx context.Context, c EC2API, s Spec, w world, res *Result, step func(string, ...any)) error {
+	svc := serviceName(s.Region, "execute-api")
+	var owned, customer *types.VpcEndpoint
+	for i, e := range w.endpoints {
+		if !live(e) || aws.ToString(e.ServiceName) != svc || !strings.EqualFold(string(e.VpcEndpointType), endpointTypeIface) {
+			continue
+		}
+		if s.Owner.owns(e.Tags) {
+			if owned == nil {
+				owned = &w.endpoints[i]
+			}
+		} else if customer == nil {
+			customer = &w.endpoints[i]
+		}
+	}
+	subnets := onePerAZ(w.subnets)
+	switch {
+	case owned != nil:
+		res.APIEndpointID = aws.ToString(owned.VpcEndpointId)
+		return reconcileSubnets(ctx, c, *owned, subnets, res, step)
+	case customer != nil:
+		// A second execute-api endpoint with private DNS would conflict with it.
+		res.APIEndpointID = aws.ToString(customer.VpcEndpointId)
+		res.Notes = append(res.Notes, fmt.Sprintf("using the existing execute-api endpoint %s of the VPC (not created by this stack, not modified)", res.APIEndpointID))
+		return nil
+	}
+	group, err := ensureGroup(ctx, c, s, w, res, step)
+	if err != nil {
+		return err
+	}
+	step("creating the execute-api interface endpoint in %s", s.VpcID)
+	out, err := c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{
+		VpcId:             aws.String(s.VpcID),
+		ServiceName:       aws.String(svc),
+		VpcEndpointType:   types.VpcEndpointTypeInterface,
+		SubnetIds:         subnets,
+		SecurityGroupIds:  []string{group},
+		PrivateDnsEnabled: aws.Bool(true),
+		ClientToken:       aws.String(ClientToken(s.Owner, s.VpcID, PurposeAPIEndpoint, strings.Join(subnets, ","), group)),
+		TagSpecifications: []types.TagSpecification{{
+			ResourceType: types.ResourceTypeVpcEndpoint,
+			Tags:         s.Owner.tags(PurposeAPIEndpoint, "quilt-private-endpoints execute-api"),
+		}},
+	})
+	if err != nil {
+		return fmt.Errorf("ec2:CreateVpcEndpoint (execute-api, %s, subnets %s): %w", s.VpcID, strings.Join(subnets, ","), err)
+	}
+	if out.VpcEndpoint == nil || out.VpcEndpoint.VpcEndpointId == nil {
+		return fmt.Errorf("ec2:CreateVpcEndpoint (execute-api) returned no endpoint id")
+	}
+	res.APIEndpointID = aws.ToString(out.VpcEndpoint.VpcEndpointId)
+	res.Created = append(res.Created, res.APIEndpointID)
+	return nil
+}
+
+// onePerAZ keeps the first subnet (by id) of each Availability Zone: an
+// interface endpoint takes at most one subnet per zone.
+func onePerAZ(subnets []types.Subnet) []string {
+	sorted := slices.Clone(subnets)
+	slices.SortFunc(sorted, func(a, b types.Subnet) int {
+		return strings.Compare(aws.ToString(a.SubnetId), aws.ToString(b.SubnetId))
+	})
+	seen := map[string]bool{}
+	var out []string
+	for _, sn := range sorted {
+		az := cmp.Or(aws.ToString(sn.AvailabilityZoneId), aws.ToString(sn.AvailabilityZone))
+		if !seen[az] {
+			seen[az] = true
+			out = append(out, aws.ToString(sn.SubnetId))
+		}
+	}
+	return out
+}
+
+// reconcileSubnets moves this stack's own interface endpoint to the wanted subnets.
+func reconcileSubnets(ctx context.Context, c EC2API, e types.VpcEndpoint, want []string, res *Result, step func(string, ...any)) error {
+	var add, remove []string
+	for _, s := range want {
+		if !slices.Contains(e.SubnetIds, s) {
+			add = append(add, s)
+		}
+	}
+	for _, s := range e.SubnetIds {
+		if !slices.Contains(want, s) {
+			remove = append(remove, s)
+		}
+	}
+	if len(add)+len(remove) == 0 {
+		return nil
+	}
+	id := aws.ToString(e.VpcEndpointId)
+	step("moving %s to subnets %s", id, strings.Join(want, ","))
+	if _, err := c.ModifyVpcEndpoint(ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: e.VpcEndpointId, AddSubnetIds: add, RemoveSubnetIds: remove}); err != nil {
+		return fmt.Errorf("ec2:ModifyVpcEndpoint %s (subnets +%v -%v): %w", id, add, remove, err)
+	}
+	res.Notes = append(res.Notes, fmt.Sprintf("moved %s to subnets %s", id, strings.Join(want, ",")))
+	return nil
+}
+
+// ensureGroup finds or creates the endpoint's security group and makes sure
+// it allows TCP 443 from every CIDR block of the VPC.
+func ensureGroup(ctx context.Context, c EC2API, s Spec, w world, res *Result, step func(string, ...any)) (string, error) {
+	name := fmt.Sprintf(securityGroupNameFmt, s.Owner.hash(s.VpcID)[:16])
+	find := func(filters []types.Filter) (*types.SecurityGroup, error) {
+		out, err := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: filters})
+		if err != nil {
+			return nil, fmt.Errorf("ec2:DescribeSecurityGroups in %s: %w", s.VpcID, err)
+		}
+		for i, g := range out.SecurityGroups {
+			if s.Owner.owns(g.Tags) && aws.ToString(g.VpcId) == s.VpcID {
+				return &out.SecurityGroups[i], nil
+			}
+		}
+		return nil, nil
+	}
+	step("looking for the endpoint security group %s", name)
+	g, err := find(s.Owner.filters(s.VpcID))
+	if err != nil {
+		return "", err
+	}
+	if g == nil {
+		step("creating the endpoint security group %s", name)
+		out, err := c.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
+			GroupName:   aws.String(name),
+			Description: aws.String("Quilt private endpoints: HTTPS from the VPC to the execute-api endpoint"),
+			VpcId:       aws.String(s.VpcID),
+			TagSpecifications: []types.TagSpecification{{
+				ResourceType: types.ResourceTypeSecurityGroup,
+				Tags:         s.Owner.tags(PurposeAPIGroup, name),
+			}},
+		})
+		switch {
+		case err == nil:
+			g = &types.SecurityGroup{GroupId: out.GroupId, VpcId: aws.String(s.VpcID)}
+			res.Created = append(res.Created, aws.ToString(out.GroupId))
+		case apiCode(err) == "InvalidGroup.Duplicate":
+			// A concurrent or earlier invocation created it: find it by name.
+			g, err = find([]types.Filter{{Name: aws.String("vpc-id"), Values: []string{s.VpcID}}, {Name: aws.String("group-name"), Values: []string{name}}})
+			if err != nil {
+				return "", err
+			}
+			if g == nil {
+				return "", fmt.Errorf("security group %s exists in %s but does not carry this stack's owner tags: delete or rename it", name, s.VpcID)
+			}
+		default:
+			return "", fmt.Errorf("ec2:CreateSecurityGroup %s in %s: %w", name, s.VpcID, err)
+		}
+	}
+	id := aws.ToString(g.GroupId)
+	var perms []types.IpPermission
+	for _, cidr := range vpcCIDRs(w.vpc) {
+		if allows443(g.IpPermissions, cidr) {
+			continue
+		}
+		perms = append(perms, types.IpPermission{
+			IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
+			IpRanges: []types.IpRange{{CidrIp: aws.String(cidr), Description: aws.String("HTTPS from the VPC")}},
+		})
+	}
+	if len(perms) > 0 {
+		step("allowing 443 into %s", id)
+		_, err := c.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id), IpPermissions: perms})
+		if err != nil && apiCode(err) != "InvalidPermission.Duplicate" {
+			return "", fmt.Errorf("ec2:AuthorizeSecurityGroupIngress %s (tcp 443): %w", id, err)
+		}
+	}
+	return id, nil
+}
+
+func vpcCIDRs(v types.Vpc) []string {
+	var out []string
+	for _, a := range v.CidrBlockAssociationSet {
+		st := ""
+		if a.CidrBlockState != nil {
+			st = strings.ToLower(string(a.CidrBlockState.State))
+		}
+		if c := aws.ToString(a.CidrBlock); c != "" && (st == "" || st == "associated") && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	if c := aws.ToString(v.CidrBlock); c != "" && !slices.Contains(out, c) {
+		out = append([]string{c}, out...)
+	}
+	return out
+}
+
+func allows443(perms []types.IpPermission, cidr string) bool {
+	for _, p := range perms {
+		proto := aws.ToString(p.IpProtocol)
+		if proto != "-1" && (proto != "tcp" || aws.ToInt32(p.FromPort) > 443 || aws.ToInt32(p.ToPort) < 443) {
+			continue
+		}
+		for _, r := range p.IpRanges {
+			if aws.ToString(r.CidrIp) == cidr {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func ensureS3Gateway(ctx context.Context, c EC2API, s Spec, w world, rts []string, res *Result, step func(string, ...any)) error {
+	svc := serviceName(s.Region, "s3")
+	covered := map[string]string{} // route table -> endpoint
+	var owned *types.VpcEndpoint
+	var customer []string
+	for i, e := range w.endpoints {
+		if !live(e) || aws.ToString(e.ServiceName) != svc || !strings.EqualFold(string(e.VpcEndpointType), endpointTypeGateway) {
+			continue
+		}
+		id := aws.ToString(e.VpcEndpointId)
+		for _, rt := range e.RouteTableIds {
+			covered[rt] = id
+		}
+		if s.Owner.owns(e.Tags) {
+			if owned == nil {
+				owned = &w.endpoints[i]
+			}
+		} else {
+			customer = append(customer, id)
+		}
+	}
+	var missing []string
+	for _, rt := range rts {
+		if _, ok := covered[rt]; !ok {
+			missing = append(missing, rt)
+		}
+	}
+	// The id to report: ours, else the one covering the first route table, else any.
+	switch {
+	case owned != nil:
+		res.S3GatewayEndpointID = aws.ToString(owned.VpcEndpointId)
+	case len(rts) > 0 && covered[rts[0]] != "":
+		res.S3GatewayEndpointID = covered[rts[0]]
+	case len(customer) > 0:
+		res.S3GatewayEndpointID = customer[0]
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	switch {
+	case owned != nil:
+		id := aws.ToString(owned.VpcEndpointId)
+		step("adding route tables %s to %s", strings.Join(missing, ","), id)
+		if _, err := c.ModifyVpcEndpoint(ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: owned.VpcEndpointId, AddRouteTableIds: missing}); err != nil {
+			return fmt.Errorf("ec2:ModifyVpcEndpoint %s (add route tables %s): %w", id, strings.Join(missing, ","), err)
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("added route tables %s to %s", strings.Join(missing, ","), id))
+		return nil
+	case len(customer) > 0:
+		res.Notes = append(res.Notes, fmt.Sprintf("S3 gateway endpoint %s exists but route tables %s are not on any S3 gateway endpoint: not modified (add them to it)", strings.Join(customer, ","), strings.Join(missing, ",")))
+		return nil
+	}
+	step("creating the S3 gateway endpoint on %s", strings.Join(missing, ","))
+	out, err := c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{
+		VpcId:           aws.String(s.VpcID),
+		ServiceName:     aws.String(svc),
+		VpcEndpointType: types.VpcEndpointTypeGateway,
+		RouteTableIds:   missing,
+		ClientToken:     aws.String(ClientToken(s.Owner, s.VpcID, PurposeS3Gateway, strings.Join(missing, ","))),
+		TagSpecifications: []types.TagSpecification{{
+			ResourceType: types.ResourceTypeVpcEndpoint,
+			Tags:         s.Owner.tags(PurposeS3Gateway, "quilt-private-endpoints s3"),
+		}},
+	})
+	if err != nil {
+		return fmt.Errorf("ec2:CreateVpcEndpoint (s3 gateway, %s, route tables %s): %w", s.VpcID, strings.Join(missing, ","), err)
+	}
+	if out.VpcEndpoint == nil || out.VpcEndpoint.VpcEndpointId == nil {
+		return fmt.Errorf("ec2:CreateVpcEndpoint (s3 gateway) returned no endpoint id")
+	}
+	res.S3GatewayEndpointID = aws.ToString(out.VpcEndpoint.VpcEndpointId)
+	res.Created = append(res.Created, res.S3GatewayEndpointID)
+	return nil
+}
+
+// WaitAvailable polls the endpoints until all are available, one of them
+// fails, or ctx ends.
+func WaitAvailable(ctx context.Context, c EC2API, ids []string, interval time.Duration, step func(string, ...any)) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if interval <= 0 {
+		interval = defaultPollInterval
+	}
+	if step == nil {
+		step = func(string, ...any) {}
+	}
+	for {
+		out, err := c.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: ids})
+		if err != nil {
+			return fmt.Errorf("ec2:DescribeVpcEndpoints %s: %w", strings.Join(ids, ","), err)
+		}
+		var pending []string
+		for _, e := range out.VpcEndpoints {
+			st := strings.ToLower(string(e.State))
+			id := aws.ToString(e.VpcEndpointId)
+			switch st {
+			case stateAvailable:
+			case "failed", "rejected", "deleted", "deleting", "expired":
+				return fmt.Errorf("endpoint %s is %s, not available", id, e.State)
+			default:
+				pending = append(pending, id+" ("+st+")")
+			}
+		}
+		if len(out.VpcEndpoints) < len(ids) {
+			return fmt.Errorf("endpoints %s: only %d of %d found", strings.Join(ids, ","), len(out.VpcEndpoints), len(ids))
+		}
+		if len(pending) == 0 {
+			return nil
+		}
+		step("waiting for %s to become available", strings.Join(pending, ", "))
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("still waiting for %s to become available: %w", strings.Join(pending, ", "), ctx.Err())
+		case <-time.After(interval):
+		}
+		interval = min(interval*2, maxPollInterval)
+	}
+}
+
+func tagValue(tags []types.Tag, key string) string {
+	for _, t := range tags {
+		if aws.ToString(t.Key) == key {
+			return aws.ToString(t.Value)
+		}
+	}
+	return ""
+}
+
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
