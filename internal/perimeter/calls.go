@@ -125,13 +125,35 @@ type NATStatus struct {
 // known, the calls it would deny through a NAT (evaluated with an example
 // address); and the calls the Lambda service makes with the execution role.
 func (s *Spec) Warnings(policyText []byte, nat NATStatus) ([]string, error) {
+	return s.warnings(policyText, nat, s.StackCalls())
+}
+
+// BucketWarnings is Warnings for the bucket policy of one bucket: the
+// stack's S3 calls to that bucket that leave through a NAT gateway (the
+// bucket in another Region than the VPC's gateway endpoint).
+func (s *Spec) BucketWarnings(policyText []byte, nat NATStatus, bucket string) ([]string, error) {
+	var calls []StackCall
+	for _, c := range s.StackCalls() {
+		if strings.HasPrefix(c.Action, "s3:") {
+			c.Group = fmt.Sprintf("S3 to %s when it is in another Region than the VPC's S3 gateway endpoint", bucket)
+			c.Resource = fmt.Sprintf("arn:%s:s3:::%s", s.Partition, bucket)
+			if c.Action != "s3:ListBucket" {
+				c.Resource += "/key"
+			}
+			calls = append(calls, c)
+		}
+	}
+	return s.warnings(policyText, nat, calls)
+}
+
+func (s *Spec) warnings(policyText []byte, nat NATStatus, stackCalls []StackCall) ([]string, error) {
 	p, err := policy.Parse(policyText)
 	if err != nil {
 		return nil, err
 	}
 	denied := func(ip string, path Path) ([]StackCall, error) {
 		var out []StackCall
-		for _, c := range s.StackCalls() {
+		for _, c := range stackCalls {
 			if c.Path != path {
 				continue
 			}

@@ -163,6 +163,19 @@ func CheckSCPSize(text []byte) error {
 	return nil
 }
 
+// BucketPolicyMaxBytes is S3's limit on the size of a bucket policy.
+const BucketPolicyMaxBytes = 20 * 1024
+
+// CheckBucketPolicySize returns an error when the bucket policy text is
+// over S3's 20 KB limit.
+func CheckBucketPolicySize(text []byte) error {
+	if n := len(text); n > BucketPolicyMaxBytes {
+		return fmt.Errorf("the bucket policy is %s bytes, %s over S3's %s-byte limit; list fewer VPCs or IP ranges",
+			thousands(n), thousands(n-BucketPolicyMaxBytes), thousands(BucketPolicyMaxBytes))
+	}
+	return nil
+}
+
 func marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

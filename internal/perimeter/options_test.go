@@ -171,3 +171,12 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+func TestBucketPolicySizeLimit(t *testing.T) {
+	if err := CheckBucketPolicySize(make([]byte, BucketPolicyMaxBytes)); err != nil {
+		t.Error(err)
+	}
+	if err := CheckBucketPolicySize(make([]byte, BucketPolicyMaxBytes+10)); err == nil || !strings.Contains(err.Error(), "20,490 bytes, 10 over S3's 20,480-byte limit") {
+		t.Errorf("error = %v", err)
+	}
+}

@@ -179,3 +179,31 @@ func TestWarnings(t *testing.T) {
 		})
 	}
 }
+
+func TestBucketWarnings(t *testing.T) {
+	gw := NATGateway{ID: "nat-0123456789abcdef0", VPCID: vpcLocal, PublicIPs: []string{natIP}}
+	for _, nat := range []bool{false, true} {
+		s, err := seedOptions(ScopeS3, nat).Validate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.BucketPolicy("quilt-perimeter-test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := Render(d, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, err := s.BucketWarnings(text, NATStatus{Known: true, Gateways: []NATGateway{gw}}, "quilt-perimeter-test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nat && len(ws) != 0 {
+			t.Errorf("with the NAT addresses: %q", ws)
+		}
+		if !nat && (len(ws) != 1 || !strings.Contains(ws[0], "S3 to quilt-perimeter-test when it is in another Region") || !strings.Contains(ws[0], "s3:GetObject, s3:ListBucket, s3:PutObject")) {
+			t.Errorf("without the NAT addresses: %q", ws)
+		}
+	}
+}

@@ -14,7 +14,9 @@ type Request struct {
 	Resource string // an ARN, or "*" for actions without a resource
 	// Principal is the caller: an IAM ARN (role, assumed-role session, user),
 	// an account ID, or a service principal such as s3.amazonaws.com. Empty
-	// means unknown; aws:PrincipalArn from Context is used then.
+	// means unknown; aws:PrincipalArn from Context is used then. An ARN here
+	// also sets aws:PrincipalArn (the role's ARN for a role session) when
+	// Context lacks it.
 	Principal string
 	// Context holds the request's condition keys. Key names are compared
 	// case-insensitively; a key with several values is multivalued.
@@ -78,8 +80,17 @@ func Evaluate(p *Policy, r Request) (Result, error) {
 		ctx[lk] = append(ctx[lk], vs...)
 	}
 	principal := r.Principal
-	if principal == "" && len(ctx["aws:principalarn"]) == 1 {
+	switch {
+	case principal == "" && len(ctx["aws:principalarn"]) == 1:
 		principal = ctx["aws:principalarn"][0]
+	case strings.HasPrefix(principal, "arn:") && len(ctx["aws:principalarn"]) == 0:
+		// IAM sets aws:PrincipalArn for every IAM caller: the role's ARN
+		// for a role session.
+		if role := roleOfSession(principal); role != "" {
+			ctx["aws:principalarn"] = []string{role}
+		} else {
+			ctx["aws:principalarn"] = []string{principal}
+		}
 	}
 	e := evaluator{vars: p.Version == "2012-10-17", ctx: ctx, principal: principal}
 

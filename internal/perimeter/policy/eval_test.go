@@ -259,3 +259,21 @@ func TestGlobMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestPrincipalArnFromPrincipal(t *testing.T) {
+	p := mustParse(t, `{"Statement":{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/admin"}}}}`)
+	for who, want := range map[string]Decision{
+		"arn:aws:sts::111122223333:assumed-role/admin/s": NotDenied,
+		"arn:aws:iam::111122223333:role/admin":           NotDenied,
+		"arn:aws:sts::111122223333:assumed-role/dev/s":   Denied,
+		"arn:aws:iam::111122223333:user/admin":           Denied,
+	} {
+		res, err := Evaluate(p, Request{Action: "s3:GetObject", Resource: "*", Principal: who})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Decision != want {
+			t.Errorf("%s: %s, want %s", who, res.Decision, want)
+		}
+	}
+}
