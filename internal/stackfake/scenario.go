@@ -155,7 +155,7 @@ type Fault struct {
 // it: maps merge key by key, any other value (lists included) replaces the
 // base's.
 func Load(path string) (*Scenario, error) {
-	doc, err := loadMerged(path, 0)
+	doc, err := LoadDocument(path)
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +168,13 @@ func Load(path string) (*Scenario, error) {
 		return nil, fmt.Errorf("scenario %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// LoadDocument reads a scenario file merged over its base chain, as a
+// generic document: tests read their own keys from it (what a scenario
+// expects, the VPC world of another double).
+func LoadDocument(path string) (map[string]any, error) {
+	return loadMerged(path, 0)
 }
 
 func loadMerged(path string, depth int) (map[string]any, error) {

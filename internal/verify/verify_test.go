@@ -3,7 +3,6 @@ package verify
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,40 +12,72 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"gopkg.in/yaml.v3"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
 )
 
 // testNow is the clock of every scenario (canary freshness).
 var testNow = time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
 
-// expectation is the "expect" block of a scenario file.
-type expectation struct {
+// extras are the keys of a scenario file that the test reads itself: what
+// it expects, and the VPC world of the EC2 double.
+type extras struct {
 	Expect struct {
 		OK  bool     `yaml:"ok"`
 		IDs []string `yaml:"ids"`
 	} `yaml:"expect"`
+	Network *awsfake.World `yaml:"network"`
 }
 
-// startScenario serves testdata/<name>.yaml and returns clients that talk
-// to it through the real SDK.
-func startScenario(t *testing.T, name string) (*stackfake.Server, Clients) {
+func loadExtras(t *testing.T, name string) extras {
+	t.Helper()
+	doc, err := stackfake.LoadDocument(filepath.Join("testdata", name+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x extras
+	if err := yaml.Unmarshal(b, &x); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// doubles are the two wire-level doubles of a scenario.
+type doubles struct {
+	stack *stackfake.Server
+	ec2   *awsfake.Server
+}
+
+// startScenario serves testdata/<name>.yaml (the stack with stackfake, its
+// network world with awsfake) and returns clients that talk to them
+// through the real SDK.
+func startScenario(t *testing.T, name string) (doubles, Clients) {
 	t.Helper()
 	scn, err := stackfake.Load(filepath.Join("testdata", name+".yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := stackfake.Start(scn)
-	t.Cleanup(srv.Close)
+	d := doubles{stack: stackfake.Start(scn)}
+	t.Cleanup(d.stack.Close)
 	cfg := aws.Config{
 		Region:           scn.Region,
 		Credentials:      aws.AnonymousCredentials{},
-		BaseEndpoint:     aws.String(srv.URL()),
+		BaseEndpoint:     aws.String(d.stack.URL()),
 		RetryMaxAttempts: 3,
 	}
 	c := NewClients(cfg)
-	c.Network.EC2 = nil // no EC2 double in these scenarios: network preflight skipped
-	return srv, c
+	c.Network = preflight.Clients{}
+	if world := loadExtras(t, name).Network; world != nil {
+		d.ec2 = awsfake.Start(t, world)
+		c.Network = preflight.NewClients(d.ec2.Config())
+	}
+	return d, c
 }
 
 func run(t *testing.T, c Clients, in Input) finding.Report {
@@ -82,14 +113,7 @@ func TestScenarios(t *testing.T) {
 	for _, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), ".yaml")
 		t.Run(name, func(t *testing.T) {
-			raw, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var want expectation
-			if err := yaml.Unmarshal(raw, &want); err != nil {
-				t.Fatal(err)
-			}
+			want := loadExtras(t, name)
 			_, c := startScenario(t, name)
 			rep := run(t, c, Input{})
 			got := ids(rep)
