@@ -195,13 +195,16 @@ func cidrCovers(outer, inner string) bool {
 	return o.Bits() <= i.Bits() && o.Masked().Contains(i.Addr())
 }
 
-// apiEndpointInVPC returns the execute-api endpoint when it exists and is in
-// the VPC (checks about its details only make sense then).
+// apiEndpointInVPC returns the execute-api endpoint when it exists, is an
+// execute-api interface endpoint and is in the VPC: checks about its
+// details only make sense then (QPE-EP-002/003/005 report the rest).
 func (inv *inventory) apiEndpointInVPC() *types.VpcEndpoint {
-	if e := inv.apiEndpoint; e != nil && aws.ToString(e.VpcId) == inv.in.VpcID {
-		return e
+	e := inv.apiEndpoint
+	if e == nil || aws.ToString(e.VpcId) != inv.in.VpcID || !is(e.VpcEndpointType, "Interface") ||
+		aws.ToString(e.ServiceName) != inv.service("execute-api") {
+		return nil
 	}
-	return nil
+	return e
 }
 
 // groupIDs lists an endpoint's security groups.

@@ -1,0 +1,191 @@
+package preflight_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+)
+
+// scenario is a testdata/scenarios/*.yaml file: a world (testdata/base.yaml
+// with the scenario's resources replacing or adding to it by id, and the
+// ids under remove taken out), the input, faults, and what must be found.
+type scenario struct {
+	Description string          `yaml:"description"`
+	Input       scenarioInput   `yaml:"input"`
+	World       awsfake.World   `yaml:"world"`
+	Remove      []string        `yaml:"remove"`
+	Faults      []awsfake.Fault `yaml:"faults"`
+	PageSize    int             `yaml:"pageSize"`
+	Expect      struct {
+		// Findings is the exact multiset of finding ids.
+		Findings []string `yaml:"findings"`
+		// Contains are substrings some finding's message or remedy holds.
+		Contains []string `yaml:"contains"`
+		// MaxSeconds bounds the run's wall time.
+		MaxSeconds float64 `yaml:"maxSeconds"`
+	} `yaml:"expect"`
+}
+
+type scenarioInput struct {
+	Region       *string  `yaml:"region"`
+	VPC          *string  `yaml:"vpc"`
+	Subnets      []string `yaml:"subnets"`
+	APIEndpoint  *string  `yaml:"apiEndpoint"`
+	Buckets      []string `yaml:"buckets"`
+	NoBuckets    bool     `yaml:"noBuckets"`
+	VPNClients   bool     `yaml:"vpnClients"`
+	CallerGroups []string `yaml:"callerSecurityGroups"`
+	Timeout      string   `yaml:"timeout"`
+}
+
+func loadScenario(t testing.TB, path string) (scenario, preflight.Input, *awsfake.World) {
+	t.Helper()
+	var base, sc scenario
+	for p, dst := range map[string]*scenario{"testdata/base.yaml": &base, path: &sc} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := yaml.Unmarshal(data, dst); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+	}
+	in := preflight.Input{
+		Region:        pick(sc.Input.Region, base.Input.Region),
+		VpcID:         pick(sc.Input.VPC, base.Input.VPC),
+		SubnetIDs:     cmpOr(sc.Input.Subnets, base.Input.Subnets),
+		APIEndpointID: pick(sc.Input.APIEndpoint, base.Input.APIEndpoint),
+		Buckets:       cmpOr(sc.Input.Buckets, base.Input.Buckets),
+		VPNClients:    sc.Input.VPNClients,
+
+		CallerSecurityGroupIDs: sc.Input.CallerGroups,
+		Timeout:                10 * time.Second,
+	}
+	if sc.Input.NoBuckets {
+		in.Buckets = nil
+	}
+	if sc.Input.Timeout != "" {
+		d, err := time.ParseDuration(sc.Input.Timeout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Timeout = d
+	}
+	w := merge(base.World, sc.World, sc.Remove)
+	return sc, in, &w
+}
+
+func pick(p, d *string) string {
+	if p != nil {
+		return *p
+	}
+	return *d
+}
+
+func cmpOr(a, b []string) []string {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// merge overlays o on b: same id replaces, new id appends; remove drops.
+func merge(b, o awsfake.World, remove []string) awsfake.World {
+	b.Vpcs = mergeList(b.Vpcs, o.Vpcs, remove, func(v awsfake.Vpc) string { return v.ID })
+	b.Subnets = mergeList(b.Subnets, o.Subnets, remove, func(v awsfake.Subnet) string { return v.ID })
+	b.RouteTables = mergeList(b.RouteTables, o.RouteTables, remove, func(v awsfake.RouteTable) string { return v.ID })
+	b.VpcEndpoints = mergeList(b.VpcEndpoints, o.VpcEndpoints, remove, func(v awsfake.VpcEndpoint) string { return v.ID })
+	b.SecurityGroups = mergeList(b.SecurityGroups, o.SecurityGroups, remove, func(v awsfake.SecurityGroup) string { return v.ID })
+	b.NatGateways = mergeList(b.NatGateways, o.NatGateways, remove, func(v awsfake.NatGateway) string { return v.ID })
+	b.Buckets = mergeList(b.Buckets, o.Buckets, remove, func(v awsfake.Bucket) string { return v.Name })
+	return b
+}
+
+func mergeList[T any](base, over []T, remove []string, id func(T) string) []T {
+	out := slices.Clone(base)
+	for _, o := range over {
+		if i := slices.IndexFunc(out, func(b T) bool { return id(b) == id(o) }); i >= 0 {
+			out[i] = o
+		} else {
+			out = append(out, o)
+		}
+	}
+	return slices.DeleteFunc(out, func(t T) bool { return slices.Contains(remove, id(t)) })
+}
+
+func ids(r finding.Report) []string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, f.ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// runScenario runs the engine through the real SDK clients against the
+// double.
+func runScenario(t testing.TB, path string) (scenario, finding.Report, *awsfake.Server, time.Duration) {
+	t.Helper()
+	sc, in, w := loadScenario(t, path)
+	opts := []awsfake.Option{awsfake.WithFaults(sc.Faults...)}
+	if sc.PageSize > 0 {
+		opts = append(opts, awsfake.WithPageSize(sc.PageSize))
+	}
+	srv := awsfake.Start(t, w, opts...)
+	start := time.Now()
+	rep := preflight.Run(context.Background(), preflight.NewClients(srv.Config()), in)
+	return sc, rep, srv, time.Since(start)
+}
+
+func TestScenarios(t *testing.T) {
+	paths, err := filepath.Glob("testdata/scenarios/*.yaml")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no scenarios: %v", err)
+	}
+	for _, path := range paths {
+		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sc, rep, _, took := runScenario(t, path)
+			want := slices.Clone(sc.Expect.Findings)
+			slices.Sort(want)
+			if got := ids(rep); !slices.Equal(got, want) {
+				t.Errorf("%s\nfindings = %v, want %v\n%s", sc.Description, got, want, text(rep))
+			}
+			for _, s := range sc.Expect.Contains {
+				if !slices.ContainsFunc(rep.Findings, func(f finding.Finding) bool {
+					return strings.Contains(f.Message, s) || strings.Contains(f.Remedy, s)
+				}) {
+					t.Errorf("no finding mentions %q\n%s", s, text(rep))
+				}
+			}
+			if strings.HasPrefix(name, "good-") && !rep.OK {
+				t.Errorf("a good world has errors:\n%s", text(rep))
+			}
+			if m := sc.Expect.MaxSeconds; m > 0 && took.Seconds() > m {
+				t.Errorf("took %s, want at most %gs", took, m)
+			}
+			for _, f := range rep.Findings {
+				if f.Resource == "" || f.Message == "" || f.Remedy == "" {
+					t.Errorf("incomplete finding %+v", f)
+				}
+			}
+		})
+	}
+}
+
+func text(r finding.Report) string {
+	var b strings.Builder
+	_ = finding.WriteText(&b, r, false)
+	return b.String()
+}
