@@ -152,8 +152,8 @@ type Fault struct {
 
 // Load reads a scenario file (YAML or JSON). A file whose top-level "base"
 // names another scenario file (relative to its own directory) is laid over
-// it: maps merge key by key, any other value (lists included) replaces the
-// base's.
+// it: maps merge key by key, a null removes the base's key, any other
+// value (lists included) replaces the base's.
 func Load(path string) (*Scenario, error) {
 	doc, err := LoadDocument(path)
 	if err != nil {
@@ -208,6 +208,10 @@ func merge(under, over map[string]any) map[string]any {
 		out[k] = v
 	}
 	for k, v := range over {
+		if v == nil {
+			delete(out, k) // "key: null" removes the base's entry
+			continue
+		}
 		um, uok := out[k].(map[string]any)
 		om, ook := v.(map[string]any)
 		if uok && ook {

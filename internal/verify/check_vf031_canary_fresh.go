@@ -43,7 +43,7 @@ func checkCanaryFresh() Check {
 	c.run = func(st *state) []finding.Finding {
 		var out []finding.Finding
 		for _, cn := range st.canaries {
-			if cn.runs == nil && cn.canary == nil {
+			if !cn.runsRead {
 				continue // could not be read: QPE-VF-090
 			}
 			done := cn.completed()

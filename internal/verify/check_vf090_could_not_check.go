@@ -39,8 +39,10 @@ func remedyFor(err error, def string) string {
 		switch ae.ErrorCode() {
 		case "ResourceNotFoundException", "NotFoundException":
 			return "the stack lists a resource that no longer exists (deleted outside CloudFormation): update the stack so CloudFormation recreates it"
+		case "TooManyRequestsException", "Throttling", "ThrottlingException", "RequestLimitExceeded", "SlowDown":
+			return "AWS kept throttling the call after the SDK's retries: run qpe verify again in a minute, or lower --concurrency"
 		case "AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "UnauthorizedException":
-			return def
+			return "grant the caller the read-only permission this call needs (the list is in docs/verify.md), then run qpe verify again"
 		}
 	}
 	return def

@@ -297,12 +297,12 @@ func (st *state) readCanary(ctx context.Context, c Clients, lim limiter, cn *can
 		err := lim.do(ctx, func() error {
 			out, err := c.Synthetics.GetCanaryRuns(ctx, &synthetics.GetCanaryRunsInput{Name: aws.String(cn.physical), MaxResults: aws.Int32(canaryRunsRead)})
 			if err == nil {
-				cn.runs = out.CanaryRuns
+				cn.runs, cn.runsRead = out.CanaryRuns, true
 			}
 			return err
 		})
 		if err != nil {
-			cn.runs = nil
+			cn.runs, cn.runsRead = nil, false
 			st.fail(cn.name(), "the canary's runs (GetCanaryRuns)", err)
 		}
 	}()

@@ -111,6 +111,8 @@ type canaryState struct {
 	res
 	canary *syntypes.Canary
 	runs   []syntypes.CanaryRun
+	// runsRead is false when GetCanaryRuns failed (QPE-VF-090).
+	runsRead bool
 }
 
 func (s *state) fail(resource, what string, err error) {

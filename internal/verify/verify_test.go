@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"gopkg.in/yaml.v3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
@@ -66,10 +67,12 @@ func startScenario(t *testing.T, name string) (doubles, Clients) {
 	d := doubles{stack: stackfake.Start(scn)}
 	t.Cleanup(d.stack.Close)
 	cfg := aws.Config{
-		Region:           scn.Region,
-		Credentials:      aws.AnonymousCredentials{},
-		BaseEndpoint:     aws.String(d.stack.URL()),
-		RetryMaxAttempts: 3,
+		Region:       scn.Region,
+		Credentials:  aws.AnonymousCredentials{},
+		BaseEndpoint: aws.String(d.stack.URL()),
+		Retryer: func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxBackoff = 20 * time.Millisecond })
+		},
 	}
 	c := NewClients(cfg)
 	c.Network = preflight.Clients{}
