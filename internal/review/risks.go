@@ -13,6 +13,7 @@ const (
 	RiskExternalRole    = "external-role"
 	RiskNoEdgeRollback  = "no-edge-rollback"
 	RiskPrivateDNS      = "private-dns"
+	RiskPrivateCallers  = "private-api-callers"
 	RiskVPCDeletion     = "vpc-function-deletion"
 	RiskNATPerimeter    = "nat-perimeter"
 	RiskHTTPAPIPublic   = "http-api-public"
@@ -87,9 +88,17 @@ func risks(in Input, r *Report, spec *cfnspec.Spec) []Risk {
 			Detail: "API Gateway changes an endpoint type in place from EDGE or REGIONAL to PRIVATE, and from PRIVATE to REGIONAL, " +
 				"but not from PRIVATE to EDGE. Removing Private Endpoints later leaves these APIs REGIONAL; getting EDGE back means a new API " +
 				"(a new id and default hostname).",
-			Action:    "Record the endpoint type below; to turn the feature off, plan for REGIONAL (GovCloud already uses REGIONAL).",
+			Action:    "Keep a record of each API's previous endpoint type (listed here); to turn the feature off, plan for REGIONAL (GovCloud already uses REGIONAL).",
 			Resources: private,
 			Notes:     privNotes,
+		}, Risk{
+			ID:    RiskPrivateCallers,
+			Title: "Once private, the REST API answers only through the execute-api endpoint",
+			Detail: "The specification calls the endpoint change an update without interruption, but from the new deployment on, callers that do not " +
+				"come through the listed execute-api endpoint get 403 Forbidden. " +
+				"The web catalog calls the API from the user's browser: users must reach the endpoint (VPN, Direct Connect or a network routed to the VPC).",
+			Action:    "Make sure users' networks route to the execute-api endpoint and its security group allows TCP 443 from them before executing.",
+			Resources: private,
 		}, Risk{
 			ID:    RiskPrivateDNS,
 			Title: "Private DNS on the execute-api endpoint breaks calls from that VPC to public APIs",
