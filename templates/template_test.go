@@ -5,6 +5,7 @@ package templates
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"debug/elf"
 	"io"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/awslabs/goformation/v7"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
@@ -100,8 +102,11 @@ func TestTemplateShape(t *testing.T) {
 		}
 	}
 	pre := res["PreflightFunction"].(map[string]any)["Properties"].(map[string]any)
-	if pre["FunctionName"] != "quilt-private-endpoints-preflight" {
-		t.Errorf("PreflightFunction.FunctionName = %v: the macro's default ServiceToken needs quilt-private-endpoints-preflight", pre["FunctionName"])
+	if pre["FunctionName"] != transform.PreflightFunctionName {
+		t.Errorf("PreflightFunction.FunctionName = %v: the macro's default ServiceToken needs %s", pre["FunctionName"], transform.PreflightFunctionName)
+	}
+	if timeout, _ := pre["Timeout"].(json.Number).Int64(); timeout >= transform.PreflightServiceTimeout {
+		t.Errorf("PreflightFunction.Timeout %d s must be below the ServiceTimeout %d s the macro sets, so the function answers before CloudFormation gives up", timeout, transform.PreflightServiceTimeout)
 	}
 	macro := res["Macro"].(map[string]any)
 	if macro["Type"] != "AWS::CloudFormation::Macro" {
