@@ -1,17 +1,546 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/spf13/cobra"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter"
+	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
 )
 
 func newPerimeterCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "perimeter",
-		Short: "(coming)",
+		Short: "Generate the data-perimeter SCP and a test bucket policy, simulate them, plan the tests",
+		Long: `Perimeter generates the data perimeter of Quilt's Private Endpoints documentation:
+a service control policy that denies S3 on the quilt* buckets (or, with
+--scope all, every action but AWS's exempted data-plane actions) unless the
+request comes from the listed VPCs, a principal tagged NetworkRestrictedExempt=true,
+the listed IP ranges, or an AWS service on the caller's behalf; the equivalent
+bucket policy for one test bucket; an evaluator that says what a policy does to
+one request; and the plan of requests that prove the perimeter on the test bucket.
+
+Test the bucket policy on a clean bucket first, then graduate to the SCP.`,
+		Args: perimNoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return &exitError{code: 2, err: errors.New("perimeter: not implemented yet")}
+			return &exitError{code: 2, err: fmt.Errorf("perimeter: name a subcommand (scp, bucket-policy, simulate, plan)\nUsage: %s", cmd.UseLine())}
 		},
 	}
+	cmd.AddCommand(newPerimeterSCPCmd(), newPerimeterBucketPolicyCmd(), newPerimeterSimulateCmd(), newPerimeterPlanCmd())
+	return cmd
+}
+
+// perimFlags are the options shared by scp, bucket-policy and plan.
+type perimFlags struct {
+	vpcs, ips             []string
+	exemptTag, prefix     string
+	natIPs, scope, region string
+}
+
+func (f *perimFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringSliceVar(&f.vpcs, "vpc", nil, "trusted VPC ID (aws:SourceVpc); repeat or comma-separate")
+	fs.StringSliceVar(&f.ips, "ip", nil, "trusted public range (aws:SourceIp): CIDR, address, or first-last; repeat or comma-separate")
+	fs.StringVar(&f.exemptTag, "exempt-tag", perimeter.DefaultExemptTag, "principal tag that exempts a principal when set to true")
+	fs.StringVar(&f.prefix, "bucket-prefix", perimeter.DefaultBucketPrefix, "bucket-name prefix the S3 scope covers")
+	fs.StringVar(&f.natIPs, "nat-ips", "", "NAT gateways' public addresses to trust: auto (read them with ec2:DescribeNatGateways), none, or IP,IP,...; when unset, the NAT gateways are looked up only to warn")
+	fs.StringVar(&f.scope, "scope", string(perimeter.ScopeS3), "s3 (S3 on the prefixed buckets) or all (every action but AWS's exempted data-plane actions)")
+	fs.StringVar(&f.region, "region", "", "the VPCs' Region: NAT lookup and ARN partition (default: the AWS configuration's)")
+}
+
+// perimPrepared is the result of the shared option handling.
+type perimPrepared struct {
+	spec   *perimeter.Spec
+	nat    perimeter.NATStatus
+	natIPs []string // NAT addresses known (looked up or given)
+}
+
+// prepare validates the flags and resolves --nat-ips, looking up the NAT
+// gateways when asked (auto) or, best effort, to warn (unset).
+func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimPrepared, error) {
+	opts := perimeter.Options{
+		VPCs: f.vpcs, IPs: f.ips, ExemptTag: f.exemptTag, BucketPrefix: f.prefix,
+		Scope: perimeter.Scope(f.scope), Region: f.region,
+	}
+	mode := strings.TrimSpace(f.natIPs)
+	switch mode {
+	case "", "auto", "none":
+	default:
+		for _, ip := range strings.Split(mode, ",") {
+			opts.NATIPs = append(opts.NATIPs, strings.TrimSpace(ip))
+		}
+	}
+	spec, err := opts.Validate()
+	if err != nil {
+		return nil, &exitError{code: 2, err: fmt.Errorf("perimeter %s: %w", name, err)}
+	}
+	p := &perimPrepared{spec: spec}
+	switch mode {
+	case "none":
+		p.nat = perimeter.NATStatus{Known: true}
+	case "auto", "":
+		timeout := 20 * time.Second
+		if mode == "" {
+			timeout = 10 * time.Second
+		}
+		ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+		defer cancel()
+		gws, err := perimLookupNATs(ctx, spec)
+		if err != nil {
+			if mode == "auto" {
+				return nil, &exitError{code: 2, err: fmt.Errorf("perimeter %s: --nat-ips auto: %w", name, err)}
+			}
+			p.nat = perimeter.NATStatus{Reason: err.Error()}
+			break
+		}
+		p.nat = perimeter.NATStatus{Known: true, Gateways: gws}
+		p.natIPs = perimeter.PublicIPs(gws)
+		if mode == "auto" {
+			opts.NATIPs = p.natIPs
+			if p.spec, err = opts.Validate(); err != nil {
+				return nil, &exitError{code: 2, err: fmt.Errorf("perimeter %s: %w", name, err)}
+			}
+			for _, g := range gws {
+				fmt.Fprintf(cmd.ErrOrStderr(), "qpe: %s: NAT gateway %s in %s: adding %s\n", name, g.ID, g.VPCID, strings.Join(g.PublicIPs, ", "))
+			}
+			if len(gws) == 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "qpe: %s: no available public NAT gateway in %s\n", name, strings.Join(spec.VPCs, ", "))
+			}
+		}
+	default:
+		// The caller named the addresses: trust them, no lookup.
+		p.nat = perimeter.NATStatus{Known: true}
+		for _, pr := range spec.NATPrefixes {
+			p.natIPs = append(p.natIPs, strings.SplitN(pr, "/", 2)[0])
+		}
+	}
+	return p, nil
+}
+
+// perimLookupNATs loads the AWS configuration (profiles, SSO, environment,
+// AWS_ENDPOINT_URL_EC2) and reads the VPCs' NAT gateways.
+func perimLookupNATs(ctx context.Context, spec *perimeter.Spec) ([]perimeter.NATGateway, error) {
+	var loadOpts []func(*config.LoadOptions) error
+	if spec.Region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(spec.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return nil, errors.New("no AWS Region: pass --region or set AWS_REGION")
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return nil, fmt.Errorf("no AWS credentials (tried the environment, the shared config and credentials files, SSO, and instance or container roles): %w", err)
+	}
+	return perimeter.NATGateways(ctx, ec2.NewFromConfig(cfg), spec.VPCs)
+}
+
+func perimWarn(cmd *cobra.Command, name string, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintf(cmd.ErrOrStderr(), "qpe: %s: warning: %s\n", name, w)
+	}
+}
+
+func newPerimeterSCPCmd() *cobra.Command {
+	var f perimFlags
+	var indent bool
+	cmd := &cobra.Command{
+		Use:   "scp --vpc ID [--vpc ID ...] [--ip CIDR ...] [--exempt-tag NAME] [--bucket-prefix quilt] [--nat-ips auto|none|IP,...] [--scope s3|all] [--region R] [--indent]",
+		Short: "Print the data-perimeter service control policy",
+		Long: `Prints the SCP as JSON on standard output. By default it is minified: that is
+the text to submit (aws organizations create-policy --content file://scp.json),
+and the size AWS Organizations checks against its 5,120-character limit counts
+every character submitted through the API or CLI, white space included. With
+--indent the indented text is printed and measured. Past the limit the command
+fails and says by how much.
+
+Warnings go to standard error: when a VPC egresses through a NAT gateway whose
+public address the policy does not trust, the stack's calls that leave through
+it (S3 to buckets in other Regions; with --scope all also ECR, SNS, CloudWatch
+Logs and STS, and Lambda's ENI management) would be denied.
+
+Exit status: 0 printed, 1 over the size limit, 2 usage error or (with
+--nat-ips auto) no AWS access.`,
+		Example: `  qpe perimeter scp --vpc vpc-0123456789abcdef0 --vpc vpc-0fedcba9876543210 --ip 192.0.2.0-192.0.2.255 --nat-ips auto
+  qpe perimeter scp --vpc vpc-0123456789abcdef0 --scope all --nat-ips 203.0.113.10 --indent`,
+		Args: perimNoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := f.prepare(cmd, "scp")
+			if err != nil {
+				return err
+			}
+			doc := p.spec.SCP()
+			text, err := perimeter.Render(doc, indent)
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			if err := perimeter.CheckSCPSize(text); err != nil {
+				if indent {
+					if minified, merr := perimeter.Render(doc, false); merr == nil && perimeter.CheckSCPSize(minified) == nil {
+						err = fmt.Errorf("%w (minified, without --indent, it is %s characters and fits)", err, perimeter.Thousands(len(minified)))
+					}
+				}
+				return &exitError{code: 1, err: fmt.Errorf("perimeter scp: %w", err)}
+			}
+			ws, err := p.spec.Warnings(text, p.nat)
+			if err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("perimeter scp: %w", err)}
+			}
+			perimWarn(cmd, "perimeter scp", ws)
+			form := "minified"
+			if indent {
+				form = "indented"
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "qpe: perimeter scp: %s of %s characters (%s, as printed)\n", perimeter.Thousands(len(text)), perimeter.Thousands(perimeter.SCPMaxChars), form)
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", text)
+			return err
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().BoolVar(&indent, "indent", false, "print indented JSON (the size limit then counts the indentation)")
+	return cmd
+}
+
+func newPerimeterBucketPolicyCmd() *cobra.Command {
+	var f perimFlags
+	var bucket string
+	var indent bool
+	cmd := &cobra.Command{
+		Use:   "bucket-policy --bucket NAME --vpc ID [--vpc ID ...] [--ip CIDR ...] [--exempt-tag NAME] [--nat-ips auto|none|IP,...] [--region R] [--indent]",
+		Short: "Print the equivalent bucket policy for one test bucket",
+		Long: `Prints the bucket policy that applies the SCP's conditions to one bucket: Deny
+s3:* on the bucket and its objects to Principal "*" unless the request comes
+from the listed VPCs, the listed ranges, a principal tagged <exempt-tag>=true,
+an AWS service on the caller's behalf (aws:ViaAWSService), or an AWS service
+principal (aws:PrincipalIsAWSService: SCPs never apply to service principals,
+bucket policies do). Try it on a new, empty bucket before anything else:
+  aws s3api put-bucket-policy --bucket NAME --policy file://bucket-policy.json
+A principal tagged <exempt-tag>=true keeps access whatever the network.
+
+Exit status: 0 printed, 1 over S3's 20 KB limit, 2 usage error.`,
+		Args: perimNoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if bucket == "" {
+				return &exitError{code: 2, err: fmt.Errorf("perimeter bucket-policy: --bucket is required (a new, empty test bucket)\nUsage: %s", cmd.UseLine())}
+			}
+			p, err := f.prepare(cmd, "bucket-policy")
+			if err != nil {
+				return err
+			}
+			doc, err := p.spec.BucketPolicy(bucket)
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("perimeter bucket-policy: %w", err)}
+			}
+			text, err := perimeter.Render(doc, indent)
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			if err := perimeter.CheckBucketPolicySize(text); err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("perimeter bucket-policy: %w", err)}
+			}
+			ws, err := p.spec.BucketWarnings(text, p.nat, bucket)
+			if err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("perimeter bucket-policy: %w", err)}
+			}
+			perimWarn(cmd, "perimeter bucket-policy", ws)
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "%s\n", text)
+			return err
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&bucket, "bucket", "", "the test bucket (required)")
+	cmd.Flags().BoolVar(&indent, "indent", false, "print indented JSON")
+	return cmd
+}
+
+// perimSimOutput is simulate's JSON output.
+type perimSimOutput struct {
+	Decision  policy.Decision `json:"decision"`
+	Statement *string         `json:"statement"`
+	Condition *string         `json:"condition"`
+	Reason    string          `json:"reason"`
+	// Allow is present for resource policies (a Principal in the policy).
+	Allow *perimSimAllow `json:"allow,omitempty"`
+}
+
+type perimSimAllow struct {
+	Matched   bool    `json:"matched"`
+	Statement *string `json:"statement"`
+}
+
+func perimStrPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func newPerimeterSimulateCmd() *cobra.Command {
+	var policyFile, action, resource, principal, format string
+	var contexts []string
+	cmd := &cobra.Command{
+		Use:   "simulate --policy FILE --action A --resource ARN [--principal-arn ARN] [--context key=value ...] [--format text|json]",
+		Short: "Evaluate a policy for one request: denied or not denied, by which statement and condition",
+		Long: `Simulate evaluates an SCP or a resource policy (FILE, or - for standard input)
+for one request with IAM's semantics: Action/NotAction and Resource/NotResource
+wildcards, Principal, the String, Arn, IpAddress, Bool, Null, Numeric and Date
+operators with IfExists and ForAnyValue/ForAllValues, case-insensitive key
+names, several values per key (repeat --context with the same key) and missing
+keys (a positive operator is false, a negated one or any IfExists true, Null
+true). It prints the decision ("denied" or "not-denied" by this policy: an SCP
+only denies; for a resource policy it also says whether an Allow matched), the
+deciding statement and condition.
+
+Exit status: 0 whatever the decision, 1 the policy or the request is invalid
+(unknown operator, malformed value: never a silent "not denied"), 2 usage.`,
+		Example: `  qpe perimeter simulate --policy scp.json --action s3:GetObject \
+      --resource arn:aws:s3:::quilt-data/key --context aws:SourceIp=198.51.100.20
+  qpe perimeter simulate --policy bucket-policy.json --format json --action s3:PutObject \
+      --resource arn:aws:s3:::quilt-test/key --principal-arn arn:aws:iam::111122223333:role/r \
+      --context aws:SourceVpc=vpc-0123456789abcdef0`,
+		Args: perimNoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var missing []string
+			for flag, v := range map[string]string{"--policy": policyFile, "--action": action, "--resource": resource} {
+				if v == "" {
+					missing = append(missing, flag)
+				}
+			}
+			if len(missing) > 0 {
+				sort.Strings(missing)
+				return &exitError{code: 2, err: fmt.Errorf("perimeter simulate: %s required\nUsage: %s", strings.Join(missing, ", "), cmd.UseLine())}
+			}
+			if format != "text" && format != "json" {
+				return &exitError{code: 2, err: fmt.Errorf("perimeter simulate: --format %q: use text or json", format)}
+			}
+			ctxVals := map[string][]string{}
+			for _, kv := range contexts {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok || strings.TrimSpace(k) == "" {
+					return &exitError{code: 2, err: fmt.Errorf("perimeter simulate: --context %q: use key=value (repeat the key for several values)", kv)}
+				}
+				ctxVals[strings.TrimSpace(k)] = append(ctxVals[strings.TrimSpace(k)], v)
+			}
+			data, err := perimReadFile(cmd, policyFile)
+			if err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("perimeter simulate: --policy: %w", err)}
+			}
+			pol, err := policy.Parse(data)
+			if err != nil {
+				name := policyFile
+				if name == "-" {
+					name = "standard input"
+				}
+				return &exitError{code: 1, err: fmt.Errorf("perimeter simulate: %s: %w", name, err)}
+			}
+			res, err := policy.Evaluate(pol, policy.Request{Action: action, Resource: resource, Principal: principal, Context: ctxVals})
+			if err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("perimeter simulate: %w", err)}
+			}
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				o := perimSimOutput{Decision: res.Decision, Statement: perimStrPtr(res.Statement), Condition: perimStrPtr(res.Condition), Reason: res.Reason}
+				if res.ResourcePolicy {
+					o.Allow = &perimSimAllow{Matched: res.AllowMatched, Statement: perimStrPtr(res.AllowStatement)}
+				}
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				return enc.Encode(o)
+			}
+			return perimWriteSimText(out, res)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&policyFile, "policy", "", "policy JSON file, or - for standard input (required)")
+	fs.StringVar(&action, "action", "", "the request's action, e.g. s3:GetObject (required)")
+	fs.StringVar(&resource, "resource", "", "the request's resource ARN, or * (required)")
+	fs.StringVar(&principal, "principal-arn", "", "the caller: IAM ARN, account ID, or service principal (e.g. logging.s3.amazonaws.com)")
+	fs.StringArrayVar(&contexts, "context", nil, "condition key=value; repeat, and repeat a key for several values")
+	fs.StringVar(&format, "format", "text", "text or json")
+	return cmd
+}
+
+func perimWriteSimText(w io.Writer, res policy.Result) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
+	fmt.Fprintf(tw, "decision:\t%s\n", res.Decision)
+	fmt.Fprintf(tw, "statement:\t%s\n", perimOr(res.Statement, "(none)"))
+	fmt.Fprintf(tw, "condition:\t%s\n", perimOr(res.Condition, "(none)"))
+	fmt.Fprintf(tw, "reason:\t%s\n", res.Reason)
+	if res.ResourcePolicy {
+		if res.AllowMatched {
+			fmt.Fprintf(tw, "allow:\tmatched by %s\n", res.AllowStatement)
+		} else {
+			fmt.Fprintf(tw, "allow:\tno Allow statement matched (access then rests on the caller's identity policy)\n")
+		}
+	} else if res.Decision == policy.NotDenied {
+		fmt.Fprintf(tw, "note:\tthis policy does not deny the request; an SCP never grants access by itself\n")
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "statements:")
+	for _, t := range res.Trace {
+		state := "does not apply"
+		if t.Applies {
+			state = "applies"
+		}
+		fmt.Fprintf(w, "  %s (%s) %s: %s\n", t.Statement, t.Effect, state, t.Detail)
+	}
+	return nil
+}
+
+func perimOr(s, empty string) string {
+	if s == "" {
+		return empty
+	}
+	return s
+}
+
+// perimPlanRow is plan's JSON output for one request.
+type perimPlanRow struct {
+	Name         string              `json:"name"`
+	How          string              `json:"how"`
+	Action       string              `json:"action"`
+	Resource     string              `json:"resource"`
+	Principal    string              `json:"principal"`
+	Context      map[string][]string `json:"context"`
+	BucketPolicy perimPlanVerdict    `json:"bucketPolicy"`
+	SCP          *perimPlanVerdict   `json:"scp"`
+	SCPNote      string              `json:"scpNote,omitempty"`
+}
+
+type perimPlanVerdict struct {
+	Decision  policy.Decision `json:"decision"`
+	Statement *string         `json:"statement"`
+	Condition *string         `json:"condition"`
+}
+
+func newPerimeterPlanCmd() *cobra.Command {
+	var f perimFlags
+	var bucket, format string
+	cmd := &cobra.Command{
+		Use:   "plan --bucket NAME --vpc ID [--vpc ID ...] [--ip CIDR ...] [--exempt-tag NAME] [--nat-ips auto|none|IP,...] [--scope s3|all] [--region R] [--format text|json]",
+		Short: "List the requests to try on the test bucket and the decision each should get",
+		Long: `Plan lists the requests that prove the perimeter on the test bucket — from each
+trusted VPC, from another VPC, from each trusted range, with the exempt tag
+(true and false), via an AWS service, as an AWS service principal, from
+elsewhere, and through each NAT gateway — with the decision the generated
+bucket policy and SCP give each. The decisions come from evaluating the
+generated policies, not from a table. Run each request where the "how" column
+says and compare: AccessDenied where the plan says denied, success elsewhere.
+
+Exit status: 0 planned, 2 usage error or (with --nat-ips auto) no AWS access.`,
+		Args: perimNoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if bucket == "" {
+				return &exitError{code: 2, err: fmt.Errorf("perimeter plan: --bucket is required (the test bucket)\nUsage: %s", cmd.UseLine())}
+			}
+			if format != "text" && format != "json" {
+				return &exitError{code: 2, err: fmt.Errorf("perimeter plan: --format %q: use text or json", format)}
+			}
+			p, err := f.prepare(cmd, "plan")
+			if err != nil {
+				return err
+			}
+			rows, err := p.spec.Plan(bucket, p.natIPs)
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("perimeter plan: %w", err)}
+			}
+			bp, err := p.spec.BucketPolicy(bucket)
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("perimeter plan: %w", err)}
+			}
+			bpText, err := perimeter.Render(bp, false)
+			if err != nil {
+				return &exitError{code: 1, err: err}
+			}
+			ws, err := p.spec.BucketWarnings(bpText, p.nat, bucket)
+			if err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("perimeter plan: %w", err)}
+			}
+			perimWarn(cmd, "perimeter plan", ws)
+			if !strings.HasPrefix(bucket, p.spec.BucketPrefix) && p.spec.Scope == perimeter.ScopeS3 {
+				perimWarn(cmd, "perimeter plan", []string{fmt.Sprintf("bucket %s does not start with %q: the S3-scoped SCP does not cover it, only its bucket policy does", bucket, p.spec.BucketPrefix)})
+			}
+			if format == "json" {
+				out := make([]perimPlanRow, 0, len(rows))
+				for _, r := range rows {
+					j := perimPlanRow{Name: r.Name, How: r.How, Action: r.Request.Action, Resource: r.Request.Resource,
+						Principal: r.Request.Principal, Context: r.Request.Context, SCPNote: r.SCPNote,
+						BucketPolicy: perimPlanVerdict{Decision: r.Bucket.Decision, Statement: perimStrPtr(r.Bucket.Statement), Condition: perimStrPtr(r.Bucket.Condition)}}
+					if r.SCP != nil {
+						j.SCP = &perimPlanVerdict{Decision: r.SCP.Decision, Statement: perimStrPtr(r.SCP.Statement), Condition: perimStrPtr(r.SCP.Condition)}
+					}
+					out = append(out, j)
+				}
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				return enc.Encode(out)
+			}
+			return perimWritePlanText(cmd.OutOrStdout(), bucket, p.spec, rows)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&bucket, "bucket", "", "the test bucket (required)")
+	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	return cmd
+}
+
+func perimWritePlanText(w io.Writer, bucket string, spec *perimeter.Spec, rows []perimeter.PlanRow) error {
+	fmt.Fprintf(w, "Test plan for s3://%s (object %s): bucket policy %s, SCP %s (scope %s)\n\n", bucket, perimeter.TestObjectKey, perimeter.SidBucket, perimSCPSid(spec), spec.Scope)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tREQUEST\tACTION\tBUCKET POLICY\tSCP")
+	for i, r := range rows {
+		scp := r.SCPNote
+		if r.SCP != nil {
+			scp = string(r.SCP.Decision)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, r.Name, r.Request.Action, r.Bucket.Decision, scp)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nHow to run each request (denied = AccessDenied; not-denied = succeeds when the caller's own policy allows it):")
+	for i, r := range rows {
+		fmt.Fprintf(w, "%2d. %s\n", i+1, r.How)
+	}
+	return nil
+}
+
+func perimSCPSid(spec *perimeter.Spec) string {
+	if spec.Scope == perimeter.ScopeAll {
+		return perimeter.SidAll
+	}
+	return perimeter.SidS3
+}
+
+// perimReadFile reads a file, or standard input for "-".
+func perimReadFile(cmd *cobra.Command, name string) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(cmd.InOrStdin())
+	}
+	return os.ReadFile(name)
+}
+
+func perimNoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return &exitError{code: 2, err: fmt.Errorf("%s: unexpected argument %q (options are flags)\nUsage: %s", cmd.CommandPath(), args[0], cmd.UseLine())}
+	}
+	return nil
 }

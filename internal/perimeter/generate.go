@@ -158,7 +158,7 @@ func Render(d *Document, indent bool) ([]byte, error) {
 func CheckSCPSize(text []byte) error {
 	if n := len(text); n > SCPMaxChars {
 		return fmt.Errorf("the SCP is %s characters, %s over the %s-character limit of AWS Organizations; list fewer VPCs or IP ranges (merge ranges into wider CIDR blocks), or split the perimeter across two SCPs",
-			thousands(n), thousands(n-SCPMaxChars), thousands(SCPMaxChars))
+			Thousands(n), Thousands(n-SCPMaxChars), Thousands(SCPMaxChars))
 	}
 	return nil
 }
@@ -171,7 +171,7 @@ const BucketPolicyMaxBytes = 20 * 1024
 func CheckBucketPolicySize(text []byte) error {
 	if n := len(text); n > BucketPolicyMaxBytes {
 		return fmt.Errorf("the bucket policy is %s bytes, %s over S3's %s-byte limit; list fewer VPCs or IP ranges",
-			thousands(n), thousands(n-BucketPolicyMaxBytes), thousands(BucketPolicyMaxBytes))
+			Thousands(n), Thousands(n-BucketPolicyMaxBytes), Thousands(BucketPolicyMaxBytes))
 	}
 	return nil
 }
@@ -186,11 +186,11 @@ func marshal(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// thousands formats 5120 as 5,120.
-func thousands(n int) string {
+// Thousands formats 5120 as 5,120.
+func Thousands(n int) string {
 	s := fmt.Sprint(n)
 	if n < 0 {
-		return "-" + thousands(-n)
+		return "-" + Thousands(-n)
 	}
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

@@ -139,7 +139,7 @@ func TestSCPSizeLimit(t *testing.T) {
 	if over <= 0 {
 		t.Fatalf("test policy is only %d characters", len(text))
 	}
-	want := fmt.Sprintf("the SCP is %s characters, %s over the 5,120-character limit", thousands(len(text)), thousands(over))
+	want := fmt.Sprintf("the SCP is %s characters, %s over the 5,120-character limit", Thousands(len(text)), Thousands(over))
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error = %v, want %q", err, want)
 	}
@@ -164,10 +164,10 @@ func TestBucketName(t *testing.T) {
 	}
 }
 
-func TestThousands(t *testing.T) {
+func TestThousandsFormat(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 5120: "5,120", 1234567: "1,234,567", -5120: "-5,120"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %s, want %s", n, got, want)
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %s, want %s", n, got, want)
 		}
 	}
 }

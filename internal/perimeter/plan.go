@@ -115,7 +115,7 @@ func (s *Spec) Plan(bucket string, natIPs []string) ([]PlanRow, error) {
 			ctx: base(map[string][]string{"aws:ViaAWSService": {"true"}, "aws:CalledVia": {"athena.amazonaws.com"}}),
 		},
 		row{
-			name: "as an AWS service principal (S3 server access logging)", how: "enable server access logging into the bucket and wait for a log object",
+			name: "as an AWS service principal (S3 server access logging)", how: "enable server access logging on another bucket with this one as the target (prefix logs/), then wait for a log object",
 			action: "s3:PutObject", resource: fmt.Sprintf("arn:%s:s3:::%s/logs/example", s.Partition, bucket), principal: "logging.s3.amazonaws.com",
 			ctx:     map[string][]string{"aws:PrincipalIsAWSService": {"true"}, "aws:ViaAWSService": {"false"}, "aws:PrincipalServiceName": {"logging.s3.amazonaws.com"}},
 			service: true,
@@ -142,7 +142,7 @@ func (s *Spec) Plan(bucket string, natIPs []string) ([]PlanRow, error) {
 			name = "through a NAT gateway (example address " + ip + ")"
 		}
 		rows = append(rows, row{
-			name: name, how: "from a private subnet whose default route is the NAT, to a bucket in another Region (or with the S3 endpoint removed): " + get,
+			name: name, how: "from a private subnet whose default route is the NAT, with the test bucket in another Region than the VPC (its S3 gateway endpoint then does not apply): " + get,
 			action: "s3:GetObject", resource: object, principal: tester,
 			ctx: base(map[string][]string{"aws:SourceIp": {ip}}),
 		})
