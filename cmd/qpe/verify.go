@@ -1,17 +1,113 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/verify"
 )
 
 func newVerifyCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "verify",
-		Short: "(coming)",
+	var (
+		stack, region, profile, format string
+		endpoint                       string
+		timeout                        time.Duration
+		concurrency                    int
+		quiet                          bool
+	)
+	cmd := &cobra.Command{
+		Use:   "verify --stack NAME [--region R] [--format text|json]",
+		Short: "Prove a deployed stack runs private: functions in the VPC, private API with its policy in force, canaries green",
+		Long: `verify reads a deployed Quilt stack and its live resources and reports, as a catalogue of
+findings (docs/verify.md), whether it really runs private:
+  - every Lambda function attached to the subnets and security groups the template asks for, Active;
+  - every REST API PRIVATE, behind the expected execute-api VPC endpoint, with a Deny-unless-
+    aws:SourceVpce resource policy, deployed to its stages after the API last changed;
+  - every Synthetics canary running, its last run recent and passed;
+  - the network preflight of qpe check on the stack's own VPC, subnets and endpoint.
+AWS access: the standard credential chain (profiles, SSO, environment, instance roles) and the
+SDK's endpoint variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_CLOUDFORMATION, _LAMBDA,
+_API_GATEWAY, _SYNTHETICS, _EC2, _S3). Read-only.
+Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a missing stack.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return &exitError{code: 2, err: errors.New("verify: not implemented yet")}
+			if stack == "" {
+				return &exitError{code: 2, err: errors.New("verify: --stack is required (the name of the deployed Quilt stack)")}
+			}
+			if format != "text" && format != "json" {
+				return &exitError{code: 2, err: fmt.Errorf("verify: --format must be text or json, not %q", format)}
+			}
+			if concurrency < 1 || concurrency > 64 {
+				return &exitError{code: 2, err: fmt.Errorf("verify: --concurrency must be between 1 and 64, not %d", concurrency)}
+			}
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			cfg, err := awsclient.Load(ctx, awsclient.Options{Region: region, Profile: profile})
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("verify: %w", err)}
+			}
+			in := verify.Input{
+				Stack:       stack,
+				Region:      cfg.Region,
+				EndpointID:  endpoint,
+				Timeout:     timeout,
+				Concurrency: concurrency,
+			}
+			if !quiet {
+				errw := cmd.ErrOrStderr()
+				in.Progress = func(msg string) { fmt.Fprintln(errw, "qpe verify:", msg) }
+			}
+			rep, err := verify.Run(ctx, verify.NewClients(cfg), in)
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("verify: %w", err)}
+			}
+			if err := verifyWrite(cmd.OutOrStdout(), rep, format); err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("verify: writing the report: %w", err)}
+			}
+			if code := rep.ExitCode(); code != 0 {
+				return &exitError{code: code}
+			}
+			return nil
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&stack, "stack", "", "name or id of the deployed stack (required)")
+	f.StringVar(&region, "region", "", "the stack's Region (default: AWS_REGION or the profile's)")
+	f.StringVar(&profile, "profile", "", "AWS profile (default: AWS_PROFILE or default)")
+	f.StringVar(&format, "format", "text", "output format: text or json")
+	f.StringVar(&endpoint, "api-endpoint", "", "expected execute-api VPC endpoint (default: from the stack)")
+	f.DurationVar(&timeout, "timeout", verify.DefaultTimeout, "deadline for the whole verification")
+	f.IntVar(&concurrency, "concurrency", verify.DefaultConcurrency, "AWS calls in flight at once")
+	f.BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
+	return cmd
+}
+
+func verifyWrite(w io.Writer, rep finding.Report, format string) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return finding.WriteText(w, rep, verifyColor(w))
+}
+
+// verifyColor is true when w is a terminal and NO_COLOR is unset.
+func verifyColor(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
