@@ -12,10 +12,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/spf13/cobra"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter"
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
 )
@@ -47,6 +47,7 @@ type perimFlags struct {
 	vpcs, ips             []string
 	exemptTag, prefix     string
 	natIPs, scope, region string
+	profile               string
 }
 
 func (f *perimFlags) register(cmd *cobra.Command) {
@@ -58,6 +59,7 @@ func (f *perimFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.natIPs, "nat-ips", "", "NAT gateways' public addresses to trust: auto (read them with ec2:DescribeNatGateways), none, or IP,IP,...; when unset, the NAT gateways are looked up only to warn")
 	fs.StringVar(&f.scope, "scope", string(perimeter.ScopeS3), "s3 (S3 on the prefixed buckets) or all (every action but AWS's exempted data-plane actions)")
 	fs.StringVar(&f.region, "region", "", "the VPCs' Region: NAT lookup and ARN partition (default: the AWS configuration's)")
+	fs.StringVar(&f.profile, "profile", "", "AWS profile for the NAT lookup (default: AWS_PROFILE or the default profile)")
 }
 
 // perimPrepared is the result of the shared option handling.
@@ -97,12 +99,12 @@ func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimPrepared, e
 		}
 		ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 		defer cancel()
-		gws, err := perimLookupNATs(ctx, spec)
+		gws, err := perimLookupNATs(ctx, spec, f.profile)
 		if err != nil {
 			if mode == "auto" {
 				return nil, &exitError{code: 2, err: fmt.Errorf("perimeter %s: --nat-ips auto: %w", name, err)}
 			}
-			p.nat = perimeter.NATStatus{Reason: err.Error()}
+			p.nat = perimeter.NATStatus{Reason: perimShortReason(err)}
 			break
 		}
 		p.nat = perimeter.NATStatus{Known: true, Gateways: gws}
@@ -129,24 +131,24 @@ func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimPrepared, e
 	return p, nil
 }
 
-// perimLookupNATs loads the AWS configuration (profiles, SSO, environment,
-// AWS_ENDPOINT_URL_EC2) and reads the VPCs' NAT gateways.
-func perimLookupNATs(ctx context.Context, spec *perimeter.Spec) ([]perimeter.NATGateway, error) {
-	var loadOpts []func(*config.LoadOptions) error
-	if spec.Region != "" {
-		loadOpts = append(loadOpts, config.WithRegion(spec.Region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+// perimLookupNATs loads the AWS configuration as every qpe command does
+// (awsclient: profiles, SSO, environment, AWS_ENDPOINT_URL_EC2, credentials
+// check) and reads the VPCs' NAT gateways.
+func perimLookupNATs(ctx context.Context, spec *perimeter.Spec, profile string) ([]perimeter.NATGateway, error) {
+	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: spec.Region, Profile: profile, CredentialsTimeout: 10 * time.Second})
 	if err != nil {
-		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
-	}
-	if cfg.Region == "" {
-		return nil, errors.New("no AWS Region: pass --region or set AWS_REGION")
-	}
-	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return nil, fmt.Errorf("no AWS credentials (tried the environment, the shared config and credentials files, SSO, and instance or container roles): %w", err)
+		return nil, err
 	}
 	return perimeter.NATGateways(ctx, ec2.NewFromConfig(cfg), spec.VPCs)
+}
+
+// perimShortReason condenses a lookup error for a one-line warning.
+func perimShortReason(err error) string {
+	var ce *awsclient.CredentialsError
+	if errors.As(err, &ce) {
+		return "no usable AWS credentials; --nat-ips auto lists the sources tried"
+	}
+	return strings.ReplaceAll(err.Error(), "\n", " ")
 }
 
 func perimWarn(cmd *cobra.Command, name string, warnings []string) {

@@ -196,12 +196,17 @@ func TestPerimeterSCPWithoutAWSAccess(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, `{"Version":"2012-10-17"`) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
-	if !strings.Contains(errOut, "could not tell whether") || !strings.Contains(errOut, "no AWS credentials") {
+	if !strings.Contains(errOut, "could not tell whether") || !strings.Contains(errOut, "no usable AWS credentials") {
 		t.Errorf("stderr:\n%s", errOut)
+	}
+	// No Region anywhere: said in the warning.
+	code, _, errOut = perimRun(t, "", perimSeedArgs("scp")...)
+	if code != 0 || !strings.Contains(errOut, "no AWS Region") {
+		t.Errorf("no Region: exit %d\n%s", code, errOut)
 	}
 	// --nat-ips auto: no access is a usage/credentials error, nothing printed.
 	code, out, errOut = perimRun(t, "", perimSeedArgs("scp", "--region", "us-east-1", "--nat-ips", "auto")...)
-	if code != 2 || out != "" || !strings.Contains(errOut, "--nat-ips auto: no AWS credentials") {
+	if code != 2 || out != "" || !strings.Contains(errOut, "--nat-ips auto: no usable AWS credentials") || !strings.Contains(errOut, "credential sources tried") {
 		t.Errorf("auto without credentials: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
