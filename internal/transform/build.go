@@ -21,12 +21,31 @@ func fromGoformation(r any) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("transform: build resource: %w", err)
 	}
-	v, _ = rewrite(v, decodeIntrinsic)
+	v = decodeIntrinsics(v)
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("transform: build resource: got a %s", template.KindOf(v))
 	}
 	return m, nil
+}
+
+// decodeIntrinsics replaces goformation's encoded intrinsics in a value
+// built from the engine's own structs.
+func decodeIntrinsics(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = decodeIntrinsics(e)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = decodeIntrinsics(e)
+		}
+	case string:
+		d, _ := decodeIntrinsic(t)
+		return d
+	}
+	return v
 }
 
 func decodeIntrinsic(v any) (any, bool) {

@@ -52,7 +52,10 @@ func ecsService(st *state, id string) {
 		return
 	}
 	p := st.editProps(id)
-	a := p["NetworkConfiguration"].(map[string]any)["AwsvpcConfiguration"].(map[string]any)
+	ncCopy := shallow(nc)
+	a := shallow(aws)
+	ncCopy["AwsvpcConfiguration"] = a
+	p["NetworkConfiguration"] = ncCopy
 	if needIP {
 		st.change("compute", id, "AssignPublicIp %s -> DISABLED", describe(a["AssignPublicIp"], "(default)"))
 		a["AssignPublicIp"] = "DISABLED"

@@ -55,10 +55,9 @@ func (h *hostnames) hit(api string) {
 	h.hits = append(h.hits, api)
 }
 
-func (h *hostnames) fn(v any) (any, bool) {
-	m, ok := v.(map[string]any)
-	if !ok || len(m) != 1 {
-		return v, false
+func (h *hostnames) fn(m map[string]any) (any, bool) {
+	if len(m) != 1 {
+		return nil, false
 	}
 	if sub, ok := m["Fn::Sub"]; ok {
 		return h.sub(sub)
@@ -66,7 +65,7 @@ func (h *hostnames) fn(v any) (any, bool) {
 	if join, ok := m["Fn::Join"]; ok {
 		return h.join(join)
 	}
-	return v, false
+	return nil, false
 }
 
 func (h *hostnames) sub(arg any) (any, bool) {

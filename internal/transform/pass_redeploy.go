@@ -66,6 +66,7 @@ func passRedeploy(st *state) error {
 		delete(st.rewritten, old)
 	}
 	st.ids = template.SortedKeys(st.res)
+	st.byType = nil
 	rn := renamer{renames: renames}
 	for _, id := range st.ids {
 		r := st.resource(id)
@@ -124,11 +125,11 @@ func shallow(m map[string]any) map[string]any {
 
 type renamer struct{ renames map[string]string }
 
-func (rn renamer) fn(v any) (any, bool) {
-	m, ok := v.(map[string]any)
-	if !ok || len(m) != 1 {
-		return v, false
+func (rn renamer) fn(m map[string]any) (any, bool) {
+	if len(m) != 1 {
+		return nil, false
 	}
+	var v any = m
 	if r, ok := m["Ref"].(string); ok {
 		if n, ok := rn.renames[r]; ok {
 			return map[string]any{"Ref": n}, true
@@ -156,6 +157,9 @@ func (rn renamer) fn(v any) (any, bool) {
 	}
 	if sub, ok := m["Fn::Sub"]; ok {
 		str, vars := subParts(sub)
+		if !rn.mentioned(str) {
+			return v, false
+		}
 		ns, changed := subVars(str, func(name string) (string, bool) {
 			base, attr, hasAttr := strings.Cut(name, ".")
 			n, ok := rn.renames[base]
@@ -178,6 +182,16 @@ func (rn renamer) fn(v any) (any, bool) {
 		return map[string]any{"Fn::Sub": ns}, true
 	}
 	return v, false
+}
+
+// mentioned is a quick filter: does a Fn::Sub string name an old id?
+func (rn renamer) mentioned(s string) bool {
+	for old := range rn.renames {
+		if strings.Contains(s, old) {
+			return true
+		}
+	}
+	return false
 }
 
 func (rn renamer) dependsOn(v any) (any, bool) {

@@ -154,17 +154,17 @@ func serverlessAPI(st *state, id string) error {
 		props["EndpointConfiguration"] = cfg
 	}
 	if polChanged {
-		a, _ := props["Auth"].(map[string]any)
-		if a == nil {
-			a = map[string]any{}
-			props["Auth"] = a
+		a := map[string]any{}
+		if cur, ok := props["Auth"].(map[string]any); ok {
+			a = shallow(cur)
 		}
-		r, _ := a["ResourcePolicy"].(map[string]any)
-		if r == nil {
-			r = map[string]any{}
-			a["ResourcePolicy"] = r
+		r := map[string]any{}
+		if cur, ok := a["ResourcePolicy"].(map[string]any); ok {
+			r = shallow(cur)
 		}
 		r["CustomStatements"] = newStmts
+		a["ResourcePolicy"] = r
+		props["Auth"] = a
 		details = append(details, polDetails...)
 	}
 	for _, d := range details {

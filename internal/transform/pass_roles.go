@@ -46,13 +46,14 @@ func passRoles(st *state) error {
 				id, e, VPCAccessPolicy)
 		}
 	}
+	attached := rolesWithENIPolicies(st)
 	for _, role := range template.SortedKeys(toAnyMap(users)) {
 		fns := users[role]
 		if t := st.typeOf(role); t != "AWS::IAM::Role" {
 			st.warn("%s: execution role of %s is a %s, not an AWS::IAM::Role; check that it grants %s", role, strings.Join(fns, ", "), t, VPCAccessPolicy)
 			continue
 		}
-		if grantsENI(st, role) {
+		if grantsENI(st, role, attached) {
 			continue
 		}
 		cur := st.props(role)["ManagedPolicyArns"]
@@ -119,7 +120,7 @@ func roleTargets(st *state, v any) (ids, external []string) {
 // the managed policy (in any form), or ec2:CreateNetworkInterface in an
 // inline policy, an in-template managed policy, or an AWS::IAM::Policy
 // attached to it.
-func grantsENI(st *state, role string) bool {
+func grantsENI(st *state, role string, attachedENI map[string]bool) bool {
 	p := st.props(role)
 	if mentions(p["ManagedPolicyArns"], VPCAccessPolicy) {
 		return true
@@ -134,20 +135,26 @@ func grantsENI(st *state, role string) bool {
 			return true
 		}
 	}
+	return attachedENI[role]
+}
+
+// rolesWithENIPolicies returns the roles that an in-template AWS::IAM::Policy,
+// ManagedPolicy or RolePolicy granting ec2:CreateNetworkInterface attaches to.
+func rolesWithENIPolicies(st *state) map[string]bool {
+	out := map[string]bool{}
 	for _, id := range st.ofType("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy") {
 		pp := st.props(id)
-		attached := false
+		if !documentGrantsENI(pp["PolicyDocument"]) {
+			continue
+		}
 		for _, ref := range referenced(pp["Roles"]) {
-			attached = attached || ref == role
+			out[ref] = true
 		}
 		for _, ref := range referenced(pp["RoleName"]) {
-			attached = attached || ref == role
-		}
-		if attached && documentGrantsENI(pp["PolicyDocument"]) {
-			return true
+			out[ref] = true
 		}
 	}
-	return false
+	return out
 }
 
 func documentGrantsENI(doc any) bool {

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
@@ -9,13 +10,15 @@ import (
 // state is one run of the engine: the copy-on-write document and what the
 // passes found and changed.
 type state struct {
-	req  Request
-	set  Settings
-	doc  map[string]any // new top level (shallow copy of the input)
-	res  map[string]any // new Resources (shallow copy of the input's)
-	ids  []string       // sorted logical ids of res
-	own  map[string]bool
-	sect map[string]bool // top-level sections deep-copied
+	req Request
+	set Settings
+	doc map[string]any // new top level (shallow copy of the input)
+	res map[string]any // new Resources (shallow copy of the input's)
+	ids []string       // sorted logical ids of res
+	// byType indexes ids by resource type; nil when ids changed.
+	byType map[string][]string
+	own    map[string]bool
+	sect   map[string]bool // top-level sections deep-copied
 
 	changes  []Change
 	warnings []string
@@ -73,23 +76,34 @@ func (st *state) props(id string) map[string]any {
 
 // ofType returns the sorted logical ids of resources of the given types.
 func (st *state) ofType(types ...string) []string {
-	var out []string
-	for _, id := range st.ids {
-		t := st.typeOf(id)
-		for _, want := range types {
-			if t == want {
-				out = append(out, id)
-				break
-			}
+	if st.byType == nil {
+		st.byType = map[string][]string{}
+		for _, id := range st.ids {
+			t := st.typeOf(id)
+			st.byType[t] = append(st.byType[t], id)
 		}
 	}
+	if len(types) == 1 {
+		return st.byType[types[0]]
+	}
+	var out []string
+	for _, t := range types {
+		out = append(out, st.byType[t]...)
+	}
+	sort.Strings(out)
 	return out
 }
 
-// edit returns a resource that the caller may modify (a private deep copy).
+// edit returns a resource that the caller may modify: the resource and its
+// Properties are copied one level deep. Passes replace property values;
+// they never modify a nested map or list in place (copy it first).
 func (st *state) edit(id string) map[string]any {
 	if !st.own[id] {
-		st.res[id] = template.Clone(st.res[id])
+		r := shallow(st.res[id].(map[string]any))
+		if p, ok := r["Properties"].(map[string]any); ok {
+			r["Properties"] = shallow(p)
+		}
+		st.res[id] = r
 		st.own[id] = true
 	}
 	r, _ := st.res[id].(map[string]any)
@@ -118,6 +132,7 @@ func (st *state) put(id string, v any) {
 func (st *state) add(id string, r map[string]any) {
 	if _, exists := st.res[id]; !exists {
 		st.ids = insertSorted(st.ids, id)
+		st.byType = nil
 	}
 	st.res[id] = r
 	st.own[id] = true

@@ -155,6 +155,19 @@ func validate(doc map[string]any) error {
 			return &Error{Resource: id, Message: fmt.Sprintf("the resource's Type is a %s, not a resource type name", template.KindOf(t)),
 				Fix: "set Type to a resource type name, e.g. AWS::Lambda::Function"}
 		}
+		switch d := r["DependsOn"].(type) {
+		case nil, string:
+		case []any:
+			for _, e := range d {
+				if _, ok := e.(string); !ok {
+					return &Error{Resource: id, Message: fmt.Sprintf("DependsOn holds a %s, not a logical id", template.KindOf(e)),
+						Fix: "list logical ids (strings) in DependsOn"}
+				}
+			}
+		default:
+			return &Error{Resource: id, Message: fmt.Sprintf("DependsOn is a %s, not a logical id or a list of them", template.KindOf(d)),
+				Fix: "give DependsOn a logical id or a list of logical ids"}
+		}
 		if p, ok := r["Properties"]; ok && p != nil {
 			if _, ok := p.(map[string]any); !ok {
 				return &Error{Resource: id, Message: fmt.Sprintf("the resource's Properties is a %s, not an object", template.KindOf(p)),

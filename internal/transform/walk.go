@@ -7,13 +7,16 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
-// rewrite applies fn to v and then to every value below the result, top
-// down, copying only the maps and lists on the path to a change. fn must not
-// modify its argument; it returns a replacement and whether it replaced.
-func rewrite(v any, fn func(any) (any, bool)) (any, bool) {
-	nv, changed := fn(v)
-	if !changed {
-		nv = v
+// rewrite applies fn to every object in v (v included), top down, and then
+// to the objects below its result, copying only the maps and lists on the
+// path to a change. fn must not modify its argument; it returns a
+// replacement and whether it replaced.
+func rewrite(v any, fn func(map[string]any) (any, bool)) (any, bool) {
+	nv, changed := v, false
+	if m, ok := v.(map[string]any); ok {
+		if r, ch := fn(m); ch {
+			nv, changed = r, true
+		}
 	}
 	switch t := nv.(type) {
 	case map[string]any:
