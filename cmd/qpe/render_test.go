@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -237,4 +238,199 @@ func TestSplitTransform(t *testing.T) {
 			}
 		})
 	}
+}
+
+// macroCase is one macro event for the end-to-end test.
+type macroCase struct {
+	name     string
+	fragment any            // the template, as CloudFormation sends it
+	params   map[string]any // the Transform's Parameters
+	sets     []string       // the same settings for qpe render
+	// wantFailure lists substrings of the errorMessage; empty means the
+	// macro must succeed.
+	wantFailure []string
+}
+
+// TestMacroEqualsRenderUnderRIE builds the macro's bootstrap, runs it under
+// the Lambda Runtime Interface Emulator, POSTs real macro events and checks
+// each response against `qpe render` on the same input.
+func TestMacroEqualsRenderUnderRIE(t *testing.T) {
+	example, err := os.ReadFile(exampleFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exampleDoc, err := template.Decode(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	network2, err := os.ReadFile(filepath.Join(testenv.Root(t), "templates", "examples", "quilt-network2.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	network2Doc, err := template.Decode(network2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withResource := func(id string, r map[string]any) map[string]any {
+		d := template.Clone(exampleDoc).(map[string]any)
+		template.Resources(d)[id] = r
+		return d
+	}
+	cases := []macroCase{
+		{name: "example", fragment: exampleDoc, params: map[string]any{}},
+		{name: "network2", fragment: network2Doc, params: map[string]any{}},
+		{
+			name: "example with settings", fragment: exampleDoc,
+			params: map[string]any{"Exclude": "StackStatusFunction", "PreflightMode": "none"},
+			sets:   []string{"Exclude=StackStatusFunction", "PreflightMode=none"},
+		},
+		{
+			name: "list setting as CloudFormation sends it", fragment: exampleDoc,
+			params: map[string]any{"Exclude": []any{"StackStatusFunction", "SearchIndexer"}},
+			sets:   []string{"Exclude=StackStatusFunction,SearchIndexer"},
+		},
+		{
+			name: "unknown setting", fragment: exampleDoc,
+			params: map[string]any{"NoSuchSetting": "x"}, sets: []string{"NoSuchSetting=x"},
+			wantFailure: []string{"NoSuchSetting"},
+		},
+		{
+			name: "bad PreflightMode", fragment: exampleDoc,
+			params: map[string]any{"PreflightMode": "sometimes"}, sets: []string{"PreflightMode=sometimes"},
+			wantFailure: []string{"PreflightMode", "sometimes"},
+		},
+		{name: "no Resources", fragment: map[string]any{"Parameters": map[string]any{}}, wantFailure: []string{"Resources"}},
+		{
+			name: "resource without Type", fragment: withResource("Broken", map[string]any{"Properties": map[string]any{}}),
+			wantFailure: []string{"Broken", "Type"},
+		},
+		{
+			name: "HTTP API", fragment: withResource("HttpApi", map[string]any{"Type": "AWS::ApiGatewayV2::Api", "Properties": map[string]any{"ProtocolType": "HTTP", "Name": "h"}}),
+			wantFailure: []string{"HttpApi", "Exclude"},
+		},
+		{
+			name: "HTTP API excluded", fragment: withResource("HttpApi", map[string]any{"Type": "AWS::ApiGatewayV2::Api", "Properties": map[string]any{"ProtocolType": "HTTP", "Name": "h"}}),
+			params: map[string]any{"Exclude": "HttpApi"}, sets: []string{"Exclude=HttpApi"},
+		},
+		{
+			name: "malformed endpoint id default",
+			fragment: func() map[string]any {
+				d := template.Clone(exampleDoc).(map[string]any)
+				template.Section(d, "Parameters")["ApiGatewayVPCEndpointId"].(map[string]any)["Default"] = "vpc-123"
+				return d
+			}(),
+			wantFailure: []string{"ApiGatewayVPCEndpointId", "vpce-"},
+		},
+	}
+
+	bootstrap := testenv.BuildBootstrap(t, "./macro")
+	fn := testenv.StartLambda(t, bootstrap, "AWS_LAMBDA_FUNCTION_TIMEOUT=60")
+
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			requestID := "e2e-" + strings.ReplaceAll(tc.name, " ", "-")
+			ev, err := template.EncodeJSON(map[string]any{
+				"region": "us-east-1", "accountId": "123456789012", "transformId": "123456789012::QuiltPrivateEndpoints",
+				"requestId": requestID, "fragment": tc.fragment, "params": tc.params,
+				"templateParameterValues": map[string]any{},
+			}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp := decodeMacroResponse(t, fn.Invoke(t, ev))
+			if resp["requestId"] != requestID {
+				t.Errorf("requestId = %v, want %q", resp["requestId"], requestID)
+			}
+
+			// The same input through qpe render, in-process.
+			frag, err := template.EncodeJSON(tc.fragment, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"render"}
+			for _, s := range tc.sets {
+				args = append(args, "--set", s)
+			}
+			code, out, errs := renderRun(t, string(frag), append(args, "-")...)
+
+			if len(tc.wantFailure) > 0 {
+				msg, _ := resp["errorMessage"].(string)
+				if resp["status"] != "failure" || msg == "" {
+					t.Fatalf("want a failure with an errorMessage, got %v", resp)
+				}
+				if _, has := resp["fragment"]; has {
+					t.Error("failure carries a fragment (partial output)")
+				}
+				for _, s := range tc.wantFailure {
+					if !strings.Contains(msg, s) {
+						t.Errorf("errorMessage %q does not name %q", msg, s)
+					}
+				}
+				if code != 1 || out != "" || !strings.Contains(errs, msg) {
+					t.Errorf("qpe render: exit %d, stdout %d bytes, stderr %q; want exit 1 with the macro's message %q", code, len(out), errs, msg)
+				}
+			} else {
+				if resp["status"] != "success" {
+					t.Fatalf("status %v: %v", resp["status"], resp["errorMessage"])
+				}
+				if code != 0 {
+					t.Fatalf("qpe render: exit %d: %s", code, errs)
+				}
+				rendered, err := template.DecodeJSONValue([]byte(out))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(resp["fragment"], rendered) {
+					t.Error("the macro's fragment differs from qpe render's output")
+				}
+				if reflect.DeepEqual(resp["fragment"], template.Clone(tc.fragment)) && i == 0 {
+					t.Error("the macro returned the example unchanged")
+				}
+			}
+
+			// The function logged exactly one JSON line for this request.
+			var lines []string
+			for _, l := range strings.Split(fn.Logs(), "\n") {
+				if strings.Contains(l, `"requestId":"`+requestID+`"`) {
+					lines = append(lines, l)
+				}
+			}
+			if len(lines) != 1 {
+				t.Fatalf("want one log line for %s, got %d:\n%s", requestID, len(lines), strings.Join(lines, "\n"))
+			}
+			var line map[string]any
+			if err := json.Unmarshal([]byte(lines[0]), &line); err != nil {
+				t.Fatalf("log line is not one JSON object: %v: %s", err, lines[0])
+			}
+			if line["transformId"] != "123456789012::QuiltPrivateEndpoints" || line["status"] != resp["status"] {
+				t.Errorf("log line %v does not match the response", line)
+			}
+		})
+	}
+
+	// Not a macro event at all: still a failure response, not a Lambda error.
+	resp := decodeMacroResponse(t, fn.Invoke(t, []byte(`[1,2,3]`)))
+	if resp["status"] != "failure" || !strings.Contains(resp["errorMessage"].(string), "not an object") {
+		t.Errorf("a list event: %v", resp)
+	}
+}
+
+func decodeMacroResponse(t *testing.T, body []byte) map[string]any {
+	t.Helper()
+	v, err := template.DecodeJSONValue(body)
+	if err != nil {
+		t.Fatalf("macro response is not JSON: %v: %s", err, body)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("macro response is not an object: %s", body)
+	}
+	for k := range m {
+		switch k {
+		case "requestId", "status", "fragment", "errorMessage":
+		default:
+			t.Errorf("macro response has an unexpected key %q", k)
+		}
+	}
+	return m
 }
