@@ -1,17 +1,160 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 )
 
 func newCheckCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "check",
-		Short: "(coming)",
+	var (
+		region, profile, vpc, endpoint, format string
+		subnets, buckets, callerGroups         []string
+		vpnClients, quiet                      bool
+		timeout                                time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "check --region R --vpc VPC --subnets s1,s2 --api-endpoint vpce-... [--buckets b1,b2] [--vpn-clients] [--format text|json]",
+		Short: "Check a VPC is ready for a Quilt stack with private endpoints (read-only, seconds)",
+		Long: `check reads the VPC (read-only Describe calls, batched and concurrent) and reports every
+problem that would make a Quilt stack with private endpoints fail or silently not work,
+each with the exact fix (catalogue: docs/checks.md):
+  - the execute-api interface endpoint: exists, Interface, com.amazonaws.<region>.execute-api,
+    available, in the VPC, security groups allow TCP 443 from the private subnets, VPC DNS
+    attributes for private DNS, Availability Zones covered;
+  - an available S3 gateway endpoint on every private subnet's effective route table; buckets in
+    the Region; with --vpn-clients an S3 interface endpoint and the VPN DNS note;
+  - egress to ECR and SNS: 0.0.0.0/0 to an available public NAT gateway, or interface endpoints
+    for ecr.api, ecr.dkr, sns and logs;
+  - the subnets exist, are in the VPC and span two Availability Zones.
+AWS access: the standard credential chain (profiles, SSO, environment, instance roles) and the
+SDK's endpoint variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, _S3, _STS).
+Exit status: 0 no error finding, 1 error findings, 2 usage or credentials.`,
+		Example: `  qpe check --region us-east-1 --vpc vpc-0123456789abcdef0 \
+    --subnets subnet-0123456789abcdef0,subnet-0fedcba9876543210 \
+    --api-endpoint vpce-0123456789abcdef0 --buckets quilt-data
+  qpe check ... --format json | jq '.findings[] | select(.severity=="error")'`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return &exitError{code: 2, err: errors.New("check: not implemented yet")}
+			var missing []string
+			for flag, v := range map[string]bool{"--vpc": vpc == "", "--subnets": len(subnets) == 0, "--api-endpoint": endpoint == ""} {
+				if v {
+					missing = append(missing, flag)
+				}
+			}
+			if len(missing) > 0 {
+				return &exitError{code: 2, err: fmt.Errorf("check: %s required\nUsage: %s", strings.Join(slices.Sorted(slices.Values(missing)), ", "), cmd.UseLine())}
+			}
+			if format != "text" && format != "json" {
+				return &exitError{code: 2, err: fmt.Errorf("check: --format must be text or json, not %q", format)}
+			}
+			if timeout <= 0 {
+				return &exitError{code: 2, err: fmt.Errorf("check: --timeout must be positive, not %s", timeout)}
+			}
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			ctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			errw := cmd.ErrOrStderr()
+			progress := func(msg string) {
+				if !quiet {
+					fmt.Fprintln(errw, "qpe check:", msg)
+				}
+			}
+			cfg, err := awsclient.Load(ctx, awsclient.Options{Region: region, Profile: profile})
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("check: %w", err)}
+			}
+			account, arn, err := awsclient.Identity(ctx, cfg, profile)
+			if err != nil {
+				var ce *awsclient.CredentialsError
+				if errors.As(err, &ce) && !errors.Is(err, context.DeadlineExceeded) {
+					return &exitError{code: 2, err: fmt.Errorf("check: %w", err)}
+				}
+				progress("could not confirm the identity: " + err.Error())
+			} else {
+				progress(fmt.Sprintf("account %s as %s, Region %s", account, arn, cfg.Region))
+			}
+			in := preflight.Input{
+				Region:                 cfg.Region,
+				VpcID:                  vpc,
+				SubnetIDs:              splitList(subnets),
+				APIEndpointID:          endpoint,
+				Buckets:                splitList(buckets),
+				VPNClients:             vpnClients,
+				CallerSecurityGroupIDs: splitList(callerGroups),
+				Timeout:                timeout,
+				Progress:               progress,
+			}
+			rep := preflight.Run(ctx, preflight.NewClients(cfg), in)
+			if err := checkWrite(cmd.OutOrStdout(), rep, format); err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("check: writing the report: %w", err)}
+			}
+			if code := rep.ExitCode(); code != 0 {
+				return &exitError{code: code}
+			}
+			return nil
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&region, "region", "", "the stack's Region (default: AWS_REGION or the profile's)")
+	f.StringVar(&profile, "profile", "", "AWS profile (default: AWS_PROFILE or default)")
+	f.StringVar(&vpc, "vpc", "", "the VPC the stack's Lambdas run in (required)")
+	f.StringSliceVar(&subnets, "subnets", nil, "private subnets the stack's Lambdas use, comma-separated (required)")
+	f.StringVar(&endpoint, "api-endpoint", "", "the execute-api interface VPC endpoint, vpce-... (required)")
+	f.StringSliceVar(&buckets, "buckets", nil, "buckets that must be in the Region, comma-separated")
+	f.BoolVar(&vpnClients, "vpn-clients", false, "users reach S3 over a VPN: require an S3 interface endpoint")
+	f.StringSliceVar(&callerGroups, "caller-security-groups", nil, "security groups the stack's Lambdas use, if known")
+	f.StringVar(&format, "format", "text", "output format: text or json")
+	f.DurationVar(&timeout, "timeout", preflight.DefaultTimeout, "deadline for the whole check")
+	f.BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
+	return cmd
+}
+
+// checkWrite prints the report: JSON {"ok","findings"}, or text with colour
+// only on a terminal.
+func checkWrite(w io.Writer, rep finding.Report, format string) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return finding.WriteText(w, rep, checkColor(w))
+}
+
+// checkColor is true when w is a terminal and NO_COLOR is unset.
+func checkColor(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// splitList trims entries and drops empty ones (--subnets "a, b,").
+func splitList(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		for _, p := range strings.Split(x, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }

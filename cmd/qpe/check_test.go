@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+)
+
+const (
+	checkVPC      = "vpc-0c0000000000000c1"
+	checkSubnetA  = "subnet-0c000000000000001"
+	checkSubnetB  = "subnet-0c000000000000002"
+	checkEndpoint = "vpce-0c00000000000a001"
+)
+
+// checkRun runs the CLI in-process: exit code, stdout, stderr (with the
+// error message).
+func checkRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	root := newRootCmd()
+	var out, errb bytes.Buffer
+	root.SetArgs(args)
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	err := root.Execute()
+	if err == nil {
+		return 0, out.String(), errb.String()
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			errb.WriteString(ee.err.Error())
+		}
+		return ee.code, out.String(), errb.String()
+	}
+	return 2, out.String(), errb.String() + err.Error()
+}
+
+// checkHermetic keeps the SDK away from this machine's AWS settings.
+func checkHermetic(t *testing.T) {
+	t.Helper()
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_CONFIG_FILE":                        filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE":            filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED":              "true",
+		"AWS_PROFILE":                            "",
+		"AWS_ACCESS_KEY_ID":                      "",
+		"AWS_SECRET_ACCESS_KEY":                  "",
+		"AWS_SESSION_TOKEN":                      "",
+		"AWS_REGION":                             "",
+		"AWS_DEFAULT_REGION":                     "",
+		"AWS_ENDPOINT_URL":                       "",
+		"AWS_ENDPOINT_URL_EC2":                   "",
+		"AWS_ENDPOINT_URL_S3":                    "",
+		"AWS_ENDPOINT_URL_STS":                   "",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI":     "",
+		"AWS_WEB_IDENTITY_TOKEN_FILE":            "",
+		"AWS_MAX_ATTEMPTS":                       "",
+		"NO_COLOR":                               "",
+	} {
+		t.Setenv(k, v)
+	}
+}
+
+// checkWorld is a good VPC: NAT egress, S3 gateway, reachable endpoint.
+func checkWorld() *awsfake.World {
+	return &awsfake.World{
+		Region: "us-east-2",
+		Vpcs:   []awsfake.Vpc{{ID: checkVPC, CidrBlock: "10.4.0.0/16", EnableDNSHostnames: true}},
+		Subnets: []awsfake.Subnet{
+			{ID: checkSubnetA, VpcID: checkVPC, CidrBlock: "10.4.1.0/24", AvailabilityZone: "us-east-2a"},
+			{ID: checkSubnetB, VpcID: checkVPC, CidrBlock: "10.4.2.0/24", AvailabilityZone: "us-east-2b"},
+			{ID: "subnet-0c000000000000101", VpcID: checkVPC, CidrBlock: "10.4.101.0/24", AvailabilityZone: "us-east-2a"},
+		},
+		RouteTables: []awsfake.RouteTable{
+			{ID: "rtb-0c0000000000000f0", VpcID: checkVPC, Main: true, Subnets: []string{"subnet-0c000000000000101"},
+				Routes: []awsfake.Route{{Destination: "0.0.0.0/0", Target: "igw-0c0000000000000e1"}}},
+			{ID: "rtb-0c000000000000001", VpcID: checkVPC, Subnets: []string{checkSubnetA, checkSubnetB},
+				Routes: []awsfake.Route{{Destination: "0.0.0.0/0", Target: "nat-0c000000000000001"}}},
+		},
+		NatGateways: []awsfake.NatGateway{{ID: "nat-0c000000000000001", VpcID: checkVPC, SubnetID: "subnet-0c000000000000101", PublicIPs: []string{"198.51.100.4"}}},
+		VpcEndpoints: []awsfake.VpcEndpoint{
+			{ID: checkEndpoint, VpcID: checkVPC, ServiceName: "com.amazonaws.us-east-2.execute-api", PrivateDNS: true,
+				SubnetIDs: []string{checkSubnetA, checkSubnetB}, SecurityGroupIDs: []string{"sg-0c00000000000e001"}},
+			{ID: "vpce-0c00000000000b001", VpcID: checkVPC, Type: "Gateway", ServiceName: "com.amazonaws.us-east-2.s3",
+				RouteTableIDs: []string{"rtb-0c000000000000001"}},
+		},
+		SecurityGroups: []awsfake.SecurityGroup{{ID: "sg-0c00000000000e001", VpcID: checkVPC,
+			Ingress: []awsfake.Permission{{Protocol: "tcp", FromPort: 443, ToPort: 443, Cidrs: []string{"10.4.0.0/16"}}}}},
+		Buckets: []awsfake.Bucket{{Name: "quilt-ohio", Region: "us-east-2"}, {Name: "quilt-oregon", Region: "us-west-2"}},
+	}
+}
+
+// checkFakeAWS starts the double and points the SDK's standard variables
+// and static credentials at it.
+func checkFakeAWS(t *testing.T, w *awsfake.World, opts ...awsfake.Option) *awsfake.Server {
+	t.Helper()
+	checkHermetic(t)
+	srv := awsfake.Start(t, w, opts...)
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDCHECKTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "check-test-secret")
+	return srv
+}
+
+func checkArgs(extra ...string) []string {
+	return append([]string{"check", "--region", "us-east-2", "--vpc", checkVPC,
+		"--subnets", checkSubnetA + "," + checkSubnetB, "--api-endpoint", checkEndpoint}, extra...)
+}
+
+func TestCheckUsage(t *testing.T) {
+	checkHermetic(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nothing", []string{"check"}, "--api-endpoint, --subnets, --vpc required"},
+		{"no endpoint", []string{"check", "--vpc", checkVPC, "--subnets", checkSubnetA}, "--api-endpoint required"},
+		{"bad format", checkArgs("--format", "yaml"), `--format must be text or json, not "yaml"`},
+		{"bad timeout", checkArgs("--timeout", "0s"), "--timeout must be positive"},
+		{"unknown flag", checkArgs("--bogus"), "unknown flag"},
+		{"argument", append(checkArgs(), "extra"), "unknown command"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := checkRun(t, tc.args...)
+			if code != 2 || !strings.Contains(errs, tc.want) || out != "" {
+				t.Errorf("code %d, stdout %q, stderr %q; want 2 and %q", code, out, errs, tc.want)
+			}
+		})
+	}
+}
+
+func TestCheckNoCredentials(t *testing.T) {
+	checkHermetic(t)
+	code, out, errs := checkRun(t, checkArgs()...)
+	if code != 2 || out != "" {
+		t.Fatalf("code %d, stdout %q", code, out)
+	}
+	for _, want := range []string{"no usable AWS credentials", "AWS_ACCESS_KEY_ID", `profile "default"`, "IMDS"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+}
+
+func TestCheckNoRegion(t *testing.T) {
+	checkFakeAWS(t, checkWorld())
+	code, _, errs := checkRun(t, "check", "--vpc", checkVPC, "--subnets", checkSubnetA, "--api-endpoint", checkEndpoint)
+	if code != 2 || !strings.Contains(errs, "no AWS Region") {
+		t.Errorf("code %d, stderr %q", code, errs)
+	}
+}
+
+func TestCheckGoodWorldText(t *testing.T) {
+	srv := checkFakeAWS(t, checkWorld())
+	code, out, errs := checkRun(t, checkArgs("--buckets", "quilt-ohio")...)
+	if code != 0 {
+		t.Fatalf("code %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.HasPrefix(out, "No findings") || strings.Contains(out, "\x1b[") {
+		t.Errorf("stdout = %q", out)
+	}
+	if !strings.Contains(errs, "qpe check: account 123456789012") || !strings.Contains(errs, "AWS calls") {
+		t.Errorf("no progress on stderr: %q", errs)
+	}
+	calls := srv.Calls()
+	if calls["GetCallerIdentity"] != 1 || calls["s3:GetBucketLocation"] != 1 || calls["DescribeRouteTables"] != 1 {
+		t.Errorf("calls = %v", calls)
+	}
+}
+
+func TestCheckProblemsJSON(t *testing.T) {
+	w := checkWorld()
+	w.VpcEndpoints = w.VpcEndpoints[:1] // no S3 gateway endpoint
+	w.NatGateways[0].State = "deleted"
+	checkFakeAWS(t, w)
+	code, out, errs := checkRun(t, checkArgs("--format", "json", "--quiet", "--buckets", "quilt-ohio, quilt-oregon", "--vpn-clients")...)
+	if code != 1 {
+		t.Fatalf("code %d\n%s\n%s", code, out, errs)
+	}
+	if strings.Contains(errs, "qpe check:") {
+		t.Errorf("--quiet still printed progress: %q", errs)
+	}
+	var rep struct {
+		OK       *bool             `json:"ok"`
+		Findings []finding.Finding `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.OK == nil || *rep.OK {
+		t.Fatalf("json %q: %v", out, err)
+	}
+	got := map[string]bool{}
+	for _, f := range rep.Findings {
+		got[f.ID] = true
+		if f.Severity == "" || f.Resource == "" || f.Message == "" || f.Remedy == "" {
+			t.Errorf("incomplete finding %+v", f)
+		}
+	}
+	for _, id := range []string{"QPE-S3-001", "QPE-EG-004", "QPE-S3-002", "QPE-S3-003", "QPE-S3-004"} {
+		if !got[id] {
+			t.Errorf("missing %s in %s", id, out)
+		}
+	}
+}
+
+func TestCheckPerServiceEndpointVariables(t *testing.T) {
+	checkHermetic(t)
+	srv := awsfake.Start(t, checkWorld())
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+	t.Setenv("AWS_ENDPOINT_URL_EC2", srv.URL)
+	t.Setenv("AWS_ENDPOINT_URL_S3", srv.URL)
+	t.Setenv("AWS_ENDPOINT_URL_STS", srv.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDCHECKTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "check-test-secret")
+	t.Setenv("AWS_REGION", "us-east-2")
+	code, out, errs := checkRun(t, "check", "--vpc", checkVPC, "--subnets", checkSubnetA+","+checkSubnetB,
+		"--api-endpoint", checkEndpoint, "--buckets", "quilt-ohio")
+	if code != 0 {
+		t.Fatalf("code %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestCheckMalformedEndpointID(t *testing.T) {
+	checkFakeAWS(t, checkWorld())
+	code, out, _ := checkRun(t, "check", "--region", "us-east-2", "--vpc", checkVPC, "--subnets", checkSubnetA+","+checkSubnetB, "--api-endpoint", "vpce-nothex")
+	if code != 1 || !strings.Contains(out, "QPE-IN-001") || !strings.Contains(out, "fix:") {
+		t.Errorf("code %d\n%s", code, out)
+	}
+}
+
+func TestCheckDeadline(t *testing.T) {
+	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Action: "DescribeSubnets", Kind: awsfake.Hang}))
+	start := time.Now()
+	code, out, errs := checkRun(t, checkArgs("--timeout", "1500ms")...)
+	took := time.Since(start)
+	if code != 1 || !strings.Contains(out, "QPE-AWS-001") || !strings.Contains(out, "could not check") {
+		t.Errorf("code %d\n%s\n%s", code, out, errs)
+	}
+	if took > 4*time.Second {
+		t.Errorf("took %s with --timeout 1500ms", took)
+	}
+}
