@@ -60,7 +60,7 @@ type Handler struct {
 	Sender *cfnresponse.Sender
 	// Margin is kept before the deadline to answer (default: see cfnresponse.Runner).
 	Margin time.Duration
-	// PollInterval is the first wait between endpoint state polls (default 2 s).
+	// PollInterval is the first wait between endpoint state polls (default 500 ms).
 	PollInterval time.Duration
 }
 

@@ -43,7 +43,7 @@ const (
 	PurposeAPIEndpoint   = "execute-api-endpoint"
 	PurposeAPIGroup      = "execute-api-security-group"
 	PurposeS3Gateway     = "s3-gateway-endpoint"
-	defaultPollInterval  = 2 * time.Second
+	defaultPollInterval  = 500 * time.Millisecond
 	maxPollInterval      = 10 * time.Second
 	stateAvailable       = "available"
 	endpointTypeIface    = "Interface"
@@ -130,7 +130,7 @@ type Spec struct {
 	// as is, nothing is created for it.
 	APIEndpointID string
 	Owner         Owner
-	// PollInterval is the first wait between state polls (default 2 s, doubling to 10 s).
+	// PollInterval is the first wait between state polls (default 500 ms, doubling to 10 s).
 	PollInterval time.Duration
 	// Step, when set, receives what is being done now (for timeouts' reasons).
 	Step func(format string, args ...any)

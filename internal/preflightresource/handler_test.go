@@ -1,0 +1,348 @@
+package preflightresource
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/cfn"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
+	"github.com/quiltdata/quilt-private-endpoints/internal/cfnresponse"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+)
+
+type harness struct {
+	srv     *awsfake.Server
+	rcv     *receiver
+	h       *Handler
+	logs    *lockedBuf
+	clients atomic.Int32 // calls of Handler.Clients
+}
+
+type lockedBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+func (l *lockedBuf) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+func newHarness(t *testing.T, w *awsfake.World, opts ...awsfake.Option) *harness {
+	hs := &harness{srv: awsfake.Start(t, w, opts...), rcv: newReceiver(t), logs: &lockedBuf{}}
+	cfg := hs.srv.Config()
+	hs.h = &Handler{
+		Logger: slog.New(slog.NewJSONHandler(hs.logs, nil)),
+		Clients: func(ctx context.Context) (Clients, error) {
+			hs.clients.Add(1)
+			return Clients{Region: cfg.Region, Preflight: preflight.NewClients(cfg), EC2: ec2.NewFromConfig(cfg)}, nil
+		},
+		Sender:       &cfnresponse.Sender{Backoff: 10 * time.Millisecond, AttemptTimeout: 2 * time.Second},
+		PollInterval: 10 * time.Millisecond,
+	}
+	return hs
+}
+
+// do handles one event with a deadline and returns the single response.
+func (hs *harness) do(t *testing.T, ev cfn.Event, timeout time.Duration) cfn.Response {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	before := len(hs.rcv.all())
+	if err := hs.h.Handle(ctx, ev); err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	got := hs.rcv.all()
+	if len(got) != before+1 {
+		t.Fatalf("%d responses for one event", len(got)-before)
+	}
+	p := got[len(got)-1]
+	if len(p.body) > cfnresponse.MaxBodyBytes || p.contentType != "" {
+		t.Errorf("body %d bytes, Content-Type %q", len(p.body), p.contentType)
+	}
+	r := p.resp
+	if r.PhysicalResourceID == "" || len(r.PhysicalResourceID) > 1024 || r.RequestID != ev.RequestID || r.StackID != ev.StackID || r.LogicalResourceID != ev.LogicalResourceID {
+		t.Errorf("response ids %+v", r)
+	}
+	for _, s := range secrets() {
+		if strings.Contains(hs.logs.String(), s) || strings.Contains(r.Reason, s) {
+			t.Errorf("secret %q leaked into the logs or the Reason", s)
+		}
+	}
+	return r
+}
+
+func TestHandleValidate(t *testing.T) {
+	fifty, fiftySubnets := fiftyWorld()
+	fiftyProps := validateProps()
+	fiftyProps["SubnetIds"] = append([]any{}, anyList(fiftySubnets)...)
+	tests := []struct {
+		name    string
+		world   *awsfake.World
+		ev      func(url string) cfn.Event
+		status  cfn.StatusType
+		reason  []string // substrings of Reason
+		noAWS   bool
+		checkFn func(t *testing.T, r cfn.Response)
+	}{
+		{
+			name: "create on a good world", world: goodWorld(),
+			ev:     func(u string) cfn.Event { return newEvent(cfn.RequestCreate, u, "", validateProps(), nil) },
+			status: cfn.StatusSuccess,
+			checkFn: func(t *testing.T, r cfn.Response) {
+				if r.Data[DataAPIEndpointID] != tAPI || r.Data[DataS3GatewayID] != tS3 {
+					t.Errorf("data %v", r.Data)
+				}
+				if s, _ := r.Data[DataSummary].(string); !strings.HasPrefix(s, "OK (validate)") || strings.Contains(s, "\n") {
+					t.Errorf("summary %q", s)
+				}
+				if r.PhysicalResourceID != PhysicalID(ModeValidate, tVPC, tStack, tLogical) {
+					t.Errorf("physical id %s", r.PhysicalResourceID)
+				}
+			},
+		},
+		{
+			name: "create on a bad world lists errors with remedies", world: badWorld(),
+			ev:     func(u string) cfn.Event { return newEvent(cfn.RequestCreate, u, "", validateProps(), nil) },
+			status: cfn.StatusFailed,
+			reason: []string{"found", "error(s) in " + tVPC, "QPE-S3-", "Fix:", tRtbPriv},
+		},
+		{
+			name: "update on a good world keeps the physical id", world: goodWorld(),
+			ev: func(u string) cfn.Event {
+				return newEvent(cfn.RequestUpdate, u, PhysicalID(ModeValidate, tVPC, tStack, tLogical), validateProps(), validateProps())
+			},
+			status: cfn.StatusSuccess,
+			checkFn: func(t *testing.T, r cfn.Response) {
+				if r.PhysicalResourceID != PhysicalID(ModeValidate, tVPC, tStack, tLogical) {
+					t.Errorf("physical id changed: %s", r.PhysicalResourceID)
+				}
+			},
+		},
+		{
+			name: "update on a bad world fails and keeps the old id", world: badWorld(),
+			ev: func(u string) cfn.Event {
+				return newEvent(cfn.RequestUpdate, u, PhysicalID(ModeValidate, tVPC, tStack, tLogical), validateProps(), validateProps())
+			},
+			status: cfn.StatusFailed, reason: []string{"QPE-"},
+			checkFn: func(t *testing.T, r cfn.Response) {
+				if r.PhysicalResourceID != PhysicalID(ModeValidate, tVPC, tStack, tLogical) {
+					t.Errorf("physical id changed: %s", r.PhysicalResourceID)
+				}
+			},
+		},
+		{
+			name: "delete in validate mode makes no AWS call", world: badWorld(),
+			ev: func(u string) cfn.Event {
+				return newEvent(cfn.RequestDelete, u, PhysicalID(ModeValidate, tVPC, tStack, tLogical), validateProps(), nil)
+			},
+			status: cfn.StatusSuccess, noAWS: true,
+		},
+		{
+			name: "delete after a failed create (invalid properties) makes no AWS call", world: badWorld(),
+			ev: func(u string) cfn.Event {
+				return newEvent(cfn.RequestDelete, u, PhysicalID("invalid", "none", tStack, tLogical), props("Bogus", "1"), nil)
+			},
+			status: cfn.StatusSuccess, noAWS: true,
+		},
+		{
+			name: "delete of an id this function never issued makes no AWS call", world: badWorld(),
+			ev: func(u string) cfn.Event {
+				return newEvent(cfn.RequestDelete, u, "2026/01/01/[$LATEST]0123456789abcdef", createProps(tVPC, tSubnetA), nil)
+			},
+			status: cfn.StatusSuccess, noAWS: true,
+		},
+		{
+			name: "delete of a create-mode id of another resource makes no AWS call", world: badWorld(),
+			ev: func(u string) cfn.Event {
+				return newEvent(cfn.RequestDelete, u, PhysicalID(ModeCreate, tVPC, tStack, "SomeOtherResource"), createProps(tVPC, tSubnetA), nil)
+			},
+			status: cfn.StatusSuccess, noAWS: true,
+		},
+		{
+			name: "bad properties are named", world: goodWorld(),
+			ev: func(u string) cfn.Event {
+				p := validateProps()
+				p["Mode"] = "enforce"
+				p["VpnClients"] = "maybe"
+				p["SubnetId"] = tSubnetA
+				p["BucketNames"] = map[string]any{"a": 1}
+				return newEvent(cfn.RequestCreate, u, "", p, nil)
+			},
+			status: cfn.StatusFailed, noAWS: true,
+			reason: []string{"unknown property SubnetId", "Mode must be validate or create", "VpnClients must be true or false", "BucketNames must be a list"},
+			checkFn: func(t *testing.T, r cfn.Response) {
+				if !strings.HasPrefix(r.PhysicalResourceID, PhysicalIDPrefix+":invalid:") {
+					t.Errorf("physical id %s", r.PhysicalResourceID)
+				}
+			},
+		},
+		{
+			name: "fifty problems stay within 4096 bytes", world: fifty,
+			ev:     func(u string) cfn.Event { return newEvent(cfn.RequestCreate, u, "", fiftyProps, nil) },
+			status: cfn.StatusFailed,
+			reason: []string{"more findings not shown", "qpe check"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			hs := newHarness(t, tc.world)
+			r := hs.do(t, tc.ev(hs.rcv.url()), 30*time.Second)
+			t.Logf("%s %s (%d AWS calls)\nReason: %s\nData: %v", r.Status, r.PhysicalResourceID, hs.srv.TotalCalls(), r.Reason, r.Data)
+			if r.Status != tc.status {
+				t.Fatalf("status %s, want %s: %s", r.Status, tc.status, r.Reason)
+			}
+			for _, s := range tc.reason {
+				if !strings.Contains(r.Reason, s) {
+					t.Errorf("Reason lacks %q:\n%s", s, r.Reason)
+				}
+			}
+			if tc.noAWS && (hs.srv.TotalCalls() != 0 || hs.clients.Load() != 0) {
+				t.Errorf("%d AWS calls, %d client loads: want none", hs.srv.TotalCalls(), hs.clients.Load())
+			}
+			for _, want := range []string{`"request_type"`, `"stack":"` + tStack, `"logical_id":"` + tLogical, `"outcome":"` + string(tc.status)} {
+				if !strings.Contains(hs.logs.String(), want) {
+					t.Errorf("logs lack %s", want)
+				}
+			}
+			if tc.checkFn != nil {
+				tc.checkFn(t, r)
+			}
+		})
+	}
+}
+
+func anyList(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+func TestHandleCreateMode(t *testing.T) {
+	hs := newHarness(t, emptyWorld())
+	u := hs.rcv.url()
+	p := createProps(tVPC, tSubnetA, tSubnetB)
+	create := newEvent(cfn.RequestCreate, u, "", p, nil)
+	r := hs.do(t, create, 60*time.Second)
+	if r.Status != cfn.StatusSuccess {
+		t.Fatalf("create: %s", r.Reason)
+	}
+	id := PhysicalID(ModeCreate, tVPC, tStack, tLogical)
+	api, _ := r.Data[DataAPIEndpointID].(string)
+	s3, _ := r.Data[DataS3GatewayID].(string)
+	if r.PhysicalResourceID != id || !strings.HasPrefix(api, "vpce-") || !strings.HasPrefix(s3, "vpce-") {
+		t.Fatalf("response %+v", r)
+	}
+	w := hs.srv.World()
+	if len(w.VpcEndpoints) != 2 || len(w.SecurityGroups) != 2 {
+		t.Fatalf("world: %d endpoints, %d groups", len(w.VpcEndpoints), len(w.SecurityGroups))
+	}
+
+	// A retried Create (same event) creates nothing more.
+	r2 := hs.do(t, create, 60*time.Second)
+	if r2.Status != cfn.StatusSuccess || r2.Data[DataAPIEndpointID] != api || r2.PhysicalResourceID != id {
+		t.Fatalf("retried create: %+v", r2)
+	}
+	if w2 := hs.srv.World(); len(w2.VpcEndpoints) != 2 || len(w2.SecurityGroups) != 2 || hs.srv.Calls()["CreateVpcEndpoint"] != 2 {
+		t.Fatalf("retried create changed the world: %d endpoints, %d CreateVpcEndpoint calls", len(w2.VpcEndpoints), hs.srv.Calls()["CreateVpcEndpoint"])
+	}
+
+	// Update, same VPC: same id. Update to another VPC: replacement.
+	upd := hs.do(t, newEvent(cfn.RequestUpdate, u, id, p, p), 60*time.Second)
+	if upd.Status != cfn.StatusSuccess || upd.PhysicalResourceID != id {
+		t.Fatalf("update: %+v", upd)
+	}
+	p2 := createProps(tVPC2, tSubnetE, tSubnetF)
+	repl := hs.do(t, newEvent(cfn.RequestUpdate, u, id, p2, p), 60*time.Second)
+	id2 := PhysicalID(ModeCreate, tVPC2, tStack, tLogical)
+	if repl.Status != cfn.StatusSuccess || repl.PhysicalResourceID != id2 {
+		t.Fatalf("replacement: %+v", repl)
+	}
+	if n := len(hs.srv.World().VpcEndpoints); n != 4 {
+		t.Fatalf("%d endpoints after replacement, want 4", n)
+	}
+	// CloudFormation deletes the old one: only the first VPC's endpoints go.
+	del := hs.do(t, newEvent(cfn.RequestDelete, u, id, p, nil), 60*time.Second)
+	if del.Status != cfn.StatusSuccess || del.PhysicalResourceID != id {
+		t.Fatalf("delete old: %+v", del)
+	}
+	for _, e := range hs.srv.World().VpcEndpoints {
+		if e.VpcID != tVPC2 {
+			t.Errorf("endpoint %s of %s survived the delete", e.ID, e.VpcID)
+		}
+	}
+	// Then the stack is deleted; deleting twice is fine.
+	for range 2 {
+		if d := hs.do(t, newEvent(cfn.RequestDelete, u, id2, p2, nil), 60*time.Second); d.Status != cfn.StatusSuccess {
+			t.Fatalf("delete: %s", d.Reason)
+		}
+	}
+	w = hs.srv.World()
+	if len(w.VpcEndpoints) != 0 || len(w.SecurityGroups) != 1 || w.SecurityGroups[0].Name != "default" {
+		t.Errorf("left behind: %+v %+v", w.VpcEndpoints, w.SecurityGroups)
+	}
+}
+
+func TestHandleCreateModeFailureThenDelete(t *testing.T) {
+	// Endpoints never become available: the Create fails before its deadline
+	// with the pending ids; the Delete that follows removes them.
+	w := emptyWorld()
+	w.Vpcs[0].Tags = map[string]string{awsfake.PendingDescribesTag: "100000"}
+	hs := newHarness(t, w)
+	hs.h.Margin = 300 * time.Millisecond
+	p := createProps(tVPC, tSubnetA, tSubnetB)
+	start := time.Now()
+	r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", p, nil), 1500*time.Millisecond)
+	if r.Status != cfn.StatusFailed || !strings.Contains(r.Reason, "pending") {
+		t.Fatalf("create: %s %s", r.Status, r.Reason)
+	}
+	if el := time.Since(start); el > 1500*time.Millisecond {
+		t.Errorf("answered after %s, past the deadline", el)
+	}
+	if len(hs.srv.World().VpcEndpoints) != 2 {
+		t.Fatalf("expected the two pending endpoints")
+	}
+	d := hs.do(t, newEvent(cfn.RequestDelete, hs.rcv.url(), r.PhysicalResourceID, p, nil), 30*time.Second)
+	if d.Status != cfn.StatusSuccess {
+		t.Fatalf("delete: %s", d.Reason)
+	}
+	if w := hs.srv.World(); len(w.VpcEndpoints) != 0 || len(w.SecurityGroups) != 1 {
+		t.Errorf("left behind: %+v %+v", w.VpcEndpoints, w.SecurityGroups)
+	}
+}
+
+func TestHandlePanicAndHang(t *testing.T) {
+	t.Run("panic in the checks", func(t *testing.T) {
+		hs := newHarness(t, goodWorld())
+		hs.h.Check = func(context.Context, preflight.Clients, preflight.Input) finding.Report { panic("injected") }
+		r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", validateProps(), nil), 10*time.Second)
+		if r.Status != cfn.StatusFailed || !strings.Contains(r.Reason, "panic") {
+			t.Errorf("%s %s", r.Status, r.Reason)
+		}
+	})
+	t.Run("AWS hangs", func(t *testing.T) {
+		hs := newHarness(t, goodWorld(), awsfake.WithFaults(awsfake.Fault{Kind: awsfake.Hang}))
+		hs.h.Margin = 500 * time.Millisecond
+		start := time.Now()
+		r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", validateProps(), nil), 2*time.Second)
+		if r.Status != cfn.StatusFailed {
+			t.Errorf("%s %s", r.Status, r.Reason)
+		}
+		if el := time.Since(start); el > 2*time.Second {
+			t.Errorf("answered after %s, past the 2 s deadline", el)
+		}
+	})
+}
