@@ -33,7 +33,7 @@ func reviewRun(t *testing.T, args ...string) (int, string, string) {
 
 func TestReviewUsageAndErrors(t *testing.T) {
 	root := testenv.Root(t)
-	example := filepath.Join(root, "templates", "examples", "quilt-network1.yaml")
+	example := filepath.Join(root, "internal", "review", "testdata", "network1", "quilt-network1.yaml")
 	dir := t.TempDir()
 	badCS := filepath.Join(dir, "cs.json")
 	if err := os.WriteFile(badCS, []byte(`{"StackName":"x"}`), 0o600); err != nil {
@@ -75,11 +75,12 @@ func TestReviewUsageAndErrors(t *testing.T) {
 }
 
 // TestReviewGolden checks that the CLI prints the reports that
-// internal/review's golden files hold for the same cases.
+// internal/review's golden files hold for the same cases (and the same
+// copies of the example templates).
 func TestReviewGolden(t *testing.T) {
 	root := testenv.Root(t)
-	example := filepath.Join(root, "templates", "examples", "quilt-network1.yaml")
 	golden := filepath.Join(root, "internal", "review", "testdata")
+	example := filepath.Join(golden, "network1", "quilt-network1.yaml")
 	sets := []string{"--set", "ApiGatewayVPCEndpointId=vpce-0123456789abcdef0", "--set", "LoadBalancerScheme=internal"}
 	cases := []struct {
 		name string
@@ -90,7 +91,7 @@ func TestReviewGolden(t *testing.T) {
 		{"json", append(append([]string{"review", "--format", "json"}, sets...), example), "network1/expected.json"},
 		{"changeset", append(append([]string{"review", "--changeset", filepath.Join(golden, "network1-changeset", "changeset.json")}, sets...), example),
 			"network1-changeset/expected.md"},
-		{"network2", []string{"review", "--set", "ApiGatewayVPCEndpointId=vpce-0123456789abcdef0", filepath.Join(root, "templates", "examples", "quilt-network2.yaml")},
+		{"network2", []string{"review", "--set", "ApiGatewayVPCEndpointId=vpce-0123456789abcdef0", filepath.Join(golden, "network2", "quilt-network2.yaml")},
 			"network2/expected.md"},
 	}
 	for _, c := range cases {

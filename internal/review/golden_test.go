@@ -14,14 +14,15 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
-	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// goldenCase is testdata/<case>/case.json. Either Template (a path from the
-// repository root, run through the engine with Settings) or Before and After
+// goldenCase is testdata/<case>/case.json. Either Template (a file in the
+// case directory, run through the engine with Settings; the network cases
+// hold copies of templates/examples, so the goldens do not move when the
+// examples do) or Before and After
 // (hand-made documents in the case directory, with the engine's Changes and
 // Warnings written by hand). Changeset names a describe-change-set JSON file
 // in the case directory to annotate.
@@ -62,7 +63,7 @@ func buildCase(t *testing.T, dir string) *review.Report {
 	in := review.Input{Settings: c.Settings, Changes: c.Changes, Warnings: c.Warnings}
 	switch {
 	case c.Template != "":
-		path := filepath.Join(testenv.Root(t), filepath.FromSlash(c.Template))
+		path := filepath.Join(dir, c.Template)
 		in.Name = filepath.Base(path)
 		in.Before = readDoc(t, path)
 		params := map[string]any{}
