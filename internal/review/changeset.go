@@ -48,12 +48,32 @@ type ChangeDetail struct {
 	CausingEntity string       `json:"CausingEntity"`
 }
 
-// ChangeTarget is the field a detail changes.
+// ChangeTarget is the field a detail changes. Path, BeforeValue,
+// AfterValue and AttributeChangeType are present when the changeset was
+// created with --include-property-values.
 type ChangeTarget struct {
-	Attribute          string `json:"Attribute"`
-	Name               string `json:"Name"`
-	RequiresRecreation string `json:"RequiresRecreation"`
-	Path               string `json:"Path"`
+	Attribute           string `json:"Attribute"`
+	Name                string `json:"Name"`
+	RequiresRecreation  string `json:"RequiresRecreation"`
+	Path                string `json:"Path"`
+	BeforeValue         string `json:"BeforeValue"`
+	AfterValue          string `json:"AfterValue"`
+	AttributeChangeType string `json:"AttributeChangeType"`
+}
+
+// name is the top-level property a target changes: Name, or the first
+// segment after /Properties/ in Path.
+func (t ChangeTarget) name() string {
+	if t.Name != "" {
+		return t.Name
+	}
+	if rest, ok := strings.CutPrefix(t.Path, "/Properties/"); ok {
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			rest = rest[:i]
+		}
+		return rest
+	}
+	return ""
 }
 
 // ParseChangeSet reads describe-change-set JSON.
@@ -118,6 +138,7 @@ type AnnotatedChange struct {
 type TargetNote struct {
 	Attribute          string `json:"attribute"`
 	Name               string `json:"name,omitempty"`
+	Path               string `json:"path,omitempty"`
 	RequiresRecreation string `json:"requiresRecreation,omitempty"`
 	ChangeSource       string `json:"changeSource,omitempty"`
 	CausingEntity      string `json:"causingEntity,omitempty"`
@@ -225,7 +246,8 @@ func annotate(rc *ResourceChange, byID, renamedFrom map[string]*Resource, entiti
 	}
 	direct, knock, other := 0, 0, 0
 	for _, d := range rc.Details {
-		t := TargetNote{Attribute: d.Target.Attribute, Name: d.Target.Name, RequiresRecreation: d.Target.RequiresRecreation,
+		name := d.Target.name()
+		t := TargetNote{Attribute: d.Target.Attribute, Name: name, Path: d.Target.Path, RequiresRecreation: d.Target.RequiresRecreation,
 			ChangeSource: d.ChangeSource, CausingEntity: d.CausingEntity}
 		cause := d.CausingEntity
 		if i := strings.IndexByte(cause, '.'); i >= 0 {
@@ -233,10 +255,10 @@ func annotate(rc *ResourceChange, byID, renamedFrom map[string]*Resource, entiti
 		}
 		switch {
 		case (d.ChangeSource == "ResourceReference" || d.ChangeSource == "ResourceAttribute" || d.ChangeSource == "ParameterReference") &&
-			cause != "" && entities[cause] && (res == nil || !macroProps[d.Target.Name] || d.Target.Attribute != "Properties"):
+			cause != "" && entities[cause] && (res == nil || !macroProps[name] || d.Target.Attribute != "Properties"):
 			t.FromMacro = true
 			knock++
-		case d.Target.Attribute == "Properties" && macroProps[d.Target.Name]:
+		case d.Target.Attribute == "Properties" && macroProps[name]:
 			t.FromMacro = true
 			direct++
 		case d.Target.Attribute != "Properties" && macroAttrs[d.Target.Attribute]:
@@ -270,7 +292,7 @@ func annotate(rc *ResourceChange, byID, renamedFrom map[string]*Resource, entiti
 		var always []string
 		for _, d := range rc.Details {
 			if d.Target.RequiresRecreation == "Always" {
-				always = append(always, strings.TrimPrefix(d.Target.Attribute+"."+d.Target.Name, "Properties."))
+				always = append(always, strings.TrimPrefix(d.Target.Attribute+"."+d.Target.name(), "Properties."))
 			}
 		}
 		note := "CloudFormation will replace this resource"

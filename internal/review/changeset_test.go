@@ -111,3 +111,18 @@ func TestAnnotateMissing(t *testing.T) {
 		t.Errorf("missing = %v", got.Missing)
 	}
 }
+
+// TestAnnotatePropertyValues: a changeset made with --include-property-values
+// names the field by Path; the annotation matches on it.
+func TestAnnotatePropertyValues(t *testing.T) {
+	got := annotateFixture(t, `{"Changes":[
+		{"Type":"Resource","ResourceChange":{"Action":"Modify","LogicalResourceId":"F","ResourceType":"AWS::Lambda::Function","Replacement":"False",
+			"Details":[{"Target":{"Attribute":"Properties","Path":"/Properties/VpcConfig/SubnetIds","RequiresRecreation":"Never",
+				"AttributeChangeType":"Add","AfterValue":"[\"subnet-1\"]"},"ChangeSource":"DirectModification","Evaluation":"Static"}]}}]}`)
+	if len(got.Entries) != 1 || got.Entries[0].Origin != OriginMacro {
+		t.Fatalf("entries: %+v", got.Entries)
+	}
+	if tn := got.Entries[0].Targets[0]; tn.Name != "VpcConfig" || tn.Path != "/Properties/VpcConfig/SubnetIds" || !tn.FromMacro {
+		t.Errorf("target: %+v", tn)
+	}
+}

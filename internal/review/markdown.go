@@ -280,7 +280,10 @@ func writeChangeSet(b *bytes.Buffer, cs *ChangeSetReview) {
 		for _, e := range details {
 			for _, t := range e.Targets {
 				target := t.Attribute
-				if t.Name != "" {
+				switch {
+				case t.Path != "":
+					target = t.Path
+				case t.Name != "":
 					target += "." + t.Name
 				}
 				src := t.ChangeSource
