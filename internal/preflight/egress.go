@@ -67,6 +67,6 @@ func (inv *inventory) natRemedy(e egress, replace bool) string {
 	if replace {
 		verb = "replace-route"
 	}
-	return fmt.Sprintf("send 0.0.0.0/0 to an available public NAT gateway (in a public subnet of %s): aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-...; or, instead of NAT, create %s",
-		inv.in.VpcID, verb, e.group.resource(), strings.Join(e.missing, ", "))
+	return fmt.Sprintf("send 0.0.0.0/0 to an available public NAT gateway (in a public subnet of %s): aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-...; or, instead of a NAT gateway, provide in %s: %s",
+		inv.in.VpcID, verb, e.group.resource(), inv.in.VpcID, strings.Join(e.missing, "; "))
 }

@@ -163,11 +163,11 @@ func (inv *inventory) endpointEgressMissing(tableID string) []string {
 			}
 		}
 		if state != "" {
-			missing = append(missing, fmt.Sprintf("%s interface endpoint (%s)", inv.service(svc), state))
+			missing = append(missing, fmt.Sprintf("an interface endpoint for %s with private DNS (%s)", inv.service(svc), state))
 		}
 	}
 	if tableID == "" || inv.s3GatewayFor(tableID) == "" {
-		missing = append(missing, inv.service("s3")+" gateway endpoint on the route table (image layers)")
+		missing = append(missing, "the "+inv.service("s3")+" gateway endpoint on route table "+tableID+" (ECR image layers)")
 	}
 	return missing
 }

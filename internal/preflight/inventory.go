@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -94,9 +95,21 @@ func (inv *inventory) accessFindings(c Check) []finding.Finding {
 			titles = []string{string(it)}
 		}
 		fs = append(fs, c.f(string(it), accessRemedy(it, err),
-			"could not check %s: reading %s failed: %v", strings.Join(titles, "; "), it, err))
+			"could not check %s: reading %s failed: %s", strings.Join(titles, "; "), it, errText(err, inv.in.Timeout)))
 	}
 	return fs
+}
+
+// errText shortens the SDK's error for a deadline, which otherwise reads
+// "https response error StatusCode: 0, RequestID: , canceled, ...".
+func errText(err error, timeout time.Duration) string {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		if timeout <= 0 {
+			timeout = DefaultTimeout
+		}
+		return fmt.Sprintf("no answer before the deadline (%s)", timeout)
+	}
+	return err.Error()
 }
 
 // accessRemedy says what to do about a failed read.
