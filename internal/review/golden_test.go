@@ -36,7 +36,7 @@ type goldenCase struct {
 	Changeset string                `json:"changeset"`
 }
 
-func readDoc(t *testing.T, path string) map[string]any {
+func readDoc(t testing.TB, path string) map[string]any {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -50,7 +50,19 @@ func readDoc(t *testing.T, path string) map[string]any {
 }
 
 // buildCase runs one case and returns the report.
-func buildCase(t *testing.T, dir string) *review.Report {
+func buildCase(t testing.TB, dir string) *review.Report {
+	t.Helper()
+	in, cs := caseInput(t, dir)
+	r := review.Build(in, cfnspec.New())
+	if cs != nil {
+		review.Annotate(r, cs)
+	}
+	return r
+}
+
+// caseInput reads one case: the review's input (running the engine when
+// the case names a template) and its changeset, if any.
+func caseInput(t testing.TB, dir string) (review.Input, *review.ChangeSet) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, "case.json"))
 	if err != nil {
@@ -85,19 +97,18 @@ func buildCase(t *testing.T, dir string) *review.Report {
 		in.Before = readDoc(t, filepath.Join(dir, c.Before))
 		in.After = readDoc(t, filepath.Join(dir, c.After))
 	}
-	r := review.Build(in, cfnspec.New())
-	if c.Changeset != "" {
-		data, err := os.ReadFile(filepath.Join(dir, c.Changeset))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cs, err := review.ParseChangeSet(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		review.Annotate(r, cs)
+	if c.Changeset == "" {
+		return in, nil
 	}
-	return r
+	data, err := os.ReadFile(filepath.Join(dir, c.Changeset))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := review.ParseChangeSet(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in, cs
 }
 
 func outputs(t *testing.T, r *review.Report) (md, js []byte) {
