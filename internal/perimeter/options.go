@@ -59,8 +59,11 @@ type Options struct {
 // Spec is the validated, normalised form of Options: sorted and without
 // duplicates, so that the generated policies do not depend on flag order.
 type Spec struct {
-	VPCs         []string
-	Prefixes     []string // trusted CIDR blocks, then NAT /32s, sorted as addresses
+	VPCs []string
+	// Prefixes are the trusted ranges, merged into the fewest CIDR blocks
+	// that cover exactly the same addresses (blocks inside others dropped,
+	// adjacent halves joined), and the NAT addresses as /32s, sorted.
+	Prefixes     []string
 	NATPrefixes  []string // the NAT addresses among Prefixes
 	ExemptTag    string
 	BucketPrefix string
@@ -124,9 +127,14 @@ func (o Options) Validate() (*Spec, error) {
 		a = a.Unmap()
 		p := netip.PrefixFrom(a, a.BitLen())
 		nat[p] = true
-		prefixes[p] = true
 	}
-	s.Prefixes = sortedPrefixes(prefixes)
+	// The trusted ranges are merged; the NAT addresses stay /32s (or /128s)
+	// so that a reviewer sees each Elastic IP.
+	merged := aggregate(prefixes)
+	for p := range nat {
+		merged[p] = true
+	}
+	s.Prefixes = sortedPrefixes(merged)
 	s.NATPrefixes = sortedPrefixes(nat)
 
 	if err := checkTagKey(s.ExemptTag); err != nil {
@@ -199,6 +207,52 @@ func checkTagKey(k string) error {
 		}
 	}
 	return nil
+}
+
+// aggregate returns the fewest prefixes covering exactly the union of the
+// given ones.
+func aggregate(m map[netip.Prefix]bool) map[netip.Prefix]bool {
+	ps := make([]netip.Prefix, 0, len(m))
+	for p := range m {
+		ps = append(ps, p)
+	}
+	for {
+		sort.Slice(ps, func(i, j int) bool {
+			if c := ps[i].Addr().Compare(ps[j].Addr()); c != 0 {
+				return c < 0
+			}
+			return ps[i].Bits() < ps[j].Bits()
+		})
+		var out []netip.Prefix
+		changed := false
+		for _, p := range ps {
+			if n := len(out); n > 0 {
+				last := out[n-1]
+				if last.Contains(p.Addr()) && last.Bits() <= p.Bits() {
+					changed = true // p lies inside last
+					continue
+				}
+				if last.Bits() == p.Bits() && last.Bits() > 0 {
+					parent := netip.PrefixFrom(last.Addr(), last.Bits()-1).Masked()
+					if parent.Addr() == last.Addr() && parent.Contains(p.Addr()) {
+						out[n-1] = parent
+						changed = true
+						continue
+					}
+				}
+			}
+			out = append(out, p)
+		}
+		ps = out
+		if !changed {
+			break
+		}
+	}
+	res := make(map[netip.Prefix]bool, len(ps))
+	for _, p := range ps {
+		res[p] = true
+	}
+	return res
 }
 
 func sortedPrefixes(m map[netip.Prefix]bool) []string {

@@ -124,7 +124,8 @@ func TestRangeCoversExactly(t *testing.T) {
 func TestSCPSizeLimit(t *testing.T) {
 	var ips []string
 	for i := 0; i < 400; i++ {
-		ips = append(ips, fmt.Sprintf("10.%d.%d.0/24", i/256, i%256))
+		// Every other /24, so that no two blocks merge.
+		ips = append(ips, fmt.Sprintf("10.%d.%d.0/24", i/128, (i%128)*2))
 	}
 	s, err := Options{VPCs: []string{vpcLocal}, IPs: ips}.Validate()
 	if err != nil {
@@ -178,5 +179,60 @@ func TestBucketPolicySizeLimit(t *testing.T) {
 	}
 	if err := CheckBucketPolicySize(make([]byte, BucketPolicyMaxBytes+10)); err == nil || !strings.Contains(err.Error(), "20,490 bytes, 10 over S3's 20,480-byte limit") {
 		t.Errorf("error = %v", err)
+	}
+}
+
+func TestAggregate(t *testing.T) {
+	cases := []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"10.0.0.0/24", "10.0.1.0/24"}, "10.0.0.0/23"},
+		{[]string{"10.0.1.0/24", "10.0.2.0/24"}, "10.0.1.0/24 10.0.2.0/24"},
+		{[]string{"10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/23"}, "10.0.0.0/22"},
+		{[]string{"10.0.0.0/8", "10.1.2.3/32", "192.0.2.0/24"}, "10.0.0.0/8 192.0.2.0/24"},
+		{[]string{"192.0.2.0/25", "192.0.2.128/25", "2001:db8::/33", "2001:db8:8000::/33"}, "192.0.2.0/24 2001:db8::/32"},
+		{[]string{"0.0.0.0/1", "128.0.0.0/1"}, "0.0.0.0/0"},
+		{[]string{"203.0.113.10/32", "203.0.113.11/32", "203.0.113.12/32"}, "203.0.113.10/31 203.0.113.12/32"},
+	}
+	for _, tc := range cases {
+		m := map[netip.Prefix]bool{}
+		for _, s := range tc.in {
+			m[netip.MustParsePrefix(s)] = true
+		}
+		if got := strings.Join(sortedPrefixes(aggregate(m)), " "); got != tc.want {
+			t.Errorf("aggregate(%v) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestAggregateCoversTheSameAddresses checks aggregation against brute force
+// on every address of a /24.
+func TestAggregateCoversTheSameAddresses(t *testing.T) {
+	base := netip.MustParseAddr("192.0.2.0")
+	sets := [][]string{
+		{"192.0.2.0/26", "192.0.2.64/27", "192.0.2.96/27", "192.0.2.130/31", "192.0.2.132/30", "192.0.2.128/31"},
+		{"192.0.2.7/32", "192.0.2.6/32", "192.0.2.4/31", "192.0.2.0/30", "192.0.2.8/29", "192.0.2.200/29"},
+	}
+	for _, set := range sets {
+		m := map[netip.Prefix]bool{}
+		for _, s := range set {
+			m[netip.MustParsePrefix(s)] = true
+		}
+		agg := aggregate(m)
+		for a, i := base, 0; i < 256; a, i = a.Next(), i+1 {
+			in, out := false, 0
+			for p := range m {
+				in = in || p.Contains(a)
+			}
+			for p := range agg {
+				if p.Contains(a) {
+					out++
+				}
+			}
+			if (in && out != 1) || (!in && out != 0) {
+				t.Fatalf("%v: %v in the input %v, in %d aggregated blocks %v", set, a, in, out, sortedPrefixes(agg))
+			}
+		}
 	}
 }
