@@ -223,7 +223,8 @@ func TestPerimeterSCPTooLarge(t *testing.T) {
 	perimHermetic(t)
 	args := []string{"perimeter", "scp", "--vpc", perimVPCLocal, "--nat-ips", "none"}
 	for i := 0; i < 400; i++ {
-		args = append(args, "--ip", "10."+itoa(i/250)+"."+itoa(i%250)+".0/24")
+		// Every other /24, so that the blocks cannot be merged.
+		args = append(args, "--ip", "10."+itoa(i/128)+"."+itoa((i%128)*2)+".0/24")
 	}
 	code, out, errOut := perimRun(t, "", args...)
 	if code != 1 || out != "" {
