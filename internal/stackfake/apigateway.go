@@ -31,7 +31,7 @@ func (s *Server) apiGateway(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "UnknownOperationException", "stackfake: unsupported API Gateway call "+r.URL.Path)
 		return
 	}
-	if f := s.begin("apigateway", op, id); f != nil {
+	if f := s.begin(r, "apigateway", op, id); f != nil {
 		writeJSONError(w, f.Status, faultCode(f), faultMessage(f))
 		return
 	}

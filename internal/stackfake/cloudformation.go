@@ -23,7 +23,7 @@ func (s *Server) cloudFormation(w http.ResponseWriter, r *http.Request) {
 	}
 	action := r.PostForm.Get("Action")
 	name := r.PostForm.Get("StackName")
-	if f := s.begin("cloudformation", action, name); f != nil {
+	if f := s.begin(r, "cloudformation", action, name); f != nil {
 		writeQueryError(w, f.Status, faultCodeQuery(f), faultMessage(f))
 		return
 	}

@@ -18,7 +18,7 @@ func (s *Server) lambda(w http.ResponseWriter, r *http.Request) {
 	if i := strings.LastIndex(name, ":function:"); i >= 0 {
 		name = name[i+len(":function:"):]
 	}
-	if f := s.begin("lambda", "GetFunctionConfiguration", name); f != nil {
+	if f := s.begin(r, "lambda", "GetFunctionConfiguration", name); f != nil {
 		writeJSONError(w, f.Status, faultCode(f), faultMessage(f))
 		return
 	}

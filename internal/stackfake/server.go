@@ -17,9 +17,11 @@ type Server struct {
 	scn *Scenario
 	srv *httptest.Server
 
-	mu     sync.Mutex
-	calls  map[string]int // "service:Operation" -> count
-	faults []int          // remaining failures per fault (-1: unlimited)
+	mu          sync.Mutex
+	calls       map[string]int // "service:Operation" -> count
+	faults      []int          // remaining failures per fault (-1: unlimited)
+	inflight    int
+	maxInflight int
 }
 
 // Start serves the scenario on a local address until Close.
@@ -63,7 +65,23 @@ func (s *Server) TotalCalls() int {
 	return n
 }
 
+// MaxConcurrent is the largest number of requests in flight at once.
+func (s *Server) MaxConcurrent() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInflight
+}
+
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.inflight++
+	s.maxInflight = max(s.maxInflight, s.inflight)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inflight--
+		s.mu.Unlock()
+	}()
 	p := r.URL.Path
 	switch {
 	case p == "/" && r.Method == http.MethodPost:
@@ -81,7 +99,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 
 // begin counts the call and applies the first matching fault: it reports
 // the fault to answer with, if any, after sleeping its latency.
-func (s *Server) begin(service, op, target string) *Fault {
+func (s *Server) begin(r *http.Request, service, op, target string) *Fault {
 	s.mu.Lock()
 	s.calls[service+":"+op]++
 	var hit *Fault
@@ -107,7 +125,12 @@ func (s *Server) begin(service, op, target string) *Fault {
 	}
 	s.mu.Unlock()
 	if latency > 0 {
-		time.Sleep(latency)
+		t := time.NewTimer(latency)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done(): // the client gave up: answer nothing useful
+		}
 	}
 	return hit
 }

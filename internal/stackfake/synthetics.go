@@ -21,7 +21,7 @@ func (s *Server) synthetics(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "UnknownOperationException", "stackfake: unsupported Synthetics call "+r.Method+" "+r.URL.Path)
 		return
 	}
-	if f := s.begin("synthetics", op, name); f != nil {
+	if f := s.begin(r, "synthetics", op, name); f != nil {
 		writeJSONError(w, f.Status, faultCode(f), faultMessage(f))
 		return
 	}

@@ -146,6 +146,7 @@ func gather(ctx context.Context, c Clients, in Input) (*state, error) {
 			st.canaries = append(st.canaries, &canaryState{res: rr})
 		}
 	}
+	lambdaPace := newPacer(in.LambdaRate, int(max(1, in.LambdaRate)))
 	for _, f := range st.functions {
 		if f.physical == "" {
 			st.fail(f.name(), "the function", fmt.Errorf("the stack has no physical id for it (status %s)", f.status))
@@ -154,11 +155,14 @@ func gather(ctx context.Context, c Clients, in Input) (*state, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := lim.do(ctx, func() error {
-				out, err := c.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(f.physical)})
-				f.cfg = out
-				return err
-			})
+			err := lambdaPace.wait(ctx)
+			if err == nil {
+				err = lim.do(ctx, func() error {
+					out, err := c.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(f.physical)})
+					f.cfg = out
+					return err
+				})
+			}
 			if err != nil {
 				f.cfg = nil
 				st.fail(f.name(), "the function's configuration (GetFunctionConfiguration)", err)

@@ -37,6 +37,11 @@ const DefaultTimeout = 2 * time.Minute
 // DefaultConcurrency bounds the AWS calls in flight.
 const DefaultConcurrency = 8
 
+// DefaultLambdaRate is how many GetFunctionConfiguration calls Run makes per
+// second (after a burst of as many): Lambda's quota is 15 per second per
+// account for each control-plane API, shared with everything else running.
+const DefaultLambdaRate = 10
+
 // ErrStackNotFound is returned (wrapped) when the stack does not exist.
 var ErrStackNotFound = errors.New("stack not found")
 
@@ -99,6 +104,9 @@ type Input struct {
 	Timeout time.Duration
 	// Concurrency bounds the calls in flight (default DefaultConcurrency).
 	Concurrency int
+	// LambdaRate caps GetFunctionConfiguration calls per second (default
+	// DefaultLambdaRate; negative: no cap).
+	LambdaRate float64
 	// Now is the clock for canary freshness (default time.Now).
 	Now func() time.Time
 	// Progress, when set, receives short progress lines (for stderr).
@@ -120,6 +128,9 @@ func Run(ctx context.Context, c Clients, in Input) (finding.Report, error) {
 	defer cancel()
 	if in.Concurrency <= 0 {
 		in.Concurrency = DefaultConcurrency
+	}
+	if in.LambdaRate == 0 {
+		in.LambdaRate = DefaultLambdaRate
 	}
 	if in.Now == nil {
 		in.Now = time.Now

@@ -1,0 +1,86 @@
+package verify
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestParsePolicy(t *testing.T) {
+	for _, tc := range []struct {
+		name, raw string
+		ok        bool
+	}{
+		{"as API Gateway returns it", `{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Resource\":\"arn:aws:execute-api:us-east-1:1:a\/*\"}]}`, true},
+		{"plain JSON", `{"Version":"2012-10-17","Statement":[]}`, true},
+		{"garbage", `{\"Version\":`, false},
+		{"not an object", `[1,2]`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := parsePolicy(tc.raw)
+			if (err == nil) != tc.ok {
+				t.Fatalf("err = %v, want ok=%v", err, tc.ok)
+			}
+			if tc.ok && doc["Version"] != "2012-10-17" {
+				t.Errorf("doc = %v", doc)
+			}
+		})
+	}
+	doc, _ := parsePolicy(`{\"Statement\":{\"Resource\":\"arn:aws:execute-api:us-east-1:1:a\/*\"}}`)
+	if r := statements(doc)[0]["Resource"]; r != "arn:aws:execute-api:us-east-1:1:a/*" {
+		t.Errorf("escaped slash not undone: %v", r)
+	}
+}
+
+func TestVpceDenies(t *testing.T) {
+	const vpce = "vpce-0123456789abcdef0"
+	deny := func(extra string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"},` + extra + `]}`
+	}
+	for _, tc := range []struct {
+		name   string
+		policy string
+		want   []string // endpoints of whole-API denies
+		part   bool     // a deny exists but covers part of the API
+	}{
+		{"standard", deny(`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"}}}`), []string{vpce}, false},
+		{"key lower case, arn resource, list values", deny(`{"Effect":"Deny","Principal":{"AWS":"*"},"Action":["execute-api:Invoke"],"Resource":["arn:aws:execute-api:us-east-1:123456789012:abc/*"],"Condition":{"StringNotEquals":{"aws:sourcevpce":["` + vpce + `","vpce-1"]}}}`), []string{vpce, "vpce-1"}, false},
+		{"IfExists and wildcard action", deny(`{"Effect":"Deny","Principal":"*","Action":"execute-api:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:SourceVpce":"` + vpce + `"}}}`), []string{vpce}, false},
+		{"only part of the API", deny(`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:1:abc/prod/GET/preview","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"}}}`), nil, true},
+		{"allow, not deny", deny(`{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"` + vpce + `"}}}`), nil, false},
+		{"SourceVpc, not SourceVpce", deny(`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpc":"vpc-1"}}}`), nil, false},
+		{"narrowed by a second condition", deny(`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`), nil, false},
+		{"one principal only", deny(`{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"execute-api:Invoke","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"}}}`), nil, false},
+		{"NotAction", deny(`{"Effect":"Deny","Principal":"*","NotAction":"execute-api:Invoke","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"}}}`), nil, false},
+		{"single statement object", `{"Statement":{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"}}}}`, []string{vpce}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := parsePolicy(tc.policy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var whole []string
+			part := false
+			for _, d := range vpceDenies(doc) {
+				if d.whole {
+					whole = append(whole, d.endpoints...)
+				} else {
+					part = true
+				}
+			}
+			if !slices.Equal(whole, tc.want) || part != tc.part {
+				t.Errorf("whole %v part %v, want %v %v", whole, part, tc.want, tc.part)
+			}
+		})
+	}
+}
+
+func TestStaleAfter(t *testing.T) {
+	for expr, want := range map[string]string{
+		"rate(5 minutes)": "1h0m0s", "rate(1 hour)": "3h0m0s", "rate(2 days)": "144h0m0s",
+		"rate(0 minute)": "24h0m0s", "cron(0 * * * ? *)": "24h0m0s", "": "24h0m0s",
+	} {
+		if got := staleAfter(expr).String(); got != want {
+			t.Errorf("staleAfter(%q) = %s, want %s", expr, got, want)
+		}
+	}
+}
