@@ -18,26 +18,7 @@ func passHostnames(st *state) error {
 	if len(st.privateAPIs) == 0 {
 		return nil
 	}
-	h := hostnames{st: st}
-	for _, id := range st.ids {
-		nv, changed := rewrite(st.res[id], h.fn)
-		if changed {
-			st.put(id, nv)
-			st.change("hostnames", id, "execute-api hostname of %s -> endpoint alias", strings.Join(h.hits, ", "))
-			st.rewritten[id] = true
-		}
-		h.hits = nil
-	}
-	if outs, ok := st.doc["Outputs"].(map[string]any); ok {
-		for _, name := range template.SortedKeys(outs) {
-			nv, changed := rewrite(outs[name], h.fn)
-			if changed {
-				st.section("Outputs")[name] = nv
-				st.change("hostnames", "Outputs."+name, "execute-api hostname of %s -> endpoint alias", strings.Join(h.hits, ", "))
-			}
-			h.hits = nil
-		}
-	}
+	st.walkers = append(st.walkers, &hostnames{st: st})
 	return nil
 }
 
@@ -55,17 +36,25 @@ func (h *hostnames) hit(api string) {
 	h.hits = append(h.hits, api)
 }
 
-func (h *hostnames) fn(m map[string]any) (any, bool) {
-	if len(m) != 1 {
-		return nil, false
-	}
-	if sub, ok := m["Fn::Sub"]; ok {
-		return h.sub(sub)
-	}
-	if join, ok := m["Fn::Join"]; ok {
-		return h.join(join)
+func (h *hostnames) node(key string, arg any) (any, bool) {
+	switch key {
+	case "Fn::Sub":
+		return h.sub(arg)
+	case "Fn::Join":
+		return h.join(arg)
 	}
 	return nil, false
+}
+
+func (h *hostnames) flush(where string, resource bool) {
+	if len(h.hits) == 0 {
+		return
+	}
+	h.st.change("hostnames", where, "execute-api hostname of %s -> endpoint alias", strings.Join(h.hits, ", "))
+	if resource {
+		h.st.rewritten[where] = true
+	}
+	h.hits = nil
 }
 
 func (h *hostnames) sub(arg any) (any, bool) {

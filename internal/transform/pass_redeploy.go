@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
@@ -65,35 +66,23 @@ func passRedeploy(st *state) error {
 		st.rewritten[nid] = true
 		delete(st.rewritten, old)
 	}
-	st.ids = template.SortedKeys(st.res)
+	for _, old := range olds {
+		st.ids = removeSorted(st.ids, old)
+		st.ids = insertSorted(st.ids, renames[old])
+	}
 	st.byType = nil
 	rn := renamer{renames: renames}
 	for _, id := range st.ids {
 		r := st.resource(id)
-		nv, changed := rewrite(r, rn.fn)
 		if dep, ok := r["DependsOn"]; ok {
 			if nd, ch := rn.dependsOn(dep); ch {
-				if !changed {
-					nv = shallow(r)
-				} else {
-					nv = shallow(nv.(map[string]any))
-				}
-				nv.(map[string]any)["DependsOn"] = nd
-				changed = true
-			}
-		}
-		if changed {
-			st.put(id, nv)
-		}
-	}
-	for _, sec := range []string{"Outputs", "Conditions", "Metadata", "Rules"} {
-		if v, ok := st.doc[sec]; ok {
-			if nv, changed := rewrite(v, rn.fn); changed {
-				st.doc[sec] = nv
-				st.sect[sec] = false
+				nr := shallow(r)
+				nr["DependsOn"] = nd
+				st.put(id, nr)
 			}
 		}
 	}
+	st.walkers = append(st.walkers, rn)
 	st.renamed = renames
 	return nil
 }
@@ -125,63 +114,67 @@ func shallow(m map[string]any) map[string]any {
 
 type renamer struct{ renames map[string]string }
 
-func (rn renamer) fn(m map[string]any) (any, bool) {
-	if len(m) != 1 {
-		return nil, false
-	}
-	var v any = m
-	if r, ok := m["Ref"].(string); ok {
-		if n, ok := rn.renames[r]; ok {
-			return map[string]any{"Ref": n}, true
+func (rn renamer) flush(string, bool) {}
+
+func (rn renamer) node(key string, arg any) (any, bool) {
+	switch key {
+	case "Ref":
+		if r, ok := arg.(string); ok {
+			if n, ok := rn.renames[r]; ok {
+				return map[string]any{"Ref": n}, true
+			}
 		}
-		return v, false
-	}
-	switch t := m["Fn::GetAtt"].(type) {
-	case []any:
-		if len(t) >= 1 {
-			if r, ok := t[0].(string); ok {
-				if n, ok := rn.renames[r]; ok {
-					nl := append([]any(nil), t...)
-					nl[0] = n
-					return map[string]any{"Fn::GetAtt": nl}, true
+		return nil, false
+	case "Fn::GetAtt":
+		switch t := arg.(type) {
+		case []any:
+			if len(t) >= 1 {
+				if r, ok := t[0].(string); ok {
+					if n, ok := rn.renames[r]; ok {
+						nl := append([]any(nil), t...)
+						nl[0] = n
+						return map[string]any{"Fn::GetAtt": nl}, true
+					}
 				}
 			}
-		}
-		return v, false
-	case string:
-		r, attr, _ := strings.Cut(t, ".")
-		if n, ok := rn.renames[r]; ok {
-			return map[string]any{"Fn::GetAtt": n + "." + attr}, true
-		}
-		return v, false
-	}
-	if sub, ok := m["Fn::Sub"]; ok {
-		str, vars := subParts(sub)
-		if !rn.mentioned(str) {
-			return v, false
-		}
-		ns, changed := subVars(str, func(name string) (string, bool) {
-			base, attr, hasAttr := strings.Cut(name, ".")
-			n, ok := rn.renames[base]
-			if !ok || vars[base] {
-				return "", false
+		case string:
+			r, attr, _ := strings.Cut(t, ".")
+			if n, ok := rn.renames[r]; ok {
+				return map[string]any{"Fn::GetAtt": n + "." + attr}, true
 			}
-			if hasAttr {
-				return "${" + n + "." + attr + "}", true
-			}
-			return "${" + n + "}", true
-		})
-		if !changed {
-			return v, false
 		}
-		if l, ok := sub.([]any); ok {
-			nl := append([]any(nil), l...)
-			nl[0] = ns
-			return map[string]any{"Fn::Sub": nl}, true
-		}
-		return map[string]any{"Fn::Sub": ns}, true
+		return nil, false
+	case "Fn::Sub":
+		return rn.sub(arg)
 	}
-	return v, false
+	return nil, false
+}
+
+func (rn renamer) sub(sub any) (any, bool) {
+	str, vars := subParts(sub)
+	if !rn.mentioned(str) {
+		return nil, false
+	}
+	ns, changed := subVars(str, func(name string) (string, bool) {
+		base, attr, hasAttr := strings.Cut(name, ".")
+		n, ok := rn.renames[base]
+		if !ok || vars[base] {
+			return "", false
+		}
+		if hasAttr {
+			return "${" + n + "." + attr + "}", true
+		}
+		return "${" + n + "}", true
+	})
+	if !changed {
+		return nil, false
+	}
+	if l, ok := sub.([]any); ok {
+		nl := append([]any(nil), l...)
+		nl[0] = ns
+		return map[string]any{"Fn::Sub": nl}, true
+	}
+	return map[string]any{"Fn::Sub": ns}, true
 }
 
 // mentioned is a quick filter: does a Fn::Sub string name an old id?
@@ -217,4 +210,12 @@ func (rn renamer) dependsOn(v any) (any, bool) {
 		}
 	}
 	return v, false
+}
+
+func removeSorted(l []string, s string) []string {
+	i := sort.SearchStrings(l, s)
+	if i < len(l) && l[i] == s {
+		return append(l[:i:i], l[i+1:]...)
+	}
+	return l
 }

@@ -376,8 +376,7 @@ func addStatements(stmts []any, ep any, hasDeny bool) ([]any, []string, bool) {
 func allowsInvoke(v any) bool {
 	for _, a := range asList(v) {
 		s, _ := a.(string)
-		switch strings.ToLower(s) {
-		case "execute-api:invoke", "execute-api:*", "*":
+		if strings.EqualFold(s, invokeAction) || strings.EqualFold(s, "execute-api:*") || s == "*" {
 			return true
 		}
 	}

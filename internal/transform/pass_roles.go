@@ -171,9 +171,11 @@ func documentGrantsENI(doc any) bool {
 			continue
 		}
 		for _, a := range asList(stmt["Action"]) {
-			switch s, _ := a.(string); strings.ToLower(s) {
-			case "ec2:createnetworkinterface", "ec2:*", "*", "ec2:create*":
-				return true
+			s, _ := a.(string)
+			for _, want := range []string{"ec2:CreateNetworkInterface", "ec2:*", "*", "ec2:Create*"} {
+				if strings.EqualFold(s, want) {
+					return true
+				}
 			}
 		}
 	}

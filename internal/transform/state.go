@@ -31,9 +31,11 @@ type state struct {
 	usedParams  map[string]bool
 	needSG      bool
 	renamed     map[string]string
+	// walkers rewrite intrinsic nodes in one shared walk (pass_references).
+	walkers []nodeRewriter
 }
 
-func newState(req Request, set Settings) *state {
+func newState(req Request, set Settings, ids []string) *state {
 	doc := make(map[string]any, len(req.Fragment))
 	for k, v := range req.Fragment {
 		doc[k] = v
@@ -45,7 +47,7 @@ func newState(req Request, set Settings) *state {
 	}
 	doc["Resources"] = res
 	st := &state{
-		req: req, set: set, doc: doc, res: res, ids: template.SortedKeys(res),
+		req: req, set: set, doc: doc, res: res, ids: ids,
 		own: map[string]bool{}, sect: map[string]bool{}, excluded: map[string]bool{},
 		rewritten: map[string]bool{}, changedAPIs: map[string]bool{}, privateAPIs: map[string]bool{},
 		moved: map[string]bool{}, usedParams: map[string]bool{},
@@ -197,11 +199,8 @@ func (st *state) securityGroups() []any {
 }
 
 func insertSorted(l []string, s string) []string {
-	i := 0
-	for i < len(l) && l[i] < s {
-		i++
-	}
-	l = append(l, "")
+	i := sort.SearchStrings(l, s)
+	l = append(l[:len(l):len(l)], "")
 	copy(l[i+1:], l[i:])
 	l[i] = s
 	return l

@@ -70,14 +70,15 @@ func (e *Error) Error() string {
 
 // Transform rewrites req.Fragment. On error no partial output is returned.
 func Transform(ctx context.Context, req Request) (*Result, error) {
-	if err := validate(req.Fragment); err != nil {
+	ids, err := validate(req.Fragment)
+	if err != nil {
 		return nil, err
 	}
 	set, err := ParseSettings(req.Params, req.Fragment)
 	if err != nil {
 		return nil, err
 	}
-	st := newState(req, set)
+	st := newState(req, set, ids)
 	passes := []struct {
 		name string
 		run  func(*state) error
@@ -89,6 +90,7 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 		{"roles", passRoles},
 		{"hostnames", passHostnames},
 		{"redeploy", passRedeploy},
+		{"references", passReferences},
 		{"securitygroup", passSecurityGroup},
 		{"preflight", passPreflight},
 		{"parameters", passParameters},
@@ -121,38 +123,40 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 	return &Result{Fragment: st.doc, Changes: st.changes, Warnings: warnings, Settings: set, Renamed: st.renamed}, nil
 }
 
-// validate checks the shape every pass relies on.
-func validate(doc map[string]any) error {
+// validate checks the shape every pass relies on and returns the sorted
+// logical ids.
+func validate(doc map[string]any) ([]string, error) {
 	if doc == nil {
-		return &Error{Resource: "template", Message: "the template is empty or not a JSON object",
+		return nil, &Error{Resource: "template", Message: "the template is empty or not a JSON object",
 			Fix: "pass a CloudFormation template whose top level is an object with a Resources section"}
 	}
 	raw, ok := doc["Resources"]
 	if !ok {
-		return &Error{Resource: "Resources", Message: "the template has no Resources section",
+		return nil, &Error{Resource: "Resources", Message: "the template has no Resources section",
 			Fix: "add a Resources section with at least one resource"}
 	}
 	res, ok := raw.(map[string]any)
 	if !ok {
-		return &Error{Resource: "Resources", Message: fmt.Sprintf("the Resources section is a %s, not an object", template.KindOf(raw)),
+		return nil, &Error{Resource: "Resources", Message: fmt.Sprintf("the Resources section is a %s, not an object", template.KindOf(raw)),
 			Fix: "make Resources an object of logical id to resource"}
 	}
 	if len(res) == 0 {
-		return &Error{Resource: "Resources", Message: "the Resources section is empty",
+		return nil, &Error{Resource: "Resources", Message: "the Resources section is empty",
 			Fix: "add at least one resource"}
 	}
-	for _, id := range template.SortedKeys(res) {
+	ids := template.SortedKeys(res)
+	for _, id := range ids {
 		r, ok := res[id].(map[string]any)
 		if !ok {
-			return &Error{Resource: id, Message: fmt.Sprintf("the resource is a %s, not an object", template.KindOf(res[id])),
+			return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource is a %s, not an object", template.KindOf(res[id])),
 				Fix: "give the resource a Type and Properties"}
 		}
 		t, ok := r["Type"]
 		if !ok {
-			return &Error{Resource: id, Message: "the resource has no Type", Fix: "add the resource's Type, e.g. Type: AWS::Lambda::Function"}
+			return nil, &Error{Resource: id, Message: "the resource has no Type", Fix: "add the resource's Type, e.g. Type: AWS::Lambda::Function"}
 		}
 		if s, ok := t.(string); !ok || s == "" {
-			return &Error{Resource: id, Message: fmt.Sprintf("the resource's Type is a %s, not a resource type name", template.KindOf(t)),
+			return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource's Type is a %s, not a resource type name", template.KindOf(t)),
 				Fix: "set Type to a resource type name, e.g. AWS::Lambda::Function"}
 		}
 		switch d := r["DependsOn"].(type) {
@@ -160,26 +164,26 @@ func validate(doc map[string]any) error {
 		case []any:
 			for _, e := range d {
 				if _, ok := e.(string); !ok {
-					return &Error{Resource: id, Message: fmt.Sprintf("DependsOn holds a %s, not a logical id", template.KindOf(e)),
+					return nil, &Error{Resource: id, Message: fmt.Sprintf("DependsOn holds a %s, not a logical id", template.KindOf(e)),
 						Fix: "list logical ids (strings) in DependsOn"}
 				}
 			}
 		default:
-			return &Error{Resource: id, Message: fmt.Sprintf("DependsOn is a %s, not a logical id or a list of them", template.KindOf(d)),
+			return nil, &Error{Resource: id, Message: fmt.Sprintf("DependsOn is a %s, not a logical id or a list of them", template.KindOf(d)),
 				Fix: "give DependsOn a logical id or a list of logical ids"}
 		}
 		if p, ok := r["Properties"]; ok && p != nil {
 			if _, ok := p.(map[string]any); !ok {
-				return &Error{Resource: id, Message: fmt.Sprintf("the resource's Properties is a %s, not an object", template.KindOf(p)),
+				return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource's Properties is a %s, not an object", template.KindOf(p)),
 					Fix: "make Properties an object"}
 			}
 		}
 	}
 	if p, ok := doc["Parameters"]; ok && p != nil {
 		if _, ok := p.(map[string]any); !ok {
-			return &Error{Resource: "Parameters", Message: fmt.Sprintf("the Parameters section is a %s, not an object", template.KindOf(p)),
+			return nil, &Error{Resource: "Parameters", Message: fmt.Sprintf("the Parameters section is a %s, not an object", template.KindOf(p)),
 				Fix: "make Parameters an object of name to declaration"}
 		}
 	}
-	return nil
+	return ids, nil
 }

@@ -1,0 +1,74 @@
+package transform
+
+import "github.com/quiltdata/quilt-private-endpoints/internal/template"
+
+// nodeRewriter is one pass's rewrite of intrinsic functions (one-key
+// objects such as {"Ref": ..} or {"Fn::Sub": ..}). The hostnames and
+// redeploy passes register theirs; passReferences runs them all in a single
+// walk of the document, so a 1 MB template is traversed once.
+type nodeRewriter interface {
+	// node returns a replacement for {key: arg}, or false.
+	node(key string, arg any) (any, bool)
+	// flush is called after each resource (resource true, where its logical
+	// id) and each entry of another section (where "Section.Name").
+	flush(where string, resource bool)
+}
+
+// intrinsicKeys are the functions the rewriters look at (map lookups are
+// cheaper than ranging over a one-key map).
+var intrinsicKeys = [...]string{"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join"}
+
+// passReferences walks every resource and the Outputs, Conditions,
+// Metadata and Rules sections once, applying the registered rewriters in
+// order (each sees the previous one's result).
+func passReferences(st *state) error {
+	if len(st.walkers) == 0 {
+		return nil
+	}
+	fn := func(m map[string]any) (any, bool) {
+		if len(m) != 1 {
+			return nil, false
+		}
+		var cur any = m
+		changed := false
+		for _, w := range st.walkers {
+			cm, ok := cur.(map[string]any)
+			if !ok || len(cm) != 1 {
+				break
+			}
+			for _, k := range intrinsicKeys {
+				if arg, ok := cm[k]; ok {
+					if r, ch := w.node(k, arg); ch {
+						cur, changed = r, true
+					}
+					break
+				}
+			}
+		}
+		return cur, changed
+	}
+	flush := func(where string, resource bool) {
+		for _, w := range st.walkers {
+			w.flush(where, resource)
+		}
+	}
+	for _, id := range st.ids {
+		if nv, changed := rewrite(st.res[id], fn); changed {
+			st.put(id, nv)
+		}
+		flush(id, true)
+	}
+	for _, sec := range []string{"Outputs", "Conditions", "Metadata", "Rules"} {
+		m, ok := st.doc[sec].(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, name := range template.SortedKeys(m) {
+			if nv, changed := rewrite(m[name], fn); changed {
+				st.section(sec)[name] = nv
+			}
+			flush(sec+"."+name, false)
+		}
+	}
+	return nil
+}
