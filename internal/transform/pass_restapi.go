@@ -42,7 +42,36 @@ func passRestAPI(st *state) error {
 			return err
 		}
 	}
+	implicitAPIs(st)
+	domainMappings(st)
 	return nil
+}
+
+// implicitAPIs warns about SAM functions whose Api events create SAM's
+// implicit ServerlessRestApi, which the macro cannot see.
+func implicitAPIs(st *state) {
+	for _, id := range st.ofType("AWS::Serverless::Function") {
+		events, _ := st.props(id)["Events"].(map[string]any)
+		for _, name := range template.SortedKeys(events) {
+			ev, _ := events[name].(map[string]any)
+			p, _ := ev["Properties"].(map[string]any)
+			if t, _ := ev["Type"].(string); t == "Api" && p["RestApiId"] == nil {
+				st.warn("%s: event %s creates SAM's implicit REST API, which the macro cannot make private; declare an AWS::Serverless::Api and set the event's RestApiId", id, name)
+			}
+		}
+	}
+}
+
+// domainMappings warns about custom domain mappings of APIs that are now
+// private: a public (edge or regional) custom domain cannot serve them.
+func domainMappings(st *state) {
+	for _, id := range st.ofType("AWS::ApiGateway::BasePathMapping") {
+		for _, api := range referenced(st.props(id)["RestApiId"]) {
+			if st.privateAPIs[api] {
+				st.warn("%s: maps a public custom domain to %s, which is now private; a public custom domain cannot serve a private API: use a private custom domain (AWS::ApiGateway::DomainNameV2) or the endpoint alias hostname", id, api)
+			}
+		}
+	}
 }
 
 func restAPI(st *state, id string) error {
