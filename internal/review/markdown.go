@@ -64,9 +64,18 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if r.ChangeSet != nil {
 		writeChangeSet(&b, r.ChangeSet)
 	}
+	if b.Len() > maxComment {
+		note := fmt.Sprintf("> This report is %d bytes, more than a GitHub comment holds (%d): attach it as a file, or post the Risks and Resources sections.\n\n", b.Len(), maxComment)
+		if _, err := io.WriteString(w, note); err != nil {
+			return err
+		}
+	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
+
+// maxComment is the size of the largest GitHub comment or pull request body.
+const maxComment = 65536
 
 func writeRisks(b *bytes.Buffer, r *Report) {
 	b.WriteString("## Risks\n\n")
@@ -147,8 +156,18 @@ func writeResources(b *bytes.Buffer, r *Report) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", code(res.LogicalID), code(res.Type), change, behaviorText(res), codes(res.Risks))
 	}
 	b.WriteString("\n")
-	for _, res := range r.Resources {
-		fmt.Fprintf(b, "### %s\n\n", code(res.LogicalID))
+	for _, group := range sameChange(r.Resources) {
+		res := group[0]
+		if len(group) == 1 {
+			fmt.Fprintf(b, "### %s\n\n", code(res.LogicalID))
+		} else {
+			ids := make([]string, len(group))
+			for i, g := range group {
+				ids[i] = g.LogicalID
+			}
+			fmt.Fprintf(b, "### %s and %d more with the same change\n\n", code(res.LogicalID), len(group)-1)
+			fmt.Fprintf(b, "The same change for %d resources: %s.\n\n", len(group), codes(ids))
+		}
 		fmt.Fprintf(b, "%s, %s: **%s**.", code(res.Type), res.Action, behaviorText(res))
 		if res.RenamedFrom != "" {
 			fmt.Fprintf(b, " Was %s.", code(res.RenamedFrom))
@@ -387,4 +406,35 @@ func sortedKeysString(m map[string]string) []string {
 		set[k] = true
 	}
 	return sortedSet(set)
+}
+
+// sameChange groups resources whose changes, reasons, risks and type are
+// identical (the functions that all gain the same VpcConfig), in report
+// order, so the Markdown shows each change once.
+func sameChange(resources []Resource) [][]Resource {
+	var groups [][]Resource
+	index := map[string]int{}
+	for _, res := range resources {
+		if res.Action == ActionAdd || res.Action == ActionRename || res.Action == ActionRemove {
+			groups = append(groups, []Resource{res})
+			continue
+		}
+		key, err := json.Marshal(struct {
+			Type, Action string
+			Why          []string
+			Changes      []Change
+			Risks        []string
+		}{res.Type, res.Action, res.Why, res.Changes, res.Risks})
+		if err != nil {
+			groups = append(groups, []Resource{res})
+			continue
+		}
+		if i, ok := index[string(key)]; ok {
+			groups[i] = append(groups[i], res)
+			continue
+		}
+		index[string(key)] = len(groups)
+		groups = append(groups, []Resource{res})
+	}
+	return groups
 }
