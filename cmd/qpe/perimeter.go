@@ -33,9 +33,12 @@ bucket policy for one test bucket; an evaluator that says what a policy does to
 one request; and the plan of requests that prove the perimeter on the test bucket.
 
 Test the bucket policy on a clean bucket first, then graduate to the SCP.`,
-		Args: perimNoArgs,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return &exitError{code: 2, err: fmt.Errorf("perimeter: name a subcommand (scp, bucket-policy, simulate, plan)\nUsage: %s", cmd.UseLine())}
+			if len(args) > 0 {
+				return &exitError{code: 2, err: fmt.Errorf("perimeter: unknown subcommand %q (use scp, bucket-policy, simulate or plan)", args[0])}
+			}
+			return &exitError{code: 2, err: errors.New("perimeter: name a subcommand: scp, bucket-policy, simulate or plan (qpe perimeter --help)")}
 		},
 	}
 	cmd.AddCommand(newPerimeterSCPCmd(), newPerimeterBucketPolicyCmd(), newPerimeterSimulateCmd(), newPerimeterPlanCmd())

@@ -249,6 +249,7 @@ func TestPerimeterUsage(t *testing.T) {
 		want string
 	}{
 		{"no subcommand", []string{"perimeter"}, "name a subcommand"},
+		{"unknown subcommand", []string{"perimeter", "policy"}, `unknown subcommand "policy"`},
 		{"no VPC", []string{"perimeter", "scp", "--nat-ips", "none"}, "--vpc: name at least one VPC"},
 		{"seed placeholder VPC", []string{"perimeter", "scp", "--vpc", "vpc-LOCAL"}, `--vpc "vpc-LOCAL" is not a VPC ID`},
 		{"bad scope", perimSeedArgs("scp", "--scope", "ec2"), `--scope "ec2"`},
