@@ -19,7 +19,7 @@ func passCompute(st *state) error {
 		if st.excluded[id] {
 			continue
 		}
-		if cur, ok := st.props(id)["VPCConfig"]; ok && !isAbsent(cur) {
+		if !noSubnets(st.props(id)["VPCConfig"]) {
 			continue
 		}
 		st.editProps(id)["VPCConfig"] = map[string]any{

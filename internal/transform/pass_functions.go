@@ -15,7 +15,7 @@ func passFunctions(st *state) error {
 	serverless := st.ofType("AWS::Serverless::Function")
 	globalsCover := false
 	if g, ok := template.Section(st.doc, "Globals")["Function"].(map[string]any); ok {
-		if !isAbsent(g["VpcConfig"]) {
+		if !noSubnets(g["VpcConfig"]) {
 			globalsCover = true
 		} else if len(serverless) > 0 && allIncluded(st, serverless, edge) {
 			globals := st.section("Globals")
@@ -24,7 +24,7 @@ func passFunctions(st *state) error {
 			st.change("functions", "Globals.Function", "added VpcConfig (private subnets, security groups)")
 			globalsCover = true
 			for _, id := range serverless {
-				if isAbsent(st.props(id)["VpcConfig"]) {
+				if noSubnets(st.props(id)["VpcConfig"]) {
 					st.moved[id] = true
 				}
 			}
@@ -41,7 +41,7 @@ func passFunctions(st *state) error {
 			continue
 		}
 		cur := st.props(id)["VpcConfig"]
-		if !isAbsent(cur) {
+		if !noSubnets(cur) {
 			if cond, _, _, ok := ifBranches(cur); ok {
 				st.warn("%s: VpcConfig depends on condition %s; kept as is, so the function is in the VPC only when the condition selects a VpcConfig", id, cond)
 			}
@@ -51,7 +51,11 @@ func passFunctions(st *state) error {
 			continue
 		}
 		st.editProps(id)["VpcConfig"] = vpcConfig(st)
-		st.change("functions", id, "added VpcConfig (private subnets, security groups)")
+		if isAbsent(cur) {
+			st.change("functions", id, "added VpcConfig (private subnets, security groups)")
+		} else {
+			st.change("functions", id, "replaced VpcConfig without subnets (private subnets, security groups)")
+		}
 		st.moved[id] = true
 		st.rewritten[id] = true
 	}

@@ -16,7 +16,11 @@ func passPreflight(st *state) error {
 	if st.set.PreflightMode == ModeNone {
 		return nil
 	}
-	if cur := st.resource(PreflightLogicalID); cur != nil && cur["Type"] != PreflightType {
+	existing := st.resource(PreflightLogicalID)
+	if existing == nil && len(st.rewritten) == 0 && len(st.privateAPIs) == 0 && len(st.moved) == 0 {
+		return nil // nothing private in this template
+	}
+	if cur := existing; cur != nil && cur["Type"] != PreflightType {
 		return &Error{Resource: PreflightLogicalID, Message: fmt.Sprintf("the template already has a %v with this logical id", cur["Type"]),
 			Fix: "rename that resource, or set PreflightMode to none"}
 	}

@@ -268,7 +268,7 @@ func mergeEndpointIDs(v any, ep any) (any, bool, error) {
 			}
 			return v, false, nil
 		}
-		return nil, false, fmt.Errorf("VpcEndpointIds is a %s the macro cannot merge into", template.KindOf(v))
+		return nil, false, fmt.Errorf("VpcEndpointIds is %s, which the macro cannot merge the endpoint into", describe(v, ""))
 	}
 }
 

@@ -179,10 +179,12 @@ func validate(doc map[string]any) ([]string, error) {
 			}
 		}
 	}
-	if p, ok := doc["Parameters"]; ok && p != nil {
-		if _, ok := p.(map[string]any); !ok {
-			return nil, &Error{Resource: "Parameters", Message: fmt.Sprintf("the Parameters section is a %s, not an object", template.KindOf(p)),
-				Fix: "make Parameters an object of name to declaration"}
+	for _, sec := range []string{"Parameters", "Conditions", "Mappings", "Outputs", "Metadata", "Rules", "Globals"} {
+		if p, ok := doc[sec]; ok && p != nil {
+			if _, ok := p.(map[string]any); !ok {
+				return nil, &Error{Resource: sec, Message: fmt.Sprintf("the %s section is a %s, not an object", sec, template.KindOf(p)),
+					Fix: "make " + sec + " an object of name to entry"}
+			}
 		}
 	}
 	return ids, nil

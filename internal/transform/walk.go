@@ -222,6 +222,27 @@ func isAbsent(v any) bool {
 	return false
 }
 
+// noSubnets reports whether a VpcConfig/VPCConfig value puts nothing in a
+// VPC: absent, or an object whose SubnetIds is missing or an empty list.
+func noSubnets(v any) bool {
+	if isAbsent(v) {
+		return true
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	if _, _, isIntr := template.Intrinsic(m); isIntr {
+		return false
+	}
+	sn, has := m["SubnetIds"]
+	if !has || sn == nil || template.IsNoValue(sn) {
+		return true
+	}
+	l, isList := sn.([]any)
+	return isList && len(l) == 0
+}
+
 // ifBranches returns the two value branches of a Fn::If.
 func ifBranches(v any) (cond string, yes, no any, ok bool) {
 	m, isMap := v.(map[string]any)
