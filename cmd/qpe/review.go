@@ -75,13 +75,13 @@ unreadable, 2 usage error.`,
 			}
 			// CloudFormation hands the macro the template without its own
 			// Transform entry: that is the "before" side too.
-			if _, fromTemplate, err := splitTransform(doc); err != nil {
+			_, fromTemplate, err := splitTransform(doc)
+			if err != nil {
 				return &exitError{code: 1, err: err}
-			} else {
-				for k, v := range fromTemplate {
-					if _, given := params[k]; !given {
-						params[k] = v
-					}
+			}
+			for k, v := range fromTemplate {
+				if _, given := params[k]; !given {
+					params[k] = v
 				}
 			}
 			before, _ := template.Clone(doc).(map[string]any)
