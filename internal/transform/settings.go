@@ -64,6 +64,15 @@ func SettingNames() []string {
 	return names
 }
 
+func isKnownSetting(name string) bool {
+	for _, n := range SettingNames() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
 // DefaultServiceToken is the preflight function's ARN, built in the stack's
 // partition, Region and account.
 func DefaultServiceToken() any {
@@ -121,6 +130,9 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 	}
 	for _, name := range template.SortedKeys(params) {
 		v := params[name]
+		if str, ok := v.(string); ok && strings.TrimSpace(str) == "" && isKnownSetting(name) {
+			continue // an empty value (e.g. an empty template parameter passed by Ref) means the default
+		}
 		var err error
 		switch name {
 		case SetEndpointParameter:

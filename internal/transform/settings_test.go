@@ -30,6 +30,8 @@ func TestParseSettings(t *testing.T) {
 		{name: "security groups list", params: map[string]any{"SecurityGroupIds": []any{"sg-01234567", "sg-01234567"}},
 			want: with(func(s *Settings) { s.SecurityGroupIds = []string{"sg-01234567"} })},
 		{name: "exclude empty string", params: map[string]any{"Exclude": ""}, want: defaults},
+		{name: "empty strings mean default", params: map[string]any{"PreflightMode": "", "EndpointParameter": " ", "ServiceToken": "", "LoadBalancerScheme": "", "SubnetIds": ""}, want: defaults},
+		{name: "unknown even when empty", params: map[string]any{"Nope": ""}, wantErr: "unknown setting"},
 		{name: "exclude", params: map[string]any{"Exclude": []any{"Fn"}}, want: with(func(s *Settings) { s.Exclude = []string{"Fn"} })},
 		{name: "mode case-insensitive", params: map[string]any{"PreflightMode": "Create"}, want: with(func(s *Settings) { s.PreflightMode = ModeCreate })},
 		{name: "mode none", params: map[string]any{"PreflightMode": "none"}, want: with(func(s *Settings) { s.PreflightMode = ModeNone })},
