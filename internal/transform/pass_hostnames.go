@@ -82,11 +82,12 @@ func (h *hostnames) sub(arg any) (any, bool) {
 			continue
 		}
 		name := strings.TrimSpace(rest[j+2 : i])
-		if h.st.privateAPIs[name] && !vars[name] {
+		base, attr, _ := strings.Cut(name, ".")
+		if h.st.privateAPIs[base] && !vars[base] && (attr == "" || attr == "RestApiId") {
 			out.WriteString(rest[:i])
 			out.WriteString("}-${" + epName)
 			changed = true
-			h.hit(name)
+			h.hit(base)
 		} else {
 			out.WriteString(rest[:i])
 		}
@@ -124,25 +125,46 @@ func (h *hostnames) join(arg any) (any, bool) {
 	if !ok || len(l) != 2 {
 		return nil, false
 	}
-	parts, ok := l[1].([]any)
-	if !ok {
+	delim, ok := l[0].(string)
+	parts, isList := l[1].([]any)
+	if !ok || !isList {
 		return nil, false
 	}
 	var out []any
+	changed := false
 	for i, p := range parts {
-		out = append(out, p)
-		api, isRef := template.Ref(p)
-		if !isRef || !h.st.privateAPIs[api] || i+1 >= len(parts) {
+		api := joinAPI(p)
+		if !h.st.privateAPIs[api] || i+1 >= len(parts) {
+			out = append(out, p)
 			continue
 		}
 		next, _ := parts[i+1].(string)
-		if strings.HasPrefix(next, ".execute-api.") {
-			out = append(out, "-", h.st.endpoint())
-			h.hit(api)
+		if !strings.HasPrefix(delim+next+delim, ".execute-api.") {
+			out = append(out, p)
+			continue
 		}
+		if delim == "" {
+			out = append(out, p, "-", h.st.endpoint())
+		} else {
+			out = append(out, map[string]any{"Fn::Join": []any{"", []any{p, "-", h.st.endpoint()}}})
+		}
+		changed = true
+		h.hit(api)
 	}
-	if len(out) == len(parts) {
+	if !changed {
 		return nil, false
 	}
 	return map[string]any{"Fn::Join": []any{l[0], out}}, true
+}
+
+// joinAPI returns the REST API a Fn::Join part names by its id ({"Ref": Api}
+// or Fn::GetAtt Api.RestApiId), or "".
+func joinAPI(p any) string {
+	if api, ok := template.Ref(p); ok {
+		return api
+	}
+	if api, attr, ok := template.GetAtt(p); ok && attr == "RestApiId" {
+		return api
+	}
+	return ""
 }
