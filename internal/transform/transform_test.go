@@ -1,0 +1,59 @@
+package transform
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func apiTemplate() map[string]any {
+	return map[string]any{
+		"Parameters": map[string]any{"ApiGatewayVPCEndpointId": map[string]any{"Type": "String"}},
+		"Resources": map[string]any{
+			"Api": map[string]any{"Type": "AWS::ApiGateway::RestApi", "Properties": map[string]any{"Name": "a"}},
+		},
+	}
+}
+
+func TestTemplateParameterValues(t *testing.T) {
+	for _, c := range []struct {
+		value   any
+		params  map[string]any
+		wantErr string
+	}{
+		{value: "vpce-0123456789abcdef0"},
+		{value: "vpce-01234567"},
+		{value: "vpce-XYZ", wantErr: `Parameters.ApiGatewayVPCEndpointId: the value "vpce-XYZ" is not a VPC endpoint id`},
+		{value: "", wantErr: `the value "" is not a VPC endpoint id`},
+		{value: "", params: map[string]any{"PreflightMode": "create"}},
+	} {
+		_, err := Transform(context.Background(), Request{Fragment: apiTemplate(), Params: c.params,
+			TemplateParameterValues: map[string]any{"ApiGatewayVPCEndpointId": c.value}})
+		switch {
+		case c.wantErr == "" && err != nil:
+			t.Errorf("%q: %v", c.value, err)
+		case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
+			t.Errorf("%q: error %v, want %q", c.value, err, c.wantErr)
+		}
+	}
+}
+
+func TestCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := Transform(ctx, Request{Fragment: apiTemplate()})
+	if !errors.Is(err, context.Canceled) || res != nil {
+		t.Fatalf("got %v, %v; want context.Canceled and no result", res, err)
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	e := &Error{Resource: "Http", Message: "HTTP APIs cannot be private", Fix: "exclude it"}
+	if got := e.Error(); got != "Http: HTTP APIs cannot be private. Fix: exclude it" {
+		t.Fatal(got)
+	}
+	if got := (&Error{Message: "m"}).Error(); got != "m" {
+		t.Fatal(got)
+	}
+}
