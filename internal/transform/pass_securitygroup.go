@@ -29,21 +29,22 @@ func passSecurityGroup(st *state) error {
 }
 
 func securityGroup(st *state) (map[string]any, error) {
-	anywhere := "0.0.0.0/0"
-	egress := func(proto string, port int, desc string) ec2.SecurityGroup_Egress {
-		return ec2.SecurityGroup_Egress{
-			IpProtocol: proto, FromPort: cloudformation.Int(port), ToPort: cloudformation.Int(port),
-			CidrIp: cloudformation.String(anywhere), Description: cloudformation.String(desc),
-		}
+	var egress []ec2.SecurityGroup_Egress
+	for _, r := range []struct {
+		proto string
+		port  int
+		desc  string
+	}{{"tcp", 443, "HTTPS to AWS APIs and endpoints"}, {"tcp", 53, "DNS over TCP"}, {"udp", 53, "DNS"}} {
+		egress = append(egress,
+			ec2.SecurityGroup_Egress{IpProtocol: r.proto, FromPort: cloudformation.Int(r.port), ToPort: cloudformation.Int(r.port),
+				CidrIp: cloudformation.String("0.0.0.0/0"), Description: cloudformation.String(r.desc)},
+			ec2.SecurityGroup_Egress{IpProtocol: r.proto, FromPort: cloudformation.Int(r.port), ToPort: cloudformation.Int(r.port),
+				CidrIpv6: cloudformation.String("::/0"), Description: cloudformation.String(r.desc + " (IPv6)")})
 	}
 	sg := &ec2.SecurityGroup{
-		GroupDescription: "Quilt private endpoints: outbound HTTPS and DNS for functions in the VPC",
-		VpcId:            cloudformation.RefPtr(st.set.VpcParameter),
-		SecurityGroupEgress: []ec2.SecurityGroup_Egress{
-			egress("tcp", 443, "HTTPS to AWS APIs and endpoints"),
-			egress("tcp", 53, "DNS over TCP"),
-			egress("udp", 53, "DNS"),
-		},
+		GroupDescription:    "Quilt private endpoints: outbound HTTPS and DNS only, for functions and canaries in the VPC",
+		VpcId:               cloudformation.RefPtr(st.set.VpcParameter),
+		SecurityGroupEgress: egress,
 	}
 	st.param(st.set.VpcParameter)
 	return fromGoformation(sg)
