@@ -42,7 +42,7 @@ func passFunctions(st *state) error {
 		}
 		cur := st.props(id)["VpcConfig"]
 		if !noSubnets(cur) {
-			if cond, _, _, ok := ifBranches(cur); ok {
+			if cond, yes, no, ok := ifBranches(cur); ok && (noSubnets(yes) || noSubnets(no)) {
 				st.warn("%s: VpcConfig depends on condition %s; kept as is, so the function is in the VPC only when the condition selects a VpcConfig", id, cond)
 			}
 			continue
