@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/awslabs/goformation/v7/cloudformation"
+
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -18,49 +20,47 @@ const parameterGroupLabel = "Private endpoints"
 // and checks the endpoint id.
 func passParameters(st *state) error {
 	params := template.Section(st.doc, "Parameters")
-	decls := map[string]map[string]any{}
-	values := map[string]any{}
-	add := func(name string, decl map[string]any, value any) {
-		decls[name] = decl
-		if value != nil {
-			values[name] = value
-		}
-	}
 	s := st.set
-	epDecl := map[string]any{
-		"Type":                  "String",
-		"AllowedPattern":        endpointPattern,
-		"ConstraintDescription": "must be a VPC endpoint id, vpce- followed by 8 or 17 lowercase hex characters",
-		"Description":           "Id of the execute-api interface VPC endpoint that may call the private REST APIs (vpce-...). Added by the QuiltPrivateEndpoints macro.",
-	}
-	if s.PreflightMode == ModeCreate {
-		epDecl["AllowedPattern"] = endpointPatternOptional
-		epDecl["ConstraintDescription"] = "must be empty (the preflight creates the endpoint) or a VPC endpoint id, vpce- followed by 8 or 17 lowercase hex characters"
-		epDecl["Default"] = ""
+	str := cloudformation.String
+	epDecl := cloudformation.Parameter{
+		Type:                  "String",
+		AllowedPattern:        str(endpointPattern),
+		ConstraintDescription: str("must be a VPC endpoint id, vpce- followed by 8 or 17 lowercase hex characters"),
+		Description:           str("Id of the execute-api interface VPC endpoint that may call the private REST APIs (vpce-...). Added by the QuiltPrivateEndpoints macro."),
 	}
 	var epValue any
 	if s.EndpointID != "" {
 		epValue = s.EndpointID
 	}
-	add(s.EndpointParameter, epDecl, epValue)
-	add(s.VpcParameter, map[string]any{
-		"Type":        "AWS::EC2::VPC::Id",
-		"Description": "VPC of the private subnets. Added by the QuiltPrivateEndpoints macro.",
-	}, nonEmpty(s.VpcID))
-	add(s.SubnetsParameter, map[string]any{
-		"Type":        "List<AWS::EC2::Subnet::Id>",
-		"Description": "Private subnets with egress (NAT gateway or VPC endpoints) for functions, ECS services and canaries. Added by the QuiltPrivateEndpoints macro.",
-	}, joinList(s.SubnetIDs))
-	add(s.UserSubnetsParameter, map[string]any{
-		"Type":        "List<AWS::EC2::Subnet::Id>",
-		"Description": "Subnets for the internal load balancer, reachable by users (e.g. over VPN). Added by the QuiltPrivateEndpoints macro.",
-	}, joinList(s.UserSubnetIDs))
+	if s.PreflightMode == ModeCreate {
+		epDecl.AllowedPattern = str(endpointPatternOptional)
+		epDecl.ConstraintDescription = str("must be empty (the preflight creates the endpoint) or a VPC endpoint id, vpce- followed by 8 or 17 lowercase hex characters")
+		if epValue == nil {
+			epValue = "" // an empty Default: the preflight creates the endpoint
+		}
+	}
+	type declaration struct {
+		decl  cloudformation.Parameter
+		value any // Default from a setting, or nil
+		given bool
+	}
+	decls := map[string]declaration{
+		s.EndpointParameter: {epDecl, epValue, s.EndpointID != ""},
+		s.VpcParameter: {cloudformation.Parameter{Type: "AWS::EC2::VPC::Id",
+			Description: str("VPC of the private subnets. Added by the QuiltPrivateEndpoints macro.")}, nonEmpty(s.VpcID), s.VpcID != ""},
+		s.SubnetsParameter: {cloudformation.Parameter{Type: "List<AWS::EC2::Subnet::Id>",
+			Description: str("Private subnets with egress (NAT gateway or VPC endpoints) for functions, ECS services and canaries. Added by the QuiltPrivateEndpoints macro.")},
+			joinList(s.SubnetIDs), len(s.SubnetIDs) > 0},
+		s.UserSubnetsParameter: {cloudformation.Parameter{Type: "List<AWS::EC2::Subnet::Id>",
+			Description: str("Subnets for the internal load balancer, reachable by users (e.g. over VPN). Added by the QuiltPrivateEndpoints macro.")},
+			joinList(s.UserSubnetIDs), len(s.UserSubnetIDs) > 0},
+	}
 
 	var added []string
 	for _, name := range []string{s.EndpointParameter, s.VpcParameter, s.SubnetsParameter, s.UserSubnetsParameter} {
 		_, declared := params[name]
-		value, hasValue := values[name]
-		if !st.usedParams[name] && !(declared && hasValue) {
+		d := decls[name]
+		if !st.usedParams[name] && !(declared && d.given) {
 			continue
 		}
 		if !declared {
@@ -68,25 +68,29 @@ func passParameters(st *state) error {
 				return &Error{Resource: name, Message: "the rewrite needs a parameter with this name, but it is a resource",
 					Fix: "choose another parameter name with the matching setting (EndpointParameter, VpcParameter, SubnetsParameter, UserSubnetsParameter)"}
 			}
-			decl := template.Clone(decls[name]).(map[string]any)
-			if hasValue {
-				decl["Default"] = value
+			decl, err := fromGoformation(d.decl)
+			if err != nil {
+				return err
+			}
+			if d.value != nil {
+				decl["Default"] = d.value
 			}
 			st.section("Parameters")[name] = decl
 			added = append(added, name)
 			st.change("parameters", "Parameters."+name, "declared (%s)", decl["Type"])
-			if _, ok := decl["Default"]; !ok {
+			if d.value == nil {
 				st.warn("Parameters.%s: added by the macro without a Default; give its value as the Transform parameter %s, or declare %s in the original template so the stack can pass it",
 					name, valueSettingFor(s, name), name)
 			}
 			continue
 		}
-		if hasValue {
+		if d.given {
 			decl, _ := params[name].(map[string]any)
-			if !equal(decl["Default"], value) {
-				nd := st.section("Parameters")[name].(map[string]any)
-				nd["Default"] = value
-				st.change("parameters", "Parameters."+name, "Default = %s (from the Transform parameter %s)", describe(value, ""), valueSettingFor(s, name))
+			if !equal(decl["Default"], d.value) {
+				nd := template.Clone(decl).(map[string]any)
+				nd["Default"] = d.value
+				st.section("Parameters")[name] = nd
+				st.change("parameters", "Parameters."+name, "Default = %s (from the Transform parameter %s)", describe(d.value, ""), valueSettingFor(s, name))
 			}
 		}
 	}
