@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-lambda-go/cfn"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
@@ -46,6 +47,19 @@ type Clients struct {
 	Region    string
 	Preflight preflight.Clients
 	EC2       provision.EC2API
+}
+
+// LoadClients builds the clients from config.LoadDefaultConfig (the
+// Lambda's role, AWS_REGION, and the SDK's AWS_ENDPOINT_URL variables).
+func LoadClients(ctx context.Context) (Clients, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return Clients{}, err
+	}
+	if cfg.Region == "" {
+		return Clients{}, errors.New("no AWS Region: set AWS_REGION")
+	}
+	return Clients{Region: cfg.Region, Preflight: preflight.NewClients(cfg), EC2: ec2.NewFromConfig(cfg)}, nil
 }
 
 // Handler handles custom resource events.

@@ -1,0 +1,29 @@
+// Command panicking is the custom resource Lambda with checks that panic:
+// a test-only build (never shipped) that proves a panic is answered FAILED
+// and the runtime keeps serving.
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflightresource"
+)
+
+func main() {
+	h := &preflightresource.Handler{
+		Logger:  slog.New(slog.NewJSONHandler(os.Stdout, nil)),
+		Clients: preflightresource.LoadClients,
+		Check: func(context.Context, preflight.Clients, preflight.Input) finding.Report {
+			var m map[string]int
+			m["injected test panic"]++ // assignment to entry in nil map
+			return finding.Report{}
+		},
+	}
+	lambda.Start(h.Handle)
+}
