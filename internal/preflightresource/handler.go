@@ -117,7 +117,13 @@ func (h *Handler) Handle(ctx context.Context, ev cfn.Event) error {
 	s.Logger = log
 	runner := &cfnresponse.Runner{Sender: &s, Logger: log, Margin: h.Margin}
 
+	// The id reported when the work cannot say (deadline, panic): the old id
+	// on Update and Delete; on Create the resource's own id, so that the
+	// Delete after a failed Create removes what was created before the cut.
 	defaultID := PhysicalID("invalid", "none", ev.StackID, ev.LogicalResourceID)
+	if p, err := ParseProperties(ev.ResourceProperties); err == nil {
+		defaultID = PhysicalID(p.Mode, p.VpcID, ev.StackID, ev.LogicalResourceID)
+	}
 	if ev.RequestType != cfn.RequestCreate && ev.PhysicalResourceID != "" {
 		defaultID = ev.PhysicalResourceID
 	}

@@ -333,6 +333,24 @@ func TestHandlePanicAndHang(t *testing.T) {
 			t.Errorf("%s %s", r.Status, r.Reason)
 		}
 	})
+	t.Run("checks that ignore the deadline: FAILED in time, with the resource's own id", func(t *testing.T) {
+		hs := newHarness(t, emptyWorld())
+		hs.h.Margin = 300 * time.Millisecond
+		release := make(chan struct{})
+		defer close(release)
+		hs.h.Check = func(context.Context, preflight.Clients, preflight.Input) finding.Report {
+			<-release
+			return finding.Report{}
+		}
+		p := createProps(tVPC, tSubnetA, tSubnetB)
+		r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", p, nil), 3*time.Second)
+		if r.Status != cfn.StatusFailed || !strings.Contains(r.Reason, "checking "+tVPC) {
+			t.Errorf("%s %s", r.Status, r.Reason)
+		}
+		if want := PhysicalID(ModeCreate, tVPC, tStack, tLogical); r.PhysicalResourceID != want {
+			t.Errorf("physical id %s, want %s (so that the Delete removes what was created)", r.PhysicalResourceID, want)
+		}
+	})
 	t.Run("AWS hangs", func(t *testing.T) {
 		hs := newHarness(t, goodWorld(), awsfake.WithFaults(awsfake.Fault{Kind: awsfake.Hang}))
 		hs.h.Margin = 500 * time.Millisecond

@@ -286,6 +286,12 @@ func TestRemoveDeletesOnlyOwned(t *testing.T) {
 	if len(after.SecurityGroups) != 1 || after.SecurityGroups[0].ID != "sg-0c00000000000d001" {
 		t.Errorf("groups left %+v", after.SecurityGroups)
 	}
+	// Every action called is in Actions() (the IAM policy's list).
+	for action := range srv.Calls() {
+		if !slices.Contains(Actions(), "ec2:"+action) {
+			t.Errorf("ec2:%s is called but missing from Actions()", action)
+		}
+	}
 	// Already gone: success, nothing deleted.
 	again, err := Remove(context.Background(), c, vpcID, owner, 5*time.Millisecond, nil)
 	if err != nil || len(again.Endpoints)+len(again.SecurityGroups) != 0 {
