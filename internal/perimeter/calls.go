@@ -179,9 +179,13 @@ func (s *Spec) warnings(policyText []byte, nat NATStatus, stackCalls []StackCall
 			if nat.Reason != "" {
 				reason = " (" + nat.Reason + ")"
 			}
+			verb, pronoun := "egress", "they do"
+			if len(s.VPCs) == 1 {
+				verb, pronoun = "egresses", "it does"
+			}
 			warnings = append(warnings, fmt.Sprintf(
-				"could not tell whether %s egress through a NAT gateway%s; if they do, this policy denies the stack's calls that leave through it (they carry the NAT's public address and no aws:SourceVpc): %s. Pass --nat-ips auto, or --nat-ips with the NAT gateways' public addresses, or --nat-ips none when there is no NAT.",
-				strings.Join(s.VPCs, ", "), reason, describeCalls(calls)))
+				"could not tell whether %s %s through a NAT gateway%s; if %s, this policy denies the stack's calls that leave through it (they carry the NAT's public address and no aws:SourceVpc): %s. Pass --nat-ips auto, or --nat-ips with the NAT gateways' public addresses, or --nat-ips none when there is no NAT.",
+				strings.Join(s.VPCs, ", "), verb, reason, pronoun, describeCalls(calls)))
 		}
 	default:
 		for _, g := range nat.Gateways {
