@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -124,4 +125,26 @@ func BenchmarkCheckLatency50ms(b *testing.B) {
 	b.ReportMetric(calls, "calls/op")
 	b.ReportMetric(float64(wall)/float64(latency), "roundtrips/op")
 	b.ReportMetric(calls*float64(latency)/float64(time.Millisecond), "serial-ms/op")
+}
+
+// TestProgressNamesWhatIsSlow: on a slow account the progress callback
+// says which calls are still awaited.
+func TestProgressNamesWhatIsSlow(t *testing.T) {
+	w, in := bigWorld(2, 1)
+	srv := awsfake.Start(t, w, awsfake.WithFaults(awsfake.Fault{Action: "DescribeRouteTables", Kind: awsfake.Hang}))
+	var mu sync.Mutex
+	var msgs []string
+	in.Timeout = 400 * time.Millisecond
+	in.ProgressInterval = 100 * time.Millisecond
+	in.Progress = func(m string) { mu.Lock(); msgs = append(msgs, m); mu.Unlock() }
+	rep := preflight.Run(context.Background(), preflight.NewClients(srv.Config()), in)
+	if got := ids(rep); !slices.Equal(got, []string{"QPE-AWS-001"}) {
+		t.Errorf("findings = %v", got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	all := strings.Join(msgs, "\n")
+	if !strings.Contains(all, "still waiting for the route tables (ec2:DescribeRouteTables)") || strings.Contains(all, "still waiting for the VPC (") {
+		t.Errorf("progress:\n%s", all)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -175,16 +176,20 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 		inv.skipped[itemAPIEndpoint] = true
 	}
 
-	var tasks []func(context.Context)
+	type task struct {
+		name string
+		run  func(context.Context)
+	}
+	var tasks []task
 	add := func(it item, fn func(context.Context) error) {
 		if inv.skipped[it] {
 			return
 		}
-		tasks = append(tasks, func(ctx context.Context) {
+		tasks = append(tasks, task{string(it), func(ctx context.Context) {
 			if err := fn(ctx); err != nil {
 				inv.fail(it, err)
 			}
-		})
+		}})
 	}
 	vpcFilter := []types.Filter{{Name: aws.String("vpc-id"), Values: []string{in.VpcID}}}
 	ec := countingEC2{c.EC2, &inv.calls}
@@ -303,19 +308,54 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 	})
 	var bmu sync.Mutex
 	for _, b := range in.Buckets {
-		tasks = append(tasks, func(ctx context.Context) {
+		tasks = append(tasks, task{"the Region of bucket " + b + " (s3:GetBucketLocation)", func(ctx context.Context) {
 			info := bucketRegion(ctx, c.S3, &inv.calls, b)
 			bmu.Lock()
 			inv.buckets[b] = info
 			bmu.Unlock()
-		})
+		}})
 	}
 
 	var wg sync.WaitGroup
+	var pmu sync.Mutex
+	pending := map[string]bool{}
 	for _, t := range tasks {
-		wg.Go(func() { t(ctx) })
+		pmu.Lock()
+		pending[t.name] = true
+		pmu.Unlock()
+		wg.Go(func() {
+			t.run(ctx)
+			pmu.Lock()
+			delete(pending, t.name)
+			pmu.Unlock()
+		})
+	}
+	stop := make(chan struct{})
+	if in.Progress != nil {
+		every := in.ProgressInterval
+		if every <= 0 {
+			every = 2 * time.Second
+		}
+		go func() {
+			tick := time.NewTicker(every)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+					pmu.Lock()
+					names := slices.Sorted(maps.Keys(pending))
+					pmu.Unlock()
+					if len(names) > 0 {
+						progress(in, "still waiting for %s", strings.Join(names, ", "))
+					}
+				}
+			}
+		}()
 	}
 	wg.Wait()
+	close(stop)
 	if inv.errs[itemVPC] == nil && !inv.skipped[itemVPC] && inv.vpc == nil {
 		// QPE-NET-001 reports the missing VPC; what it would hold is moot.
 		for _, it := range []item{itemDNS, itemVPCSubnets, itemRouteTables, itemEndpoints, itemGroups, itemNATs} {

@@ -53,8 +53,11 @@ type Input struct {
 	CallerSecurityGroupIDs []string
 	// Timeout bounds the whole run (default DefaultTimeout).
 	Timeout time.Duration
-	// Progress, when set, receives short progress lines (for stderr).
-	Progress func(msg string)
+	// Progress, when set, receives short progress lines (for stderr),
+	// including every ProgressInterval (default 2s) the calls still waited
+	// for.
+	Progress         func(msg string)
+	ProgressInterval time.Duration
 }
 
 // EC2API is the part of *ec2.Client the checks use.
