@@ -324,6 +324,30 @@ func TestHandleCreateModeFailureThenDelete(t *testing.T) {
 	}
 }
 
+func TestHandleCreateModeAWSRefuses(t *testing.T) {
+	// DNS hostnames off: EC2 refuses the private-DNS endpoint after the
+	// security group was created. The Reason carries EC2's explanation; the
+	// Delete that follows removes the group.
+	w := emptyWorld()
+	w.Vpcs[0].EnableDNSHostnames = false
+	hs := newHarness(t, w)
+	p := createProps(tVPC, tSubnetA, tSubnetB)
+	r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", p, nil), 30*time.Second)
+	t.Logf("Reason: %s", r.Reason)
+	if r.Status != cfn.StatusFailed || !strings.Contains(r.Reason, "enableDnsHostnames") || !strings.Contains(r.Reason, tVPC) {
+		t.Fatalf("create: %s %s", r.Status, r.Reason)
+	}
+	if n := len(hs.srv.World().SecurityGroups); n != 2 {
+		t.Fatalf("%d groups, want the default and the created one", n)
+	}
+	if d := hs.do(t, newEvent(cfn.RequestDelete, hs.rcv.url(), r.PhysicalResourceID, p, nil), 30*time.Second); d.Status != cfn.StatusSuccess {
+		t.Fatalf("delete: %s", d.Reason)
+	}
+	if w := hs.srv.World(); len(w.SecurityGroups) != 1 || len(w.VpcEndpoints) != 0 {
+		t.Errorf("left behind: %+v %+v", w.VpcEndpoints, w.SecurityGroups)
+	}
+}
+
 func TestHandlePanicAndHang(t *testing.T) {
 	t.Run("panic in the checks", func(t *testing.T) {
 		hs := newHarness(t, goodWorld())

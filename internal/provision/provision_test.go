@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 )
@@ -313,5 +315,38 @@ func TestClientToken(t *testing.T) {
 		if a == b {
 			t.Errorf("tokens collide: %s", a)
 		}
+	}
+}
+
+// The double honours ClientToken as EC2 does: the same token and parameters
+// return the first endpoint; other parameters are refused.
+func TestDoubleClientToken(t *testing.T) {
+	srv, c := start(t, emptyWorld())
+	in := func(rt string) *ec2.CreateVpcEndpointInput {
+		return &ec2.CreateVpcEndpointInput{VpcId: aws.String(vpcID), ServiceName: aws.String("com.amazonaws.us-east-1.s3"),
+			VpcEndpointType: types.VpcEndpointTypeGateway, RouteTableIds: []string{rt}, ClientToken: aws.String("qpe-token-1")}
+	}
+	a, err := c.CreateVpcEndpoint(context.Background(), in(rtbPriv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.CreateVpcEndpoint(context.Background(), in(rtbPriv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(a.VpcEndpoint.VpcEndpointId) != aws.ToString(b.VpcEndpoint.VpcEndpointId) || len(srv.World().VpcEndpoints) != 1 {
+		t.Errorf("retry created a second endpoint: %s, %s", aws.ToString(a.VpcEndpoint.VpcEndpointId), aws.ToString(b.VpcEndpoint.VpcEndpointId))
+	}
+	if !strings.EqualFold(string(a.VpcEndpoint.State), "pending") {
+		t.Errorf("new endpoint state %s, want pending", a.VpcEndpoint.State)
+	}
+	if _, err := c.CreateVpcEndpoint(context.Background(), in(rtbMain)); apiCode(err) != "IdempotentParameterMismatch" {
+		t.Errorf("same token, other parameters: %v", err)
+	}
+	// A second gateway of the same service on the same table is refused.
+	_, err = c.CreateVpcEndpoint(context.Background(), &ec2.CreateVpcEndpointInput{VpcId: aws.String(vpcID), ServiceName: aws.String("com.amazonaws.us-east-1.s3"),
+		VpcEndpointType: types.VpcEndpointTypeGateway, RouteTableIds: []string{rtbPriv}})
+	if apiCode(err) != "RouteAlreadyExists" {
+		t.Errorf("second gateway on %s: %v", rtbPriv, err)
 	}
 }
