@@ -263,3 +263,50 @@ func oneLogLine(t *testing.T, logs string) map[string]any {
 	}
 	return m
 }
+
+// TestHandleRealEngine runs NewHandler's engine on a small template.
+func TestHandleRealEngine(t *testing.T) {
+	fragment := `{"Parameters":{"VPC":{"Type":"AWS::EC2::VPC::Id"},"Subnets":{"Type":"List<AWS::EC2::Subnet::Id>"},` +
+		`"ApiGatewayVPCEndpointId":{"Type":"String","MinLength":1}},` +
+		`"Resources":{"Fn":{"Type":"AWS::Lambda::Function","Properties":{"Handler":"index.handler","Runtime":"python3.11",` +
+		`"Role":{"Fn::GetAtt":["FnRole","Arn"]},"Code":{"ZipFile":"def handler(e, c): pass"}}},` +
+		`"FnRole":{"Type":"AWS::IAM::Role","Properties":{"AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[]}}}}}`
+	tests := []struct {
+		name        string
+		params      string
+		wantStatus  string
+		wantErr     string
+		wantChanged []any
+	}{
+		{name: "moves the function", params: `{"PreflightMode":"none"}`, wantStatus: StatusSuccess, wantChanged: []any{"Fn", "FnRole"}},
+		{name: "bad setting", params: `{"PreflightMode":"sometimes"}`, wantStatus: StatusFailure, wantErr: "PreflightMode"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			h := NewHandler(slog.New(slog.NewJSONHandler(&logs, nil)))
+			resp := h.Handle(context.Background(), json.RawMessage(`{"requestId":"real","params":`+tc.params+`,"fragment":`+fragment+`}`))
+			if resp.Status != tc.wantStatus || !strings.Contains(resp.ErrorMessage, tc.wantErr) {
+				t.Fatalf("status %q, error %q; want %q with %q", resp.Status, resp.ErrorMessage, tc.wantStatus, tc.wantErr)
+			}
+			line := oneLogLine(t, logs.String())
+			if tc.wantStatus != StatusSuccess {
+				return
+			}
+			fn := resp.Fragment["Resources"].(map[string]any)["Fn"].(map[string]any)["Properties"].(map[string]any)
+			if _, ok := fn["VpcConfig"]; !ok {
+				t.Errorf("Fn has no VpcConfig: %v", fn)
+			}
+			changed, _ := line["changed"].([]any)
+			for _, id := range tc.wantChanged {
+				found := false
+				for _, c := range changed {
+					found = found || c == id
+				}
+				if !found {
+					t.Errorf("log changed %v lacks %v", changed, id)
+				}
+			}
+		})
+	}
+}
