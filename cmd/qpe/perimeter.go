@@ -102,7 +102,7 @@ func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimPrepared, e
 		}
 		ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 		defer cancel()
-		gws, err := perimLookupNATs(ctx, spec, f.profile)
+		gws, region, err := perimLookupNATs(ctx, spec, f.profile)
 		if err != nil {
 			if mode == "auto" {
 				return nil, &exitError{code: 2, err: fmt.Errorf("perimeter %s: --nat-ips auto: %w", name, err)}
@@ -112,11 +112,16 @@ func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimPrepared, e
 		}
 		p.nat = perimeter.NATStatus{Known: true, Gateways: gws}
 		p.natIPs = perimeter.PublicIPs(gws)
+		// The configuration's Region decides the ARN partition when
+		// --region is not given (e.g. aws-cn for cn-north-1).
+		opts.Region = region
 		if mode == "auto" {
 			opts.NATIPs = p.natIPs
-			if p.spec, err = opts.Validate(); err != nil {
-				return nil, &exitError{code: 2, err: fmt.Errorf("perimeter %s: %w", name, err)}
-			}
+		}
+		if p.spec, err = opts.Validate(); err != nil {
+			return nil, &exitError{code: 2, err: fmt.Errorf("perimeter %s: %w", name, err)}
+		}
+		if mode == "auto" {
 			for _, g := range gws {
 				fmt.Fprintf(cmd.ErrOrStderr(), "qpe: %s: NAT gateway %s in %s: adding %s\n", name, g.ID, g.VPCID, strings.Join(g.PublicIPs, ", "))
 			}
@@ -137,12 +142,14 @@ func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimPrepared, e
 // perimLookupNATs loads the AWS configuration as every qpe command does
 // (awsclient: profiles, SSO, environment, AWS_ENDPOINT_URL_EC2, credentials
 // check) and reads the VPCs' NAT gateways.
-func perimLookupNATs(ctx context.Context, spec *perimeter.Spec, profile string) ([]perimeter.NATGateway, error) {
+// It also returns the Region the configuration resolved.
+func perimLookupNATs(ctx context.Context, spec *perimeter.Spec, profile string) ([]perimeter.NATGateway, string, error) {
 	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: spec.Region, Profile: profile, CredentialsTimeout: 10 * time.Second})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return perimeter.NATGateways(ctx, ec2.NewFromConfig(cfg), spec.VPCs)
+	gws, err := perimeter.NATGateways(ctx, ec2.NewFromConfig(cfg), spec.VPCs)
+	return gws, cfg.Region, err
 }
 
 // perimShortReason condenses a lookup error for a one-line warning.

@@ -488,3 +488,14 @@ func TestPerimeterPlan(t *testing.T) {
 		t.Errorf("text plan:\n%s", out)
 	}
 }
+
+// TestPerimeterPartitionFromConfig: without --region, the AWS
+// configuration's Region picks the partition of the ARNs.
+func TestPerimeterPartitionFromConfig(t *testing.T) {
+	perimFakeAWS(t)
+	t.Setenv("AWS_REGION", "cn-north-1")
+	code, out, errOut := perimRun(t, "", perimSeedArgs("scp", "--nat-ips", "auto")...)
+	if code != 0 || !strings.Contains(out, `"arn:aws-cn:s3:::quilt*"`) {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
