@@ -46,6 +46,11 @@ func (h *hostnames) node(key string, arg any) (any, bool) {
 	return nil, false
 }
 
+// applies: excluded resources keep their hostnames.
+func (h *hostnames) applies(where string, resource bool) bool {
+	return !resource || !h.st.excluded[where]
+}
+
 func (h *hostnames) flush(where string, resource bool) {
 	if len(h.hits) == 0 {
 		return

@@ -33,6 +33,10 @@ func passRedeploy(st *state) error {
 		if api == "" {
 			continue
 		}
+		if st.excluded[id] {
+			st.warn("%s: excluded by the Exclude setting, so it keeps its logical id; the private endpoint and policy of %s take effect only after a new deployment", id, api)
+			continue
+		}
 		b, err := template.EncodeJSON(st.res[api], false)
 		if err != nil {
 			return fmt.Errorf("transform: redeploy: %w", err)
@@ -115,6 +119,9 @@ func shallow(m map[string]any) map[string]any {
 type renamer struct{ renames map[string]string }
 
 func (rn renamer) flush(string, bool) {}
+
+// applies: every reference follows a rename, excluded resources too.
+func (rn renamer) applies(string, bool) bool { return true }
 
 func (rn renamer) node(key string, arg any) (any, bool) {
 	switch key {

@@ -7,6 +7,9 @@ import "github.com/quiltdata/quilt-private-endpoints/internal/template"
 // redeploy passes register theirs; passReferences runs them all in a single
 // walk of the document, so a 1 MB template is traversed once.
 type nodeRewriter interface {
+	// applies reports whether the rewriter works on this resource (resource
+	// true, where its logical id) or section entry (where "Section.Name").
+	applies(where string, resource bool) bool
 	// node returns a replacement for {key: arg}, or false.
 	node(key string, arg any) (any, bool)
 	// flush is called after each resource (resource true, where its logical
@@ -25,13 +28,14 @@ func passReferences(st *state) error {
 	if len(st.walkers) == 0 {
 		return nil
 	}
+	var active []nodeRewriter
 	fn := func(m map[string]any) (any, bool) {
 		if len(m) != 1 {
 			return nil, false
 		}
 		var cur any = m
 		changed := false
-		for _, w := range st.walkers {
+		for _, w := range active {
 			cm, ok := cur.(map[string]any)
 			if !ok || len(cm) != 1 {
 				break
@@ -47,12 +51,21 @@ func passReferences(st *state) error {
 		}
 		return cur, changed
 	}
-	flush := func(where string, resource bool) {
+	enter := func(where string, resource bool) {
+		active = active[:0]
 		for _, w := range st.walkers {
+			if w.applies(where, resource) {
+				active = append(active, w)
+			}
+		}
+	}
+	flush := func(where string, resource bool) {
+		for _, w := range active {
 			w.flush(where, resource)
 		}
 	}
 	for _, id := range st.ids {
+		enter(id, true)
 		if nv, changed := rewrite(st.res[id], fn); changed {
 			st.put(id, nv)
 		}
@@ -64,6 +77,7 @@ func passReferences(st *state) error {
 			continue
 		}
 		for _, name := range template.SortedKeys(m) {
+			enter(sec+"."+name, false)
 			if nv, changed := rewrite(m[name], fn); changed {
 				st.section(sec)[name] = nv
 			}

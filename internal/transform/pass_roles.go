@@ -56,6 +56,10 @@ func passRoles(st *state) error {
 		if grantsENI(st, role, attached) {
 			continue
 		}
+		if st.excluded[role] {
+			st.warn("%s: excluded by the Exclude setting; it must grant %s itself, because these now run in the VPC: %s", role, VPCAccessPolicy, strings.Join(fns, ", "))
+			continue
+		}
 		cur := st.props(role)["ManagedPolicyArns"]
 		nv, ok := appendPolicy(cur)
 		if !ok {
