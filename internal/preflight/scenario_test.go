@@ -33,6 +33,8 @@ type scenario struct {
 		Contains []string `yaml:"contains"`
 		// MaxSeconds bounds the run's wall time.
 		MaxSeconds float64 `yaml:"maxSeconds"`
+		// MinCalls proves faults were hit and retried.
+		MinCalls int `yaml:"minCalls"`
 	} `yaml:"expect"`
 }
 
@@ -156,7 +158,10 @@ func TestScenarios(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(path), ".yaml")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			sc, rep, _, took := runScenario(t, path)
+			sc, rep, srv, took := runScenario(t, path)
+			if n := srv.TotalCalls(); n < sc.Expect.MinCalls {
+				t.Errorf("%d calls, want at least %d (faults retried)", n, sc.Expect.MinCalls)
+			}
 			want := slices.Clone(sc.Expect.Findings)
 			slices.Sort(want)
 			if got := ids(rep); !slices.Equal(got, want) {
