@@ -258,6 +258,11 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p P
 	var items []string
 	var warnings []finding.Finding
 	for _, f := range rep.Findings {
+		if p.Mode == ModeCreate && apiID == "" && f.ID == "QPE-IN-001" {
+			// Nothing could be created (the checks say why): "no endpoint id
+			// given" is not the customer's problem in create mode.
+			continue
+		}
 		log.Log(ctx, level(f.Severity), "finding", "id", f.ID, "severity", string(f.Severity), "resource", f.Resource, "message", f.Message, "remedy", f.Remedy)
 		switch f.Severity {
 		case finding.Error:

@@ -348,6 +348,18 @@ func TestHandleCreateModeAWSRefuses(t *testing.T) {
 	}
 }
 
+func TestHandleCreateModeMissingVPC(t *testing.T) {
+	hs := newHarness(t, emptyWorld())
+	p := createProps("vpc-0d0000000000000d9", tSubnetA)
+	r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", p, nil), 30*time.Second)
+	if r.Status != cfn.StatusFailed || !strings.Contains(r.Reason, "QPE-NET-001") || strings.Contains(r.Reason, "QPE-IN-001") {
+		t.Fatalf("%s %s", r.Status, r.Reason)
+	}
+	if n := hs.srv.Calls()["CreateVpcEndpoint"] + hs.srv.Calls()["CreateSecurityGroup"]; n != 0 {
+		t.Errorf("%d creations in a missing VPC", n)
+	}
+}
+
 func TestHandlePanicAndHang(t *testing.T) {
 	t.Run("panic in the checks", func(t *testing.T) {
 		hs := newHarness(t, goodWorld())
