@@ -25,6 +25,10 @@ const (
 	// PreflightFunctionName is the fixed name of the preflight Lambda that
 	// the project's deployment template creates.
 	PreflightFunctionName = "quilt-private-endpoints-preflight"
+	// DefaultServiceTokenSub is the Fn::Sub string of the default
+	// ServiceToken: the preflight function in the stack's own partition,
+	// Region and account.
+	DefaultServiceTokenSub = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + PreflightFunctionName
 	// PreflightServiceTimeout is the preflight resource's ServiceTimeout (s).
 	PreflightServiceTimeout = 360
 	// VPCAccessPolicy names the managed policy that lets Lambda manage ENIs.
@@ -76,7 +80,7 @@ func isKnownSetting(name string) bool {
 // DefaultServiceToken is the preflight function's ARN, built in the stack's
 // partition, Region and account.
 func DefaultServiceToken() any {
-	return map[string]any{"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + PreflightFunctionName}
+	return map[string]any{"Fn::Sub": DefaultServiceTokenSub}
 }
 
 var (
