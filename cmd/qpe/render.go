@@ -28,9 +28,8 @@ func newRenderCmd() *cobra.Command {
 tags, or JSON; "-" reads standard input) and prints the rewritten template.
 For the same input, the JSON output is the fragment the macro returns.
 
---set Name=Value gives a Transform parameter (EndpointParameter, VpcParameter,
-SubnetsParameter, SecurityGroupIds, Exclude, PreflightMode, ServiceToken,
-LoadBalancerScheme). Lists are comma separated: --set Exclude=FnA,FnB.
+--set Name=Value gives a Transform parameter (` + strings.Join(transform.SettingNames(), ", ") + `).
+Lists are comma separated: --set Exclude=FnA,FnB.
 When TEMPLATE lists QuiltPrivateEndpoints in its Transform section, that entry's
 Parameters are used too (--set wins), the entry is removed and any other
 transforms stay in the output.

@@ -44,7 +44,7 @@ func exampleFile(t *testing.T) string {
 }
 
 // engineJSON runs the engine directly: what render must print (or refuse).
-func engineJSON(t *testing.T, data []byte, params map[string]any) ([]byte, error) {
+func engineJSON(t *testing.T, data []byte, params map[string]any, keep any) ([]byte, error) {
 	t.Helper()
 	doc, err := template.Decode(data)
 	if err != nil {
@@ -54,7 +54,12 @@ func engineJSON(t *testing.T, data []byte, params map[string]any) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	return template.EncodeJSON(res.Fragment, true)
+	out := res.Fragment
+	if keep != nil {
+		out = shallowCopy(out)
+		out["Transform"] = keep
+	}
+	return template.EncodeJSON(out, true)
 }
 
 func TestRenderUsage(t *testing.T) {
@@ -134,6 +139,8 @@ func TestRenderIsTheEngine(t *testing.T) {
 		stdin  string
 		data   []byte
 		params map[string]any
+		// transform is the Transform section render must keep.
+		transform any
 	}{
 		{name: "example file", args: []string{"render", exampleFile(t)}, data: example, params: map[string]any{}},
 		{name: "example on stdin", args: []string{"render", "-"}, stdin: string(example), data: example, params: map[string]any{}},
@@ -142,13 +149,22 @@ func TestRenderIsTheEngine(t *testing.T) {
 			data: example, params: map[string]any{"Exclude": "StackStatusFunction,SearchIndexer", "PreflightMode": "none"},
 		},
 		{
+			// The template's own Transform entry gives settings (--set wins)
+			// and disappears; other transforms stay.
+			name: "Transform section", args: []string{"render", "--set", "PreflightMode=validate", "-"},
+			stdin: "Transform:\n  - Name: QuiltPrivateEndpoints\n    Parameters:\n      Exclude: StackStatusFunction\n      PreflightMode: none\n" +
+				"  - AWS::Serverless-2016-10-31\n" + string(example),
+			data: example, params: map[string]any{"Exclude": "StackStatusFunction", "PreflightMode": "validate"},
+			transform: []any{"AWS::Serverless-2016-10-31"},
+		},
+		{
 			name: "unknown setting", args: []string{"render", "--set", "NoSuchSetting=1", exampleFile(t)},
 			data: example, params: map[string]any{"NoSuchSetting": "1"},
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			want, engineErr := engineJSON(t, tc.data, tc.params)
+			want, engineErr := engineJSON(t, tc.data, tc.params, tc.transform)
 			code, out, errs := renderRun(t, tc.stdin, tc.args...)
 			if engineErr != nil {
 				if code != 1 || out != "" || !strings.Contains(errs, engineErr.Error()) {
