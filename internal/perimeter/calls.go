@@ -2,6 +2,7 @@ package perimeter
 
 import (
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 
@@ -209,6 +210,11 @@ func (s *Spec) warnings(policyText []byte, nat NATStatus, stackCalls []StackCall
 				g.VPCID, g.ID, strings.Join(blocked, ", "), describeCalls(all), strings.Join(g.PublicIPs, ",")))
 		}
 	}
+	if private := s.privatePrefixes(); len(private) > 0 {
+		warnings = append(warnings, fmt.Sprintf(
+			"--ip %s: private addresses never appear as aws:SourceIp (a request through a VPC endpoint carries aws:SourceVpc and aws:VpcSourceIp instead), so these ranges trust nothing; list the VPC with --vpc instead",
+			strings.Join(private, ", ")))
+	}
 	calls, err := denied(exampleServiceIP, PathLambdaService)
 	if err != nil {
 		return nil, err
@@ -238,4 +244,17 @@ func describeCalls(calls []StackCall) string {
 		parts = append(parts, fmt.Sprintf("%s [%s]", g, strings.Join(acts, ", ")))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// privatePrefixes returns the trusted ranges that lie in private address
+// space (RFC 1918, RFC 4193).
+func (s *Spec) privatePrefixes() []string {
+	var out []string
+	for _, p := range s.Prefixes {
+		pr, err := netip.ParsePrefix(p)
+		if err == nil && pr.Addr().IsPrivate() {
+			out = append(out, p)
+		}
+	}
+	return out
 }

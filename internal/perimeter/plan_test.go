@@ -207,3 +207,21 @@ func TestBucketWarnings(t *testing.T) {
 		}
 	}
 }
+
+func TestWarnsAboutPrivateRanges(t *testing.T) {
+	s, err := Options{VPCs: []string{vpcLocal}, IPs: []string{"10.0.0.0/16", "192.0.2.0/24", "fd00::/8"}}.Validate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := Render(s.SCP(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := s.Warnings(text, NATStatus{Known: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ws) != 1 || !strings.Contains(ws[0], "--ip 10.0.0.0/16, fd00::/8: private addresses never appear as aws:SourceIp") {
+		t.Errorf("warnings: %q", ws)
+	}
+}
