@@ -46,8 +46,11 @@ func ecsService(st *state, id string) {
 	if aws == nil {
 		return // not awsvpc (bridge/host networking), or built by an intrinsic
 	}
-	needIP := aws["AssignPublicIp"] != "DISABLED"
-	needSubnets := needIP || isAbsent(aws["Subnets"])
+	ip, hasIP := aws["AssignPublicIp"]
+	needIP := ip != "DISABLED"
+	// A service that had public IPs was on public subnets: move it. One
+	// without AssignPublicIp already had private IPs: keep its subnets.
+	needSubnets := (hasIP && needIP) || isAbsent(aws["Subnets"])
 	if !needIP && !needSubnets {
 		return
 	}
