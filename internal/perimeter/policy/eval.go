@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -338,6 +339,19 @@ func (e evaluator) condition(c Condition) (conditionEval, error) {
 	}
 	// firstMatch returns the policy value that the request value matches.
 	firstMatch := func(rv string) (string, bool, error) {
+		if c.prefixes != nil {
+			addr, err := netip.ParseAddr(strings.TrimSpace(rv))
+			if err != nil {
+				return "", false, fmt.Errorf("condition %s %q: request value %q is not an IP address", c.Operator, c.Key, rv)
+			}
+			addr = addr.Unmap()
+			for i, p := range c.prefixes {
+				if p.Contains(addr) {
+					return c.Values[i], true, nil
+				}
+			}
+			return "", false, nil
+		}
 		for _, pv := range policyVals {
 			ok, err := c.op.match(pv, rv)
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
@@ -84,6 +85,7 @@ type Condition struct {
 	op       operator
 	set      setQualifier
 	ifExists bool
+	prefixes []netip.Prefix // Values parsed once, for IpAddress/NotIpAddress
 }
 
 // setQualifier is the ForAnyValue/ForAllValues prefix of an operator.
@@ -312,7 +314,14 @@ func parseConditions(v any) ([]Condition, error) {
 					return nil, fmt.Errorf("%s: %s: %w", m.key, k.key, err)
 				}
 			}
-			out = append(out, Condition{Operator: m.key, Key: k.key, Values: vals, op: op, set: set, ifExists: ifExists})
+			c := Condition{Operator: m.key, Key: k.key, Values: vals, op: op, set: set, ifExists: ifExists}
+			if op.name == "IpAddress" || op.name == "NotIpAddress" {
+				for _, v := range vals {
+					p, _ := ParsePrefix(v) // checked above
+					c.prefixes = append(c.prefixes, p)
+				}
+			}
+			out = append(out, c)
 		}
 	}
 	return out, nil
