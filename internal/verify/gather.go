@@ -16,6 +16,7 @@ import (
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/synthetics"
+	syntypes "github.com/aws/aws-sdk-go-v2/service/synthetics/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
@@ -301,7 +302,7 @@ func (st *state) readCanary(ctx context.Context, c Clients, lim limiter, cn *can
 		err := lim.do(ctx, func() error {
 			out, err := c.Synthetics.GetCanaryRuns(ctx, &synthetics.GetCanaryRunsInput{Name: aws.String(cn.physical), MaxResults: aws.Int32(canaryRunsRead)})
 			if err == nil {
-				cn.runs, cn.runsRead = out.CanaryRuns, true
+				cn.runs, cn.runsRead = newestFirst(out.CanaryRuns), true
 			}
 			return err
 		})
@@ -371,4 +372,18 @@ func isStackMissing(err error) bool {
 	}
 	var ae smithy.APIError
 	return errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "does not exist")
+}
+
+// newestFirst orders canary runs by start time, most recent first (runs
+// without a time last), whatever order the API used.
+func newestFirst(runs []syntypes.CanaryRun) []syntypes.CanaryRun {
+	started := func(r syntypes.CanaryRun) time.Time {
+		if r.Timeline == nil {
+			return time.Time{}
+		}
+		return aws.ToTime(r.Timeline.Started)
+	}
+	out := slices.Clone(runs)
+	slices.SortStableFunc(out, func(a, b syntypes.CanaryRun) int { return started(b).Compare(started(a)) })
+	return out
 }

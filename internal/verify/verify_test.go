@@ -28,6 +28,9 @@ type extras struct {
 	Expect struct {
 		OK  bool     `yaml:"ok"`
 		IDs []string `yaml:"ids"`
+		// Mentions must each appear in some finding's resource, message
+		// or remedy.
+		Mentions []string `yaml:"mentions"`
 	} `yaml:"expect"`
 	Network *awsfake.World `yaml:"network"`
 }
@@ -124,6 +127,13 @@ func TestScenarios(t *testing.T) {
 			slices.Sort(wantIDs)
 			if !slices.Equal(got, wantIDs) || rep.OK != want.Expect.OK {
 				t.Errorf("ids = %v ok=%v, want %v ok=%v", got, rep.OK, wantIDs, want.Expect.OK)
+			}
+			for _, m := range want.Expect.Mentions {
+				if !slices.ContainsFunc(rep.Findings, func(f finding.Finding) bool {
+					return strings.Contains(f.Resource+" "+f.Message+" "+f.Remedy, m)
+				}) {
+					t.Errorf("no finding mentions %q", m)
+				}
 			}
 			for _, f := range rep.Findings {
 				t.Logf("%s %s %s: %s | %s", f.Severity, f.ID, f.Resource, f.Message, f.Remedy)
