@@ -255,8 +255,7 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p P
 		check = preflight.Run
 	}
 	rep := check(ctx, c.Preflight, in)
-	var items []string
-	var warnings []finding.Finding
+	var errs, warnings []finding.Finding
 	for _, f := range rep.Findings {
 		if p.Mode == ModeCreate && apiID == "" && f.ID == "QPE-IN-001" {
 			// Nothing could be created (the checks say why): "no endpoint id
@@ -266,14 +265,15 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p P
 		log.Log(ctx, level(f.Severity), "finding", "id", f.ID, "severity", string(f.Severity), "resource", f.Resource, "message", f.Message, "remedy", f.Remedy)
 		switch f.Severity {
 		case finding.Error:
-			items = append(items, describe(f))
+			errs = append(errs, f)
 		case finding.Warning:
 			warnings = append(warnings, f)
 		}
 	}
-	if n := len(items); n > 0 {
-		for _, w := range warnings {
-			items = append(items, describe(w))
+	if n := len(errs); n > 0 {
+		var items []string
+		for _, f := range append(distinctFirst(errs), distinctFirst(warnings)...) {
+			items = append(items, describe(f))
 		}
 		return res, &cfnresponse.Failure{
 			Summary: fmt.Sprintf("Quilt private endpoints preflight (%s mode) found %d error(s) in %s:", p.Mode, n, p.VpcID),
@@ -309,6 +309,23 @@ func level(s finding.Severity) slog.Level {
 		return slog.LevelWarn
 	}
 	return slog.LevelInfo
+}
+
+// distinctFirst reorders findings (already most important first) so that
+// the first finding of each check comes before the repeats: a Reason cut to
+// 4 KB then shows every kind of problem before the 50th instance of one.
+func distinctFirst(fs []finding.Finding) []finding.Finding {
+	seen := map[string]bool{}
+	var first, rest []finding.Finding
+	for _, f := range fs {
+		if seen[f.ID] {
+			rest = append(rest, f)
+		} else {
+			seen[f.ID] = true
+			first = append(first, f)
+		}
+	}
+	return append(first, rest...)
 }
 
 // describe renders a finding for the Reason.

@@ -192,7 +192,7 @@ func TestHandleValidate(t *testing.T) {
 			name: "fifty problems stay within 4096 bytes", world: fifty,
 			ev:     func(u string) cfn.Event { return newEvent(cfn.RequestCreate, u, "", fiftyProps, nil) },
 			status: cfn.StatusFailed,
-			reason: []string{"more findings not shown", "qpe check"},
+			reason: []string{"more findings not shown", "qpe check", "1) [error QPE-EG-002]", "2) [error QPE-S3-001]"},
 		},
 	}
 	for _, tc := range tests {
