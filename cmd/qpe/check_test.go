@@ -249,3 +249,19 @@ func TestCheckDeadline(t *testing.T) {
 		t.Errorf("took %s with --timeout 1500ms", took)
 	}
 }
+
+func TestCheckRejectedCredentials(t *testing.T) {
+	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Action: "GetCallerIdentity", Kind: awsfake.Denied}))
+	code, out, errs := checkRun(t, checkArgs()...)
+	if code != 2 || out != "" || !strings.Contains(errs, "refused the credentials") {
+		t.Errorf("code %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+func TestCheckSTSOutageStillChecks(t *testing.T) {
+	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Action: "GetCallerIdentity", Kind: awsfake.Hang}))
+	code, out, errs := checkRun(t, checkArgs("--timeout", "4s")...)
+	if code != 0 || !strings.Contains(errs, "could not confirm the identity (continuing)") {
+		t.Errorf("code %d\n%s\n%s", code, out, errs)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 )
 
 // Options selects the Region and profile; empty means the SDK's defaults
@@ -85,14 +86,29 @@ func Load(ctx context.Context, o Options) (aws.Config, error) {
 	return cfg, nil
 }
 
-// Identity asks STS who the credentials belong to; a refused call (expired
-// or invalid keys) is a *CredentialsError.
+// Identity asks STS who the credentials belong to. Credentials STS refuses
+// (expired, invalid, unknown keys) are a *CredentialsError; other failures
+// (network, throttling, 5xx) are returned as they are.
 func Identity(ctx context.Context, cfg aws.Config, profile string) (account, arn string, err error) {
 	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return "", "", &CredentialsError{Tried: sourcesTried(profile), Err: fmt.Errorf("sts:GetCallerIdentity: %w", err)}
+		var ae smithy.APIError
+		if errors.As(err, &ae) && credentialCodes(ae.ErrorCode()) {
+			return "", "", &CredentialsError{Tried: sourcesTried(profile), Err: fmt.Errorf("sts:GetCallerIdentity refused the credentials: %w", err)}
+		}
+		return "", "", fmt.Errorf("sts:GetCallerIdentity: %w", err)
 	}
 	return aws.ToString(out.Account), aws.ToString(out.Arn), nil
+}
+
+// credentialCodes are the error codes that mean the credentials are bad.
+func credentialCodes(code string) bool {
+	switch code {
+	case "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException", "SignatureDoesNotMatch",
+		"UnrecognizedClientException", "InvalidAccessKeyId", "AccessDenied", "AuthFailure", "IncompleteSignature":
+		return true
+	}
+	return false
 }
 
 // sourcesTried lists the SDK's default credential chain, noting which

@@ -146,3 +146,21 @@ func TestRejectedCredentialsAreACredentialsError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestIdentityOutageIsNotACredentialsError(t *testing.T) {
+	isolate(t)
+	srv := awsfake.Start(t, world(), awsfake.WithFaults(awsfake.Fault{Action: "GetCallerIdentity", Kind: awsfake.ServerError}))
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	ctx := context.Background()
+	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: "eu-west-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = awsclient.Identity(ctx, cfg, "")
+	var ce *awsclient.CredentialsError
+	if err == nil || errors.As(err, &ce) {
+		t.Fatalf("err = %v (%T), want a plain error", err, err)
+	}
+}

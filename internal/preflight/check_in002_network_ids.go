@@ -8,12 +8,15 @@ func checkNetworkIDFormat() Check {
 	c := Check{
 		ID:       "QPE-IN-002",
 		Severity: finding.Error,
-		Title:    "the VPC and subnet ids",
-		Meaning:  "The VPC id or a subnet id is missing or malformed (vpc-/subnet- then 8 or 17 lowercase hex characters). Checks that need it are skipped.",
-		Remedy:   "Pass the VPC id (vpc-...) and the ids of the private subnets (subnet-...) the stack's Lambdas will use.",
+		Title:    "the Region, VPC and subnet ids",
+		Meaning:  "The Region is missing, or the VPC id or a subnet id is missing or malformed (vpc-/subnet- then 8 or 17 lowercase hex characters). Checks that need it are skipped.",
+		Remedy:   "Pass the stack's Region, the VPC id (vpc-...) and the ids of the private subnets (subnet-...) the stack's Lambdas will use.",
 	}
 	c.run = func(inv *inventory) []finding.Finding {
 		var fs []finding.Finding
+		if inv.in.Region == "" {
+			fs = append(fs, c.f("Region", "pass the stack's Region, e.g. us-east-1", "no Region was given"))
+		}
 		switch id := inv.in.VpcID; {
 		case id == "":
 			fs = append(fs, c.f("VPC", "pass the id of the VPC the stack runs in, e.g. vpc-0123456789abcdef0", "no VPC id was given"))

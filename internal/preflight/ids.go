@@ -34,6 +34,9 @@ func normalize(in Input) Input {
 	in.APIEndpointID = strings.TrimSpace(in.APIEndpointID)
 	in.SubnetIDs = cleanList(in.SubnetIDs)
 	in.Buckets = cleanList(in.Buckets)
+	for i, b := range in.Buckets {
+		in.Buckets[i] = strings.TrimSuffix(strings.TrimPrefix(b, "s3://"), "/")
+	}
 	in.CallerSecurityGroupIDs = cleanList(in.CallerSecurityGroupIDs)
 	return in
 }
