@@ -172,8 +172,20 @@ func serverlessAPI(st *state, id string) error {
 	auth, _ := p["Auth"].(map[string]any)
 	rp, _ := auth["ResourcePolicy"].(map[string]any)
 	stmts := asList(rp["CustomStatements"])
-	hasDeny := rp["IntrinsicVpceWhitelist"] != nil || rp["SourceVpceWhitelist"] != nil || rp["IntrinsicVpceBlacklist"] != nil
+	// SAM's VPC endpoint allow lists already generate the Deny for other
+	// endpoints: add ours to them instead of a second Deny.
+	hasDeny := rp["IntrinsicVpceWhitelist"] != nil || rp["SourceVpceWhitelist"] != nil
+	var allowList []any
+	allowListChanged := false
+	if l, ok := rp["IntrinsicVpceWhitelist"].([]any); ok && !containsValue(l, ep) {
+		allowList = append(append([]any(nil), l...), ep)
+		allowListChanged = true
+		details = append(details, "policy: IntrinsicVpceWhitelist += "+st.set.EndpointParameter)
+	} else if rp["SourceVpceWhitelist"] != nil && rp["IntrinsicVpceWhitelist"] == nil {
+		st.warn("%s: Auth.ResourcePolicy.SourceVpceWhitelist lists literal endpoint ids; make sure the endpoint in %s is one of them", id, st.set.EndpointParameter)
+	}
 	newStmts, polDetails, polChanged := addStatements(stmts, ep, hasDeny)
+	polChanged = polChanged || allowListChanged
 	st.privateAPIs[id] = true
 	if !cfgChanged && !polChanged {
 		return nil
@@ -191,7 +203,12 @@ func serverlessAPI(st *state, id string) error {
 		if cur, ok := a["ResourcePolicy"].(map[string]any); ok {
 			r = shallow(cur)
 		}
-		r["CustomStatements"] = newStmts
+		if len(newStmts) > 0 {
+			r["CustomStatements"] = newStmts
+		}
+		if allowListChanged {
+			r["IntrinsicVpceWhitelist"] = allowList
+		}
 		a["ResourcePolicy"] = r
 		props["Auth"] = a
 		details = append(details, polDetails...)
