@@ -83,10 +83,12 @@ func (rn *Runner) Run(ctx context.Context, ev cfn.Event, defaultID string, work 
 		log = slog.New(slog.DiscardHandler)
 	}
 	start := time.Now()
-	workCtx, cancel := context.WithCancel(ctx)
+	var workCtx context.Context
+	var cancel context.CancelFunc
 	if dl, ok := ctx.Deadline(); ok {
-		remaining := time.Until(dl)
-		workCtx, cancel = context.WithDeadline(ctx, dl.Add(-rn.margin(remaining)))
+		workCtx, cancel = context.WithDeadline(ctx, dl.Add(-rn.margin(time.Until(dl))))
+	} else {
+		workCtx, cancel = context.WithCancel(ctx)
 	}
 	defer cancel()
 	step := &atomic.Pointer[string]{}
