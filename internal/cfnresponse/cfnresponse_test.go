@@ -379,3 +379,18 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEncodeFifty fits 50 long findings into 4,096 bytes.
+func BenchmarkEncodeFifty(b *testing.B) {
+	items := make([]string, 50)
+	for i := range items {
+		items[i] = fmt.Sprintf("[error QPE-EG-002] rtb-%017d: the 0.0.0.0/0 route is a blackhole. Fix: %s", i, strings.Repeat("replace the route ", 20))
+	}
+	r := cfn.Response{Status: cfn.StatusFailed, RequestID: "r", LogicalResourceID: "L", StackID: "s", PhysicalResourceID: "p"}
+	f := &Failure{Summary: "50 errors:", Items: items}
+	for b.Loop() {
+		if body, err := Encode(r, f); err != nil || len(body) > MaxBodyBytes {
+			b.Fatal(err, len(body))
+		}
+	}
+}
