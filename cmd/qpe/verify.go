@@ -2,17 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
-	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/verify"
 )
 
@@ -46,6 +42,9 @@ Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a mis
 			if format != "text" && format != "json" {
 				return &exitError{code: 2, err: fmt.Errorf("verify: --format must be text or json, not %q", format)}
 			}
+			if timeout <= 0 {
+				return &exitError{code: 2, err: fmt.Errorf("verify: --timeout must be positive, not %s", timeout)}
+			}
 			if concurrency < 1 || concurrency > 64 {
 				return &exitError{code: 2, err: fmt.Errorf("verify: --concurrency must be between 1 and 64, not %d", concurrency)}
 			}
@@ -53,9 +52,29 @@ Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a mis
 			if ctx == nil {
 				ctx = context.Background()
 			}
+			errw := cmd.ErrOrStderr()
+			progress := func(msg string) {
+				if !quiet {
+					fmt.Fprintln(errw, "qpe verify:", msg)
+				}
+			}
 			cfg, err := awsclient.Load(ctx, awsclient.Options{Region: region, Profile: profile})
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("verify: %w", err)}
+			}
+			// Who we are, briefly: refused keys are exit 2; an STS outage
+			// costs only a progress line.
+			ictx, icancel := context.WithTimeout(ctx, min(10*time.Second, timeout/4))
+			account, arn, err := awsclient.Identity(ictx, cfg, profile)
+			icancel()
+			if err != nil {
+				var ce *awsclient.CredentialsError
+				if errors.As(err, &ce) {
+					return &exitError{code: 2, err: fmt.Errorf("verify: %w", err)}
+				}
+				progress("could not confirm the identity (continuing): " + err.Error())
+			} else {
+				progress(fmt.Sprintf("account %s as %s, Region %s", account, arn, cfg.Region))
 			}
 			in := verify.Input{
 				Stack:       stack,
@@ -63,16 +82,13 @@ Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a mis
 				EndpointID:  endpoint,
 				Timeout:     timeout,
 				Concurrency: concurrency,
-			}
-			if !quiet {
-				errw := cmd.ErrOrStderr()
-				in.Progress = func(msg string) { fmt.Fprintln(errw, "qpe verify:", msg) }
+				Progress:    progress,
 			}
 			rep, err := verify.Run(ctx, verify.NewClients(cfg), in)
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("verify: %w", err)}
 			}
-			if err := verifyWrite(cmd.OutOrStdout(), rep, format); err != nil {
+			if err := checkWrite(cmd.OutOrStdout(), rep, format); err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("verify: writing the report: %w", err)}
 			}
 			if code := rep.ExitCode(); code != 0 {
@@ -91,23 +107,4 @@ Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a mis
 	f.IntVar(&concurrency, "concurrency", verify.DefaultConcurrency, "AWS calls in flight at once")
 	f.BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
 	return cmd
-}
-
-func verifyWrite(w io.Writer, rep finding.Report, format string) error {
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
-	}
-	return finding.WriteText(w, rep, verifyColor(w))
-}
-
-// verifyColor is true when w is a terminal and NO_COLOR is unset.
-func verifyColor(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -95,6 +95,7 @@ func verifyServe(t *testing.T, name string) {
 	ec2 := awsfake.Start(t, &world)
 	t.Setenv("AWS_ENDPOINT_URL_EC2", ec2.URL)
 	t.Setenv("AWS_ENDPOINT_URL_S3", ec2.URL)
+	t.Setenv("AWS_ENDPOINT_URL_STS", ec2.URL)
 }
 
 func TestVerifyHealthyText(t *testing.T) {
@@ -109,7 +110,7 @@ func TestVerifyHealthyText(t *testing.T) {
 	if !strings.Contains(out, "0 error(s)") || strings.Contains(strings.ReplaceAll(out, "QPE-VF-031", ""), "QPE-") {
 		t.Errorf("stdout:\n%s", out)
 	}
-	if !strings.Contains(errs, "qpe verify: stack quilt read") {
+	if !strings.Contains(errs, "qpe verify: account 123456789012") || !strings.Contains(errs, "qpe verify: stack quilt read") {
 		t.Errorf("no progress on stderr:\n%s", errs)
 	}
 }
