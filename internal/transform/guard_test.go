@@ -31,6 +31,8 @@ func TestControlTower(t *testing.T) {
 		{"quilt/stable_build", lambda, nil},
 		{"quilt/stable_build", ecs, nil},
 		{"quilt/private_build", lambda, nil},
+		{"quilt/network_1_0", lambda, nil},
+		{"quilt/network_1_0", ecs, nil},
 		{"roles/adds_policy", lambda, nil},
 		{"functions/security_group_setting", lambda, nil},
 		{"functions/empty_vpcconfig", lambda, nil},
