@@ -9,7 +9,7 @@ func checkEgressRoute() Check {
 		ID:       "QPE-EG-001",
 		Severity: finding.Error,
 		Title:    "egress to ECR and SNS",
-		Meaning:  "The effective route table of private subnets has no 0.0.0.0/0 route, and the interface endpoints for ecr.api, ecr.dkr, sns and logs (with the S3 gateway) are not all there: the stack's Lambdas cannot reach ECR and SNS.",
+		Meaning:  "The effective route table of private subnets has no 0.0.0.0/0 route, and the interface endpoints for ecr.api, ecr.dkr, sns and logs (available, private DNS on, security groups open to the subnets on TCP 443) with the S3 gateway are not all there: the stack's Lambdas cannot reach ECR and SNS.",
 		Remedy:   "Add a 0.0.0.0/0 route to an available public NAT gateway, or create the missing interface endpoints (private DNS on).",
 		needs:    egressNeeds(),
 	}

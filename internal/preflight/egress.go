@@ -17,7 +17,7 @@ type egress struct {
 
 // egressNeeds are the inventory items of the egress checks.
 func egressNeeds() []item {
-	return []item{itemRouteTables, itemSubnets, itemEndpoints, itemNATs}
+	return []item{itemRouteTables, itemSubnets, itemEndpoints, itemNATs, itemGroups}
 }
 
 // egresses describes the egress of every route table of private subnets.
@@ -28,7 +28,7 @@ func (inv *inventory) egresses() []egress {
 		if e.route != nil {
 			e.target = routeTarget(e.route)
 		}
-		e.missing = inv.endpointEgressMissing(g.id)
+		e.missing = inv.endpointEgressMissing(g)
 		out = append(out, e)
 	}
 	return out

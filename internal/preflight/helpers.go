@@ -144,19 +144,28 @@ func (inv *inventory) s3GatewayFor(tableID string) string {
 func egressServices() []string { return []string{"ecr.api", "ecr.dkr", "sns", "logs"} }
 
 // endpointEgressMissing lists what is missing for the interface endpoints
-// to replace a NAT gateway for the table: one entry per missing endpoint.
-func (inv *inventory) endpointEgressMissing(tableID string) []string {
+// to replace a NAT gateway for a route table and its subnets: one entry per
+// missing or unusable endpoint (not available, private DNS off, or security
+// groups that keep a subnet out on TCP 443).
+func (inv *inventory) endpointEgressMissing(g tableGroup) []string {
 	var missing []string
 	for _, svc := range egressServices() {
 		state := "missing"
 		for _, e := range inv.endpointsFor(svc, types.VpcEndpointTypeInterface) {
+			id := aws.ToString(e.VpcEndpointId)
 			switch {
 			case !is(e.State, "available"):
-				state = fmt.Sprintf("%s is %s", aws.ToString(e.VpcEndpointId), e.State)
+				state = fmt.Sprintf("%s is %s", id, e.State)
 			case !aws.ToBool(e.PrivateDnsEnabled):
-				state = fmt.Sprintf("%s has private DNS off", aws.ToString(e.VpcEndpointId))
+				state = fmt.Sprintf("%s has private DNS off", id)
 			default:
 				state = ""
+				for _, sid := range g.subnets {
+					if inv.ingressFor(&e, inv.subnets[sid]) == accessNone {
+						state = fmt.Sprintf("the security groups of %s do not allow TCP 443 from %s", id, sid)
+						break
+					}
+				}
 			}
 			if state == "" {
 				break
@@ -166,8 +175,8 @@ func (inv *inventory) endpointEgressMissing(tableID string) []string {
 			missing = append(missing, fmt.Sprintf("an interface endpoint for %s with private DNS (%s)", inv.service(svc), state))
 		}
 	}
-	if tableID == "" || inv.s3GatewayFor(tableID) == "" {
-		missing = append(missing, "the "+inv.service("s3")+" gateway endpoint on route table "+tableID+" (ECR image layers)")
+	if g.id == "" || inv.s3GatewayFor(g.id) == "" {
+		missing = append(missing, "the "+inv.service("s3")+" gateway endpoint on route table "+g.id+" (ECR image layers)")
 	}
 	return missing
 }
