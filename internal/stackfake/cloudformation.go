@@ -77,6 +77,7 @@ func faultCodeQuery(f *Fault) string {
 
 func writeQuery(w http.ResponseWriter, action, result string) {
 	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-RequestId", "00000000-0000-4000-8000-000000000000")
 	fmt.Fprintf(w, `<%sResponse xmlns="%s"><%sResult>%s</%sResult><ResponseMetadata><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ResponseMetadata></%sResponse>`,
 		action, cfnNS, action, result, action, action)
 }
@@ -87,6 +88,7 @@ func writeQueryError(w http.ResponseWriter, status int, code, msg string) {
 		typ = "Receiver"
 	}
 	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-RequestId", "00000000-0000-4000-8000-000000000000")
 	w.WriteHeader(status)
 	fmt.Fprintf(w, `<ErrorResponse xmlns="%s"><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ErrorResponse>`,
 		cfnNS, typ, esc(code), esc(msg))

@@ -152,3 +152,14 @@ func TestStackNotFound(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestStackUnreadable(t *testing.T) {
+	scn := quiltSized(1, 0, 0)
+	scn.Faults = []stackfake.Fault{{Service: "cloudformation", Operation: "DescribeStacks", Status: 403, Code: "AccessDenied", Message: "not authorized to perform: cloudformation:DescribeStacks"}}
+	srv := stackfake.Start(scn)
+	t.Cleanup(srv.Close)
+	_, err := Run(context.Background(), clientsFor(srv), Input{Stack: "quilt", Region: "us-east-1"})
+	if err == nil || errors.Is(err, ErrStackNotFound) || !strings.Contains(err.Error(), "cloudformation:DescribeStacks") {
+		t.Fatalf("err = %v", err)
+	}
+}
