@@ -139,6 +139,8 @@ func TestControlsPassOnTheRenderedExample(t *testing.T) {
 		{name: "defaults", doc: example(t), params: map[string]any{}},
 		{name: "excluded function", doc: example(t), params: map[string]any{"Exclude": "StackStatusFunction"}, wantLambda: []string{"StackStatusFunction"}},
 		{name: "preflight off", doc: example(t), params: map[string]any{"PreflightMode": "none"}},
+		{name: "preflight creates endpoints", doc: example(t), params: map[string]any{"PreflightMode": "create"}},
+		{name: "internal load balancer", doc: example(t), params: map[string]any{"LoadBalancerScheme": "internal"}},
 		{name: "Lambda@Edge and conditional VpcConfig", doc: withEdgeAndConditional(example(t)), params: map[string]any{}, wantLambda: []string{"EdgeAuth", "LegacyExporter"}},
 	}
 	for _, tc := range tests {
