@@ -29,6 +29,7 @@ func passCompute(st *state) error {
 		st.moved[id] = true
 		st.rewritten[id] = true
 	}
+	publicInstances(st)
 	if st.set.LoadBalancerScheme == "internal" {
 		for _, id := range st.ofType("AWS::ElasticLoadBalancingV2::LoadBalancer") {
 			if st.excluded[id] {
@@ -87,4 +88,23 @@ func loadBalancer(st *state, id string) {
 		st.warn("%s: SubnetMappings (Elastic IPs) removed; an internal load balancer takes Subnets only", id)
 	}
 	st.rewritten[id] = true
+}
+
+// publicInstances warns about EC2 instances and launch templates that ask
+// for public IPs: the macro does not move them (their subnets and
+// addressing are the template's design), but they are not private.
+func publicInstances(st *state) {
+	for _, id := range st.ofType("AWS::EC2::LaunchTemplate", "AWS::EC2::Instance") {
+		if st.excluded[id] {
+			continue
+		}
+		var flags []any
+		collectKey(st.props(id), "AssociatePublicIpAddress", &flags)
+		for _, f := range flags {
+			if f == true || f == "true" {
+				st.warn("%s: asks for a public IP address (AssociatePublicIpAddress); the macro leaves EC2 instances alone: set it to false and use the private subnets", id)
+				break
+			}
+		}
+	}
 }
