@@ -14,6 +14,8 @@ import (
 // gives the functions are the endpoint's callers. Its findings keep their
 // own ids (QPE-EP-*, QPE-S3-*, QPE-EG-*, ...), documented with qpe check.
 // Without a VPC parameter there is nothing to check: QPE-VF-002 says so.
+// The endpoint is the stack's (parameter or --api-endpoint), else the one
+// the processed template gives the REST API.
 func runNetwork(ctx context.Context, c preflight.Clients, st *state) []finding.Finding {
 	if st.vpcID == "" || len(st.subnets) == 0 {
 		return nil
@@ -27,16 +29,28 @@ func runNetwork(ctx context.Context, c preflight.Clients, st *state) []finding.F
 		}
 	}
 	slices.Sort(groups)
+	endpoint := st.endpointID
+	for _, a := range st.apis {
+		if endpoint == "" {
+			endpoint = a.wantEndpoint // a literal in the processed template
+		}
+	}
 	in := preflight.Input{
 		Region:                 st.in.Region,
 		VpcID:                  st.vpcID,
 		SubnetIDs:              st.subnets,
-		APIEndpointID:          st.endpointID,
+		APIEndpointID:          endpoint,
 		CallerSecurityGroupIDs: groups,
 		Progress:               st.in.Progress,
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		in.Timeout = time.Until(dl)
 	}
-	return preflight.Run(ctx, c, in).Findings
+	fs := preflight.Run(ctx, c, in).Findings
+	if endpoint == "" {
+		// QPE-VF-002 already says the stack names no endpoint; the
+		// preflight's "no endpoint id given" would repeat it as an error.
+		fs = slices.DeleteFunc(fs, func(f finding.Finding) bool { return f.ID == "QPE-IN-001" })
+	}
+	return fs
 }
