@@ -39,7 +39,8 @@ func passRedeploy(st *state) error {
 		}
 		b, err := template.EncodeJSON(st.res[api], false)
 		if err != nil {
-			return fmt.Errorf("transform: redeploy: %w", err)
+			return &Error{Resource: api, Message: fmt.Sprintf("the rewritten API cannot be encoded: %v", err),
+				Fix: "give its properties JSON values only"}
 		}
 		sum := sha256.Sum256(b)
 		h := hex.EncodeToString(sum[:])
