@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
@@ -419,10 +420,18 @@ func TestMacroEqualsRenderUnderRIE(t *testing.T) {
 			}
 
 			// The function logged exactly one JSON line for this request.
+			// The emulator copies the function's stderr asynchronously: give
+			// the line a moment to arrive.
 			var lines []string
-			for _, l := range strings.Split(fn.Logs(), "\n") {
-				if strings.Contains(l, `"requestId":"`+requestID+`"`) {
-					lines = append(lines, l)
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				lines = lines[:0]
+				for _, l := range strings.Split(fn.Logs(), "\n") {
+					if strings.Contains(l, `"requestId":"`+requestID+`"`) {
+						lines = append(lines, l)
+					}
+				}
+				if len(lines) > 0 || time.Now().After(deadline) {
+					break
 				}
 			}
 			if len(lines) != 1 {
