@@ -236,6 +236,9 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p P
 			// The checks below name the problem and its fix.
 			log.Warn("nothing created", "reason", pe.Msg)
 		case err != nil:
+			if fix := provision.Remedy(err, p.VpcID); fix != "" {
+				return res, fmt.Errorf("creating the endpoints in %s: %w. Fix: %s", p.VpcID, err, fix)
+			}
 			return res, fmt.Errorf("creating the endpoints in %s: %w", p.VpcID, err)
 		default:
 			apiID, s3ID, notes = pr.APIEndpointID, pr.S3GatewayEndpointID, pr.Notes

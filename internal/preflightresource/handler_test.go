@@ -334,7 +334,7 @@ func TestHandleCreateModeAWSRefuses(t *testing.T) {
 	p := createProps(tVPC, tSubnetA, tSubnetB)
 	r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", p, nil), 30*time.Second)
 	t.Logf("Reason: %s", r.Reason)
-	if r.Status != cfn.StatusFailed || !strings.Contains(r.Reason, "enableDnsHostnames") || !strings.Contains(r.Reason, tVPC) {
+	if r.Status != cfn.StatusFailed || !strings.Contains(r.Reason, "Fix: turn on DNS support and DNS hostnames of "+tVPC) {
 		t.Fatalf("create: %s %s", r.Status, r.Reason)
 	}
 	if n := len(hs.srv.World().SecurityGroups); n != 2 {

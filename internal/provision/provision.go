@@ -147,6 +147,11 @@ type Result struct {
 	Notes []string
 }
 
+// outOfTime marks a wait cut short by the deadline.
+type outOfTime struct{}
+
+func (outOfTime) Error() string { return "out of time" }
+
 // PreconditionError means the inputs do not describe something that can be
 // provisioned (missing VPC, subnets outside it); the checks report the detail.
 type PreconditionError struct{ Msg string }
@@ -647,7 +652,7 @@ func WaitAvailable(ctx context.Context, c EC2API, ids []string, interval time.Du
 		step("waiting for %s to become available", strings.Join(pending, ", "))
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("still waiting for %s to become available: %w", strings.Join(pending, ", "), ctx.Err())
+			return fmt.Errorf("still waiting for %s to become available: %w (%w)", strings.Join(pending, ", "), outOfTime{}, ctx.Err())
 		case <-time.After(interval):
 		}
 		interval = min(interval*2, maxPollInterval)

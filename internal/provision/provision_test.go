@@ -2,6 +2,8 @@ package provision
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -11,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 )
@@ -348,5 +351,28 @@ func TestDoubleClientToken(t *testing.T) {
 		VpcEndpointType: types.VpcEndpointTypeGateway, RouteTableIds: []string{rtbPriv}})
 	if apiCode(err) != "RouteAlreadyExists" {
 		t.Errorf("second gateway on %s: %v", rtbPriv, err)
+	}
+}
+
+func TestRemedy(t *testing.T) {
+	op := func(name string, err error) error {
+		return &smithy.OperationError{ServiceID: "EC2", OperationName: name, Err: err}
+	}
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{nil, ""},
+		{op("CreateVpcEndpoint", &smithy.GenericAPIError{Code: "UnauthorizedOperation", Message: "no"}), "allow ec2:CreateVpcEndpoint to the preflight function's role"},
+		{op("CreateVpcEndpoint", &smithy.GenericAPIError{Code: "InvalidParameter", Message: "Enabling private DNS requires both enableDnsSupport and enableDnsHostnames"}), "modify-vpc-attribute --vpc-id " + vpcID},
+		{op("CreateVpcEndpoint", &smithy.GenericAPIError{Code: "InvalidParameter", Message: "there is already a conflicting DNS domain"}), "pass its id as ApiGatewayVPCEndpointId"},
+		{op("CreateVpcEndpoint", &smithy.GenericAPIError{Code: "VpcEndpointLimitExceeded"}), "higher quota"},
+		{fmt.Errorf("still waiting: %w (%w)", outOfTime{}, context.DeadlineExceeded), "retry the stack operation"},
+		{errors.New("something else"), ""},
+	}
+	for _, tc := range tests {
+		if got := Remedy(tc.err, vpcID); tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("Remedy(%v) = %q, want %q", tc.err, got, tc.want)
+		}
 	}
 }
