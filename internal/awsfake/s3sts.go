@@ -54,6 +54,12 @@ func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, action string) 
 		w.WriteHeader(http.StatusOK)
 		return
 	}
+	if signed := signingRegion(r); bucket.StrictRegion && signed != "" && signed != region {
+		w.Header().Set("x-amz-bucket-region", region)
+		writeError(w, r, protoS3, &APIError{Status: http.StatusBadRequest, Code: "AuthorizationHeaderMalformed",
+			Message: fmt.Sprintf("The authorization header is malformed; the region '%s' is wrong; expecting '%s'", signed, region)})
+		return
+	}
 	if bucket.DenyGetLocation {
 		writeError(w, r, protoS3, &APIError{Status: http.StatusForbidden, Code: "AccessDenied", Message: "Access Denied"})
 		return

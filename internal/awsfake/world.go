@@ -121,11 +121,15 @@ type NatGateway struct {
 }
 
 // Bucket is an S3 bucket. DenyGetLocation answers GetBucketLocation with
-// AccessDenied (HeadBucket still works).
+// AccessDenied (HeadBucket still works). StrictRegion answers a
+// GetBucketLocation signed for another Region with 400
+// AuthorizationHeaderMalformed and the x-amz-bucket-region header, as S3
+// does for some buckets.
 type Bucket struct {
 	Name            string `yaml:"name" json:"name"`
 	Region          string `yaml:"region" json:"region"`
 	DenyGetLocation bool   `yaml:"denyGetLocation" json:"denyGetLocation"`
+	StrictRegion    bool   `yaml:"strictRegion" json:"strictRegion"`
 }
 
 // LoadWorld reads a World from a YAML or JSON file.

@@ -421,21 +421,33 @@ func bucketRegion(ctx context.Context, api S3API, calls *atomic.Int64, bucket st
 	if isCode(err, "NoSuchBucket") {
 		return bucketInfo{notFound: true}
 	}
+	// S3 may refuse a request signed for another Region than the bucket's
+	// (AuthorizationHeaderMalformed, 301): its answer still names the Region.
+	if r := regionHeader(err); r != "" {
+		return bucketInfo{region: r}
+	}
 	calls.Add(1)
 	hout, herr := api.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
 	if herr == nil && aws.ToString(hout.BucketRegion) != "" {
 		return bucketInfo{region: aws.ToString(hout.BucketRegion)}
 	}
+	if r := regionHeader(herr); r != "" {
+		return bucketInfo{region: r}
+	}
 	var re *awshttp.ResponseError
-	if errors.As(herr, &re) && re.Response != nil {
-		if r := re.Response.Header.Get("X-Amz-Bucket-Region"); r != "" {
-			return bucketInfo{region: r}
-		}
-		if re.HTTPStatusCode() == 404 {
-			return bucketInfo{notFound: true}
-		}
+	if errors.As(herr, &re) && re.HTTPStatusCode() == 404 {
+		return bucketInfo{notFound: true}
 	}
 	return bucketInfo{err: err}
+}
+
+// regionHeader is the x-amz-bucket-region header of an S3 error answer.
+func regionHeader(err error) string {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		return re.Response.Header.Get("X-Amz-Bucket-Region")
+	}
+	return ""
 }
 
 // isCode reports whether err is an AWS API error with the code.
