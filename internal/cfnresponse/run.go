@@ -125,7 +125,8 @@ func (rn *Runner) Run(ctx context.Context, ev cfn.Event, defaultID string, work 
 			if !errors.Is(workCtx.Err(), context.DeadlineExceeded) {
 				cause = "the invocation was cancelled"
 			}
-			out.err = fmt.Errorf("gave up after %s because %s (function timeout too short, or AWS calls hang)%s", time.Since(start).Round(100*time.Millisecond), cause, last)
+			out.err = fmt.Errorf("gave up after %s because %s%s. Fix: retry the stack operation; if it recurs, check that the function reaches the AWS APIs (NAT or VPC endpoints) and raise its Timeout",
+				time.Since(start).Round(100*time.Millisecond), cause, last)
 		}
 	}
 	cancel()
