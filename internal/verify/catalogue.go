@@ -43,6 +43,7 @@ func Catalogue() []Check {
 		checkCanaryLastRun(),
 		checkCanaryFresh(),
 		checkCanaryState(),
+		checkCanaryVPC(),
 		checkCouldNotCheck(),
 	}
 	slices.SortFunc(cs, func(a, b Check) int { return strings.Compare(a.ID, b.ID) })

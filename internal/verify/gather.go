@@ -144,7 +144,7 @@ func gather(ctx context.Context, c Clients, in Input) (*state, error) {
 		case typeRestAPI:
 			st.apis = append(st.apis, st.expectAPI(rr))
 		case typeCanary:
-			st.canaries = append(st.canaries, &canaryState{res: rr})
+			st.canaries = append(st.canaries, st.expectCanary(rr))
 		}
 	}
 	lambdaPace := newPacer(in.LambdaRate, int(max(1, in.LambdaRate)))
@@ -349,6 +349,18 @@ func (st *state) expectFunction(r res) *functionState {
 		f.wantSubnets, f.subnetsFrom = st.subnets, "stack parameter "+paramSubnets
 	}
 	return f
+}
+
+// expectCanary works out the subnets the template's VPCConfig asks for.
+func (st *state) expectCanary(r res) *canaryState {
+	cn := &canaryState{res: r}
+	vc, ok := st.properties(r.logical)["VPCConfig"].(map[string]any)
+	if ok && !template.IsNoValue(vc) {
+		if subnets, ok := st.resolveList(vc["SubnetIds"]); ok && len(subnets) > 0 {
+			cn.wantSubnets = subnets
+		}
+	}
+	return cn
 }
 
 // expectAPI works out the VPC endpoint the template asks for.

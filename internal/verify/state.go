@@ -113,6 +113,9 @@ type canaryState struct {
 	runs   []syntypes.CanaryRun
 	// runsRead is false when GetCanaryRuns failed (QPE-VF-090).
 	runsRead bool
+	// wantSubnets are the subnets of the template's VPCConfig; nil when the
+	// template gives none (or they cannot be resolved).
+	wantSubnets []string
 }
 
 func (s *state) fail(resource, what string, err error) {
