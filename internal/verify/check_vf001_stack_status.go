@@ -23,13 +23,13 @@ func checkStackStatus() Check {
 			why = ": " + st.statusWhy
 		}
 		switch {
+		case strings.HasSuffix(s, "_FAILED") || strings.Contains(s, "ROLLBACK"):
+			return []finding.Finding{c.f(st.stackName, "",
+				"stack %s is %s%s: the last change did not apply, the stack runs its previous configuration", st.stackName, s, why)}
 		case strings.HasSuffix(s, "_IN_PROGRESS"):
 			return []finding.Finding{c.fs(finding.Warning, st.stackName,
 				"wait for the operation to complete (aws cloudformation wait stack-update-complete --stack-name "+st.stackName+"), then run qpe verify again",
 				"stack %s is %s: resources may still change", st.stackName, s)}
-		case strings.HasSuffix(s, "_FAILED") || strings.Contains(s, "ROLLBACK"):
-			return []finding.Finding{c.f(st.stackName, "",
-				"stack %s is %s%s: the last change did not apply, the stack runs its previous configuration", st.stackName, s, why)}
 		}
 		return nil
 	}

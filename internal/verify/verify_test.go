@@ -163,3 +163,21 @@ func TestStackUnreadable(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestStackStatus(t *testing.T) {
+	for status, want := range map[string]finding.Severity{
+		"CREATE_COMPLETE": "", "UPDATE_COMPLETE": "", "IMPORT_COMPLETE": "",
+		"UPDATE_IN_PROGRESS": finding.Warning, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS": finding.Warning, "REVIEW_IN_PROGRESS": finding.Warning,
+		"UPDATE_ROLLBACK_IN_PROGRESS": finding.Error, "UPDATE_ROLLBACK_COMPLETE": finding.Error, "ROLLBACK_COMPLETE": finding.Error,
+		"UPDATE_FAILED": finding.Error, "UPDATE_ROLLBACK_FAILED": finding.Error,
+	} {
+		fs := checkStackStatus().run(&state{stackName: "quilt", stackStatus: status})
+		got := finding.Severity("")
+		if len(fs) == 1 {
+			got = fs[0].Severity
+		}
+		if got != want || len(fs) > 1 {
+			t.Errorf("%s: %v, want severity %q", status, fs, want)
+		}
+	}
+}
