@@ -187,5 +187,12 @@ func validate(doc map[string]any) ([]string, error) {
 			}
 		}
 	}
+	params, _ := doc["Parameters"].(map[string]any)
+	for _, name := range template.SortedKeys(params) {
+		if _, ok := params[name].(map[string]any); !ok {
+			return nil, &Error{Resource: "Parameters." + name, Message: fmt.Sprintf("the parameter declaration is a %s, not an object", template.KindOf(params[name])),
+				Fix: "declare the parameter as an object with a Type, e.g. {Type: String}"}
+		}
+	}
 	return ids, nil
 }
