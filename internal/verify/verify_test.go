@@ -11,6 +11,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	apigwtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	syntypes "github.com/aws/aws-sdk-go-v2/service/synthetics/types"
 	"gopkg.in/yaml.v3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
@@ -178,6 +182,26 @@ func TestStackStatus(t *testing.T) {
 		}
 		if got != want || len(fs) > 1 {
 			t.Errorf("%s: %v, want severity %q", status, fs, want)
+		}
+	}
+}
+
+// TestChecksSurviveEmptyAnswers feeds every check answers with every
+// optional field missing: no panic, and the findings stay well formed.
+func TestChecksSurviveEmptyAnswers(t *testing.T) {
+	r := res{logical: "X", physical: "x"}
+	st := &state{
+		stackName: "quilt", stackStatus: "UPDATE_COMPLETE", now: testNow, vpcID: "vpc-1", subnets: []string{"subnet-1"},
+		functions: []*functionState{{res: r, cfg: &lambda.GetFunctionConfigurationOutput{}, wantSubnets: []string{"subnet-1"}, wantGroups: []string{"sg-1"}},
+			{res: r, cfg: &lambda.GetFunctionConfigurationOutput{VpcConfig: &lambdatypes.VpcConfigResponse{SubnetIds: []string{"subnet-2"}}}, wantSubnets: []string{"subnet-1"}, wantGroups: []string{"sg-1"}}},
+		apis:     []*apiState{{res: r, api: &apigwtypes.RestApi{}, stages: []stageState{{}}, wantEndpoint: "vpce-1"}, {res: r, api: &apigwtypes.RestApi{Policy: aws.String("{not json")}, stages: []stageState{}}},
+		canaries: []*canaryState{{res: r, canary: &syntypes.Canary{}, runs: []syntypes.CanaryRun{{}, {Status: &syntypes.CanaryRunStatus{State: syntypes.CanaryRunStateFailed}}}, runsRead: true, wantSubnets: []string{"subnet-1"}}},
+	}
+	for _, c := range Catalogue() {
+		for _, f := range c.run(st) {
+			if f.ID != c.ID || f.Resource == "" || f.Message == "" || f.Remedy == "" {
+				t.Errorf("malformed finding %+v", f)
+			}
 		}
 	}
 }
