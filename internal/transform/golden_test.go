@@ -168,3 +168,21 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryPassHasGoldenCases: each pass_<name>.go has testdata/<name>/.
+func TestEveryPassHasGoldenCases(t *testing.T) {
+	files, err := filepath.Glob("pass_*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no pass files: %v", err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "pass_"), ".go")
+		cases, _ := filepath.Glob(filepath.Join("testdata", name, "*", "input.json"))
+		if len(cases) == 0 {
+			t.Errorf("%s has no golden cases under testdata/%s/", f, name)
+		}
+	}
+}
