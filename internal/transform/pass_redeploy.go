@@ -37,7 +37,9 @@ func passRedeploy(st *state) error {
 			st.warn("%s: excluded by the Exclude setting, so it keeps its logical id; the private endpoint and policy of %s take effect only after a new deployment", id, api)
 			continue
 		}
-		b, err := template.EncodeJSON(st.res[api], false)
+		// The hash covers the rewritten API and, when known, the endpoint id
+		// the stack passes: a new endpoint id gives a new deployment too.
+		b, err := template.EncodeJSON([]any{st.res[api], st.endpointValue()}, false)
 		if err != nil {
 			return &Error{Resource: api, Message: fmt.Sprintf("the rewritten API cannot be encoded: %v", err),
 				Fix: "give its properties JSON values only"}

@@ -181,6 +181,18 @@ func (st *state) endpoint() any {
 		map[string]any{"Fn::GetAtt": []any{PreflightLogicalID, "ApiGatewayVPCEndpointId"}}, ref}}
 }
 
+// endpointValue is the endpoint id the stack passes (macro) or the
+// setting's value, when known; nil otherwise.
+func (st *state) endpointValue() any {
+	if v, ok := st.req.TemplateParameterValues[st.set.EndpointParameter]; ok {
+		return v
+	}
+	if st.set.EndpointID != "" {
+		return st.set.EndpointID
+	}
+	return nil
+}
+
 // securityGroups returns the SecurityGroupIds list for moved functions.
 func (st *state) securityGroups() []any {
 	if len(st.set.SecurityGroupIds) == 0 {

@@ -57,3 +57,24 @@ func TestErrorText(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// TestRedeployFollowsEndpointValue: a different endpoint id passed by the
+// stack gives the Deployment a different logical id (a new deployment), the
+// same one gives the same id.
+func TestRedeployFollowsEndpointValue(t *testing.T) {
+	doc := apiTemplate()
+	doc["Resources"].(map[string]any)["Dep"] = map[string]any{"Type": "AWS::ApiGateway::Deployment",
+		"Properties": map[string]any{"RestApiId": map[string]any{"Ref": "Api"}}}
+	id := func(vpce string) string {
+		res, err := Transform(context.Background(), Request{Fragment: doc,
+			TemplateParameterValues: map[string]any{"ApiGatewayVPCEndpointId": vpce}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Renamed["Dep"]
+	}
+	a, b, a2 := id("vpce-0123456789abcdef0"), id("vpce-1123456789abcdef0"), id("vpce-0123456789abcdef0")
+	if a == "" || a == b || a != a2 {
+		t.Fatalf("deployment ids %q %q %q", a, b, a2)
+	}
+}
