@@ -167,7 +167,7 @@ func (e *e2e) checkLogs(t *testing.T, outcome cfn.StatusType) {
 		if json.Unmarshal([]byte(line), &m) != nil || m["msg"] != "custom resource response" {
 			continue
 		}
-		if m["outcome"] == string(outcome) && m["stack"] == tStack && m["logical_id"] == tLogical && m["request_id"] != "" && m["cfn_request_id"] != "" {
+		if m["outcome"] == string(outcome) && m["stack"] == tStack && m["logical_id"] == tLogical && nonEmpty(m["request_id"]) && nonEmpty(m["cfn_request_id"]) {
 			found = true
 		}
 	}
@@ -175,6 +175,8 @@ func (e *e2e) checkLogs(t *testing.T, outcome cfn.StatusType) {
 		t.Errorf("no JSON outcome line %s with request ids, stack and logical id:\n%s", outcome, logs)
 	}
 }
+
+func nonEmpty(v any) bool { s, ok := v.(string); return ok && s != "" }
 
 func TestE2E(t *testing.T) {
 	bin := testenv.BuildBootstrap(t, "./customresource")
