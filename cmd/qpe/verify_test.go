@@ -168,3 +168,21 @@ func TestVerifyUsageAndAccess(t *testing.T) {
 		}
 	})
 }
+
+func TestVerifyFailingText(t *testing.T) {
+	verifyEnv(t, true)
+	verifyServe(t, "eni-failed")
+	code, out, _ := verifyRun(t, "verify", "--stack", "quilt", "--region", "us-east-1", "--quiet")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, out)
+	}
+	for _, want := range []string{"ERROR", "QPE-VF-014", "ThumbnailLambda (quilt-ThumbnailLambda-4D5E6F)", "InsufficientRolePermissions", "fix: attach", "1 error(s)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("colour in a report that is not on a terminal")
+	}
+	t.Log("\n" + out)
+}

@@ -3,6 +3,7 @@ package verify
 import (
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,6 +32,10 @@ func staleAfter(expr string) time.Duration {
 	return max(3*time.Duration(n)*unit, time.Hour)
 }
 
+func freshRemedy(name string) string {
+	return "check the canary's state (aws synthetics get-canary --name " + name + "), start it if it is stopped (aws synthetics start-canary --name " + name + "), and run qpe verify again after its next run"
+}
+
 func checkCanaryFresh() Check {
 	c := Check{
 		ID:       "QPE-VF-031",
@@ -48,7 +53,7 @@ func checkCanaryFresh() Check {
 			}
 			done := cn.completed()
 			if len(done) == 0 {
-				out = append(out, c.f(cn.name(), "",
+				out = append(out, c.f(cn.name(), freshRemedy(cn.physical),
 					"canary %s has no completed run", cn.name()))
 				continue
 			}
@@ -65,9 +70,9 @@ func checkCanaryFresh() Check {
 				expr = aws.ToString(cn.canary.Schedule.Expression)
 			}
 			if age := st.now.Sub(at); age > staleAfter(expr) {
-				out = append(out, c.f(cn.name(), "",
+				out = append(out, c.f(cn.name(), freshRemedy(cn.physical),
 					"the last run of canary %s was at %s, %s ago (schedule %q): it does not show the stack as deployed now",
-					cn.name(), ts(at), age.Round(time.Minute), expr))
+					cn.name(), ts(at), strings.TrimSuffix(age.Round(time.Minute).String(), "0s"), expr))
 			}
 		}
 		return out
