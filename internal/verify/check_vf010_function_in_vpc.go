@@ -18,9 +18,11 @@ func checkFunctionInVPC() Check {
 		Severity: finding.Error,
 		Title:    "each Lambda function is attached to a VPC",
 		Meaning: "The function's live configuration has no VpcConfig subnets: it runs outside the VPC, reaches AWS " +
-			"and the catalog over the internet, and is not behind the private endpoints.",
+			"and the catalog over the internet, and is not behind the private endpoints. An error when the processed " +
+			"template asks for a VpcConfig (or the template could not be read); a warning when the template leaves the " +
+			"function out on purpose (the macro's Exclude setting).",
 		Remedy: "Give the function VpcConfig (SubnetIds: !Ref Subnets, SecurityGroupIds) in the template, or let the " +
-			"Private Endpoints macro add it, and update the stack; its role needs AWSLambdaVPCAccessExecutionRole.",
+			"Private Endpoints macro add it (remove it from Exclude), and update the stack; its role needs AWSLambdaVPCAccessExecutionRole.",
 	}
 	c.run = func(st *state) []finding.Finding {
 		var out []finding.Finding
@@ -34,8 +36,14 @@ func checkFunctionInVPC() Check {
 					"Lambda function %s is not attached to a VPC although the processed template gives it a VpcConfig", f.name()))
 				continue
 			}
+			if st.template != nil {
+				out = append(out, c.fs(finding.Warning, f.name(),
+					"if the function must stay public, nothing to do; otherwise remove "+f.logical+" from the macro's Exclude setting (or give it a VpcConfig) and update the stack",
+					"Lambda function %s is not attached to a VPC, and the processed template leaves it out (Exclude setting or no VpcConfig)", f.name()))
+				continue
+			}
 			out = append(out, c.f(f.name(), "",
-				"Lambda function %s is not attached to a VPC (no VpcConfig in the live configuration nor in the processed template)", f.name()))
+				"Lambda function %s is not attached to a VPC (the processed template could not be read to tell whether it is meant to be)", f.name()))
 		}
 		return out
 	}
