@@ -29,7 +29,7 @@ func checkAPIEndpoint() Check {
 				continue
 			}
 			out = append(out, c.f(a.name(), "",
-				"private REST API %s is associated with VPC endpoints %s, not with %s", a.name(), list(a.endpoints()), a.wantEndpoint))
+				"private REST API %s is associated with VPC endpoints %s, not with %s (from %s)", a.name(), list(a.endpoints()), a.wantEndpoint, a.wantFrom))
 		}
 		return out
 	}

@@ -103,7 +103,6 @@ func gather(ctx context.Context, c Clients, in Input) (*state, error) {
 	st.stackName = aws.ToString(stack.StackName)
 	st.stackStatus = string(stack.StackStatus)
 	st.statusWhy = aws.ToString(stack.StackStatusReason)
-	st.lastUpdated = aws.ToTime(stack.LastUpdatedTime)
 	st.params = map[string]string{}
 	for _, p := range stack.Parameters {
 		v := aws.ToString(p.ParameterValue)
@@ -365,13 +364,13 @@ func (st *state) expectCanary(r res) *canaryState {
 
 // expectAPI works out the VPC endpoint the template asks for.
 func (st *state) expectAPI(r res) *apiState {
-	a := &apiState{res: r, wantEndpoint: st.endpointID}
+	a := &apiState{res: r, wantEndpoint: st.endpointID, wantFrom: st.endpointSrc}
 	if st.in.EndpointID != "" {
 		return a
 	}
 	ec, _ := st.properties(r.logical)["EndpointConfiguration"].(map[string]any)
 	if ids, ok := st.resolveList(ec["VpcEndpointIds"]); ok && len(ids) == 1 {
-		a.wantEndpoint = ids[0]
+		a.wantEndpoint, a.wantFrom = ids[0], "the processed template"
 	}
 	return a
 }

@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -40,7 +39,6 @@ type state struct {
 	stackName   string
 	stackStatus string
 	statusWhy   string
-	lastUpdated time.Time
 	params      map[string]string
 	// template is the processed template, nil when it could not be read.
 	template map[string]any
@@ -98,8 +96,9 @@ type apiState struct {
 	res
 	api    *apigwtypes.RestApi
 	stages []stageState
-	// wantEndpoint is the VPC endpoint the template asks for ("" unknown).
-	wantEndpoint string
+	// wantEndpoint is the VPC endpoint the template asks for ("" unknown),
+	// wantFrom where it comes from (for messages).
+	wantEndpoint, wantFrom string
 }
 
 type stageState struct {
@@ -242,10 +241,3 @@ func list(v []string) string {
 }
 
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}

@@ -205,3 +205,14 @@ func TestChecksSurviveEmptyAnswers(t *testing.T) {
 		}
 	}
 }
+
+func TestEndpointOverride(t *testing.T) {
+	_, c := startScenario(t, "healthy")
+	rep := run(t, c, Input{EndpointID: "vpce-0cccccccccccccccc"})
+	if got, want := ids(rep), []string{"QPE-EP-001", "QPE-VF-021", "QPE-VF-022"}; !slices.Equal(got, want) {
+		t.Fatalf("ids = %v, want %v: %+v", got, want, rep.Findings)
+	}
+	if !slices.ContainsFunc(rep.Findings, func(f finding.Finding) bool { return strings.Contains(f.Message, "(from --api-endpoint)") }) {
+		t.Errorf("no finding says where the endpoint came from: %+v", rep.Findings)
+	}
+}
