@@ -172,7 +172,7 @@ func (rn *Runner) Run(ctx context.Context, ev cfn.Event, defaultID string, work 
 	sendCtx := ctx
 	if dl, ok := ctx.Deadline(); ok {
 		var c context.CancelFunc
-		sendCtx, c = context.WithDeadline(context.WithoutCancel(ctx), dl.Add(-100*time.Millisecond))
+		sendCtx, c = context.WithDeadline(context.WithoutCancel(ctx), dl.Add(-250*time.Millisecond))
 		defer c()
 	}
 	sender := rn.Sender
