@@ -31,6 +31,9 @@ type Request struct {
 
 // Result is the rewritten template and what the engine did.
 type Result struct {
+	// Fragment is the rewritten template. It shares the values the engine
+	// did not change with Request.Fragment: clone it (template.Clone)
+	// before modifying it.
 	Fragment map[string]any
 	// Changes lists what each pass changed, one line per change, sorted.
 	Changes []Change
