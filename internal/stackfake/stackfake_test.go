@@ -3,6 +3,8 @@ package stackfake
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -207,5 +209,63 @@ func TestSynthetics(t *testing.T) {
 	var nf *syntypes.ResourceNotFoundException
 	if !errors.As(err, &nf) {
 		t.Fatalf("want ResourceNotFoundException, got %v", err)
+	}
+}
+
+func TestLoadBase(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("base.yaml", scenarioYAML)
+	over := write("over.json", `{"base": "base.yaml", "stack": {"status": "UPDATE_ROLLBACK_COMPLETE", "parameters": {"Subnets": null}},
+		"functions": {"quilt-Fn": {"state": "Active", "vpcConfig": null}}, "faults": []}`)
+	scn, err := Load(over)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if scn.Region != "eu-west-1" || scn.Stack.Status != "UPDATE_ROLLBACK_COMPLETE" || len(scn.Stack.Resources) != 3 {
+		t.Errorf("base not kept or not overridden: %+v", scn.Stack)
+	}
+	if _, ok := scn.Stack.Parameters["Subnets"]; ok || scn.Stack.Parameters["VPC"] == "" {
+		t.Errorf("null did not remove only Subnets: %v", scn.Stack.Parameters)
+	}
+	if f := scn.Functions["quilt-Fn"]; f.State != "Active" || f.VpcConfig != nil || f.StateReasonCode != "InsufficientRolePermissions" {
+		t.Errorf("function merge: %+v", f)
+	}
+	if len(scn.Faults) != 0 || !scn.Stack.LastUpdated.Equal(time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)) {
+		t.Errorf("faults %v, lastUpdated %v", scn.Faults, scn.Stack.LastUpdated)
+	}
+	if _, err := Load(write("loop.yaml", "base: loop.yaml\n")); err == nil || !strings.Contains(err.Error(), "too deep") {
+		t.Errorf("a base loop: %v", err)
+	}
+	if _, err := Load(write("nostack.yaml", "region: us-east-1\n")); err == nil || !strings.Contains(err.Error(), "stack.name is required") {
+		t.Errorf("no stack: %v", err)
+	}
+}
+
+func TestFaultTimesAndLatency(t *testing.T) {
+	s := start(t, scenarioYAML+`  - {service: apigateway, operation: GetRestApi, status: 429, times: 1}
+  - {service: synthetics, latency: 100ms}
+`)
+	ctx := context.Background()
+	api := apigateway.NewFromConfig(cfg(s))
+	if _, err := api.GetRestApi(ctx, &apigateway.GetRestApiInput{RestApiId: aws.String("abc123")}); err != nil {
+		t.Fatalf("one 429 then success (SDK retry): %v", err)
+	}
+	if n := s.Calls()["apigateway:GetRestApi"]; n != 2 {
+		t.Errorf("GetRestApi calls %d, want 2", n)
+	}
+	syn := synthetics.NewFromConfig(cfg(s))
+	t0 := time.Now()
+	if _, err := syn.GetCanary(ctx, &synthetics.GetCanaryInput{Name: aws.String("quilt-canary")}); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d < 100*time.Millisecond {
+		t.Errorf("latency not applied: %s", d)
 	}
 }

@@ -39,9 +39,18 @@ type extras struct {
 	Network *awsfake.World `yaml:"network"`
 }
 
+// scenarioPath is testdata/<name>, with .yaml added when name has no
+// extension.
+func scenarioPath(name string) string {
+	if filepath.Ext(name) == "" {
+		name += ".yaml"
+	}
+	return filepath.Join("testdata", name)
+}
+
 func loadExtras(t *testing.T, name string) extras {
 	t.Helper()
-	doc, err := stackfake.LoadDocument(filepath.Join("testdata", name+".yaml"))
+	doc, err := stackfake.LoadDocument(scenarioPath(name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +76,7 @@ type doubles struct {
 // through the real SDK.
 func startScenario(t *testing.T, name string) (doubles, Clients) {
 	t.Helper()
-	scn, err := stackfake.Load(filepath.Join("testdata", name+".yaml"))
+	scn, err := stackfake.Load(scenarioPath(name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,12 +126,14 @@ func ids(r finding.Report) []string {
 
 func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.yaml")
-	if err != nil || len(files) < 6 {
+	jsonFiles, _ := filepath.Glob("testdata/*.json")
+	files = append(files, jsonFiles...)
+	if err != nil || len(files) < 6 || len(jsonFiles) == 0 {
 		t.Fatalf("scenarios: %v %v", files, err)
 	}
 	for _, file := range files {
-		name := strings.TrimSuffix(filepath.Base(file), ".yaml")
-		t.Run(name, func(t *testing.T) {
+		name := filepath.Base(file)
+		t.Run(strings.TrimSuffix(name, filepath.Ext(name)), func(t *testing.T) {
 			want := loadExtras(t, name)
 			_, c := startScenario(t, name)
 			rep := run(t, c, Input{})
