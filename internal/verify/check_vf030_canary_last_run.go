@@ -51,7 +51,8 @@ func checkCanaryLastRun() Check {
 		Severity: finding.Error,
 		Title:    "each Synthetics canary's last run passed",
 		Meaning: "The canary's most recent completed run FAILED: the catalog, the API or S3 does not answer as the " +
-			"canary expects. The failing runs among the last ten are named with their time and reason.",
+			"canary expects. The failing runs among the last ten are named with their time and reason. When the last " +
+			"run passed, an info finding gives its time (and any earlier failures), so the report shows the canaries green.",
 		Remedy: "Open the failing run's screenshots and logs (CloudWatch Synthetics console, or the run's artifacts in " +
 			"S3); a canary outside the VPC cannot reach an internal catalog or a private API.",
 	}
@@ -59,7 +60,7 @@ func checkCanaryLastRun() Check {
 		var out []finding.Finding
 		for _, cn := range st.canaries {
 			done := cn.completed()
-			if len(done) == 0 || done[0].Status.State != syntypes.CanaryRunStateFailed {
+			if len(done) == 0 {
 				continue
 			}
 			var failed []string
@@ -67,6 +68,18 @@ func checkCanaryLastRun() Check {
 				if r.Status.State == syntypes.CanaryRunStateFailed {
 					failed = append(failed, runLabel(r))
 				}
+			}
+			if done[0].Status.State != syntypes.CanaryRunStateFailed {
+				earlier := fmt.Sprintf("none of its last %d runs failed", len(done))
+				switch {
+				case len(done) == 1:
+					earlier = "it is the only completed run"
+				case len(failed) > 0:
+					earlier = fmt.Sprintf("%d of its last %d runs failed: %s", len(failed), len(done), strings.Join(failed, "; "))
+				}
+				out = append(out, c.fs(finding.Info, cn.name(), "nothing to do",
+					"the last run of canary %s %s at %s; %s", cn.name(), done[0].Status.State, runTime(done[0]), earlier))
+				continue
 			}
 			remedy := ""
 			if cn.canary != nil && (cn.canary.VpcConfig == nil || len(cn.canary.VpcConfig.SubnetIds) == 0) && st.vpcID != "" {

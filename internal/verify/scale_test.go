@@ -92,8 +92,8 @@ func TestCallsAndConcurrency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Findings) != 0 {
-		t.Fatalf("findings on a healthy stack: %+v", rep.Findings)
+	if len(ids(rep)) != 0 || len(idsOf(rep, finding.Info)) != 1 || len(rep.Findings) != 4 {
+		t.Fatalf("want only the 4 canaries' info findings on a healthy stack: %+v", rep.Findings)
 	}
 	want := map[string]int{
 		"cloudformation:DescribeStacks": 1, "cloudformation:ListStackResources": 3, "cloudformation:GetTemplate": 1,

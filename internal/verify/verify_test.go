@@ -30,8 +30,11 @@ var testNow = time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
 // it expects, and the VPC world of the EC2 double.
 type extras struct {
 	Expect struct {
-		OK  bool     `yaml:"ok"`
-		IDs []string `yaml:"ids"`
+		OK bool `yaml:"ok"`
+		// IDs are the ids of the error and warning findings, Info those of
+		// the info findings.
+		IDs  []string `yaml:"ids"`
+		Info []string `yaml:"info"`
 		// Mentions must each appear in some finding's resource, message
 		// or remedy.
 		Mentions []string `yaml:"mentions"`
@@ -113,10 +116,16 @@ func run(t *testing.T, c Clients, in Input) finding.Report {
 	return rep
 }
 
+// ids lists the distinct ids of the error and warning findings.
 func ids(r finding.Report) []string {
+	return idsOf(r, finding.Error, finding.Warning)
+}
+
+// idsOf lists the distinct ids of the findings of the given severities.
+func idsOf(r finding.Report, sev ...finding.Severity) []string {
 	var out []string
 	for _, f := range r.Findings {
-		if !slices.Contains(out, f.ID) {
+		if slices.Contains(sev, f.Severity) && !slices.Contains(out, f.ID) {
 			out = append(out, f.ID)
 		}
 	}
@@ -142,6 +151,11 @@ func TestScenarios(t *testing.T) {
 			slices.Sort(wantIDs)
 			if !slices.Equal(got, wantIDs) || rep.OK != want.Expect.OK {
 				t.Errorf("ids = %v ok=%v, want %v ok=%v", got, rep.OK, wantIDs, want.Expect.OK)
+			}
+			wantInfo := slices.Clone(want.Expect.Info)
+			slices.Sort(wantInfo)
+			if got := idsOf(rep, finding.Info); !slices.Equal(got, wantInfo) {
+				t.Errorf("info ids = %v, want %v", got, wantInfo)
 			}
 			for _, m := range want.Expect.Mentions {
 				if !slices.ContainsFunc(rep.Findings, func(f finding.Finding) bool {
