@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 	"github.com/quiltdata/quilt-private-endpoints/internal/verify"
 )
 
@@ -18,7 +19,7 @@ func newVerifyCmd() *cobra.Command {
 		endpoint                       string
 		timeout                        time.Duration
 		concurrency                    int
-		quiet                          bool
+		quiet, noNetwork               bool
 	)
 	cmd := &cobra.Command{
 		Use:   "verify --stack NAME [--region R] [--format text|json]",
@@ -84,7 +85,12 @@ Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a mis
 				Concurrency: concurrency,
 				Progress:    progress,
 			}
-			rep, err := verify.Run(ctx, verify.NewClients(cfg), in)
+			clients := verify.NewClients(cfg)
+			if noNetwork {
+				clients.Network = preflight.Clients{}
+				progress("network preflight skipped (--no-network)")
+			}
+			rep, err := verify.Run(ctx, clients, in)
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("verify: %w", err)}
 			}
@@ -105,6 +111,7 @@ Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a mis
 	f.StringVar(&endpoint, "api-endpoint", "", "expected execute-api VPC endpoint (default: from the stack)")
 	f.DurationVar(&timeout, "timeout", verify.DefaultTimeout, "deadline for the whole verification")
 	f.IntVar(&concurrency, "concurrency", verify.DefaultConcurrency, "AWS calls in flight at once")
+	f.BoolVar(&noNetwork, "no-network", false, "skip the network preflight (qpe check) of the stack's VPC")
 	f.BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
 	return cmd
 }

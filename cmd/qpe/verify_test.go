@@ -188,3 +188,16 @@ func TestVerifyFailingText(t *testing.T) {
 	}
 	t.Log("\n" + out)
 }
+
+func TestVerifyNoNetwork(t *testing.T) {
+	verifyEnv(t, true)
+	verifyServe(t, "no-s3-gateway")
+	code, out, _ := verifyRun(t, "verify", "--stack", "quilt", "--region", "us-east-1", "--quiet", "--format", "json")
+	if code != 1 || !strings.Contains(out, "QPE-S3-001") {
+		t.Fatalf("with the network: exit %d\n%s", code, out)
+	}
+	code, out, errs := verifyRun(t, "verify", "--stack", "quilt", "--region", "us-east-1", "--no-network", "--format", "json")
+	if code != 0 || strings.Contains(out, "QPE-S3-") || !strings.Contains(errs, "network preflight skipped") {
+		t.Fatalf("--no-network: exit %d\n%s\n%s", code, out, errs)
+	}
+}
