@@ -19,7 +19,7 @@ import (
 const macroName = "QuiltPrivateEndpoints"
 
 func newRenderCmd() *cobra.Command {
-	var sets []string
+	var sets, parameters []string
 	var output string
 	cmd := &cobra.Command{
 		Use:   "render [--set Name=Value ...] [-o json|yaml] TEMPLATE",
@@ -30,6 +30,10 @@ For the same input, the JSON output is the fragment the macro returns.
 
 --set Name=Value gives a Transform parameter (` + strings.Join(transform.SettingNames(), ", ") + `).
 Lists are comma separated: --set Exclude=FnA,FnB.
+--parameter Name=Value gives the value the stack passes for one of TEMPLATE's
+own parameters, as CloudFormation hands it to the macro (List and
+CommaDelimitedList values comma separated); the macro uses the endpoint id's
+value to decide whether the API needs a new deployment.
 When TEMPLATE lists QuiltPrivateEndpoints in its Transform section, that entry's
 Parameters are used too (--set wins), the entry is removed and any other
 transforms stay in the output.
@@ -50,7 +54,7 @@ standard output unless the whole template rendered.`,
 			if output != "json" && output != "yaml" {
 				return &exitError{code: 2, err: fmt.Errorf("render: -o %q: the output format is json or yaml", output)}
 			}
-			params, err := parseSets(sets)
+			params, err := parseSets("--set", sets)
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
@@ -62,6 +66,10 @@ standard output unless the whole template rendered.`,
 			if err != nil {
 				return &exitError{code: 1, err: fmt.Errorf("%s: %w", args[0], err)}
 			}
+			values, err := parameterValues(doc, parameters)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
 			rest, fromTemplate, err := splitTransform(doc)
 			if err != nil {
 				return &exitError{code: 1, err: err}
@@ -71,7 +79,7 @@ standard output unless the whole template rendered.`,
 					params[k] = v
 				}
 			}
-			res, err := transform.Transform(cmd.Context(), transform.Request{Fragment: doc, Params: params})
+			res, err := transform.Transform(cmd.Context(), transform.Request{Fragment: doc, Params: params, TemplateParameterValues: values})
 			if err != nil {
 				return &exitError{code: 1, err: err}
 			}
@@ -99,23 +107,57 @@ standard output unless the whole template rendered.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "Transform parameter `Name=Value` (repeatable; lists comma separated)")
+	cmd.Flags().StringArrayVar(&parameters, "parameter", nil, "value of a template parameter `Name=Value`, as the stack passes it (repeatable)")
 	cmd.Flags().StringVarP(&output, "output", "o", "json", "output format: json or yaml")
 	return cmd
 }
 
-// parseSets turns --set Name=Value flags into Transform parameters. Values
-// stay strings, as CloudFormation passes them: the engine splits lists on
-// commas.
-func parseSets(sets []string) (map[string]any, error) {
+// parameterValues turns --parameter Name=Value flags into the resolved
+// parameter values CloudFormation gives a macro: List and
+// CommaDelimitedList parameters become lists. Every name must be a
+// parameter the template declares, as CloudFormation requires.
+func parameterValues(doc map[string]any, flags []string) (map[string]any, error) {
+	if len(flags) == 0 {
+		return nil, nil
+	}
+	raw, err := parseSets("--parameter", flags)
+	if err != nil {
+		return nil, err
+	}
+	declared := template.Section(doc, "Parameters")
+	values := make(map[string]any, len(raw))
+	for _, name := range template.SortedKeys(raw) {
+		p, ok := declared[name].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("--parameter %s: the template declares no parameter %s (CloudFormation refuses values for undeclared parameters). Fix: declare it, or give the value as a Transform parameter with --set", name, name)
+		}
+		value := raw[name].(string)
+		if typ, _ := p["Type"].(string); strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList" {
+			var list []any
+			for _, e := range strings.Split(value, ",") {
+				list = append(list, strings.TrimSpace(e))
+			}
+			values[name] = list
+			continue
+		}
+		values[name] = value
+	}
+	return values, nil
+}
+
+// parseSets turns repeated Name=Value flags (--set, --parameter) into a
+// map. Values stay strings, as CloudFormation passes Transform parameters:
+// the engine splits lists on commas.
+func parseSets(flag string, sets []string) (map[string]any, error) {
 	params := make(map[string]any, len(sets))
 	for _, s := range sets {
 		name, value, ok := strings.Cut(s, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
-			return nil, fmt.Errorf("render: --set %q: want Name=Value, e.g. --set Exclude=FunctionA,FunctionB", s)
+			return nil, fmt.Errorf("%s %q: want Name=Value, e.g. %s Exclude=FunctionA,FunctionB", flag, s, flag)
 		}
 		if _, dup := params[name]; dup {
-			return nil, fmt.Errorf("render: --set %s is given twice: give it once (lists are comma separated: --set %s=A,B)", name, name)
+			return nil, fmt.Errorf("%s %s is given twice: give it once (lists are comma separated: %s %s=A,B)", flag, name, flag, name)
 		}
 		params[name] = value
 	}
@@ -126,16 +168,16 @@ func readTemplate(cmd *cobra.Command, path string) ([]byte, error) {
 	if path == "-" {
 		b, err := io.ReadAll(cmd.InOrStdin())
 		if err != nil {
-			return nil, fmt.Errorf("render: read standard input: %w", err)
+			return nil, fmt.Errorf("read standard input: %w", err)
 		}
 		if len(bytes.TrimSpace(b)) == 0 {
-			return nil, errors.New("render: standard input is empty: pipe a template in, or give its file name")
+			return nil, errors.New("standard input is empty: pipe a template in, or give its file name")
 		}
 		return b, nil
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
+		return nil, err
 	}
 	return b, nil
 }

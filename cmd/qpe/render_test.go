@@ -82,6 +82,8 @@ func TestRenderUsage(t *testing.T) {
 		{name: "set without name", args: []string{"render", "--set", "=x", tiny}, want: "want Name=Value"},
 		{name: "set twice", args: []string{"render", "--set", "Exclude=A", "--set", "Exclude=B", tiny}, want: "Exclude is given twice"},
 		{name: "unknown flag", args: []string{"render", "--bogus", tiny}, want: "unknown flag"},
+		{name: "value for an undeclared parameter", args: []string{"render", "--parameter", "NoSuchParam=x", tiny}, want: "declares no parameter NoSuchParam"},
+		{name: "parameter without =", args: []string{"render", "--parameter", "VPC", tiny}, want: "--parameter \"VPC\": want Name=Value"},
 		{name: "missing file", args: []string{"render", filepath.Join(dir, "nope.yaml")}, want: "no such file"},
 		{name: "empty stdin", args: []string{"render", "-"}, stdin: " \n", want: "standard input is empty"},
 	}
@@ -263,8 +265,8 @@ type macroCase struct {
 	fragment any            // the template, as CloudFormation sends it
 	params   map[string]any // the Transform's Parameters
 	sets     []string       // the same settings for qpe render
-	// values are the templateParameterValues; only the macro sees them, so
-	// a case with values is not compared with qpe render.
+	// values are the templateParameterValues; qpe render gets the same
+	// through --parameter.
 	values map[string]any
 	// wantFailure lists substrings of the errorMessage; empty means the
 	// macro must succeed.
@@ -380,6 +382,17 @@ func TestMacroEqualsRenderUnderRIE(t *testing.T) {
 			for _, s := range tc.sets {
 				args = append(args, "--set", s)
 			}
+			for _, name := range template.SortedKeys(tc.values) {
+				v := tc.values[name]
+				if l, ok := v.([]any); ok {
+					var parts []string
+					for _, e := range l {
+						parts = append(parts, e.(string))
+					}
+					v = strings.Join(parts, ",")
+				}
+				args = append(args, "--parameter", name+"="+v.(string))
+			}
 			code, out, errs := renderRun(t, string(frag), append(args, "-")...)
 
 			if len(tc.wantFailure) > 0 {
@@ -395,9 +408,7 @@ func TestMacroEqualsRenderUnderRIE(t *testing.T) {
 						t.Errorf("errorMessage %q does not name %q", msg, s)
 					}
 				}
-				// qpe render does not know the parameter values: compare only
-				// the cases without them.
-				if tc.values == nil && (code != 1 || out != "" || !strings.Contains(errs, msg)) {
+				if (code != 1 || out != "" || !strings.Contains(errs, msg)) {
 					t.Errorf("qpe render: exit %d, stdout %d bytes, stderr %q; want exit 1 with the macro's message %q", code, len(out), errs, msg)
 				}
 			} else {

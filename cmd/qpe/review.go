@@ -51,7 +51,7 @@ unreadable, 2 usage error.`,
 			if format != "markdown" && format != "json" {
 				return &exitError{code: 2, err: fmt.Errorf("review: --format %q: the format is markdown or json", format)}
 			}
-			params, err := parseSets(sets)
+			params, err := parseSets("--set", sets)
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}

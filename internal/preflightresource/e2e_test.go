@@ -1,18 +1,8 @@
 package preflightresource
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,7 +21,7 @@ import (
 type e2e struct {
 	srv *awsfake.Server
 	rcv *receiver
-	fn  *lambdaProc
+	fn  *testenv.Lambda
 }
 
 func startE2E(t *testing.T, bootstrap string, w *awsfake.World, opts []awsfake.Option, env ...string) *e2e {
@@ -42,86 +32,7 @@ func startE2E(t *testing.T, bootstrap string, w *awsfake.World, opts []awsfake.O
 		"AWS_ACCESS_KEY_ID=AKIDE2ETEST", "AWS_SECRET_ACCESS_KEY=e2e-secret", "AWS_SESSION_TOKEN=",
 		"AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true",
 	}, env...)
-	return &e2e{srv: srv, rcv: newReceiver(t), fn: startLambda(t, bootstrap, env...)}
-}
-
-// lambdaProc is a bootstrap under aws-lambda-rie. It is testenv.StartLambda
-// plus --runtime-api-address on a free port: without it every emulator's
-// Runtime API listens on 127.0.0.1:9001, so emulators of packages tested in
-// parallel (go test ./...) collide ("bind: address already in use").
-type lambdaProc struct {
-	url  string
-	mu   sync.Mutex
-	logs bytes.Buffer
-}
-
-func (l *lambdaProc) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.logs.Write(p)
-}
-
-// Logs returns what the function and the emulator printed so far.
-func (l *lambdaProc) Logs() string { l.mu.Lock(); defer l.mu.Unlock(); return l.logs.String() }
-
-func startLambda(t *testing.T, bootstrap string, env ...string) *lambdaProc {
-	t.Helper()
-	l := &lambdaProc{}
-	addr, api := freeAddr(t), freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, testenv.RIE(t), "--runtime-interface-emulator-address", addr, "--runtime-api-address", api, bootstrap)
-	cmd.Dir = filepath.Dir(bootstrap)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = l, l
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatalf("start aws-lambda-rie: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("emulator output:\n%s", l.Logs())
-		}
-	})
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("emulator did not listen on %s:\n%s", addr, l.Logs())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	l.url = "http://" + addr + "/2015-03-31/functions/function/invocations"
-	return l
-}
-
-// Invoke posts an event and returns the function's result.
-func (l *lambdaProc) Invoke(t *testing.T, event []byte) []byte {
-	t.Helper()
-	resp, err := (&http.Client{Timeout: 2 * time.Minute}).Post(l.url, "application/json", bytes.NewReader(event))
-	if err != nil {
-		t.Fatalf("invoke: %v\n%s", err, l.Logs())
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("invoke status %d: %s\n%s", resp.StatusCode, body, l.Logs())
-	}
-	return body
-}
-
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return fmt.Sprintf("127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port)
+	return &e2e{srv: srv, rcv: newReceiver(t), fn: testenv.StartLambda(t, bootstrap, env...)}
 }
 
 // invoke sends one event and waits for its single response.

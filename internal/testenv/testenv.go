@@ -116,10 +116,12 @@ func (l *Lambda) Logs() string { return l.logs.String() }
 func StartLambda(t testing.TB, bootstrap string, env ...string) *Lambda {
 	t.Helper()
 	rie := RIE(t)
-	port := freePort(t)
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	// The emulator's Runtime API defaults to 127.0.0.1:9001: give each its own
+	// port so emulators of packages tested in parallel do not collide.
+	api := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, rie, "--runtime-interface-emulator-address", addr, bootstrap)
+	cmd := exec.CommandContext(ctx, rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", api, bootstrap)
 	cmd.Dir = filepath.Dir(bootstrap)
 	cmd.Env = append(os.Environ(), env...)
 	logs := &syncBuffer{}
