@@ -408,7 +408,7 @@ func TestMacroEqualsRenderUnderRIE(t *testing.T) {
 						t.Errorf("errorMessage %q does not name %q", msg, s)
 					}
 				}
-				if (code != 1 || out != "" || !strings.Contains(errs, msg)) {
+				if code != 1 || out != "" || !strings.Contains(errs, msg) {
 					t.Errorf("qpe render: exit %d, stdout %d bytes, stderr %q; want exit 1 with the macro's message %q", code, len(out), errs, msg)
 				}
 			} else {
