@@ -5,8 +5,8 @@ package templates
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/json"
 	"debug/elf"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -19,8 +19,8 @@ import (
 	"github.com/awslabs/goformation/v7"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
-	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
 func readTemplate(t *testing.T) []byte {
