@@ -10,6 +10,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the catalogue table in docs/checks.md")
@@ -70,27 +71,11 @@ func TestEveryCheckHasAScenario(t *testing.T) {
 	}
 }
 
+// TestDocsListTheCatalogue keeps the catalogue tables of docs/checks.md and
+// the README equal to the code.
 func TestDocsListTheCatalogue(t *testing.T) {
-	const path = "../../docs/checks.md"
-	const start, end = "<!-- catalogue:start -->\n", "<!-- catalogue:end -->"
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(data)
-	i, j := strings.Index(doc, start), strings.Index(doc, end)
-	if i < 0 || j < i {
-		t.Fatalf("%s lacks the catalogue markers", path)
-	}
+	const cmd = "go test ./internal/preflight -run TestDocs -update"
 	want := preflight.CatalogueMarkdown()
-	if got := doc[i+len(start) : j]; got != want {
-		if *update {
-			doc = doc[:i+len(start)] + want + doc[j:]
-			if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
-		t.Errorf("%s is out of date with the catalogue: run go test ./internal/preflight -run TestDocs -update", path)
-	}
+	testenv.Generated(t, "docs/checks.md", "preflight-catalogue", want, *update, cmd)
+	testenv.Generated(t, "README.md", "preflight-catalogue", want, *update, cmd)
 }

@@ -197,3 +197,34 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Generated keeps the block between the markers
+// "<!-- generated:NAME:start -->" and "<!-- generated:NAME:end -->" of the file
+// at path (relative to the module root) equal to content. With update it
+// rewrites the block; otherwise a difference fails the test with the
+// command that fixes it (cmd).
+func Generated(t testing.TB, path, name, content string, update bool, cmd string) {
+	t.Helper()
+	full := filepath.Join(Root(t), path)
+	raw, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	start, end := "<!-- generated:"+name+":start -->\n", "<!-- generated:"+name+":end -->"
+	i, j := strings.Index(doc, start), strings.Index(doc, end)
+	if i < 0 || j < i {
+		t.Fatalf("%s lacks the markers %q and %q", path, strings.TrimSpace(start), end)
+	}
+	if doc[i+len(start):j] == content {
+		return
+	}
+	if !update {
+		t.Errorf("%s: the %s block is out of date: run %s", path, name, cmd)
+		return
+	}
+	doc = doc[:i+len(start)] + content + doc[j:]
+	if err := os.WriteFile(full, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

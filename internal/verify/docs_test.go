@@ -2,8 +2,6 @@ package verify
 
 import (
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,11 +9,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the catalogue table in docs/verify.md")
-
-const (
-	tableStart = "<!-- catalogue:start (generated: go test ./internal/verify -run TestDocsCatalogue -update) -->"
-	tableEnd   = "<!-- catalogue:end -->"
-)
 
 // catalogueTable renders Catalogue() as the Markdown table of docs/verify.md.
 func catalogueTable() string {
@@ -28,28 +21,12 @@ func catalogueTable() string {
 	return b.String()
 }
 
-// TestDocsCatalogue keeps the table in docs/verify.md equal to Catalogue().
+// TestDocsCatalogue keeps the catalogue tables of docs/verify.md and the
+// README equal to Catalogue().
 func TestDocsCatalogue(t *testing.T) {
-	path := filepath.Join(testenv.Root(t), "docs", "verify.md")
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(raw)
-	i, j := strings.Index(doc, tableStart), strings.Index(doc, tableEnd)
-	if i < 0 || j < i {
-		t.Fatalf("%s lacks the catalogue markers", path)
-	}
-	want := doc[:i+len(tableStart)] + "\n" + catalogueTable() + doc[j:]
-	if *update {
-		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if doc != want {
-		t.Errorf("the catalogue table in %s is out of date: run go test ./internal/verify -run TestDocsCatalogue -update", path)
-	}
+	const cmd = "go test ./internal/verify -run TestDocsCatalogue -update"
+	testenv.Generated(t, "docs/verify.md", "verify-catalogue", catalogueTable(), *update, cmd)
+	testenv.Generated(t, "README.md", "verify-catalogue", catalogueTable(), *update, cmd)
 }
 
 func TestCatalogueShape(t *testing.T) {
