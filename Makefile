@@ -13,7 +13,7 @@ CFNGUARD_VERSION := 0.0.62
 CFNGUARD_STAMP := $(TOOLS)/cfnguard/.installed-$(CFNGUARD_VERSION)
 
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
-DEMO_TEMPLATE := templates/examples/quilt-network1.yaml
+DEMO_TEMPLATE := templates/examples/quilt-private-endpoints.yaml
 
 .PHONY: all build tools test vet fmt-check demo package stackset clean FORCE build-MacroFunction build-PreflightFunction
 
