@@ -20,6 +20,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -57,7 +59,13 @@ func (e *CredentialsError) Unwrap() error { return e.Err }
 
 // Load builds the aws.Config and checks that credentials can be retrieved.
 func Load(ctx context.Context, o Options) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
+	opts := []func(*config.LoadOptions) error{
+		// Instance credentials through IMDSv2 only: no fallback to IMDSv1,
+		// and no "falling back to IMDSv1" warning on a laptop.
+		config.WithEC2RoleCredentialOptions(func(r *ec2rolecreds.Options) {
+			r.Client = imds.New(imds.Options{EnableFallback: aws.FalseTernary})
+		}),
+	}
 	if o.Region != "" {
 		opts = append(opts, config.WithRegion(o.Region))
 	}
