@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,29 +17,6 @@ const (
 	checkSubnetB  = "subnet-0c000000000000002"
 	checkEndpoint = "vpce-0c00000000000a001"
 )
-
-// checkRun runs the CLI in-process: exit code, stdout, stderr (with the
-// error message).
-func checkRun(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	root := newRootCmd()
-	var out, errb bytes.Buffer
-	root.SetArgs(args)
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	err := root.Execute()
-	if err == nil {
-		return 0, out.String(), errb.String()
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil {
-			errb.WriteString(ee.err.Error())
-		}
-		return ee.code, out.String(), errb.String()
-	}
-	return 2, out.String(), errb.String() + err.Error()
-}
 
 // checkHermetic keeps the SDK away from this machine's AWS settings.
 func checkHermetic(t *testing.T) {
@@ -132,7 +107,7 @@ func TestCheckUsage(t *testing.T) {
 		{"argument", append(checkArgs(), "extra"), "unknown command"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errs := checkRun(t, tc.args...)
+			code, out, errs := qpeRun(t, "", tc.args...)
 			if code != 2 || !strings.Contains(errs, tc.want) || out != "" {
 				t.Errorf("code %d, stdout %q, stderr %q; want 2 and %q", code, out, errs, tc.want)
 			}
@@ -142,7 +117,7 @@ func TestCheckUsage(t *testing.T) {
 
 func TestCheckNoCredentials(t *testing.T) {
 	checkHermetic(t)
-	code, out, errs := checkRun(t, checkArgs()...)
+	code, out, errs := qpeRun(t, "", checkArgs()...)
 	if code != 2 || out != "" {
 		t.Fatalf("code %d, stdout %q", code, out)
 	}
@@ -155,7 +130,7 @@ func TestCheckNoCredentials(t *testing.T) {
 
 func TestCheckNoRegion(t *testing.T) {
 	checkFakeAWS(t, checkWorld())
-	code, _, errs := checkRun(t, "check", "--vpc", checkVPC, "--subnets", checkSubnetA, "--api-endpoint", checkEndpoint)
+	code, _, errs := qpeRun(t, "", "check", "--vpc", checkVPC, "--subnets", checkSubnetA, "--api-endpoint", checkEndpoint)
 	if code != 2 || !strings.Contains(errs, "no AWS Region") {
 		t.Errorf("code %d, stderr %q", code, errs)
 	}
@@ -163,7 +138,7 @@ func TestCheckNoRegion(t *testing.T) {
 
 func TestCheckGoodWorldText(t *testing.T) {
 	srv := checkFakeAWS(t, checkWorld())
-	code, out, errs := checkRun(t, checkArgs("--buckets", "quilt-ohio")...)
+	code, out, errs := qpeRun(t, "", checkArgs("--buckets", "quilt-ohio")...)
 	if code != 0 {
 		t.Fatalf("code %d\n%s\n%s", code, out, errs)
 	}
@@ -184,7 +159,7 @@ func TestCheckProblemsJSON(t *testing.T) {
 	w.VpcEndpoints = w.VpcEndpoints[:1] // no S3 gateway endpoint
 	w.NatGateways[0].State = "deleted"
 	checkFakeAWS(t, w)
-	code, out, errs := checkRun(t, checkArgs("--format", "json", "--quiet", "--buckets", "quilt-ohio, quilt-oregon", "--vpn-clients")...)
+	code, out, errs := qpeRun(t, "", checkArgs("--format", "json", "--quiet", "--buckets", "quilt-ohio, quilt-oregon", "--vpn-clients")...)
 	if code != 1 {
 		t.Fatalf("code %d\n%s\n%s", code, out, errs)
 	}
@@ -222,7 +197,7 @@ func TestCheckPerServiceEndpointVariables(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDCHECKTEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "check-test-secret")
 	t.Setenv("AWS_REGION", "us-east-2")
-	code, out, errs := checkRun(t, "check", "--vpc", checkVPC, "--subnets", checkSubnetA+","+checkSubnetB,
+	code, out, errs := qpeRun(t, "", "check", "--vpc", checkVPC, "--subnets", checkSubnetA+","+checkSubnetB,
 		"--api-endpoint", checkEndpoint, "--buckets", "quilt-ohio")
 	if code != 0 {
 		t.Fatalf("code %d\n%s\n%s", code, out, errs)
@@ -231,7 +206,7 @@ func TestCheckPerServiceEndpointVariables(t *testing.T) {
 
 func TestCheckMalformedEndpointID(t *testing.T) {
 	checkFakeAWS(t, checkWorld())
-	code, out, _ := checkRun(t, "check", "--region", "us-east-2", "--vpc", checkVPC, "--subnets", checkSubnetA+","+checkSubnetB, "--api-endpoint", "vpce-nothex")
+	code, out, _ := qpeRun(t, "", "check", "--region", "us-east-2", "--vpc", checkVPC, "--subnets", checkSubnetA+","+checkSubnetB, "--api-endpoint", "vpce-nothex")
 	if code != 1 || !strings.Contains(out, "QPE-IN-001") || !strings.Contains(out, "fix:") {
 		t.Errorf("code %d\n%s", code, out)
 	}
@@ -240,7 +215,7 @@ func TestCheckMalformedEndpointID(t *testing.T) {
 func TestCheckDeadline(t *testing.T) {
 	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Action: "DescribeSubnets", Kind: awsfake.Hang}))
 	start := time.Now()
-	code, out, errs := checkRun(t, checkArgs("--timeout", "1500ms")...)
+	code, out, errs := qpeRun(t, "", checkArgs("--timeout", "1500ms")...)
 	took := time.Since(start)
 	if code != 1 || !strings.Contains(out, "QPE-AWS-001") || !strings.Contains(out, "could not check") {
 		t.Errorf("code %d\n%s\n%s", code, out, errs)
@@ -252,7 +227,7 @@ func TestCheckDeadline(t *testing.T) {
 
 func TestCheckRejectedCredentials(t *testing.T) {
 	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Action: "GetCallerIdentity", Kind: awsfake.Denied}))
-	code, out, errs := checkRun(t, checkArgs()...)
+	code, out, errs := qpeRun(t, "", checkArgs()...)
 	if code != 2 || out != "" || !strings.Contains(errs, "refused the credentials") {
 		t.Errorf("code %d, stdout %q, stderr %q", code, out, errs)
 	}
@@ -260,7 +235,7 @@ func TestCheckRejectedCredentials(t *testing.T) {
 
 func TestCheckSTSOutageStillChecks(t *testing.T) {
 	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Action: "GetCallerIdentity", Kind: awsfake.Hang}))
-	code, out, errs := checkRun(t, checkArgs("--timeout", "4s")...)
+	code, out, errs := qpeRun(t, "", checkArgs("--timeout", "4s")...)
 	if code != 0 || !strings.Contains(errs, "could not confirm the identity (continuing)") {
 		t.Errorf("code %d\n%s\n%s", code, out, errs)
 	}

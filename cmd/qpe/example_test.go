@@ -17,11 +17,11 @@ import (
 // Control Tower's CT.LAMBDA.PR.3 and CT.ECS.PR.9 once rendered.
 func TestExampleWithTransform(t *testing.T) {
 	dir := filepath.Join(testenv.Root(t), "templates", "examples")
-	code, withTransform, errs := renderRun(t, "", "render", filepath.Join(dir, "quilt-private-endpoints.yaml"))
+	code, withTransform, errs := qpeRun(t, "", "render", filepath.Join(dir, "quilt-private-endpoints.yaml"))
 	if code != 0 {
 		t.Fatalf("render quilt-private-endpoints.yaml: exit %d: %s", code, errs)
 	}
-	code, withSets, errs := renderRun(t, "", "render", "--set", "PreflightMode=validate", "--set", "LoadBalancerScheme=unchanged", filepath.Join(dir, "quilt-network1.yaml"))
+	code, withSets, errs := qpeRun(t, "", "render", "--set", "PreflightMode=validate", "--set", "LoadBalancerScheme=unchanged", filepath.Join(dir, "quilt-network1.yaml"))
 	if code != 0 {
 		t.Fatalf("render quilt-network1.yaml: exit %d: %s", code, errs)
 	}

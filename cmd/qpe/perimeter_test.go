@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -20,28 +18,6 @@ const (
 	perimVPCLocal = "vpc-0100000000000000a"
 	perimVPCVPN   = "vpc-0200000000000000b"
 )
-
-// perimRun runs the CLI in-process as main's run does and returns the exit
-// code, standard output and standard error.
-func perimRun(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	root := newRootCmd()
-	var out, errb bytes.Buffer
-	root.SetArgs(args)
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	root.SetIn(strings.NewReader(stdin))
-	err := root.Execute()
-	if err == nil {
-		return 0, out.String(), errb.String()
-	}
-	errb.WriteString("qpe: " + err.Error() + "\n")
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code, out.String(), errb.String()
-	}
-	return 2, out.String(), errb.String()
-}
 
 // perimHermetic keeps the AWS SDK away from this machine's configuration,
 // credentials and instance metadata.
@@ -104,7 +80,7 @@ func perimWriteFile(t *testing.T, name, text string) string {
 
 func TestPerimeterSCP(t *testing.T) {
 	perimHermetic(t)
-	code, out, errOut := perimRun(t, "", perimSeedArgs("scp", "--nat-ips", "none")...)
+	code, out, errOut := qpeRun(t, "", perimSeedArgs("scp", "--nat-ips", "none")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -127,13 +103,13 @@ func TestPerimeterSCP(t *testing.T) {
 	}
 
 	// --indent prints (and measures) the indented text.
-	code, out, errOut = perimRun(t, "", perimSeedArgs("scp", "--nat-ips", "none", "--indent")...)
+	code, out, errOut = qpeRun(t, "", perimSeedArgs("scp", "--nat-ips", "none", "--indent")...)
 	if code != 0 || !strings.Contains(out, "\n  \"Statement\": [\n") || !strings.Contains(errOut, "(indented, as printed)") {
 		t.Errorf("--indent: exit %d\n%s\n%s", code, out, errOut)
 	}
 
 	// Flag order does not change the output.
-	_, again, _ := perimRun(t, "", "perimeter", "scp", "--ip", "192.0.2.0/24", "--nat-ips", "none", "--vpc", perimVPCVPN+","+perimVPCLocal)
+	_, again, _ := qpeRun(t, "", "perimeter", "scp", "--ip", "192.0.2.0/24", "--nat-ips", "none", "--vpc", perimVPCVPN+","+perimVPCLocal)
 	if again != string(want)+"\n" {
 		t.Errorf("reordered flags:\n%s", again)
 	}
@@ -141,7 +117,7 @@ func TestPerimeterSCP(t *testing.T) {
 
 func TestPerimeterSCPNATAuto(t *testing.T) {
 	srv := perimFakeAWS(t)
-	code, out, errOut := perimRun(t, "", perimSeedArgs("scp", "--nat-ips", "auto")...)
+	code, out, errOut := qpeRun(t, "", perimSeedArgs("scp", "--nat-ips", "auto")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -166,7 +142,7 @@ func TestPerimeterSCPNATAuto(t *testing.T) {
 
 func TestPerimeterSCPWarnsAboutNAT(t *testing.T) {
 	perimFakeAWS(t)
-	code, out, errOut := perimRun(t, "", perimSeedArgs("scp", "--scope", "all")...)
+	code, out, errOut := qpeRun(t, "", perimSeedArgs("scp", "--scope", "all")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -192,7 +168,7 @@ func TestPerimeterSCPWarnsAboutNAT(t *testing.T) {
 func TestPerimeterSCPWithoutAWSAccess(t *testing.T) {
 	perimHermetic(t)
 	// Unset --nat-ips: the lookup fails, the SCP is still printed, with a warning.
-	code, out, errOut := perimRun(t, "", perimSeedArgs("scp", "--region", "us-east-1")...)
+	code, out, errOut := qpeRun(t, "", perimSeedArgs("scp", "--region", "us-east-1")...)
 	if code != 0 || !strings.HasPrefix(out, `{"Version":"2012-10-17"`) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -200,12 +176,12 @@ func TestPerimeterSCPWithoutAWSAccess(t *testing.T) {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 	// No Region anywhere: said in the warning.
-	code, _, errOut = perimRun(t, "", perimSeedArgs("scp")...)
+	code, _, errOut = qpeRun(t, "", perimSeedArgs("scp")...)
 	if code != 0 || !strings.Contains(errOut, "no AWS Region") {
 		t.Errorf("no Region: exit %d\n%s", code, errOut)
 	}
 	// --nat-ips auto: no access is a usage/credentials error, nothing printed.
-	code, out, errOut = perimRun(t, "", perimSeedArgs("scp", "--region", "us-east-1", "--nat-ips", "auto")...)
+	code, out, errOut = qpeRun(t, "", perimSeedArgs("scp", "--region", "us-east-1", "--nat-ips", "auto")...)
 	if code != 2 || out != "" || !strings.Contains(errOut, "--nat-ips auto: no usable AWS credentials") || !strings.Contains(errOut, "credential sources tried") {
 		t.Errorf("auto without credentials: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -213,7 +189,7 @@ func TestPerimeterSCPWithoutAWSAccess(t *testing.T) {
 
 func TestPerimeterNATAutoDenied(t *testing.T) {
 	perimFakeAWS(t, awsfake.WithFaults(awsfake.Fault{Action: "DescribeNatGateways", Kind: awsfake.Denied}))
-	code, out, errOut := perimRun(t, "", perimSeedArgs("scp", "--nat-ips", "auto")...)
+	code, out, errOut := qpeRun(t, "", perimSeedArgs("scp", "--nat-ips", "auto")...)
 	if code != 2 || out != "" || !strings.Contains(errOut, "UnauthorizedOperation") || !strings.Contains(errOut, "ec2:DescribeNatGateways") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -226,7 +202,7 @@ func TestPerimeterSCPTooLarge(t *testing.T) {
 		// Every other /24, so that the blocks cannot be merged.
 		args = append(args, "--ip", "10."+itoa(i/128)+"."+itoa((i%128)*2)+".0/24")
 	}
-	code, out, errOut := perimRun(t, "", args...)
+	code, out, errOut := qpeRun(t, "", args...)
 	if code != 1 || out != "" {
 		t.Fatalf("exit %d, stdout %q", code, out)
 	}
@@ -267,7 +243,7 @@ func TestPerimeterUsage(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := perimRun(t, "", tc.args...)
+			code, out, errOut := qpeRun(t, "", tc.args...)
 			if code != 2 {
 				t.Errorf("exit %d, want 2", code)
 			}
@@ -283,7 +259,7 @@ func TestPerimeterUsage(t *testing.T) {
 
 func TestPerimeterBucketPolicy(t *testing.T) {
 	perimHermetic(t)
-	code, out, errOut := perimRun(t, "", perimSeedArgs("bucket-policy", "--bucket", "quilt-perimeter-test", "--nat-ips", "203.0.113.10")...)
+	code, out, errOut := qpeRun(t, "", perimSeedArgs("bucket-policy", "--bucket", "quilt-perimeter-test", "--nat-ips", "203.0.113.10")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -308,8 +284,8 @@ func TestPerimeterBucketPolicy(t *testing.T) {
 // against the SCP and the bucket policy it generated.
 func TestPerimeterSimulateSeed(t *testing.T) {
 	perimHermetic(t)
-	_, scpText, _ := perimRun(t, "", perimSeedArgs("scp", "--nat-ips", "none")...)
-	_, bpText, _ := perimRun(t, "", perimSeedArgs("bucket-policy", "--bucket", "quilt-perimeter-test", "--nat-ips", "none")...)
+	_, scpText, _ := qpeRun(t, "", perimSeedArgs("scp", "--nat-ips", "none")...)
+	_, bpText, _ := qpeRun(t, "", perimSeedArgs("bucket-policy", "--bucket", "quilt-perimeter-test", "--nat-ips", "none")...)
 	scp := perimWriteFile(t, "scp.json", scpText)
 	bp := perimWriteFile(t, "bp.json", bpText)
 	cases := []struct {
@@ -343,7 +319,7 @@ func TestPerimeterSimulateSeed(t *testing.T) {
 			for _, c := range tc.ctx {
 				args = append(args, "--context", c)
 			}
-			code, out, errOut := perimRun(t, "", args...)
+			code, out, errOut := qpeRun(t, "", args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
@@ -378,7 +354,7 @@ func TestPerimeterSimulateSeed(t *testing.T) {
 
 func TestPerimeterSimulateText(t *testing.T) {
 	pol := `{"Version":"2012-10-17","Statement":[{"Sid":"OnlyVPC","Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:SourceVpc":"vpc-0100000000000000a"}}}]}`
-	code, out, errOut := perimRun(t, pol, "perimeter", "simulate", "--policy", "-", "--action", "s3:GetObject", "--resource", "arn:aws:s3:::b/k", "--context", "aws:SourceVpc=vpc-0200000000000000b")
+	code, out, errOut := qpeRun(t, pol, "perimeter", "simulate", "--policy", "-", "--action", "s3:GetObject", "--resource", "arn:aws:s3:::b/k", "--context", "aws:SourceVpc=vpc-0200000000000000b")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -388,7 +364,7 @@ func TestPerimeterSimulateText(t *testing.T) {
 		}
 	}
 	// No statement covers the action: not denied, statement and condition null.
-	code, out, _ = perimRun(t, pol, "perimeter", "simulate", "--policy", "-", "--action", "sns:Publish", "--resource", "*", "--format", "json")
+	code, out, _ = qpeRun(t, pol, "perimeter", "simulate", "--policy", "-", "--action", "sns:Publish", "--resource", "*", "--format", "json")
 	if code != 0 || !strings.Contains(out, `"statement": null`) || !strings.Contains(out, `"decision": "not-denied"`) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
@@ -412,7 +388,7 @@ func TestPerimeterSimulateInvalid(t *testing.T) {
 			if !strings.Contains(strings.Join(tc.args, " "), "--action") {
 				args = append(args, "--action", "s3:GetObject")
 			}
-			code, out, errOut := perimRun(t, tc.policy, append(args, tc.args...)...)
+			code, out, errOut := qpeRun(t, tc.policy, append(args, tc.args...)...)
 			if code != 1 || out != "" {
 				t.Errorf("exit %d, stdout %q", code, out)
 			}
@@ -421,7 +397,7 @@ func TestPerimeterSimulateInvalid(t *testing.T) {
 			}
 		})
 	}
-	code, _, errOut := perimRun(t, "", "perimeter", "simulate", "--policy", filepath.Join(t.TempDir(), "missing.json"), "--action", "s3:GetObject", "--resource", "*")
+	code, _, errOut := qpeRun(t, "", "perimeter", "simulate", "--policy", filepath.Join(t.TempDir(), "missing.json"), "--action", "s3:GetObject", "--resource", "*")
 	if code != 1 || !strings.Contains(errOut, "missing.json") {
 		t.Errorf("missing file: exit %d %s", code, errOut)
 	}
@@ -429,7 +405,7 @@ func TestPerimeterSimulateInvalid(t *testing.T) {
 
 func TestPerimeterPlan(t *testing.T) {
 	perimFakeAWS(t)
-	code, out, errOut := perimRun(t, "", perimSeedArgs("plan", "--bucket", "quilt-perimeter-test", "--format", "json")...)
+	code, out, errOut := qpeRun(t, "", perimSeedArgs("plan", "--bucket", "quilt-perimeter-test", "--format", "json")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -475,7 +451,7 @@ func TestPerimeterPlan(t *testing.T) {
 	}
 
 	// With the NAT addresses the NAT rows turn to not-denied.
-	code, out, errOut = perimRun(t, "", perimSeedArgs("plan", "--bucket", "quilt-perimeter-test", "--nat-ips", "auto")...)
+	code, out, errOut = qpeRun(t, "", perimSeedArgs("plan", "--bucket", "quilt-perimeter-test", "--nat-ips", "auto")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -494,7 +470,7 @@ func TestPerimeterPlan(t *testing.T) {
 func TestPerimeterPartitionFromConfig(t *testing.T) {
 	perimFakeAWS(t)
 	t.Setenv("AWS_REGION", "cn-north-1")
-	code, out, errOut := perimRun(t, "", perimSeedArgs("scp", "--nat-ips", "auto")...)
+	code, out, errOut := qpeRun(t, "", perimSeedArgs("scp", "--nat-ips", "auto")...)
 	if code != 0 || !strings.Contains(out, `"arn:aws-cn:s3:::quilt*"`) {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,29 +14,6 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
-
-// renderRun runs the CLI in-process as main's run does and returns the exit
-// code, standard output and standard error.
-func renderRun(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	root := newRootCmd()
-	var out, errb bytes.Buffer
-	root.SetArgs(args)
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	root.SetIn(strings.NewReader(stdin))
-	err := root.Execute()
-	if err == nil {
-		return 0, out.String(), errb.String()
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		errb.WriteString("qpe: " + err.Error() + "\n")
-		return ee.code, out.String(), errb.String()
-	}
-	errb.WriteString("qpe: " + err.Error() + "\n")
-	return 2, out.String(), errb.String()
-}
 
 func exampleFile(t *testing.T) string {
 	return filepath.Join(testenv.Root(t), "templates", "examples", "quilt-network1.yaml")
@@ -89,7 +64,7 @@ func TestRenderUsage(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errs := renderRun(t, tc.stdin, tc.args...)
+			code, out, errs := qpeRun(t, tc.stdin, tc.args...)
 			if code != 2 {
 				t.Errorf("exit %d, want 2 (stderr %q)", code, errs)
 			}
@@ -115,7 +90,7 @@ func TestRenderBadTemplate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errs := renderRun(t, tc.stdin, "render", "-")
+			code, out, errs := qpeRun(t, tc.stdin, "render", "-")
 			if code != 1 {
 				t.Errorf("exit %d, want 1 (stderr %q)", code, errs)
 			}
@@ -168,7 +143,7 @@ func TestRenderIsTheEngine(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			want, engineErr := engineJSON(t, tc.data, tc.params, tc.transform)
-			code, out, errs := renderRun(t, tc.stdin, tc.args...)
+			code, out, errs := qpeRun(t, tc.stdin, tc.args...)
 			if engineErr != nil {
 				if code != 1 || out != "" || !strings.Contains(errs, engineErr.Error()) {
 					t.Fatalf("engine refused with %q; render exit %d, stdout %d bytes, stderr %q", engineErr, code, len(out), errs)
@@ -186,8 +161,8 @@ func TestRenderIsTheEngine(t *testing.T) {
 }
 
 func TestRenderYAMLEqualsJSON(t *testing.T) {
-	jcode, js, jerrs := renderRun(t, "", "render", exampleFile(t))
-	ycode, ym, yerrs := renderRun(t, "", "render", "-o", "yaml", exampleFile(t))
+	jcode, js, jerrs := qpeRun(t, "", "render", exampleFile(t))
+	ycode, ym, yerrs := qpeRun(t, "", "render", "-o", "yaml", exampleFile(t))
 	if jcode != 0 || ycode != 0 {
 		// A refusal must not depend on the output format.
 		if jcode != ycode || jerrs != yerrs || js != "" || ym != "" {
@@ -393,7 +368,7 @@ func TestMacroEqualsRenderUnderRIE(t *testing.T) {
 				}
 				args = append(args, "--parameter", name+"="+v.(string))
 			}
-			code, out, errs := renderRun(t, string(frag), append(args, "-")...)
+			code, out, errs := qpeRun(t, string(frag), append(args, "-")...)
 
 			if len(tc.wantFailure) > 0 {
 				msg, _ := resp["errorMessage"].(string)

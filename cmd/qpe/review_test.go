@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,26 +8,6 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
-
-// reviewRun runs the CLI in-process and returns the exit code, standard
-// output and the error message.
-func reviewRun(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	root := newRootCmd()
-	var out, errb bytes.Buffer
-	root.SetArgs(args)
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	err := root.Execute()
-	if err == nil {
-		return 0, out.String(), errb.String()
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code, out.String(), errb.String() + err.Error()
-	}
-	return 2, out.String(), errb.String() + err.Error()
-}
 
 func TestReviewUsageAndErrors(t *testing.T) {
 	root := testenv.Root(t)
@@ -63,7 +41,7 @@ func TestReviewUsageAndErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, out, msg := reviewRun(t, c.args...)
+			code, out, msg := qpeRun(t, "", c.args...)
 			if code != c.code || !strings.Contains(msg, c.want) {
 				t.Errorf("exit %d, message %q; want exit %d and %q", code, msg, c.code, c.want)
 			}
@@ -96,7 +74,7 @@ func TestReviewGolden(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, out, msg := reviewRun(t, c.args...)
+			code, out, msg := qpeRun(t, "", c.args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, msg)
 			}
@@ -139,7 +117,7 @@ Resources:
 	if err := os.WriteFile(path, []byte(tpl), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, out, msg := reviewRun(t, "review", "--format", "json", path)
+	code, out, msg := qpeRun(t, "", "review", "--format", "json", path)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,30 +14,6 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
-
-// verifyRun runs the CLI in-process and returns the exit code, stdout and
-// stderr.
-func verifyRun(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	root := newRootCmd()
-	var out, errb bytes.Buffer
-	root.SetArgs(args)
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	err := root.Execute()
-	if err == nil {
-		return 0, out.String(), errb.String()
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil {
-			errb.WriteString("qpe: " + ee.err.Error() + "\n")
-		}
-		return ee.code, out.String(), errb.String()
-	}
-	errb.WriteString("qpe: " + err.Error() + "\n")
-	return 2, out.String(), errb.String()
-}
 
 // verifyEnv isolates the AWS configuration: no profile files, no instance
 // metadata, no credentials unless withCreds.
@@ -101,7 +75,7 @@ func verifyServe(t *testing.T, name string) {
 func TestVerifyHealthyText(t *testing.T) {
 	verifyEnv(t, true)
 	verifyServe(t, "healthy")
-	code, out, errs := verifyRun(t, "verify", "--stack", "quilt", "--region", "us-east-1")
+	code, out, errs := qpeRun(t, "", "verify", "--stack", "quilt", "--region", "us-east-1")
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
@@ -120,7 +94,7 @@ func TestVerifyHealthyText(t *testing.T) {
 func TestVerifyFindingsJSON(t *testing.T) {
 	verifyEnv(t, true)
 	verifyServe(t, "policy-not-redeployed")
-	code, out, errs := verifyRun(t, "verify", "--stack", "quilt", "--region", "us-east-1", "--format", "json", "--quiet")
+	code, out, errs := qpeRun(t, "", "verify", "--stack", "quilt", "--region", "us-east-1", "--format", "json", "--quiet")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
@@ -150,7 +124,7 @@ func TestVerifyUsageAndAccess(t *testing.T) {
 		{"missing stack", []string{"verify", "--stack", "nope", "--region", "us-east-1"}, `no stack named "nope" in us-east-1`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errs := verifyRun(t, tc.args...)
+			code, out, errs := qpeRun(t, "", tc.args...)
 			if code != 2 || !strings.Contains(errs, tc.want) || out != "" {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and %q", code, out, errs, tc.want)
 			}
@@ -158,13 +132,13 @@ func TestVerifyUsageAndAccess(t *testing.T) {
 	}
 	t.Run("no credentials", func(t *testing.T) {
 		verifyEnv(t, false)
-		code, _, errs := verifyRun(t, "verify", "--stack", "quilt", "--region", "us-east-1")
+		code, _, errs := qpeRun(t, "", "verify", "--stack", "quilt", "--region", "us-east-1")
 		if code != 2 || !strings.Contains(errs, "no usable AWS credentials") {
 			t.Errorf("exit %d, stderr %q", code, errs)
 		}
 	})
 	t.Run("no region", func(t *testing.T) {
-		code, _, errs := verifyRun(t, "verify", "--stack", "quilt")
+		code, _, errs := qpeRun(t, "", "verify", "--stack", "quilt")
 		if code != 2 || !strings.Contains(errs, "no AWS Region") {
 			t.Errorf("exit %d, stderr %q", code, errs)
 		}
@@ -174,7 +148,7 @@ func TestVerifyUsageAndAccess(t *testing.T) {
 func TestVerifyFailingText(t *testing.T) {
 	verifyEnv(t, true)
 	verifyServe(t, "eni-failed")
-	code, out, _ := verifyRun(t, "verify", "--stack", "quilt", "--region", "us-east-1", "--quiet")
+	code, out, _ := qpeRun(t, "", "verify", "--stack", "quilt", "--region", "us-east-1", "--quiet")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", code, out)
 	}
@@ -192,11 +166,11 @@ func TestVerifyFailingText(t *testing.T) {
 func TestVerifyNoNetwork(t *testing.T) {
 	verifyEnv(t, true)
 	verifyServe(t, "no-s3-gateway")
-	code, out, _ := verifyRun(t, "verify", "--stack", "quilt", "--region", "us-east-1", "--quiet", "--format", "json")
+	code, out, _ := qpeRun(t, "", "verify", "--stack", "quilt", "--region", "us-east-1", "--quiet", "--format", "json")
 	if code != 1 || !strings.Contains(out, "QPE-S3-001") {
 		t.Fatalf("with the network: exit %d\n%s", code, out)
 	}
-	code, out, errs := verifyRun(t, "verify", "--stack", "quilt", "--region", "us-east-1", "--no-network", "--format", "json")
+	code, out, errs := qpeRun(t, "", "verify", "--stack", "quilt", "--region", "us-east-1", "--no-network", "--format", "json")
 	if code != 0 || strings.Contains(out, "QPE-S3-") || !strings.Contains(errs, "network preflight skipped") {
 		t.Fatalf("--no-network: exit %d\n%s\n%s", code, out, errs)
 	}
