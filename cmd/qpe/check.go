@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -69,29 +68,10 @@ Exit status: 0 no error finding, 1 error findings, 2 usage or credentials.`,
 			}
 			ctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
-			errw := cmd.ErrOrStderr()
-			progress := func(msg string) {
-				if !quiet {
-					fmt.Fprintln(errw, "qpe check:", msg)
-				}
-			}
-			cfg, err := awsclient.Load(ctx, awsclient.Options{Region: region, Profile: profile})
+			progress := progressPrinter(cmd.ErrOrStderr(), "check", quiet)
+			cfg, err := connect(ctx, "check", awsclient.Options{Region: region, Profile: profile}, timeout, progress)
 			if err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("check: %w", err)}
-			}
-			// A short look at who we are: bad keys are exit 2; an STS outage
-			// only costs a progress line, and never the check's deadline.
-			ictx, icancel := context.WithTimeout(ctx, min(10*time.Second, timeout/4))
-			account, arn, err := awsclient.Identity(ictx, cfg, profile)
-			icancel()
-			if err != nil {
-				var ce *awsclient.CredentialsError
-				if errors.As(err, &ce) {
-					return &exitError{code: 2, err: fmt.Errorf("check: %w", err)}
-				}
-				progress("could not confirm the identity (continuing): " + err.Error())
-			} else {
-				progress(fmt.Sprintf("account %s as %s, Region %s", account, arn, cfg.Region))
+				return err
 			}
 			in := preflight.Input{
 				Region:                 cfg.Region,

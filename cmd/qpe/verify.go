@@ -53,29 +53,10 @@ Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a mis
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			errw := cmd.ErrOrStderr()
-			progress := func(msg string) {
-				if !quiet {
-					fmt.Fprintln(errw, "qpe verify:", msg)
-				}
-			}
-			cfg, err := awsclient.Load(ctx, awsclient.Options{Region: region, Profile: profile})
+			progress := progressPrinter(cmd.ErrOrStderr(), "verify", quiet)
+			cfg, err := connect(ctx, "verify", awsclient.Options{Region: region, Profile: profile}, timeout, progress)
 			if err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("verify: %w", err)}
-			}
-			// Who we are, briefly: refused keys are exit 2; an STS outage
-			// costs only a progress line.
-			ictx, icancel := context.WithTimeout(ctx, min(10*time.Second, timeout/4))
-			account, arn, err := awsclient.Identity(ictx, cfg, profile)
-			icancel()
-			if err != nil {
-				var ce *awsclient.CredentialsError
-				if errors.As(err, &ce) {
-					return &exitError{code: 2, err: fmt.Errorf("verify: %w", err)}
-				}
-				progress("could not confirm the identity (continuing): " + err.Error())
-			} else {
-				progress(fmt.Sprintf("account %s as %s, Region %s", account, arn, cfg.Region))
+				return err
 			}
 			in := verify.Input{
 				Stack:       stack,
