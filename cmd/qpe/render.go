@@ -44,42 +44,16 @@ standard output unless the whole template rendered.`,
 		Example: `  qpe render templates/examples/quilt-network1.yaml
   qpe render --set Exclude=StackStatusFunction --set PreflightMode=none -o yaml stack.yaml
   cat stack.json | qpe render -`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return &exitError{code: 2, err: fmt.Errorf("render: want exactly one TEMPLATE argument (a file, or - for standard input), got %d\nUsage: %s", len(args), cmd.UseLine())}
-			}
-			return nil
-		},
+		Args: oneTemplate("render"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output != "json" && output != "yaml" {
 				return &exitError{code: 2, err: fmt.Errorf("render: -o %q: the output format is json or yaml", output)}
 			}
-			params, err := parseSets("--set", sets)
+			req, rest, err := loadRequest(cmd, args[0], sets, parameters)
 			if err != nil {
-				return &exitError{code: 2, err: err}
+				return err
 			}
-			data, err := readTemplate(cmd, args[0])
-			if err != nil {
-				return &exitError{code: 2, err: err}
-			}
-			doc, err := template.Decode(data)
-			if err != nil {
-				return &exitError{code: 1, err: fmt.Errorf("%s: %w", args[0], err)}
-			}
-			values, err := parameterValues(doc, parameters)
-			if err != nil {
-				return &exitError{code: 2, err: err}
-			}
-			rest, fromTemplate, err := splitTransform(doc)
-			if err != nil {
-				return &exitError{code: 1, err: err}
-			}
-			for k, v := range fromTemplate {
-				if _, given := params[k]; !given {
-					params[k] = v
-				}
-			}
-			res, err := transform.Transform(cmd.Context(), transform.Request{Fragment: doc, Params: params, TemplateParameterValues: values})
+			res, err := transform.Transform(cmd.Context(), req)
 			if err != nil {
 				return &exitError{code: 1, err: err}
 			}
@@ -110,6 +84,49 @@ standard output unless the whole template rendered.`,
 	cmd.Flags().StringArrayVar(&parameters, "parameter", nil, "value of a template parameter `Name=Value`, as the stack passes it (repeatable)")
 	cmd.Flags().StringVarP(&output, "output", "o", "json", "output format: json or yaml")
 	return cmd
+}
+
+// oneTemplate accepts exactly one TEMPLATE argument.
+func oneTemplate(name string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return &exitError{code: 2, err: fmt.Errorf("%s: want exactly one TEMPLATE argument (a file, or - for standard input), got %d\nUsage: %s", name, len(args), cmd.UseLine())}
+		}
+		return nil
+	}
+}
+
+// loadRequest reads TEMPLATE (a file or - for stdin) and builds the engine's
+// request as CloudFormation would: the macro's own Transform entry removed
+// (its Parameters are settings; --set wins), --parameter values as the
+// template's parameter values. rest is what is left of the Transform section.
+func loadRequest(cmd *cobra.Command, path string, sets, parameters []string) (req transform.Request, rest any, err error) {
+	params, err := parseSets("--set", sets)
+	if err != nil {
+		return req, nil, &exitError{code: 2, err: err}
+	}
+	data, err := readTemplate(cmd, path)
+	if err != nil {
+		return req, nil, &exitError{code: 2, err: err}
+	}
+	doc, err := template.Decode(data)
+	if err != nil {
+		return req, nil, &exitError{code: 1, err: fmt.Errorf("%s: %w", path, err)}
+	}
+	values, err := parameterValues(doc, parameters)
+	if err != nil {
+		return req, nil, &exitError{code: 2, err: err}
+	}
+	rest, fromTemplate, err := splitTransform(doc)
+	if err != nil {
+		return req, nil, &exitError{code: 1, err: err}
+	}
+	for k, v := range fromTemplate {
+		if _, given := params[k]; !given {
+			params[k] = v
+		}
+	}
+	return transform.Request{Fragment: doc, Params: params, TemplateParameterValues: values}, rest, nil
 }
 
 // parameterValues turns --parameter Name=Value flags into the resolved

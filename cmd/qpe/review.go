@@ -15,7 +15,7 @@ import (
 )
 
 func newReviewCmd() *cobra.Command {
-	var sets []string
+	var sets, parameters []string
 	var format, changeset string
 	cmd := &cobra.Command{
 		Use:   "review [--set Name=Value ...] [--format markdown|json] [--changeset FILE] TEMPLATE",
@@ -41,19 +41,10 @@ unreadable, 2 usage error.`,
   qpe review --format json --set LoadBalancerScheme=internal stack.yaml
   aws cloudformation describe-change-set --change-set-name ARN > cs.json
   qpe review --changeset cs.json stack.yaml`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return &exitError{code: 2, err: fmt.Errorf("review: want exactly one TEMPLATE argument (a file, or - for standard input), got %d\nUsage: %s", len(args), cmd.UseLine())}
-			}
-			return nil
-		},
+		Args: oneTemplate("review"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "markdown" && format != "json" {
 				return &exitError{code: 2, err: fmt.Errorf("review: --format %q: the format is markdown or json", format)}
-			}
-			params, err := parseSets("--set", sets)
-			if err != nil {
-				return &exitError{code: 2, err: err}
 			}
 			var cs *review.ChangeSet
 			if changeset != "" {
@@ -65,27 +56,15 @@ unreadable, 2 usage error.`,
 					return &exitError{code: 1, err: fmt.Errorf("review: %s: %w", changeset, err)}
 				}
 			}
-			data, err := readTemplate(cmd, args[0])
-			if err != nil {
-				return &exitError{code: 2, err: err}
-			}
-			doc, err := template.Decode(data)
-			if err != nil {
-				return &exitError{code: 1, err: fmt.Errorf("%s: %w", args[0], err)}
-			}
 			// CloudFormation hands the macro the template without its own
 			// Transform entry: that is the "before" side too.
-			_, fromTemplate, err := splitTransform(doc)
+			req, _, err := loadRequest(cmd, args[0], sets, parameters)
 			if err != nil {
-				return &exitError{code: 1, err: err}
+				return err
 			}
-			for k, v := range fromTemplate {
-				if _, given := params[k]; !given {
-					params[k] = v
-				}
-			}
-			before, _ := template.Clone(doc).(map[string]any)
-			res, err := transform.Transform(cmd.Context(), transform.Request{Fragment: doc, Params: params})
+			params := req.Params
+			before, _ := template.Clone(req.Fragment).(map[string]any)
+			res, err := transform.Transform(cmd.Context(), req)
 			if err != nil {
 				return &exitError{code: 1, err: err}
 			}
@@ -119,6 +98,7 @@ unreadable, 2 usage error.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "Transform parameter `Name=Value` (repeatable; lists comma separated)")
+	cmd.Flags().StringArrayVar(&parameters, "parameter", nil, "value of a template parameter `Name=Value`, as the stack passes it (repeatable)")
 	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
 	cmd.Flags().StringVar(&changeset, "changeset", "", "describe-change-set JSON `FILE` to annotate")
 	return cmd
