@@ -2,13 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
 const (
@@ -17,34 +17,6 @@ const (
 	checkSubnetB  = "subnet-0c000000000000002"
 	checkEndpoint = "vpce-0c00000000000a001"
 )
-
-// checkHermetic keeps the SDK away from this machine's AWS settings.
-func checkHermetic(t *testing.T) {
-	t.Helper()
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_CONFIG_FILE":                        filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE":            filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED":              "true",
-		"AWS_PROFILE":                            "",
-		"AWS_ACCESS_KEY_ID":                      "",
-		"AWS_SECRET_ACCESS_KEY":                  "",
-		"AWS_SESSION_TOKEN":                      "",
-		"AWS_REGION":                             "",
-		"AWS_DEFAULT_REGION":                     "",
-		"AWS_ENDPOINT_URL":                       "",
-		"AWS_ENDPOINT_URL_EC2":                   "",
-		"AWS_ENDPOINT_URL_S3":                    "",
-		"AWS_ENDPOINT_URL_STS":                   "",
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
-		"AWS_CONTAINER_CREDENTIALS_FULL_URI":     "",
-		"AWS_WEB_IDENTITY_TOKEN_FILE":            "",
-		"AWS_MAX_ATTEMPTS":                       "",
-		"NO_COLOR":                               "",
-	} {
-		t.Setenv(k, v)
-	}
-}
 
 // checkWorld is a good VPC: NAT egress, S3 gateway, reachable endpoint.
 func checkWorld() *awsfake.World {
@@ -79,7 +51,7 @@ func checkWorld() *awsfake.World {
 // and static credentials at it.
 func checkFakeAWS(t *testing.T, w *awsfake.World, opts ...awsfake.Option) *awsfake.Server {
 	t.Helper()
-	checkHermetic(t)
+	testenv.IsolateAWS(t)
 	srv := awsfake.Start(t, w, opts...)
 	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDCHECKTEST")
@@ -93,7 +65,7 @@ func checkArgs(extra ...string) []string {
 }
 
 func TestCheckUsage(t *testing.T) {
-	checkHermetic(t)
+	testenv.IsolateAWS(t)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -116,7 +88,7 @@ func TestCheckUsage(t *testing.T) {
 }
 
 func TestCheckNoCredentials(t *testing.T) {
-	checkHermetic(t)
+	testenv.IsolateAWS(t)
 	code, out, errs := qpeRun(t, "", checkArgs()...)
 	if code != 2 || out != "" {
 		t.Fatalf("code %d, stdout %q", code, out)
@@ -188,7 +160,7 @@ func TestCheckProblemsJSON(t *testing.T) {
 }
 
 func TestCheckPerServiceEndpointVariables(t *testing.T) {
-	checkHermetic(t)
+	testenv.IsolateAWS(t)
 	srv := awsfake.Start(t, checkWorld())
 	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
 	t.Setenv("AWS_ENDPOINT_URL_EC2", srv.URL)

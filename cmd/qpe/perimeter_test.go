@@ -12,6 +12,7 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter"
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
+	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
 const (
@@ -19,36 +20,11 @@ const (
 	perimVPCVPN   = "vpc-0200000000000000b"
 )
 
-// perimHermetic keeps the AWS SDK away from this machine's configuration,
-// credentials and instance metadata.
-func perimHermetic(t *testing.T) {
-	t.Helper()
-	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_CONFIG_FILE":                        filepath.Join(dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE":            filepath.Join(dir, "credentials"),
-		"AWS_EC2_METADATA_DISABLED":              "true",
-		"AWS_PROFILE":                            "",
-		"AWS_ACCESS_KEY_ID":                      "",
-		"AWS_SECRET_ACCESS_KEY":                  "",
-		"AWS_SESSION_TOKEN":                      "",
-		"AWS_REGION":                             "",
-		"AWS_DEFAULT_REGION":                     "",
-		"AWS_ENDPOINT_URL":                       "",
-		"AWS_ENDPOINT_URL_EC2":                   "",
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
-		"AWS_CONTAINER_CREDENTIALS_FULL_URI":     "",
-		"AWS_WEB_IDENTITY_TOKEN_FILE":            "",
-	} {
-		t.Setenv(k, v)
-	}
-}
-
 // perimFakeAWS starts the EC2 double with NAT gateways and points the SDK's
 // standard environment at it.
 func perimFakeAWS(t *testing.T, opts ...awsfake.Option) *awsfake.Server {
 	t.Helper()
-	perimHermetic(t)
+	testenv.IsolateAWS(t)
 	srv := awsfake.Start(t, &awsfake.World{
 		Region: "us-east-1",
 		Vpcs:   []awsfake.Vpc{{ID: perimVPCLocal, CidrBlock: "10.0.0.0/16"}, {ID: perimVPCVPN, CidrBlock: "10.8.0.0/16"}},
@@ -79,7 +55,7 @@ func perimWriteFile(t *testing.T, name, text string) string {
 }
 
 func TestPerimeterSCP(t *testing.T) {
-	perimHermetic(t)
+	testenv.IsolateAWS(t)
 	code, out, errOut := qpeRun(t, "", perimSeedArgs("scp", "--nat-ips", "none")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -166,7 +142,7 @@ func TestPerimeterSCPWarnsAboutNAT(t *testing.T) {
 }
 
 func TestPerimeterSCPWithoutAWSAccess(t *testing.T) {
-	perimHermetic(t)
+	testenv.IsolateAWS(t)
 	// Unset --nat-ips: the lookup fails, the SCP is still printed, with a warning.
 	code, out, errOut := qpeRun(t, "", perimSeedArgs("scp", "--region", "us-east-1")...)
 	if code != 0 || !strings.HasPrefix(out, `{"Version":"2012-10-17"`) {
@@ -196,7 +172,7 @@ func TestPerimeterNATAutoDenied(t *testing.T) {
 }
 
 func TestPerimeterSCPTooLarge(t *testing.T) {
-	perimHermetic(t)
+	testenv.IsolateAWS(t)
 	args := []string{"perimeter", "scp", "--vpc", perimVPCLocal, "--nat-ips", "none"}
 	for i := 0; i < 400; i++ {
 		// Every other /24, so that the blocks cannot be merged.
@@ -217,7 +193,7 @@ func itoa(i int) string {
 }
 
 func TestPerimeterUsage(t *testing.T) {
-	perimHermetic(t)
+	testenv.IsolateAWS(t)
 	pol := perimWriteFile(t, "p.json", `{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}`)
 	cases := []struct {
 		name string
@@ -258,7 +234,7 @@ func TestPerimeterUsage(t *testing.T) {
 }
 
 func TestPerimeterBucketPolicy(t *testing.T) {
-	perimHermetic(t)
+	testenv.IsolateAWS(t)
 	code, out, errOut := qpeRun(t, "", perimSeedArgs("bucket-policy", "--bucket", "quilt-perimeter-test", "--nat-ips", "203.0.113.10")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -283,7 +259,7 @@ func TestPerimeterBucketPolicy(t *testing.T) {
 // TestPerimeterSimulateSeed evaluates the seed's requests through the CLI,
 // against the SCP and the bucket policy it generated.
 func TestPerimeterSimulateSeed(t *testing.T) {
-	perimHermetic(t)
+	testenv.IsolateAWS(t)
 	_, scpText, _ := qpeRun(t, "", perimSeedArgs("scp", "--nat-ips", "none")...)
 	_, bpText, _ := qpeRun(t, "", perimSeedArgs("bucket-policy", "--bucket", "quilt-perimeter-test", "--nat-ips", "none")...)
 	scp := perimWriteFile(t, "scp.json", scpText)

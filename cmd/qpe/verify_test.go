@@ -15,28 +15,14 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
-// verifyEnv isolates the AWS configuration: no profile files, no instance
-// metadata, no credentials unless withCreds.
+// verifyEnv isolates the AWS configuration, with test credentials when
+// withCreds.
 func verifyEnv(t *testing.T, withCreds bool) {
 	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_REGION", "")
-	t.Setenv("AWS_DEFAULT_REGION", "")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "")
-	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
-	t.Setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "")
-	t.Setenv("AWS_ENDPOINT_URL", "")
+	testenv.IsolateAWS(t)
 	if withCreds {
 		t.Setenv("AWS_ACCESS_KEY_ID", "AKIDVERIFYTEST")
 		t.Setenv("AWS_SECRET_ACCESS_KEY", "verify-test-secret")
-	} else {
-		t.Setenv("AWS_ACCESS_KEY_ID", "")
-		t.Setenv("AWS_SECRET_ACCESS_KEY", "")
 	}
 }
 

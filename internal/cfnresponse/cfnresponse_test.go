@@ -1,7 +1,6 @@
 package cfnresponse
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/cfn"
+	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
 const secretQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIASECRETSECRET%2F20260101&X-Amz-Signature=deadbeefcafef00d0123456789abcdef"
@@ -79,22 +79,10 @@ func event(u string) cfn.Event {
 	}
 }
 
-func logBuffer() (*slog.Logger, *syncBuf) {
-	b := &syncBuf{}
+func logBuffer() (*slog.Logger, *testenv.SyncBuffer) {
+	b := &testenv.SyncBuffer{}
 	return slog.New(slog.NewJSONHandler(b, nil)), b
 }
-
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuf) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func assertNoSecret(t *testing.T, where, s string) {
 	t.Helper()

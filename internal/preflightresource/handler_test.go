@@ -1,11 +1,9 @@
 package preflightresource
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,30 +15,19 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnresponse"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
 type harness struct {
 	srv     *awsfake.Server
 	rcv     *receiver
 	h       *Handler
-	logs    *lockedBuf
+	logs    *testenv.SyncBuffer
 	clients atomic.Int32 // calls of Handler.Clients
 }
 
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuf) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
 func newHarness(t *testing.T, w *awsfake.World, opts ...awsfake.Option) *harness {
-	hs := &harness{srv: awsfake.Start(t, w, opts...), rcv: newReceiver(t), logs: &lockedBuf{}}
+	hs := &harness{srv: awsfake.Start(t, w, opts...), rcv: newReceiver(t), logs: &testenv.SyncBuffer{}}
 	cfg := hs.srv.Config()
 	hs.h = &Handler{
 		Logger: slog.New(slog.NewJSONHandler(hs.logs, nil)),

@@ -104,7 +104,7 @@ func BuildBootstrap(t testing.TB, pkg string) string {
 // Lambda is a bootstrap running under the emulator.
 type Lambda struct {
 	URL  string // the invocation URL
-	logs *syncBuffer
+	logs *SyncBuffer
 }
 
 // Logs returns what the function and the emulator printed so far.
@@ -124,7 +124,7 @@ func StartLambda(t testing.TB, bootstrap string, env ...string) *Lambda {
 	cmd := exec.CommandContext(ctx, rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", api, bootstrap)
 	cmd.Dir = filepath.Dir(bootstrap)
 	cmd.Env = append(os.Environ(), env...)
-	logs := &syncBuffer{}
+	logs := &SyncBuffer{}
 	cmd.Stdout = logs
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
@@ -181,18 +181,22 @@ func freePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-type syncBuffer struct {
+// SyncBuffer is a buffer that several goroutines (a logger, a process) may
+// write while a test reads it.
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  strings.Builder
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+// Write appends p.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+// String returns what was written so far.
+func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
@@ -226,5 +230,26 @@ func Generated(t testing.TB, path, name, content string, update bool, cmd string
 	doc = doc[:i+len(start)] + content + doc[j:]
 	if err := os.WriteFile(full, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// IsolateAWS keeps the AWS SDK away from this machine's AWS settings for the
+// test: empty config and credential files, no instance metadata, no
+// credentials, Region or endpoint variables from the environment.
+func IsolateAWS(t testing.TB) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	for _, k := range []string{
+		"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+		"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+		"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_STS",
+		"AWS_ENDPOINT_URL_CLOUDFORMATION", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_API_GATEWAY",
+		"AWS_ENDPOINT_URL_SYNTHETICS",
+	} {
+		t.Setenv(k, "")
 	}
 }
