@@ -80,7 +80,9 @@ type Handler struct {
 
 // PhysicalID is the deterministic physical id of the resource for a mode
 // and VPC: qpe-preflight:<mode>:<vpc>:<hash of stack id and logical id>.
-// It changes (replacement) only when the mode or the VPC changes.
+// It changes (replacement) when the VPC changes, or from validate to create
+// (the old validate resource's Delete touches nothing); from create to
+// validate in the same VPC the create id is kept.
 func PhysicalID(mode, vpcID, stackID, logicalID string) string {
 	return fmt.Sprintf("%s:%s:%s:%s", PhysicalIDPrefix, mode, vpcID, ownerHash(stackID, logicalID))
 }
@@ -180,6 +182,14 @@ func (h *Handler) work(ctx context.Context, log *slog.Logger, ev cfn.Event) (cfn
 		return cfnresponse.Result{PhysicalID: keep("")}, err
 	}
 	id := PhysicalID(p.Mode, p.VpcID, ev.StackID, ev.LogicalResourceID)
+	if old, ok := parsePhysicalID(oldID, ev.StackID, ev.LogicalResourceID); ok && ev.RequestType == cfn.RequestUpdate &&
+		old.mode == ModeCreate && p.Mode == ModeValidate && old.vpc == p.VpcID {
+		// From create to validate in the same VPC: keep the id. A new one
+		// would make CloudFormation delete the old resource, and with it the
+		// endpoints this stack created and may still use; they go when the
+		// stack (this resource) is deleted.
+		id = oldID
+	}
 	replacing := ev.RequestType == cfn.RequestUpdate && oldID != "" && oldID != id
 	if replacing {
 		log.Info("replacement: the mode or the VPC changed", "old_physical_id", oldID, "new_physical_id", id)

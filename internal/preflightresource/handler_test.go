@@ -252,6 +252,18 @@ func TestHandleCreateMode(t *testing.T) {
 	if upd.Status != cfn.StatusSuccess || upd.PhysicalResourceID != id {
 		t.Fatalf("update: %+v", upd)
 	}
+	// Create to validate in the same VPC keeps the id: no replacement, so no
+	// Delete removes the endpoints the stack may still use.
+	v := createProps(tVPC, tSubnetA, tSubnetB)
+	v["Mode"] = ModeValidate
+	v["ApiGatewayVPCEndpointId"] = api
+	toValidate := hs.do(t, newEvent(cfn.RequestUpdate, u, id, v, p), 60*time.Second)
+	if toValidate.Status != cfn.StatusSuccess || toValidate.PhysicalResourceID != id {
+		t.Fatalf("create -> validate: %+v, want SUCCESS with the same id %s", toValidate, id)
+	}
+	if n := len(hs.srv.World().VpcEndpoints); n != 2 {
+		t.Fatalf("%d endpoints after create -> validate, want the 2 still there", n)
+	}
 	p2 := createProps(tVPC2, tSubnetE, tSubnetF)
 	repl := hs.do(t, newEvent(cfn.RequestUpdate, u, id, p2, p), 60*time.Second)
 	id2 := PhysicalID(ModeCreate, tVPC2, tStack, tLogical)
