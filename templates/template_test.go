@@ -199,3 +199,20 @@ func TestPackageIsDeterministicARM64(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaCheckCanFail proves the typed parse above is strict: a property
+// that is not in the resource type's schema is rejected.
+func TestSchemaCheckCanFail(t *testing.T) {
+	for _, tc := range []struct{ anchor, bad string }{
+		{"      MemorySize: 256\n", "      MemorySize: 256\n      NoSuchProperty: 1\n"},
+		{"      RetentionInDays: !Ref LogRetentionInDays\n", "      RetentionInDays: !Ref LogRetentionInDays\n      Retention: 3\n"},
+	} {
+		src := string(readTemplate(t))
+		if !strings.Contains(src, tc.anchor) {
+			t.Fatalf("anchor %q not in the template", tc.anchor)
+		}
+		if _, err := goformation.ParseYAML([]byte(strings.Replace(src, tc.anchor, tc.bad, 1))); err == nil {
+			t.Errorf("goformation accepted an unknown property (%q)", strings.TrimSpace(tc.bad))
+		}
+	}
+}
