@@ -93,7 +93,7 @@ func TestSeedRequests(t *testing.T) {
 			wantSCP: notDenied, wantBucket: notDenied, wantWhy: byViaAWS},
 		{name: "as an AWS service principal (bucket policy)", action: "s3:PutObject", resource: object, principal: "logging.s3.amazonaws.com",
 			ctx:        ctx{"aws:PrincipalIsAWSService": {"true"}},
-			wantSCP:    denied, // SCPs never apply to service principals; the SCP text alone would deny
+			wantSCP:    notDenied, // SCPs never apply to service principals
 			wantBucket: notDenied, wantBktWhy: `BoolIfExists {"aws:PrincipalIsAWSService"`},
 		{name: "from elsewhere", action: "s3:GetObject", resource: object,
 			ctx:     ctx{"aws:SourceIp": {outsideIP}, "aws:ViaAWSService": {"false"}},

@@ -93,9 +93,24 @@ func Evaluate(p *Policy, r Request) (Result, error) {
 			ctx["aws:principalarn"] = []string{principal}
 		}
 	}
+	service := isServicePrincipal(principal)
+	if principal != "" && len(ctx["aws:principalisawsservice"]) == 0 {
+		// IAM sets aws:PrincipalIsAWSService in every request: true for a
+		// service principal, false for everyone else.
+		ctx["aws:principalisawsservice"] = []string{strconv.FormatBool(service)}
+	}
+	if service && len(ctx["aws:principalservicename"]) == 0 {
+		ctx["aws:principalservicename"] = []string{principal}
+	}
 	e := evaluator{vars: p.Version == "2012-10-17", ctx: ctx, principal: principal}
 
 	res := Result{Decision: NotDenied, ResourcePolicy: p.IsResourcePolicy()}
+	if service && !res.ResourcePolicy {
+		// A policy without Principal is an SCP or an identity policy:
+		// neither ever applies to an AWS service principal.
+		res.Reason = fmt.Sprintf("this policy names no Principal (an SCP or identity policy), and those never apply to the AWS service principal %s", principal)
+		return res, nil
+	}
 	var deny, near *statementEval
 	for i := range p.Statements {
 		st := &p.Statements[i]
@@ -484,8 +499,7 @@ func matchPrincipal(p *Principal, who string) bool {
 	if who == "" {
 		return false
 	}
-	isService := !strings.HasPrefix(who, "arn:") && strings.Contains(who, ".")
-	if isService {
+	if isServicePrincipal(who) {
 		for _, s := range p.Service {
 			if strings.EqualFold(s, who) {
 				return true
@@ -557,4 +571,10 @@ func roleOfSession(s string) string {
 		return ""
 	}
 	return fmt.Sprintf("arn:%s:iam::%s:role/%s", parts[1], parts[4], segs[0])
+}
+
+// isServicePrincipal reports whether the caller is an AWS service principal
+// such as logging.s3.amazonaws.com (not an ARN, not an account ID).
+func isServicePrincipal(who string) bool {
+	return who != "" && !strings.HasPrefix(who, "arn:") && strings.Contains(who, ".")
 }

@@ -277,3 +277,40 @@ func TestPrincipalArnFromPrincipal(t *testing.T) {
 		}
 	}
 }
+
+// TestServicePrincipal: a policy without Principal (an SCP) never applies to
+// an AWS service principal, and a service principal carries
+// aws:PrincipalIsAWSService=true (an IAM caller false) even when the request
+// does not list the key, as IAM sets it in every request.
+func TestServicePrincipal(t *testing.T) {
+	scp := mustParse(t, `{"Version":"2012-10-17","Statement":{"Sid":"S","Effect":"Deny","Action":"s3:*","Resource":"*",
+	  "Condition":{"StringNotEqualsIfExists":{"aws:SourceVpc":"vpc-1"}}}}`)
+	bucket := mustParse(t, `{"Version":"2012-10-17","Statement":{"Sid":"B","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*",
+	  "Condition":{"BoolIfExists":{"aws:PrincipalIsAWSService":"false"},"StringNotEqualsIfExists":{"aws:SourceVpc":"vpc-1"}}}}`)
+	cases := []struct {
+		name      string
+		p         *Policy
+		principal string
+		ctx       map[string][]string
+		want      Decision
+		reason    string
+	}{
+		{"SCP: service principal is not subject", scp, "logging.s3.amazonaws.com", nil, NotDenied, "never apply to the AWS service principal"},
+		{"SCP: IAM role is subject", scp, "arn:aws:iam::111122223333:role/r", nil, Denied, "denies"},
+		{"SCP: unknown caller is subject", scp, "", nil, Denied, "denies"},
+		{"bucket: service principal exempt without context", bucket, "logging.s3.amazonaws.com", nil, NotDenied, "aws:PrincipalIsAWSService is false"},
+		{"bucket: IAM role gets PrincipalIsAWSService false", bucket, "arn:aws:iam::111122223333:role/r", nil, Denied, "denies"},
+		{"bucket: explicit context wins", bucket, "logging.s3.amazonaws.com", map[string][]string{"aws:principalisawsservice": {"false"}}, Denied, "denies"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Evaluate(tc.p, Request{Action: "s3:PutObject", Resource: "arn:aws:s3:::b/k", Principal: tc.principal, Context: tc.ctx})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Decision != tc.want || !strings.Contains(res.Reason, tc.reason) {
+				t.Fatalf("%s (%s), want %s with %q", res.Decision, res.Reason, tc.want, tc.reason)
+			}
+		})
+	}
+}
