@@ -157,7 +157,7 @@ func Render(d *Document, indent bool) ([]byte, error) {
 // white space first), so the text is measured exactly as it will be sent.
 func CheckSCPSize(text []byte) error {
 	if n := len(text); n > SCPMaxChars {
-		return fmt.Errorf("the SCP is %s characters, %s over the %s-character limit of AWS Organizations; list fewer VPCs or IP ranges (adjacent ranges are already merged: only wider blocks can shrink it further), or split the perimeter across two SCPs",
+		return fmt.Errorf("the SCP is %s characters, %s over the %s-character limit of AWS Organizations; list fewer VPCs or IP ranges (adjacent ranges are already merged: only wider blocks can shrink it further); do not split the list across two SCPs: each Deny would deny the other's VPCs and ranges",
 			Thousands(n), Thousands(n-SCPMaxChars), Thousands(SCPMaxChars))
 	}
 	return nil

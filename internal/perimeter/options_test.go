@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
 )
 
 func TestValidateErrors(t *testing.T) {
@@ -143,6 +145,20 @@ func TestSCPSizeLimit(t *testing.T) {
 	want := fmt.Sprintf("the SCP is %s characters, %s over the 5,120-character limit", Thousands(len(text)), Thousands(over))
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error = %v, want %q", err, want)
+	}
+	// The advice must not be to split the list across SCPs: two Deny
+	// perimeters intersect, so a request from the first SCP's VPC is denied
+	// by the second.
+	if !strings.Contains(err.Error(), "do not split") {
+		t.Errorf("error = %v, want the warning against splitting", err)
+	}
+	a, _ := Options{VPCs: []string{vpcLocal}}.Validate()
+	b, _ := Options{VPCs: []string{vpcVPN}}.Validate()
+	req := policy.Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::quilt-data/k", Context: map[string][]string{"aws:SourceVpc": {vpcLocal}}}
+	ra, errA := policy.Evaluate(parsed(t, a.SCP()), req)
+	rb, errB := policy.Evaluate(parsed(t, b.SCP()), req)
+	if errA != nil || errB != nil || ra.Decision != policy.NotDenied || rb.Decision != policy.Denied {
+		t.Errorf("split SCPs: %s/%s (%v %v), want the second to deny the first's VPC", ra.Decision, rb.Decision, errA, errB)
 	}
 	// At the limit exactly it passes; one more character fails.
 	if err := CheckSCPSize(make([]byte, SCPMaxChars)); err != nil {
