@@ -103,12 +103,17 @@ type xmlGroupPair struct {
 	GroupID string `xml:"groupId"`
 }
 
+type xmlPrefixListID struct {
+	PrefixListID string `xml:"prefixListId"`
+}
+
 type xmlPermission struct {
-	IPProtocol string         `xml:"ipProtocol"`
-	FromPort   *int32         `xml:"fromPort,omitempty"`
-	ToPort     *int32         `xml:"toPort,omitempty"`
-	Groups     []xmlGroupPair `xml:"groups>item"`
-	IPRanges   []xmlIPRange   `xml:"ipRanges>item"`
+	IPProtocol  string            `xml:"ipProtocol"`
+	FromPort    *int32            `xml:"fromPort,omitempty"`
+	ToPort      *int32            `xml:"toPort,omitempty"`
+	Groups      []xmlGroupPair    `xml:"groups>item"`
+	IPRanges    []xmlIPRange      `xml:"ipRanges>item"`
+	PrefixLists []xmlPrefixListID `xml:"prefixListIds>item"`
 }
 
 type xmlSecurityGroup struct {
@@ -563,6 +568,9 @@ func (s *Server) xmlPerms(ps []Permission) []xmlPermission {
 		}
 		for _, g := range p.Groups {
 			x.Groups = append(x.Groups, xmlGroupPair{UserID: s.world.AccountID, GroupID: g})
+		}
+		for _, pl := range p.PrefixLists {
+			x.PrefixLists = append(x.PrefixLists, xmlPrefixListID{PrefixListID: pl})
 		}
 		out = append(out, x)
 	}

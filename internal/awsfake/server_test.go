@@ -123,7 +123,8 @@ func TestDescribeShapesParseWithTheSDK(t *testing.T) {
 	}
 	perms := sgs.SecurityGroups[0].IpPermissions
 	if len(perms) != 2 || aws.ToInt32(perms[0].FromPort) != 443 || aws.ToString(perms[0].IpRanges[0].CidrIp) != "10.0.0.0/16" ||
-		aws.ToString(perms[0].UserIdGroupPairs[0].GroupId) != "sg-0123456789abcdef9" || aws.ToString(perms[1].IpProtocol) != "-1" || perms[1].FromPort != nil {
+		aws.ToString(perms[0].UserIdGroupPairs[0].GroupId) != "sg-0123456789abcdef9" || len(perms[0].PrefixListIds) != 1 ||
+		aws.ToString(perms[0].PrefixListIds[0].PrefixListId) != "pl-0123456789abcdef0" || aws.ToString(perms[1].IpProtocol) != "-1" || perms[1].FromPort != nil {
 		t.Errorf("permissions = %+v", perms)
 	}
 

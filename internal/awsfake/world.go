@@ -98,13 +98,15 @@ type SecurityGroup struct {
 }
 
 // Permission is one rule: Protocol "tcp", "udp", "icmp" or "-1" (all, the
-// ports are then ignored), from CIDRs and/or security groups.
+// ports are then ignored), from CIDRs, security groups and/or managed prefix
+// lists (pl-...).
 type Permission struct {
-	Protocol string   `yaml:"protocol" json:"protocol"`
-	FromPort int32    `yaml:"from" json:"from"`
-	ToPort   int32    `yaml:"to" json:"to"`
-	Cidrs    []string `yaml:"cidrs" json:"cidrs"`
-	Groups   []string `yaml:"groups" json:"groups"`
+	Protocol    string   `yaml:"protocol" json:"protocol"`
+	FromPort    int32    `yaml:"from" json:"from"`
+	ToPort      int32    `yaml:"to" json:"to"`
+	Cidrs       []string `yaml:"cidrs" json:"cidrs"`
+	Groups      []string `yaml:"groups" json:"groups"`
+	PrefixLists []string `yaml:"prefixLists" json:"prefixLists"`
 }
 
 // NatGateway is a NAT gateway. State defaults to available,

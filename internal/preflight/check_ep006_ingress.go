@@ -59,7 +59,7 @@ type access int
 
 const (
 	accessNone    access = iota
-	accessByGroup        // only through security groups not known to be the callers'
+	accessByGroup        // only through security groups not known to be the callers', or managed prefix lists
 	accessProven         // by CIDR, or by a group the callers use
 )
 
@@ -87,9 +87,39 @@ func (inv *inventory) ingressFor(e *types.VpcEndpoint, s types.Subnet) access {
 				}
 				best = accessByGroup
 			}
+			if len(p.PrefixListIds) > 0 {
+				// The entries of a managed prefix list are not read: it may
+				// hold the subnet's range.
+				best = accessByGroup
+			}
 		}
 	}
 	return best
+}
+
+// ingressRefs names the security group references and prefix lists of the
+// endpoint's groups that let TCP 443 in.
+func (inv *inventory) ingressRefs(e *types.VpcEndpoint) []string {
+	var out []string
+	add := func(s string) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, gid := range groupIDs(e) {
+		for _, p := range inv.groups[gid].IpPermissions {
+			if !allows443(p) {
+				continue
+			}
+			for _, pair := range p.UserIdGroupPairs {
+				add("security group " + aws.ToString(pair.GroupId))
+			}
+			for _, pl := range p.PrefixListIds {
+				add("prefix list " + aws.ToString(pl.PrefixListId))
+			}
+		}
+	}
+	return out
 }
 
 // vpcCIDRNote returns " <cidr>" when the VPC's CIDR is known.
