@@ -306,7 +306,8 @@ func describe(v any, absent string) string {
 
 // rewritePolicy adds the Allow (when missing) and the aws:SourceVpce Deny
 // to a resource policy given as an object, a JSON string, absent, or under
-// Fn::If.
+// Fn::If. A JSON string that needs a change comes back as an object, because
+// the endpoint reference cannot resolve inside a string.
 func rewritePolicy(v any, ep any) (any, bool, []string, error) {
 	if cond, yes, no, ok := ifBranches(v); ok {
 		ny, cy, dy, err := rewritePolicy(yes, ep)
@@ -361,11 +362,9 @@ func rewritePolicy(v any, ep any) (any, bool, []string, error) {
 		doc["Version"] = "2012-10-17"
 	}
 	if asString {
-		b, err := template.EncodeJSON(doc, false)
-		if err != nil {
-			return nil, false, nil, err
-		}
-		return string(b), true, details, nil
+		// The endpoint is a Ref (or Fn::If): inside a JSON string it would
+		// stay literal text, so the rewritten policy is an object.
+		details = append(details, "policy: JSON string became an object so the endpoint reference resolves")
 	}
 	return doc, true, details, nil
 }
