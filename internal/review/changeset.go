@@ -307,7 +307,21 @@ func annotate(rc *ResourceChange, byID, renamedFrom map[string]*Resource, entiti
 	case rc.Replacement == "False" && a.Predicted == cfnspec.Replacement:
 		a.Notes = append(a.Notes, "CloudFormation does not replace this resource although the specification predicted replacement")
 	}
+	// Whatever caused it, a replacement the changeset announces is a risk
+	// the reviewer must see in the Risks column, knock-on ones included.
+	if (rc.Replacement == "True" || rc.Replacement == "Conditional") && !contains(a.Risks, RiskReplacement) {
+		a.Risks = append(append([]string{}, a.Risks...), RiskReplacement)
+	}
 	return a
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 func whyOf(res *Resource) []string {

@@ -103,6 +103,18 @@ func TestAnnotate(t *testing.T) {
 	if len(got.Missing) != 0 {
 		t.Errorf("missing: %v", got.Missing)
 	}
+	// A replacement the changeset announces is in the Risks column whatever
+	// its origin; other changes do not gain it.
+	for _, e := range got.Entries {
+		hasRepl := false
+		for _, r := range e.Risks {
+			hasRepl = hasRepl || r == RiskReplacement
+		}
+		wantRepl := e.LogicalID == "Other" || e.LogicalID == "F2" || e.LogicalID == "D1" || e.LogicalID == "D2"
+		if hasRepl != wantRepl {
+			t.Errorf("%s: risks %v, want replacement %v", e.LogicalID, e.Risks, wantRepl)
+		}
+	}
 }
 
 func TestAnnotateMissing(t *testing.T) {
