@@ -53,6 +53,7 @@ func Catalogue() []Check {
 		checkEgressNATGateway(),
 		checkEgressUnproven(),
 		checkEgressEndpoints(),
+		checkEgressEndpointBlocks(),
 		checkAWSAccess(),
 	}
 	slices.SortFunc(cs, func(a, b Check) int { return strings.Compare(a.ID, b.ID) })
