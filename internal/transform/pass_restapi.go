@@ -168,31 +168,52 @@ func serverlessAPI(st *state, id string) error {
 	if _, isStr := p["EndpointConfiguration"].(string); isStr {
 		cfgChanged = true
 	}
-	// Resource policy: Auth.ResourcePolicy.CustomStatements.
+	// Resource policy: the Policy property (passed to the RestApi as is)
+	// when the API has one, and Auth.ResourcePolicy.CustomStatements unless
+	// the Policy property alone is the API's policy (a second policy in
+	// Auth.ResourcePolicy would compete with it).
 	auth, _ := p["Auth"].(map[string]any)
-	rp, _ := auth["ResourcePolicy"].(map[string]any)
-	stmts := asList(rp["CustomStatements"])
-	// SAM's VPC endpoint allow lists already generate the Deny for other
-	// endpoints: add ours to them instead of a second Deny.
-	hasDeny := rp["IntrinsicVpceWhitelist"] != nil || rp["SourceVpceWhitelist"] != nil
-	var allowList []any
-	allowListChanged := false
-	if l, ok := rp["IntrinsicVpceWhitelist"].([]any); ok && !containsValue(l, ep) {
-		allowList = append(append([]any(nil), l...), ep)
-		allowListChanged = true
-		details = append(details, "policy: IntrinsicVpceWhitelist += "+st.set.EndpointParameter)
-	} else if rp["SourceVpceWhitelist"] != nil && rp["IntrinsicVpceWhitelist"] == nil {
-		st.warn("%s: Auth.ResourcePolicy.SourceVpceWhitelist lists literal endpoint ids; make sure the endpoint in %s is one of them", id, st.set.EndpointParameter)
+	rp, hasRP := auth["ResourcePolicy"].(map[string]any)
+	var pol any
+	polPropChanged, polProp := false, false
+	if cur, ok := p["Policy"]; ok && cur != nil && !template.IsNoValue(cur) {
+		var d []string
+		pol, polPropChanged, d, err = rewritePolicy(cur, ep)
+		if err != nil {
+			return &Error{Resource: id, Message: "Policy: " + err.Error(),
+				Fix: "give the resource policy as an object or a JSON string, or list the API in the Exclude setting"}
+		}
+		details = append(details, d...)
+		polProp = true
 	}
-	newStmts, polDetails, polChanged := addStatements(stmts, ep, hasDeny)
-	polChanged = polChanged || allowListChanged
+	var newStmts, allowList []any
+	var polDetails []string
+	polChanged, allowListChanged := false, false
+	if !polProp || hasRP {
+		stmts := asList(rp["CustomStatements"])
+		// SAM's VPC endpoint allow lists already generate the Deny for other
+		// endpoints: add ours to them instead of a second Deny.
+		hasDeny := rp["IntrinsicVpceWhitelist"] != nil || rp["SourceVpceWhitelist"] != nil
+		if l, ok := rp["IntrinsicVpceWhitelist"].([]any); ok && !containsValue(l, ep) {
+			allowList = append(append([]any(nil), l...), ep)
+			allowListChanged = true
+			details = append(details, "policy: IntrinsicVpceWhitelist += "+st.set.EndpointParameter)
+		} else if rp["SourceVpceWhitelist"] != nil && rp["IntrinsicVpceWhitelist"] == nil {
+			st.warn("%s: Auth.ResourcePolicy.SourceVpceWhitelist lists literal endpoint ids; make sure the endpoint in %s is one of them", id, st.set.EndpointParameter)
+		}
+		newStmts, polDetails, polChanged = addStatements(stmts, ep, hasDeny)
+		polChanged = polChanged || allowListChanged
+	}
 	st.privateAPIs[id] = true
-	if !cfgChanged && !polChanged {
+	if !cfgChanged && !polChanged && !polPropChanged {
 		return nil
 	}
 	props := st.editProps(id)
 	if cfgChanged {
 		props["EndpointConfiguration"] = cfg
+	}
+	if polPropChanged {
+		props["Policy"] = pol
 	}
 	if polChanged {
 		a := map[string]any{}
