@@ -2,9 +2,13 @@ package preflight_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
@@ -56,5 +60,55 @@ func TestEveryCallFailing(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// nilNATs answers DescribeNatGateways with no output and no error, which
+// makes the SDK's paginator dereference nil: a client bug, not an AWS
+// answer, but Run must still return a report (a panic in one of its
+// goroutines would kill the custom resource's process before it answers).
+type nilNATs struct{ preflight.EC2API }
+
+func (nilNATs) DescribeNatGateways(context.Context, *ec2.DescribeNatGatewaysInput, ...func(*ec2.Options)) (*ec2.DescribeNatGatewaysOutput, error) {
+	return nil, nil
+}
+
+func TestPanicInAReadIsAFinding(t *testing.T) {
+	w, in := bigWorld(2, 1)
+	srv := awsfake.Start(t, w)
+	c := preflight.NewClients(srv.Config())
+	c.EC2 = nilNATs{c.EC2}
+	rep := preflight.Run(context.Background(), c, in)
+	if got := ids(rep); !slices.Equal(got, []string{"QPE-AWS-001"}) || !strings.Contains(rep.Findings[0].Message, "internal error") ||
+		!strings.Contains(rep.Findings[0].Message, "ec2:DescribeNatGateways") {
+		t.Errorf("findings = %v\n%s", got, text(rep))
+	}
+}
+
+// nilAttr and nilLocation answer DescribeVpcAttribute (read in a goroutine of its own)
+// and GetBucketLocation with no output and no error.
+type nilAttr struct{ preflight.EC2API }
+
+func (nilAttr) DescribeVpcAttribute(context.Context, *ec2.DescribeVpcAttributeInput, ...func(*ec2.Options)) (*ec2.DescribeVpcAttributeOutput, error) {
+	return nil, nil
+}
+
+type nilLocation struct{ preflight.S3API }
+
+func (nilLocation) GetBucketLocation(context.Context, *s3.GetBucketLocationInput, ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error) {
+	return nil, nil
+}
+
+func TestPanicInDNSOrBucketReadIsAFinding(t *testing.T) {
+	w, in := bigWorld(2, 1)
+	srv := awsfake.Start(t, w)
+	c := preflight.NewClients(srv.Config())
+	c.EC2 = nilAttr{c.EC2}
+	c.S3 = nilLocation{c.S3}
+	rep := preflight.Run(context.Background(), c, in)
+	all := text(rep)
+	if got := ids(rep); !slices.Equal(got, []string{"QPE-AWS-001", "QPE-AWS-001"}) || !strings.Contains(all, "ec2:DescribeVpcAttribute") ||
+		!strings.Contains(all, "bucket quilt-data") || strings.Count(all, "internal error (panic)") < 2 {
+		t.Errorf("findings = %v\n%s", got, all)
 	}
 }

@@ -186,6 +186,13 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 			return
 		}
 		tasks = append(tasks, task{string(it), func(ctx context.Context) {
+			// A panic here would end the process (the custom resource's
+			// too, before it answers): it becomes this item's error.
+			defer func() {
+				if p := recover(); p != nil {
+					inv.fail(it, fmt.Errorf("internal error (panic): %v", p))
+				}
+			}()
 			if err := fn(ctx); err != nil {
 				inv.fail(it, err)
 			}
@@ -309,10 +316,16 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 	var bmu sync.Mutex
 	for _, b := range in.Buckets {
 		tasks = append(tasks, task{"the Region of bucket " + b + " (s3:GetBucketLocation)", func(ctx context.Context) {
-			info := bucketRegion(ctx, c.S3, &inv.calls, b)
-			bmu.Lock()
-			inv.buckets[b] = info
-			bmu.Unlock()
+			var info bucketInfo
+			defer func() {
+				if p := recover(); p != nil {
+					info = bucketInfo{err: fmt.Errorf("internal error (panic): %v", p)}
+				}
+				bmu.Lock()
+				inv.buckets[b] = info
+				bmu.Unlock()
+			}()
+			info = bucketRegion(ctx, c.S3, &inv.calls, b)
 		}})
 	}
 
@@ -374,6 +387,11 @@ func (inv *inventory) readDNS(ctx context.Context, ec EC2API) error {
 	var wg sync.WaitGroup
 	for i, a := range attrs {
 		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					errs[i] = fmt.Errorf("internal error (panic): %v", p)
+				}
+			}()
 			out, err := ec.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: aws.String(inv.in.VpcID), Attribute: a})
 			if err != nil {
 				errs[i] = err
