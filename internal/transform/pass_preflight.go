@@ -45,6 +45,9 @@ func passPreflight(st *state) error {
 	if v, ok := want["Version"]; ok && v == "" {
 		delete(want, "Version")
 	}
+	if existing != nil {
+		keepUserProperties(existing, want, st.set.ServiceToken != "")
+	}
 	if cur := st.resource(PreflightLogicalID); cur == nil {
 		st.add(PreflightLogicalID, want)
 		st.change("preflight", PreflightLogicalID, "added %s (mode %s)", PreflightType, st.set.PreflightMode)
@@ -60,11 +63,17 @@ func passPreflight(st *state) error {
 			st.change("preflight", "Conditions."+CreateEndpointCondition, "added: true when %s is empty, so the preflight creates the endpoint", st.set.EndpointParameter)
 		}
 	}
+	upstream := dependencies(st, PreflightLogicalID)
 	for _, id := range st.ids {
 		if !st.rewritten[id] || id == PreflightLogicalID {
 			continue
 		}
 		if dependsOn(st.resource(id), PreflightLogicalID) {
+			continue
+		}
+		if upstream[id] {
+			st.warn("%s: %s depends on it (DependsOn or a reference), so it cannot also wait for the preflight without a circular dependency; it is created before the network is checked",
+				id, PreflightLogicalID)
 			continue
 		}
 		mergeDependsOn(st.edit(id), PreflightLogicalID)
@@ -98,4 +107,59 @@ func bucketNames(st *state) []any {
 		}
 	}
 	return out
+}
+
+// keepUserProperties carries over what a preflight resource already in the
+// template sets and the engine does not own: its ServiceToken (unless the
+// ServiceToken setting is given), its BucketNames and any other property.
+func keepUserProperties(existing, want map[string]any, tokenSetting bool) {
+	cur, _ := existing["Properties"].(map[string]any)
+	props, _ := want["Properties"].(map[string]any)
+	if cur == nil || props == nil {
+		return
+	}
+	for k, v := range cur {
+		switch k {
+		case "ServiceToken":
+			if !tokenSetting && v != nil {
+				props[k] = v
+			}
+		case "ServiceTimeout", "Mode", "VpcId", "SubnetIds", "ApiGatewayVPCEndpointId":
+		default:
+			props[k] = v
+		}
+	}
+}
+
+// dependencies returns the resources id depends on, directly or through
+// others: its DependsOn and the resources its properties reference.
+func dependencies(st *state, id string) map[string]bool {
+	seen := map[string]bool{}
+	queue := []string{id}
+	for len(queue) > 0 {
+		r := st.resource(queue[0])
+		queue = queue[1:]
+		if r == nil {
+			continue
+		}
+		var next []string
+		switch d := r["DependsOn"].(type) {
+		case string:
+			next = append(next, d)
+		case []any:
+			for _, e := range d {
+				if s, ok := e.(string); ok {
+					next = append(next, s)
+				}
+			}
+		}
+		next = append(next, referenced(r["Properties"])...)
+		for _, n := range next {
+			if !seen[n] && n != id && st.resource(n) != nil {
+				seen[n] = true
+				queue = append(queue, n)
+			}
+		}
+	}
+	return seen
 }
