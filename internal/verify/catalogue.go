@@ -40,6 +40,7 @@ func Catalogue() []Check {
 		checkAPIEndpoint(),
 		checkAPIPolicy(),
 		checkAPIDeployed(),
+		checkAPIReachable(),
 		checkCanaryLastRun(),
 		checkCanaryFresh(),
 		checkCanaryState(),

@@ -101,6 +101,7 @@ func gather(ctx context.Context, c Clients, in Input) (*state, error) {
 		return nil, fmt.Errorf("read stack %s: %w", in.Stack, stackErr)
 	}
 	st.stackName = aws.ToString(stack.StackName)
+	st.stackID = aws.ToString(stack.StackId)
 	st.stackStatus = string(stack.StackStatus)
 	st.statusWhy = aws.ToString(stack.StackStatusReason)
 	st.params = map[string]string{}

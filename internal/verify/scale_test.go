@@ -54,6 +54,7 @@ func quiltSized(functions, canaries int, latency time.Duration) *stackfake.Scena
 	scn.RestAPIs["a1b2c3d4e5"] = stackfake.RestAPI{
 		Name: "quilt", Created: t0, EndpointTypes: []string{"PRIVATE"}, VpcEndpointIDs: []string{vpce},
 		Policy: map[string]any{"Version": "2012-10-17", "Statement": []any{
+			map[string]any{"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*"},
 			map[string]any{"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*",
 				"Condition": map[string]any{"StringNotEquals": map[string]any{"aws:SourceVpce": vpce}}},
 		}},

@@ -37,6 +37,7 @@ type state struct {
 	in          Input
 	now         time.Time
 	stackName   string
+	stackID     string // the stack's ARN: partition, Region and account
 	stackStatus string
 	statusWhy   string
 	params      map[string]string
