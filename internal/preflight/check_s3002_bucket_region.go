@@ -1,7 +1,11 @@
 package preflight
 
 import (
+	"context"
+	"errors"
 	"fmt"
+
+	"github.com/aws/smithy-go"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
@@ -21,9 +25,8 @@ func checkBucketRegion() Check {
 			info := inv.buckets[b]
 			switch {
 			case info.err != nil:
-				fs = append(fs, access.f("s3://"+b,
-					"allow s3:GetBucketLocation (or s3:ListBucket for HeadBucket) on arn:aws:s3:::"+b+" to the identity running the check, then run again",
-					"could not check the Region of bucket %s: %v", b, info.err))
+				fs = append(fs, access.f("s3://"+b, bucketRemedy(b, info.err),
+					"could not check the Region of bucket %s: %s", b, errText(info.err, inv.in.Timeout)))
 			case info.notFound:
 				fs = append(fs, c.f("s3://"+b, "check the bucket name, or create the bucket in "+inv.in.Region,
 					"bucket %s does not exist (NoSuchBucket)", b))
@@ -36,4 +39,17 @@ func checkBucketRegion() Check {
 		return fs
 	}
 	return c
+}
+
+// bucketRemedy says what to do when S3 would not say where a bucket is.
+func bucketRemedy(bucket string, err error) string {
+	var ae smithy.APIError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		return "S3 did not answer before the deadline: check network access to the S3 endpoint and run again with a longer --timeout"
+	case errors.As(err, &ae) && (ae.ErrorCode() == "AccessDenied" || ae.ErrorCode() == "Forbidden" || ae.ErrorCode() == "AllAccessDisabled"):
+		return "allow s3:GetBucketLocation (or s3:ListBucket for HeadBucket) on arn:aws:s3:::" + bucket + " to the identity running the check, then run again"
+	default:
+		return "check that aws s3api get-bucket-location --bucket " + bucket + " works for this identity, then run again"
+	}
 }

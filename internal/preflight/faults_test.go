@@ -56,7 +56,15 @@ func TestEveryCallFailing(t *testing.T) {
 					}
 				}
 				if len(access) == 0 || !strings.Contains(access[0].Resource+access[0].Message, name) {
-					t.Errorf("no could-not-check finding naming %s:\n%s", name, text(rep))
+					t.Fatalf("no could-not-check finding naming %s:\n%s", name, text(rep))
+				}
+				// The remedy fits the failure: a deadline is not a permission problem.
+				want := map[awsfake.FaultKind]string{awsfake.Hang: "longer --timeout", awsfake.Denied: "allow "}[kind]
+				if f := access[0]; want != "" && !strings.Contains(f.Remedy, want) {
+					t.Errorf("%s: remedy %q lacks %q", kind, f.Remedy, want)
+				}
+				if f := access[0]; kind == awsfake.Hang && !strings.Contains(f.Message, "no answer before the deadline") {
+					t.Errorf("deadline message: %s", f.Message)
 				}
 			})
 		}
