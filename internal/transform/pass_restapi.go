@@ -185,6 +185,9 @@ func serverlessAPI(st *state, id string) error {
 		}
 		details = append(details, d...)
 		polProp = true
+		if polPropChanged && !hasRP && p["AlwaysDeploy"] != true {
+			st.warn("%s: its Policy property changed, but SAM deploys the API again only when its OpenAPI definition changes; set AlwaysDeploy: true or deploy the stage again after the update, or the old policy stays in effect", id)
+		}
 	}
 	var newStmts, allowList []any
 	var polDetails []string
