@@ -261,7 +261,11 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p P
 		Buckets: p.Buckets, VPNClients: p.VPNClients,
 	}
 	if dl, ok := ctx.Deadline(); ok {
-		in.Timeout = time.Until(dl)
+		// The checks end a little before the work's deadline, so that a
+		// hung call is reported by name (QPE-AWS-001) rather than by the
+		// generic timeout, and within a minute, as for qpe check: a stack
+		// with a 300 s function does not wait minutes for a hung API.
+		in.Timeout = min(preflight.DefaultTimeout, time.Until(dl)*9/10)
 	}
 	check := h.Check
 	if check == nil {

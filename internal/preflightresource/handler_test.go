@@ -397,5 +397,22 @@ func TestHandlePanicAndHang(t *testing.T) {
 		if el := time.Since(start); el > 2*time.Second {
 			t.Errorf("answered after %s, past the 2 s deadline", el)
 		}
+		if !strings.Contains(r.Reason, "QPE-AWS-001") || !strings.Contains(r.Reason, "no answer before the deadline") {
+			t.Errorf("the Reason does not name the calls that hung: %s", r.Reason)
+		}
+	})
+	t.Run("the checks get at most the qpe check deadline, whatever the function's timeout", func(t *testing.T) {
+		hs := newHarness(t, goodWorld())
+		var got time.Duration
+		hs.h.Check = func(ctx context.Context, c preflight.Clients, in preflight.Input) finding.Report {
+			got = in.Timeout
+			return preflight.Run(ctx, c, in)
+		}
+		if r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", validateProps(), nil), 5*time.Minute); r.Status != cfn.StatusSuccess {
+			t.Fatalf("%s %s", r.Status, r.Reason)
+		}
+		if got <= 0 || got > preflight.DefaultTimeout {
+			t.Errorf("checks timeout %s, want at most %s", got, preflight.DefaultTimeout)
+		}
 	})
 }
