@@ -226,6 +226,7 @@ func read(ctx context.Context, c EC2API, s Spec) (world, error) {
 	errs := make([]error, 4)
 	vpcFilter := []types.Filter{{Name: aws.String("vpc-id"), Values: []string{s.VpcID}}}
 	wg.Go(func() {
+		defer recoverInto(&errs[0])
 		out, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{s.VpcID}})
 		if err != nil {
 			if apiCode(err) == "InvalidVpcID.NotFound" {
@@ -241,6 +242,7 @@ func read(ctx context.Context, c EC2API, s Spec) (world, error) {
 		w.vpc = out.Vpcs[0]
 	})
 	wg.Go(func() {
+		defer recoverInto(&errs[1])
 		p := ec2.NewDescribeSubnetsPaginator(c, &ec2.DescribeSubnetsInput{SubnetIds: s.SubnetIDs})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
@@ -255,6 +257,7 @@ func read(ctx context.Context, c EC2API, s Spec) (world, error) {
 		}
 	})
 	wg.Go(func() {
+		defer recoverInto(&errs[2])
 		p := ec2.NewDescribeRouteTablesPaginator(c, &ec2.DescribeRouteTablesInput{Filters: vpcFilter})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
@@ -266,6 +269,7 @@ func read(ctx context.Context, c EC2API, s Spec) (world, error) {
 		}
 	})
 	wg.Go(func() {
+		defer recoverInto(&errs[3])
 		p := ec2.NewDescribeVpcEndpointsPaginator(c, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
@@ -666,6 +670,15 @@ func tagValue(tags []types.Tag, key string) string {
 		}
 	}
 	return ""
+}
+
+// recoverInto turns a panic of a reading goroutine into its error: the
+// caller's recover (cfnresponse.Runner) does not see other goroutines, and
+// a panic there would end the process before the response is sent.
+func recoverInto(errp *error) {
+	if p := recover(); p != nil {
+		*errp = fmt.Errorf("internal error (panic): %v", p)
+	}
 }
 
 func apiCode(err error) string {

@@ -376,3 +376,22 @@ func TestRemedy(t *testing.T) {
 		}
 	}
 }
+
+// nilRouteTables answers DescribeRouteTables with no output and no error
+// (the SDK's paginator then dereferences nil in a reading goroutine).
+type nilRouteTables struct{ EC2API }
+
+func (nilRouteTables) DescribeRouteTables(context.Context, *ec2.DescribeRouteTablesInput, ...func(*ec2.Options)) (*ec2.DescribeRouteTablesOutput, error) {
+	return nil, nil
+}
+
+func TestEnsurePanicInAReadIsAnError(t *testing.T) {
+	srv, c := start(t, emptyWorld())
+	_, err := Ensure(context.Background(), nilRouteTables{c}, spec(subnetA, subnetB))
+	if err == nil || !strings.Contains(err.Error(), "ec2:DescribeRouteTables") || !strings.Contains(err.Error(), "internal error (panic)") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := srv.Calls()["CreateVpcEndpoint"]; n != 0 {
+		t.Errorf("%d endpoints created after a failed read", n)
+	}
+}
