@@ -88,11 +88,18 @@ func (h *hostnames) sub(arg any) (any, bool) {
 		}
 		name := strings.TrimSpace(rest[j+2 : i])
 		base, attr, _ := strings.Cut(name, ".")
+		api := ""
 		if h.st.privateAPIs[base] && !vars[base] && (attr == "" || attr == "RestApiId") {
+			api = base
+		} else if vars[name] {
+			// A variable of the Fn::Sub map that holds the API id.
+			api = joinAPI(subVar(arg, name))
+		}
+		if h.st.privateAPIs[api] {
 			out.WriteString(rest[:i])
 			out.WriteString("}-${" + epName)
 			changed = true
-			h.hit(base)
+			h.hit(api)
 		} else {
 			out.WriteString(rest[:i])
 		}
@@ -172,4 +179,14 @@ func joinAPI(p any) string {
 		return api
 	}
 	return ""
+}
+
+// subVar returns the value of variable name in a Fn::Sub [string, map].
+func subVar(arg any, name string) any {
+	if l, ok := arg.([]any); ok && len(l) > 1 {
+		if m, ok := l[1].(map[string]any); ok {
+			return m[name]
+		}
+	}
+	return nil
 }
