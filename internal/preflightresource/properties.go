@@ -145,8 +145,8 @@ func scalar(v any) (string, bool) {
 	return "", false
 }
 
-// listProp accepts a list of strings or a comma-separated string; blanks and
-// duplicates are dropped.
+// listProp accepts a list of strings or a comma-separated string (or a list
+// of them); blanks and duplicates are dropped.
 func listProp(raw map[string]any, key string) ([]string, bool) {
 	v, present := raw[key]
 	if !present || v == nil {
@@ -157,15 +157,19 @@ func listProp(raw map[string]any, key string) ([]string, bool) {
 	case string:
 		items = strings.Split(x, ",")
 	case []any:
+		// An element may itself be a comma-separated string
+		// ([!Join [",", ...]], or a CommaDelimitedList value in a list).
 		for _, e := range x {
 			s, ok := e.(string)
 			if !ok {
 				return nil, false
 			}
-			items = append(items, s)
+			items = append(items, strings.Split(s, ",")...)
 		}
 	case []string:
-		items = x
+		for _, s := range x {
+			items = append(items, strings.Split(s, ",")...)
+		}
 	default:
 		return nil, false
 	}

@@ -31,6 +31,8 @@ func TestParseProperties(t *testing.T) {
 		{"defaults to validate", base(), Properties{Mode: ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI}, nil},
 		{"comma string, spaces, duplicates", with("SubnetIds", " "+tSubnetA+" , "+tSubnetB+","+tSubnetA+",", "BucketNames", "a, b"),
 			Properties{Mode: ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI, Buckets: []string{"a", "b"}}, nil},
+		{"list whose elements are comma strings", with("SubnetIds", []any{tSubnetA + "," + tSubnetB, " " + tSubnetA}, "BucketNames", []any{"a,b", ""}),
+			Properties{Mode: ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI, Buckets: []string{"a", "b"}}, nil},
 		{"create mode without an endpoint id", with("Mode", "Create", "ApiGatewayVPCEndpointId", ""),
 			Properties{Mode: ModeCreate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}}, nil},
 		{"VpnClients as string", with("VpnClients", "true"), Properties{Mode: ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI, VPNClients: true}, nil},
