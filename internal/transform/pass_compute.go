@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -42,10 +43,54 @@ func passCompute(st *state) error {
 }
 
 func ecsService(st *state, id string) {
-	nc, _ := st.props(id)["NetworkConfiguration"].(map[string]any)
-	aws, _ := nc["AwsvpcConfiguration"].(map[string]any)
+	var details []string
+	nc, changed := ecsNetwork(st, st.props(id)["NetworkConfiguration"], &details)
+	if !changed {
+		return
+	}
+	st.editProps(id)["NetworkConfiguration"] = nc
+	for _, d := range details {
+		st.change("compute", id, "%s", d)
+	}
+	st.rewritten[id] = true
+}
+
+// ecsNetwork rewrites a NetworkConfiguration value (each branch of an
+// Fn::If, at either level) and returns the new value.
+func ecsNetwork(st *state, v any, details *[]string) (any, bool) {
+	if yes, no, rebuild, ok := ifRebuild(v); ok {
+		ny, cy := ecsNetwork(st, yes, details)
+		nn, cn := ecsNetwork(st, no, details)
+		if !cy && !cn {
+			return v, false
+		}
+		return rebuild(ny, nn), true
+	}
+	nc, _ := v.(map[string]any)
+	if nc == nil {
+		return v, false
+	}
+	aws, changed := awsvpcConfiguration(st, nc["AwsvpcConfiguration"], details)
+	if !changed {
+		return v, false
+	}
+	ncCopy := shallow(nc)
+	ncCopy["AwsvpcConfiguration"] = aws
+	return ncCopy, true
+}
+
+func awsvpcConfiguration(st *state, v any, details *[]string) (any, bool) {
+	if yes, no, rebuild, ok := ifRebuild(v); ok {
+		ny, cy := awsvpcConfiguration(st, yes, details)
+		nn, cn := awsvpcConfiguration(st, no, details)
+		if !cy && !cn {
+			return v, false
+		}
+		return rebuild(ny, nn), true
+	}
+	aws, _ := v.(map[string]any)
 	if aws == nil {
-		return // not awsvpc (bridge/host networking), or built by an intrinsic
+		return v, false // not awsvpc (bridge/host networking), or built by an intrinsic
 	}
 	ip, hasIP := aws["AssignPublicIp"]
 	needIP := ip != "DISABLED"
@@ -53,22 +98,30 @@ func ecsService(st *state, id string) {
 	// without AssignPublicIp already had private IPs: keep its subnets.
 	needSubnets := (hasIP && needIP) || isAbsent(aws["Subnets"])
 	if !needIP && !needSubnets {
-		return
+		return v, false
 	}
-	p := st.editProps(id)
-	ncCopy := shallow(nc)
 	a := shallow(aws)
-	ncCopy["AwsvpcConfiguration"] = a
-	p["NetworkConfiguration"] = ncCopy
 	if needIP {
-		st.change("compute", id, "AssignPublicIp %s -> DISABLED", describe(a["AssignPublicIp"], "(default)"))
+		*details = append(*details, fmt.Sprintf("AssignPublicIp %s -> DISABLED", describe(a["AssignPublicIp"], "(default)")))
 		a["AssignPublicIp"] = "DISABLED"
 	}
 	if needSubnets && !equal(a["Subnets"], st.subnets()) {
-		st.change("compute", id, "Subnets %s -> %s", describe(a["Subnets"], "(none)"), st.set.SubnetsParameter)
+		*details = append(*details, fmt.Sprintf("Subnets %s -> %s", describe(a["Subnets"], "(none)"), st.set.SubnetsParameter))
 		a["Subnets"] = st.subnets()
 	}
-	st.rewritten[id] = true
+	return a, true
+}
+
+// ifRebuild splits an Fn::If into its branches and returns a function that
+// builds the same Fn::If (same condition) with new branches.
+func ifRebuild(v any) (yes, no any, rebuild func(y, n any) any, ok bool) {
+	if _, y, n, isIf := ifBranches(v); isIf {
+		orig := v.(map[string]any)["Fn::If"].([]any)
+		return y, n, func(ny, nn any) any {
+			return map[string]any{"Fn::If": []any{orig[0], ny, nn}}
+		}, true
+	}
+	return nil, nil, nil, false
 }
 
 func loadBalancer(st *state, id string) {
