@@ -104,11 +104,24 @@ func (st *state) apiReachable(a *apiState, raw, endpoint string) string {
 		if s.Principal == nil || s.NotPrincipal || !(s.Principal.Any || slices.Contains(s.Principal.AWS, "*")) {
 			return "" // an Allow for named principals: callers this check cannot stand for
 		}
-		for _, r := range s.Resources {
-			if r == "*" {
-				r = apiARN + stage + "/GET/"
+		for _, c := range s.Conditions {
+			if k := strings.ToLower(c.Key); k != "aws:sourcevpce" && k != "aws:sourcevpc" {
+				return "" // an Allow on keys the check does not know (aws:VpcSourceIp...)
 			}
-			samples = append(samples, strings.NewReplacer("*", stage, "?", "x").Replace(r))
+		}
+		for _, r := range s.Resources {
+			// This API's ARN with the pattern's stage/method/path, made
+			// concrete; evaluation then tells whether the pattern (its
+			// Region, account and API id included) covers it.
+			rest := "*"
+			if parts := strings.SplitN(r, ":", 6); len(parts) == 6 {
+				_, rest, _ = strings.Cut(parts[5], "/")
+			}
+			sample := apiARN + stage + "/GET/"
+			if rest != "" && rest != "*" {
+				sample = apiARN + strings.NewReplacer("*", stage, "?", "x").Replace(rest)
+			}
+			samples = append(samples, sample)
 		}
 	}
 	ctx := map[string][]string{"aws:SourceVpce": {endpoint}}

@@ -2,7 +2,11 @@ package verify
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	apigwtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 )
 
 func TestParsePolicy(t *testing.T) {
@@ -82,5 +86,36 @@ func TestStaleAfter(t *testing.T) {
 		if got := staleAfter(expr).String(); got != want {
 			t.Errorf("staleAfter(%q) = %s, want %s", expr, got, want)
 		}
+	}
+}
+
+// TestAPIReachable: the resource policy is evaluated for an anonymous call
+// through the expected endpoint; policies it cannot stand for are not judged.
+func TestAPIReachable(t *testing.T) {
+	const vpce = "vpce-0123456789abcdef0"
+	allow := `{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}`
+	deny := `{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"}}}`
+	for _, tc := range []struct {
+		name, statements, want string
+	}{
+		{"allow and deny", allow + "," + deny, ""},
+		{"AWS star principal", `{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"execute-api:*","Resource":"arn:aws:execute-api:us-east-1:123456789012:api1/*/GET/*"},` + deny, ""},
+		{"allow only from the endpoint", `{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"StringEquals":{"aws:SourceVpce":"` + vpce + `"}}}`, ""},
+		{"deny only", deny, "no Allow statement"},
+		{"allow from another endpoint only", `{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}},` + deny, "no Allow statement"},
+		{"allow of another API", `{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:123456789012:other/*"},` + deny, "no Allow statement"},
+		{"unconditional deny", allow + "," + deny + `,{"Sid":"Off","Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}`, "denied by Off"},
+		{"deny names another endpoint: QPE-VF-022's", allow + "," + strings.ReplaceAll(deny, vpce, "vpce-1"), ""},
+		{"allow for a named role: not judged", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/r"},"Action":"execute-api:Invoke","Resource":"execute-api:/*"},` + deny, ""},
+		{"allow on an unknown key: not judged", `{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"IpAddress":{"aws:VpcSourceIp":"10.0.0.0/8"}}},` + deny, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := &state{in: Input{Region: "us-east-1"}, stackID: "arn:aws:cloudformation:us-east-1:123456789012:stack/quilt/x", vpcID: "vpc-1"}
+			a := &apiState{res: res{logical: "Api", physical: "api1"}, api: &apigwtypes.RestApi{Id: aws.String("api1")}}
+			got := st.apiReachable(a, `{"Version":"2012-10-17","Statement":[`+tc.statements+`]}`, vpce)
+			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
