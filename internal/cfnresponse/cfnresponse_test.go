@@ -329,11 +329,17 @@ func TestEncode(t *testing.T) {
 				t.Error("empty")
 			}
 		}},
-		{"one enormous finding is cut", nil, &Failure{Summary: "errors:", Items: []string{long}}, func(t *testing.T, r cfn.Response) {
-			if !strings.HasPrefix(r.Reason, "errors:") || !strings.Contains(r.Reason, "(1 more findings not shown)") {
+		{"one enormous finding is cut, not dropped", nil, &Failure{Summary: "errors:", Items: []string{long}}, func(t *testing.T, r cfn.Response) {
+			if !strings.HasPrefix(r.Reason, "errors: 1) é<>&é<>&") || !strings.HasSuffix(r.Reason, truncMark) || strings.Contains(r.Reason, "not shown") {
 				t.Errorf("reason %q", r.Reason)
 			}
 		}},
+		{"an enormous first finding keeps its head, the rest are counted", nil, &Failure{Summary: "errors:", Items: []string{long, "second", "third"}, Hint: "run qpe check"},
+			func(t *testing.T, r cfn.Response) {
+				if !strings.HasPrefix(r.Reason, "errors: 1) é<>&") || !strings.Contains(r.Reason, truncMark+" | (2 more findings not shown; run qpe check)") || len(r.Reason) < 3000 {
+					t.Errorf("reason %d bytes: %q", len(r.Reason), r.Reason)
+				}
+			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

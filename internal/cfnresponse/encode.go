@@ -147,6 +147,13 @@ func fitReason(r cfn.Response, fail *Failure) ([]byte, bool) {
 				hi = mid
 			}
 		}
+		if lo == 0 && len(fail.Items) > 0 {
+			// Not even the most important item fits whole: show its head
+			// rather than none of it.
+			if b, ok := fitFirstItem(r, fail); ok {
+				return b, true
+			}
+		}
 		if lo >= 0 {
 			r.Reason = fail.reason(lo)
 			b, err := marshal(r)
@@ -161,6 +168,28 @@ func fitReason(r cfn.Response, fail *Failure) ([]byte, bool) {
 	for lo <= hi {
 		mid := (lo + hi) / 2
 		r.Reason = cutUTF8(full, mid) + truncMark
+		if b, err := marshal(r); err == nil && len(b) <= MaxBodyBytes {
+			best = b
+			lo = mid + 1
+		} else {
+			hi = mid - 1
+		}
+	}
+	return best, best != nil
+}
+
+// fitFirstItem cuts the first item to the longest head that fits, followed
+// by the count of the items left out.
+func fitFirstItem(r cfn.Response, fail *Failure) ([]byte, bool) {
+	f := *fail
+	f.Items = append([]string(nil), fail.Items...)
+	full := fail.Items[0]
+	lo, hi := 0, len(full)
+	var best []byte
+	for lo <= hi {
+		mid := (lo + hi) / 2
+		f.Items[0] = cutUTF8(full, mid) + truncMark
+		r.Reason = f.reason(1)
 		if b, err := marshal(r); err == nil && len(b) <= MaxBodyBytes {
 			best = b
 			lo = mid + 1
