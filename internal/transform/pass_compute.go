@@ -20,7 +20,10 @@ func passCompute(st *state) error {
 		if st.excluded[id] {
 			continue
 		}
-		if !noSubnets(st.props(id)["VPCConfig"]) {
+		if cur := st.props(id)["VPCConfig"]; !noSubnets(cur) {
+			if cond, yes, no, ok := ifBranches(cur); ok && (noSubnets(yes) || noSubnets(no)) {
+				st.warn("%s: VPCConfig depends on condition %s; kept as is, so the canary is in the VPC only when the condition selects a VPCConfig", id, cond)
+			}
 			continue
 		}
 		st.editProps(id)["VPCConfig"] = map[string]any{
