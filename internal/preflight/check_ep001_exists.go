@@ -20,9 +20,13 @@ func checkAPIEndpointExists() Check {
 			return nil
 		}
 		r := inv.in.Region
+		from := "the private subnets"
+		if n := vpcCIDRNote(inv); n != "" {
+			from = "the VPC CIDR" + n
+		}
 		return []finding.Finding{c.f(inv.in.APIEndpointID,
-			fmt.Sprintf("create an interface endpoint: aws ec2 create-vpc-endpoint --region %s --vpc-id %s --vpc-endpoint-type Interface --service-name com.amazonaws.%s.execute-api --subnet-ids <private subnets> --security-group-ids <sg allowing TCP 443 from them>, or pass the id of the existing one",
-				r, inv.in.VpcID, r),
+			fmt.Sprintf("create an interface endpoint: aws ec2 create-vpc-endpoint --region %s --vpc-id %s --vpc-endpoint-type Interface --service-name com.amazonaws.%s.execute-api --private-dns-enabled --subnet-ids %s --security-group-ids <sg allowing TCP 443 from %s>, or pass the id of the existing one",
+				r, inv.in.VpcID, r, inv.subnetArgs(), from),
 			"VPC endpoint %s does not exist in %s (InvalidVpcEndpointId.NotFound)", inv.in.APIEndpointID, r)}
 	}
 	return c

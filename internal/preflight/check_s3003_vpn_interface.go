@@ -27,8 +27,8 @@ func checkS3InterfaceForVPN() Check {
 			}
 		}
 		return []finding.Finding{c.f(inv.in.VpcID,
-			fmt.Sprintf("create an S3 interface endpoint: aws ec2 create-vpc-endpoint --region %s --vpc-id %s --vpc-endpoint-type Interface --service-name %s --subnet-ids <private subnets> --security-group-ids <sg allowing TCP 443 from the VPN client range>",
-				inv.in.Region, inv.in.VpcID, inv.service("s3")),
+			fmt.Sprintf("create an S3 interface endpoint: aws ec2 create-vpc-endpoint --region %s --vpc-id %s --vpc-endpoint-type Interface --service-name %s --subnet-ids %s --security-group-ids <sg allowing TCP 443 from the VPN client range>",
+				inv.in.Region, inv.in.VpcID, inv.service("s3"), inv.subnetArgs()),
 			"%s has no available S3 interface endpoint: VPN clients cannot use the S3 gateway endpoint (%s)", inv.in.VpcID, inv.service("s3"))}
 	}
 	return c

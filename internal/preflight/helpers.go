@@ -224,3 +224,22 @@ func groupIDs(e *types.VpcEndpoint) []string {
 	}
 	return out
 }
+
+// subnetArgs is the --subnet-ids value for an interface endpoint in the
+// private subnets: the first given subnet of each Availability Zone (an
+// interface endpoint takes one subnet per zone), or a placeholder when the
+// subnets could not be read.
+func (inv *inventory) subnetArgs() string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range inv.privateSubnets() {
+		if az := aws.ToString(s.AvailabilityZone); !seen[az] {
+			seen[az] = true
+			out = append(out, aws.ToString(s.SubnetId))
+		}
+	}
+	if len(out) == 0 {
+		return "<private subnets, one per Availability Zone>"
+	}
+	return strings.Join(out, " ")
+}
