@@ -132,6 +132,10 @@ type AnnotatedChange struct {
 	Targets     []TargetNote     `json:"targets,omitempty"`
 	Risks       []string         `json:"risks,omitempty"`
 	Notes       []string         `json:"notes,omitempty"`
+
+	// sibling is the review's renamed deployment that this Add stands for
+	// under another hash suffix.
+	sibling string
 }
 
 // TargetNote is one changeset detail and whether the macro caused it.
@@ -177,6 +181,9 @@ func Annotate(r *Report, cs *ChangeSet) {
 		}
 		seen[rc.LogicalResourceID] = true
 		a := annotate(rc, byID, renamedFrom, entities)
+		if a.sibling != "" {
+			seen[a.sibling] = true
+		}
 		if a.Origin != OriginMacro && a.Origin != OriginKnockOn {
 			out.NotFromMacro++
 		}
@@ -216,6 +223,17 @@ func annotate(rc *ResourceChange, byID, renamedFrom map[string]*Resource, entiti
 				a.Why = append([]string{"new logical id for " + res.RenamedFrom + " (a new deployment)"}, a.Why...)
 			}
 			a.Risks = res.Risks
+		} else if sib := siblingDeployment(rc, renamedFrom); sib != nil {
+			// The macro's renamed deployment under another hash suffix:
+			// the hash covers the rewritten API and the endpoint id, so
+			// the changeset's template saw other values than the review.
+			a.Origin = OriginMacro
+			a.Predicted = cfnspec.None
+			a.Why = append([]string{"new logical id for " + sib.RenamedFrom + " (a new deployment)"}, whyOf(sib)...)
+			a.Risks = sib.Risks
+			a.Notes = append(a.Notes, "the review names this deployment "+sib.LogicalID+": its suffix is a hash of the rewritten API and the endpoint id, "+
+				"so the changeset was made with other values than the review (give the stack's with --set and --parameter, e.g. the endpoint id) or from another template")
+			a.sibling = sib.LogicalID
 		}
 		return a
 	case "Remove":
@@ -322,6 +340,33 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// siblingDeployment returns the review's renamed deployment whose logical
+// id differs from the changeset's added one only in the hexadecimal suffix
+// after "Private" (nil when none does).
+func siblingDeployment(rc *ResourceChange, renamedFrom map[string]*Resource) *Resource {
+	olds := make([]string, 0, len(renamedFrom))
+	for old := range renamedFrom {
+		olds = append(olds, old)
+	}
+	sort.Strings(olds)
+	for _, old := range olds {
+		res := renamedFrom[old]
+		if res.Type != rc.ResourceType {
+			continue
+		}
+		i := strings.LastIndex(res.LogicalID, "Private")
+		if i < 0 {
+			continue
+		}
+		prefix := res.LogicalID[:i+len("Private")]
+		suffix, ok := strings.CutPrefix(rc.LogicalResourceID, prefix)
+		if ok && suffix != "" && strings.Trim(suffix, "0123456789abcdef") == "" {
+			return res
+		}
+	}
+	return nil
 }
 
 func whyOf(res *Resource) []string {

@@ -138,3 +138,46 @@ func TestAnnotatePropertyValues(t *testing.T) {
 		t.Errorf("target: %+v", tn)
 	}
 }
+
+// TestAnnotateDeploymentOtherSuffix: a changeset made with other parameter
+// values than the review adds the renamed deployment under another hash
+// suffix; it is still the macro's, with a note, and not listed as missing.
+func TestAnnotateDeploymentOtherSuffix(t *testing.T) {
+	before := mustJSON(t, `{"Resources":{
+		"Api":{"Type":"AWS::ApiGateway::RestApi","Properties":{}},
+		"Dep1":{"Type":"AWS::ApiGateway::Deployment","Properties":{"RestApiId":{"Ref":"Api"}}},
+		"S":{"Type":"AWS::ApiGateway::Stage","Properties":{"DeploymentId":{"Ref":"Dep1"}}}}}`).(map[string]any)
+	after := mustJSON(t, `{"Resources":{
+		"Api":{"Type":"AWS::ApiGateway::RestApi","Properties":{"EndpointConfiguration":{"Types":["PRIVATE"]}}},
+		"Dep1Private0a1b2c3d":{"Type":"AWS::ApiGateway::Deployment","Properties":{"RestApiId":{"Ref":"Api"}}},
+		"S":{"Type":"AWS::ApiGateway::Stage","Properties":{"DeploymentId":{"Ref":"Dep1Private0a1b2c3d"}}}}}`).(map[string]any)
+	r := Build(Input{Before: before, After: after, Changes: []EngineChange{{Pass: "redeploy", Resource: "Dep1Private0a1b2c3d", Detail: "renamed from Dep1"}}}, cfnspec.New())
+	for _, tc := range []struct {
+		added, origin string
+		missing       string
+	}{
+		{"Dep1Private99887766", OriginMacro, ""},
+		{"Dep1Private0a1b2c3d", OriginMacro, ""},
+		{"Dep1Privatezz", OriginNotMacro, "Dep1Private0a1b2c3d"},
+		{"Dep2Private99887766", OriginNotMacro, "Dep1Private0a1b2c3d"},
+	} {
+		cs, err := ParseChangeSet([]byte(`{"Changes":[
+			{"Type":"Resource","ResourceChange":{"Action":"Add","LogicalResourceId":"` + tc.added + `","ResourceType":"AWS::ApiGateway::Deployment"}},
+			{"Type":"Resource","ResourceChange":{"Action":"Remove","LogicalResourceId":"Dep1","ResourceType":"AWS::ApiGateway::Deployment"}}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		Annotate(r, cs)
+		got := r.ChangeSet
+		e := got.Entries[0]
+		if e.Origin != tc.origin {
+			t.Errorf("%s: origin %s, want %s (%v)", tc.added, e.Origin, tc.origin, e.Notes)
+		}
+		if tc.origin == OriginMacro && tc.added != "Dep1Private0a1b2c3d" && (len(e.Notes) == 0 || !strings.Contains(e.Notes[0], "the review names this deployment Dep1Private0a1b2c3d")) {
+			t.Errorf("%s: notes %v", tc.added, e.Notes)
+		}
+		if m := strings.Join(got.Missing, ","); !strings.Contains(m, tc.missing) || (tc.missing == "" && strings.Contains(m, "Dep1")) {
+			t.Errorf("%s: missing %v, want %q", tc.added, got.Missing, tc.missing)
+		}
+	}
+}
