@@ -2,6 +2,8 @@ package preflight
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -61,12 +63,47 @@ func (inv *inventory) natProblem(e egress) string {
 	return ""
 }
 
-// natRemedy tells how to give a route table a working NAT route.
+// natRemedy tells how to give a route table a working NAT route: to an
+// available public NAT gateway of the VPC when there is one, else to one
+// created first (in a public subnet of the VPC, named when known).
 func (inv *inventory) natRemedy(e egress, replace bool) string {
 	verb := "create-route"
 	if replace {
 		verb = "replace-route"
 	}
-	return fmt.Sprintf("send 0.0.0.0/0 to an available public NAT gateway (in a public subnet of %s): aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-...; or, instead of a NAT gateway, provide in %s: %s",
-		inv.in.VpcID, verb, e.group.resource(), inv.in.VpcID, strings.Join(e.missing, "; "))
+	nat, first := inv.workingNAT(), ""
+	if nat == "" {
+		nat = "nat-..."
+		first = fmt.Sprintf("create a public NAT gateway in a public subnet of %s (aws ec2 create-nat-gateway --subnet-id %s --allocation-id <Elastic IP allocation id>), then ",
+			inv.in.VpcID, inv.publicSubnet())
+	}
+	return fmt.Sprintf("%ssend 0.0.0.0/0 to an available public NAT gateway: aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s; or, instead of a NAT gateway, provide in %s: %s",
+		first, verb, e.group.resource(), nat, inv.in.VpcID, strings.Join(e.missing, "; "))
+}
+
+// workingNAT is the first (by id) available public NAT gateway of the VPC, or "".
+func (inv *inventory) workingNAT() string {
+	var ids []string
+	for id, n := range inv.nats {
+		if is(n.State, "available") && (n.ConnectivityType == "" || is(n.ConnectivityType, "public")) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	if len(ids) == 0 {
+		return ""
+	}
+	return ids[0]
+}
+
+// publicSubnet is the first (by id) subnet of the VPC whose route table
+// sends 0.0.0.0/0 to an internet gateway, or a placeholder.
+func (inv *inventory) publicSubnet() string {
+	for _, id := range slices.Sorted(maps.Keys(inv.vpcSubnets)) {
+		rt, _ := inv.effectiveTable(id)
+		if r := defaultRoute(rt); r != nil && !is(r.State, "blackhole") && strings.HasPrefix(routeTarget(r), "igw-") {
+			return id
+		}
+	}
+	return "<public subnet>"
 }
