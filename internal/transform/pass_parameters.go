@@ -84,6 +84,9 @@ func passParameters(st *state) error {
 			}
 			continue
 		}
+		if err := checkParameterType(name, params[name], s); err != nil {
+			return err
+		}
 		if d.given {
 			decl, _ := params[name].(map[string]any)
 			if !equal(decl["Default"], d.value) {
@@ -127,6 +130,40 @@ func valueSettingFor(s Settings, name string) string {
 		return SetSubnetIDs
 	}
 	return SetUserSubnetIDs
+}
+
+// checkParameterType rejects a declared network parameter whose type does
+// not fit where the rewrite puts its Ref: subnets go into lists
+// (VpcConfig.SubnetIds), the VPC and the endpoint id are single values.
+func checkParameterType(name string, decl any, s Settings) error {
+	m, _ := decl.(map[string]any)
+	t, ok := m["Type"].(string)
+	if !ok {
+		return nil
+	}
+	isList := strings.HasPrefix(t, "List<") || t == "CommaDelimitedList" ||
+		strings.HasPrefix(t, "AWS::SSM::Parameter::Value<List<") || t == "AWS::SSM::Parameter::Value<CommaDelimitedList>"
+	switch name {
+	case s.SubnetsParameter, s.UserSubnetsParameter:
+		if !isList {
+			return &Error{Resource: "Parameters." + name,
+				Message: fmt.Sprintf("the parameter is a %s, but the rewrite uses it as a list of subnets", t),
+				Fix:     "declare " + name + " as List<AWS::EC2::Subnet::Id>, or name a list parameter with the SubnetsParameter or UserSubnetsParameter setting"}
+		}
+	case s.VpcParameter:
+		if isList || t == "Number" {
+			return &Error{Resource: "Parameters." + name,
+				Message: fmt.Sprintf("the parameter is a %s, but the rewrite uses it as the VPC id", t),
+				Fix:     "declare " + name + " as AWS::EC2::VPC::Id, or name another parameter with the VpcParameter setting"}
+		}
+	default: // the endpoint
+		if isList || t == "Number" {
+			return &Error{Resource: "Parameters." + name,
+				Message: fmt.Sprintf("the parameter is a %s, but the rewrite uses it as one VPC endpoint id", t),
+				Fix:     "declare " + name + " as a String holding one vpce- id, or name another parameter with the EndpointParameter setting"}
+		}
+	}
+	return nil
 }
 
 // checkEndpointValue rejects a malformed endpoint id in the parameter's
