@@ -110,7 +110,7 @@ func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimPrepared, e
 			p.nat = perimeter.NATStatus{Reason: perimShortReason(err)}
 			break
 		}
-		p.nat = perimeter.NATStatus{Known: true, Gateways: gws}
+		p.nat = perimeter.NATStatus{Known: true, Gateways: gws, LookedUp: true}
 		p.natIPs = perimeter.PublicIPs(gws)
 		// The configuration's Region decides the ARN partition when
 		// --region is not given (e.g. aws-cn for cn-north-1).

@@ -117,6 +117,10 @@ type NATStatus struct {
 	Gateways []NATGateway
 	// Reason says why they are not known (e.g. the lookup failed).
 	Reason string
+	// LookedUp is true when Gateways come from a lookup in the VPCs (not
+	// from the caller): finding none there does not rule out an egress
+	// through a Transit Gateway or another VPC's NAT.
+	LookedUp bool
 }
 
 // Warnings evaluates the stack's calls against the policy text and returns
@@ -187,6 +191,16 @@ func (s *Spec) warnings(policyText []byte, nat NATStatus, stackCalls []StackCall
 			warnings = append(warnings, fmt.Sprintf(
 				"could not tell whether %s %s through a NAT gateway%s; if %s, this policy denies the stack's calls that leave through it (they carry the NAT's public address and no aws:SourceVpc): %s. Pass --nat-ips auto, or --nat-ips with the NAT gateways' public addresses, or --nat-ips none when there is no NAT.",
 				strings.Join(s.VPCs, ", "), verb, reason, pronoun, describeCalls(calls)))
+		}
+	case nat.LookedUp && len(nat.Gateways) == 0:
+		calls, err := denied(ExampleNATIP, PathNAT)
+		if err != nil {
+			return nil, err
+		}
+		if len(calls) > 0 {
+			warnings = append(warnings, fmt.Sprintf(
+				"no public NAT gateway in %s; if they egress through a Transit Gateway or a NAT gateway in another VPC (centralised egress), this policy denies the stack's calls that leave through it (they carry that NAT's public address and no aws:SourceVpc): %s. Pass that NAT gateway's public addresses with --nat-ips, or --nat-ips none when there is no such egress.",
+				strings.Join(s.VPCs, ", "), describeCalls(calls)))
 		}
 	default:
 		for _, g := range nat.Gateways {
