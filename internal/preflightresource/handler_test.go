@@ -2,7 +2,10 @@ package preflightresource
 
 import (
 	"context"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -415,4 +418,34 @@ func TestHandlePanicAndHang(t *testing.T) {
 			t.Errorf("checks timeout %s, want at most %s", got, preflight.DefaultTimeout)
 		}
 	})
+}
+
+// TestSlowResponseEndpoint: the response PUT endpoint takes 600 ms to
+// answer and AWS hangs; the FAILED response is still delivered before the
+// 3 s deadline (the work stops a margin early so that the PUT has time).
+func TestSlowResponseEndpoint(t *testing.T) {
+	hs := newHarness(t, goodWorld(), awsfake.WithFaults(awsfake.Fault{Kind: awsfake.Hang}))
+	var delivered atomic.Int64 // ns since start, of the last complete PUT
+	start := time.Now()
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		select {
+		case <-time.After(600 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+		delivered.Store(int64(time.Since(start)))
+	}))
+	defer slow.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := hs.h.Handle(ctx, newEvent(cfn.RequestCreate, slow.URL+"/r?"+secretQuery, "", validateProps(), nil)); err != nil {
+		t.Fatalf("Handle: %v\n%s", err, hs.logs)
+	}
+	if d := time.Duration(delivered.Load()); d == 0 || d > 3*time.Second {
+		t.Errorf("response delivered at %s, deadline 3 s", d)
+	}
+	if !strings.Contains(hs.logs.String(), `"outcome":"FAILED"`) {
+		t.Errorf("no FAILED outcome:\n%s", hs.logs)
+	}
 }
