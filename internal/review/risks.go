@@ -147,7 +147,8 @@ func risks(in Input, r *Report, spec *cfnspec.Spec) []Risk {
 			Title: "A data perimeter that does not list the NAT's public IPs denies calls that leave through the NAT",
 			Detail: "These now run on private IPs and reach AWS services through the NAT gateway unless a VPC endpoint serves them. Calls " +
 				"through the NAT carry the NAT's Elastic IP as aws:SourceIp and no aws:SourceVpc: an SCP or bucket policy that allows only " +
-				"corporate CIDRs or listed VPCs denies them (Lambda's own ENI calls included).",
+				"corporate CIDRs or listed VPCs denies them. A perimeter wider than S3 also denies Lambda's own ENI management " +
+				"(ec2:CreateNetworkInterface with the execution role, made by the Lambda service from AWS's network) unless the role is exempt.",
 			Action:    "List the NAT gateways' Elastic IPs in the perimeter's aws:SourceIp, or serve the calls through VPC endpoints and list the VPC in aws:SourceVpc (qpe check, qpe perimeter).",
 			Resources: natty,
 		})
