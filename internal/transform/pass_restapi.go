@@ -411,7 +411,12 @@ func addStatements(stmts []any, ep any, hasDeny bool) ([]any, []string, bool) {
 			hasAllow = true
 		case strings.EqualFold(effect, "Deny"):
 			if op, key, ok := vpceCondition(m); ok {
-				hasDeny = true
+				// A Deny limited to some actions or paths leaves the rest
+				// open to every endpoint: it gains the endpoint, and the
+				// full Deny is still added.
+				if coversWholeAPI(m) {
+					hasDeny = true
+				}
 				cond := m["Condition"].(map[string]any)
 				keys := cond[op].(map[string]any)
 				vals := asList(keys[key])
@@ -439,6 +444,50 @@ func addStatements(stmts []any, ep any, hasDeny bool) ([]any, []string, bool) {
 		details = append(details, "policy: added Deny unless aws:SourceVpce is the endpoint")
 	}
 	return out, details, len(details) > 0
+}
+
+// coversWholeAPI reports whether a statement applies to execute-api:Invoke
+// on every method and path of the API.
+func coversWholeAPI(stmt map[string]any) bool {
+	if _, ok := stmt["NotAction"]; ok {
+		return false
+	}
+	if _, ok := stmt["NotResource"]; ok {
+		return false
+	}
+	if !allowsInvoke(stmt["Action"]) {
+		return false
+	}
+	for _, r := range asList(stmt["Resource"]) {
+		s, ok := r.(string)
+		if m, isMap := r.(map[string]any); !ok && isMap {
+			if sub, isSub := m["Fn::Sub"]; isSub {
+				s, _ = subParts(sub)
+			}
+		}
+		if wholeAPIResource(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// wholeAPIResource: "*", or an execute-api resource whose path after the
+// API is only wildcards (execute-api:/*, arn:...:execute-api:...:${Api}/*/*).
+func wholeAPIResource(s string) bool {
+	if s == "*" {
+		return true
+	}
+	head, path, ok := strings.Cut(s, "/")
+	if !ok || !strings.Contains(head, "execute-api:") {
+		return false
+	}
+	for _, seg := range strings.Split(path, "/") {
+		if seg != "*" {
+			return false
+		}
+	}
+	return true
 }
 
 // allowsInvoke reports whether an Action value covers execute-api:Invoke.
