@@ -62,7 +62,7 @@ func (st *state) apiReachable(a *apiState, raw, endpoint string) string {
 		partition, region, account = p[1], p[3], p[4]
 	}
 	if account == "" {
-		account = "123456789012" // unknown: any account; a policy naming another account is judged by its own text
+		return "" // without the stack's ARN the API's ARN is unknown
 	}
 	apiARN := fmt.Sprintf("arn:%s:execute-api:%s:%s:%s/", partition, region, account, aws.ToString(a.api.Id))
 	// API Gateway expands execute-api:/ to the API's ARN.

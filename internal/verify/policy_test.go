@@ -108,9 +108,13 @@ func TestAPIReachable(t *testing.T) {
 		{"deny names another endpoint: QPE-VF-022's", allow + "," + strings.ReplaceAll(deny, vpce, "vpce-1"), ""},
 		{"allow for a named role: not judged", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/r"},"Action":"execute-api:Invoke","Resource":"execute-api:/*"},` + deny, ""},
 		{"allow on an unknown key: not judged", `{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"IpAddress":{"aws:VpcSourceIp":"10.0.0.0/8"}}},` + deny, ""},
+		{"stack ARN unknown: not judged", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := &state{in: Input{Region: "us-east-1"}, stackID: "arn:aws:cloudformation:us-east-1:123456789012:stack/quilt/x", vpcID: "vpc-1"}
+			if tc.statements == "" {
+				st.stackID, tc.statements = "", deny
+			}
 			a := &apiState{res: res{logical: "Api", physical: "api1"}, api: &apigwtypes.RestApi{Id: aws.String("api1")}}
 			got := st.apiReachable(a, `{"Version":"2012-10-17","Statement":[`+tc.statements+`]}`, vpce)
 			if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
