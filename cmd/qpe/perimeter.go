@@ -405,6 +405,9 @@ func perimWriteSimText(w io.Writer, res policy.Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if len(res.Trace) == 0 {
+		return nil // not evaluated: the policy does not apply to the caller
+	}
 	fmt.Fprintln(w, "statements:")
 	for _, t := range res.Trace {
 		state := "does not apply"

@@ -344,6 +344,12 @@ func TestPerimeterSimulateText(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"statement": null`) || !strings.Contains(out, `"decision": "not-denied"`) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
+	// An SCP never applies to a service principal: not denied, said why,
+	// no empty statements list.
+	code, out, _ = qpeRun(t, pol, "perimeter", "simulate", "--policy", "-", "--action", "s3:PutObject", "--resource", "arn:aws:s3:::b/k", "--principal-arn", "logging.s3.amazonaws.com")
+	if code != 0 || !strings.Contains(out, "decision:  not-denied") || !strings.Contains(out, "never apply to the AWS service principal logging.s3.amazonaws.com") || strings.Contains(out, "statements:") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
 }
 
 func TestPerimeterSimulateInvalid(t *testing.T) {
