@@ -22,12 +22,15 @@ func checkS3GatewayRoutes() Check {
 	c.run = func(inv *inventory) []finding.Finding {
 		gateways := inv.endpointsFor("s3", types.VpcEndpointTypeGateway)
 		var available []string
-		var unavailable []string
+		var unavailable, pending []string
 		for _, e := range gateways {
 			if is(e.State, "available") {
 				available = append(available, aws.ToString(e.VpcEndpointId))
 			} else {
 				unavailable = append(unavailable, fmt.Sprintf("%s (%s)", aws.ToString(e.VpcEndpointId), e.State))
+				if is(e.State, "pending") {
+					pending = append(pending, aws.ToString(e.VpcEndpointId))
+				}
 			}
 		}
 		var fs []finding.Finding
@@ -54,6 +57,9 @@ func checkS3GatewayRoutes() Check {
 			case len(unavailable) > 0:
 				msg = fmt.Sprintf("the VPC's S3 gateway endpoints are not available (%s), so route table %s (used by %s) has no S3 route", strings.Join(unavailable, ", "), g.id, g.subnetList())
 				remedy = "recreate the S3 gateway endpoint: " + create
+				if len(pending) > 0 {
+					remedy = fmt.Sprintf("wait until %s is available (usually within a minute), then run the check again; if it stays pending, recreate it: %s", strings.Join(pending, ", "), create)
+				}
 			default:
 				msg = fmt.Sprintf("%s has no S3 gateway endpoint, so route table %s (%s, used by %s) has no private route to S3", inv.in.VpcID, g.id, how, g.subnetList())
 				remedy = "create an S3 gateway endpoint: " + create
