@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
@@ -149,6 +150,11 @@ func validate(doc map[string]any) ([]string, error) {
 	}
 	ids := template.SortedKeys(res)
 	for _, id := range ids {
+		if strings.HasPrefix(id, "Fn::") || id == "Ref" {
+			return nil, &Error{Resource: "Resources", Message: fmt.Sprintf("the Resources section holds %s, an intrinsic function, where a resource belongs", id),
+				Fix: "expand it first: CloudFormation runs Fn::Transform (e.g. AWS::Include) before the macro, so render the processed template " +
+					"(aws cloudformation get-template --template-stage Processed) or inline the included resources"}
+		}
 		r, ok := res[id].(map[string]any)
 		if !ok {
 			return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource is a %s, not an object", template.KindOf(res[id])),
