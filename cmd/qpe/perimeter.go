@@ -397,7 +397,7 @@ func perimWriteSimText(w io.Writer, res policy.Result) error {
 		if res.AllowMatched {
 			fmt.Fprintf(tw, "allow:\tmatched by %s\n", res.AllowStatement)
 		} else {
-			fmt.Fprintf(tw, "allow:\tno Allow statement matched (access then rests on the caller's identity policy)\n")
+			fmt.Fprintf(tw, "allow:\tno Allow statement matched (an IAM caller of the bucket's account then needs an Allow in its identity policy; an AWS service principal or another account needs one here)\n")
 		}
 	} else if res.Decision == policy.NotDenied {
 		fmt.Fprintf(tw, "note:\tthis policy does not deny the request; an SCP never grants access by itself\n")

@@ -344,6 +344,12 @@ func TestPerimeterSimulateText(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"statement": null`) || !strings.Contains(out, `"decision": "not-denied"`) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
+	// A bucket policy without Allow: a service principal needs one there.
+	bp := `{"Version":"2012-10-17","Statement":[{"Sid":"B","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"BoolIfExists":{"aws:PrincipalIsAWSService":"false"}}}]}`
+	code, out, _ = qpeRun(t, bp, "perimeter", "simulate", "--policy", "-", "--action", "s3:PutObject", "--resource", "arn:aws:s3:::b/k", "--principal-arn", "logging.s3.amazonaws.com")
+	if code != 0 || !strings.Contains(out, "decision:  not-denied") || !strings.Contains(out, "an AWS service principal or another account needs one here") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
 	// An SCP never applies to a service principal: not denied, said why,
 	// no empty statements list.
 	code, out, _ = qpeRun(t, pol, "perimeter", "simulate", "--policy", "-", "--action", "s3:PutObject", "--resource", "arn:aws:s3:::b/k", "--principal-arn", "logging.s3.amazonaws.com")
