@@ -20,7 +20,11 @@ func checkEgressNATGateway() Check {
 				continue
 			}
 			if p := inv.natProblem(e); p != "" {
-				fs = append(fs, c.f(e.target, inv.natRemedy(e, true),
+				remedy := inv.natRemedy(e, true)
+				if n, ok := inv.nats[e.target]; ok && is(n.State, "pending") {
+					remedy = "wait until " + e.target + " is available (a few minutes after its creation), then run the check again; if it fails instead: " + remedy
+				}
+				fs = append(fs, c.f(e.target, remedy,
 					"the 0.0.0.0/0 route of %s (used by %s) goes to a NAT gateway that cannot reach the internet: %s",
 					e.group.id, e.group.subnetList(), p))
 			}
