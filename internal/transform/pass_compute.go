@@ -34,6 +34,7 @@ func passCompute(st *state) error {
 		st.rewritten[id] = true
 	}
 	publicInstances(st)
+	nestedStacks(st)
 	if st.set.LoadBalancerScheme == "internal" {
 		for _, id := range st.ofType("AWS::ElasticLoadBalancingV2::LoadBalancer") {
 			if st.excluded[id] {
@@ -162,5 +163,16 @@ func publicInstances(st *state) {
 				break
 			}
 		}
+	}
+}
+
+// nestedStacks warns about nested stacks: the macro sees only this
+// template, so the functions and APIs of a nested stack stay as they are.
+func nestedStacks(st *state) {
+	for _, id := range st.ofType("AWS::CloudFormation::Stack", "AWS::Serverless::Application") {
+		if st.excluded[id] {
+			continue
+		}
+		st.warn("%s: nested stack (%s); the macro does not rewrite its template, so its functions and APIs are not made private: add the QuiltPrivateEndpoints transform to that template too, with the same settings", id, st.typeOf(id))
 	}
 }
