@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -46,7 +47,7 @@ func passRoles(st *state) error {
 				id, e, VPCAccessPolicy)
 		}
 	}
-	attached := rolesWithENIPolicies(st)
+	attached := rolePolicyActions(st)
 	for _, role := range template.SortedKeys(toAnyMap(users)) {
 		fns := users[role]
 		if t := st.typeOf(role); t != "AWS::IAM::Role" {
@@ -121,50 +122,54 @@ func roleTargets(st *state, v any) (ids, external []string) {
 }
 
 // grantsENI reports whether a role already has the VPC access permissions:
-// the managed policy (in any form), or ec2:CreateNetworkInterface in an
-// inline policy, an in-template managed policy, or an AWS::IAM::Policy
-// attached to it.
-func grantsENI(st *state, role string, attachedENI map[string]bool) bool {
+// the managed policy (in any form), or Allow statements covering
+// ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces and
+// ec2:DeleteNetworkInterface (which Lambda checks when it puts a function
+// into a VPC) across its inline policies, in-template managed policies and
+// the AWS::IAM::Policy resources attached to it.
+func grantsENI(st *state, role string, attached map[string][]string) bool {
 	p := st.props(role)
 	if mentions(p["ManagedPolicyArns"], VPCAccessPolicy) {
 		return true
 	}
+	actions := append([]string(nil), attached[role]...)
 	for _, ref := range referenced(p["ManagedPolicyArns"]) {
-		if st.typeOf(ref) == "AWS::IAM::ManagedPolicy" && documentGrantsENI(st.props(ref)["PolicyDocument"]) {
-			return true
+		if st.typeOf(ref) == "AWS::IAM::ManagedPolicy" {
+			actions = allowedActions(st.props(ref)["PolicyDocument"], actions)
 		}
 	}
 	for _, pol := range asList(p["Policies"]) {
-		if m, ok := pol.(map[string]any); ok && documentGrantsENI(m["PolicyDocument"]) {
-			return true
+		if m, ok := pol.(map[string]any); ok {
+			actions = allowedActions(m["PolicyDocument"], actions)
 		}
 	}
-	return attachedENI[role]
+	return coversENI(actions)
 }
 
-// rolesWithENIPolicies returns the roles that an in-template AWS::IAM::Policy,
-// ManagedPolicy or RolePolicy granting ec2:CreateNetworkInterface attaches to.
-func rolesWithENIPolicies(st *state) map[string]bool {
-	out := map[string]bool{}
+// rolePolicyActions returns, per role, the actions that in-template
+// AWS::IAM::Policy, ManagedPolicy and RolePolicy resources attached to it
+// allow.
+func rolePolicyActions(st *state) map[string][]string {
+	out := map[string][]string{}
 	for _, id := range st.ofType("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy") {
 		pp := st.props(id)
-		if !documentGrantsENI(pp["PolicyDocument"]) {
+		actions := allowedActions(pp["PolicyDocument"], nil)
+		if len(actions) == 0 {
 			continue
 		}
-		for _, ref := range referenced(pp["Roles"]) {
-			out[ref] = true
-		}
-		for _, ref := range referenced(pp["RoleName"]) {
-			out[ref] = true
+		for _, ref := range append(referenced(pp["Roles"]), referenced(pp["RoleName"])...) {
+			out[ref] = append(out[ref], actions...)
 		}
 	}
 	return out
 }
 
-func documentGrantsENI(doc any) bool {
+// allowedActions appends the action patterns of a policy document's Allow
+// statements.
+func allowedActions(doc any, out []string) []string {
 	m, ok := doc.(map[string]any)
 	if !ok {
-		return false
+		return out
 	}
 	for _, s := range asList(m["Statement"]) {
 		stmt, ok := s.(map[string]any)
@@ -175,15 +180,30 @@ func documentGrantsENI(doc any) bool {
 			continue
 		}
 		for _, a := range asList(stmt["Action"]) {
-			s, _ := a.(string)
-			for _, want := range []string{"ec2:CreateNetworkInterface", "ec2:*", "*", "ec2:Create*"} {
-				if strings.EqualFold(s, want) {
-					return true
-				}
+			if s, ok := a.(string); ok {
+				out = append(out, s)
 			}
 		}
 	}
-	return false
+	return out
+}
+
+// coversENI reports whether the action patterns (IAM wildcards * and ?)
+// allow every EC2 call that Lambda checks the execution role for.
+func coversENI(patterns []string) bool {
+	for _, want := range [...]string{"ec2:createnetworkinterface", "ec2:describenetworkinterfaces", "ec2:deletenetworkinterface"} {
+		ok := false
+		for _, p := range patterns {
+			if m, err := path.Match(strings.ToLower(p), want); err == nil && m {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // appendPolicy adds the VPC access policy to a ManagedPolicyArns value.
