@@ -198,7 +198,7 @@ func serverlessAPI(st *state, id string) error {
 		// endpoints: add ours to them instead of a second Deny.
 		hasDeny := rp["IntrinsicVpceWhitelist"] != nil || rp["SourceVpceWhitelist"] != nil
 		if l, ok := rp["IntrinsicVpceWhitelist"].([]any); ok && !containsValue(l, ep) {
-			allowList = append(append([]any(nil), l...), ep)
+			allowList, _ = addEndpoint(l, ep)
 			allowListChanged = true
 			details = append(details, "policy: IntrinsicVpceWhitelist += "+st.set.EndpointParameter)
 		} else if rp["SourceVpceWhitelist"] != nil && rp["IntrinsicVpceWhitelist"] == nil {
@@ -298,10 +298,8 @@ func mergeEndpointIDs(v any, ep any) (any, bool, error) {
 	case nil:
 		return []any{ep}, true, nil
 	case []any:
-		if containsValue(t, ep) {
-			return t, false, nil
-		}
-		return append(append([]any(nil), t...), ep), true, nil
+		out, added := addEndpoint(t, ep)
+		return out, added, nil
 	default:
 		if equal(v, ep) || template.IsNoValue(v) {
 			if template.IsNoValue(v) {
@@ -311,6 +309,26 @@ func mergeEndpointIDs(v any, ep any) (any, bool, error) {
 		}
 		return nil, false, fmt.Errorf("VpcEndpointIds is %s, which the macro cannot merge the endpoint into", describe(v, ""))
 	}
+}
+
+// addEndpoint adds ep to a list of endpoint ids. In create mode ep is
+// Fn::If [cond, created endpoint, Ref parameter]: it takes the place of a
+// plain Ref of the parameter already in the list, which would otherwise
+// name the same endpoint twice.
+func addEndpoint(l []any, ep any) ([]any, bool) {
+	if containsValue(l, ep) {
+		return l, false
+	}
+	out := append([]any(nil), l...)
+	if _, _, no, ok := ifBranches(ep); ok {
+		for i, v := range out {
+			if equal(v, no) {
+				out[i] = ep
+				return out, true
+			}
+		}
+	}
+	return append(out, ep), true
 }
 
 // describe renders a small value for a change line.
@@ -423,7 +441,7 @@ func addStatements(stmts []any, ep any, hasDeny bool) ([]any, []string, bool) {
 				if !containsValue(vals, ep) {
 					nm := template.Clone(m).(map[string]any)
 					nk := nm["Condition"].(map[string]any)[op].(map[string]any)
-					nk[key] = append(append([]any(nil), vals...), ep)
+					nk[key], _ = addEndpoint(vals, ep)
 					out[i] = nm
 					details = append(details, fmt.Sprintf("policy: existing %s Deny now also accepts the endpoint", key))
 				}
