@@ -172,8 +172,7 @@ func serverlessAPI(st *state, id string) error {
 	// when the API has one, and Auth.ResourcePolicy.CustomStatements unless
 	// the Policy property alone is the API's policy (a second policy in
 	// Auth.ResourcePolicy would compete with it).
-	auth, _ := p["Auth"].(map[string]any)
-	rp, hasRP := auth["ResourcePolicy"].(map[string]any)
+	hasRP := hasResourcePolicy(p["Auth"])
 	var pol any
 	polPropChanged, polProp := false, false
 	if cur, ok := p["Policy"]; ok && cur != nil && !template.IsNoValue(cur) {
@@ -189,26 +188,28 @@ func serverlessAPI(st *state, id string) error {
 			st.warn("%s: its Policy property changed, but SAM deploys the API again only when its OpenAPI definition changes; set AlwaysDeploy: true or deploy the stage again after the update, or the old policy stays in effect", id)
 		}
 	}
-	var newStmts, allowList []any
-	var polDetails []string
-	polChanged, allowListChanged := false, false
+	var auth any
+	authChanged := false
 	if !polProp || hasRP {
-		stmts := asList(rp["CustomStatements"])
-		// SAM's VPC endpoint allow lists already generate the Deny for other
-		// endpoints: add ours to them instead of a second Deny.
-		hasDeny := rp["IntrinsicVpceWhitelist"] != nil || rp["SourceVpceWhitelist"] != nil
-		if l, ok := rp["IntrinsicVpceWhitelist"].([]any); ok && !containsValue(l, ep) {
-			allowList, _ = addEndpoint(l, ep)
-			allowListChanged = true
-			details = append(details, "policy: IntrinsicVpceWhitelist += "+st.set.EndpointParameter)
-		} else if rp["SourceVpceWhitelist"] != nil && rp["IntrinsicVpceWhitelist"] == nil {
-			st.warn("%s: Auth.ResourcePolicy.SourceVpceWhitelist lists literal endpoint ids; make sure the endpoint in %s is one of them", id, st.set.EndpointParameter)
+		// Auth and Auth.ResourcePolicy may each be an object, absent,
+		// AWS::NoValue, or an Fn::If of those: every branch is edited.
+		auth, authChanged, err = editObject(p["Auth"], func(a map[string]any) (bool, error) {
+			rp, ch, err := editObject(a["ResourcePolicy"], func(r map[string]any) (bool, error) {
+				return samResourcePolicy(st, id, r, ep, &details), nil
+			})
+			if err != nil || !ch {
+				return false, err
+			}
+			a["ResourcePolicy"] = rp
+			return true, nil
+		})
+		if err != nil {
+			return &Error{Resource: id, Message: "Auth: " + err.Error(),
+				Fix: "give Auth and Auth.ResourcePolicy as objects (or Fn::If of objects), or list the API in the Exclude setting"}
 		}
-		newStmts, polDetails, polChanged = addStatements(stmts, ep, hasDeny)
-		polChanged = polChanged || allowListChanged
 	}
 	st.privateAPIs[id] = true
-	if !cfgChanged && !polChanged && !polPropChanged {
+	if !cfgChanged && !authChanged && !polPropChanged {
 		return nil
 	}
 	props := st.editProps(id)
@@ -218,24 +219,8 @@ func serverlessAPI(st *state, id string) error {
 	if polPropChanged {
 		props["Policy"] = pol
 	}
-	if polChanged {
-		a := map[string]any{}
-		if cur, ok := props["Auth"].(map[string]any); ok {
-			a = shallow(cur)
-		}
-		r := map[string]any{}
-		if cur, ok := a["ResourcePolicy"].(map[string]any); ok {
-			r = shallow(cur)
-		}
-		if len(newStmts) > 0 {
-			r["CustomStatements"] = newStmts
-		}
-		if allowListChanged {
-			r["IntrinsicVpceWhitelist"] = allowList
-		}
-		a["ResourcePolicy"] = r
-		props["Auth"] = a
-		details = append(details, polDetails...)
+	if authChanged {
+		props["Auth"] = auth
 	}
 	for _, d := range details {
 		st.change("restapi", id, "%s", d)
@@ -243,6 +228,41 @@ func serverlessAPI(st *state, id string) error {
 	st.changedAPIs[id] = true
 	st.rewritten[id] = true
 	return nil
+}
+
+// hasResourcePolicy reports whether a SAM Auth value (or a branch of its
+// Fn::If) sets ResourcePolicy.
+func hasResourcePolicy(auth any) bool {
+	if _, yes, no, ok := ifBranches(auth); ok {
+		return hasResourcePolicy(yes) || hasResourcePolicy(no)
+	}
+	m, _ := auth.(map[string]any)
+	rp, ok := m["ResourcePolicy"]
+	return ok && rp != nil && !template.IsNoValue(rp)
+}
+
+// samResourcePolicy adds the endpoint to a SAM Auth.ResourcePolicy (a copy
+// it may edit): to IntrinsicVpceWhitelist when it has one, and the Allow
+// and Deny to CustomStatements where missing.
+func samResourcePolicy(st *state, id string, r map[string]any, ep any, details *[]string) bool {
+	changed := false
+	// SAM's VPC endpoint allow lists already generate the Deny for other
+	// endpoints: add ours to them instead of a second Deny.
+	hasDeny := r["IntrinsicVpceWhitelist"] != nil || r["SourceVpceWhitelist"] != nil
+	if l, ok := r["IntrinsicVpceWhitelist"].([]any); ok && !containsValue(l, ep) {
+		r["IntrinsicVpceWhitelist"], _ = addEndpoint(l, ep)
+		changed = true
+		*details = append(*details, "policy: IntrinsicVpceWhitelist += "+st.set.EndpointParameter)
+	} else if r["SourceVpceWhitelist"] != nil && r["IntrinsicVpceWhitelist"] == nil {
+		st.warn("%s: Auth.ResourcePolicy.SourceVpceWhitelist lists literal endpoint ids; make sure the endpoint in %s is one of them", id, st.set.EndpointParameter)
+	}
+	stmts, d, ch := addStatements(asList(r["CustomStatements"]), ep, hasDeny)
+	if ch {
+		r["CustomStatements"] = stmts
+		*details = append(*details, d...)
+		changed = true
+	}
+	return changed
 }
 
 // editObject applies fn to a copy of an object-valued property. A missing,
@@ -294,6 +314,20 @@ func firstKey(m map[string]any) string {
 
 // mergeEndpointIDs adds ep to a VpcEndpointIds value.
 func mergeEndpointIDs(v any, ep any) (any, bool, error) {
+	if yes, no, rebuild, ok := ifRebuild(v); ok {
+		ny, cy, err := mergeEndpointIDs(yes, ep)
+		if err != nil {
+			return nil, false, err
+		}
+		nn, cn, err := mergeEndpointIDs(no, ep)
+		if err != nil {
+			return nil, false, err
+		}
+		if !cy && !cn {
+			return v, false, nil
+		}
+		return rebuild(ny, nn), true, nil
+	}
 	switch t := v.(type) {
 	case nil:
 		return []any{ep}, true, nil

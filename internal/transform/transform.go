@@ -117,6 +117,13 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 		}
 		return a.Detail < b.Detail
 	})
+	// The branches of an Fn::If can report the same change: keep one.
+	changes := st.changes[:0:0]
+	for i, c := range st.changes {
+		if i == 0 || c != st.changes[i-1] {
+			changes = append(changes, c)
+		}
+	}
 	sort.Strings(st.warnings)
 	warnings := st.warnings[:0:0]
 	for i, w := range st.warnings {
@@ -124,7 +131,7 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 			warnings = append(warnings, w)
 		}
 	}
-	return &Result{Fragment: st.doc, Changes: st.changes, Warnings: warnings, Settings: set, Renamed: st.renamed}, nil
+	return &Result{Fragment: st.doc, Changes: changes, Warnings: warnings, Settings: set, Renamed: st.renamed}, nil
 }
 
 // validate checks the shape every pass relies on and returns the sorted
