@@ -3,9 +3,11 @@ package transform
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
@@ -122,6 +124,9 @@ func checkTransform(t *testing.T, doc, params map[string]any) {
 			t.Fatalf("resource %s (%v) missing or retyped in the output", id, typ)
 		}
 	}
+	if in, out := mixedIntrinsics(doc, ""), mixedIntrinsics(res.Fragment, ""); len(out) > len(in) {
+		t.Fatalf("the output has objects that mix an intrinsic function with other keys (%v), the input %v", out, in)
+	}
 	if _, err := template.EncodeJSON(res.Fragment, false); err != nil {
 		t.Fatalf("output does not encode: %v", err)
 	}
@@ -132,4 +137,31 @@ func checkTransform(t *testing.T, doc, params map[string]any) {
 	if len(again.Changes) != 0 {
 		t.Fatalf("second run changed: %s", report(again))
 	}
+}
+
+// mixedIntrinsics lists the paths of objects that hold an intrinsic
+// function key (Ref, Fn::*) beside other keys: CloudFormation rejects them,
+// so the engine must never make one (e.g. by adding a key to a property
+// that is an Fn::If).
+func mixedIntrinsics(v any, path string) []string {
+	var out []string
+	switch t := v.(type) {
+	case map[string]any:
+		if len(t) > 1 {
+			for k := range t {
+				if k == "Ref" || strings.HasPrefix(k, "Fn::") {
+					out = append(out, path)
+					break
+				}
+			}
+		}
+		for _, k := range template.SortedKeys(t) {
+			out = append(out, mixedIntrinsics(t[k], path+"."+k)...)
+		}
+	case []any:
+		for i, e := range t {
+			out = append(out, mixedIntrinsics(e, fmt.Sprintf("%s[%d]", path, i))...)
+		}
+	}
+	return out
 }

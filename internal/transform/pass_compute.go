@@ -71,8 +71,8 @@ func ecsNetwork(st *state, v any, details *[]string) (any, bool) {
 		return rebuild(ny, nn), true
 	}
 	nc, _ := v.(map[string]any)
-	if nc == nil {
-		return v, false
+	if _, isIntrinsic := intrinsicObject(nc); nc == nil || isIntrinsic {
+		return v, false // absent, AWS::NoValue, or built by an intrinsic
 	}
 	aws, changed := awsvpcConfiguration(st, nc["AwsvpcConfiguration"], details)
 	if !changed {
@@ -93,7 +93,7 @@ func awsvpcConfiguration(st *state, v any, details *[]string) (any, bool) {
 		return rebuild(ny, nn), true
 	}
 	aws, _ := v.(map[string]any)
-	if aws == nil {
+	if _, isIntrinsic := intrinsicObject(aws); aws == nil || isIntrinsic {
 		return v, false // not awsvpc (bridge/host networking), or built by an intrinsic
 	}
 	ip, hasIP := aws["AssignPublicIp"]

@@ -14,7 +14,7 @@ func passFunctions(st *state) error {
 	edge := edgeFunctions(st)
 	serverless := st.ofType("AWS::Serverless::Function")
 	globalsCover := false
-	if g, ok := template.Section(st.doc, "Globals")["Function"].(map[string]any); ok {
+	if g, ok := template.Section(st.doc, "Globals")["Function"].(map[string]any); ok && !isIntrinsicObject(g) {
 		if !noSubnets(g["VpcConfig"]) {
 			globalsCover = true
 		} else if len(serverless) > 0 && allIncluded(st, serverless, edge) {
@@ -139,4 +139,9 @@ func collectKey(v any, key string, out *[]any) {
 			collectKey(e, key, out)
 		}
 	}
+}
+
+func isIntrinsicObject(v any) bool {
+	_, ok := intrinsicObject(v)
+	return ok
 }

@@ -204,7 +204,7 @@ func checkEndpointValue(st *state) error {
 func addToInterface(st *state, names []string) {
 	meta := template.Section(st.doc, "Metadata")
 	iface, ok := meta[interfaceKey].(map[string]any)
-	if !ok {
+	if !ok || isIntrinsicObject(iface) {
 		return
 	}
 	if _, ok := iface["ParameterGroups"].([]any); !ok && iface["ParameterGroups"] != nil {

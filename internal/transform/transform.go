@@ -193,6 +193,10 @@ func validate(doc map[string]any) ([]string, error) {
 				return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource's Properties is a %s, not an object", template.KindOf(p)),
 					Fix: "make Properties an object"}
 			}
+			if name, ok := intrinsicObject(p); ok && editsProperties(r["Type"]) {
+				return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource's Properties is built by %s, which the macro cannot edit", name),
+					Fix: "make Properties an object and put the condition inside each property value (Fn::If per property)"}
+			}
 		}
 	}
 	for _, sec := range []string{"Parameters", "Conditions", "Mappings", "Outputs", "Metadata", "Rules", "Globals"} {
@@ -205,10 +209,41 @@ func validate(doc map[string]any) ([]string, error) {
 	}
 	params, _ := doc["Parameters"].(map[string]any)
 	for _, name := range template.SortedKeys(params) {
-		if _, ok := params[name].(map[string]any); !ok {
+		decl, ok := params[name].(map[string]any)
+		if !ok {
 			return nil, &Error{Resource: "Parameters." + name, Message: fmt.Sprintf("the parameter declaration is a %s, not an object", template.KindOf(params[name])),
+				Fix: "declare the parameter as an object with a Type, e.g. {Type: String}"}
+		}
+		if fn, ok := intrinsicObject(decl); ok {
+			return nil, &Error{Resource: "Parameters." + name, Message: fmt.Sprintf("the parameter declaration is built by %s, which the macro cannot read", fn),
 				Fix: "declare the parameter as an object with a Type, e.g. {Type: String}"}
 		}
 	}
 	return ids, nil
+}
+
+// intrinsicObject reports whether v is an object whose only key is an
+// intrinsic function (Ref or Fn::...), where a literal object belongs.
+func intrinsicObject(v any) (string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return "", false
+	}
+	for k := range m {
+		if k == "Ref" || strings.HasPrefix(k, "Fn::") {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// editsProperties reports whether a pass may add to the Properties of a
+// resource of this type (other types pass through whatever their shape).
+func editsProperties(typ any) bool {
+	switch typ {
+	case "AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::ApiGateway::RestApi", "AWS::Serverless::Api",
+		"AWS::ECS::Service", "AWS::Synthetics::Canary", "AWS::IAM::Role", "AWS::ElasticLoadBalancingV2::LoadBalancer", PreflightType:
+		return true
+	}
+	return false
 }
