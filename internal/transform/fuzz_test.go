@@ -47,6 +47,8 @@ func trickyValues() []any {
 		map[string]any{"Fn::Sub": []any{"${Api}.execute-api.${X}", map[string]any{"X": "y"}}},
 		map[string]any{"Fn::Sub": []any{}}, map[string]any{"Fn::Join": []any{"", "notalist"}},
 		map[string]any{"Fn::ImportValue": "v"}, []any{map[string]any{"Ref": "Subnets"}, nil},
+		map[string]any{"Fn::If": []any{"C", map[string]any{}, noValue}}, `{"Statement":[{"Effect":"Allow"}]}`,
+		map[string]any{"Fn::Sub": "https://${Api}.execute-api.${AWS::Region}.amazonaws.com"},
 		map[string]any{"Effect": "Deny", "Condition": map[string]any{"StringNotEquals": map[string]any{"aws:SourceVPCE": []any{}}}},
 	}
 }
