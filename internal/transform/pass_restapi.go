@@ -33,6 +33,7 @@ func passRestAPI(st *state) error {
 		if err := restAPI(st, id); err != nil {
 			return err
 		}
+		executeAPIDisabled(st, id)
 	}
 	for _, id := range st.ofType("AWS::Serverless::Api") {
 		if st.excluded[id] {
@@ -41,10 +42,20 @@ func passRestAPI(st *state) error {
 		if err := serverlessAPI(st, id); err != nil {
 			return err
 		}
+		executeAPIDisabled(st, id)
 	}
 	implicitAPIs(st)
 	domainMappings(st)
 	return nil
+}
+
+// executeAPIDisabled warns about a private API whose default execute-api
+// endpoint is disabled: callers through the VPC endpoint (its private DNS
+// name or the endpoint alias) can no longer reach it.
+func executeAPIDisabled(st *state, id string) {
+	if v := st.props(id)["DisableExecuteApiEndpoint"]; v == true || v == "true" {
+		st.warn("%s: DisableExecuteApiEndpoint is true, so the private API answers only on a private custom domain name; remove it, or give the API an AWS::ApiGateway::DomainNameV2 with an access association for the endpoint", id)
+	}
 }
 
 // implicitAPIs warns about SAM functions whose Api events create SAM's
