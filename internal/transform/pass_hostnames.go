@@ -67,6 +67,11 @@ func (h *hostnames) sub(arg any) (any, bool) {
 	if !strings.Contains(str, ".execute-api.") {
 		return nil, false
 	}
+	if l, ok := arg.([]any); ok && len(l) > 1 {
+		if m, isMap := l[1].(map[string]any); !isMap || isIntrinsicObject(m) {
+			return nil, false // the variables are not a literal map
+		}
+	}
 	create := h.st.set.PreflightMode == ModeCreate
 	epName := h.st.set.EndpointParameter
 	if create {

@@ -205,6 +205,10 @@ func validate(doc map[string]any) ([]string, error) {
 				return nil, &Error{Resource: sec, Message: fmt.Sprintf("the %s section is a %s, not an object", sec, template.KindOf(p)),
 					Fix: "make " + sec + " an object of name to entry"}
 			}
+			if fn, ok := intrinsicObject(p); ok {
+				return nil, &Error{Resource: sec, Message: fmt.Sprintf("the %s section is built by %s, which the macro cannot edit", sec, fn),
+					Fix: "make " + sec + " an object of name to entry"}
+			}
 		}
 	}
 	params, _ := doc["Parameters"].(map[string]any)
