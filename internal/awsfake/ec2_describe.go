@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 )
 
 // XML shapes of the EC2 answers (element names as aws-sdk-go-v2's
@@ -263,17 +265,11 @@ func notFound(code, format string) func(string) error {
 // checkIDs rejects malformed ids in an id list.
 func checkIDs(q query, param, prefix, code string) error {
 	for _, id := range q.List(param) {
-		if !wellFormed(id, prefix) {
+		if !awsid.Valid(id, prefix) {
 			return badRequest(code, "Invalid id: \"%s\" (expecting \"%s-...\")", id, prefix)
 		}
 	}
 	return nil
-}
-
-// wellFormed reports whether id is prefix-<8 or 17 lowercase hex>.
-func wellFormed(id, prefix string) bool {
-	h, ok := strings.CutPrefix(id, prefix+"-")
-	return ok && (len(h) == 8 || len(h) == 17) && strings.Trim(h, "0123456789abcdef") == ""
 }
 
 func boolStr(b bool) string { return strconv.FormatBool(b) }
@@ -313,7 +309,7 @@ func (s *Server) describeVpcs(q query) (any, error) {
 }
 
 func (s *Server) vpc(id string) (*Vpc, error) {
-	if !wellFormed(id, "vpc") {
+	if !awsid.Valid(id, "vpc") {
 		return nil, badRequest("InvalidVpcID.Malformed", "Invalid id: \"%s\" (expecting \"vpc-...\")", id)
 	}
 	for i := range s.world.Vpcs {

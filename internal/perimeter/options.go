@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
 )
 
@@ -95,7 +96,7 @@ func (o Options) Validate() (*Spec, error) {
 	vpcs := map[string]bool{}
 	for _, v := range o.VPCs {
 		v = strings.TrimSpace(v)
-		if !isVPCID(v) {
+		if !awsid.Valid(v, "vpc") {
 			errs = append(errs, fmt.Errorf("--vpc %q is not a VPC ID (vpc- followed by 8 or 17 lowercase hex digits)", v))
 			continue
 		}
@@ -178,19 +179,6 @@ func PartitionOf(region string) string {
 		return "aws-iso-b"
 	}
 	return "aws"
-}
-
-func isVPCID(s string) bool {
-	hex, ok := strings.CutPrefix(s, "vpc-")
-	if !ok || (len(hex) != 8 && len(hex) != 17) {
-		return false
-	}
-	for _, c := range hex {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // checkTagKey applies IAM's rules for tag keys.

@@ -3,6 +3,7 @@ package preflight
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
@@ -17,7 +18,7 @@ func checkAPIEndpointVPC() Check {
 	}
 	c.run = func(inv *inventory) []finding.Finding {
 		e := inv.apiEndpoint
-		if e == nil || !validID(inv.in.VpcID, "vpc") || aws.ToString(e.VpcId) == inv.in.VpcID {
+		if e == nil || !awsid.Valid(inv.in.VpcID, "vpc") || aws.ToString(e.VpcId) == inv.in.VpcID {
 			return nil
 		}
 		return []finding.Finding{c.f(inv.in.APIEndpointID,

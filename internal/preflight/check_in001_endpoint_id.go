@@ -3,6 +3,7 @@ package preflight
 import (
 	"fmt"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
@@ -16,7 +17,7 @@ func checkEndpointIDFormat() Check {
 	}
 	c.run = func(inv *inventory) []finding.Finding {
 		id := inv.in.APIEndpointID
-		if validID(id, "vpce") {
+		if awsid.Valid(id, "vpce") {
 			return nil
 		}
 		remedy := fmt.Sprintf("pass the id of the execute-api interface endpoint, e.g. vpce-0123456789abcdef0 "+

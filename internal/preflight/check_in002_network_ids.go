@@ -1,6 +1,7 @@
 package preflight
 
 import (
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
@@ -20,7 +21,7 @@ func checkNetworkIDFormat() Check {
 		switch id := inv.in.VpcID; {
 		case id == "":
 			fs = append(fs, c.f("VPC", "pass the id of the VPC the stack runs in, e.g. vpc-0123456789abcdef0", "no VPC id was given"))
-		case !validID(id, "vpc"):
+		case !awsid.Valid(id, "vpc"):
 			fs = append(fs, c.f(id, "pass the id of the VPC the stack runs in, e.g. vpc-0123456789abcdef0",
 				"%q is not a VPC id: expected vpc- followed by 8 or 17 lowercase hexadecimal characters", id))
 		}
@@ -29,7 +30,7 @@ func checkNetworkIDFormat() Check {
 				"no private subnet was given"))
 		}
 		for _, id := range inv.in.SubnetIDs {
-			if !validID(id, "subnet") {
+			if !awsid.Valid(id, "subnet") {
 				fs = append(fs, c.f(id, "pass subnet ids such as subnet-0123456789abcdef0",
 					"%q is not a subnet id: expected subnet- followed by 8 or 17 lowercase hexadecimal characters", id))
 			}

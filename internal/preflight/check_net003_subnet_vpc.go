@@ -3,6 +3,7 @@ package preflight
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
@@ -16,7 +17,7 @@ func checkSubnetInVPC() Check {
 		needs:    []item{itemSubnets},
 	}
 	c.run = func(inv *inventory) []finding.Finding {
-		if !validID(inv.in.VpcID, "vpc") {
+		if !awsid.Valid(inv.in.VpcID, "vpc") {
 			return nil
 		}
 		var fs []finding.Finding

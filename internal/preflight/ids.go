@@ -4,23 +4,15 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-)
 
-// validID reports whether id is prefix, "-", then 8 or 17 lowercase hex
-// characters.
-func validID(id, prefix string) bool {
-	hex, ok := strings.CutPrefix(id, prefix+"-")
-	if !ok || (len(hex) != 8 && len(hex) != 17) {
-		return false
-	}
-	return strings.Trim(hex, "0123456789abcdef") == ""
-}
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
+)
 
 // validSubnetIDs keeps the well-formed subnet ids.
 func validSubnetIDs(ids []string) []string {
 	var out []string
 	for _, id := range ids {
-		if validID(id, "subnet") {
+		if awsid.Valid(id, "subnet") {
 			out = append(out, id)
 		}
 	}

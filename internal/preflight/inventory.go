@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
@@ -162,7 +163,7 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 		nats:       map[string]types.NatGateway{},
 		buckets:    map[string]bucketInfo{},
 	}
-	vpcOK := validID(in.VpcID, "vpc")
+	vpcOK := awsid.Valid(in.VpcID, "vpc")
 	subnetIDs := validSubnetIDs(in.SubnetIDs)
 	if !vpcOK {
 		for _, it := range []item{itemVPC, itemDNS, itemVPCSubnets, itemRouteTables, itemEndpoints, itemGroups, itemNATs} {
@@ -172,7 +173,7 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 	if len(subnetIDs) == 0 {
 		inv.skipped[itemSubnets] = true
 	}
-	if !validID(in.APIEndpointID, "vpce") {
+	if !awsid.Valid(in.APIEndpointID, "vpce") {
 		inv.skipped[itemAPIEndpoint] = true
 	}
 

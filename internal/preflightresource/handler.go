@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnresponse"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
@@ -227,8 +228,8 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p P
 	var notes []string
 	step := func(format string, args ...any) { cfnresponse.Step(ctx, format, args...) }
 
-	if p.Mode == ModeCreate && wellFormed(p.VpcID, "vpc") && allWellFormed(p.SubnetIDs, "subnet") &&
-		(apiID == "" || wellFormed(apiID, "vpce")) {
+	if p.Mode == ModeCreate && awsid.Valid(p.VpcID, "vpc") && allWellFormed(p.SubnetIDs, "subnet") &&
+		(apiID == "" || awsid.Valid(apiID, "vpce")) {
 		pr, err := provision.Ensure(ctx, c.EC2, provision.Spec{
 			Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID,
 			Owner:        provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID},
@@ -311,7 +312,7 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p P
 
 func allWellFormed(ids []string, prefix string) bool {
 	for _, id := range ids {
-		if !wellFormed(id, prefix) {
+		if !awsid.Valid(id, prefix) {
 			return false
 		}
 	}
@@ -417,7 +418,7 @@ func (h *Handler) s3Gateway(ctx context.Context, log *slog.Logger, c Clients, vp
 func (h *Handler) delete(ctx context.Context, log *slog.Logger, ev cfn.Event) (cfnresponse.Result, error) {
 	res := cfnresponse.Result{PhysicalID: ev.PhysicalResourceID}
 	pid, ok := parsePhysicalID(ev.PhysicalResourceID, ev.StackID, ev.LogicalResourceID)
-	if !ok || pid.mode != ModeCreate || !wellFormed(pid.vpc, "vpc") {
+	if !ok || pid.mode != ModeCreate || !awsid.Valid(pid.vpc, "vpc") {
 		log.Info("delete: nothing to remove", "physical_id", ev.PhysicalResourceID, "issued_here", ok)
 		return res, nil
 	}
@@ -436,7 +437,7 @@ func (h *Handler) delete(ctx context.Context, log *slog.Logger, ev cfn.Event) (c
 
 // cleanup removes what a failed replacement created in the new VPC, best effort.
 func (h *Handler) cleanup(ctx context.Context, log *slog.Logger, c Clients, vpcID string, ev cfn.Event) {
-	if ctx.Err() != nil || !wellFormed(vpcID, "vpc") {
+	if ctx.Err() != nil || !awsid.Valid(vpcID, "vpc") {
 		return
 	}
 	removed, err := provision.Remove(ctx, c.EC2, vpcID, provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID}, h.PollInterval, nil)

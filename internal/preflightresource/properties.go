@@ -198,17 +198,3 @@ func show(v any) string {
 	}
 	return string(b)
 }
-
-// wellFormed reports whether id is prefix- then 8 or 17 lowercase hex.
-func wellFormed(id, prefix string) bool {
-	hex, ok := strings.CutPrefix(id, prefix+"-")
-	if !ok || (len(hex) != 8 && len(hex) != 17) {
-		return false
-	}
-	for _, r := range hex {
-		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
-			return false
-		}
-	}
-	return true
-}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -24,7 +25,7 @@ func passParameters(st *state) error {
 	str := cloudformation.String
 	epDecl := cloudformation.Parameter{
 		Type:                  "String",
-		AllowedPattern:        str(endpointPattern),
+		AllowedPattern:        str(awsid.Pattern("vpce")),
 		ConstraintDescription: str("must be a VPC endpoint id, vpce- followed by 8 or 17 lowercase hex characters"),
 		Description:           str("Id of the execute-api interface VPC endpoint that may call the private REST APIs (vpce-...). Added by the QuiltPrivateEndpoints macro."),
 	}
@@ -179,7 +180,7 @@ func checkEndpointValue(st *state) error {
 		if s == "" && st.set.PreflightMode == ModeCreate {
 			return nil
 		}
-		if !endpointIDRe.MatchString(s) {
+		if !awsid.Valid(s, "vpce") {
 			return &Error{Resource: "Parameters." + name,
 				Message: fmt.Sprintf("%s %q is not a VPC endpoint id", where, s),
 				Fix:     "give the id of the execute-api interface endpoint, vpce- followed by 8 or 17 lowercase hex characters (e.g. vpce-0123456789abcdef0)"}

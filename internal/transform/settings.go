@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -84,18 +85,12 @@ func DefaultServiceToken() any {
 }
 
 var (
-	logicalIDRe  = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
-	endpointIDRe = regexp.MustCompile(`^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	vpcIDRe      = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	subnetIDRe   = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	sgIDRe       = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	lambdaArnRe  = regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$`)
+	logicalIDRe = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
+	lambdaArnRe = regexp.MustCompile(`^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$`)
 )
 
-// endpointPattern is the AllowedPattern of a declared endpoint parameter.
-const endpointPattern = `^vpce-([0-9a-f]{8}|[0-9a-f]{17})$`
-
-// endpointPatternOptional also allows the empty string (create mode).
+// endpointPatternOptional is the AllowedPattern of the endpoint parameter
+// in create mode, where it may be empty.
 const endpointPatternOptional = `^(vpce-([0-9a-f]{8}|[0-9a-f]{17}))?$`
 
 // Settings are the parsed Transform parameters.
@@ -171,13 +166,13 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 				s.LoadBalancerScheme = ""
 			}
 		case SetEndpointID:
-			s.EndpointID, err = idSetting(name, v, endpointIDRe, "vpce-0123456789abcdef0")
+			s.EndpointID, err = idSetting(name, v, "vpce")
 		case SetVpcID:
-			s.VpcID, err = idSetting(name, v, vpcIDRe, "vpc-0123456789abcdef0")
+			s.VpcID, err = idSetting(name, v, "vpc")
 		case SetSubnetIDs:
-			s.SubnetIDs, err = idListSetting(name, v, subnetIDRe, "subnet-0123456789abcdef0")
+			s.SubnetIDs, err = idListSetting(name, v, "subnet")
 		case SetUserSubnetIDs:
-			s.UserSubnetIDs, err = idListSetting(name, v, subnetIDRe, "subnet-0123456789abcdef0")
+			s.UserSubnetIDs, err = idListSetting(name, v, "subnet")
 		default:
 			return s, &Error{Resource: "setting " + name, Message: "unknown setting",
 				Fix: "use one of " + strings.Join(SettingNames(), ", ")}
@@ -281,25 +276,25 @@ func listSetting(name string, v any) ([]string, error) {
 	return out, nil
 }
 
-func idSetting(name string, v any, re *regexp.Regexp, example string) (string, error) {
+func idSetting(name string, v any, prefix string) (string, error) {
 	s, err := stringSetting(name, v)
 	if err != nil {
 		return "", err
 	}
-	if s != "" && !re.MatchString(s) {
-		return "", settingError(name, fmt.Sprintf("%q is not a valid id", s), "give an id like "+example)
+	if s != "" && !awsid.Valid(s, prefix) {
+		return "", settingError(name, fmt.Sprintf("%q is not a valid id", s), "give an id like "+prefix+"-0123456789abcdef0")
 	}
 	return s, nil
 }
 
-func idListSetting(name string, v any, re *regexp.Regexp, example string) ([]string, error) {
+func idListSetting(name string, v any, prefix string) ([]string, error) {
 	l, err := listSetting(name, v)
 	if err != nil {
 		return nil, err
 	}
 	for _, s := range l {
-		if !re.MatchString(s) {
-			return nil, settingError(name, fmt.Sprintf("%q is not a valid id", s), "give ids like "+example)
+		if !awsid.Valid(s, prefix) {
+			return nil, settingError(name, fmt.Sprintf("%q is not a valid id", s), "give ids like "+prefix+"-0123456789abcdef0")
 		}
 	}
 	return l, nil
@@ -313,7 +308,7 @@ func checkSecurityGroups(ids []string, doc map[string]any) error {
 	params := template.Section(doc, "Parameters")
 	res := template.Resources(doc)
 	for _, id := range ids {
-		if sgIDRe.MatchString(id) {
+		if awsid.Valid(id, "sg") {
 			continue
 		}
 		_, isParam := params[id]

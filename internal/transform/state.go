@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -201,7 +202,7 @@ func (st *state) securityGroups() []any {
 	}
 	out := make([]any, 0, len(st.set.SecurityGroupIds))
 	for _, id := range st.set.SecurityGroupIds {
-		if sgIDRe.MatchString(id) {
+		if awsid.Valid(id, "sg") {
 			out = append(out, id)
 		} else {
 			out = append(out, map[string]any{"Ref": id})

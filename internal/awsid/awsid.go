@@ -1,0 +1,19 @@
+// Package awsid knows the shape of EC2 resource ids: a prefix ("vpce",
+// "vpc", "subnet", "sg", ...), "-", then 8 (older) or 17 lowercase hex
+// characters.
+package awsid
+
+import "strings"
+
+// Valid reports whether id is prefix, "-", then 8 or 17 lowercase hex
+// characters.
+func Valid(id, prefix string) bool {
+	hex, ok := strings.CutPrefix(id, prefix+"-")
+	return ok && (len(hex) == 8 || len(hex) == 17) && strings.Trim(hex, "0123456789abcdef") == ""
+}
+
+// Pattern is the regular expression of ids with the prefix, for a
+// CloudFormation AllowedPattern.
+func Pattern(prefix string) string {
+	return `^` + prefix + `-([0-9a-f]{8}|[0-9a-f]{17})$`
+}
