@@ -3,8 +3,6 @@ package awsclient_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,24 +12,8 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
+	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
-
-// isolate clears the environment's AWS settings and points the shared
-// config files at an empty directory.
-func isolate(t *testing.T) {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "AWS_") {
-			t.Setenv(k, "")
-			os.Unsetenv(k)
-		}
-	}
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-}
 
 func world() *awsfake.World {
 	return &awsfake.World{
@@ -44,7 +26,7 @@ func world() *awsfake.World {
 func TestEndpointVariablesReachTheDouble(t *testing.T) {
 	for _, mode := range []string{"global", "per-service"} {
 		t.Run(mode, func(t *testing.T) {
-			isolate(t)
+			testenv.IsolateAWS(t)
 			srv := awsfake.Start(t, world())
 			t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
 			t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
@@ -95,7 +77,7 @@ func TestS3OptionsLeavesRealEndpointsVirtualHosted(t *testing.T) {
 }
 
 func TestNoCredentialsListsTheSourcesTried(t *testing.T) {
-	isolate(t)
+	testenv.IsolateAWS(t)
 	_, err := awsclient.Load(context.Background(), awsclient.Options{Region: "us-east-1", Profile: ""})
 	var ce *awsclient.CredentialsError
 	if !errors.As(err, &ce) {
@@ -110,7 +92,7 @@ func TestNoCredentialsListsTheSourcesTried(t *testing.T) {
 }
 
 func TestUnknownProfileIsAConfigError(t *testing.T) {
-	isolate(t)
+	testenv.IsolateAWS(t)
 	_, err := awsclient.Load(context.Background(), awsclient.Options{Region: "us-east-1", Profile: "nope"})
 	var ce *awsclient.ConfigError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "nope") {
@@ -119,7 +101,7 @@ func TestUnknownProfileIsAConfigError(t *testing.T) {
 }
 
 func TestNoRegionIsAConfigError(t *testing.T) {
-	isolate(t)
+	testenv.IsolateAWS(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	_, err := awsclient.Load(context.Background(), awsclient.Options{})
@@ -130,7 +112,7 @@ func TestNoRegionIsAConfigError(t *testing.T) {
 }
 
 func TestRejectedCredentialsAreACredentialsError(t *testing.T) {
-	isolate(t)
+	testenv.IsolateAWS(t)
 	srv := awsfake.Start(t, world(), awsfake.WithFaults(awsfake.Fault{Action: "GetCallerIdentity", Kind: awsfake.Denied}))
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
@@ -148,7 +130,7 @@ func TestRejectedCredentialsAreACredentialsError(t *testing.T) {
 }
 
 func TestIdentityOutageIsNotACredentialsError(t *testing.T) {
-	isolate(t)
+	testenv.IsolateAWS(t)
 	srv := awsfake.Start(t, world(), awsfake.WithFaults(awsfake.Fault{Action: "GetCallerIdentity", Kind: awsfake.ServerError}))
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")

@@ -234,22 +234,19 @@ func Generated(t testing.TB, path, name, content string, update bool, cmd string
 }
 
 // IsolateAWS keeps the AWS SDK away from this machine's AWS settings for the
-// test: empty config and credential files, no instance metadata, no
-// credentials, Region or endpoint variables from the environment.
+// test: every AWS_ variable is unset (and restored afterwards), the config
+// and credential files are empty, and instance metadata is off.
 func IsolateAWS(t testing.TB) {
 	t.Helper()
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "AWS_") {
+			t.Setenv(k, "") // registers the restore
+			os.Unsetenv(k)
+		}
+	}
 	dir := t.TempDir()
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	for _, k := range []string{
-		"AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-		"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-		"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_STS",
-		"AWS_ENDPOINT_URL_CLOUDFORMATION", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_API_GATEWAY",
-		"AWS_ENDPOINT_URL_SYNTHETICS",
-	} {
-		t.Setenv(k, "")
-	}
 }
