@@ -75,18 +75,26 @@ func (inv *inventory) tableGroups() []tableGroup {
 
 // effectiveTable finds the route table that applies to a subnet.
 func (inv *inventory) effectiveTable(subnetID string) (*types.RouteTable, bool) {
+	return EffectiveRouteTable(inv.routeTables, subnetID)
+}
+
+// EffectiveRouteTable returns the route table that applies to a subnet among
+// a VPC's tables: its explicit association (explicit true), else the VPC's
+// main table; nil when neither exists. Associations that are not (or no
+// longer) associated do not count.
+func EffectiveRouteTable(tables []types.RouteTable, subnetID string) (rt *types.RouteTable, explicit bool) {
 	var main *types.RouteTable
-	for i := range inv.routeTables {
-		rt := &inv.routeTables[i]
-		for _, a := range rt.Associations {
+	for i := range tables {
+		t := &tables[i]
+		for _, a := range t.Associations {
 			if a.AssociationState != nil && a.AssociationState.State != "" && !is(a.AssociationState.State, "associated") {
 				continue
 			}
 			if aws.ToString(a.SubnetId) == subnetID {
-				return rt, true
+				return t, true
 			}
 			if aws.ToBool(a.Main) {
-				main = rt
+				main = t
 			}
 		}
 	}

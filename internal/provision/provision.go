@@ -29,6 +29,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 )
 
 // Owner tag keys.
@@ -304,26 +305,14 @@ func read(ctx context.Context, c EC2API, s Spec) (world, error) {
 // effectiveRouteTables returns, sorted, the route table each subnet uses:
 // its explicit association, else the VPC's main table.
 func effectiveRouteTables(w world, subnets []string) ([]string, error) {
-	main := ""
-	explicit := map[string]string{}
-	for _, rt := range w.routeTables {
-		for _, a := range rt.Associations {
-			if aws.ToBool(a.Main) {
-				main = aws.ToString(rt.RouteTableId)
-			}
-			if a.SubnetId != nil {
-				explicit[aws.ToString(a.SubnetId)] = aws.ToString(rt.RouteTableId)
-			}
-		}
-	}
 	var out []string
 	for _, sn := range subnets {
-		rt := cmp.Or(explicit[sn], main)
-		if rt == "" {
+		rt, _ := preflight.EffectiveRouteTable(w.routeTables, sn)
+		if rt == nil {
 			return nil, &PreconditionError{Msg: fmt.Sprintf("subnet %s has no route table (no explicit association and no main route table in the VPC)", sn)}
 		}
-		if !slices.Contains(out, rt) {
-			out = append(out, rt)
+		if id := aws.ToString(rt.RouteTableId); !slices.Contains(out, id) {
+			out = append(out, id)
 		}
 	}
 	slices.Sort(out)
