@@ -19,6 +19,7 @@ package preflight
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -95,6 +96,20 @@ func NewClients(cfg aws.Config) Clients {
 // Run reads the inventory and evaluates every check. It always returns a
 // report; problems reaching AWS are findings (QPE-AWS-001), not errors.
 func Run(ctx context.Context, c Clients, in Input) finding.Report {
+	return Inspect(ctx, c, in).Report
+}
+
+// Result is what Inspect found: the report, and the available S3 gateway
+// endpoints that route the private subnets' effective route tables (sorted),
+// for callers that return their ids.
+type Result struct {
+	finding.Report
+	S3GatewayEndpointIDs []string
+}
+
+// Inspect runs the checks like Run and also returns what the inventory
+// showed that callers need, so they make no AWS call of their own.
+func Inspect(ctx context.Context, c Clients, in Input) Result {
 	timeout := in.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -112,5 +127,12 @@ func Run(ctx context.Context, c Clients, in Input) finding.Report {
 		fs = append(fs, ch.evaluate(inv)...)
 	}
 	fs = append(fs, inv.accessFindings(checkAWSAccess())...)
-	return finding.NewReport(fs)
+	var gateways []string
+	for _, g := range inv.tableGroups() {
+		if id := inv.s3GatewayFor(g.id); id != "" && !slices.Contains(gateways, id) {
+			gateways = append(gateways, id)
+		}
+	}
+	slices.Sort(gateways)
+	return Result{Report: finding.NewReport(fs), S3GatewayEndpointIDs: gateways}
 }

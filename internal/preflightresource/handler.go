@@ -18,10 +18,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/cfn"
 	"github.com/aws/aws-lambda-go/lambdacontext"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnresponse"
@@ -69,8 +67,8 @@ type Handler struct {
 	// Clients returns the AWS clients; it is called only when AWS is needed
 	// (a Delete in validate mode makes no call).
 	Clients func(ctx context.Context) (Clients, error)
-	// Check runs the checks (default preflight.Run).
-	Check func(ctx context.Context, c preflight.Clients, in preflight.Input) finding.Report
+	// Check runs the checks (default preflight.Inspect).
+	Check func(ctx context.Context, c preflight.Clients, in preflight.Input) preflight.Result
 	// Sender delivers the response (default: 5 attempts, 10 s each).
 	Sender *cfnresponse.Sender
 	// Margin is kept before the deadline to answer (default: see cfnresponse.Runner).
@@ -270,7 +268,7 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p P
 	}
 	check := h.Check
 	if check == nil {
-		check = preflight.Run
+		check = preflight.Inspect
 	}
 	rep := check(ctx, c.Preflight, in)
 	var errs, warnings []finding.Finding
@@ -299,8 +297,8 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p P
 			Hint:    "run `qpe check` with the same VPC, subnets and endpoint for the full list",
 		}
 	}
-	if s3ID == "" {
-		s3ID = h.s3Gateway(ctx, log, c, p.VpcID)
+	if s3ID == "" && len(rep.S3GatewayEndpointIDs) > 0 {
+		s3ID = rep.S3GatewayEndpointIDs[0]
 	}
 	res.Data = map[string]any{
 		DataAPIEndpointID: apiID,
@@ -383,34 +381,6 @@ func orNone(s string) string {
 		return "(none found)"
 	}
 	return s
-}
-
-// s3Gateway returns the S3 gateway endpoint of the VPC (one call); "" when
-// there is none or the call fails (logged: the checks already judged it).
-func (h *Handler) s3Gateway(ctx context.Context, log *slog.Logger, c Clients, vpcID string) string {
-	if c.EC2 == nil {
-		return ""
-	}
-	out, err := c.EC2.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: []types.Filter{
-		{Name: aws.String("vpc-id"), Values: []string{vpcID}},
-		{Name: aws.String("service-name"), Values: []string{"com.amazonaws." + c.Region + ".s3"}},
-		{Name: aws.String("vpc-endpoint-type"), Values: []string{"Gateway"}},
-	}})
-	if err != nil {
-		log.Warn("could not read the S3 gateway endpoint id", "error", err.Error())
-		return ""
-	}
-	var ids []string
-	for _, e := range out.VpcEndpoints {
-		if strings.EqualFold(string(e.State), "available") && strings.EqualFold(string(e.VpcEndpointType), "Gateway") {
-			ids = append(ids, aws.ToString(e.VpcEndpointId))
-		}
-	}
-	slices.Sort(ids)
-	if len(ids) == 0 {
-		return ""
-	}
-	return ids[0]
 }
 
 // delete removes what this resource created in create mode; in validate

@@ -16,7 +16,6 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnresponse"
-	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
@@ -365,7 +364,7 @@ func TestHandleCreateModeMissingVPC(t *testing.T) {
 func TestHandlePanicAndHang(t *testing.T) {
 	t.Run("panic in the checks", func(t *testing.T) {
 		hs := newHarness(t, goodWorld())
-		hs.h.Check = func(context.Context, preflight.Clients, preflight.Input) finding.Report { panic("injected") }
+		hs.h.Check = func(context.Context, preflight.Clients, preflight.Input) preflight.Result { panic("injected") }
 		r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", validateProps(), nil), 10*time.Second)
 		if r.Status != cfn.StatusFailed || !strings.Contains(r.Reason, "panic") {
 			t.Errorf("%s %s", r.Status, r.Reason)
@@ -376,9 +375,9 @@ func TestHandlePanicAndHang(t *testing.T) {
 		hs.h.Margin = 300 * time.Millisecond
 		release := make(chan struct{})
 		defer close(release)
-		hs.h.Check = func(context.Context, preflight.Clients, preflight.Input) finding.Report {
+		hs.h.Check = func(context.Context, preflight.Clients, preflight.Input) preflight.Result {
 			<-release
-			return finding.Report{}
+			return preflight.Result{}
 		}
 		p := createProps(tVPC, tSubnetA, tSubnetB)
 		r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", p, nil), 3*time.Second)
@@ -407,9 +406,9 @@ func TestHandlePanicAndHang(t *testing.T) {
 	t.Run("the checks get at most the qpe check deadline, whatever the function's timeout", func(t *testing.T) {
 		hs := newHarness(t, goodWorld())
 		var got time.Duration
-		hs.h.Check = func(ctx context.Context, c preflight.Clients, in preflight.Input) finding.Report {
+		hs.h.Check = func(ctx context.Context, c preflight.Clients, in preflight.Input) preflight.Result {
 			got = in.Timeout
-			return preflight.Run(ctx, c, in)
+			return preflight.Inspect(ctx, c, in)
 		}
 		if r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", validateProps(), nil), 5*time.Minute); r.Status != cfn.StatusSuccess {
 			t.Fatalf("%s %s", r.Status, r.Reason)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflightresource"
 )
@@ -19,10 +18,10 @@ func main() {
 	h := &preflightresource.Handler{
 		Logger:  slog.New(slog.NewJSONHandler(os.Stdout, nil)),
 		Clients: preflightresource.LoadClients,
-		Check: func(context.Context, preflight.Clients, preflight.Input) finding.Report {
+		Check: func(context.Context, preflight.Clients, preflight.Input) preflight.Result {
 			var m map[string]int
 			m["injected test panic"]++ // assignment to entry in nil map
-			return finding.Report{}
+			return preflight.Result{}
 		},
 	}
 	lambda.Start(h.Handle)
