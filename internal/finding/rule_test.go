@@ -8,7 +8,7 @@ func TestRuleNewFallsBackToItsRemedy(t *testing.T) {
 	if f.ID != r.ID || f.Severity != Warning || f.Remedy != "generic" || f.Message != "2 bad" || f.Resource != "vpc-1" {
 		t.Fatalf("got %+v", f)
 	}
-	if g := r.NewSeverity(Info, "x", "precise", "100%"); g.Severity != Info || g.Remedy != "precise" || g.Message != "100%" {
+	if g := r.NewSeverity(Info, "x", "precise", "%s", "100%"); g.Severity != Info || g.Remedy != "precise" || g.Message != "100%" {
 		t.Fatalf("got %+v", g)
 	}
 }
