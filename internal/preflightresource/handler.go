@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -102,8 +103,11 @@ func parsePhysicalID(id, stackID, logicalID string) (parsedID, bool) {
 // request is one event parsed once: its properties (or why they are
 // invalid) and the physical ids. Every step after parseRequest reads it.
 type request struct {
-	ev    cfn.Event
-	props Properties
+	ev cfn.Event
+	// eventErr names the event's fields that could not be decoded (nil
+	// for a well-formed event).
+	eventErr *cfnresponse.EventError
+	props    Properties
 	// propErr is the parse error of the properties (a *PropertyError, or
 	// nil when they are valid).
 	propErr error
@@ -119,10 +123,13 @@ type request struct {
 	// replacing is an Update that changes the physical id (another VPC, or
 	// from validate to create): CloudFormation deletes the old id afterwards.
 	replacing bool
+	// cleanup is a replacement in create mode: when it fails, what it
+	// created in the new VPC is removed.
+	cleanup bool
 }
 
-func parseRequest(ev cfn.Event) request {
-	r := request{ev: ev}
+func parseRequest(ev cfn.Event, eventErr *cfnresponse.EventError) request {
+	r := request{ev: ev, eventErr: eventErr}
 	if ev.RequestType != cfn.RequestCreate {
 		r.oldID = ev.PhysicalResourceID
 	}
@@ -140,18 +147,47 @@ func parseRequest(ev cfn.Event) request {
 		// stack (this resource) is deleted.
 		r.id = r.oldID
 	}
-	r.failID = r.id
-	if r.oldID != "" {
-		r.failID = r.oldID
-	}
 	r.replacing = ev.RequestType == cfn.RequestUpdate && r.propErr == nil && r.oldID != "" && r.oldID != r.id
+	r.cleanup = r.replacing && r.props.Mode == contract.ModeCreate
+	switch {
+	case r.cleanup:
+		// A replacement in create mode that fails may leave what it created
+		// in the new VPC: answering the new id makes CloudFormation's
+		// rollback replace it back, and so send a Delete for it, which
+		// removes them. (When the cleanup below removed everything, the old
+		// id is answered instead.)
+		r.failID = r.id
+	case r.oldID != "":
+		r.failID = r.oldID
+	default:
+		r.failID = r.id
+	}
 	return r
+}
+
+// HandleJSON decodes the event itself (cfnresponse.DecodeEvent), so that a
+// malformed one is still answered FAILED at its ResponseURL, then handles
+// it like Handle. It is the Lambda's entry point.
+func (h *Handler) HandleJSON(ctx context.Context, payload json.RawMessage) error {
+	ev, err := cfnresponse.DecodeEvent(payload)
+	var ee *cfnresponse.EventError
+	if err != nil && !errors.As(err, &ee) {
+		ee = &cfnresponse.EventError{Problems: []string{err.Error()}, Fields: []string{"RequestType"}}
+	}
+	if ee != nil && ev.ResponseURL == "" {
+		// Nowhere to answer: say so in the log, never a part of the payload.
+		h.logger(ctx, ev).Error("custom resource event without a ResponseURL: nothing can be answered", "problems", ee.Problems)
+		return ee
+	}
+	return h.handle(ctx, ev, ee)
 }
 
 // Handle answers one event; it returns an error only when the response
 // could not be delivered (so the invocation shows as failed in the logs).
-func (h *Handler) Handle(ctx context.Context, ev cfn.Event) error {
-	r := parseRequest(ev)
+func (h *Handler) Handle(ctx context.Context, ev cfn.Event) error { return h.handle(ctx, ev, nil) }
+
+func (h *Handler) handle(ctx context.Context, ev cfn.Event, eventErr *cfnresponse.EventError) error {
+	r := parseRequest(ev, eventErr)
 	log := h.logger(ctx, ev)
 	log.Info("custom resource request", "mode", r.props.Mode, "response_url", cfnresponse.Redact(ev.ResponseURL))
 	sender := h.Sender
@@ -182,6 +218,13 @@ func (h *Handler) logger(ctx context.Context, ev cfn.Event) *slog.Logger {
 
 func (h *Handler) work(ctx context.Context, log *slog.Logger, r request) (cfnresponse.Result, error) {
 	ev := r.ev
+	if e := r.eventErr; e != nil && (ev.RequestType != cfn.RequestDelete || e.Bad("RequestType", "PhysicalResourceId", "StackId", "LogicalResourceId")) {
+		// A Delete reads only its ids: it goes on when they could be read.
+		return cfnresponse.Result{PhysicalID: r.failID}, &cfnresponse.Failure{
+			Summary: "Malformed event for " + contract.Type + " " + ev.LogicalResourceID + ":",
+			Items:   e.Problems, Noun: "problems",
+		}
+	}
 	switch ev.RequestType {
 	case cfn.RequestDelete:
 		return h.delete(ctx, log, r)
@@ -207,15 +250,55 @@ func (h *Handler) work(ctx context.Context, log *slog.Logger, r request) (cfnres
 	if err != nil {
 		return fail, err
 	}
-	res, err := h.apply(ctx, log, r, c)
-	if err != nil {
-		// A failed Update keeps the old id; undo what a failed replacement created.
-		if r.replacing && r.props.Mode == contract.ModeCreate {
-			h.cleanup(ctx, log, c, r.props.VpcID, ev)
+	applyCtx := ctx
+	if dl, ok := ctx.Deadline(); ok && r.cleanup {
+		// Keep a share of the time for the cleanup of a failed replacement.
+		var cancel context.CancelFunc
+		applyCtx, cancel = context.WithDeadline(ctx, dl.Add(-time.Until(dl)/cleanupShare))
+		defer cancel()
+	}
+	res, err := h.apply(applyCtx, log, r, c)
+	if err == nil {
+		return res, nil
+	}
+	res.PhysicalID = r.failID
+	if r.cleanup {
+		left, cerr := h.cleanupReplacement(ctx, log, c, r)
+		if cerr == nil && left.Empty() {
+			res.PhysicalID = r.oldID // nothing left in the new VPC: the resource stays what it was
+		} else {
+			err = withNote(err, fmt.Sprintf("The failed replacement left in %s: %s; CloudFormation's rollback sends a Delete for %s, which removes them (or delete them by hand: they carry this stack's tags).",
+				r.props.VpcID, leftover(left, cerr), r.id))
 		}
-		res.PhysicalID = r.failID
 	}
 	return res, err
+}
+
+// cleanupShare: a replacement in create mode keeps 1/cleanupShare of the
+// time left to remove what it created when it fails.
+const cleanupShare = 3
+
+// withNote adds a sentence to a failure: in the Summary of a
+// *cfnresponse.Failure (kept whole when its items are cut), else after the
+// error.
+func withNote(err error, note string) error {
+	var f *cfnresponse.Failure
+	if errors.As(err, &f) {
+		cp := *f
+		cp.Summary = note + " " + cp.Summary
+		return &cp
+	}
+	return fmt.Errorf("%w. %s", err, note)
+}
+
+func leftover(left provision.Owned, err error) string {
+	switch {
+	case err != nil && left.Empty():
+		return "resources it could not list (" + err.Error() + ")"
+	case err != nil:
+		return left.String() + " (" + err.Error() + ")"
+	}
+	return left.String()
 }
 
 func (h *Handler) clients(ctx context.Context) (Clients, error) {
@@ -417,11 +500,22 @@ func (h *Handler) delete(ctx context.Context, log *slog.Logger, r request) (cfnr
 	return res, nil
 }
 
-// cleanup removes what a failed replacement created in the new VPC, best effort.
-func (h *Handler) cleanup(ctx context.Context, log *slog.Logger, c Clients, vpcID string, ev cfn.Event) {
-	if ctx.Err() != nil || !awsid.Valid(vpcID, "vpc") {
-		return
+// cleanupReplacement removes what a failed replacement created in the new
+// VPC, on a context of its own (the work's may be over: the failure may be
+// its deadline) that ends at the work's deadline, and returns what is left.
+func (h *Handler) cleanupReplacement(ctx context.Context, log *slog.Logger, c Clients, r request) (provision.Owned, error) {
+	if !awsid.Valid(r.props.VpcID, "vpc") {
+		return provision.Owned{}, nil
 	}
-	removed, err := provision.Remove(ctx, c.EC2, vpcID, provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID}, h.PollInterval, nil)
-	log.Info("cleanup after a failed replacement", "endpoints", removed.Endpoints, "security_groups", removed.SecurityGroups, "error", fmt.Sprint(err))
+	dl, ok := ctx.Deadline()
+	if !ok {
+		dl = time.Now().Add(2 * time.Minute)
+	}
+	cctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl)
+	defer cancel()
+	cfnresponse.Step(ctx, "removing what the failed replacement created in %s", r.props.VpcID)
+	removed, err := provision.Remove(cctx, c.EC2, r.props.VpcID, provision.Owner{StackID: r.ev.StackID, LogicalID: r.ev.LogicalResourceID}, h.PollInterval, nil)
+	log.Info("cleanup after a failed replacement", "endpoints", removed.Endpoints, "security_groups", removed.SecurityGroups,
+		"left", removed.Left.String(), "error", fmt.Sprint(err))
+	return removed.Left, err
 }
