@@ -47,10 +47,9 @@ Test the bucket policy on a clean bucket first, then graduate to the SCP.`,
 
 // perimFlags are the options shared by scp, bucket-policy and plan.
 type perimFlags struct {
-	vpcs, ips             []string
-	exemptTag, prefix     string
-	natIPs, scope, region string
-	profile               string
+	vpcs, ips         []string
+	exemptTag, prefix string
+	natIPs, scope     string
 }
 
 func (f *perimFlags) register(cmd *cobra.Command) {
@@ -61,8 +60,6 @@ func (f *perimFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.prefix, "bucket-prefix", perimeter.DefaultBucketPrefix, "bucket-name prefix the S3 scope covers")
 	fs.StringVar(&f.natIPs, "nat-ips", "", "NAT gateways' public addresses to trust: auto (read them with ec2:DescribeNatGateways), none, or IP,IP,...; when unset, the NAT gateways are looked up only to warn")
 	fs.StringVar(&f.scope, "scope", string(perimeter.ScopeS3), "s3 (S3 on the prefixed buckets) or all (every action but AWS's exempted data-plane actions)")
-	fs.StringVar(&f.region, "region", "", "the VPCs' Region: NAT lookup and ARN partition (default: the AWS configuration's)")
-	fs.StringVar(&f.profile, "profile", "", "AWS profile for the NAT lookup (default: AWS_PROFILE or the default profile)")
 }
 
 // perimPrepared is the result of the shared option handling.
@@ -74,10 +71,13 @@ type perimPrepared struct {
 
 // prepare validates the flags and resolves --nat-ips, looking up the NAT
 // gateways when asked (auto) or, best effort, to warn (unset).
+// --region (the VPCs' Region: NAT lookup and ARN partition) and --profile
+// are the root's.
 func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimPrepared, error) {
+	aws := awsOptions(cmd)
 	opts := perimeter.Options{
 		VPCs: f.vpcs, IPs: f.ips, ExemptTag: f.exemptTag, BucketPrefix: f.prefix,
-		Scope: perimeter.Scope(f.scope), Region: f.region,
+		Scope: perimeter.Scope(f.scope), Region: aws.Region,
 	}
 	mode := strings.TrimSpace(f.natIPs)
 	switch mode {
@@ -102,7 +102,7 @@ func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimPrepared, e
 		}
 		ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 		defer cancel()
-		gws, region, err := perimLookupNATs(ctx, spec, f.profile)
+		gws, region, err := perimLookupNATs(ctx, spec, aws.Profile)
 		if err != nil {
 			if mode == "auto" {
 				return nil, &exitError{code: 2, err: fmt.Errorf("perimeter %s: --nat-ips auto: %w", name, err)}
@@ -167,9 +167,22 @@ func perimWarn(cmd *cobra.Command, name string, warnings []string) {
 	}
 }
 
+// perimJSONFormat registers --format on a command whose output is a policy
+// document, JSON only, and returns the check of its value.
+func perimJSONFormat(cmd *cobra.Command, name string) func() error {
+	format := cmd.Flags().String("format", "json", "output format: json (a policy document has no other)")
+	return func() error {
+		if *format != "json" {
+			return &exitError{code: 2, err: fmt.Errorf("perimeter %s: --format %q: the policy is printed as json", name, *format)}
+		}
+		return nil
+	}
+}
+
 func newPerimeterSCPCmd() *cobra.Command {
 	var f perimFlags
 	var indent bool
+	var checkFormat func() error
 	cmd := &cobra.Command{
 		Use:   "scp --vpc ID [--vpc ID ...] [--ip CIDR ...] [--exempt-tag NAME] [--bucket-prefix quilt] [--nat-ips auto|none|IP,...] [--scope s3|all] [--region R] [--indent]",
 		Short: "Print the data-perimeter service control policy",
@@ -191,6 +204,9 @@ Exit status: 0 printed, 1 over the size limit, 2 usage error or (with
   qpe perimeter scp --vpc vpc-0123456789abcdef0 --scope all --nat-ips 203.0.113.10 --indent`,
 		Args: perimNoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(); err != nil {
+				return err
+			}
 			p, err := f.prepare(cmd, "scp")
 			if err != nil {
 				return err
@@ -224,6 +240,7 @@ Exit status: 0 printed, 1 over the size limit, 2 usage error or (with
 	}
 	f.register(cmd)
 	cmd.Flags().BoolVar(&indent, "indent", false, "print indented JSON (the size limit then counts the indentation)")
+	checkFormat = perimJSONFormat(cmd, "scp")
 	return cmd
 }
 
@@ -231,6 +248,7 @@ func newPerimeterBucketPolicyCmd() *cobra.Command {
 	var f perimFlags
 	var bucket string
 	var indent bool
+	var checkFormat func() error
 	cmd := &cobra.Command{
 		Use:   "bucket-policy --bucket NAME --vpc ID [--vpc ID ...] [--ip CIDR ...] [--exempt-tag NAME] [--nat-ips auto|none|IP,...] [--region R] [--indent]",
 		Short: "Print the equivalent bucket policy for one test bucket",
@@ -248,6 +266,9 @@ Exit status: 0 printed, 1 over S3's 20 KB limit, 2 usage error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if bucket == "" {
 				return &exitError{code: 2, err: fmt.Errorf("perimeter bucket-policy: --bucket is required (a new, empty test bucket)\nUsage: %s", cmd.UseLine())}
+			}
+			if err := checkFormat(); err != nil {
+				return err
 			}
 			p, err := f.prepare(cmd, "bucket-policy")
 			if err != nil {
@@ -276,6 +297,7 @@ Exit status: 0 printed, 1 over S3's 20 KB limit, 2 usage error.`,
 	f.register(cmd)
 	cmd.Flags().StringVar(&bucket, "bucket", "", "the test bucket (required)")
 	cmd.Flags().BoolVar(&indent, "indent", false, "print indented JSON")
+	checkFormat = perimJSONFormat(cmd, "bucket-policy")
 	return cmd
 }
 
