@@ -7,6 +7,8 @@ package awsservices
 import (
 	"slices"
 	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
 // Service is one AWS service a stack's resources call from the VPC.
@@ -49,7 +51,7 @@ func Lookup(region, name string) (Service, bool) {
 }
 
 // endpointName is an endpoint service name in the Region.
-func endpointName(region, svc string) string { return "com.amazonaws." + region + "." + svc }
+func endpointName(region, svc string) string { return vpcrules.ServiceName(region, svc) }
 
 // FromActions returns the services that IAM actions ("sqs:SendMessage",
 // "s3:Get*", "cloudwatch:PutMetricData") call, sorted and without
