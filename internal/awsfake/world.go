@@ -29,8 +29,10 @@ type World struct {
 // Vpc is a VPC. DNS support defaults to on, DNS hostnames to off (as for a
 // VPC created with the API).
 type Vpc struct {
-	ID                 string            `yaml:"id" json:"id"`
-	CidrBlock          string            `yaml:"cidr" json:"cidr"`
+	ID        string `yaml:"id" json:"id"`
+	CidrBlock string `yaml:"cidr" json:"cidr"`
+	// SecondaryCidrs are further IPv4 blocks associated with the VPC.
+	SecondaryCidrs     []string          `yaml:"secondaryCidrs" json:"secondaryCidrs"`
 	EnableDNSSupport   *bool             `yaml:"enableDnsSupport" json:"enableDnsSupport"`
 	EnableDNSHostnames bool              `yaml:"enableDnsHostnames" json:"enableDnsHostnames"`
 	IsDefault          bool              `yaml:"isDefault" json:"isDefault"`

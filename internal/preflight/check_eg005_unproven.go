@@ -6,22 +6,21 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkEgressUnproven() Check {
-	c := Check{
+func checkEgressUnproven() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-EG-005",
 		Severity: finding.Warning,
 		Title:    "egress through another network",
 		Meaning:  "The 0.0.0.0/0 route goes to a Transit Gateway, peering connection, virtual private gateway or NAT instance (eni-/i-): internet access cannot be proven from this account.",
 		Remedy:   "Make sure that network gives the subnets HTTPS access to ECR, SNS and CloudWatch Logs, or add the interface endpoints.",
-		needs:    egressNeeds(),
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(egressNeeds()...)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		var fs []finding.Finding
 		for _, e := range inv.egresses() {
 			if !e.active() || e.viaEndpoints() || strings.HasPrefix(e.target, "nat-") || strings.HasPrefix(e.target, "igw-") {
 				continue
 			}
-			fs = append(fs, c.f(e.target,
+			fs = append(fs, c.New(e.target,
 				"make sure "+e.target+" gives "+e.group.subnetList()+" HTTPS access to ECR, SNS and CloudWatch Logs in "+inv.in.Region+" (ask the network team), or create "+strings.Join(e.missing, ", "),
 				"the 0.0.0.0/0 route of %s (used by %s) goes to %s (%s): internet access cannot be proven from this account",
 				e.group.id, e.group.subnetList(), e.target, targetKind(e.target)))

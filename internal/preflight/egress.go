@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
 // egress is how the private subnets of one route table reach ECR and SNS.
@@ -26,9 +28,9 @@ func egressNeeds() []item {
 func (inv *inventory) egresses() []egress {
 	var out []egress
 	for _, g := range inv.tableGroups() {
-		e := egress{group: g, route: defaultRoute(g.table)}
+		e := egress{group: g, route: vpcrules.DefaultRoute(g.table)}
 		if e.route != nil {
-			e.target = routeTarget(e.route)
+			e.target = vpcrules.RouteTarget(e.route)
 		}
 		e.missing = inv.endpointEgressMissing(g)
 		out = append(out, e)
@@ -42,7 +44,7 @@ func (e egress) viaEndpoints() bool { return len(e.missing) == 0 }
 
 // active reports whether the default route exists and is not a blackhole.
 func (e egress) active() bool {
-	return e.route != nil && !is(e.route.State, "blackhole")
+	return e.route != nil && !vpcrules.Is(e.route.State, "blackhole")
 }
 
 // natProblem says what is wrong with the NAT gateway of the default route,
@@ -55,9 +57,9 @@ func (inv *inventory) natProblem(e egress) string {
 	switch {
 	case !ok:
 		return fmt.Sprintf("NAT gateway %s does not exist in %s", e.target, inv.in.VpcID)
-	case !is(n.State, "available"):
+	case !vpcrules.Is(n.State, "available"):
 		return fmt.Sprintf("NAT gateway %s is %s", e.target, strings.ToLower(string(n.State)))
-	case n.ConnectivityType != "" && !is(n.ConnectivityType, "public"):
+	case n.ConnectivityType != "" && !vpcrules.Is(n.ConnectivityType, "public"):
 		return fmt.Sprintf("NAT gateway %s is %s (no internet access)", e.target, strings.ToLower(string(n.ConnectivityType)))
 	}
 	return ""
@@ -85,7 +87,7 @@ func (inv *inventory) natRemedy(e egress, replace bool) string {
 func (inv *inventory) workingNAT() string {
 	var ids []string
 	for id, n := range inv.nats {
-		if is(n.State, "available") && (n.ConnectivityType == "" || is(n.ConnectivityType, "public")) {
+		if vpcrules.Is(n.State, "available") && (n.ConnectivityType == "" || vpcrules.Is(n.ConnectivityType, "public")) {
 			ids = append(ids, id)
 		}
 	}
@@ -101,7 +103,7 @@ func (inv *inventory) workingNAT() string {
 func (inv *inventory) publicSubnet() string {
 	for _, id := range slices.Sorted(maps.Keys(inv.vpcSubnets)) {
 		rt, _ := inv.effectiveTable(id)
-		if r := defaultRoute(rt); r != nil && !is(r.State, "blackhole") && strings.HasPrefix(routeTarget(r), "igw-") {
+		if r := vpcrules.DefaultRoute(rt); r != nil && !vpcrules.Is(r.State, "blackhole") && strings.HasPrefix(vpcrules.RouteTarget(r), "igw-") {
 			return id
 		}
 	}

@@ -52,6 +52,10 @@ type Input struct {
 	// execute-api endpoint use (optional; known after deploy). An endpoint
 	// rule allowing 443 from one of them counts as allowing the subnets.
 	CallerSecurityGroupIDs []string
+	// Lambda is set when the check runs in the custom resource's Lambda:
+	// remedies then speak of the function's role and Timeout and of
+	// retrying the stack operation, not of qpe check's flags.
+	Lambda bool
 	// Timeout bounds the whole run (default DefaultTimeout).
 	Timeout time.Duration
 	// Progress, when set, receives short progress lines (for stderr),
@@ -122,11 +126,7 @@ func Inspect(ctx context.Context, c Clients, in Input) Result {
 	start := time.Now()
 	inv := collect(ctx, c, in)
 	progress(in, "inventory read in %s (%d AWS calls)", time.Since(start).Round(time.Millisecond), inv.calls.Load())
-	var fs []finding.Finding
-	for _, ch := range Catalogue() {
-		fs = append(fs, ch.evaluate(inv)...)
-	}
-	fs = append(fs, inv.accessFindings(checkAWSAccess())...)
+	fs := Catalogue().Run(inv, inv.runnable)
 	var gateways []string
 	for _, g := range inv.tableGroups() {
 		if id := inv.s3GatewayFor(g.id); id != "" && !slices.Contains(gateways, id) {
