@@ -35,6 +35,7 @@ func Catalogue() finding.Catalogue[*inventory] {
 		checkEgressUnproven(),
 		checkEgressEndpoints(),
 		checkEgressEndpointBlocks(),
+		checkEgressNoEndpoint(),
 		checkAWSAccess(),
 	)
 }

@@ -15,7 +15,7 @@ func checkEgressBlackhole() finding.Check[*inventory] {
 	c.Run = func(inv *inventory) []finding.Finding {
 		var fs []finding.Finding
 		for _, e := range inv.egresses() {
-			if e.route == nil || e.active() || e.viaEndpoints() {
+			if e.route == nil || e.active() || e.endpointsComplete() {
 				continue
 			}
 			fs = append(fs, c.New(e.group.resource(), inv.natRemedy(e, true),

@@ -16,7 +16,7 @@ func checkEgressNATGateway() finding.Check[*inventory] {
 	c.Run = func(inv *inventory) []finding.Finding {
 		var fs []finding.Finding
 		for _, e := range inv.egresses() {
-			if !e.active() || e.viaEndpoints() {
+			if !e.active() || e.endpointsComplete() {
 				continue
 			}
 			if p := inv.natProblem(e); p != "" {

@@ -17,7 +17,7 @@ func checkEgressEndpointBlocks() finding.Check[*inventory] {
 		ID:       "QPE-EG-007",
 		Severity: finding.Error,
 		Title:    "interface endpoints that take over egress",
-		Meaning:  "An interface endpoint for ecr.api, ecr.dkr, sns or logs has private DNS on, so the private subnets resolve that service's names to it instead of using their 0.0.0.0/0 route, but its security groups do not let TCP 443 in from them: those calls time out although the NAT gateway works.",
+		Meaning:  "An interface endpoint for an AWS service the stack calls has private DNS on, so the private subnets resolve that service's names to it instead of using their 0.0.0.0/0 route, but its security groups do not let TCP 443 in from them: those calls time out although the NAT gateway works.",
 		Remedy:   "Allow TCP 443 from the private subnets' CIDRs in the endpoint's security group, or turn off the endpoint's private DNS.",
 	}, Needs: names(egressNeeds()...)}
 	c.Run = func(inv *inventory) []finding.Finding {
@@ -32,8 +32,8 @@ func checkEgressEndpointBlocks() finding.Check[*inventory] {
 			if !eg.active() {
 				continue // no route to take over: QPE-EG-001/002 judge the endpoints
 			}
-			for _, svc := range egressServices() {
-				for _, e := range inv.endpointsFor(svc, types.VpcEndpointTypeInterface) {
+			for _, svc := range inv.interfaceEgressServices() {
+				for _, e := range inv.endpointsNamed(svc, types.VpcEndpointTypeInterface) {
 					if !vpcrules.Is(e.State, "available") || !aws.ToBool(e.PrivateDnsEnabled) {
 						continue
 					}

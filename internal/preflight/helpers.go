@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsservices"
 	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
@@ -73,11 +74,18 @@ func (inv *inventory) effectiveTable(subnetID string) (*types.RouteTable, bool) 
 	return vpcrules.EffectiveRouteTable(inv.routeTables, subnetID)
 }
 
-// endpointsFor returns the VPC's endpoints of a service and type.
+// endpointsFor returns the VPC's endpoints of a service (short name, in
+// the Region) and type.
 func (inv *inventory) endpointsFor(svc string, typ types.VpcEndpointType) []types.VpcEndpoint {
+	return inv.endpointsNamed(inv.service(svc), typ)
+}
+
+// endpointsNamed returns the VPC's endpoints of an endpoint service name
+// and type.
+func (inv *inventory) endpointsNamed(name string, typ types.VpcEndpointType) []types.VpcEndpoint {
 	var out []types.VpcEndpoint
 	for _, e := range inv.endpoints {
-		if aws.ToString(e.ServiceName) == inv.service(svc) && vpcrules.Is(e.VpcEndpointType, string(typ)) {
+		if aws.ToString(e.ServiceName) == name && vpcrules.Is(e.VpcEndpointType, string(typ)) {
 			out = append(out, e)
 		}
 	}
@@ -95,19 +103,28 @@ func (inv *inventory) s3GatewayFor(tableID string) string {
 	return ""
 }
 
-// egressServices are the services the stack reaches through NAT, and the
-// interface endpoints that replace it.
-func egressServices() []string { return []string{"ecr.api", "ecr.dkr", "sns", "logs"} }
-
-// endpointEgressMissing lists what is missing for the interface endpoints
-// to replace a NAT gateway for a route table and its subnets: one entry per
-// missing or unusable endpoint (not available, private DNS off, or security
-// groups that keep a subnet out on TCP 443).
+// endpointEgressMissing lists what is missing for VPC endpoints to replace
+// a NAT gateway for a route table and its subnets, for the stack's egress
+// services: one entry per missing or unusable interface endpoint (not
+// available, private DNS off, or security groups that keep a subnet out on
+// TCP 443), and the S3 gateway endpoint on the table. Services without any
+// endpoint are not listed here (see noEndpointServices).
 func (inv *inventory) endpointEgressMissing(g tableGroup) []string {
 	var missing []string
-	for _, svc := range egressServices() {
+	gateway := false
+	for _, name := range inv.in.EgressServices {
+		svc, _ := awsservices.Lookup(inv.in.Region, name)
+		switch {
+		case svc.Gateway || name == "ecr.dkr": // ECR image layers are in S3
+			gateway = true
+			if svc.Gateway {
+				continue
+			}
+		case svc.Endpoint == "":
+			continue
+		}
 		state := "missing"
-		for _, e := range inv.endpointsFor(svc, types.VpcEndpointTypeInterface) {
+		for _, e := range inv.endpointsNamed(svc.Endpoint, types.VpcEndpointTypeInterface) {
 			id := aws.ToString(e.VpcEndpointId)
 			switch {
 			case !vpcrules.Is(e.State, "available"):
@@ -128,13 +145,37 @@ func (inv *inventory) endpointEgressMissing(g tableGroup) []string {
 			}
 		}
 		if state != "" {
-			missing = append(missing, fmt.Sprintf("an interface endpoint for %s with private DNS (%s)", inv.service(svc), state))
+			missing = append(missing, fmt.Sprintf("an interface endpoint for %s with private DNS (%s)", svc.Endpoint, state))
 		}
 	}
-	if g.id == "" || inv.s3GatewayFor(g.id) == "" {
-		missing = append(missing, "the "+inv.service("s3")+" gateway endpoint on route table "+g.id+" (ECR image layers)")
+	if gateway && (g.id == "" || inv.s3GatewayFor(g.id) == "") {
+		missing = append(missing, "the "+inv.service("s3")+" gateway endpoint on route table "+g.id+" (S3, and ECR image layers)")
 	}
 	return missing
+}
+
+// noEndpointServices are the stack's egress services that no VPC endpoint
+// serves in the Region, each with the reason: they need a NAT route.
+func (inv *inventory) noEndpointServices() []string {
+	var out []string
+	for _, name := range inv.in.EgressServices {
+		if svc, _ := awsservices.Lookup(inv.in.Region, name); svc.NoEndpoint != "" {
+			out = append(out, svc.Name+" ("+svc.NoEndpoint+")")
+		}
+	}
+	return out
+}
+
+// interfaceEgressServices are the endpoint service names of the stack's
+// egress services that interface endpoints serve.
+func (inv *inventory) interfaceEgressServices() []string {
+	var out []string
+	for _, name := range inv.in.EgressServices {
+		if svc, _ := awsservices.Lookup(inv.in.Region, name); svc.Endpoint != "" && !svc.Gateway {
+			out = append(out, svc.Endpoint)
+		}
+	}
+	return out
 }
 
 // apiEndpointInVPC returns the execute-api endpoint when it exists, is an

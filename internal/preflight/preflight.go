@@ -44,8 +44,26 @@ type Input struct {
 	SubnetIDs []string
 	// APIEndpointID is the execute-api interface endpoint (vpce-...).
 	APIEndpointID string
-	// Buckets are S3 bucket names that must be in Region (optional).
+	// Buckets are the S3 buckets the stack's code reaches through the S3
+	// gateway endpoint, which must be in Region (optional). Leave out
+	// buckets that other services read for the stack (an organisation's
+	// CloudTrail bucket, read by CloudTrail and Athena): a bucket whose
+	// Region cannot be read because access is denied is only a warning.
 	Buckets []string
+	// EgressServices are the AWS services the stack's VPC resources call,
+	// by awsservices name ("sqs", "monitoring", "ecr.api"); empty means
+	// awsservices.QuiltDefault(). Without a working NAT route each needs a
+	// VPC endpoint; one that has none makes the NAT route mandatory.
+	EgressServices []string
+	// UserSubnets are the subnets of the internal load balancer (optional):
+	// they must exist, be in the VPC and span two Availability Zones.
+	UserSubnets []string
+	// ClientCidrs are the networks of the catalog's users (office, VPN;
+	// optional): the execute-api endpoint must let them in on TCP 443.
+	ClientCidrs []string
+	// AccountID is the stack's account (optional; else the endpoints'
+	// owner), for the ARNs the endpoint policies are evaluated on.
+	AccountID string
 	// VPNClients adds the checks for users who reach S3 over a VPN.
 	VPNClients bool
 	// CallerSecurityGroupIDs are security groups the callers of the
