@@ -128,12 +128,15 @@ type NatGateway struct {
 // AccessDenied (HeadBucket still works). StrictRegion answers a
 // GetBucketLocation signed for another Region with 400
 // AuthorizationHeaderMalformed and the x-amz-bucket-region header, as S3
-// does for some buckets.
+// does for some buckets. DenyHead answers HeadBucket with 403 and no
+// Region header (a bucket of another account whose policy denies the
+// caller, as an organisation's CloudTrail bucket does).
 type Bucket struct {
 	Name            string `yaml:"name" json:"name"`
 	Region          string `yaml:"region" json:"region"`
 	DenyGetLocation bool   `yaml:"denyGetLocation" json:"denyGetLocation"`
 	StrictRegion    bool   `yaml:"strictRegion" json:"strictRegion"`
+	DenyHead        bool   `yaml:"denyHead" json:"denyHead"`
 }
 
 // LoadWorld reads a World from a YAML or JSON file.

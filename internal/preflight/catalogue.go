@@ -26,6 +26,7 @@ func Catalogue() finding.Catalogue[*inventory] {
 		checkAPIEndpointAZs(),
 		checkS3GatewayRoutes(),
 		checkBucketRegion(),
+		checkBucketDenied(),
 		checkS3InterfaceForVPN(),
 		checkVPNDNSNote(),
 		checkEgressRoute(),

@@ -67,7 +67,10 @@ type inventory struct {
 type bucketInfo struct {
 	region   string
 	notFound bool
-	err      error
+	// denied: both GetBucketLocation and HeadBucket were refused (err is
+	// GetBucketLocation's), typically a bucket of another account.
+	denied bool
+	err    error
 }
 
 func (inv *inventory) fail(it item, err error) {
@@ -478,7 +481,8 @@ func bucketRegion(ctx context.Context, api S3API, calls *atomic.Int64, bucket st
 	if errors.As(herr, &re) && re.HTTPStatusCode() == 404 {
 		return bucketInfo{notFound: true}
 	}
-	return bucketInfo{err: err}
+	headDenied := awserr.KindOf(herr) == awserr.Denied || errors.As(herr, &re) && re.HTTPStatusCode() == 403
+	return bucketInfo{err: err, denied: awserr.KindOf(err) == awserr.Denied && headDenied}
 }
 
 // regionHeader is the x-amz-bucket-region header of an S3 error answer.
