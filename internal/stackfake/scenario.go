@@ -34,6 +34,8 @@ type Scenario struct {
 	Canaries map[string]Canary `yaml:"canaries"`
 	// Faults injected into matching calls.
 	Faults []Fault `yaml:"faults"`
+	// Execution shapes ExecuteChangeSet (execute.go).
+	Execution Execution `yaml:"execution"`
 }
 
 // Stack is the CloudFormation view: DescribeStacks, ListStackResources and
