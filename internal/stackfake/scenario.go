@@ -37,6 +37,8 @@ type Scenario struct {
 	ECSServices   map[string]ECSService   `yaml:"ecsServices"`
 	// Faults injected into matching calls.
 	Faults []Fault `yaml:"faults"`
+	// Execution shapes ExecuteChangeSet (execute.go).
+	Execution Execution `yaml:"execution"`
 }
 
 // Stack is the CloudFormation view: DescribeStacks, ListStackResources and
