@@ -644,14 +644,9 @@ func (m *model) plan() *Plan {
 		}
 	}
 	ro.Rollback = []RollbackStep{}
-	stuck := map[string]RollbackStep{}
 	for _, w := range m.waves {
 		for _, id := range w {
-			st := m.rollbackStep(id)
-			ro.Rollback = append(ro.Rollback, st)
-			if !st.Possible {
-				stuck[id] = st
-			}
+			ro.Rollback = append(ro.Rollback, m.rollbackStep(id))
 		}
 	}
 	ro.Failures = []FailurePoint{}
@@ -661,31 +656,7 @@ func (m *model) plan() *Plan {
 	}
 	ro.RollbackSafe = true
 	for k := 0; k < points; k++ {
-		fp := FailurePoint{Wave: k, Clean: true}
-		if k == len(m.waves) {
-			fp.At = "after the last wave (stack level: an export in use)"
-		} else {
-			fp.At = fmt.Sprintf("wave %d", k)
-		}
-		for i := 0; i < k && i < len(m.waves); i++ {
-			for _, id := range m.waves[i] {
-				fp.RolledBack++
-				if _, bad := stuck[id]; bad {
-					fp.Stuck = append(fp.Stuck, id)
-				}
-			}
-		}
-		// In-flight siblings of the failing resource may have completed.
-		if k < len(m.waves) && len(m.waves[k]) > 1 {
-			for _, id := range m.waves[k] {
-				fp.RolledBack++
-				if _, bad := stuck[id]; bad {
-					fp.Stuck = append(fp.Stuck, id)
-				}
-			}
-		}
-		sort.Strings(fp.Stuck)
-		fp.Clean = len(fp.Stuck) == 0
+		fp := failAt(ro, k, "")
 		if !fp.Clean {
 			ro.RollbackSafe = false
 		}
@@ -767,4 +738,57 @@ func exportName(v any) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// failAt is the rollback from a failure in wave k (k == len(Waves): the
+// stack-level failure after the last wave). Every resource of the earlier
+// waves is rolled back, and the failing one's in-flight siblings, which may
+// have completed; failing names the failing resource ("" for any).
+func failAt(ro *Rollout, k int, failing string) FailurePoint {
+	possible := map[string]bool{}
+	for _, st := range ro.Rollback {
+		possible[st.Resource] = st.Possible
+	}
+	fp := FailurePoint{Wave: k}
+	if k >= len(ro.Waves) {
+		fp.At = "after the last wave (stack level: an export in use)"
+	} else {
+		fp.At = fmt.Sprintf("wave %d", k)
+		if failing != "" {
+			fp.At += " (" + failing + " fails)"
+		}
+	}
+	add := func(id string) {
+		fp.RolledBack++
+		if !possible[id] {
+			fp.Stuck = append(fp.Stuck, id)
+		}
+	}
+	for i := 0; i < k && i < len(ro.Waves); i++ {
+		for _, id := range ro.Waves[i] {
+			add(id)
+		}
+	}
+	if k < len(ro.Waves) {
+		for _, id := range ro.Waves[k] {
+			if id != failing && (failing != "" || len(ro.Waves[k]) > 1) {
+				add(id)
+			}
+		}
+	}
+	sort.Strings(fp.Stuck)
+	fp.Clean = len(fp.Stuck) == 0
+	return fp
+}
+
+// FailAt injects a failure of one resource of the plan's waves and returns
+// the rollback it starts, with the resources whose rollback step is
+// impossible.
+func (p *Plan) FailAt(id string) (FailurePoint, bool) {
+	for k, w := range p.Rollout.Waves {
+		if slices.Contains(w, id) {
+			return failAt(&p.Rollout, k, id), true
+		}
+	}
+	return FailurePoint{}, false
 }
