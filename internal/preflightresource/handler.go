@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-lambda-go/cfn"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
@@ -41,6 +42,9 @@ type Clients struct {
 	Region    string
 	Preflight preflight.Clients
 	EC2       provision.EC2API
+	// Stacks reads the event's stack status (nil: the rollback detection
+	// is off).
+	Stacks StackAPI
 }
 
 // LoadClients builds the clients from config.LoadDefaultConfig (the
@@ -53,7 +57,7 @@ func LoadClients(ctx context.Context) (Clients, error) {
 	if cfg.Region == "" {
 		return Clients{}, errors.New("no AWS Region: set AWS_REGION")
 	}
-	return Clients{Region: cfg.Region, Preflight: preflight.NewClients(cfg), EC2: ec2.NewFromConfig(cfg)}, nil
+	return Clients{Region: cfg.Region, Preflight: preflight.NewClients(cfg), EC2: ec2.NewFromConfig(cfg), Stacks: cloudformation.NewFromConfig(cfg)}, nil
 }
 
 // Handler handles custom resource events.
@@ -233,22 +237,42 @@ func (h *Handler) work(ctx context.Context, log *slog.Logger, r request) (cfnres
 		return cfnresponse.Result{}, fmt.Errorf("unknown RequestType %q (expected Create, Update or Delete)", ev.RequestType)
 	}
 	fail := cfnresponse.Result{PhysicalID: r.failID}
+	var propFailure error
 	if r.propErr != nil {
+		propFailure = r.propErr
 		var pe *PropertyError
 		if errors.As(r.propErr, &pe) {
-			return fail, &cfnresponse.Failure{
+			propFailure = &cfnresponse.Failure{
 				Summary: "Invalid properties of " + contract.Type + " " + ev.LogicalResourceID + ":",
 				Items:   pe.Problems, Noun: "problems",
 			}
 		}
-		return fail, r.propErr
+		if ev.RequestType != cfn.RequestUpdate {
+			return fail, propFailure
+		}
 	}
 	if r.replacing {
 		log.Info("replacement: the mode or the VPC changed", "old_physical_id", r.oldID, "new_physical_id", r.id)
 	}
 	c, err := h.clients(ctx)
 	if err != nil {
+		if propFailure != nil {
+			return fail, propFailure
+		}
 		return fail, err
+	}
+	if why := h.rollback(ctx, log, r, c); why != "" {
+		if propFailure != nil {
+			return notFailing(log, why, fail, propFailure), nil
+		}
+		res, err := h.apply(ctx, log, r, c)
+		if err != nil {
+			res.PhysicalID = r.id
+		}
+		return notFailing(log, why, res, err), nil
+	}
+	if propFailure != nil {
+		return fail, propFailure
 	}
 	applyCtx := ctx
 	if dl, ok := ctx.Deadline(); ok && r.cleanup {
@@ -323,7 +347,7 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 	if p.Mode == contract.ModeCreate && awsid.Valid(p.VpcID, "vpc") && allWellFormed(p.SubnetIDs, "subnet") &&
 		(apiID == "" || awsid.Valid(apiID, "vpce")) {
 		pr, err := provision.Ensure(ctx, c.EC2, provision.Spec{
-			Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID,
+			Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID, PrivateDNS: p.EndpointPrivateDNS,
 			Owner:        provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID},
 			PollInterval: h.PollInterval, Step: step,
 		})
@@ -339,6 +363,7 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 			// The checks below name the problem and its fix.
 			log.Warn("nothing created", "reason", pe.Msg)
 		case err != nil:
+			res.Data = data(pr.APIEndpointID, pr.S3GatewayEndpointID, "")
 			if fix := provision.Remedy(err, p.VpcID); fix != "" {
 				return res, fmt.Errorf("creating the endpoints in %s: %w. Fix: %s", p.VpcID, err, fix)
 			}
@@ -352,6 +377,8 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 	in := preflight.Input{
 		Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID,
 		Buckets: p.Buckets, VPNClients: p.VPNClients,
+		EgressServices: p.EgressServices, UserSubnets: p.UserSubnets, ClientCidrs: p.ClientCidrs,
+		AccountID: accountOf(ev.StackID),
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		// The checks end a little before the work's deadline, so that a
@@ -385,6 +412,10 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 		for _, f := range append(distinctFirst(errs), distinctFirst(warnings)...) {
 			items = append(items, describe(f))
 		}
+		for _, w := range p.Warnings {
+			items = append(items, "[macro warning] "+w)
+		}
+		res.Data = data(apiID, s3ID, "")
 		return res, &cfnresponse.Failure{
 			Summary: fmt.Sprintf("Quilt private endpoints preflight (%s mode) found %d error(s) in %s:", p.Mode, n, p.VpcID),
 			Items:   items,
@@ -394,12 +425,38 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 	if s3ID == "" && len(rep.S3GatewayEndpointIDs) > 0 {
 		s3ID = rep.S3GatewayEndpointIDs[0]
 	}
-	res.Data = map[string]any{
+	res.Data = data(apiID, s3ID, summary(p, apiID, s3ID, warnings, notes))
+	return res, nil
+}
+
+// data is the Data of an answer. A failed apply returns it too, with what
+// it knew, for a rollback's SUCCESS.
+func data(apiID, s3ID, summary string) map[string]any {
+	return map[string]any{
 		contract.AttrAPIEndpointID: apiID,
 		contract.AttrS3GatewayID:   s3ID,
-		contract.AttrSummary:       summary(p, apiID, s3ID, warnings, notes),
+		contract.AttrSummary:       summary,
 	}
-	return res, nil
+}
+
+func isAccount(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// accountOf is the account of a stack ARN (arn:aws:cloudformation:<region>:<account>:stack/...), or "".
+func accountOf(stackID string) string {
+	if parts := strings.SplitN(stackID, ":", 6); len(parts) == 6 && isAccount(parts[4]) {
+		return parts[4]
+	}
+	return ""
 }
 
 func allWellFormed(ids []string, prefix string) bool {
@@ -463,9 +520,17 @@ func summary(p Properties, apiID, s3ID string, warnings []finding.Finding, notes
 	for _, n := range notes {
 		b.WriteString("; " + n)
 	}
-	s := strings.ReplaceAll(b.String(), "\n", " ")
-	if len(s) > maxSummary {
-		s = s[:maxSummary-3] + "..."
+	if len(p.Warnings) > 0 {
+		fmt.Fprintf(&b, "; %d macro warning(s): %s", len(p.Warnings), strings.Join(p.Warnings, " | "))
+	}
+	return cut(b.String(), maxSummary)
+}
+
+// cut makes s one line of at most n bytes, marking a cut with "...".
+func cut(s string, n int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n-3], "") + "..."
 	}
 	return s
 }
