@@ -19,6 +19,7 @@ require (
 	github.com/awslabs/goformation/v7 v7.14.9
 	github.com/spf13/cobra v1.10.2
 	go.yaml.in/yaml/v3 v3.0.6
+	gopkg.in/yaml.v2 v2.4.0
 )
 
 require (
