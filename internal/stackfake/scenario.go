@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Scenario is one deployed stack as the AWS APIs would describe it.
@@ -37,6 +37,8 @@ type Scenario struct {
 	ECSServices   map[string]ECSService   `yaml:"ecsServices"`
 	// Faults injected into matching calls.
 	Faults []Fault `yaml:"faults"`
+	// Execution shapes ExecuteChangeSet (execute.go).
+	Execution Execution `yaml:"execution"`
 }
 
 // Stack is the CloudFormation view: DescribeStacks, ListStackResources and

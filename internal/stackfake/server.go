@@ -22,6 +22,9 @@ type Server struct {
 	faults      []int          // remaining failures per fault (-1: unlimited)
 	inflight    int
 	maxInflight int
+
+	cfnOnce sync.Once
+	cfn     *cfnState // change sets, events, updates (changeset.go)
 }
 
 // Start serves the scenario on a local address until Close.
@@ -96,6 +99,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.apiGateway(w, r)
 	case strings.HasPrefix(p, "/canary/"):
 		s.synthetics(w, r)
+	case r.Method == http.MethodPut:
+		s.s3Put(w, r)
 	default:
 		writeJSONError(w, http.StatusNotFound, "UnknownOperationException", "stackfake: no route for "+r.Method+" "+p)
 	}

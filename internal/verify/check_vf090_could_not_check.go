@@ -1,11 +1,7 @@
 package verify
 
 import (
-	"context"
-	"errors"
-
-	"github.com/aws/smithy-go"
-
+	"github.com/quiltdata/quilt-private-endpoints/internal/awserr"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
@@ -32,19 +28,11 @@ func checkCouldNotCheck() finding.Check[*state] {
 }
 
 func remedyFor(err error, def string) string {
-	var ae smithy.APIError
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "the run hit its deadline: raise --timeout and run qpe verify again"
-	case errors.As(err, &ae):
-		switch ae.ErrorCode() {
-		case "ResourceNotFoundException", "NotFoundException":
-			return "the stack lists a resource that no longer exists (deleted outside CloudFormation): update the stack so CloudFormation recreates it"
-		case "TooManyRequestsException", "Throttling", "ThrottlingException", "RequestLimitExceeded", "SlowDown":
-			return "AWS kept throttling the call after the SDK's retries: run qpe verify again in a minute, or lower --concurrency"
-		case "AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "UnauthorizedException":
-			return "grant the caller the read-only permission this call needs (the list is in docs/verify.md), then run qpe verify again"
-		}
-	}
-	return def
+	return awserr.Remedy(err, awserr.Remedies{
+		Deadline:  "the run hit its deadline: raise --timeout and run qpe verify again",
+		NotFound:  "the stack lists a resource that no longer exists (deleted outside CloudFormation): update the stack so CloudFormation recreates it",
+		Throttled: "AWS kept throttling the call after the SDK's retries: run qpe verify again in a minute, or lower --concurrency",
+		Denied:    "grant the caller the read-only permission this call needs (the list is in docs/verify.md), then run qpe verify again",
+		Default:   def,
+	})
 }
