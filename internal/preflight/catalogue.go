@@ -15,6 +15,7 @@ func Catalogue() finding.Catalogue[*inventory] {
 		checkSubnetExists(),
 		checkSubnetInVPC(),
 		checkSubnetAZs(),
+		checkUserSubnets(),
 		checkAPIEndpointExists(),
 		checkAPIEndpointType(),
 		checkAPIEndpointService(),

@@ -1,6 +1,7 @@
 package preflight
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
@@ -19,10 +20,7 @@ func checkAPIEndpointExists() finding.Check[*inventory] {
 			return nil
 		}
 		r := inv.in.Region
-		from := "the private subnets"
-		if n := vpcCIDRNote(inv); n != "" {
-			from = "the VPC CIDR" + n
-		}
+		from := cmp.Or(inv.vpcCIDRs(), "the private subnets")
 		return []finding.Finding{c.New(inv.in.APIEndpointID,
 			fmt.Sprintf("create an interface endpoint: aws ec2 create-vpc-endpoint --region %s --vpc-id %s --vpc-endpoint-type Interface --service-name com.amazonaws.%s.execute-api --private-dns-enabled --subnet-ids %s --security-group-ids <sg allowing TCP 443 from %s>, or pass the id of the existing one",
 				r, inv.in.VpcID, r, inv.subnetArgs(), from),

@@ -2,12 +2,21 @@ package preflight
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsservices"
 )
+
+// regionRe is the form of a Region name: a partition prefix (us, eu, ap,
+// cn, us-gov, ...), a direction and a number ("eu-west-1", "us-gov-west-1",
+// "ap-southeast-5"). It catches a typo before any AWS call.
+var regionRe = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
+
+// validRegion reports whether r has the form of a Region name.
+func validRegion(r string) bool { return regionRe.MatchString(r) }
 
 // validSubnetIDs keeps the well-formed subnet ids.
 func validSubnetIDs(ids []string) []string {
