@@ -30,3 +30,8 @@ func checkEndpointIDFormat() finding.Check[*inventory] {
 	}
 	return c
 }
+
+// EndpointIDCheck is the id of the check that the execute-api endpoint id
+// is given and well formed: a caller that supplies the endpoint itself (the
+// custom resource in create mode) drops its finding by this id.
+func EndpointIDCheck() string { return checkEndpointIDFormat().ID }

@@ -5,8 +5,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkCouldNotCheck() Check {
-	c := Check{
+func checkCouldNotCheck() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-090",
 		Severity: finding.Error,
 		Title:    "every AWS call needed succeeded",
@@ -15,11 +15,11 @@ func checkCouldNotCheck() Check {
 		Remedy: "Grant the read-only permissions listed in docs/verify.md (cloudformation:DescribeStacks, " +
 			"ListStackResources, GetTemplate; lambda:GetFunctionConfiguration; apigateway:GET; synthetics:GetCanary, " +
 			"GetCanaryRuns; the ec2 Describe calls of qpe check), or raise --timeout, and run qpe verify again.",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		out := make([]finding.Finding, 0, len(st.failures))
 		for _, f := range st.failures {
-			out = append(out, c.f(f.resource, remedyFor(f.err, c.Remedy), "could not check %s: %v", f.what, f.err))
+			out = append(out, c.New(f.resource, remedyFor(f.err, c.Remedy), "could not check %s: %v", f.what, f.err))
 		}
 		return out
 	}
