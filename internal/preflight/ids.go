@@ -18,6 +18,10 @@ var regionRe = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}
 // validRegion reports whether r has the form of a Region name.
 func validRegion(r string) bool { return regionRe.MatchString(r) }
 
+// ValidRegion reports whether r has the form of a Region name, for callers
+// that check it before they make any AWS call (qpe check's --region).
+func ValidRegion(r string) bool { return validRegion(strings.TrimSpace(r)) }
+
 // validSubnetIDs keeps the well-formed subnet ids.
 func validSubnetIDs(ids []string) []string {
 	var out []string
