@@ -43,12 +43,8 @@ func checkClientCidrs() finding.Check[*inventory] {
 			if len(groups) == 0 {
 				remedy = fmt.Sprintf("attach a security group allowing TCP 443 from %s to the endpoint (aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --add-security-group-ids sg-...)", strings.Join(closed, ", "), inv.in.APIEndpointID)
 			} else {
-				var perms []string
-				for _, cidr := range closed {
-					perms = append(perms, "IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp="+cidr+"}]")
-				}
-				remedy = fmt.Sprintf("allow TCP 443 from %s in %s: aws ec2 authorize-security-group-ingress --group-id %s --ip-permissions %s",
-					strings.Join(closed, ", "), groups[0], groups[0], strings.Join(perms, " "))
+				remedy = fmt.Sprintf("allow TCP 443 from %s in %s: %s",
+					strings.Join(closed, ", "), groups[0], authorize443(groups[0], closed))
 			}
 			fs = append(fs, c.New(inv.in.APIEndpointID, remedy,
 				"the security groups of %s (%s) do not allow TCP 443 from the users' %s %s: their browsers cannot reach the private API",

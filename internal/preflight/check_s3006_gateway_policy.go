@@ -65,7 +65,7 @@ func (inv *inventory) s3Calls() []call {
 		bucket := fmt.Sprintf("arn:%s:s3:::%s", p, b)
 		calls = append(calls, call{"s3:ListBucket", bucket, true}, call{"s3:GetObject", bucket + "/*", true}, call{"s3:PutObject", bucket + "/*", true})
 	}
-	if inv.callsAny("ecr.dkr", "ecr.api") {
+	if slices.Contains(inv.in.EgressServices, "ecr.dkr") || slices.Contains(inv.in.EgressServices, "ecr.api") {
 		calls = append(calls, call{"s3:GetObject", fmt.Sprintf("arn:%s:s3:::prod-%s-starport-layer-bucket/*", p, inv.in.Region), false})
 	}
 	return calls

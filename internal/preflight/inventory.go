@@ -267,52 +267,16 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 	add(itemDNS, func(ctx context.Context) error {
 		return inv.readDNS(ctx, ec)
 	})
+	// A subnet-id filter, unlike SubnetIds, does not fail the whole call
+	// when one id does not exist: missing ones are reported one by one.
 	add(itemSubnets, func(ctx context.Context) error {
-		// A filter, unlike SubnetIds, does not fail the whole call when one
-		// id does not exist: missing ones are reported one by one.
-		p := ec2.NewDescribeSubnetsPaginator(ec, &ec2.DescribeSubnetsInput{
-			Filters:    []types.Filter{{Name: aws.String("subnet-id"), Values: subnetIDs}},
-			MaxResults: aws.Int32(pageSize),
-		})
-		for p.HasMorePages() {
-			out, err := p.NextPage(ctx)
-			if err != nil {
-				return err
-			}
-			for _, s := range out.Subnets {
-				inv.subnets[aws.ToString(s.SubnetId)] = s
-			}
-		}
-		return nil
+		return readSubnets(ctx, ec, []types.Filter{{Name: aws.String("subnet-id"), Values: subnetIDs}}, inv.subnets)
 	})
 	add(itemUserSubnets, func(ctx context.Context) error {
-		p := ec2.NewDescribeSubnetsPaginator(ec, &ec2.DescribeSubnetsInput{
-			Filters:    []types.Filter{{Name: aws.String("subnet-id"), Values: userSubnetIDs}},
-			MaxResults: aws.Int32(pageSize),
-		})
-		for p.HasMorePages() {
-			out, err := p.NextPage(ctx)
-			if err != nil {
-				return err
-			}
-			for _, s := range out.Subnets {
-				inv.userSubnets[aws.ToString(s.SubnetId)] = s
-			}
-		}
-		return nil
+		return readSubnets(ctx, ec, []types.Filter{{Name: aws.String("subnet-id"), Values: userSubnetIDs}}, inv.userSubnets)
 	})
 	add(itemVPCSubnets, func(ctx context.Context) error {
-		p := ec2.NewDescribeSubnetsPaginator(ec, &ec2.DescribeSubnetsInput{Filters: vpcFilter, MaxResults: aws.Int32(pageSize)})
-		for p.HasMorePages() {
-			out, err := p.NextPage(ctx)
-			if err != nil {
-				return err
-			}
-			for _, s := range out.Subnets {
-				inv.vpcSubnets[aws.ToString(s.SubnetId)] = s
-			}
-		}
-		return nil
+		return readSubnets(ctx, ec, vpcFilter, inv.vpcSubnets)
 	})
 	add(itemRouteTables, func(ctx context.Context) error {
 		p := ec2.NewDescribeRouteTablesPaginator(ec, &ec2.DescribeRouteTablesInput{Filters: vpcFilter, MaxResults: aws.Int32(100)})
@@ -446,6 +410,21 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 		}
 	}
 	return inv
+}
+
+// readSubnets reads the subnets a filter selects into m, by id.
+func readSubnets(ctx context.Context, ec EC2API, filters []types.Filter, m map[string]types.Subnet) error {
+	p := ec2.NewDescribeSubnetsPaginator(ec, &ec2.DescribeSubnetsInput{Filters: filters, MaxResults: aws.Int32(pageSize)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range out.Subnets {
+			m[aws.ToString(s.SubnetId)] = s
+		}
+	}
+	return nil
 }
 
 // readDNS reads enableDnsSupport and enableDnsHostnames concurrently.

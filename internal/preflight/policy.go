@@ -88,15 +88,3 @@ func (inv *inventory) partition() string {
 	}
 	return "aws"
 }
-
-// calledServices reports whether the stack calls one of the services.
-func (inv *inventory) callsAny(names ...string) bool {
-	for _, n := range inv.in.EgressServices {
-		for _, want := range names {
-			if n == want {
-				return true
-			}
-		}
-	}
-	return false
-}
