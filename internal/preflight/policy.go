@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter"
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
 )
 
@@ -74,17 +75,4 @@ func (inv *inventory) account(e *types.VpcEndpoint) string {
 }
 
 // partition is the AWS partition of the Region, for ARNs.
-func (inv *inventory) partition() string {
-	r := inv.in.Region
-	switch {
-	case strings.HasPrefix(r, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(r, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(r, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(r, "us-iso-"):
-		return "aws-iso"
-	}
-	return "aws"
-}
+func (inv *inventory) partition() string { return perimeter.PartitionOf(inv.in.Region) }
