@@ -11,6 +11,7 @@ func Catalogue() finding.Catalogue[*inventory] {
 	return finding.NewCatalogue(
 		checkEndpointIDFormat(),
 		checkNetworkIDFormat(),
+		checkEgressServiceNames(),
 		checkVPCExists(),
 		checkSubnetExists(),
 		checkSubnetInVPC(),

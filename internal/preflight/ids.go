@@ -44,14 +44,20 @@ func normalize(in Input) Input {
 		in.Buckets[i] = strings.TrimSuffix(strings.TrimPrefix(b, "s3://"), "/")
 	}
 	in.CallerSecurityGroupIDs = cleanList(in.CallerSecurityGroupIDs)
-	in.EgressServices = cleanList(in.EgressServices)
-	for i, s := range in.EgressServices {
-		in.EgressServices[i] = strings.ToLower(s)
+	var services []string
+	for _, s := range cleanList(in.EgressServices) {
+		s = strings.ToLower(s)
+		if _, known := awsservices.Lookup(in.Region, s); known {
+			services = append(services, s)
+			continue
+		}
+		// An IAM prefix (cloudwatch, firehose, ecr) names its services.
+		services = append(services, awsservices.FromActions(in.Region, []string{s + ":Call"})...)
 	}
-	if len(in.EgressServices) == 0 {
-		in.EgressServices = awsservices.QuiltDefault()
+	if len(services) == 0 {
+		services = awsservices.QuiltDefault()
 	}
-	in.EgressServices = slices.Compact(slices.Sorted(slices.Values(in.EgressServices)))
+	in.EgressServices = slices.Compact(slices.Sorted(slices.Values(services)))
 	in.UserSubnets = cleanList(in.UserSubnets)
 	in.ClientCidrs = cleanList(in.ClientCidrs)
 	in.AccountID = strings.TrimSpace(in.AccountID)
