@@ -74,6 +74,8 @@ unreadable, 2 usage error.`,
 				After:    res.Fragment,
 				Warnings: res.Warnings,
 				Settings: settingsText(params),
+				Renamed:  res.Renamed,
+				Moved:    res.Moved,
 			}
 			for _, c := range res.Changes {
 				in.Changes = append(in.Changes, review.EngineChange{Pass: c.Pass, Resource: c.Resource, Detail: c.Detail})

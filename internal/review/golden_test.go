@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding/findingtest"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
@@ -34,6 +35,9 @@ type goldenCase struct {
 	Changes   []review.EngineChange `json:"changes"`
 	Warnings  []string              `json:"warnings"`
 	Changeset string                `json:"changeset"`
+	// Renamed and Moved are the engine's facts for a hand-made case.
+	Renamed map[string]string `json:"renamed"`
+	Moved   []string          `json:"moved"`
 }
 
 func readDoc(t testing.TB, path string) map[string]any {
@@ -89,6 +93,7 @@ func caseInput(t testing.TB, dir string) (review.Input, *review.ChangeSet) {
 		}
 		in.After = res.Fragment
 		in.Warnings = res.Warnings
+		in.Renamed, in.Moved = res.Renamed, res.Moved
 		for _, ch := range res.Changes {
 			in.Changes = append(in.Changes, review.EngineChange{Pass: ch.Pass, Resource: ch.Resource, Detail: ch.Detail})
 		}
@@ -96,6 +101,7 @@ func caseInput(t testing.TB, dir string) (review.Input, *review.ChangeSet) {
 		in.Name = c.Before
 		in.Before = readDoc(t, filepath.Join(dir, c.Before))
 		in.After = readDoc(t, filepath.Join(dir, c.After))
+		in.Renamed, in.Moved = c.Renamed, c.Moved
 	}
 	if c.Changeset == "" {
 		return in, nil
@@ -204,4 +210,35 @@ func TestSpecCoversEngineChanges(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRiskCatalogue holds the review's risks to the shared rule shape: one
+// file each, every one produced by a golden case, the README table
+// generated from the code.
+func TestRiskCatalogue(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "*", "case.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	produced := map[string]bool{}
+	for _, f := range dirs {
+		for _, k := range buildCase(t, filepath.Dir(f)).Risks {
+			rule, ok := review.RiskRule(k.ID)
+			if !ok {
+				t.Fatalf("risk %s has no rule", k.ID)
+			}
+			if rule.Title != k.Title || rule.Meaning != k.Detail || rule.Remedy != k.Action {
+				t.Errorf("risk %s does not carry its rule's text", k.ID)
+			}
+			produced[rule.ID] = true
+		}
+	}
+	findingtest.Catalogue(t, findingtest.Spec{
+		Rules:    review.Rules(),
+		Files:    "risk_*.go",
+		Produced: produced,
+		Docs:     map[string]string{"README.md": "review-catalogue", "docs/review.md": "review-catalogue"},
+		Update:   *update,
+		Cmd:      "go test ./internal/review -update",
+	})
 }
