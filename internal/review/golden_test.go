@@ -10,12 +10,14 @@ import (
 	"sort"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding/findingtest"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -103,6 +105,12 @@ func caseInput(t testing.TB, dir string) (review.Input, *review.ChangeSet) {
 		in.After = readDoc(t, filepath.Join(dir, c.After))
 		in.Renamed, in.Moved = c.Renamed, c.Moved
 	}
+	plan, err := updatepath.Compute(context.Background(), updatepath.Input{Deployed: in.Before, New: in.After,
+		Today: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Plan = plan
 	if c.Changeset == "" {
 		return in, nil
 	}

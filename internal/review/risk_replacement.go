@@ -25,12 +25,15 @@ func checkReplacement(c *riskInput) []finding.Finding {
 	for _, res := range c.r.Resources {
 		switch {
 		case (res.Action == ActionModify || res.Action == ActionKnockOn) && res.Behavior == cfnspec.Replacement:
-			props := res.ReplacedBecause
-			if len(props) == 0 {
-				for _, ch := range res.Changes {
-					if ch.Behavior == cfnspec.Replacement {
-						props = append(props, ch.Path)
-					}
+			var props []string
+			for _, ch := range res.Changes {
+				if ch.Behavior == cfnspec.Replacement {
+					props = append(props, ch.Path)
+				}
+			}
+			for _, why := range res.ReplacedBecause {
+				if strings.HasPrefix(why, "cascade: ") {
+					props = append(props, why)
 				}
 			}
 			text := res.LogicalID + " (" + res.Type + "): " + strings.Join(dedupe(props), ", ")
