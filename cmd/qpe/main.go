@@ -34,7 +34,7 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRenderCmd(), newCheckCmd(), newReviewCmd(), newPerimeterCmd(), newVerifyCmd())
+	root.AddCommand(newRenderCmd(), newCheckCmd(), newReviewCmd(), newPerimeterCmd(), newVerifyCmd(), newEnableCmd())
 	return root
 }
 

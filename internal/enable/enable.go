@@ -13,7 +13,6 @@ package enable
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -160,17 +159,20 @@ type Stage struct {
 	Outcome   string            `json:"outcome"`
 }
 
-// ErrUsage marks errors that are the caller's (exit 2): a missing stack,
-// refused credentials, a bad flag value.
-var ErrUsage = errors.New("usage")
+// UsageError is an error that is the caller's (exit 2): a missing stack,
+// an unreadable stack, a bad flag value.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
 
 func usagef(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrUsage}, args...)...)
+	return &UsageError{Err: fmt.Errorf(format, args...)}
 }
 
-// Run enables Private Endpoints on the stack. It returns an error (wrapping
-// ErrUsage) only when it cannot start: no such stack, unreadable stack,
-// bad input; everything else is in the Result, with its exit status.
+// Run enables Private Endpoints on the stack. It returns an error (a
+// *UsageError) only when it cannot start: no such stack, an unreadable
+// stack, bad input; everything else is in the Result, with its exit status.
 func Run(ctx context.Context, c Clients, in Input) (*Result, error) {
 	if in.Stack == "" {
 		return nil, usagef("the stack name is required (--stack NAME)")
@@ -216,6 +218,9 @@ func defaults(in Input) Input {
 	}
 	if in.Now == nil {
 		in.Now = time.Now
+	}
+	if in.Planner == nil {
+		in.Planner = defaultPlanner()
 	}
 	if in.Observer == nil {
 		in.Observer = nopObserver{}

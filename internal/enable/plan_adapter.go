@@ -46,3 +46,7 @@ type Blocker struct {
 
 // Planner computes the update path of a stack update (updatepath.Compute).
 type Planner func(ctx context.Context, in PlanInput) (*Plan, error)
+
+// defaultPlanner is the update-path model of this build: none until
+// internal/updatepath is in main (then updatepath.Compute).
+func defaultPlanner() Planner { return nil }
