@@ -14,7 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
 	"github.com/quiltdata/quilt-private-endpoints/internal/enable"
 )
 
@@ -86,7 +85,7 @@ failed update or a failed verify (or not executed), 2 usage, credentials or a mi
 			if format == "json" {
 				progressTo = cmd.ErrOrStderr()
 			}
-			cfg, err := connect(ctx, "enable", enableAWSOptions(cmd), 2*time.Minute, progressPrinter(progressTo, "enable", false))
+			cfg, err := connect(ctx, "enable", awsOptions(cmd), 2*time.Minute, progressPrinter(progressTo, "enable", false))
 			if err != nil {
 				return err
 			}
@@ -117,7 +116,6 @@ failed update or a failed verify (or not executed), 2 usage, credentials or a mi
 	}
 	f := cmd.Flags()
 	f.StringVar(&stack, "stack", "", "name or id of the deployed Quilt stack (required)")
-	addAWSFlags(cmd)
 	f.StringArrayVar(&sets, "set", nil, "Transform setting `Name=Value` (repeatable; lists comma separated)")
 	f.StringArrayVar(&parameters, "parameter", nil, "new value for one of the stack's parameters `Name=Value` (repeatable; the others keep theirs)")
 	f.StringVar(&bucket, "s3-bucket", "", "bucket to upload a template over 51,200 bytes to")
@@ -128,21 +126,6 @@ failed update or a failed verify (or not executed), 2 usage, credentials or a mi
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	f.DurationVar(&poll, "poll", enable.DefaultPoll, "interval between two reads of the stack events")
 	return cmd
-}
-
-// addAWSFlags declares --region and --profile on cmd until the root
-// command has them as persistent flags; enableAWSOptions reads them either
-// way.
-func addAWSFlags(cmd *cobra.Command) {
-	cmd.Flags().String("region", "", "the stack's Region (default: AWS_REGION or the profile's)")
-	cmd.Flags().String("profile", "", "AWS profile (default: AWS_PROFILE or default)")
-}
-
-// enableAWSOptions reads --region and --profile (local or inherited).
-func enableAWSOptions(cmd *cobra.Command) awsclient.Options {
-	region, _ := cmd.Flags().GetString("region")
-	profile, _ := cmd.Flags().GetString("profile")
-	return awsclient.Options{Region: region, Profile: profile}
 }
 
 // nameValues turns repeated Name=Value flags into a map.

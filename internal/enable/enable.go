@@ -98,8 +98,6 @@ type Input struct {
 	Confirm func(ctx context.Context, question string) (bool, error)
 	// Observer receives the progress; nil prints nothing.
 	Observer Observer
-	// Planner computes the update path (see plan_adapter.go).
-	Planner Planner
 	// Poll is the interval between two reads of the stack events and of
 	// the change set (default DefaultPoll).
 	Poll time.Duration
@@ -107,7 +105,8 @@ type Input struct {
 	ChangeSetTimeout time.Duration
 	// VerifyTimeout bounds verify (default verify.DefaultTimeout).
 	VerifyTimeout time.Duration
-	// Now is the clock for verify's canary freshness (default time.Now).
+	// Now is the clock of the plan (Lambda runtime dates) and of verify's
+	// canary freshness (default time.Now).
 	Now func() time.Time
 }
 
@@ -218,9 +217,6 @@ func defaults(in Input) Input {
 	}
 	if in.Now == nil {
 		in.Now = time.Now
-	}
-	if in.Planner == nil {
-		in.Planner = defaultPlanner()
 	}
 	if in.Observer == nil {
 		in.Observer = nopObserver{}

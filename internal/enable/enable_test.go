@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -36,7 +37,6 @@ func TestCleanEnable(t *testing.T) {
 	}
 }
 
-
 func TestNetworkErrorStopsBeforeAnyChangeSet(t *testing.T) {
 	w := startWorld(t, "network-broken", nil)
 	r := w.run(t, Input{Yes: true})
@@ -53,23 +53,17 @@ func TestNetworkErrorStopsBeforeAnyChangeSet(t *testing.T) {
 }
 
 func TestUnsafePlanRefused(t *testing.T) {
-	unsafe := func(context.Context, PlanInput) (*Plan, error) {
-		return &Plan{Rollout: Rollout{Blockers: []Blocker{{ID: "QPE-UP-001", Resource: "Api", Detail: "EDGE -> PRIVATE in place: the rollback PRIVATE -> EDGE is forbidden",
-			Recovery: "continue-update-rollback --resources-to-skip Api"}}}}, nil
-	}
-	w := startWorld(t, "public", nil)
-	r := w.run(t, Input{Yes: true, Planner: unsafe})
+	w := startWorld(t, "old-runtime", nil)
+	r := w.run(t, Input{Yes: true, Now: func() time.Time { return time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC) }})
 	if r.Exit != 1 || r.Outcome != OutcomeRefused {
-		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+		t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
 	}
-	mustContain(t, r.Message, AcceptUnsafeFlag, "QPE-UP-001 Api", "recovery: continue-update-rollback --resources-to-skip Api", "Nothing was changed")
-	if len(w.stack.ChangeSetNames()) != 0 {
-		t.Errorf("change sets %v after a refused plan", w.stack.ChangeSetNames())
+	mustContain(t, r.Message, AcceptUnsafeFlag, "QPE-UP-006 LegacyHandler", "python3.8", "Nothing was changed")
+	if n := w.stack.Calls()["cloudformation:CreateChangeSet"]; n != 0 {
+		t.Errorf("%d change sets created after a refused plan", n)
 	}
-	// Accepted, it goes on.
-	r = w.run(t, Input{Yes: true, Planner: unsafe, AcceptUnsafe: true})
-	if r.Exit != 0 || r.Outcome != OutcomeEnabled {
-		t.Fatalf("accepted: exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	if p := r.Stages[0].Plan; p == nil || p.Rollout.RollbackSafe && len(p.Rollout.Blockers) == 0 {
+		t.Errorf("plan %+v", p)
 	}
 }
 

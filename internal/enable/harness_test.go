@@ -81,9 +81,6 @@ func (w *world) input(in Input) Input {
 		in.ChangeSetName = "qpe-enable-test"
 	}
 	in.Observer = &Writer{W: &w.out}
-	if in.Planner == nil {
-		in.Planner = testPlanner
-	}
 	return in
 }
 

@@ -87,6 +87,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}()
 	p := r.URL.Path
 	switch {
+	case p == "/" && r.Method == http.MethodPost && r.Header.Get("X-Amz-Target") != "":
+		s.ecs(w, r)
+	case p == "/" && r.Method == http.MethodPost && isELBv2(r):
+		s.elbv2(w, r)
 	case p == "/" && r.Method == http.MethodPost:
 		s.cloudFormation(w, r)
 	case strings.HasPrefix(p, "/2015-03-31/functions/"):

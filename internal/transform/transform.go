@@ -98,6 +98,8 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 		{"securitygroup", passSecurityGroup},
 		{"preflight", passPreflight},
 		{"parameters", passParameters},
+		{"unused", passUnused},
+		{"names", passNames},
 	}
 	for _, p := range passes {
 		if err := ctx.Err(); err != nil {
