@@ -173,3 +173,68 @@ func TestNotStableRefused(t *testing.T) {
 func hasFinding(fs []finding.Finding, id string) bool {
 	return slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.ID == id })
 }
+
+// cancelAt cancels the run at the first stack event it sees (Ctrl-C).
+type cancelAt struct {
+	*Writer
+	cancel context.CancelFunc
+}
+
+func (c cancelAt) Event(e Event, p Progress) {
+	c.Writer.Event(e, p)
+	c.cancel()
+}
+
+func TestCtrlCStopsFollowingNotTheUpdate(t *testing.T) {
+	w := startWorld(t, "public", func(s *stackfake.Scenario) { s.Execution.Step = 5 * time.Millisecond })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in := w.input(Input{Yes: true})
+	in.Observer = cancelAt{Writer: &Writer{W: &w.out}, cancel: cancel}
+	r, err := Run(ctx, w.clients, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Exit != 1 || r.Outcome != OutcomeFollowingStopped {
+		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	resume := "qpe enable --stack quilt --region us-east-1 --follow"
+	if r.Stages[0].Update.Resume != resume {
+		t.Errorf("resume %q", r.Stages[0].Update.Resume)
+	}
+	mustContain(t, r.Message, "the update goes on", resume)
+	if w.stack.Calls()["cloudformation:CancelUpdateStack"] != 0 {
+		t.Error("Ctrl-C cancelled the update")
+	}
+	// The update went on: following again sees it complete, then verifies.
+	w.out.Reset()
+	r = w.run(t, Input{FollowOnly: true})
+	if r.Exit != 0 || r.Outcome != OutcomeEnabled || r.Stages[0].Update.Status != "UPDATE_COMPLETE" {
+		t.Fatalf("follow: exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	mustContain(t, w.out.String(), "User Initiated", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+}
+
+func TestLargeTemplateGoesThroughS3(t *testing.T) {
+	big := func(s *stackfake.Scenario) {
+		tpl := s.Stack.Template.(map[string]any)
+		tpl["Metadata"] = map[string]any{"Padding": strings.Repeat("x", MaxTemplateBody)}
+	}
+	w := startWorld(t, "public", big)
+	r := w.run(t, Input{Yes: true})
+	if r.Exit != 2 || r.Outcome != OutcomeChangeSetFailed {
+		t.Fatalf("no bucket: exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	mustContain(t, r.Message, "--s3-bucket", "51200")
+	w = startWorld(t, "public", big)
+	r = w.run(t, Input{Yes: true, S3Bucket: "quilt-deploy"})
+	if r.Exit != 0 {
+		t.Fatalf("with bucket: exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	if got := r.Stages[0].ChangeSet.TemplateURL; got != "https://quilt-deploy.s3.us-east-1.amazonaws.com/qpe-enable/quilt/qpe-enable-test.json" {
+		t.Errorf("template URL %q", got)
+	}
+	if w.stack.Calls()["s3:PutObject"] != 1 {
+		t.Errorf("calls %v", w.stack.Calls())
+	}
+}
