@@ -135,4 +135,3 @@ func subPaths(v any, path string) []string {
 	walk(v, path)
 	return out
 }
-
