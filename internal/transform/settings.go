@@ -8,15 +8,16 @@ import (
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // Names of the resources, condition and function the macro adds.
 const (
 	// PreflightLogicalID is the logical id of the preflight custom resource.
-	PreflightLogicalID = "QuiltPrivateEndpointsPreflight"
+	PreflightLogicalID = preflightcontract.LogicalID
 	// PreflightType is the resource type of the preflight custom resource.
-	PreflightType = "Custom::QuiltPrivateEndpoints"
+	PreflightType = preflightcontract.Type
 	// SecurityGroupLogicalID is the logical id of the security group the
 	// macro adds when SecurityGroupIds is not given.
 	SecurityGroupLogicalID = "QuiltPrivateEndpointsSecurityGroup"
@@ -38,9 +39,9 @@ const (
 
 // Preflight modes.
 const (
-	ModeValidate = "validate"
-	ModeCreate   = "create"
-	ModeNone     = "none"
+	ModeValidate = preflightcontract.ModeValidate
+	ModeCreate   = preflightcontract.ModeCreate
+	ModeNone     = preflightcontract.ModeNone
 )
 
 // Setting names (the Transform's Parameters).

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -179,7 +180,7 @@ func (st *state) endpoint() any {
 		return ref
 	}
 	return map[string]any{"Fn::If": []any{CreateEndpointCondition,
-		map[string]any{"Fn::GetAtt": []any{PreflightLogicalID, "ApiGatewayVPCEndpointId"}}, ref}}
+		map[string]any{"Fn::GetAtt": []any{PreflightLogicalID, preflightcontract.AttrAPIEndpointID}}, ref}}
 }
 
 // endpointValue is the endpoint id the stack passes (macro) or the
