@@ -22,6 +22,7 @@ require (
 	github.com/creack/pty v1.1.24
 	github.com/spf13/cobra v1.10.2
 	go.yaml.in/yaml/v3 v3.0.6
+	gopkg.in/yaml.v2 v2.4.0
 )
 
 require (

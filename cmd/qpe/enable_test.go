@@ -33,8 +33,8 @@ func enableServe(t *testing.T, name string, edit func(*stackfake.Scenario)) *sta
 	return srv
 }
 
-// serveDoubles serves a scenario file: the stack with stackfake, its
-// "network" world with awsfake (EC2, S3, STS), edit applied to the
+// serveDoubles serves a scenario file: the stack with stackfake (with ELBv2
+// and ECS), its "network" world with awsfake (EC2, S3, STS), edit applied to the
 // scenario first; the SDK's per-service endpoint variables point at them.
 func serveDoubles(t *testing.T, path string, edit func(*stackfake.Scenario)) *stackfake.Server {
 	t.Helper()
@@ -47,7 +47,7 @@ func serveDoubles(t *testing.T, path string, edit func(*stackfake.Scenario)) *st
 	}
 	srv := stackfake.Start(scn)
 	t.Cleanup(srv.Close)
-	for _, svc := range []string{"CLOUDFORMATION", "LAMBDA", "API_GATEWAY", "SYNTHETICS"} {
+	for _, svc := range []string{"CLOUDFORMATION", "LAMBDA", "API_GATEWAY", "SYNTHETICS", "ELASTIC_LOAD_BALANCING_V2", "ECS"} {
 		t.Setenv("AWS_ENDPOINT_URL_"+svc, srv.URL())
 	}
 	doc, err := stackfake.LoadDocument(path)
