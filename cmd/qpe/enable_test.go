@@ -15,7 +15,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
-	"github.com/quiltdata/quilt-private-endpoints/internal/enable"
 	"github.com/quiltdata/quilt-private-endpoints/internal/macro"
 	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
@@ -29,7 +28,7 @@ func enableServe(t *testing.T, name string, edit func(*stackfake.Scenario)) *sta
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDENABLETEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "enable-test-secret")
 	srv := serveDoubles(t, filepath.Join(testenv.Root(t), "internal", "enable", "testdata", name+".yaml"), edit)
-	srv.SetMacro(enable.MacroName, macro.NewHandler(nil).Invoke)
+	srv.SetMacro(macro.NewHandler(nil).Invoke)
 	return srv
 }
 

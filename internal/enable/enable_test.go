@@ -238,3 +238,12 @@ func TestLargeTemplateGoesThroughS3(t *testing.T) {
 		t.Errorf("calls %v", w.stack.Calls())
 	}
 }
+
+func TestUndeclaredParameterIsUsage(t *testing.T) {
+	w := startWorld(t, "public", nil)
+	r := w.run(t, Input{Yes: true, Parameters: map[string]string{"Nope": "1"}})
+	if r.Exit != 2 || r.Outcome != OutcomeRenderFailed || w.stack.Calls()["cloudformation:CreateChangeSet"] != 0 {
+		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	mustContain(t, r.Message, "--parameter Nope", "declares no parameter Nope")
+}
