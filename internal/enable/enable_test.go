@@ -222,8 +222,8 @@ func TestLargeTemplateGoesThroughS3(t *testing.T) {
 	}
 	w := startWorld(t, "public", big)
 	r := w.run(t, Input{Yes: true})
-	if r.Exit != 2 || r.Outcome != OutcomeChangeSetFailed {
-		t.Fatalf("no bucket: exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	if r.Exit != 2 || r.Outcome != OutcomeRenderFailed || w.ec2.TotalCalls() != 0 {
+		t.Fatalf("no bucket: exit %d outcome %s (%d EC2 calls): %s", r.Exit, r.Outcome, w.ec2.TotalCalls(), r.Message)
 	}
 	mustContain(t, r.Message, "--s3-bucket", "51200")
 	w = startWorld(t, "public", big)

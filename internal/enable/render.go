@@ -25,6 +25,8 @@ type rendering struct {
 	Params map[string]string
 	// Settings are the transform entry's parameters.
 	Settings map[string]any
+	// Body is Submitted as the JSON enable sends.
+	Body []byte
 }
 
 // render adds the transform entry to the deployed template and renders it.
@@ -41,6 +43,13 @@ func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
 		params[k] = v
 	}
 	submitted := withTransform(st.Original, sg.Settings)
+	body, err := template.EncodeJSON(submitted, false)
+	if err != nil {
+		return nil, r.stopped(OutcomeRenderFailed, 1, "encoding the template: "+err.Error())
+	}
+	if len(body) > MaxTemplateBody && r.input.S3Bucket == "" {
+		return nil, r.stopped(OutcomeRenderFailed, 2, fmt.Sprintf("the template is %d bytes, over the %d CloudFormation takes inline: pass --s3-bucket BUCKET (a bucket in %s you can write to) and enable uploads it there", len(body), MaxTemplateBody, st.Region))
+	}
 	// What CloudFormation hands the macro: the entry out, its Parameters
 	// resolved, the stack's values typed.
 	doc, _ := template.Clone(submitted).(map[string]any)
@@ -64,7 +73,7 @@ func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
 	}
 	settings := inv.Event.Params
 	r.step("rendered the template with %s (%d changes by the macro)", MacroName, len(res.Changes))
-	return &rendering{Submitted: submitted, Processed: res.Fragment, Result: res, Params: params, Settings: settings}, false
+	return &rendering{Submitted: submitted, Processed: res.Fragment, Result: res, Params: params, Settings: settings, Body: body}, false
 }
 
 // withTransform returns the template with the QuiltPrivateEndpoints entry
