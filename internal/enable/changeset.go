@@ -88,7 +88,8 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 	r.step("change set %s created; waiting for CloudFormation to compute it", name)
 	cs, reason, err := r.waitChangeSet(ctx, info.ID)
 	if err != nil {
-		return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("change set %s: %v", name, err))
+		return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("change set %s: %v; it stays on the stack: look at it with `aws cloudformation describe-change-set --stack-name %s --change-set-name %s%s`, delete it with delete-change-set",
+			name, err, st.Name, name, r.regionFlag()))
 	}
 	info.Status, info.StatusReason = cs.Status, reason
 	if cs.Status == "FAILED" {
