@@ -380,6 +380,7 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 		EgressServices: p.EgressServices, UserSubnets: p.UserSubnets, ClientCidrs: p.ClientCidrs,
 		AccountID: accountOf(ev.StackID),
 	}
+	in.Lambda = true // remedies fit the Lambda: its role and Timeout, no qpe check flags
 	if dl, ok := ctx.Deadline(); ok {
 		// The checks end a little before the work's deadline, so that a
 		// hung call is reported by name (QPE-AWS-001) rather than by the

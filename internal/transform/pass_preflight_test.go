@@ -131,9 +131,24 @@ func TestFingerprint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sb, err := os.ReadFile(filepath.Join("testdata", "quilt", "stable_build", "settings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := template.DecodeJSON(sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := func(kv ...string) map[string]any {
+		m := template.Clone(set).(map[string]any)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
 	load := func() map[string]any { return fragment(t, in) }
-	base := fingerprintOf(t, load(), nil)
-	if again := fingerprintOf(t, load(), nil); !equal(base, again) {
+	base := fingerprintOf(t, load(), with())
+	if again := fingerprintOf(t, load(), with()); !equal(base, again) {
 		t.Errorf("identical input, different fingerprints:\n%v\n%v", base, again)
 	}
 	// A change anywhere in the template changes it.
@@ -147,18 +162,18 @@ func TestFingerprint(t *testing.T) {
 			break
 		}
 	}
-	if changed := fingerprintOf(t, doc, nil); equal(base, changed) {
+	if changed := fingerprintOf(t, doc, with()); equal(base, changed) {
 		t.Error("a function's MemorySize changed, the fingerprint did not")
 	}
 	// Settings change the render, so the fingerprint.
-	if changed := fingerprintOf(t, load(), map[string]any{"ClientCidrs": "10.8.0.0/16"}); equal(base, changed) {
+	if changed := fingerprintOf(t, load(), with("ClientCidrs", "10.8.0.0/16")); equal(base, changed) {
 		t.Error("a setting changed, the fingerprint did not")
 	}
 	// Every parameter value reaches it through a Ref, except NoEcho ones.
 	doc = load()
 	params := template.Section(doc, "Parameters")
 	params["Secret"] = map[string]any{"Type": "String", "NoEcho": true}
-	fp := fingerprintOf(t, doc, nil)
+	fp := fingerprintOf(t, doc, with())
 	refs := referenced(fp)
 	for _, name := range template.SortedKeys(params) {
 		if got := slices.Contains(refs, name); got == (name == "Secret") {

@@ -1,7 +1,6 @@
 package updatepath
 
 import (
-	"reflect"
 	"strconv"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
@@ -22,17 +21,45 @@ func diff(a, b any, path string, out *[]diffPath) {
 	am, aIsMap := a.(map[string]any)
 	bm, bIsMap := b.(map[string]any)
 	if aIsMap && bIsMap && !isIntrinsic(am) && !isIntrinsic(bm) {
+		// Keys in any order: the caller sorts the paths.
+		for k, av := range am {
+			p := joinPath(path, k)
+			if bv, inB := bm[k]; inB {
+				diff(av, bv, p, out)
+			} else {
+				*out = append(*out, diffPath{Path: p, Under: subPaths(av, p)})
+			}
+		}
+		for k, bv := range bm {
+			if _, inA := am[k]; !inA {
+				p := joinPath(path, k)
+				*out = append(*out, diffPath{Path: p, Under: subPaths(bv, p)})
+			}
+		}
+		return
+	}
+	if as, ok := a.(string); ok {
+		if bs, ok := b.(string); ok {
+			if as != bs {
+				*out = append(*out, diffPath{Path: path})
+			}
+			return
+		}
+	}
+	al, aIsList := a.([]any)
+	bl, bIsList := b.([]any)
+	if an, bn := byName(al), byName(bl); aIsList && bIsList && an != nil && bn != nil {
 		keys := map[string]bool{}
-		for k := range am {
+		for k := range an {
 			keys[k] = true
 		}
-		for k := range bm {
+		for k := range bn {
 			keys[k] = true
 		}
 		for _, k := range sortedSet(keys) {
-			av, inA := am[k]
-			bv, inB := bm[k]
-			p := joinPath(path, k)
+			av, inA := an[k]
+			bv, inB := bn[k]
+			p := path + "[Name=" + k + "]"
 			switch {
 			case inA && inB:
 				diff(av, bv, p, out)
@@ -44,8 +71,6 @@ func diff(a, b any, path string, out *[]diffPath) {
 		}
 		return
 	}
-	al, aIsList := a.([]any)
-	bl, bIsList := b.([]any)
 	if aIsList && bIsList && len(al) == len(bl) {
 		for i := range al {
 			diff(al[i], bl[i], path+"["+strconv.Itoa(i)+"]", out)
@@ -55,6 +80,30 @@ func diff(a, b any, path string, out *[]diffPath) {
 	if !equal(a, b) {
 		*out = append(*out, diffPath{Path: path, Under: append(subPaths(a, path), subPaths(b, path)...)})
 	}
+}
+
+// byName indexes a list whose items are all objects with a distinct
+// string Name (container definitions, environment variables, ...), or nil.
+func byName(l []any) map[string]any {
+	if len(l) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(l))
+	for _, x := range l {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil
+		}
+		n, ok := m["Name"].(string)
+		if !ok {
+			return nil
+		}
+		if _, dup := out[n]; dup {
+			return nil
+		}
+		out[n] = x
+	}
+	return out
 }
 
 func isIntrinsic(m map[string]any) bool {
@@ -86,5 +135,3 @@ func subPaths(v any, path string) []string {
 	walk(v, path)
 	return out
 }
-
-func equal(a, b any) bool { return reflect.DeepEqual(a, b) }
