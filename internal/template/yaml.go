@@ -14,7 +14,9 @@ import (
 // DecodeYAML reads a YAML template. Short-form intrinsic tags (!Ref, !Sub,
 // !GetAtt 'A.B', !If, ...) become their long JSON form, as CloudFormation
 // hands them to a macro. Numbers become json.Number; dates and other
-// YAML-only scalars stay strings.
+// YAML-only scalars stay strings. What CloudFormation does not accept
+// (anchors, aliases, merge keys, the binary, omap, pairs, set and timestamp
+// tags), duplicate keys and a second document are refused with their line.
 func DecodeYAML(data []byte) (map[string]any, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
