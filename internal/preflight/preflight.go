@@ -1,7 +1,8 @@
 // Package preflight checks that a VPC is ready for a Quilt stack with private
-// endpoints: the execute-api interface endpoint, the S3 gateway endpoint, the
-// buckets' Region, egress to ECR/SNS (NAT or interface endpoints) and the
-// private subnets.
+// endpoints: the execute-api interface endpoint (and its policy, and the
+// users' networks), the S3 gateway endpoint (and its policy), the buckets'
+// Region, egress to every AWS service the stack calls (NAT, or a VPC endpoint
+// per service; see internal/awsservices), and the private and user subnets.
 //
 // Run(ctx, clients, input) reads the VPC inventory with a fixed number of
 // concurrent Describe calls (batched by VPC filter and id lists, paginated),
