@@ -247,3 +247,16 @@ func TestUndeclaredParameterIsUsage(t *testing.T) {
 	}
 	mustContain(t, r.Message, "--parameter Nope", "declares no parameter Nope")
 }
+
+func TestFollowASettledStack(t *testing.T) {
+	w := startWorld(t, "public", nil)
+	r := w.run(t, Input{FollowOnly: true})
+	// The stack's last operation completed: nothing new changed, verify
+	// runs and finds the public API as it is (not private yet).
+	if r.Stages[0].Update == nil || r.Stages[0].Update.Status != "UPDATE_COMPLETE" || r.Verify == nil || r.Exit != 1 || r.Outcome != OutcomeVerifyFailed {
+		t.Fatalf("exit %d outcome %s update %+v: %s", r.Exit, r.Outcome, r.Stages[0].Update, r.Message)
+	}
+	if !hasFinding(r.Verify.Findings, "QPE-VF-020") {
+		t.Errorf("verify %+v", r.Verify.Findings)
+	}
+}
