@@ -218,17 +218,17 @@ func evaluate(doc map[string]any, values map[string]string, pseudo map[string]st
 			}
 		}
 		typ, _ := m["Type"].(string)
-		props, _ := ev.resolve(template.Section(m, "Properties")).(map[string]any)
-		if props == nil {
-			props = map[string]any{}
+		var pr *resolved
+		if differ != nil {
+			pr = prev.resources[id]
 		}
-		res := &resolved{ID: id, Type: typ, Props: props, Attrs: map[string]any{}, raw: m}
+		res := &resolved{ID: id, Type: typ, Attrs: map[string]any{}, raw: m}
+		res.Props, res.Refs = resolveProps(ev, template.Section(m, "Properties"), pr, differ)
 		for _, k := range []string{"Metadata", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy", "DependsOn"} {
 			if v, ok := m[k]; ok {
 				res.Attrs[k] = ev.resolve(v)
 			}
 		}
-		ev.refs(props, "", &res.Refs)
 		sortRefs(res.Refs)
 		deps := map[string]bool{}
 		for _, rf := range res.Refs {
@@ -264,6 +264,52 @@ func evaluate(doc map[string]any, values map[string]string, pseudo map[string]st
 		s.outputs[name] = ov
 	}
 	return s
+}
+
+// resolveProps resolves a resource's properties and lists their
+// references. A property whose value the deployed resource pr shares (the
+// same object or scalar) and that reads nothing resolving differently
+// reuses the deployed resolution and references.
+func resolveProps(ev *evaluator, raw map[string]any, pr *resolved, differ *differences) (map[string]any, []ref) {
+	var refs []ref
+	if pr == nil || raw == nil || isIntrinsic(raw) {
+		props, _ := ev.resolve(raw).(map[string]any)
+		if props == nil {
+			props = map[string]any{}
+		}
+		ev.refs(props, "", &refs)
+		return props, refs
+	}
+	oldRaw := template.Section(pr.raw, "Properties")
+	props := make(map[string]any, len(raw))
+	shared := map[string]bool{}
+	for k, v := range raw {
+		if ov, ok := oldRaw[k]; ok && identical(ov, v) && !differ.reads(v) {
+			shared[k] = true
+			if rv, ok := pr.Props[k]; ok {
+				props[k] = rv
+			}
+			continue
+		}
+		if r := ev.resolve(v); r != noValue {
+			props[k] = r
+			ev.refs(r, k, &refs)
+		}
+	}
+	for _, rf := range pr.Refs {
+		if shared[topKey(rf.Path)] {
+			refs = append(refs, rf)
+		}
+	}
+	return props, refs
+}
+
+// topKey is the property a path starts with.
+func topKey(path string) string {
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		return path[:i]
+	}
+	return path
 }
 
 func dependsOn(v any) []string {
