@@ -75,7 +75,8 @@ const (
 // Plan is the computed update.
 type Plan struct {
 	// Resources are the resources the update touches, knock-on ones
-	// included, by logical id.
+	// included, by logical id (a change of DependsOn or of a deletion or
+	// update policy alone is no update and is not listed).
 	Resources []Resource `json:"resources"`
 	// Outputs are the outputs whose value changes, appears or goes.
 	Outputs []Output `json:"outputs,omitempty"`
@@ -697,6 +698,9 @@ func (m *model) plan() *Plan {
 	p := &Plan{Resources: []Resource{}, Outputs: m.outputs}
 	for _, id := range m.sortedIDs() {
 		r := m.res[id]
+		if !r.updated() {
+			continue // only DependsOn or a policy changed: no update
+		}
 		sort.SliceStable(r.Changes, func(i, j int) bool { return r.Changes[i].Path < r.Changes[j].Path })
 		p.Resources = append(p.Resources, *r)
 	}
