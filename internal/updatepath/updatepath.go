@@ -21,6 +21,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -50,8 +51,8 @@ type Input struct {
 
 // DefaultRollbackTolerant are the custom resource types known to answer
 // SUCCESS when CloudFormation rolls them back: the Private Endpoints
-// preflight (it detects UPDATE_ROLLBACK_IN_PROGRESS, issue 13).
-var DefaultRollbackTolerant = []string{"Custom::QuiltPrivateEndpoints"}
+// preflight (internal/preflightresource detects UPDATE_ROLLBACK_IN_PROGRESS).
+var DefaultRollbackTolerant = []string{preflightcontract.Type}
 
 // Action is what the update does to a resource.
 type Action string
