@@ -45,14 +45,14 @@ type Input struct {
 	// means time.Now.
 	Today time.Time
 	// RollbackTolerant lists custom resource types whose handler answers
-	// SUCCESS to a rollback Update; nil means DefaultRollbackTolerant.
+	// SUCCESS to a rollback Update; nil means DefaultRollbackTolerant().
 	RollbackTolerant []string
 }
 
 // DefaultRollbackTolerant are the custom resource types known to answer
 // SUCCESS when CloudFormation rolls them back: the Private Endpoints
 // preflight (internal/preflightresource detects UPDATE_ROLLBACK_IN_PROGRESS).
-var DefaultRollbackTolerant = []string{preflightcontract.Type}
+func DefaultRollbackTolerant() []string { return []string{preflightcontract.Type} }
 
 // Action is what the update does to a resource.
 type Action string
@@ -398,7 +398,7 @@ func Compute(ctx context.Context, in Input) (*Plan, error) {
 		m.today = time.Now().UTC()
 	}
 	if m.in.RollbackTolerant == nil {
-		m.in.RollbackTolerant = DefaultRollbackTolerant
+		m.in.RollbackTolerant = DefaultRollbackTolerant()
 	}
 	m.actions()
 	m.cascade()
