@@ -1,7 +1,8 @@
 // Package vpcrules holds the project's rules about a VPC, on the EC2 SDK
 // types: which route table applies to a subnet and where its default route
 // goes, whether security groups let TCP 443 in from a CIDR or a group, the
-// VPC's CIDR blocks, endpoint service names and Availability Zone coverage.
+// VPC's CIDR blocks, endpoint service names and Availability Zone coverage,
+// and the EC2 read calls they are computed from (EC2Reader).
 // The preflight checks, provisioning and the EC2 double all use it, so
 // each rule has one meaning.
 package vpcrules
