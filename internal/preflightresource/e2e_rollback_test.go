@@ -82,7 +82,7 @@ func TestE2ERollback(t *testing.T) {
 				if r.Data[contract.AttrRollback] != "true" || !strings.HasPrefix(s, "ROLLBACK, not failed") || !strings.Contains(s, "QPE-") {
 					t.Errorf("Data does not say it is a rollback that was not failed: %v", r.Data)
 				}
-				if !strings.Contains(e.fn.Logs(), "the preflight does not fail a rollback") {
+				if !strings.Contains(e.logsWith("the preflight does not fail a rollback"), "the preflight does not fail a rollback") {
 					t.Errorf("the log does not say so")
 				}
 			}
