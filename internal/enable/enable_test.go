@@ -222,8 +222,8 @@ func TestLargeTemplateGoesThroughS3(t *testing.T) {
 	}
 	w := startWorld(t, "public", big)
 	r := w.run(t, Input{Yes: true})
-	if r.Exit != 2 || r.Outcome != OutcomeChangeSetFailed {
-		t.Fatalf("no bucket: exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	if r.Exit != 2 || r.Outcome != OutcomeRenderFailed || w.ec2.TotalCalls() != 0 {
+		t.Fatalf("no bucket: exit %d outcome %s (%d EC2 calls): %s", r.Exit, r.Outcome, w.ec2.TotalCalls(), r.Message)
 	}
 	mustContain(t, r.Message, "--s3-bucket", "51200")
 	w = startWorld(t, "public", big)
@@ -237,4 +237,13 @@ func TestLargeTemplateGoesThroughS3(t *testing.T) {
 	if w.stack.Calls()["s3:PutObject"] != 1 {
 		t.Errorf("calls %v", w.stack.Calls())
 	}
+}
+
+func TestUndeclaredParameterIsUsage(t *testing.T) {
+	w := startWorld(t, "public", nil)
+	r := w.run(t, Input{Yes: true, Parameters: map[string]string{"Nope": "1"}})
+	if r.Exit != 2 || r.Outcome != OutcomeRenderFailed || w.stack.Calls()["cloudformation:CreateChangeSet"] != 0 {
+		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	mustContain(t, r.Message, "--parameter Nope", "declares no parameter Nope")
 }

@@ -176,6 +176,7 @@ type resolved struct {
 	Attrs    map[string]any // DependsOn, Metadata, policies
 	Refs     []ref          // references to resources, in Props
 	Deps     []string       // Refs targets and DependsOn, sorted, unique
+	raw      map[string]any // the template's resource object
 }
 
 // side is one template, evaluated.
@@ -191,20 +192,37 @@ type outputValue struct {
 	Refs   []ref
 }
 
-func evaluate(doc map[string]any, values map[string]string, pseudo map[string]string) *side {
+// evaluate resolves one template. With prev (the deployed side), a
+// resource the new template shares with the deployed one (the same object,
+// as the engine's output shares what it did not change) that reads no
+// parameter, condition, mapping or id resolving differently on the two sides
+// reuses the deployed resolution.
+func evaluate(doc map[string]any, values map[string]string, pseudo map[string]string, prev *side) *side {
 	ev := newEvaluator(doc, values, pseudo)
 	s := &side{ev: ev, resources: map[string]*resolved{}, outputs: map[string]outputValue{}}
+	var differ *differences
+	if prev != nil {
+		differ = newDifferences(prev.ev, ev)
+	}
 	for id, r := range template.Resources(doc) {
 		m, _ := r.(map[string]any)
 		if m == nil || !ev.present(m) {
 			continue
+		}
+		if differ != nil {
+			if pr := prev.resources[id]; pr != nil && sameObject(pr.raw, m) && !differ.reads(m) {
+				cp := *pr
+				cp.Deps = slices.Clone(pr.Deps)
+				s.resources[id] = &cp
+				continue
+			}
 		}
 		typ, _ := m["Type"].(string)
 		props, _ := ev.resolve(template.Section(m, "Properties")).(map[string]any)
 		if props == nil {
 			props = map[string]any{}
 		}
-		res := &resolved{ID: id, Type: typ, Props: props, Attrs: map[string]any{}}
+		res := &resolved{ID: id, Type: typ, Props: props, Attrs: map[string]any{}, raw: m}
 		for _, k := range []string{"Metadata", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy", "DependsOn"} {
 			if v, ok := m[k]; ok {
 				res.Attrs[k] = ev.resolve(v)
@@ -322,12 +340,12 @@ func Compute(ctx context.Context, in Input) (*Plan, error) {
 	pseudo := pseudoParams(in)
 	m := &model{
 		in:    in,
-		spec:  cfnspec.New(),
-		old:   evaluate(in.Deployed, in.DeployedParams, pseudo),
-		new:   evaluate(in.New, newValues, pseudo),
+		spec:  cfnspec.Default(),
 		res:   map[string]*Resource{},
 		today: in.Today,
 	}
+	m.old = evaluate(in.Deployed, in.DeployedParams, pseudo, nil)
+	m.new = evaluate(in.New, newValues, pseudo, m.old)
 	if m.today.IsZero() {
 		m.today = time.Now().UTC()
 	}
@@ -350,11 +368,15 @@ func (m *model) actions() {
 			continue
 		}
 		r := &Resource{LogicalID: id, Type: n.Type, Action: Modify, Behavior: BehaviorNone}
+		if sameObject(o.raw, n.raw) && equal(o.Props, n.Props) {
+			continue // shared and resolved alike (evaluate)
+		}
 		if o.Type != n.Type {
 			r.Changes = append(r.Changes, Change{Path: "Type", Behavior: BehaviorReplacement})
 		} else {
 			var paths []diffPath
 			diff(o.Props, n.Props, "", &paths)
+			sort.Slice(paths, func(i, j int) bool { return paths[i].Path < paths[j].Path })
 			for _, p := range paths {
 				r.Changes = append(r.Changes, Change{Path: p.Path, Behavior: m.changeBehavior(n.Type, p)})
 			}
