@@ -182,6 +182,9 @@ func TestEnableOnATerminal(t *testing.T) {
 	tty.Close()
 	<-read
 	s := screen.String()
+	if os.Getenv("QPE_SHOW_TTY") != "" {
+		t.Logf("%q", s)
+	}
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, s)
 	}

@@ -104,6 +104,7 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 		{"parameters", passParameters},
 		{"unused", passUnused},
 		{"names", passNames},
+		{"preflight-seal", passPreflightSeal}, // last: the fingerprint covers every other change
 	}
 	for _, p := range passes {
 		if err := ctx.Err(); err != nil {
