@@ -14,6 +14,7 @@ package enable
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -190,7 +191,8 @@ func Run(ctx context.Context, c Clients, in Input) (*Result, error) {
 	if reason := unstable(st.Status, st.StatusReason, in.Stack); reason != "" {
 		return r.stop(OutcomeNotStable, 1, reason), nil
 	}
-	r.step("stack %s is %s (%d parameters kept as deployed)", st.Name, st.Status, len(st.Parameters))
+	r.step("stack %s is %s, deployed with %s; its %d parameters keep their values, the change set asks CAPABILITY_IAM, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND",
+		st.Name, st.Status, orNone(strings.Join(st.Capabilities, ", ")), len(st.Parameters))
 	all := stages(in.Settings)
 	for i, settings := range all {
 		sg := &Stage{Name: fmt.Sprintf("stage %d of %d", i+1, len(all)), Settings: settings}
