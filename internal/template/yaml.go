@@ -245,11 +245,12 @@ func toNode(v any, depth int) (*yaml.Node, error) {
 	case string:
 		return stringNode(t), nil
 	case json.Number:
-		tag := "!!int"
-		if strings.ContainsAny(string(t), ".eE") {
-			tag = "!!float"
-		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(t)}, nil
+		// Untagged: the text of a JSON number is a number to every YAML
+		// reader, int or float as it reads it. A tag guessed here would be
+		// written out whenever the encoder resolves the text otherwise
+		// (!!int 200000000000000000000, beyond int64), and a YAML 1.1
+		// reader refuses that.
+		return &yaml.Node{Kind: yaml.ScalarNode, Value: string(t)}, nil
 	case float64, int, int64:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: fmt.Sprint(t)}, nil
 	case bool:

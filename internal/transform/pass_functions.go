@@ -215,7 +215,7 @@ func (w *vpcRewrite) subnets(sn any) (p subnetsPresence, cond string, yes, no an
 		}
 		return subnetsSplit, c, y, n, nil
 	}
-	return 0, "", nil, nil, w.fail("VpcConfig.SubnetIds is a %s, not a list of subnet ids", template.KindOf(sn))
+	return 0, "", nil, nil, w.fail("VpcConfig.SubnetIds is %s, not a list of subnet ids", template.AKindOf(sn))
 }
 
 // fill completes a VpcConfig object without subnets: the private subnets,

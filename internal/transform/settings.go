@@ -227,7 +227,7 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 }
 
 func kindError(name string, v any, want string) *Error {
-	return settingError(name, fmt.Sprintf("is a %s, want %s", template.KindOf(v), want), "set "+name+" to "+want)
+	return settingError(name, fmt.Sprintf("is %s, want %s", template.AKindOf(v), want), "set "+name+" to "+want)
 }
 
 func stringSetting(name string, v any) (string, error) {

@@ -17,7 +17,7 @@ func benchPair(b *testing.B, data []byte) (deployed, rendered map[string]any) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: map[string]any{"LoadBalancerScheme": "internal"}})
+	res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: renderSettings("internal", "validate")})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func benchRender(b *testing.B, data []byte) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: map[string]any{"LoadBalancerScheme": "internal"}}); err != nil {
+		if _, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: renderSettings("internal", "validate")}); err != nil {
 			b.Fatal(err)
 		}
 	}

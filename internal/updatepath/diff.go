@@ -18,6 +18,9 @@ type diffPath struct {
 // compared key by key, lists of equal length item by item; an intrinsic is
 // compared whole.
 func diff(a, b any, path string, out *[]diffPath) {
+	if identical(a, b) {
+		return
+	}
 	am, aIsMap := a.(map[string]any)
 	bm, bIsMap := b.(map[string]any)
 	if aIsMap && bIsMap && !isIntrinsic(am) && !isIntrinsic(bm) {

@@ -88,7 +88,14 @@ func (d *differences) reads(v any) bool {
 				if l, ok := arg.([]any); ok && len(l) > 0 {
 					s, _ = l[0].(string)
 				}
-				for _, n := range subNames(s) {
+				for i := strings.Index(s, "${"); i >= 0; i = strings.Index(s, "${") {
+					s = s[i+2:]
+					j := strings.IndexByte(s, '}')
+					if j < 0 {
+						break
+					}
+					n := s[:j]
+					s = s[j+1:]
 					id, _, _ := strings.Cut(n, ".")
 					if d.names[id] || d.names[n] {
 						return true
