@@ -46,9 +46,6 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 	st := r.stack
 	body := rd.Body
 	name := r.input.ChangeSetName
-	if len(r.Stages) > 1 {
-		name = fmt.Sprintf("%s-%d", name, len(r.Stages))
-	}
 	in := &cloudformation.CreateChangeSetInput{
 		StackName:     aws.String(st.ID),
 		ChangeSetName: aws.String(name),

@@ -17,7 +17,7 @@ func (r *Result) confirm(ctx context.Context, sg *Stage, cs *ChangeSetInfo) bool
 	if r.input.Confirm == nil {
 		return r.stopped(OutcomeAwaiting, 1, fmt.Sprintf("no terminal to ask and no --yes: change set %s is ready and nothing was executed. Review it, %s; or run qpe enable again with --yes", cs.Name, later))
 	}
-	q := fmt.Sprintf("Execute change set %s on stack %s (%s: %d changes, %d replacements)?", cs.Name, r.stack.Name, sg.Name, cs.Changes, cs.Replacements)
+	q := fmt.Sprintf("Execute change set %s on stack %s (%d changes, %d replacements)?", cs.Name, r.stack.Name, cs.Changes, cs.Replacements)
 	ok, err := r.input.Confirm(ctx, q)
 	if err != nil {
 		return r.stopped(OutcomeDeclined, 1, fmt.Sprintf("no answer (%v): change set %s was not executed; %s", err, cs.Name, later))

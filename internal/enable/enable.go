@@ -14,6 +14,7 @@ package enable
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -148,7 +149,8 @@ type Result struct {
 	stageNow *Stage
 }
 
-// Stage is one update of the rollout.
+// Stage is one update of the stack: its checks, plan, change set and
+// outcome (the JSON's "stages": one today, see Run).
 type Stage struct {
 	Name      string            `json:"name"`
 	Settings  map[string]string `json:"settings"`
@@ -190,21 +192,17 @@ func Run(ctx context.Context, c Clients, in Input) (*Result, error) {
 	if reason := unstable(st.Status, st.StatusReason, in.Stack); reason != "" {
 		return r.stop(OutcomeNotStable, 1, reason), nil
 	}
-	r.step("stack %s is %s (%d parameters kept as deployed)", st.Name, st.Status, len(st.Parameters))
-	all := stages(in.Settings)
-	for i, settings := range all {
-		sg := &Stage{Name: fmt.Sprintf("stage %d of %d", i+1, len(all)), Settings: settings}
-		r.Stages = append(r.Stages, sg)
-		r.stageNow = sg
-		if done := r.runStage(ctx, sg); done {
-			return r, nil
-		}
-		if i+1 < len(all) {
-			if st, err = readStack(ctx, c.CloudFormation, in.Stack); err != nil {
-				return r.stop(OutcomeUpdateFailed, 1, "reading the stack after the update: "+err.Error()), nil
-			}
-			r.stack = st
-		}
+	r.step("stack %s is %s, deployed with %s; its %d parameters keep their values, the change set asks CAPABILITY_IAM, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND",
+		st.Name, st.Status, orNone(strings.Join(st.Capabilities, ", ")), len(st.Parameters))
+	// One update: the rewrite makes a REST API private as a new RestApi
+	// and replaces what a load balancer made internal holds, so every step
+	// of the one update rolls back (docs/transform.md); no staged rollout,
+	// and the plan (step 3) refuses any update that would not roll back.
+	sg := &Stage{Name: "update", Settings: in.Settings}
+	r.Stages = append(r.Stages, sg)
+	r.stageNow = sg
+	if done := r.runStage(ctx, sg); done {
+		return r, nil
 	}
 	return r.verifyStack(ctx), nil
 }

@@ -14,7 +14,7 @@ import (
 func WritePlan(w io.Writer, sg *Stage) {
 	p := sg.Plan
 	s := p.Summary
-	fmt.Fprintf(w, "Plan (%s): %d added, %d modified, %d renamed, %d removed; %d replaced, %d with some interruption\n",
+	fmt.Fprintf(w, "Plan of the %s: %d added, %d modified, %d renamed, %d removed; %d replaced, %d with some interruption\n",
 		sg.Name, s.Added, s.Modified, s.Renamed, s.Removed, s.Replacements, s.SomeInterruption)
 	if len(p.Replaced) > 0 {
 		fmt.Fprintf(w, "  replaced: %s\n", strings.Join(p.Replaced, ", "))

@@ -8,8 +8,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/verify"
 )
 
-// verifyStack is step 8: `qpe verify` on the updated stack. A stack that
-// no stage changed is "nothing to do".
+// verifyStack is step 8: `qpe verify` on the updated stack. A stack the
+// update did not change is "nothing to do".
 func (r *Result) verifyStack(ctx context.Context) *Result {
 	updated := false
 	for _, sg := range r.Stages {

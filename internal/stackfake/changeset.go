@@ -214,7 +214,11 @@ func (s *Server) templateFrom(form url.Values) ([]byte, *queryErr) {
 		}
 		return obj, nil
 	case form.Get("UsePreviousTemplate") == "true":
-		j, err := json.Marshal(jsonable(s.scn.Stack.Template))
+		prev := s.scn.Stack.OriginalTemplate
+		if prev == nil {
+			prev = s.scn.Stack.Template
+		}
+		j, err := json.Marshal(jsonable(prev))
 		if err != nil {
 			return nil, validation("stackfake: previous template: %v", err)
 		}

@@ -130,6 +130,7 @@ func (s *Server) apply(u *update) {
 	case "UPDATE_COMPLETE":
 		u.cs.ExecutionStatus = "EXECUTE_COMPLETE"
 		st.Template = u.cs.Processed
+		st.OriginalTemplate = u.cs.Original
 		st.Parameters = u.cs.Parameters
 		s.rebuildResources(u)
 	case "UPDATE_ROLLBACK_COMPLETE":
