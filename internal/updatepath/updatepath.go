@@ -793,11 +793,6 @@ func (s *side) props(id string) map[string]any {
 	return nil
 }
 
-// hasPrefixFold is strings.HasPrefix ignoring case.
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
 // exportName is a resolved export name, or its Fn::Sub text when it stays
 // symbolic (AWS::StackName unknown).
 func exportName(v any) string {
