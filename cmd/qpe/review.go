@@ -72,7 +72,7 @@ unreadable, 2 usage error.`,
 				Name:     reviewName(args[0]),
 				Before:   before,
 				After:    res.Fragment,
-				Warnings: res.Warnings,
+				Warnings: res.WarningTexts(),
 				Settings: settingsText(params),
 			}
 			for _, c := range res.Changes {

@@ -88,7 +88,7 @@ func caseInput(t testing.TB, dir string) (review.Input, *review.ChangeSet) {
 			t.Fatalf("engine: %v", err)
 		}
 		in.After = res.Fragment
-		in.Warnings = res.Warnings
+		in.Warnings = res.WarningTexts()
 		for _, ch := range res.Changes {
 			in.Changes = append(in.Changes, review.EngineChange{Pass: ch.Pass, Resource: ch.Resource, Detail: ch.Detail})
 		}

@@ -30,20 +30,25 @@ func passFunctions(st *state) error {
 			}
 		}
 	}
-	for _, id := range st.ofType("AWS::Lambda::Function", "AWS::Serverless::Function") {
-		isSAM := st.typeOf(id) == "AWS::Serverless::Function"
-		if dist, ok := edge[id]; ok {
-			st.warn("%s: used as Lambda@Edge by %s; Lambda@Edge functions cannot run in a VPC, so it stays outside", id, dist)
-			continue
+	for _, id := range st.excludedOf("AWS::Lambda::Function", "AWS::Serverless::Function") {
+		if _, ok := edge[id]; !ok {
+			st.warn(tfExcludedFunction, id, "excluded by the Exclude setting; the function stays outside the VPC")
 		}
-		if st.excluded[id] {
-			st.warn("%s: excluded by the Exclude setting; the function stays outside the VPC", id)
+	}
+	for _, id := range st.ofType("AWS::Lambda::Function", "AWS::Serverless::Function") {
+		if dist, ok := edge[id]; ok {
+			st.warn(tfEdgeFunction, id, "used as Lambda@Edge by %s; Lambda@Edge functions cannot run in a VPC, so it stays outside", dist)
+		}
+	}
+	for _, id := range st.of("AWS::Lambda::Function", "AWS::Serverless::Function") {
+		isSAM := st.typeOf(id) == "AWS::Serverless::Function"
+		if edge[id] != "" {
 			continue
 		}
 		cur := st.props(id)["VpcConfig"]
 		if !noSubnets(cur) {
 			if cond, yes, no, ok := ifBranches(cur); ok && (noSubnets(yes) || noSubnets(no)) {
-				st.warn("%s: VpcConfig depends on condition %s; kept as is, so the function is in the VPC only when the condition selects a VpcConfig", id, cond)
+				st.warn(tfConditionalVPC, id, "VpcConfig depends on condition %s; kept as is, so the function is in the VPC only when the condition selects a VpcConfig", cond)
 			}
 			continue
 		}

@@ -67,7 +67,7 @@ func passParameters(st *state) error {
 		if !declared {
 			if st.resource(name) != nil {
 				return &Error{Resource: name, Message: "the rewrite needs a parameter with this name, but it is a resource",
-					Fix: "choose another parameter name with the matching setting (EndpointParameter, VpcParameter, SubnetsParameter, UserSubnetsParameter)"}
+					Remedy: "choose another parameter name with the matching setting (EndpointParameter, VpcParameter, SubnetsParameter, UserSubnetsParameter)"}
 			}
 			decl, err := fromGoformation(d.decl)
 			if err != nil {
@@ -80,8 +80,8 @@ func passParameters(st *state) error {
 			added = append(added, name)
 			st.change("parameters", "Parameters."+name, "declared (%s)", decl["Type"])
 			if d.value == nil {
-				st.warn("Parameters.%s: added by the macro without a Default; give its value as the Transform parameter %s, or declare %s in the original template so the stack can pass it",
-					name, valueSettingFor(s, name), name)
+				st.warn(tfParameterNoDefault, "Parameters."+name, "added by the macro without a Default; give its value as the Transform parameter %s, or declare %s in the original template so the stack can pass it",
+					valueSettingFor(s, name), name)
 			}
 			continue
 		}
@@ -149,19 +149,19 @@ func checkParameterType(name string, decl any, s Settings) error {
 		if !isList {
 			return &Error{Resource: "Parameters." + name,
 				Message: fmt.Sprintf("the parameter is a %s, but the rewrite uses it as a list of subnets", t),
-				Fix:     "declare " + name + " as List<AWS::EC2::Subnet::Id>, or name a list parameter with the SubnetsParameter or UserSubnetsParameter setting"}
+				Remedy:  "declare " + name + " as List<AWS::EC2::Subnet::Id>, or name a list parameter with the SubnetsParameter or UserSubnetsParameter setting"}
 		}
 	case s.VpcParameter:
 		if isList || t == "Number" {
 			return &Error{Resource: "Parameters." + name,
 				Message: fmt.Sprintf("the parameter is a %s, but the rewrite uses it as the VPC id", t),
-				Fix:     "declare " + name + " as AWS::EC2::VPC::Id, or name another parameter with the VpcParameter setting"}
+				Remedy:  "declare " + name + " as AWS::EC2::VPC::Id, or name another parameter with the VpcParameter setting"}
 		}
 	default: // the endpoint
 		if isList || t == "Number" {
 			return &Error{Resource: "Parameters." + name,
 				Message: fmt.Sprintf("the parameter is a %s, but the rewrite uses it as one VPC endpoint id", t),
-				Fix:     "declare " + name + " as a String holding one vpce- id, or name another parameter with the EndpointParameter setting"}
+				Remedy:  "declare " + name + " as a String holding one vpce- id, or name another parameter with the EndpointParameter setting"}
 		}
 	}
 	return nil
@@ -183,7 +183,7 @@ func checkEndpointValue(st *state) error {
 		if !awsid.Valid(s, "vpce") {
 			return &Error{Resource: "Parameters." + name,
 				Message: fmt.Sprintf("%s %q is not a VPC endpoint id", where, s),
-				Fix:     "give the id of the execute-api interface endpoint, vpce- followed by 8 or 17 lowercase hex characters (e.g. vpce-0123456789abcdef0)"}
+				Remedy:  "give the id of the execute-api interface endpoint, vpce- followed by 8 or 17 lowercase hex characters (e.g. vpce-0123456789abcdef0)"}
 		}
 		return nil
 	}

@@ -22,7 +22,7 @@ func passPreflight(st *state) error {
 	}
 	if cur := existing; cur != nil && cur["Type"] != PreflightType {
 		return &Error{Resource: PreflightLogicalID, Message: fmt.Sprintf("the template already has a %v with this logical id", cur["Type"]),
-			Fix: "rename that resource, or set PreflightMode to none"}
+			Remedy: "rename that resource, or set PreflightMode to none"}
 	}
 	props := map[string]any{
 		"ServiceToken":            DefaultServiceToken(),
@@ -72,8 +72,8 @@ func passPreflight(st *state) error {
 			continue
 		}
 		if upstream[id] {
-			st.warn("%s: %s depends on it (DependsOn or a reference), so it cannot also wait for the preflight without a circular dependency; it is created before the network is checked",
-				id, PreflightLogicalID)
+			st.warn(tfPreflightCycle, id, "%s depends on it (DependsOn or a reference), so it cannot also wait for the preflight without a circular dependency; it is created before the network is checked",
+				PreflightLogicalID)
 			continue
 		}
 		mergeDependsOn(st.edit(id), PreflightLogicalID)

@@ -114,7 +114,7 @@ type Settings struct {
 }
 
 func settingError(name, msg, fix string) *Error {
-	return &Error{Resource: "setting " + name, Message: msg, Fix: fix}
+	return &Error{Resource: "setting " + name, Message: msg, Remedy: fix}
 }
 
 // ParseSettings reads the Transform's Parameters. doc is the template (for
@@ -175,7 +175,7 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 			s.UserSubnetIDs, err = idListSetting(name, v, "subnet")
 		default:
 			return s, &Error{Resource: "setting " + name, Message: "unknown setting",
-				Fix: "use one of " + strings.Join(SettingNames(), ", ")}
+				Remedy: "use one of " + strings.Join(SettingNames(), ", ")}
 		}
 		if err != nil {
 			return s, err

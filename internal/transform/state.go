@@ -2,9 +2,11 @@ package transform
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -22,8 +24,12 @@ type state struct {
 	sect   map[string]bool // top-level sections deep-copied
 
 	changes  []Change
-	warnings []string
+	warnings []finding.Finding
 	excluded map[string]bool
+	// pass is the pass running; bug a programming error it made (a kind
+	// it reads but does not declare).
+	pass *pass
+	bug  error
 
 	rewritten   map[string]bool // resources that get DependsOn preflight
 	changedAPIs map[string]bool // REST APIs whose policy or endpoint changed
@@ -97,6 +103,47 @@ func (st *state) ofType(types ...string) []string {
 	return out
 }
 
+// of returns the sorted logical ids of the resources of the given types,
+// which the running pass must declare in its kinds, less those the Exclude
+// setting leaves alone.
+func (st *state) of(types ...string) []string {
+	var out []string
+	for _, id := range st.declared(types) {
+		if !st.excluded[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// excludedOf returns the sorted logical ids of the resources of the given
+// types (declared by the running pass) that the Exclude setting leaves alone.
+func (st *state) excludedOf(types ...string) []string {
+	var out []string
+	for _, id := range st.declared(types) {
+		if st.excluded[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (st *state) declared(types []string) []string {
+	for _, t := range types {
+		if st.pass == nil || !slices.Contains(st.pass.kinds, t) {
+			name := "(none)"
+			if st.pass != nil {
+				name = st.pass.name
+			}
+			if st.bug == nil {
+				st.bug = fmt.Errorf("transform: pass %s reads resources of type %s, which it does not declare in its kinds; this is a bug in QuiltPrivateEndpoints", name, t)
+			}
+			return nil
+		}
+	}
+	return st.ofType(types...)
+}
+
 // edit returns a resource that the caller may modify: the resource and its
 // Properties are copied one level deep. Passes replace property values;
 // they never modify a nested map or list in place (copy it first).
@@ -158,8 +205,9 @@ func (st *state) change(pass, resource, format string, args ...any) {
 	st.changes = append(st.changes, Change{Pass: pass, Resource: resource, Detail: fmt.Sprintf(format, args...)})
 }
 
-func (st *state) warn(format string, args ...any) {
-	st.warnings = append(st.warnings, fmt.Sprintf(format, args...))
+// warn records a warning of rule r about resource.
+func (st *state) warn(r finding.Rule, resource, format string, args ...any) {
+	st.warnings = append(st.warnings, r.New(resource, "", format, args...))
 }
 
 // param returns {"Ref": name} and records that the parameter is needed.

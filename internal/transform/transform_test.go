@@ -49,7 +49,7 @@ func TestCanceled(t *testing.T) {
 }
 
 func TestErrorText(t *testing.T) {
-	e := &Error{Resource: "Http", Message: "HTTP APIs cannot be private", Fix: "exclude it"}
+	e := &Error{Resource: "Http", Message: "HTTP APIs cannot be private", Remedy: "exclude it"}
 	if got := e.Error(); got != "Http: HTTP APIs cannot be private. Fix: exclude it" {
 		t.Fatal(got)
 	}
