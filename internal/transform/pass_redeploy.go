@@ -70,35 +70,7 @@ func passRedeploy(st *state) error {
 	if len(renames) == 0 {
 		return nil
 	}
-	olds := template.SortedKeys(toAnyMapS(renames))
-	for _, old := range olds {
-		nid := renames[old]
-		st.res[nid] = st.res[old]
-		st.own[nid] = st.own[old]
-		delete(st.res, old)
-		delete(st.own, old)
-		st.change("redeploy", nid, "renamed from %s so that CloudFormation deploys the private API again", old)
-		st.rewritten[nid] = true
-		delete(st.rewritten, old)
-	}
-	for _, old := range olds {
-		st.ids = removeSorted(st.ids, old)
-		st.ids = insertSorted(st.ids, renames[old])
-	}
-	st.byType = nil
-	rn := renamer{renames: renames}
-	for _, id := range st.ids {
-		r := st.resource(id)
-		if dep, ok := r["DependsOn"]; ok {
-			if nd, ch := rn.dependsOn(dep); ch {
-				nr := shallow(r)
-				nr["DependsOn"] = nd
-				st.put(id, nr)
-			}
-		}
-	}
-	st.walkers = append(st.walkers, rn)
-	st.renamed = renames
+	st.renameResources("redeploy", renames, "renamed from %s so that CloudFormation deploys the private API again")
 	return nil
 }
 

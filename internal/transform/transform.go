@@ -46,7 +46,9 @@ type Result struct {
 	Warnings []finding.Finding
 	// Settings are the settings the engine used, defaults filled in.
 	Settings Settings
-	// Renamed maps old Deployment logical ids to their new ones.
+	// Renamed maps the old logical ids of the resources the run renamed
+	// (Deployments, REST APIs made private, target groups of a replaced load
+	// balancer) to their new ones.
 	Renamed map[string]string
 }
 
