@@ -12,17 +12,16 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 )
 
 func newCheckCmd() *cobra.Command {
 	var (
-		region, profile, vpc, endpoint, format string
-		subnets, buckets, callerGroups         []string
-		vpnClients, quiet                      bool
-		timeout                                time.Duration
+		vpc, endpoint, format          string
+		subnets, buckets, callerGroups []string
+		vpnClients, quiet              bool
+		timeout                        time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "check --region R --vpc VPC --subnets s1,s2 --api-endpoint vpce-... [--buckets b1,b2] [--vpn-clients] [--format text|json]",
@@ -69,7 +68,7 @@ Exit status: 0 no error finding, 1 error findings, 2 usage or credentials.`,
 			ctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			progress := progressPrinter(cmd.ErrOrStderr(), "check", quiet)
-			cfg, err := connect(ctx, "check", awsclient.Options{Region: region, Profile: profile}, timeout, progress)
+			cfg, err := connect(ctx, "check", awsOptions(cmd), timeout, progress)
 			if err != nil {
 				return err
 			}
@@ -95,8 +94,6 @@ Exit status: 0 no error finding, 1 error findings, 2 usage or credentials.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&region, "region", "", "the stack's Region (default: AWS_REGION or the profile's)")
-	f.StringVar(&profile, "profile", "", "AWS profile (default: AWS_PROFILE or default)")
 	f.StringVar(&vpc, "vpc", "", "the VPC the stack's Lambdas run in (required)")
 	f.StringSliceVar(&subnets, "subnets", nil, "private subnets the stack's Lambdas use, comma-separated (required)")
 	f.StringVar(&endpoint, "api-endpoint", "", "the execute-api interface VPC endpoint, vpce-... (required)")

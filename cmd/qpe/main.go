@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
 )
 
 // exitError carries a process exit code out of a command.
@@ -34,8 +36,19 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRenderCmd(), newCheckCmd(), newReviewCmd(), newPerimeterCmd(), newVerifyCmd())
+	pf := root.PersistentFlags()
+	pf.String("region", "", "AWS Region: the stack's, or the VPCs' for perimeter's NAT lookup and ARN partition (default: AWS_REGION or the profile's)")
+	pf.String("profile", "", "AWS profile (default: AWS_PROFILE or default)")
+	root.AddCommand(newRenderCmd(), newCheckCmd(), newReviewCmd(), newPerimeterCmd(), newVerifyCmd(), newPlanCmd())
 	return root
+}
+
+// awsOptions returns the AWS access the command line asks for: the root's
+// persistent --region and --profile, as every command that calls AWS reads them.
+func awsOptions(cmd *cobra.Command) awsclient.Options {
+	region, _ := cmd.Flags().GetString("region")
+	profile, _ := cmd.Flags().GetString("profile")
+	return awsclient.Options{Region: region, Profile: profile}
 }
 
 func main() {

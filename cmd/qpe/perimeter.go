@@ -1,21 +1,15 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strings"
-	"text/tabwriter"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/spf13/cobra"
 
-	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter"
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
 )
@@ -47,10 +41,9 @@ Test the bucket policy on a clean bucket first, then graduate to the SCP.`,
 
 // perimFlags are the options shared by scp, bucket-policy and plan.
 type perimFlags struct {
-	vpcs, ips             []string
-	exemptTag, prefix     string
-	natIPs, scope, region string
-	profile               string
+	vpcs, ips         []string
+	exemptTag, prefix string
+	natIPs, scope     string
 }
 
 func (f *perimFlags) register(cmd *cobra.Command) {
@@ -61,104 +54,25 @@ func (f *perimFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.prefix, "bucket-prefix", perimeter.DefaultBucketPrefix, "bucket-name prefix the S3 scope covers")
 	fs.StringVar(&f.natIPs, "nat-ips", "", "NAT gateways' public addresses to trust: auto (read them with ec2:DescribeNatGateways), none, or IP,IP,...; when unset, the NAT gateways are looked up only to warn")
 	fs.StringVar(&f.scope, "scope", string(perimeter.ScopeS3), "s3 (S3 on the prefixed buckets) or all (every action but AWS's exempted data-plane actions)")
-	fs.StringVar(&f.region, "region", "", "the VPCs' Region: NAT lookup and ARN partition (default: the AWS configuration's)")
-	fs.StringVar(&f.profile, "profile", "", "AWS profile for the NAT lookup (default: AWS_PROFILE or the default profile)")
-}
-
-// perimPrepared is the result of the shared option handling.
-type perimPrepared struct {
-	spec   *perimeter.Spec
-	nat    perimeter.NATStatus
-	natIPs []string // NAT addresses known (looked up or given)
 }
 
 // prepare validates the flags and resolves --nat-ips, looking up the NAT
-// gateways when asked (auto) or, best effort, to warn (unset).
-func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimPrepared, error) {
+// gateways when asked (auto) or, best effort, to warn (unset). --region (the
+// VPCs' Region: NAT lookup and ARN partition) and --profile are the root's.
+func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimeter.Resolved, error) {
+	aws := awsOptions(cmd)
 	opts := perimeter.Options{
 		VPCs: f.vpcs, IPs: f.ips, ExemptTag: f.exemptTag, BucketPrefix: f.prefix,
-		Scope: perimeter.Scope(f.scope), Region: f.region,
+		Scope: perimeter.Scope(f.scope), Region: aws.Region,
 	}
-	mode := strings.TrimSpace(f.natIPs)
-	switch mode {
-	case "", "auto", "none":
-	default:
-		for _, ip := range strings.Split(mode, ",") {
-			opts.NATIPs = append(opts.NATIPs, strings.TrimSpace(ip))
-		}
-	}
-	spec, err := opts.Validate()
+	r, err := perimeter.Resolve(cmd.Context(), opts, f.natIPs, perimeter.AWSNATLookup(aws))
 	if err != nil {
 		return nil, &exitError{code: 2, err: fmt.Errorf("perimeter %s: %w", name, err)}
 	}
-	p := &perimPrepared{spec: spec}
-	switch mode {
-	case "none":
-		p.nat = perimeter.NATStatus{Known: true}
-	case "auto", "":
-		timeout := 20 * time.Second
-		if mode == "" {
-			timeout = 10 * time.Second
-		}
-		ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
-		defer cancel()
-		gws, region, err := perimLookupNATs(ctx, spec, f.profile)
-		if err != nil {
-			if mode == "auto" {
-				return nil, &exitError{code: 2, err: fmt.Errorf("perimeter %s: --nat-ips auto: %w", name, err)}
-			}
-			p.nat = perimeter.NATStatus{Reason: perimShortReason(err)}
-			break
-		}
-		p.nat = perimeter.NATStatus{Known: true, Gateways: gws, LookedUp: true}
-		p.natIPs = perimeter.PublicIPs(gws)
-		// The configuration's Region decides the ARN partition when
-		// --region is not given (e.g. aws-cn for cn-north-1).
-		opts.Region = region
-		if mode == "auto" {
-			opts.NATIPs = p.natIPs
-		}
-		if p.spec, err = opts.Validate(); err != nil {
-			return nil, &exitError{code: 2, err: fmt.Errorf("perimeter %s: %w", name, err)}
-		}
-		if mode == "auto" {
-			for _, g := range gws {
-				fmt.Fprintf(cmd.ErrOrStderr(), "qpe: %s: NAT gateway %s in %s: adding %s\n", name, g.ID, g.VPCID, strings.Join(g.PublicIPs, ", "))
-			}
-			if len(gws) == 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "qpe: %s: no available public NAT gateway in %s\n", name, strings.Join(spec.VPCs, ", "))
-			}
-		}
-	default:
-		// The caller named the addresses: trust them, no lookup.
-		p.nat = perimeter.NATStatus{Known: true}
-		for _, pr := range spec.NATPrefixes {
-			p.natIPs = append(p.natIPs, strings.SplitN(pr, "/", 2)[0])
-		}
+	for _, n := range r.Notes {
+		fmt.Fprintf(cmd.ErrOrStderr(), "qpe: %s: %s\n", name, n)
 	}
-	return p, nil
-}
-
-// perimLookupNATs loads the AWS configuration as every qpe command does
-// (awsclient: profiles, SSO, environment, AWS_ENDPOINT_URL_EC2, credentials
-// check) and reads the VPCs' NAT gateways.
-// It also returns the Region the configuration resolved.
-func perimLookupNATs(ctx context.Context, spec *perimeter.Spec, profile string) ([]perimeter.NATGateway, string, error) {
-	cfg, err := awsclient.Load(ctx, awsclient.Options{Region: spec.Region, Profile: profile, CredentialsTimeout: 10 * time.Second})
-	if err != nil {
-		return nil, "", err
-	}
-	gws, err := perimeter.NATGateways(ctx, ec2.NewFromConfig(cfg), spec.VPCs)
-	return gws, cfg.Region, err
-}
-
-// perimShortReason condenses a lookup error for a one-line warning.
-func perimShortReason(err error) string {
-	var ce *awsclient.CredentialsError
-	if errors.As(err, &ce) {
-		return "no usable AWS credentials; --nat-ips auto lists the sources tried"
-	}
-	return strings.ReplaceAll(err.Error(), "\n", " ")
+	return r, nil
 }
 
 func perimWarn(cmd *cobra.Command, name string, warnings []string) {
@@ -167,9 +81,22 @@ func perimWarn(cmd *cobra.Command, name string, warnings []string) {
 	}
 }
 
+// perimJSONFormat registers --format on a command whose output is a policy
+// document, JSON only, and returns the check of its value.
+func perimJSONFormat(cmd *cobra.Command, name string) func() error {
+	format := cmd.Flags().String("format", "json", "output format: json (a policy document has no other)")
+	return func() error {
+		if *format != "json" {
+			return &exitError{code: 2, err: fmt.Errorf("perimeter %s: --format %q: the policy is printed as json", name, *format)}
+		}
+		return nil
+	}
+}
+
 func newPerimeterSCPCmd() *cobra.Command {
 	var f perimFlags
 	var indent bool
+	var checkFormat func() error
 	cmd := &cobra.Command{
 		Use:   "scp --vpc ID [--vpc ID ...] [--ip CIDR ...] [--exempt-tag NAME] [--bucket-prefix quilt] [--nat-ips auto|none|IP,...] [--scope s3|all] [--region R] [--indent]",
 		Short: "Print the data-perimeter service control policy",
@@ -191,24 +118,18 @@ Exit status: 0 printed, 1 over the size limit, 2 usage error or (with
   qpe perimeter scp --vpc vpc-0123456789abcdef0 --scope all --nat-ips 203.0.113.10 --indent`,
 		Args: perimNoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(); err != nil {
+				return err
+			}
 			p, err := f.prepare(cmd, "scp")
 			if err != nil {
 				return err
 			}
-			doc := p.spec.SCP()
-			text, err := perimeter.Render(doc, indent)
+			text, err := p.Spec.SCPText(indent)
 			if err != nil {
-				return &exitError{code: 1, err: err}
-			}
-			if err := perimeter.CheckSCPSize(text); err != nil {
-				if indent {
-					if minified, merr := perimeter.Render(doc, false); merr == nil && perimeter.CheckSCPSize(minified) == nil {
-						err = fmt.Errorf("%w (minified, without --indent, it is %s characters and fits)", err, perimeter.Thousands(len(minified)))
-					}
-				}
 				return &exitError{code: 1, err: fmt.Errorf("perimeter scp: %w", err)}
 			}
-			ws, err := p.spec.Warnings(text, p.nat)
+			ws, err := p.Spec.Warnings(text, p.NAT)
 			if err != nil {
 				return &exitError{code: 1, err: fmt.Errorf("perimeter scp: %w", err)}
 			}
@@ -224,6 +145,7 @@ Exit status: 0 printed, 1 over the size limit, 2 usage error or (with
 	}
 	f.register(cmd)
 	cmd.Flags().BoolVar(&indent, "indent", false, "print indented JSON (the size limit then counts the indentation)")
+	checkFormat = perimJSONFormat(cmd, "scp")
 	return cmd
 }
 
@@ -231,6 +153,7 @@ func newPerimeterBucketPolicyCmd() *cobra.Command {
 	var f perimFlags
 	var bucket string
 	var indent bool
+	var checkFormat func() error
 	cmd := &cobra.Command{
 		Use:   "bucket-policy --bucket NAME --vpc ID [--vpc ID ...] [--ip CIDR ...] [--exempt-tag NAME] [--nat-ips auto|none|IP,...] [--region R] [--indent]",
 		Short: "Print the equivalent bucket policy for one test bucket",
@@ -249,11 +172,14 @@ Exit status: 0 printed, 1 over S3's 20 KB limit, 2 usage error.`,
 			if bucket == "" {
 				return &exitError{code: 2, err: fmt.Errorf("perimeter bucket-policy: --bucket is required (a new, empty test bucket)\nUsage: %s", cmd.UseLine())}
 			}
+			if err := checkFormat(); err != nil {
+				return err
+			}
 			p, err := f.prepare(cmd, "bucket-policy")
 			if err != nil {
 				return err
 			}
-			doc, err := p.spec.BucketPolicy(bucket)
+			doc, err := p.Spec.BucketPolicy(bucket)
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("perimeter bucket-policy: %w", err)}
 			}
@@ -264,7 +190,7 @@ Exit status: 0 printed, 1 over S3's 20 KB limit, 2 usage error.`,
 			if err := perimeter.CheckBucketPolicySize(text); err != nil {
 				return &exitError{code: 1, err: fmt.Errorf("perimeter bucket-policy: %w", err)}
 			}
-			ws, err := p.spec.BucketWarnings(text, p.nat, bucket)
+			ws, err := p.Spec.BucketWarnings(text, p.NAT, bucket)
 			if err != nil {
 				return &exitError{code: 1, err: fmt.Errorf("perimeter bucket-policy: %w", err)}
 			}
@@ -276,29 +202,8 @@ Exit status: 0 printed, 1 over S3's 20 KB limit, 2 usage error.`,
 	f.register(cmd)
 	cmd.Flags().StringVar(&bucket, "bucket", "", "the test bucket (required)")
 	cmd.Flags().BoolVar(&indent, "indent", false, "print indented JSON")
+	checkFormat = perimJSONFormat(cmd, "bucket-policy")
 	return cmd
-}
-
-// perimSimOutput is simulate's JSON output.
-type perimSimOutput struct {
-	Decision  policy.Decision `json:"decision"`
-	Statement *string         `json:"statement"`
-	Condition *string         `json:"condition"`
-	Reason    string          `json:"reason"`
-	// Allow is present for resource policies (a Principal in the policy).
-	Allow *perimSimAllow `json:"allow,omitempty"`
-}
-
-type perimSimAllow struct {
-	Matched   bool    `json:"matched"`
-	Statement *string `json:"statement"`
-}
-
-func perimStrPtr(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 func newPerimeterSimulateCmd() *cobra.Command {
@@ -363,18 +268,7 @@ Exit status: 0 whatever the decision, 1 the policy or the request is invalid
 			if err != nil {
 				return &exitError{code: 1, err: fmt.Errorf("perimeter simulate: %w", err)}
 			}
-			out := cmd.OutOrStdout()
-			if format == "json" {
-				o := perimSimOutput{Decision: res.Decision, Statement: perimStrPtr(res.Statement), Condition: perimStrPtr(res.Condition), Reason: res.Reason}
-				if res.ResourcePolicy {
-					o.Allow = &perimSimAllow{Matched: res.AllowMatched, Statement: perimStrPtr(res.AllowStatement)}
-				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(o)
-			}
-			return perimWriteSimText(out, res)
+			return perimeter.WriteSimulation(cmd.OutOrStdout(), res, format)
 		},
 	}
 	fs := cmd.Flags()
@@ -385,64 +279,6 @@ Exit status: 0 whatever the decision, 1 the policy or the request is invalid
 	fs.StringArrayVar(&contexts, "context", nil, "condition key=value; repeat, and repeat a key for several values")
 	fs.StringVar(&format, "format", "text", "text or json")
 	return cmd
-}
-
-func perimWriteSimText(w io.Writer, res policy.Result) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
-	fmt.Fprintf(tw, "decision:\t%s\n", res.Decision)
-	fmt.Fprintf(tw, "statement:\t%s\n", perimOr(res.Statement, "(none)"))
-	fmt.Fprintf(tw, "condition:\t%s\n", perimOr(res.Condition, "(none)"))
-	fmt.Fprintf(tw, "reason:\t%s\n", res.Reason)
-	if res.ResourcePolicy {
-		if res.AllowMatched {
-			fmt.Fprintf(tw, "allow:\tmatched by %s\n", res.AllowStatement)
-		} else {
-			fmt.Fprintf(tw, "allow:\tno Allow statement matched (an IAM caller of the bucket's account then needs an Allow in its identity policy; an AWS service principal or another account needs one here)\n")
-		}
-	} else if res.Decision == policy.NotDenied {
-		fmt.Fprintf(tw, "note:\tthis policy does not deny the request; an SCP never grants access by itself\n")
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(res.Trace) == 0 {
-		return nil // not evaluated: the policy does not apply to the caller
-	}
-	fmt.Fprintln(w, "statements:")
-	for _, t := range res.Trace {
-		state := "does not apply"
-		if t.Applies {
-			state = "applies"
-		}
-		fmt.Fprintf(w, "  %s (%s) %s: %s\n", t.Statement, t.Effect, state, t.Detail)
-	}
-	return nil
-}
-
-func perimOr(s, empty string) string {
-	if s == "" {
-		return empty
-	}
-	return s
-}
-
-// perimPlanRow is plan's JSON output for one request.
-type perimPlanRow struct {
-	Name         string              `json:"name"`
-	How          string              `json:"how"`
-	Action       string              `json:"action"`
-	Resource     string              `json:"resource"`
-	Principal    string              `json:"principal"`
-	Context      map[string][]string `json:"context"`
-	BucketPolicy perimPlanVerdict    `json:"bucketPolicy"`
-	SCP          *perimPlanVerdict   `json:"scp"`
-	SCPNote      string              `json:"scpNote,omitempty"`
-}
-
-type perimPlanVerdict struct {
-	Decision  policy.Decision `json:"decision"`
-	Statement *string         `json:"statement"`
-	Condition *string         `json:"condition"`
 }
 
 func newPerimeterPlanCmd() *cobra.Command {
@@ -472,11 +308,11 @@ Exit status: 0 planned, 2 usage error or (with --nat-ips auto) no AWS access.`,
 			if err != nil {
 				return err
 			}
-			rows, err := p.spec.Plan(bucket, p.natIPs)
+			rows, err := p.Spec.Plan(bucket, p.NATIPs)
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("perimeter plan: %w", err)}
 			}
-			bp, err := p.spec.BucketPolicy(bucket)
+			bp, err := p.Spec.BucketPolicy(bucket)
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("perimeter plan: %w", err)}
 			}
@@ -484,65 +320,18 @@ Exit status: 0 planned, 2 usage error or (with --nat-ips auto) no AWS access.`,
 			if err != nil {
 				return &exitError{code: 1, err: err}
 			}
-			ws, err := p.spec.BucketWarnings(bpText, p.nat, bucket)
+			ws, err := p.Spec.PlanWarnings(bpText, p.NAT, bucket)
 			if err != nil {
 				return &exitError{code: 1, err: fmt.Errorf("perimeter plan: %w", err)}
 			}
 			perimWarn(cmd, "perimeter plan", ws)
-			if !strings.HasPrefix(bucket, p.spec.BucketPrefix) && p.spec.Scope == perimeter.ScopeS3 {
-				perimWarn(cmd, "perimeter plan", []string{fmt.Sprintf("bucket %s does not start with %q: the S3-scoped SCP does not cover it, only its bucket policy does", bucket, p.spec.BucketPrefix)})
-			}
-			if format == "json" {
-				out := make([]perimPlanRow, 0, len(rows))
-				for _, r := range rows {
-					j := perimPlanRow{Name: r.Name, How: r.How, Action: r.Request.Action, Resource: r.Request.Resource,
-						Principal: r.Request.Principal, Context: r.Request.Context, SCPNote: r.SCPNote,
-						BucketPolicy: perimPlanVerdict{Decision: r.Bucket.Decision, Statement: perimStrPtr(r.Bucket.Statement), Condition: perimStrPtr(r.Bucket.Condition)}}
-					if r.SCP != nil {
-						j.SCP = &perimPlanVerdict{Decision: r.SCP.Decision, Statement: perimStrPtr(r.SCP.Statement), Condition: perimStrPtr(r.SCP.Condition)}
-					}
-					out = append(out, j)
-				}
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(out)
-			}
-			return perimWritePlanText(cmd.OutOrStdout(), bucket, p.spec, rows)
+			return p.Spec.WritePlan(cmd.OutOrStdout(), bucket, rows, format)
 		},
 	}
 	f.register(cmd)
 	cmd.Flags().StringVar(&bucket, "bucket", "", "the test bucket (required)")
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
 	return cmd
-}
-
-func perimWritePlanText(w io.Writer, bucket string, spec *perimeter.Spec, rows []perimeter.PlanRow) error {
-	fmt.Fprintf(w, "Test plan for s3://%s (object %s): bucket policy %s, SCP %s (scope %s)\n\n", bucket, perimeter.TestObjectKey, perimeter.SidBucket, perimSCPSid(spec), spec.Scope)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tREQUEST\tACTION\tBUCKET POLICY\tSCP")
-	for i, r := range rows {
-		scp := r.SCPNote
-		if r.SCP != nil {
-			scp = string(r.SCP.Decision)
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, r.Name, r.Request.Action, r.Bucket.Decision, scp)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "\nHow to run each request (denied = AccessDenied; not-denied = succeeds when the caller's own policy allows it):")
-	for i, r := range rows {
-		fmt.Fprintf(w, "%2d. %s\n", i+1, r.How)
-	}
-	return nil
-}
-
-func perimSCPSid(spec *perimeter.Spec) string {
-	if spec.Scope == perimeter.ScopeAll {
-		return perimeter.SidAll
-	}
-	return perimeter.SidS3
 }
 
 // perimReadFile reads a file, or standard input for "-".

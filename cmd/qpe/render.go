@@ -82,7 +82,7 @@ standard output unless the whole template rendered.`,
 	}
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "Transform parameter `Name=Value` (repeatable; lists comma separated)")
 	cmd.Flags().StringArrayVar(&parameters, "parameter", nil, "value of a template parameter `Name=Value`, as the stack passes it (repeatable)")
-	cmd.Flags().StringVarP(&output, "output", "o", "json", "output format: json or yaml")
+	cmd.Flags().StringVarP(&output, "format", "o", "json", "output format: json or yaml")
 	return cmd
 }
 

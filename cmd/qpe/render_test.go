@@ -294,7 +294,7 @@ func TestMacroEqualsRenderUnderRIE(t *testing.T) {
 		{
 			name: "bad PreflightMode", fragment: exampleDoc,
 			params: map[string]any{"PreflightMode": "sometimes"}, sets: []string{"PreflightMode=sometimes"},
-			wantFailure: []string{"PreflightMode", "sometimes"},
+			wantFailure: []string{"PreflightMode", "validate, create, none"},
 		},
 		{name: "no Resources", fragment: map[string]any{"Parameters": map[string]any{}}, wantFailure: []string{"Resources"}},
 		{

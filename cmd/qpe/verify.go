@@ -8,18 +8,17 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 	"github.com/quiltdata/quilt-private-endpoints/internal/verify"
 )
 
 func newVerifyCmd() *cobra.Command {
 	var (
-		stack, region, profile, format string
-		endpoint                       string
-		timeout                        time.Duration
-		concurrency                    int
-		quiet, noNetwork               bool
+		stack, format    string
+		endpoint         string
+		timeout          time.Duration
+		concurrency      int
+		quiet, noNetwork bool
 	)
 	cmd := &cobra.Command{
 		Use:   "verify --stack NAME [--region R] [--format text|json]",
@@ -54,7 +53,7 @@ Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a mis
 				ctx = context.Background()
 			}
 			progress := progressPrinter(cmd.ErrOrStderr(), "verify", quiet)
-			cfg, err := connect(ctx, "verify", awsclient.Options{Region: region, Profile: profile}, timeout, progress)
+			cfg, err := connect(ctx, "verify", awsOptions(cmd), timeout, progress)
 			if err != nil {
 				return err
 			}
@@ -86,8 +85,6 @@ Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a mis
 	}
 	f := cmd.Flags()
 	f.StringVar(&stack, "stack", "", "name or id of the deployed stack (required)")
-	f.StringVar(&region, "region", "", "the stack's Region (default: AWS_REGION or the profile's)")
-	f.StringVar(&profile, "profile", "", "AWS profile (default: AWS_PROFILE or default)")
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	f.StringVar(&endpoint, "api-endpoint", "", "expected execute-api VPC endpoint (default: from the stack)")
 	f.DurationVar(&timeout, "timeout", verify.DefaultTimeout, "deadline for the whole verification")

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"

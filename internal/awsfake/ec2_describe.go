@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
+	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
 // XML shapes of the EC2 answers (element names as aws-sdk-go-v2's
@@ -19,12 +20,30 @@ type xmlTag struct {
 }
 
 type xmlVpc struct {
-	VpcID     string   `xml:"vpcId"`
-	OwnerID   string   `xml:"ownerId"`
-	State     string   `xml:"state"`
-	CidrBlock string   `xml:"cidrBlock"`
-	IsDefault bool     `xml:"isDefault"`
-	Tags      []xmlTag `xml:"tagSet>item"`
+	VpcID      string            `xml:"vpcId"`
+	OwnerID    string            `xml:"ownerId"`
+	State      string            `xml:"state"`
+	CidrBlock  string            `xml:"cidrBlock"`
+	CidrBlocks []xmlCidrBlockSet `xml:"cidrBlockAssociationSet>item"`
+	IsDefault  bool              `xml:"isDefault"`
+	Tags       []xmlTag          `xml:"tagSet>item"`
+}
+
+type xmlCidrBlockSet struct {
+	AssociationID string `xml:"associationId"`
+	CidrBlock     string `xml:"cidrBlock"`
+	State         string `xml:"cidrBlockState>state"`
+}
+
+// cidrBlocks renders a VPC's primary and secondary blocks.
+func cidrBlocks(v Vpc) []xmlCidrBlockSet {
+	var out []xmlCidrBlockSet
+	for i, c := range append([]string{v.CidrBlock}, v.SecondaryCidrs...) {
+		if c != "" {
+			out = append(out, xmlCidrBlockSet{AssociationID: fmt.Sprintf("vpc-cidr-assoc-%08x", i), CidrBlock: c, State: "associated"})
+		}
+	}
+	return out
 }
 
 type xmlSubnet struct {
@@ -288,7 +307,7 @@ func (s *Server) describeVpcs(q query) (any, error) {
 	items, err := selectItems(q, "VpcId", []string{"vpc-id", "cidr", "cidr-block-association.cidr-block", "is-default", "state", "owner-id"},
 		s.world.Vpcs, func(v Vpc) string { return v.ID },
 		func(v Vpc) attrs {
-			return withTags(attrs{"vpc-id": {v.ID}, "cidr": {v.CidrBlock}, "cidr-block-association.cidr-block": {v.CidrBlock},
+			return withTags(attrs{"vpc-id": {v.ID}, "cidr": {v.CidrBlock}, "cidr-block-association.cidr-block": append([]string{v.CidrBlock}, v.SecondaryCidrs...),
 				"is-default": {boolStr(v.IsDefault)}, "state": {"available"}, "owner-id": {s.world.AccountID}}, v.Tags)
 		}, notFound("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist"))
 	if err != nil {
@@ -303,7 +322,7 @@ func (s *Server) describeVpcs(q query) (any, error) {
 		NextToken string   `xml:"nextToken,omitempty"`
 	}{NextToken: next}
 	for _, v := range page {
-		out.Vpcs = append(out.Vpcs, xmlVpc{VpcID: v.ID, OwnerID: s.world.AccountID, State: "available", CidrBlock: v.CidrBlock, IsDefault: v.IsDefault, Tags: tags(v.Tags)})
+		out.Vpcs = append(out.Vpcs, xmlVpc{VpcID: v.ID, OwnerID: s.world.AccountID, State: "available", CidrBlock: v.CidrBlock, CidrBlocks: cidrBlocks(v), IsDefault: v.IsDefault, Tags: tags(v.Tags)})
 	}
 	return out, nil
 }
@@ -431,8 +450,13 @@ func (s *Server) describeRouteTables(q query) (any, error) {
 func (s *Server) routes(v RouteTable) []xmlRoute {
 	var out []xmlRoute
 	for _, vpc := range s.world.Vpcs {
-		if vpc.ID == v.VpcID && vpc.CidrBlock != "" {
-			out = append(out, xmlRoute{DestinationCidrBlock: vpc.CidrBlock, GatewayID: "local", State: "active", Origin: "CreateRouteTable"})
+		if vpc.ID != v.VpcID {
+			continue
+		}
+		for _, c := range append([]string{vpc.CidrBlock}, vpc.SecondaryCidrs...) {
+			if c != "" {
+				out = append(out, xmlRoute{DestinationCidrBlock: c, GatewayID: "local", State: "active", Origin: "CreateRouteTable"})
+			}
 		}
 	}
 	for _, r := range v.Routes {
@@ -517,8 +541,8 @@ func (s *Server) xmlEndpoint(v VpcEndpoint) xmlVpcEndpoint {
 		}
 		x.Groups = append(x.Groups, xmlGroupID{GroupID: g, GroupName: name})
 	}
-	if strings.EqualFold(x.VpcEndpointType, "Interface") {
-		svc := strings.TrimPrefix(v.ServiceName, "com.amazonaws."+s.world.Region+".")
+	if vpcrules.Is(x.VpcEndpointType, "Interface") {
+		svc := strings.TrimPrefix(v.ServiceName, vpcrules.ServiceName(s.world.Region, ""))
 		x.DNSEntries = append(x.DNSEntries, xmlDNSEntry{DNSName: fmt.Sprintf("%s-fake.%s.%s.vpce.amazonaws.com", v.ID, svc, s.world.Region), HostedZoneID: "Z7HUB22UULQXV"})
 	}
 	return x

@@ -46,6 +46,10 @@ func (s *Server) serveS3(w http.ResponseWriter, r *http.Request, action string) 
 	}
 	w.Header().Set("x-amz-request-id", requestID())
 	if action == "s3:HeadBucket" {
+		if bucket.DenyHead {
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
 		w.Header().Set("x-amz-bucket-region", region)
 		if signed := signingRegion(r); signed != "" && signed != region {
 			w.WriteHeader(http.StatusMovedPermanently)

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // World is the AWS account the double serves: one Region's VPC resources and
@@ -29,8 +29,10 @@ type World struct {
 // Vpc is a VPC. DNS support defaults to on, DNS hostnames to off (as for a
 // VPC created with the API).
 type Vpc struct {
-	ID                 string            `yaml:"id" json:"id"`
-	CidrBlock          string            `yaml:"cidr" json:"cidr"`
+	ID        string `yaml:"id" json:"id"`
+	CidrBlock string `yaml:"cidr" json:"cidr"`
+	// SecondaryCidrs are further IPv4 blocks associated with the VPC.
+	SecondaryCidrs     []string          `yaml:"secondaryCidrs" json:"secondaryCidrs"`
 	EnableDNSSupport   *bool             `yaml:"enableDnsSupport" json:"enableDnsSupport"`
 	EnableDNSHostnames bool              `yaml:"enableDnsHostnames" json:"enableDnsHostnames"`
 	IsDefault          bool              `yaml:"isDefault" json:"isDefault"`
@@ -126,12 +128,15 @@ type NatGateway struct {
 // AccessDenied (HeadBucket still works). StrictRegion answers a
 // GetBucketLocation signed for another Region with 400
 // AuthorizationHeaderMalformed and the x-amz-bucket-region header, as S3
-// does for some buckets.
+// does for some buckets. DenyHead answers HeadBucket with 403 and no
+// Region header (a bucket of another account whose policy denies the
+// caller, as an organisation's CloudTrail bucket does).
 type Bucket struct {
 	Name            string `yaml:"name" json:"name"`
 	Region          string `yaml:"region" json:"region"`
 	DenyGetLocation bool   `yaml:"denyGetLocation" json:"denyGetLocation"`
 	StrictRegion    bool   `yaml:"strictRegion" json:"strictRegion"`
+	DenyHead        bool   `yaml:"denyHead" json:"denyHead"`
 }
 
 // LoadWorld reads a World from a YAML or JSON file.

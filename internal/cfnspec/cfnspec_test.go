@@ -28,7 +28,7 @@ func TestTableCoversTouchedTypes(t *testing.T) {
 		}
 	}
 	src := s.Source()
-	if src.Package != "@aws-cdk/cfnspec" || src.Version == "" || src.SpecVersion == "" || len(src.SHA256) != 64 {
+	if src.Package != "@aws-cdk/aws-service-spec" || src.Version == "" || len(src.SHA256) != 64 {
 		t.Errorf("source not pinned: %+v", src)
 	}
 }
@@ -63,7 +63,11 @@ func TestLookup(t *testing.T) {
 		// Custom resources: ServiceToken replaces, anything else updates.
 		{"Custom::QuiltPrivateEndpoints", "ServiceToken", Immutable, true},
 		{"Custom::QuiltPrivateEndpoints", "SubnetIds", Mutable, true},
-		{"AWS::S3::Bucket", "BucketName", "", false},
+		{"AWS::S3::Bucket", "BucketName", Immutable, true},
+		{"AWS::S3::Bucket", "NoSuchProperty", "", false},
+		{"AWS::No::Such", "X", "", false},
+		{"AWS::ElasticLoadBalancingV2::ListenerRule", "ListenerArn", Immutable, true},
+		{"AWS::WAFv2::WebACLAssociation", "ResourceArn", Immutable, true},
 	}
 	for _, c := range cases {
 		got, ok := s.Lookup(c.typ, c.path)
@@ -78,7 +82,7 @@ func TestBehavior(t *testing.T) {
 	if b := s.Behavior("AWS::ElasticLoadBalancingV2::LoadBalancer", "Scheme"); b != Replacement {
 		t.Errorf("ALB Scheme: %v", b)
 	}
-	if b := s.Behavior("AWS::S3::Bucket", "X"); b != Unknown {
+	if b := s.Behavior("AWS::No::Such", "X"); b != Unknown {
 		t.Errorf("unknown type: %v", b)
 	}
 	if !(Unknown < None && None < NoInterruption && NoInterruption < SomeInterruption && SomeInterruption < Replacement) {
@@ -108,13 +112,37 @@ func TestStripIndexes(t *testing.T) {
 
 func TestGeneratedTableSorted(t *testing.T) {
 	rows := generatedTable()
+	if len(rows) < 1000 {
+		t.Fatalf("only %d resource types: the table covers the whole database", len(rows))
+	}
 	for i := 1; i < len(rows); i++ {
-		a, b := rows[i-1], rows[i]
-		if a.Type > b.Type || (a.Type == b.Type && a.Path >= b.Path) {
-			t.Fatalf("rows %d and %d out of order: %v %v", i-1, i, a, b)
+		if rows[i-1].Type >= rows[i].Type {
+			t.Fatalf("rows %d and %d out of order: %s %s", i-1, i, rows[i-1].Type, rows[i].Type)
 		}
-		if strings.Contains(b.Path, "[") {
-			t.Fatalf("indexed path in table: %v", b)
+		if strings.Contains(rows[i].Replace, "[") {
+			t.Fatalf("indexed path in table: %v", rows[i])
+		}
+	}
+}
+
+func TestDataAndNames(t *testing.T) {
+	s := New()
+	for typ, want := range map[string]string{
+		"AWS::ECS::Service": "ServiceName", "AWS::S3::Bucket": "BucketName",
+		"AWS::ElasticLoadBalancingV2::TargetGroup": "Name", "AWS::Lambda::Function": "FunctionName",
+		"AWS::Serverless::Function": "FunctionName", "AWS::Logs::LogGroup": "LogGroupName",
+		"AWS::ApiGateway::RestApi": "", "AWS::ECS::TaskDefinition": "",
+	} {
+		if got := s.NameProperty(typ); got != want {
+			t.Errorf("NameProperty(%s) = %q, want %q", typ, got, want)
+		}
+	}
+	for typ, want := range map[string]bool{
+		"AWS::S3::Bucket": true, "AWS::Logs::LogGroup": true, "AWS::DynamoDB::Table": true,
+		"AWS::Lambda::Function": false, "AWS::ElasticLoadBalancingV2::LoadBalancer": false,
+	} {
+		if got := s.Stateful(typ); got != want {
+			t.Errorf("Stateful(%s) = %v", typ, got)
 		}
 	}
 }

@@ -312,3 +312,41 @@ func TestHandleRealEngine(t *testing.T) {
 		})
 	}
 }
+
+// TestHandleNeverQuotesSecretSettings: a setting given as a Ref to a NoEcho
+// parameter arrives resolved, so the macro cannot tell it from a literal. A
+// refused value appears neither in the errorMessage nor in the log; the
+// message names the setting and the expected form.
+func TestHandleNeverQuotesSecretSettings(t *testing.T) {
+	const secret = "Pw4NoEchoSecret"
+	fragment := `{"Parameters":{"DbPassword":{"Type":"String","NoEcho":true},"ApiGatewayVPCEndpointId":{"Type":"String","NoEcho":true}},` +
+		`"Resources":{"Fn":{"Type":"AWS::Lambda::Function","Properties":{"Handler":"index.handler","Runtime":"python3.11",` +
+		`"Role":"arn:aws:iam::123456789012:role/r","Code":{"ZipFile":"def handler(e, c): pass"}}}}}`
+	failures := 0
+	for _, name := range transform.SettingNames() {
+		for _, value := range []string{secret, "vpce-" + secret, "Fn," + secret} {
+			t.Run(name+"="+value, func(t *testing.T) {
+				var logs bytes.Buffer
+				h := NewHandler(slog.New(slog.NewJSONHandler(&logs, nil)))
+				params, _ := json.Marshal(map[string]any{name: value})
+				ev := `{"requestId":"r","params":` + string(params) + `,"templateParameterValues":{"DbPassword":"` + value +
+					`","ApiGatewayVPCEndpointId":"` + value + `"},"fragment":` + fragment + `}`
+				resp := h.Handle(context.Background(), json.RawMessage(ev))
+				if resp.Status != StatusFailure {
+					return // a valid value (e.g. a parameter name) is the user's to log
+				}
+				failures++
+				if strings.Contains(resp.ErrorMessage, secret) || strings.Contains(logs.String(), secret) {
+					t.Fatalf("the secret leaked:\nerrorMessage: %s\nlog: %s", resp.ErrorMessage, logs.String())
+				}
+				named := strings.Contains(resp.ErrorMessage, name) || strings.HasPrefix(resp.ErrorMessage, "Parameters.ApiGatewayVPCEndpointId:")
+				if !named || !strings.Contains(resp.ErrorMessage, "Fix:") {
+					t.Errorf("errorMessage does not name the setting (or parameter) and the fix: %s", resp.ErrorMessage)
+				}
+			})
+		}
+	}
+	if failures < 2*len(transform.SettingNames()) {
+		t.Errorf("only %d of the values were refused", failures)
+	}
+}

@@ -86,10 +86,9 @@ func (s *Spec) BucketARNs(bucket string) Values {
 
 // SCP returns the service control policy.
 func (s *Spec) SCP() *Document {
-	st := Statement{Effect: "Deny", Condition: s.networkConditions()}
+	st := Statement{Sid: s.SCPSid(), Effect: "Deny", Condition: s.networkConditions()}
 	switch s.Scope {
 	case ScopeAll:
-		st.Sid = SidAll
 		st.NotAction = ExemptedDataPlaneActions()
 		st.Resource = Values{"*"}
 		// AWS's reference exempts the EC2 infrastructure role that EBS
@@ -98,7 +97,6 @@ func (s *Spec) SCP() *Document {
 			"aws:PrincipalArn": {fmt.Sprintf("arn:%s:iam::*:role/aws:ec2-infrastructure", s.Partition)},
 		}
 	default:
-		st.Sid = SidS3
 		st.Action = Values{"s3:*"}
 		st.Resource = s.BucketARNs(s.BucketPrefix + "*")
 	}

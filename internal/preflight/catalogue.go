@@ -1,33 +1,14 @@
 package preflight
 
 import (
-	"fmt"
-	"slices"
-	"strings"
-
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-// Check is one entry of the catalogue: a stable id, the severity of the
-// findings it reports, what it checks and the generic remedy (the findings
-// carry a precise one).
-type Check struct {
-	ID       string
-	Severity finding.Severity
-	// Title names what is checked ("the S3 gateway endpoint routes").
-	Title string
-	// Meaning says what a finding of this check means (for docs).
-	Meaning string
-	// Remedy says what to create or change (for docs).
-	Remedy string
-
-	needs []item
-	run   func(inv *inventory) []finding.Finding
-}
-
-// Catalogue lists every check, in id order. Run evaluates all of them.
-func Catalogue() []Check {
-	cs := []Check{
+// Catalogue lists every check, in id order. Each check's Needs name the
+// inventory items it reads; Inspect runs a check only when they were all
+// read (see runnable).
+func Catalogue() finding.Catalogue[*inventory] {
+	return finding.NewCatalogue(
 		checkEndpointIDFormat(),
 		checkNetworkIDFormat(),
 		checkVPCExists(),
@@ -45,6 +26,7 @@ func Catalogue() []Check {
 		checkAPIEndpointAZs(),
 		checkS3GatewayRoutes(),
 		checkBucketRegion(),
+		checkBucketDenied(),
 		checkS3InterfaceForVPN(),
 		checkVPNDNSNote(),
 		checkEgressRoute(),
@@ -54,42 +36,47 @@ func Catalogue() []Check {
 		checkEgressUnproven(),
 		checkEgressEndpoints(),
 		checkEgressEndpointBlocks(),
+		checkEgressNoEndpoint(),
 		checkAWSAccess(),
-	}
-	slices.SortFunc(cs, func(a, b Check) int { return strings.Compare(a.ID, b.ID) })
-	return cs
+	)
 }
 
-// evaluate runs the check unless an inventory item it needs was skipped
-// (invalid input, reported by QPE-IN-*) or could not be read (reported once
-// per item by QPE-AWS-001, which lists the checks it blocked).
-func (c Check) evaluate(inv *inventory) []finding.Finding {
-	if c.run == nil {
-		return nil
+// names lists inventory items as a check's Needs.
+func names(items ...item) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = string(it)
 	}
-	blocked := false
-	for _, it := range c.needs {
-		if inv.skipped[it] {
-			return nil
-		}
-		if inv.failed(it) != nil {
-			inv.block(it, c.Title)
-			blocked = true
-		}
-	}
-	if blocked {
-		return nil
-	}
-	return c.run(inv)
+	return out
 }
 
-// f builds a finding of this check.
-func (c Check) f(resource, remedy, format string, args ...any) finding.Finding {
-	return finding.Finding{
-		ID:       c.ID,
-		Severity: c.Severity,
-		Resource: resource,
-		Message:  fmt.Sprintf(format, args...),
-		Remedy:   remedy,
+// runnable reports whether every inventory item a check needs was read: an
+// item skipped for invalid input is reported by QPE-IN-*, one that could not
+// be read by QPE-AWS-001 (once per item, naming the checks it blocked).
+func (inv *inventory) runnable(c finding.Check[*inventory]) bool {
+	for _, n := range c.Needs {
+		if inv.skipped[item(n)] || inv.failed(item(n)) != nil {
+			return false
+		}
 	}
+	return true
+}
+
+// blockedTitles is, per inventory item that could not be read, the titles
+// of the checks it kept from running, in id order. A check whose needs
+// include a skipped item is not blocked by the items after it.
+func (inv *inventory) blockedTitles(cat finding.Catalogue[*inventory]) map[item][]string {
+	out := map[item][]string{}
+	for _, c := range cat {
+		for _, n := range c.Needs {
+			it := item(n)
+			if inv.skipped[it] {
+				break
+			}
+			if inv.failed(it) != nil {
+				out[it] = append(out[it], c.Title)
+			}
+		}
+	}
+	return out
 }

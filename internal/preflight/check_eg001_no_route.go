@@ -1,27 +1,28 @@
 package preflight
 
 import (
+	"strings"
+
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkEgressRoute() Check {
-	c := Check{
+func checkEgressRoute() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-EG-001",
 		Severity: finding.Error,
-		Title:    "egress to ECR and SNS",
-		Meaning:  "The effective route table of private subnets has no 0.0.0.0/0 route, and the interface endpoints for ecr.api, ecr.dkr, sns and logs (available, private DNS on, security groups open to the subnets on TCP 443) with the S3 gateway are not all there: the stack's Lambdas cannot reach ECR and SNS.",
-		Remedy:   "Add a 0.0.0.0/0 route to an available public NAT gateway, or create the missing interface endpoints (private DNS on).",
-		needs:    egressNeeds(),
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+		Title:    "egress to the stack's AWS services",
+		Meaning:  "The effective route table of private subnets has no 0.0.0.0/0 route, and the VPC endpoints for the AWS services the stack calls (its egress services: interface endpoints available, with private DNS on and security groups open to the subnets on TCP 443, and the S3 gateway) are not all there: the stack's Lambdas and tasks cannot reach the services named.",
+		Remedy:   "Add a 0.0.0.0/0 route to an available public NAT gateway, or create the missing interface endpoints (private DNS on) named in the finding.",
+	}, Needs: names(egressNeeds()...)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		var fs []finding.Finding
 		for _, e := range inv.egresses() {
-			if e.route != nil || e.viaEndpoints() {
+			if e.route != nil || e.endpointsComplete() {
 				continue
 			}
-			fs = append(fs, c.f(e.group.resource(), inv.natRemedy(e, false),
-				"route table %s (used by %s) has no 0.0.0.0/0 route and %d of the interface endpoints that could replace a NAT gateway are missing or unusable, so the stack cannot reach ECR and SNS",
-				e.group.id, e.group.subnetList(), len(e.missing)))
+			fs = append(fs, c.New(e.group.resource(), inv.natRemedy(e, false),
+				"route table %s (used by %s) has no 0.0.0.0/0 route and %d of the VPC endpoints that could replace a NAT gateway are missing or unusable, so the stack cannot reach those services: %s",
+				e.group.id, e.group.subnetList(), len(e.missing), strings.Join(e.missing, "; ")))
 		}
 		return fs
 	}

@@ -6,22 +6,21 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkEgressPublicSubnet() Check {
-	c := Check{
+func checkEgressPublicSubnet() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-EG-003",
 		Severity: finding.Error,
 		Title:    "that the subnets are private",
 		Meaning:  "A subnet's route table sends 0.0.0.0/0 to an internet gateway: it is a public subnet, and Lambdas in public subnets get no internet access.",
 		Remedy:   "Use private subnets whose route table sends 0.0.0.0/0 to a NAT gateway.",
-		needs:    egressNeeds(),
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(egressNeeds()...)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		var fs []finding.Finding
 		for _, e := range inv.egresses() {
 			if !e.active() || !strings.HasPrefix(e.target, "igw-") {
 				continue
 			}
-			fs = append(fs, c.f(e.group.resource(),
+			fs = append(fs, c.New(e.group.resource(),
 				"pass private subnets instead (their route table sends 0.0.0.0/0 to a NAT gateway that sits in a public subnet), or give "+e.group.subnetList()+" their own route table with 0.0.0.0/0 to a NAT gateway",
 				"route table %s sends 0.0.0.0/0 to internet gateway %s, so %s are public subnets: Lambdas there get no internet access",
 				e.group.id, e.target, e.group.subnetList()))

@@ -9,18 +9,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
-func checkEgressEndpointBlocks() Check {
-	c := Check{
+func checkEgressEndpointBlocks() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-EG-007",
 		Severity: finding.Error,
 		Title:    "interface endpoints that take over egress",
-		Meaning:  "An interface endpoint for ecr.api, ecr.dkr, sns or logs has private DNS on, so the private subnets resolve that service's names to it instead of using their 0.0.0.0/0 route, but its security groups do not let TCP 443 in from them: those calls time out although the NAT gateway works.",
+		Meaning:  "An interface endpoint for an AWS service the stack calls has private DNS on, so the private subnets resolve that service's names to it instead of using their 0.0.0.0/0 route, but its security groups do not let TCP 443 in from them: those calls time out although the NAT gateway works.",
 		Remedy:   "Allow TCP 443 from the private subnets' CIDRs in the endpoint's security group, or turn off the endpoint's private DNS.",
-		needs:    egressNeeds(),
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(egressNeeds()...)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		type blocked struct {
 			e       types.VpcEndpoint
 			subnets []string
@@ -32,9 +32,9 @@ func checkEgressEndpointBlocks() Check {
 			if !eg.active() {
 				continue // no route to take over: QPE-EG-001/002 judge the endpoints
 			}
-			for _, svc := range egressServices() {
-				for _, e := range inv.endpointsFor(svc, types.VpcEndpointTypeInterface) {
-					if !is(e.State, "available") || !aws.ToBool(e.PrivateDnsEnabled) {
+			for _, svc := range inv.interfaceEgressServices() {
+				for _, e := range inv.endpointsNamed(svc, types.VpcEndpointTypeInterface) {
+					if !vpcrules.Is(e.State, "available") || !aws.ToBool(e.PrivateDnsEnabled) {
 						continue
 					}
 					id := aws.ToString(e.VpcEndpointId)
@@ -79,7 +79,7 @@ func checkEgressEndpointBlocks() Check {
 				remedy = fmt.Sprintf("allow TCP 443 from %s in %s: aws ec2 authorize-security-group-ingress --group-id %s --ip-permissions %s; %s",
 					strings.Join(b.cidrs, ", "), groups[0], groups[0], strings.Join(perms, " "), noDNS)
 			}
-			fs = append(fs, c.f(id, remedy,
+			fs = append(fs, c.New(id, remedy,
 				"interface endpoint %s (%s) has private DNS on, so %s reach %s through it rather than through their 0.0.0.0/0 route, but its security groups (%s) do not allow TCP 443 from them: those calls time out",
 				id, svc, strings.Join(list, ", "), svc, orNone(strings.Join(groups, ", "))))
 		}

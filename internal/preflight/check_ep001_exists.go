@@ -6,16 +6,15 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkAPIEndpointExists() Check {
-	c := Check{
+func checkAPIEndpointExists() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-EP-001",
 		Severity: finding.Error,
 		Title:    "that the execute-api endpoint exists",
 		Meaning:  "The execute-api VPC endpoint id does not exist in this account and Region (InvalidVpcEndpointId.NotFound).",
 		Remedy:   "Create an interface endpoint for com.amazonaws.<region>.execute-api in the VPC, or pass the id of the existing one.",
-		needs:    []item{itemAPIEndpoint},
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(itemAPIEndpoint)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		if inv.apiEndpoint != nil {
 			return nil
 		}
@@ -24,7 +23,7 @@ func checkAPIEndpointExists() Check {
 		if n := vpcCIDRNote(inv); n != "" {
 			from = "the VPC CIDR" + n
 		}
-		return []finding.Finding{c.f(inv.in.APIEndpointID,
+		return []finding.Finding{c.New(inv.in.APIEndpointID,
 			fmt.Sprintf("create an interface endpoint: aws ec2 create-vpc-endpoint --region %s --vpc-id %s --vpc-endpoint-type Interface --service-name com.amazonaws.%s.execute-api --private-dns-enabled --subnet-ids %s --security-group-ids <sg allowing TCP 443 from %s>, or pass the id of the existing one",
 				r, inv.in.VpcID, r, inv.subnetArgs(), from),
 			"VPC endpoint %s does not exist in %s (InvalidVpcEndpointId.NotFound)", inv.in.APIEndpointID, r)}

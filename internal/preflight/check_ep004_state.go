@@ -4,20 +4,20 @@ import (
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
-func checkAPIEndpointState() Check {
-	c := Check{
+func checkAPIEndpointState() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-EP-004",
 		Severity: finding.Error,
 		Title:    "the execute-api endpoint's state",
 		Meaning:  "The endpoint is not available (pending, pendingAcceptance, failed, rejected, deleting, deleted, expired or partial).",
 		Remedy:   "Wait for a pending endpoint, accept a pendingAcceptance one, or recreate a failed, rejected or deleted one.",
-		needs:    []item{itemAPIEndpoint},
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(itemAPIEndpoint)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		e := inv.apiEndpoint
-		if e == nil || is(e.State, "available") {
+		if e == nil || vpcrules.Is(e.State, "available") {
 			return nil
 		}
 		var remedy string
@@ -29,7 +29,7 @@ func checkAPIEndpointState() Check {
 		default:
 			remedy = "delete the endpoint and create a new interface endpoint for com.amazonaws." + inv.in.Region + ".execute-api, then pass its id"
 		}
-		return []finding.Finding{c.f(inv.in.APIEndpointID, remedy,
+		return []finding.Finding{c.New(inv.in.APIEndpointID, remedy,
 			"VPC endpoint %s is in state %q, not available", inv.in.APIEndpointID, e.State)}
 	}
 	return c

@@ -9,18 +9,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
-func checkAPIEndpointIngress() Check {
-	c := Check{
+func checkAPIEndpointIngress() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-EP-006",
 		Severity: finding.Error,
 		Title:    "the execute-api endpoint's security groups",
 		Meaning:  "No security group of the endpoint lets TCP 443 in from a private subnet (neither by a CIDR that contains the subnet, nor by a security group the callers use): calls to the private API time out.",
 		Remedy:   "Add an inbound rule TCP 443 from the private subnets' CIDRs (or the VPC CIDR) to the endpoint's security group.",
-		needs:    []item{itemAPIEndpoint, itemGroups, itemSubnets},
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(itemAPIEndpoint, itemGroups, itemSubnets)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		e := inv.apiEndpointInVPC()
 		if e == nil {
 			return nil
@@ -37,7 +37,7 @@ func checkAPIEndpointIngress() Check {
 		}
 		groups := groupIDs(e)
 		if len(groups) == 0 {
-			return []finding.Finding{c.f(inv.in.APIEndpointID,
+			return []finding.Finding{c.New(inv.in.APIEndpointID,
 				"attach a security group allowing TCP 443 from "+strings.Join(cidrs, ", ")+" to the endpoint (aws ec2 modify-vpc-endpoint --vpc-endpoint-id "+inv.in.APIEndpointID+" --add-security-group-ids sg-...)",
 				"VPC endpoint %s has no security group, so nothing can reach it on TCP 443", inv.in.APIEndpointID)}
 		}
@@ -47,7 +47,7 @@ func checkAPIEndpointIngress() Check {
 		}
 		remedy := fmt.Sprintf("allow TCP 443 from %s (or from the VPC CIDR%s) in %s: aws ec2 authorize-security-group-ingress --group-id %s --ip-permissions %s",
 			strings.Join(cidrs, ", "), vpcCIDRNote(inv), groups[0], groups[0], strings.Join(perms, " "))
-		return []finding.Finding{c.f(strings.Join(groups, ", "), remedy,
+		return []finding.Finding{c.New(strings.Join(groups, ", "), remedy,
 			"the security groups of %s (%s) do not allow TCP 443 from the private subnets %s",
 			inv.in.APIEndpointID, strings.Join(groups, ", "), strings.Join(blocked, ", "))}
 	}
@@ -55,46 +55,29 @@ func checkAPIEndpointIngress() Check {
 }
 
 // access is how a subnet may reach an endpoint on TCP 443.
-type access int
+type access = vpcrules.Reach
 
 const (
-	accessNone    access = iota
-	accessByGroup        // only through security groups not known to be the callers', or managed prefix lists
-	accessProven         // by CIDR, or by a group the callers use
+	accessNone    = vpcrules.Closed
+	accessByGroup = vpcrules.Unproven // only through security groups not known to be the callers', or managed prefix lists
+	accessProven  = vpcrules.Open     // by CIDR, or by a group the callers use
 )
 
 // ingressFor tells whether the endpoint's groups let TCP 443 in from the
 // subnet.
 func (inv *inventory) ingressFor(e *types.VpcEndpoint, s types.Subnet) access {
-	best := accessNone
+	return vpcrules.Ingress443(inv.endpointGroups(e), aws.ToString(s.CidrBlock), inv.in.CallerSecurityGroupIDs)
+}
+
+// endpointGroups are the endpoint's security groups that were read.
+func (inv *inventory) endpointGroups(e *types.VpcEndpoint) []types.SecurityGroup {
+	var out []types.SecurityGroup
 	for _, gid := range groupIDs(e) {
-		g, ok := inv.groups[gid]
-		if !ok {
-			continue
-		}
-		for _, p := range g.IpPermissions {
-			if !allows443(p) {
-				continue
-			}
-			for _, r := range p.IpRanges {
-				if cidrCovers(aws.ToString(r.CidrIp), aws.ToString(s.CidrBlock)) {
-					return accessProven
-				}
-			}
-			for _, pair := range p.UserIdGroupPairs {
-				if slices.Contains(inv.in.CallerSecurityGroupIDs, aws.ToString(pair.GroupId)) {
-					return accessProven
-				}
-				best = accessByGroup
-			}
-			if len(p.PrefixListIds) > 0 {
-				// The entries of a managed prefix list are not read: it may
-				// hold the subnet's range.
-				best = accessByGroup
-			}
+		if g, ok := inv.groups[gid]; ok {
+			out = append(out, g)
 		}
 	}
-	return best
+	return out
 }
 
 // ingressRefs names the security group references and prefix lists of the
@@ -108,7 +91,7 @@ func (inv *inventory) ingressRefs(e *types.VpcEndpoint) []string {
 	}
 	for _, gid := range groupIDs(e) {
 		for _, p := range inv.groups[gid].IpPermissions {
-			if !allows443(p) {
+			if !vpcrules.AllowsTCP443(p) {
 				continue
 			}
 			for _, pair := range p.UserIdGroupPairs {

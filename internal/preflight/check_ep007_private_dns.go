@@ -9,16 +9,15 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkAPIEndpointPrivateDNS() Check {
-	c := Check{
+func checkAPIEndpointPrivateDNS() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-EP-007",
 		Severity: finding.Error,
 		Title:    "the VPC DNS attributes for the endpoint's private DNS",
 		Meaning:  "The endpoint has private DNS on but the VPC lacks enableDnsSupport or enableDnsHostnames, so execute-api names do not resolve to the endpoint.",
 		Remedy:   "Turn on enableDnsSupport and enableDnsHostnames on the VPC.",
-		needs:    []item{itemAPIEndpoint, itemDNS},
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(itemAPIEndpoint, itemDNS)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		e := inv.apiEndpointInVPC()
 		if e == nil || !aws.ToBool(e.PrivateDnsEnabled) {
 			return nil
@@ -36,7 +35,7 @@ func checkAPIEndpointPrivateDNS() Check {
 		if len(off) == 0 {
 			return nil
 		}
-		return []finding.Finding{c.f(inv.in.VpcID, "turn on "+strings.Join(off, " and ")+": "+strings.Join(cmds, "; "),
+		return []finding.Finding{c.New(inv.in.VpcID, "turn on "+strings.Join(off, " and ")+": "+strings.Join(cmds, "; "),
 			"%s has private DNS on, but %s has %s off, so the execute-api names do not resolve to the endpoint",
 			inv.in.APIEndpointID, inv.in.VpcID, strings.Join(off, " and "))}
 	}

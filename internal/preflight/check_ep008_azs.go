@@ -10,16 +10,15 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkAPIEndpointAZs() Check {
-	c := Check{
+func checkAPIEndpointAZs() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-EP-008",
 		Severity: finding.Warning,
 		Title:    "the execute-api endpoint's Availability Zones",
 		Meaning:  "The endpoint has no subnet in an Availability Zone of a private subnet: calls from that zone cross zones and fail when the endpoint's zone is down.",
 		Remedy:   "Add a subnet in each private subnet's Availability Zone to the endpoint.",
-		needs:    []item{itemAPIEndpoint, itemSubnets, itemVPCSubnets},
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(itemAPIEndpoint, itemSubnets, itemVPCSubnets)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		e := inv.apiEndpointInVPC()
 		if e == nil {
 			return nil
@@ -49,7 +48,7 @@ func checkAPIEndpointAZs() Check {
 		for _, az := range azs {
 			add = append(add, missing[az][0])
 		}
-		return []finding.Finding{c.f(inv.in.APIEndpointID,
+		return []finding.Finding{c.New(inv.in.APIEndpointID,
 			fmt.Sprintf("add a subnet in %s to the endpoint: aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --add-subnet-ids %s",
 				strings.Join(azs, ", "), inv.in.APIEndpointID, strings.Join(add, " ")),
 			"VPC endpoint %s has no subnet in %s, where private subnets are", inv.in.APIEndpointID, strings.Join(azs, ", "))}

@@ -9,16 +9,15 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkAPIEndpointIngressBySG() Check {
-	c := Check{
+func checkAPIEndpointIngressBySG() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-EP-009",
 		Severity: finding.Warning,
 		Title:    "the execute-api endpoint's security group references",
 		Meaning:  "The endpoint's security groups let TCP 443 in from a private subnet only through security group references (which cannot be proven before the stack's Lambdas exist) or managed prefix lists (whose entries are not read).",
 		Remedy:   "Make the stack's Lambdas use a referenced security group, make sure the prefix list holds the private subnets' CIDRs, or allow TCP 443 from the private subnets' CIDRs.",
-		needs:    []item{itemAPIEndpoint, itemGroups, itemSubnets},
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(itemAPIEndpoint, itemGroups, itemSubnets)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		e := inv.apiEndpointInVPC()
 		if e == nil {
 			return nil
@@ -34,7 +33,7 @@ func checkAPIEndpointIngressBySG() Check {
 			return nil
 		}
 		groups := groupIDs(e)
-		return []finding.Finding{c.f(strings.Join(groups, ", "),
+		return []finding.Finding{c.New(strings.Join(groups, ", "),
 			fmt.Sprintf("make sure the stack's Lambdas use a security group that %s allows (or that the prefix list holds their subnets' CIDRs), or allow TCP 443 from %s in %s", strings.Join(groups, ", "), strings.Join(cidrs, ", "), groups[0]),
 			"the security groups of %s allow TCP 443 from %s only through references that cannot be proven here (%s)", inv.in.APIEndpointID, strings.Join(subnets, ", "), strings.Join(inv.ingressRefs(e), ", "))}
 	}

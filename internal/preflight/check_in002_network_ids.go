@@ -5,33 +5,33 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkNetworkIDFormat() Check {
-	c := Check{
+func checkNetworkIDFormat() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-IN-002",
 		Severity: finding.Error,
 		Title:    "the Region, VPC and subnet ids",
 		Meaning:  "The Region is missing, or the VPC id or a subnet id is missing or malformed (vpc-/subnet- then 8 or 17 lowercase hex characters). Checks that need it are skipped.",
 		Remedy:   "Pass the stack's Region, the VPC id (vpc-...) and the ids of the private subnets (subnet-...) the stack's Lambdas will use.",
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}}
+	c.Run = func(inv *inventory) []finding.Finding {
 		var fs []finding.Finding
 		if inv.in.Region == "" {
-			fs = append(fs, c.f("Region", "pass the stack's Region, e.g. us-east-1", "no Region was given"))
+			fs = append(fs, c.New("Region", "pass the stack's Region, e.g. us-east-1", "no Region was given"))
 		}
 		switch id := inv.in.VpcID; {
 		case id == "":
-			fs = append(fs, c.f("VPC", "pass the id of the VPC the stack runs in, e.g. vpc-0123456789abcdef0", "no VPC id was given"))
+			fs = append(fs, c.New("VPC", "pass the id of the VPC the stack runs in, e.g. vpc-0123456789abcdef0", "no VPC id was given"))
 		case !awsid.Valid(id, "vpc"):
-			fs = append(fs, c.f(id, "pass the id of the VPC the stack runs in, e.g. vpc-0123456789abcdef0",
+			fs = append(fs, c.New(id, "pass the id of the VPC the stack runs in, e.g. vpc-0123456789abcdef0",
 				"%q is not a VPC id: expected vpc- followed by 8 or 17 lowercase hexadecimal characters", id))
 		}
 		if len(inv.in.SubnetIDs) == 0 {
-			fs = append(fs, c.f("Subnets", "pass the private subnets the stack's Lambdas use, at least two in different Availability Zones",
+			fs = append(fs, c.New("Subnets", "pass the private subnets the stack's Lambdas use, at least two in different Availability Zones",
 				"no private subnet was given"))
 		}
 		for _, id := range inv.in.SubnetIDs {
 			if !awsid.Valid(id, "subnet") {
-				fs = append(fs, c.f(id, "pass subnet ids such as subnet-0123456789abcdef0",
+				fs = append(fs, c.New(id, "pass subnet ids such as subnet-0123456789abcdef0",
 					"%q is not a subnet id: expected subnet- followed by 8 or 17 lowercase hexadecimal characters", id))
 			}
 		}

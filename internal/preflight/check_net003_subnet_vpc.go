@@ -7,16 +7,15 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkSubnetInVPC() Check {
-	c := Check{
+func checkSubnetInVPC() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-NET-003",
 		Severity: finding.Error,
 		Title:    "that the private subnets are in the VPC",
 		Meaning:  "A private subnet belongs to another VPC than the one given.",
 		Remedy:   "Use subnets of the stack's VPC, or pass the VPC the subnets belong to.",
-		needs:    []item{itemSubnets},
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(itemSubnets)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		if !awsid.Valid(inv.in.VpcID, "vpc") {
 			return nil
 		}
@@ -24,7 +23,7 @@ func checkSubnetInVPC() Check {
 		for _, id := range inv.in.SubnetIDs {
 			s, ok := inv.subnets[id]
 			if ok && aws.ToString(s.VpcId) != inv.in.VpcID {
-				fs = append(fs, c.f(id, "use private subnets of "+inv.in.VpcID+", or pass --vpc "+aws.ToString(s.VpcId)+" if that is the stack's VPC",
+				fs = append(fs, c.New(id, "use private subnets of "+inv.in.VpcID+", or pass --vpc "+aws.ToString(s.VpcId)+" if that is the stack's VPC",
 					"subnet %s is in %s, not in %s", id, aws.ToString(s.VpcId), inv.in.VpcID))
 			}
 		}

@@ -6,16 +6,15 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkSubnetAZs() Check {
-	c := Check{
+func checkSubnetAZs() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-NET-004",
 		Severity: finding.Warning,
 		Title:    "the private subnets' Availability Zones",
 		Meaning:  "All private subnets are in one Availability Zone: the stack goes down with that zone.",
 		Remedy:   "Add a private subnet in a second Availability Zone.",
-		needs:    []item{itemSubnets},
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(itemSubnets)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		subnets := inv.privateSubnets()
 		azs := map[string]bool{}
 		for _, s := range subnets {
@@ -25,7 +24,7 @@ func checkSubnetAZs() Check {
 			return nil
 		}
 		az := aws.ToString(subnets[0].AvailabilityZone)
-		return []finding.Finding{c.f(inv.in.VpcID,
+		return []finding.Finding{c.New(inv.in.VpcID,
 			"add a private subnet of "+inv.in.VpcID+" in another Availability Zone than "+az+" (with the same egress and S3 routes) and pass it too",
 			"all private subnets are in one Availability Zone (%s): the stack has no zone redundancy", az)}
 	}

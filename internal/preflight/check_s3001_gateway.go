@@ -8,27 +8,27 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
-func checkS3GatewayRoutes() Check {
-	c := Check{
+func checkS3GatewayRoutes() finding.Check[*inventory] {
+	c := finding.Check[*inventory]{Rule: finding.Rule{
 		ID:       "QPE-S3-001",
 		Severity: finding.Error,
 		Title:    "the S3 gateway endpoint routes",
 		Meaning:  "The effective route table of a private subnet (its explicit association, else the VPC's main table) is not routed by an available S3 gateway endpoint. A VPC may have several S3 gateway endpoints: what counts is the route table.",
 		Remedy:   "Add the route table to the VPC's S3 gateway endpoint, or create one for com.amazonaws.<region>.s3 with that route table.",
-		needs:    []item{itemEndpoints, itemRouteTables, itemSubnets},
-	}
-	c.run = func(inv *inventory) []finding.Finding {
+	}, Needs: names(itemEndpoints, itemRouteTables, itemSubnets)}
+	c.Run = func(inv *inventory) []finding.Finding {
 		gateways := inv.endpointsFor("s3", types.VpcEndpointTypeGateway)
 		var available []string
 		var unavailable, pending []string
 		for _, e := range gateways {
-			if is(e.State, "available") {
+			if vpcrules.Is(e.State, "available") {
 				available = append(available, aws.ToString(e.VpcEndpointId))
 			} else {
 				unavailable = append(unavailable, fmt.Sprintf("%s (%s)", aws.ToString(e.VpcEndpointId), e.State))
-				if is(e.State, "pending") {
+				if vpcrules.Is(e.State, "pending") {
 					pending = append(pending, aws.ToString(e.VpcEndpointId))
 				}
 			}
@@ -36,7 +36,7 @@ func checkS3GatewayRoutes() Check {
 		var fs []finding.Finding
 		for _, g := range inv.tableGroups() {
 			if g.id == "" {
-				fs = append(fs, c.f(g.resource(), "associate the subnets with a route table of "+inv.in.VpcID+" that routes S3 through the gateway endpoint",
+				fs = append(fs, c.New(g.resource(), "associate the subnets with a route table of "+inv.in.VpcID+" that routes S3 through the gateway endpoint",
 					"no route table applies to subnets %s (no explicit association and no main route table found)", g.subnetList()))
 				continue
 			}
@@ -64,7 +64,7 @@ func checkS3GatewayRoutes() Check {
 				msg = fmt.Sprintf("%s has no S3 gateway endpoint, so route table %s (%s, used by %s) has no private route to S3", inv.in.VpcID, g.id, how, g.subnetList())
 				remedy = "create an S3 gateway endpoint: " + create
 			}
-			fs = append(fs, c.f(g.id, remedy, "%s", msg))
+			fs = append(fs, c.New(g.id, remedy, "%s", msg))
 		}
 		return fs
 	}

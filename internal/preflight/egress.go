@@ -7,14 +7,18 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
-// egress is how the private subnets of one route table reach ECR and SNS.
+// egress is how the private subnets of one route table reach the AWS
+// services the stack calls.
 type egress struct {
-	group   tableGroup
-	route   *types.Route // the 0.0.0.0/0 route, or nil
-	target  string       // the route's target id
-	missing []string     // what the interface-endpoint alternative lacks
+	group      tableGroup
+	route      *types.Route // the 0.0.0.0/0 route, or nil
+	target     string       // the route's target id
+	missing    []string     // what the VPC-endpoint alternative lacks
+	noEndpoint []string     // services no endpoint serves: they need NAT
 }
 
 // egressNeeds are the inventory items of the egress checks.
@@ -26,23 +30,32 @@ func egressNeeds() []item {
 func (inv *inventory) egresses() []egress {
 	var out []egress
 	for _, g := range inv.tableGroups() {
-		e := egress{group: g, route: defaultRoute(g.table)}
+		e := egress{group: g, route: vpcrules.DefaultRoute(g.table)}
 		if e.route != nil {
-			e.target = routeTarget(e.route)
+			e.target = vpcrules.RouteTarget(e.route)
 		}
 		e.missing = inv.endpointEgressMissing(g)
+		e.noEndpoint = inv.noEndpointServices()
 		out = append(out, e)
 	}
 	return out
 }
 
-// viaEndpoints reports whether interface endpoints (with the S3 gateway)
-// replace the NAT gateway for this route table.
-func (e egress) viaEndpoints() bool { return len(e.missing) == 0 }
+// viaEndpoints reports whether VPC endpoints replace the NAT gateway for
+// this route table: every egress service has a usable endpoint.
+func (e egress) viaEndpoints() bool { return len(e.missing) == 0 && len(e.noEndpoint) == 0 }
+
+// endpointsComplete reports whether every egress service that has a VPC
+// endpoint has a usable one (services without any may remain).
+func (e egress) endpointsComplete() bool { return len(e.missing) == 0 }
+
+// workingRoute reports whether the default route may reach the internet:
+// active, and not to a NAT gateway that is missing, unavailable or private.
+func (inv *inventory) workingRoute(e egress) bool { return e.active() && inv.natProblem(e) == "" }
 
 // active reports whether the default route exists and is not a blackhole.
 func (e egress) active() bool {
-	return e.route != nil && !is(e.route.State, "blackhole")
+	return e.route != nil && !vpcrules.Is(e.route.State, "blackhole")
 }
 
 // natProblem says what is wrong with the NAT gateway of the default route,
@@ -55,9 +68,9 @@ func (inv *inventory) natProblem(e egress) string {
 	switch {
 	case !ok:
 		return fmt.Sprintf("NAT gateway %s does not exist in %s", e.target, inv.in.VpcID)
-	case !is(n.State, "available"):
+	case !vpcrules.Is(n.State, "available"):
 		return fmt.Sprintf("NAT gateway %s is %s", e.target, strings.ToLower(string(n.State)))
-	case n.ConnectivityType != "" && !is(n.ConnectivityType, "public"):
+	case n.ConnectivityType != "" && !vpcrules.Is(n.ConnectivityType, "public"):
 		return fmt.Sprintf("NAT gateway %s is %s (no internet access)", e.target, strings.ToLower(string(n.ConnectivityType)))
 	}
 	return ""
@@ -77,15 +90,19 @@ func (inv *inventory) natRemedy(e egress, replace bool) string {
 		first = fmt.Sprintf("create a public NAT gateway in a public subnet of %s (aws ec2 create-nat-gateway --subnet-id %s --allocation-id <Elastic IP allocation id>), then ",
 			inv.in.VpcID, inv.publicSubnet())
 	}
-	return fmt.Sprintf("%ssend 0.0.0.0/0 to an available public NAT gateway: aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s; or, instead of a NAT gateway, provide in %s: %s",
-		first, verb, e.group.resource(), nat, inv.in.VpcID, strings.Join(e.missing, "; "))
+	fix := fmt.Sprintf("%ssend 0.0.0.0/0 to an available public NAT gateway: aws ec2 %s --route-table-id %s --destination-cidr-block 0.0.0.0/0 --nat-gateway-id %s",
+		first, verb, e.group.resource(), nat)
+	if len(e.noEndpoint) > 0 {
+		return fix + "; a NAT route is required, because no VPC endpoint serves " + strings.Join(serviceNames(e.noEndpoint), ", ")
+	}
+	return fmt.Sprintf("%s; or, instead of a NAT gateway, provide in %s: %s", fix, inv.in.VpcID, strings.Join(e.missing, "; "))
 }
 
 // workingNAT is the first (by id) available public NAT gateway of the VPC, or "".
 func (inv *inventory) workingNAT() string {
 	var ids []string
 	for id, n := range inv.nats {
-		if is(n.State, "available") && (n.ConnectivityType == "" || is(n.ConnectivityType, "public")) {
+		if vpcrules.Is(n.State, "available") && (n.ConnectivityType == "" || vpcrules.Is(n.ConnectivityType, "public")) {
 			ids = append(ids, id)
 		}
 	}
@@ -101,9 +118,18 @@ func (inv *inventory) workingNAT() string {
 func (inv *inventory) publicSubnet() string {
 	for _, id := range slices.Sorted(maps.Keys(inv.vpcSubnets)) {
 		rt, _ := inv.effectiveTable(id)
-		if r := defaultRoute(rt); r != nil && !is(r.State, "blackhole") && strings.HasPrefix(routeTarget(r), "igw-") {
+		if r := vpcrules.DefaultRoute(rt); r != nil && !vpcrules.Is(r.State, "blackhole") && strings.HasPrefix(vpcrules.RouteTarget(r), "igw-") {
 			return id
 		}
 	}
 	return "<public subnet>"
+}
+
+// serviceNames keeps the names of "name (reason)" entries.
+func serviceNames(entries []string) []string {
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i], _, _ = strings.Cut(e, " (")
+	}
+	return out
 }

@@ -2,22 +2,18 @@ package preflight
 
 import (
 	"fmt"
-	"net/netip"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsservices"
+	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
-// is compares AWS enum values case-insensitively: states arrive lowercase
-// or camelCase on the wire, while the SDK's constants are capitalised.
-func is[T ~string](v T, want string) bool { return strings.EqualFold(string(v), want) }
-
 // service is the endpoint service name of svc in the Region.
-func (inv *inventory) service(svc string) string {
-	return "com.amazonaws." + inv.in.Region + "." + svc
-}
+func (inv *inventory) service(svc string) string { return vpcrules.ServiceName(inv.in.Region, svc) }
 
 // privateSubnets returns the given subnets that exist and are in the VPC,
 // in input order.
@@ -75,61 +71,21 @@ func (inv *inventory) tableGroups() []tableGroup {
 
 // effectiveTable finds the route table that applies to a subnet.
 func (inv *inventory) effectiveTable(subnetID string) (*types.RouteTable, bool) {
-	return EffectiveRouteTable(inv.routeTables, subnetID)
+	return vpcrules.EffectiveRouteTable(inv.routeTables, subnetID)
 }
 
-// EffectiveRouteTable returns the route table that applies to a subnet among
-// a VPC's tables: its explicit association (explicit true), else the VPC's
-// main table; nil when neither exists. Associations that are not (or no
-// longer) associated do not count.
-func EffectiveRouteTable(tables []types.RouteTable, subnetID string) (rt *types.RouteTable, explicit bool) {
-	var main *types.RouteTable
-	for i := range tables {
-		t := &tables[i]
-		for _, a := range t.Associations {
-			if a.AssociationState != nil && a.AssociationState.State != "" && !is(a.AssociationState.State, "associated") {
-				continue
-			}
-			if aws.ToString(a.SubnetId) == subnetID {
-				return t, true
-			}
-			if aws.ToBool(a.Main) {
-				main = t
-			}
-		}
-	}
-	return main, false
-}
-
-// defaultRoute is the table's IPv4 0.0.0.0/0 route, or nil.
-func defaultRoute(rt *types.RouteTable) *types.Route {
-	if rt == nil {
-		return nil
-	}
-	for i := range rt.Routes {
-		if aws.ToString(rt.Routes[i].DestinationCidrBlock) == "0.0.0.0/0" {
-			return &rt.Routes[i]
-		}
-	}
-	return nil
-}
-
-// routeTarget is the id a route sends traffic to.
-func routeTarget(r *types.Route) string {
-	for _, p := range []*string{r.NatGatewayId, r.GatewayId, r.TransitGatewayId, r.VpcPeeringConnectionId,
-		r.NetworkInterfaceId, r.InstanceId, r.EgressOnlyInternetGatewayId, r.CarrierGatewayId, r.LocalGatewayId, r.CoreNetworkArn} {
-		if aws.ToString(p) != "" {
-			return aws.ToString(p)
-		}
-	}
-	return ""
-}
-
-// endpointsFor returns the VPC's endpoints of a service and type.
+// endpointsFor returns the VPC's endpoints of a service (short name, in
+// the Region) and type.
 func (inv *inventory) endpointsFor(svc string, typ types.VpcEndpointType) []types.VpcEndpoint {
+	return inv.endpointsNamed(inv.service(svc), typ)
+}
+
+// endpointsNamed returns the VPC's endpoints of an endpoint service name
+// and type.
+func (inv *inventory) endpointsNamed(name string, typ types.VpcEndpointType) []types.VpcEndpoint {
 	var out []types.VpcEndpoint
 	for _, e := range inv.endpoints {
-		if aws.ToString(e.ServiceName) == inv.service(svc) && is(e.VpcEndpointType, string(typ)) {
+		if aws.ToString(e.ServiceName) == name && vpcrules.Is(e.VpcEndpointType, string(typ)) {
 			out = append(out, e)
 		}
 	}
@@ -140,29 +96,38 @@ func (inv *inventory) endpointsFor(svc string, typ types.VpcEndpointType) []type
 // table, or "".
 func (inv *inventory) s3GatewayFor(tableID string) string {
 	for _, e := range inv.endpointsFor("s3", types.VpcEndpointTypeGateway) {
-		if is(e.State, "available") && slices.Contains(e.RouteTableIds, tableID) {
+		if vpcrules.Is(e.State, "available") && slices.Contains(e.RouteTableIds, tableID) {
 			return aws.ToString(e.VpcEndpointId)
 		}
 	}
 	return ""
 }
 
-// egressServices are the services the stack reaches through NAT, and the
-// interface endpoints that replace it.
-func egressServices() []string { return []string{"ecr.api", "ecr.dkr", "sns", "logs"} }
-
-// endpointEgressMissing lists what is missing for the interface endpoints
-// to replace a NAT gateway for a route table and its subnets: one entry per
-// missing or unusable endpoint (not available, private DNS off, or security
-// groups that keep a subnet out on TCP 443).
+// endpointEgressMissing lists what is missing for VPC endpoints to replace
+// a NAT gateway for a route table and its subnets, for the stack's egress
+// services: one entry per missing or unusable interface endpoint (not
+// available, private DNS off, or security groups that keep a subnet out on
+// TCP 443), and the S3 gateway endpoint on the table. Services without any
+// endpoint are not listed here (see noEndpointServices).
 func (inv *inventory) endpointEgressMissing(g tableGroup) []string {
 	var missing []string
-	for _, svc := range egressServices() {
+	gateway := false
+	for _, name := range inv.in.EgressServices {
+		svc, _ := awsservices.Lookup(inv.in.Region, name)
+		switch {
+		case svc.Gateway || name == "ecr.dkr": // ECR image layers are in S3
+			gateway = true
+			if svc.Gateway {
+				continue
+			}
+		case svc.Endpoint == "":
+			continue
+		}
 		state := "missing"
-		for _, e := range inv.endpointsFor(svc, types.VpcEndpointTypeInterface) {
+		for _, e := range inv.endpointsNamed(svc.Endpoint, types.VpcEndpointTypeInterface) {
 			id := aws.ToString(e.VpcEndpointId)
 			switch {
-			case !is(e.State, "available"):
+			case !vpcrules.Is(e.State, "available"):
 				state = fmt.Sprintf("%s is %s", id, e.State)
 			case !aws.ToBool(e.PrivateDnsEnabled):
 				state = fmt.Sprintf("%s has private DNS off", id)
@@ -180,36 +145,37 @@ func (inv *inventory) endpointEgressMissing(g tableGroup) []string {
 			}
 		}
 		if state != "" {
-			missing = append(missing, fmt.Sprintf("an interface endpoint for %s with private DNS (%s)", inv.service(svc), state))
+			missing = append(missing, fmt.Sprintf("an interface endpoint for %s with private DNS (%s)", svc.Endpoint, state))
 		}
 	}
-	if g.id == "" || inv.s3GatewayFor(g.id) == "" {
-		missing = append(missing, "the "+inv.service("s3")+" gateway endpoint on route table "+g.id+" (ECR image layers)")
+	if gateway && (g.id == "" || inv.s3GatewayFor(g.id) == "") {
+		missing = append(missing, "the "+inv.service("s3")+" gateway endpoint on route table "+g.id+" (S3, and ECR image layers)")
 	}
 	return missing
 }
 
-// allows443 reports whether a permission lets TCP 443 in.
-func allows443(p types.IpPermission) bool {
-	proto := aws.ToString(p.IpProtocol)
-	if proto == "-1" || proto == "all" {
-		return true
+// noEndpointServices are the stack's egress services that no VPC endpoint
+// serves in the Region, each with the reason: they need a NAT route.
+func (inv *inventory) noEndpointServices() []string {
+	var out []string
+	for _, name := range inv.in.EgressServices {
+		if svc, _ := awsservices.Lookup(inv.in.Region, name); svc.NoEndpoint != "" {
+			out = append(out, svc.Name+" ("+svc.NoEndpoint+")")
+		}
 	}
-	if proto != "tcp" && proto != "6" {
-		return false
-	}
-	from, to := aws.ToInt32(p.FromPort), aws.ToInt32(p.ToPort)
-	return from <= 443 && 443 <= to
+	return out
 }
 
-// cidrCovers reports whether CIDR outer contains CIDR inner.
-func cidrCovers(outer, inner string) bool {
-	o, err1 := netip.ParsePrefix(outer)
-	i, err2 := netip.ParsePrefix(inner)
-	if err1 != nil || err2 != nil || o.Addr().Is4() != i.Addr().Is4() {
-		return false
+// interfaceEgressServices are the endpoint service names of the stack's
+// egress services that interface endpoints serve.
+func (inv *inventory) interfaceEgressServices() []string {
+	var out []string
+	for _, name := range inv.in.EgressServices {
+		if svc, _ := awsservices.Lookup(inv.in.Region, name); svc.Endpoint != "" && !svc.Gateway {
+			out = append(out, svc.Endpoint)
+		}
 	}
-	return o.Bits() <= i.Bits() && o.Masked().Contains(i.Addr())
+	return out
 }
 
 // apiEndpointInVPC returns the execute-api endpoint when it exists, is an
@@ -217,7 +183,7 @@ func cidrCovers(outer, inner string) bool {
 // details only make sense then (QPE-EP-002/003/005 report the rest).
 func (inv *inventory) apiEndpointInVPC() *types.VpcEndpoint {
 	e := inv.apiEndpoint
-	if e == nil || aws.ToString(e.VpcId) != inv.in.VpcID || !is(e.VpcEndpointType, "Interface") ||
+	if e == nil || aws.ToString(e.VpcId) != inv.in.VpcID || !vpcrules.Is(e.VpcEndpointType, "Interface") ||
 		aws.ToString(e.ServiceName) != inv.service("execute-api") {
 		return nil
 	}

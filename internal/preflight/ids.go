@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsservices"
 )
 
 // validSubnetIDs keeps the well-formed subnet ids.
@@ -30,6 +31,17 @@ func normalize(in Input) Input {
 		in.Buckets[i] = strings.TrimSuffix(strings.TrimPrefix(b, "s3://"), "/")
 	}
 	in.CallerSecurityGroupIDs = cleanList(in.CallerSecurityGroupIDs)
+	in.EgressServices = cleanList(in.EgressServices)
+	for i, s := range in.EgressServices {
+		in.EgressServices[i] = strings.ToLower(s)
+	}
+	if len(in.EgressServices) == 0 {
+		in.EgressServices = awsservices.QuiltDefault()
+	}
+	in.EgressServices = slices.Compact(slices.Sorted(slices.Values(in.EgressServices)))
+	in.UserSubnets = cleanList(in.UserSubnets)
+	in.ClientCidrs = cleanList(in.ClientCidrs)
+	in.AccountID = strings.TrimSpace(in.AccountID)
 	return in
 }
 

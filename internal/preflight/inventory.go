@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/smithy-go"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awserr"
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
@@ -48,7 +48,6 @@ type inventory struct {
 	mu      sync.Mutex
 	errs    map[item]error
 	skipped map[item]bool
-	blocked map[item][]string
 	calls   atomic.Int64
 
 	vpc          *types.Vpc // nil: not found
@@ -68,7 +67,10 @@ type inventory struct {
 type bucketInfo struct {
 	region   string
 	notFound bool
-	err      error
+	// denied: both GetBucketLocation and HeadBucket were refused (err is
+	// GetBucketLocation's), typically a bucket of another account.
+	denied bool
+	err    error
 }
 
 func (inv *inventory) fail(it item, err error) {
@@ -81,22 +83,16 @@ func (inv *inventory) fail(it item, err error) {
 
 func (inv *inventory) failed(it item) error { return inv.errs[it] }
 
-func (inv *inventory) block(it item, title string) {
-	if !slices.Contains(inv.blocked[it], title) {
-		inv.blocked[it] = append(inv.blocked[it], title)
-	}
-}
-
 // accessFindings reports each inventory item that could not be read, with
 // the checks it blocked.
-func (inv *inventory) accessFindings(c Check) []finding.Finding {
+func (inv *inventory) accessFindings(r finding.Rule, blocked map[item][]string) []finding.Finding {
 	var fs []finding.Finding
 	for it, err := range inv.errs {
-		titles := inv.blocked[it]
+		titles := blocked[it]
 		if len(titles) == 0 {
 			titles = []string{string(it)}
 		}
-		fs = append(fs, c.f(string(it), accessRemedy(it, err),
+		fs = append(fs, r.New(string(it), inv.accessRemedy(it, err),
 			"could not check %s: reading %s failed: %s", strings.Join(titles, "; "), it, errText(err, inv.in.Timeout)))
 	}
 	return fs
@@ -114,23 +110,52 @@ func errText(err error, timeout time.Duration) string {
 	return err.Error()
 }
 
-// accessRemedy says what to do about a failed read.
-func accessRemedy(it item, err error) string {
+// accessRemedy says what to do about a failed read, in the words of where
+// the check runs (qpe check, or the custom resource's Lambda).
+func (inv *inventory) accessRemedy(it item, err error) string {
 	action := "the Describe action"
 	if i := strings.Index(string(it), "("); i >= 0 {
 		action = strings.TrimSuffix(string(it)[i+1:], ")")
 	}
-	var ae smithy.APIError
-	switch {
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
-		return "AWS did not answer before the deadline: check network access to the AWS endpoints and run again with a longer --timeout"
-	case errors.As(err, &ae) && (strings.Contains(ae.ErrorCode(), "Unauthorized") || strings.Contains(ae.ErrorCode(), "AccessDenied")):
-		return fmt.Sprintf("allow %s to the identity running the check (IAM policy, SCP or permissions boundary), then run again", action)
-	case errors.As(err, &ae) && ae.ErrorCode() == "RequestLimitExceeded":
-		return "the account is being throttled by other callers: run again later"
-	default:
-		return fmt.Sprintf("check that %s works for this identity and Region (aws ec2 %s), then run again", action, cliName(action))
+	return awserr.Remedy(err, awserr.Remedies{
+		Deadline:  "AWS did not answer before the deadline: check network access to the AWS endpoints and " + inv.rerunLonger(),
+		Denied:    fmt.Sprintf("allow %s to %s (IAM policy, SCP or permissions boundary), then %s", action, inv.who(), inv.rerun()),
+		Throttled: "the account is being throttled by other callers: " + inv.rerun() + " later",
+		Default:   fmt.Sprintf("check that %s works for %s and Region (aws ec2 %s), then %s", action, inv.whoShort(), cliName(action), inv.rerun()),
+	})
+}
+
+// who is the identity the checks run as, for a remedy.
+func (inv *inventory) who() string {
+	if inv.in.Lambda {
+		return "the preflight function's role"
 	}
+	return "the identity running the check"
+}
+
+// whoShort is who, as "this identity" on the command line.
+func (inv *inventory) whoShort() string {
+	if inv.in.Lambda {
+		return "the preflight function's role"
+	}
+	return "this identity"
+}
+
+// rerun says how to run the check again where it runs.
+func (inv *inventory) rerun() string {
+	if inv.in.Lambda {
+		return "retry the stack operation"
+	}
+	return "run again"
+}
+
+// rerunLonger says how to run again with more time: a CLI flag on the
+// command line, the function's Timeout inside the Lambda.
+func (inv *inventory) rerunLonger() string {
+	if inv.in.Lambda {
+		return "retry the stack operation (the preflight function's Timeout bounds the check)"
+	}
+	return "run again with a longer --timeout"
 }
 
 // cliName turns "ec2:DescribeVpcs" into "describe-vpcs".
@@ -156,7 +181,6 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 		in:         in,
 		errs:       map[item]error{},
 		skipped:    map[item]bool{},
-		blocked:    map[item][]string{},
 		subnets:    map[string]types.Subnet{},
 		vpcSubnets: map[string]types.Subnet{},
 		groups:     map[string]types.SecurityGroup{},
@@ -204,7 +228,7 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 
 	add(itemVPC, func(ctx context.Context) error {
 		out, err := ec.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{in.VpcID}})
-		if isCode(err, "InvalidVpcID.NotFound") {
+		if awserr.Is(err, "InvalidVpcID.NotFound") {
 			return nil
 		}
 		if err != nil {
@@ -275,7 +299,7 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 	})
 	add(itemAPIEndpoint, func(ctx context.Context) error {
 		out, err := ec.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{VpcEndpointIds: []string{in.APIEndpointID}})
-		if isCode(err, "InvalidVpcEndpointId.NotFound") {
+		if awserr.Is(err, "InvalidVpcEndpointId.NotFound") {
 			return nil
 		}
 		if err != nil {
@@ -408,7 +432,7 @@ func (inv *inventory) readDNS(ctx context.Context, ec EC2API) error {
 	}
 	wg.Wait()
 	for _, err := range errs {
-		if isCode(err, "InvalidVpcID.NotFound") {
+		if awserr.Is(err, "InvalidVpcID.NotFound") {
 			inv.mu.Lock()
 			inv.skipped[itemDNS] = true // the VPC check reports it
 			inv.mu.Unlock()
@@ -437,7 +461,7 @@ func bucketRegion(ctx context.Context, api S3API, calls *atomic.Int64, bucket st
 			return bucketInfo{region: r}
 		}
 	}
-	if isCode(err, "NoSuchBucket") {
+	if awserr.Is(err, "NoSuchBucket") {
 		return bucketInfo{notFound: true}
 	}
 	// S3 may refuse a request signed for another Region than the bucket's
@@ -457,7 +481,8 @@ func bucketRegion(ctx context.Context, api S3API, calls *atomic.Int64, bucket st
 	if errors.As(herr, &re) && re.HTTPStatusCode() == 404 {
 		return bucketInfo{notFound: true}
 	}
-	return bucketInfo{err: err}
+	headDenied := awserr.KindOf(herr) == awserr.Denied || errors.As(herr, &re) && re.HTTPStatusCode() == 403
+	return bucketInfo{err: err, denied: awserr.KindOf(err) == awserr.Denied && headDenied}
 }
 
 // regionHeader is the x-amz-bucket-region header of an S3 error answer.
@@ -467,12 +492,6 @@ func regionHeader(err error) string {
 		return re.Response.Header.Get("X-Amz-Bucket-Region")
 	}
 	return ""
-}
-
-// isCode reports whether err is an AWS API error with the code.
-func isCode(err error, code string) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && ae.ErrorCode() == code
 }
 
 // countingEC2 counts the calls made (progress, benchmark).

@@ -44,14 +44,36 @@ type Input struct {
 	SubnetIDs []string
 	// APIEndpointID is the execute-api interface endpoint (vpce-...).
 	APIEndpointID string
-	// Buckets are S3 bucket names that must be in Region (optional).
+	// Buckets are the S3 buckets the stack's code reaches through the S3
+	// gateway endpoint, which must be in Region (optional). Leave out
+	// buckets that other services read for the stack (an organisation's
+	// CloudTrail bucket, read by CloudTrail and Athena): a bucket whose
+	// Region cannot be read because access is denied is only a warning.
 	Buckets []string
+	// EgressServices are the AWS services the stack's VPC resources call,
+	// by awsservices name ("sqs", "monitoring", "ecr.api"); empty means
+	// awsservices.QuiltDefault(). Without a working NAT route each needs a
+	// VPC endpoint; one that has none makes the NAT route mandatory.
+	EgressServices []string
+	// UserSubnets are the subnets of the internal load balancer (optional):
+	// they must exist, be in the VPC and span two Availability Zones.
+	UserSubnets []string
+	// ClientCidrs are the networks of the catalog's users (office, VPN;
+	// optional): the execute-api endpoint must let them in on TCP 443.
+	ClientCidrs []string
+	// AccountID is the stack's account (optional; else the endpoints'
+	// owner), for the ARNs the endpoint policies are evaluated on.
+	AccountID string
 	// VPNClients adds the checks for users who reach S3 over a VPN.
 	VPNClients bool
 	// CallerSecurityGroupIDs are security groups the callers of the
 	// execute-api endpoint use (optional; known after deploy). An endpoint
 	// rule allowing 443 from one of them counts as allowing the subnets.
 	CallerSecurityGroupIDs []string
+	// Lambda is set when the check runs in the custom resource's Lambda:
+	// remedies then speak of the function's role and Timeout and of
+	// retrying the stack operation, not of qpe check's flags.
+	Lambda bool
 	// Timeout bounds the whole run (default DefaultTimeout).
 	Timeout time.Duration
 	// Progress, when set, receives short progress lines (for stderr),
@@ -122,11 +144,7 @@ func Inspect(ctx context.Context, c Clients, in Input) Result {
 	start := time.Now()
 	inv := collect(ctx, c, in)
 	progress(in, "inventory read in %s (%d AWS calls)", time.Since(start).Round(time.Millisecond), inv.calls.Load())
-	var fs []finding.Finding
-	for _, ch := range Catalogue() {
-		fs = append(fs, ch.evaluate(inv)...)
-	}
-	fs = append(fs, inv.accessFindings(checkAWSAccess())...)
+	fs := Catalogue().Run(inv, inv.runnable)
 	var gateways []string
 	for _, g := range inv.tableGroups() {
 		if id := inv.s3GatewayFor(g.id); id != "" && !slices.Contains(gateways, id) {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
@@ -48,6 +48,10 @@ type scenarioInput struct {
 	VPNClients   bool     `yaml:"vpnClients"`
 	CallerGroups []string `yaml:"callerSecurityGroups"`
 	Timeout      string   `yaml:"timeout"`
+	Services     []string `yaml:"services"`
+	UserSubnets  []string `yaml:"userSubnets"`
+	ClientCidrs  []string `yaml:"clientCidrs"`
+	Lambda       bool     `yaml:"lambda"`
 }
 
 func loadScenario(t testing.TB, path string) (scenario, preflight.Input, *awsfake.World) {
@@ -71,6 +75,10 @@ func loadScenario(t testing.TB, path string) (scenario, preflight.Input, *awsfak
 		VPNClients:    sc.Input.VPNClients,
 
 		CallerSecurityGroupIDs: sc.Input.CallerGroups,
+		EgressServices:         sc.Input.Services,
+		UserSubnets:            sc.Input.UserSubnets,
+		ClientCidrs:            sc.Input.ClientCidrs,
+		Lambda:                 sc.Input.Lambda,
 		Timeout:                10 * time.Second,
 	}
 	if sc.Input.NoBuckets {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnresponse"
+	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
@@ -96,7 +97,7 @@ func TestE2E(t *testing.T) {
 		e := startE2E(t, bin, goodWorld(), nil)
 		u := e.rcv.url()
 		r, _ := e.invoke(t, newEvent(cfn.RequestCreate, u, "", validateProps(), nil))
-		if r.Status != cfn.StatusSuccess || r.Data[DataAPIEndpointID] != tAPI || r.Data[DataS3GatewayID] != tS3 {
+		if r.Status != cfn.StatusSuccess || r.Data[contract.AttrAPIEndpointID] != tAPI || r.Data[contract.AttrS3GatewayID] != tS3 {
 			t.Fatalf("create: %+v", r)
 		}
 		id := r.PhysicalResourceID
@@ -138,9 +139,9 @@ func TestE2E(t *testing.T) {
 		if r.Status != cfn.StatusSuccess {
 			t.Fatalf("create: %s", r.Reason)
 		}
-		api, s3 := r.Data[DataAPIEndpointID], r.Data[DataS3GatewayID]
+		api, s3 := r.Data[contract.AttrAPIEndpointID], r.Data[contract.AttrS3GatewayID]
 		r2, _ := e.invoke(t, create)
-		if r2.Status != cfn.StatusSuccess || r2.PhysicalResourceID != r.PhysicalResourceID || r2.Data[DataAPIEndpointID] != api || r2.Data[DataS3GatewayID] != s3 {
+		if r2.Status != cfn.StatusSuccess || r2.PhysicalResourceID != r.PhysicalResourceID || r2.Data[contract.AttrAPIEndpointID] != api || r2.Data[contract.AttrS3GatewayID] != s3 {
 			t.Fatalf("retried create: %+v", r2)
 		}
 		w := e.srv.World()

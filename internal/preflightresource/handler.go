@@ -25,14 +25,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnresponse"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/provision"
-)
-
-// Data keys of a SUCCESS response.
-const (
-	DataAPIEndpointID = "ApiGatewayVPCEndpointId"
-	DataS3GatewayID   = "S3GatewayEndpointId"
-	DataSummary       = "Summary"
 )
 
 // PhysicalIDPrefix starts every physical id this function issues.
@@ -105,11 +99,61 @@ func parsePhysicalID(id, stackID, logicalID string) (parsedID, bool) {
 	return parsedID{mode: parts[1], vpc: parts[2]}, true
 }
 
+// request is one event parsed once: its properties (or why they are
+// invalid) and the physical ids. Every step after parseRequest reads it.
+type request struct {
+	ev    cfn.Event
+	props Properties
+	// propErr is the parse error of the properties (a *PropertyError, or
+	// nil when they are valid).
+	propErr error
+	// id is the physical id for the new properties (the old one when an
+	// Update from create to validate stays in the same VPC).
+	id string
+	// oldID is the physical id CloudFormation sent (empty on Create).
+	oldID string
+	// failID is the id answered when the work fails or is cut off: the old
+	// id on Update and Delete; on Create the resource's own id, so that the
+	// Delete after a failed Create removes what was created before the cut.
+	failID string
+	// replacing is an Update that changes the physical id (another VPC, or
+	// from validate to create): CloudFormation deletes the old id afterwards.
+	replacing bool
+}
+
+func parseRequest(ev cfn.Event) request {
+	r := request{ev: ev}
+	if ev.RequestType != cfn.RequestCreate {
+		r.oldID = ev.PhysicalResourceID
+	}
+	r.props, r.propErr = ParseProperties(ev.ResourceProperties)
+	if r.propErr == nil {
+		r.id = PhysicalID(r.props.Mode, r.props.VpcID, ev.StackID, ev.LogicalResourceID)
+	} else {
+		r.id = PhysicalID("invalid", "none", ev.StackID, ev.LogicalResourceID)
+	}
+	if old, ok := parsePhysicalID(r.oldID, ev.StackID, ev.LogicalResourceID); ok && r.propErr == nil && ev.RequestType == cfn.RequestUpdate &&
+		old.mode == contract.ModeCreate && r.props.Mode == contract.ModeValidate && old.vpc == r.props.VpcID {
+		// From create to validate in the same VPC: keep the id. A new one
+		// would make CloudFormation delete the old resource, and with it the
+		// endpoints this stack created and may still use; they go when the
+		// stack (this resource) is deleted.
+		r.id = r.oldID
+	}
+	r.failID = r.id
+	if r.oldID != "" {
+		r.failID = r.oldID
+	}
+	r.replacing = ev.RequestType == cfn.RequestUpdate && r.propErr == nil && r.oldID != "" && r.oldID != r.id
+	return r
+}
+
 // Handle answers one event; it returns an error only when the response
 // could not be delivered (so the invocation shows as failed in the logs).
 func (h *Handler) Handle(ctx context.Context, ev cfn.Event) error {
+	r := parseRequest(ev)
 	log := h.logger(ctx, ev)
-	log.Info("custom resource request", "mode", modeOf(ev.ResourceProperties), "response_url", cfnresponse.Redact(ev.ResponseURL))
+	log.Info("custom resource request", "mode", r.props.Mode, "response_url", cfnresponse.Redact(ev.ResponseURL))
 	sender := h.Sender
 	if sender == nil {
 		sender = &cfnresponse.Sender{}
@@ -117,19 +161,8 @@ func (h *Handler) Handle(ctx context.Context, ev cfn.Event) error {
 	s := *sender
 	s.Logger = log
 	runner := &cfnresponse.Runner{Sender: &s, Logger: log, Margin: h.Margin}
-
-	// The id reported when the work cannot say (deadline, panic): the old id
-	// on Update and Delete; on Create the resource's own id, so that the
-	// Delete after a failed Create removes what was created before the cut.
-	defaultID := PhysicalID("invalid", "none", ev.StackID, ev.LogicalResourceID)
-	if p, err := ParseProperties(ev.ResourceProperties); err == nil {
-		defaultID = PhysicalID(p.Mode, p.VpcID, ev.StackID, ev.LogicalResourceID)
-	}
-	if ev.RequestType != cfn.RequestCreate && ev.PhysicalResourceID != "" {
-		defaultID = ev.PhysicalResourceID
-	}
-	_, err := runner.Run(ctx, ev, defaultID, func(ctx context.Context) (cfnresponse.Result, error) {
-		return h.work(ctx, log, ev)
+	_, err := runner.Run(ctx, ev, r.failID, func(ctx context.Context) (cfnresponse.Result, error) {
+		return h.work(ctx, log, r)
 	})
 	return err
 }
@@ -147,63 +180,40 @@ func (h *Handler) logger(ctx context.Context, ev cfn.Event) *slog.Logger {
 		"logical_id", ev.LogicalResourceID, "request_type", string(ev.RequestType))
 }
 
-func modeOf(props map[string]any) string {
-	if m, ok := props["Mode"].(string); ok && m != "" {
-		return m
-	}
-	return ModeValidate
-}
-
-func (h *Handler) work(ctx context.Context, log *slog.Logger, ev cfn.Event) (cfnresponse.Result, error) {
+func (h *Handler) work(ctx context.Context, log *slog.Logger, r request) (cfnresponse.Result, error) {
+	ev := r.ev
 	switch ev.RequestType {
 	case cfn.RequestDelete:
-		return h.delete(ctx, log, ev)
+		return h.delete(ctx, log, r)
 	case cfn.RequestCreate, cfn.RequestUpdate:
 	default:
 		return cfnresponse.Result{}, fmt.Errorf("unknown RequestType %q (expected Create, Update or Delete)", ev.RequestType)
 	}
-	oldID := ev.PhysicalResourceID // empty on Create
-	keep := func(newID string) string {
-		if ev.RequestType == cfn.RequestUpdate && oldID != "" {
-			return oldID
-		}
-		return newID
-	}
-	p, err := ParseProperties(ev.ResourceProperties)
-	if err != nil {
+	fail := cfnresponse.Result{PhysicalID: r.failID}
+	if r.propErr != nil {
 		var pe *PropertyError
-		if errors.As(err, &pe) {
-			return cfnresponse.Result{PhysicalID: keep("")}, &cfnresponse.Failure{
-				Summary: "Invalid properties of Custom::QuiltPrivateEndpoints " + ev.LogicalResourceID + ":",
+		if errors.As(r.propErr, &pe) {
+			return fail, &cfnresponse.Failure{
+				Summary: "Invalid properties of " + contract.Type + " " + ev.LogicalResourceID + ":",
 				Items:   pe.Problems, Noun: "problems",
 			}
 		}
-		return cfnresponse.Result{PhysicalID: keep("")}, err
+		return fail, r.propErr
 	}
-	id := PhysicalID(p.Mode, p.VpcID, ev.StackID, ev.LogicalResourceID)
-	if old, ok := parsePhysicalID(oldID, ev.StackID, ev.LogicalResourceID); ok && ev.RequestType == cfn.RequestUpdate &&
-		old.mode == ModeCreate && p.Mode == ModeValidate && old.vpc == p.VpcID {
-		// From create to validate in the same VPC: keep the id. A new one
-		// would make CloudFormation delete the old resource, and with it the
-		// endpoints this stack created and may still use; they go when the
-		// stack (this resource) is deleted.
-		id = oldID
-	}
-	replacing := ev.RequestType == cfn.RequestUpdate && oldID != "" && oldID != id
-	if replacing {
-		log.Info("replacement: the mode or the VPC changed", "old_physical_id", oldID, "new_physical_id", id)
+	if r.replacing {
+		log.Info("replacement: the mode or the VPC changed", "old_physical_id", r.oldID, "new_physical_id", r.id)
 	}
 	c, err := h.clients(ctx)
 	if err != nil {
-		return cfnresponse.Result{PhysicalID: keep(id)}, err
+		return fail, err
 	}
-	res, err := h.apply(ctx, log, ev, p, c, id)
-	if err != nil && ev.RequestType == cfn.RequestUpdate {
+	res, err := h.apply(ctx, log, r, c)
+	if err != nil {
 		// A failed Update keeps the old id; undo what a failed replacement created.
-		if replacing && p.Mode == ModeCreate {
-			h.cleanup(ctx, log, c, p.VpcID, ev)
+		if r.replacing && r.props.Mode == contract.ModeCreate {
+			h.cleanup(ctx, log, c, r.props.VpcID, ev)
 		}
-		res.PhysicalID = oldID
+		res.PhysicalID = r.failID
 	}
 	return res, err
 }
@@ -219,14 +229,15 @@ func (h *Handler) clients(ctx context.Context) (Clients, error) {
 	return c, nil
 }
 
-func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p Properties, c Clients, id string) (cfnresponse.Result, error) {
-	res := cfnresponse.Result{PhysicalID: id}
+func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clients) (cfnresponse.Result, error) {
+	ev, p := r.ev, r.props
+	res := cfnresponse.Result{PhysicalID: r.id}
 	apiID := p.APIEndpointID
 	s3ID := ""
 	var notes []string
 	step := func(format string, args ...any) { cfnresponse.Step(ctx, format, args...) }
 
-	if p.Mode == ModeCreate && awsid.Valid(p.VpcID, "vpc") && allWellFormed(p.SubnetIDs, "subnet") &&
+	if p.Mode == contract.ModeCreate && awsid.Valid(p.VpcID, "vpc") && allWellFormed(p.SubnetIDs, "subnet") &&
 		(apiID == "" || awsid.Valid(apiID, "vpce")) {
 		pr, err := provision.Ensure(ctx, c.EC2, provision.Spec{
 			Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID,
@@ -273,7 +284,7 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p P
 	rep := check(ctx, c.Preflight, in)
 	var errs, warnings []finding.Finding
 	for _, f := range rep.Findings {
-		if p.Mode == ModeCreate && apiID == "" && f.ID == "QPE-IN-001" {
+		if p.Mode == contract.ModeCreate && apiID == "" && f.ID == preflight.EndpointIDCheck() {
 			// Nothing could be created (the checks say why): "no endpoint id
 			// given" is not the customer's problem in create mode.
 			continue
@@ -301,9 +312,9 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, ev cfn.Event, p P
 		s3ID = rep.S3GatewayEndpointIDs[0]
 	}
 	res.Data = map[string]any{
-		DataAPIEndpointID: apiID,
-		DataS3GatewayID:   s3ID,
-		DataSummary:       summary(p, apiID, s3ID, warnings, notes),
+		contract.AttrAPIEndpointID: apiID,
+		contract.AttrS3GatewayID:   s3ID,
+		contract.AttrSummary:       summary(p, apiID, s3ID, warnings, notes),
 	}
 	return res, nil
 }
@@ -385,11 +396,12 @@ func orNone(s string) string {
 
 // delete removes what this resource created in create mode; in validate
 // mode, and for ids this function never issued, it makes no AWS call.
-func (h *Handler) delete(ctx context.Context, log *slog.Logger, ev cfn.Event) (cfnresponse.Result, error) {
-	res := cfnresponse.Result{PhysicalID: ev.PhysicalResourceID}
-	pid, ok := parsePhysicalID(ev.PhysicalResourceID, ev.StackID, ev.LogicalResourceID)
-	if !ok || pid.mode != ModeCreate || !awsid.Valid(pid.vpc, "vpc") {
-		log.Info("delete: nothing to remove", "physical_id", ev.PhysicalResourceID, "issued_here", ok)
+func (h *Handler) delete(ctx context.Context, log *slog.Logger, r request) (cfnresponse.Result, error) {
+	ev := r.ev
+	res := cfnresponse.Result{PhysicalID: r.failID}
+	pid, ok := parsePhysicalID(r.oldID, ev.StackID, ev.LogicalResourceID)
+	if !ok || pid.mode != contract.ModeCreate || !awsid.Valid(pid.vpc, "vpc") {
+		log.Info("delete: nothing to remove", "physical_id", r.oldID, "issued_here", ok)
 		return res, nil
 	}
 	c, err := h.clients(ctx)

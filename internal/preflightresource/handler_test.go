@@ -17,6 +17,7 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnresponse"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
@@ -90,13 +91,13 @@ func TestHandleValidate(t *testing.T) {
 			ev:     func(u string) cfn.Event { return newEvent(cfn.RequestCreate, u, "", validateProps(), nil) },
 			status: cfn.StatusSuccess,
 			checkFn: func(t *testing.T, r cfn.Response) {
-				if r.Data[DataAPIEndpointID] != tAPI || r.Data[DataS3GatewayID] != tS3 {
+				if r.Data[contract.AttrAPIEndpointID] != tAPI || r.Data[contract.AttrS3GatewayID] != tS3 {
 					t.Errorf("data %v", r.Data)
 				}
-				if s, _ := r.Data[DataSummary].(string); !strings.HasPrefix(s, "OK (validate)") || strings.Contains(s, "\n") {
+				if s, _ := r.Data[contract.AttrSummary].(string); !strings.HasPrefix(s, "OK (validate)") || strings.Contains(s, "\n") {
 					t.Errorf("summary %q", s)
 				}
-				if r.PhysicalResourceID != PhysicalID(ModeValidate, tVPC, tStack, tLogical) {
+				if r.PhysicalResourceID != PhysicalID(contract.ModeValidate, tVPC, tStack, tLogical) {
 					t.Errorf("physical id %s", r.PhysicalResourceID)
 				}
 			},
@@ -110,11 +111,11 @@ func TestHandleValidate(t *testing.T) {
 		{
 			name: "update on a good world keeps the physical id", world: goodWorld(),
 			ev: func(u string) cfn.Event {
-				return newEvent(cfn.RequestUpdate, u, PhysicalID(ModeValidate, tVPC, tStack, tLogical), validateProps(), validateProps())
+				return newEvent(cfn.RequestUpdate, u, PhysicalID(contract.ModeValidate, tVPC, tStack, tLogical), validateProps(), validateProps())
 			},
 			status: cfn.StatusSuccess,
 			checkFn: func(t *testing.T, r cfn.Response) {
-				if r.PhysicalResourceID != PhysicalID(ModeValidate, tVPC, tStack, tLogical) {
+				if r.PhysicalResourceID != PhysicalID(contract.ModeValidate, tVPC, tStack, tLogical) {
 					t.Errorf("physical id changed: %s", r.PhysicalResourceID)
 				}
 			},
@@ -122,11 +123,11 @@ func TestHandleValidate(t *testing.T) {
 		{
 			name: "update on a bad world fails and keeps the old id", world: badWorld(),
 			ev: func(u string) cfn.Event {
-				return newEvent(cfn.RequestUpdate, u, PhysicalID(ModeValidate, tVPC, tStack, tLogical), validateProps(), validateProps())
+				return newEvent(cfn.RequestUpdate, u, PhysicalID(contract.ModeValidate, tVPC, tStack, tLogical), validateProps(), validateProps())
 			},
 			status: cfn.StatusFailed, reason: []string{"QPE-"},
 			checkFn: func(t *testing.T, r cfn.Response) {
-				if r.PhysicalResourceID != PhysicalID(ModeValidate, tVPC, tStack, tLogical) {
+				if r.PhysicalResourceID != PhysicalID(contract.ModeValidate, tVPC, tStack, tLogical) {
 					t.Errorf("physical id changed: %s", r.PhysicalResourceID)
 				}
 			},
@@ -134,7 +135,7 @@ func TestHandleValidate(t *testing.T) {
 		{
 			name: "delete in validate mode makes no AWS call", world: badWorld(),
 			ev: func(u string) cfn.Event {
-				return newEvent(cfn.RequestDelete, u, PhysicalID(ModeValidate, tVPC, tStack, tLogical), validateProps(), nil)
+				return newEvent(cfn.RequestDelete, u, PhysicalID(contract.ModeValidate, tVPC, tStack, tLogical), validateProps(), nil)
 			},
 			status: cfn.StatusSuccess, noAWS: true,
 		},
@@ -155,7 +156,7 @@ func TestHandleValidate(t *testing.T) {
 		{
 			name: "delete of a create-mode id of another resource makes no AWS call", world: badWorld(),
 			ev: func(u string) cfn.Event {
-				return newEvent(cfn.RequestDelete, u, PhysicalID(ModeCreate, tVPC, tStack, "SomeOtherResource"), createProps(tVPC, tSubnetA), nil)
+				return newEvent(cfn.RequestDelete, u, PhysicalID(contract.ModeCreate, tVPC, tStack, "SomeOtherResource"), createProps(tVPC, tSubnetA), nil)
 			},
 			status: cfn.StatusSuccess, noAWS: true,
 		},
@@ -229,9 +230,9 @@ func TestHandleCreateMode(t *testing.T) {
 	if r.Status != cfn.StatusSuccess {
 		t.Fatalf("create: %s", r.Reason)
 	}
-	id := PhysicalID(ModeCreate, tVPC, tStack, tLogical)
-	api, _ := r.Data[DataAPIEndpointID].(string)
-	s3, _ := r.Data[DataS3GatewayID].(string)
+	id := PhysicalID(contract.ModeCreate, tVPC, tStack, tLogical)
+	api, _ := r.Data[contract.AttrAPIEndpointID].(string)
+	s3, _ := r.Data[contract.AttrS3GatewayID].(string)
 	if r.PhysicalResourceID != id || !strings.HasPrefix(api, "vpce-") || !strings.HasPrefix(s3, "vpce-") {
 		t.Fatalf("response %+v", r)
 	}
@@ -242,7 +243,7 @@ func TestHandleCreateMode(t *testing.T) {
 
 	// A retried Create (same event) creates nothing more.
 	r2 := hs.do(t, create, 60*time.Second)
-	if r2.Status != cfn.StatusSuccess || r2.Data[DataAPIEndpointID] != api || r2.PhysicalResourceID != id {
+	if r2.Status != cfn.StatusSuccess || r2.Data[contract.AttrAPIEndpointID] != api || r2.PhysicalResourceID != id {
 		t.Fatalf("retried create: %+v", r2)
 	}
 	if w2 := hs.srv.World(); len(w2.VpcEndpoints) != 2 || len(w2.SecurityGroups) != 2 || hs.srv.Calls()["CreateVpcEndpoint"] != 2 {
@@ -257,7 +258,7 @@ func TestHandleCreateMode(t *testing.T) {
 	// Create to validate in the same VPC keeps the id: no replacement, so no
 	// Delete removes the endpoints the stack may still use.
 	v := createProps(tVPC, tSubnetA, tSubnetB)
-	v["Mode"] = ModeValidate
+	v["Mode"] = contract.ModeValidate
 	v["ApiGatewayVPCEndpointId"] = api
 	toValidate := hs.do(t, newEvent(cfn.RequestUpdate, u, id, v, p), 60*time.Second)
 	if toValidate.Status != cfn.StatusSuccess || toValidate.PhysicalResourceID != id {
@@ -268,7 +269,7 @@ func TestHandleCreateMode(t *testing.T) {
 	}
 	p2 := createProps(tVPC2, tSubnetE, tSubnetF)
 	repl := hs.do(t, newEvent(cfn.RequestUpdate, u, id, p2, p), 60*time.Second)
-	id2 := PhysicalID(ModeCreate, tVPC2, tStack, tLogical)
+	id2 := PhysicalID(contract.ModeCreate, tVPC2, tStack, tLogical)
 	if repl.Status != cfn.StatusSuccess || repl.PhysicalResourceID != id2 {
 		t.Fatalf("replacement: %+v", repl)
 	}
@@ -384,7 +385,7 @@ func TestHandlePanicAndHang(t *testing.T) {
 		if r.Status != cfn.StatusFailed || !strings.Contains(r.Reason, "checking "+tVPC) {
 			t.Errorf("%s %s", r.Status, r.Reason)
 		}
-		if want := PhysicalID(ModeCreate, tVPC, tStack, tLogical); r.PhysicalResourceID != want {
+		if want := PhysicalID(contract.ModeCreate, tVPC, tStack, tLogical); r.PhysicalResourceID != want {
 			t.Errorf("physical id %s, want %s (so that the Delete removes what was created)", r.PhysicalResourceID, want)
 		}
 	})

@@ -6,12 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-)
 
-// Modes.
-const (
-	ModeValidate = "validate"
-	ModeCreate   = "create"
+	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 )
 
 // Properties are the resource's properties after parsing.
@@ -24,19 +20,11 @@ type Properties struct {
 	VPNClients    bool
 }
 
-// KnownProperties lists every accepted property.
-func KnownProperties() []string {
-	return []string{
-		"ServiceToken", "ServiceTimeout", "Mode", "VpcId", "SubnetIds",
-		"ApiGatewayVPCEndpointId", "BucketNames", "VpnClients",
-	}
-}
-
 // PropertyError names every property that is unknown or malformed.
 type PropertyError struct{ Problems []string }
 
 func (e *PropertyError) Error() string {
-	return "invalid properties of Custom::QuiltPrivateEndpoints: " + strings.Join(e.Problems, "; ")
+	return "invalid properties of " + contract.Type + ": " + strings.Join(e.Problems, "; ")
 }
 
 // ParseProperties reads ResourceProperties. Values may arrive as strings
@@ -47,7 +35,7 @@ func ParseProperties(raw map[string]any) (Properties, error) {
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 
-	known := KnownProperties()
+	known := contract.Properties()
 	var unknown []string
 	for k := range raw {
 		if !slices.Contains(known, k) {
@@ -59,58 +47,58 @@ func ParseProperties(raw map[string]any) (Properties, error) {
 		bad("unknown property %s (accepted: %s)", k, strings.Join(known, ", "))
 	}
 
-	if v, ok := raw["ServiceTimeout"]; ok {
+	if v, ok := raw[contract.PropServiceTimeout]; ok {
 		if s, ok := scalar(v); !ok || !isUint(s) {
-			bad("ServiceTimeout must be a number of seconds, got %s", show(v))
+			bad("%s must be a number of seconds, got %s", contract.PropServiceTimeout, show(v))
 		}
 	}
 
-	mode, ok := stringProp(raw, "Mode")
+	mode, ok := stringProp(raw, contract.PropMode)
 	switch m := strings.ToLower(strings.TrimSpace(mode)); {
 	case !ok:
-		bad("Mode must be a string (validate or create), got %s", show(raw["Mode"]))
-	case m == "" || m == ModeValidate:
-		p.Mode = ModeValidate
-	case m == ModeCreate:
-		p.Mode = ModeCreate
+		bad("%s must be a string (%s or %s), got %s", contract.PropMode, contract.ModeValidate, contract.ModeCreate, show(raw[contract.PropMode]))
+	case m == "" || m == contract.ModeValidate:
+		p.Mode = contract.ModeValidate
+	case m == contract.ModeCreate:
+		p.Mode = contract.ModeCreate
 	default:
-		bad("Mode must be validate or create, got %q", mode)
+		bad("%s must be %s or %s, got %q", contract.PropMode, contract.ModeValidate, contract.ModeCreate, mode)
 	}
 
-	if v, ok := stringProp(raw, "VpcId"); !ok {
-		bad("VpcId must be a string, got %s", show(raw["VpcId"]))
+	if v, ok := stringProp(raw, contract.PropVpcID); !ok {
+		bad("%s must be a string, got %s", contract.PropVpcID, show(raw[contract.PropVpcID]))
 	} else if p.VpcID = strings.TrimSpace(v); p.VpcID == "" {
-		bad("VpcId is required (the VPC the stack's Lambdas run in, e.g. vpc-0123456789abcdef0)")
+		bad("%s is required (the VPC the stack's Lambdas run in, e.g. vpc-0123456789abcdef0)", contract.PropVpcID)
 	}
 
-	if l, ok := listProp(raw, "SubnetIds"); !ok {
-		bad("SubnetIds must be a list of subnet ids or a comma-separated string, got %s", show(raw["SubnetIds"]))
+	if l, ok := listProp(raw, contract.PropSubnetIDs); !ok {
+		bad("%s must be a list of subnet ids or a comma-separated string, got %s", contract.PropSubnetIDs, show(raw[contract.PropSubnetIDs]))
 	} else if p.SubnetIDs = l; len(l) == 0 {
-		bad("SubnetIds is required (the private subnets of the stack's Lambdas)")
+		bad("%s is required (the private subnets of the stack's Lambdas)", contract.PropSubnetIDs)
 	}
 
-	if v, ok := stringProp(raw, "ApiGatewayVPCEndpointId"); !ok {
-		bad("ApiGatewayVPCEndpointId must be a string, got %s", show(raw["ApiGatewayVPCEndpointId"]))
+	if v, ok := stringProp(raw, contract.PropAPIEndpointID); !ok {
+		bad("%s must be a string, got %s", contract.PropAPIEndpointID, show(raw[contract.PropAPIEndpointID]))
 	} else {
 		p.APIEndpointID = strings.TrimSpace(v)
-		if p.APIEndpointID == "" && p.Mode == ModeValidate {
-			bad("ApiGatewayVPCEndpointId is required in validate mode (or set Mode to create to have it created)")
+		if p.APIEndpointID == "" && p.Mode == contract.ModeValidate {
+			bad("%s is required in %s mode (or set %s to %s to have it created)", contract.PropAPIEndpointID, contract.ModeValidate, contract.PropMode, contract.ModeCreate)
 		}
 	}
 
-	if l, ok := listProp(raw, "BucketNames"); !ok {
-		bad("BucketNames must be a list of bucket names or a comma-separated string, got %s", show(raw["BucketNames"]))
+	if l, ok := listProp(raw, contract.PropBucketNames); !ok {
+		bad("%s must be a list of bucket names or a comma-separated string, got %s", contract.PropBucketNames, show(raw[contract.PropBucketNames]))
 	} else {
 		p.Buckets = l
 	}
 
-	if v, ok := raw["VpnClients"]; ok && v != nil {
+	if v, ok := raw[contract.PropVPNClients]; ok && v != nil {
 		s, ok := scalar(v)
 		b, err := strconv.ParseBool(strings.TrimSpace(s))
 		switch {
 		case ok && strings.TrimSpace(s) == "":
 		case !ok || err != nil:
-			bad("VpnClients must be true or false, got %s", show(v))
+			bad("%s must be true or false, got %s", contract.PropVPNClients, show(v))
 		default:
 			p.VPNClients = b
 		}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 )
 
 func TestParseProperties(t *testing.T) {
@@ -28,17 +30,17 @@ func TestParseProperties(t *testing.T) {
 		want    Properties
 		errWant []string // substrings; nil = no error
 	}{
-		{"defaults to validate", base(), Properties{Mode: ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI}, nil},
+		{"defaults to validate", base(), Properties{Mode: contract.ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI}, nil},
 		{"comma string, spaces, duplicates", with("SubnetIds", " "+tSubnetA+" , "+tSubnetB+","+tSubnetA+",", "BucketNames", "a, b"),
-			Properties{Mode: ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI, Buckets: []string{"a", "b"}}, nil},
+			Properties{Mode: contract.ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI, Buckets: []string{"a", "b"}}, nil},
 		{"list whose elements are comma strings", with("SubnetIds", []any{tSubnetA + "," + tSubnetB, " " + tSubnetA}, "BucketNames", []any{"a,b", ""}),
-			Properties{Mode: ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI, Buckets: []string{"a", "b"}}, nil},
+			Properties{Mode: contract.ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI, Buckets: []string{"a", "b"}}, nil},
 		{"create mode without an endpoint id", with("Mode", "Create", "ApiGatewayVPCEndpointId", ""),
-			Properties{Mode: ModeCreate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}}, nil},
-		{"VpnClients as string", with("VpnClients", "true"), Properties{Mode: ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI, VPNClients: true}, nil},
-		{"VpnClients as bool", with("VpnClients", true), Properties{Mode: ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI, VPNClients: true}, nil},
-		{"VpnClients empty", with("VpnClients", ""), Properties{Mode: ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI}, nil},
-		{"ServiceTimeout as number", with("ServiceTimeout", 360.0), Properties{Mode: ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI}, nil},
+			Properties{Mode: contract.ModeCreate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}}, nil},
+		{"VpnClients as string", with("VpnClients", "true"), Properties{Mode: contract.ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI, VPNClients: true}, nil},
+		{"VpnClients as bool", with("VpnClients", true), Properties{Mode: contract.ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI, VPNClients: true}, nil},
+		{"VpnClients empty", with("VpnClients", ""), Properties{Mode: contract.ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI}, nil},
+		{"ServiceTimeout as number", with("ServiceTimeout", 360.0), Properties{Mode: contract.ModeValidate, VpcID: tVPC, SubnetIDs: []string{tSubnetA, tSubnetB}, APIEndpointID: tAPI}, nil},
 		{"validate needs the endpoint id", with("ApiGatewayVPCEndpointId", nil), Properties{}, []string{"ApiGatewayVPCEndpointId is required in validate mode"}},
 		{"missing VPC and subnets", with("VpcId", nil, "SubnetIds", ""), Properties{}, []string{"VpcId is required", "SubnetIds is required"}},
 		{"wrong types", with("VpcId", []any{"x"}, "SubnetIds", 3.0, "ApiGatewayVPCEndpointId", map[string]any{"Ref": "X"}), Properties{},
@@ -72,24 +74,24 @@ func TestParseProperties(t *testing.T) {
 }
 
 func TestPhysicalID(t *testing.T) {
-	a := PhysicalID(ModeValidate, tVPC, tStack, tLogical)
-	if a != PhysicalID(ModeValidate, tVPC, tStack, tLogical) || len(a) > 1024 || !strings.HasPrefix(a, "qpe-preflight:validate:"+tVPC+":") {
+	a := PhysicalID(contract.ModeValidate, tVPC, tStack, tLogical)
+	if a != PhysicalID(contract.ModeValidate, tVPC, tStack, tLogical) || len(a) > 1024 || !strings.HasPrefix(a, "qpe-preflight:validate:"+tVPC+":") {
 		t.Errorf("id %q", a)
 	}
 	for _, b := range []string{
-		PhysicalID(ModeCreate, tVPC, tStack, tLogical),
-		PhysicalID(ModeValidate, tVPC2, tStack, tLogical),
-		PhysicalID(ModeValidate, tVPC, tStack+"x", tLogical),
-		PhysicalID(ModeValidate, tVPC, tStack, tLogical+"x"),
+		PhysicalID(contract.ModeCreate, tVPC, tStack, tLogical),
+		PhysicalID(contract.ModeValidate, tVPC2, tStack, tLogical),
+		PhysicalID(contract.ModeValidate, tVPC, tStack+"x", tLogical),
+		PhysicalID(contract.ModeValidate, tVPC, tStack, tLogical+"x"),
 	} {
 		if a == b {
 			t.Errorf("ids collide: %s", a)
 		}
 	}
-	if p, ok := parsePhysicalID(a, tStack, tLogical); !ok || p.mode != ModeValidate || p.vpc != tVPC {
+	if p, ok := parsePhysicalID(a, tStack, tLogical); !ok || p.mode != contract.ModeValidate || p.vpc != tVPC {
 		t.Errorf("parse %q: %+v %v", a, p, ok)
 	}
-	for _, foreign := range []string{"", "2026/01/01/[$LATEST]abc", a + ":x", PhysicalID(ModeCreate, tVPC, tStack, "Other")} {
+	for _, foreign := range []string{"", "2026/01/01/[$LATEST]abc", a + ":x", PhysicalID(contract.ModeCreate, tVPC, tStack, "Other")} {
 		if _, ok := parsePhysicalID(foreign, tStack, tLogical); ok {
 			t.Errorf("%q parsed as issued here", foreign)
 		}

@@ -14,7 +14,6 @@
 package provision
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -28,8 +27,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/smithy-go"
-	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	"github.com/quiltdata/quilt-private-endpoints/internal/awserr"
+	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
 // Owner tag keys.
@@ -307,7 +306,7 @@ func read(ctx context.Context, c EC2API, s Spec) (world, error) {
 func effectiveRouteTables(w world, subnets []string) ([]string, error) {
 	var out []string
 	for _, sn := range subnets {
-		rt, _ := preflight.EffectiveRouteTable(w.routeTables, sn)
+		rt, _ := vpcrules.EffectiveRouteTable(w.routeTables, sn)
 		if rt == nil {
 			return nil, &PreconditionError{Msg: fmt.Sprintf("subnet %s has no route table (no explicit association and no main route table in the VPC)", sn)}
 		}
@@ -329,10 +328,8 @@ func live(e types.VpcEndpoint) bool {
 	return true
 }
 
-func serviceName(region, svc string) string { return "com.amazonaws." + region + "." + svc }
-
 func ensureAPIEndpoint(ctx context.Context, c EC2API, s Spec, w world, res *Result, step func(string, ...any)) error {
-	svc := serviceName(s.Region, "execute-api")
+	svc := vpcrules.ServiceName(s.Region, "execute-api")
 	var owned, customer *types.VpcEndpoint
 	for i, e := range w.endpoints {
 		if !live(e) || aws.ToString(e.ServiceName) != svc || !strings.EqualFold(string(e.VpcEndpointType), endpointTypeIface) {
@@ -393,16 +390,7 @@ func onePerAZ(subnets []types.Subnet) []string {
 	slices.SortFunc(sorted, func(a, b types.Subnet) int {
 		return strings.Compare(aws.ToString(a.SubnetId), aws.ToString(b.SubnetId))
 	})
-	seen := map[string]bool{}
-	var out []string
-	for _, sn := range sorted {
-		az := cmp.Or(aws.ToString(sn.AvailabilityZoneId), aws.ToString(sn.AvailabilityZone))
-		if !seen[az] {
-			seen[az] = true
-			out = append(out, aws.ToString(sn.SubnetId))
-		}
-	}
-	return out
+	return vpcrules.OnePerZone(sorted)
 }
 
 // reconcileSubnets moves this stack's own interface endpoint to the wanted subnets.
@@ -481,8 +469,8 @@ func ensureGroup(ctx context.Context, c EC2API, s Spec, w world, res *Result, st
 	}
 	id := aws.ToString(g.GroupId)
 	var perms []types.IpPermission
-	for _, cidr := range vpcCIDRs(w.vpc) {
-		if allows443(g.IpPermissions, cidr) {
+	for _, cidr := range vpcrules.VPCCIDRs(w.vpc) {
+		if vpcrules.Ingress443([]types.SecurityGroup{*g}, cidr, nil) == vpcrules.Open {
 			continue
 		}
 		perms = append(perms, types.IpPermission{
@@ -500,40 +488,8 @@ func ensureGroup(ctx context.Context, c EC2API, s Spec, w world, res *Result, st
 	return id, nil
 }
 
-func vpcCIDRs(v types.Vpc) []string {
-	var out []string
-	for _, a := range v.CidrBlockAssociationSet {
-		st := ""
-		if a.CidrBlockState != nil {
-			st = strings.ToLower(string(a.CidrBlockState.State))
-		}
-		if c := aws.ToString(a.CidrBlock); c != "" && (st == "" || st == "associated") && !slices.Contains(out, c) {
-			out = append(out, c)
-		}
-	}
-	if c := aws.ToString(v.CidrBlock); c != "" && !slices.Contains(out, c) {
-		out = append([]string{c}, out...)
-	}
-	return out
-}
-
-func allows443(perms []types.IpPermission, cidr string) bool {
-	for _, p := range perms {
-		proto := aws.ToString(p.IpProtocol)
-		if proto != "-1" && (proto != "tcp" || aws.ToInt32(p.FromPort) > 443 || aws.ToInt32(p.ToPort) < 443) {
-			continue
-		}
-		for _, r := range p.IpRanges {
-			if aws.ToString(r.CidrIp) == cidr {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func ensureS3Gateway(ctx context.Context, c EC2API, s Spec, w world, rts []string, res *Result, step func(string, ...any)) error {
-	svc := serviceName(s.Region, "s3")
+	svc := vpcrules.ServiceName(s.Region, "s3")
 	covered := map[string]string{} // route table -> endpoint
 	var owned *types.VpcEndpoint
 	var customer []string
@@ -670,10 +626,5 @@ func recoverInto(errp *error) {
 	}
 }
 
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
+// apiCode is err's AWS API error code (awserr.Code).
+func apiCode(err error) string { return awserr.Code(err) }

@@ -46,8 +46,8 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "Settings: %s.\n\n", strings.Join(sets, ", "))
 	}
-	fmt.Fprintf(&b, "Update behaviour predicted from the CloudFormation resource specification %s (npm %s).\n\n",
-		r.Spec.SpecVersion, code(r.Spec.Package+"@"+r.Spec.Version))
+	fmt.Fprintf(&b, "Update behaviour predicted from the CloudFormation resource database %s.\n\n",
+		code(r.Spec.Package+"@"+r.Spec.Version))
 
 	s := r.Summary
 	b.WriteString("| What | Count |\n|---|---:|\n")

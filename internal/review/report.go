@@ -60,9 +60,8 @@ type Report struct {
 
 // SpecSource says where the update behaviours come from.
 type SpecSource struct {
-	Package     string `json:"package"`
-	Version     string `json:"version"`
-	SpecVersion string `json:"specVersion"`
+	Package string `json:"package"`
+	Version string `json:"version"`
 }
 
 // Summary counts what the report lists.
@@ -130,7 +129,7 @@ func Build(in Input, spec *cfnspec.Spec) *Report {
 	r := &Report{
 		Template: in.Name,
 		Settings: in.Settings,
-		Spec:     SpecSource{Package: src.Package, Version: src.Version, SpecVersion: src.SpecVersion},
+		Spec:     SpecSource{Package: src.Package, Version: src.Version},
 		Warnings: append([]string{}, in.Warnings...),
 		Risks:    []Risk{}, Parameters: []Parameter{}, Resources: []Resource{}, IAM: []IAMChange{}, Sections: []Change{},
 	}

@@ -31,6 +31,10 @@ func (s *Server) cloudFormation(w http.ResponseWriter, r *http.Request) {
 		writeQueryError(w, http.StatusBadRequest, "InvalidParameterValue", "Version must be 2010-05-15")
 		return
 	}
+	s.advance() // an update in progress moves on (execute.go)
+	if s.changeSetAction(w, r, action) {
+		return
+	}
 	switch action {
 	case "DescribeStacks", "ListStackResources", "GetTemplate":
 	default:

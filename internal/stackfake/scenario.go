@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Scenario is one deployed stack as the AWS APIs would describe it.
@@ -32,8 +32,13 @@ type Scenario struct {
 	RestAPIs map[string]RestAPI `yaml:"restApis"`
 	// Canaries by canary name (the physical id of AWS::Synthetics::Canary).
 	Canaries map[string]Canary `yaml:"canaries"`
+	// LoadBalancers by ARN (elbv2.go) and ECSServices by ARN (ecs.go).
+	LoadBalancers map[string]LoadBalancer `yaml:"loadBalancers"`
+	ECSServices   map[string]ECSService   `yaml:"ecsServices"`
 	// Faults injected into matching calls.
 	Faults []Fault `yaml:"faults"`
+	// Execution shapes ExecuteChangeSet (execute.go).
+	Execution Execution `yaml:"execution"`
 }
 
 // Stack is the CloudFormation view: DescribeStacks, ListStackResources and

@@ -22,6 +22,9 @@ type Server struct {
 	faults      []int          // remaining failures per fault (-1: unlimited)
 	inflight    int
 	maxInflight int
+
+	cfnOnce sync.Once
+	cfn     *cfnState // change sets, events, updates (changeset.go)
 }
 
 // Start serves the scenario on a local address until Close.
@@ -84,6 +87,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}()
 	p := r.URL.Path
 	switch {
+	case p == "/" && r.Method == http.MethodPost && r.Header.Get("X-Amz-Target") != "":
+		s.ecs(w, r)
+	case p == "/" && r.Method == http.MethodPost && isELBv2(r):
+		s.elbv2(w, r)
 	case p == "/" && r.Method == http.MethodPost:
 		s.cloudFormation(w, r)
 	case strings.HasPrefix(p, "/2015-03-31/functions/"):
@@ -92,6 +99,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.apiGateway(w, r)
 	case strings.HasPrefix(p, "/canary/"):
 		s.synthetics(w, r)
+	case r.Method == http.MethodPut:
+		s.s3Put(w, r)
 	default:
 		writeJSONError(w, http.StatusNotFound, "UnknownOperationException", "stackfake: no route for "+r.Method+" "+p)
 	}

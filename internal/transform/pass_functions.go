@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -46,25 +47,264 @@ func passFunctions(st *state) error {
 			continue
 		}
 		cur := st.props(id)["VpcConfig"]
-		if !noSubnets(cur) {
-			if cond, yes, no, ok := ifBranches(cur); ok && (noSubnets(yes) || noSubnets(no)) {
-				st.warn(tfConditionalVPC, id, "VpcConfig depends on condition %s; kept as is, so the function is in the VPC only when the condition selects a VpcConfig", cond)
-			}
+		if isSAM && globalsCover && noSubnets(cur) {
 			continue
 		}
-		if isSAM && globalsCover {
+		w := &vpcRewrite{st: st, id: id}
+		nv, changed, err := w.config(cur, 0)
+		if err != nil {
+			return err
+		}
+		if !changed {
 			continue
 		}
-		st.editProps(id)["VpcConfig"] = vpcConfig(st)
-		if isAbsent(cur) {
-			st.change("functions", id, "added VpcConfig (private subnets, security groups)")
-		} else {
-			st.change("functions", id, "replaced VpcConfig without subnets (private subnets, security groups)")
-		}
+		st.editProps(id)["VpcConfig"] = nv
+		st.change("functions", id, "%s", w.detail(cur))
 		st.moved[id] = true
 		st.rewritten[id] = true
 	}
 	return nil
+}
+
+// maxVpcBranches bounds the Fn::If branches one VpcConfig is split into.
+const maxVpcBranches = 64
+
+// vpcRewrite puts one function's VpcConfig into the VPC in every branch of
+// its Fn::If conditions: a branch without subnets (absent, AWS::NoValue, an
+// empty list, a list of AWS::NoValue only) gets the private subnets and
+// keeps its other settings; a branch with subnets is kept as it is. An
+// Fn::If inside SubnetIds that may leave it empty is lifted to the whole
+// VpcConfig so that each branch can be completed on its own.
+type vpcRewrite struct {
+	st       *state
+	id       string
+	conds    []string // conditions whose branches were completed
+	kept     []string // settings of the user's VpcConfig kept in a completed branch
+	joined   bool     // the macro's security groups were added to the user's
+	branches int
+}
+
+// subnetsPresence is what a SubnetIds value is known to hold.
+type subnetsPresence int
+
+const (
+	subnetsSet   subnetsPresence = iota // at least one subnet, or a value the macro cannot see into
+	subnetsEmpty                        // no subnet at all
+	subnetsSplit                        // depends on an Fn::If: split on it
+)
+
+func (w *vpcRewrite) fail(format string, args ...any) error {
+	return &Error{Resource: w.id, Message: fmt.Sprintf(format, args...),
+		Remedy: "write VpcConfig as an object {SubnetIds: [...], SecurityGroupIds: [...]} or an Fn::If of such objects (AWS::NoValue for none), " +
+			"or remove it so the macro adds one, or list the function in the Exclude setting to leave it alone"}
+}
+
+// config returns v rewritten and whether it changed.
+func (w *vpcRewrite) config(v any, depth int) (any, bool, error) {
+	if w.branches++; w.branches > maxVpcBranches || depth > maxVpcBranches {
+		return nil, false, w.fail("VpcConfig has more than %d condition branches, more than the macro follows", maxVpcBranches)
+	}
+	if isAbsent(v) {
+		return vpcConfig(w.st), true, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false, w.fail("VpcConfig is a %s, not an object", template.KindOf(v))
+	}
+	if name, _, isIntr := template.Intrinsic(m); isIntr {
+		if name != "Fn::If" {
+			return nil, false, w.fail("VpcConfig is built by %s, which the macro cannot read (only an object or an Fn::If of objects)", name)
+		}
+		cond, yes, no, ok := ifBranches(m)
+		if !ok || cond == "" {
+			return nil, false, w.fail("VpcConfig's Fn::If is not [condition name, value if true, value if false]")
+		}
+		y, ych, err := w.config(yes, depth+1)
+		if err != nil {
+			return nil, false, err
+		}
+		n, nch, err := w.config(no, depth+1)
+		if err != nil {
+			return nil, false, err
+		}
+		if !ych && !nch {
+			return v, false, nil
+		}
+		w.conds = append(w.conds, cond)
+		return map[string]any{"Fn::If": []any{cond, y, n}}, true, nil
+	}
+	sn := m["SubnetIds"]
+	presence, cond, yes, no, err := w.subnets(sn)
+	if err != nil {
+		return nil, false, err
+	}
+	switch presence {
+	case subnetsEmpty:
+		return w.fill(m), true, nil
+	case subnetsSplit:
+		a, b := shallow(m), shallow(m)
+		a["SubnetIds"], b["SubnetIds"] = yes, no
+		y, ych, err := w.config(a, depth+1)
+		if err != nil {
+			return nil, false, err
+		}
+		n, nch, err := w.config(b, depth+1)
+		if err != nil {
+			return nil, false, err
+		}
+		if !ych && !nch {
+			return v, false, nil
+		}
+		w.conds = append(w.conds, cond)
+		return map[string]any{"Fn::If": []any{cond, y, n}}, true, nil
+	}
+	return v, false, nil
+}
+
+// subnets classifies a SubnetIds value; for subnetsSplit it returns the
+// condition and the SubnetIds value of each of its branches.
+func (w *vpcRewrite) subnets(sn any) (p subnetsPresence, cond string, yes, no any, err error) {
+	if sn == nil || template.IsNoValue(sn) {
+		return subnetsEmpty, "", nil, nil, nil
+	}
+	switch t := sn.(type) {
+	case []any:
+		split := -1
+		for i, e := range t {
+			if e == nil || template.IsNoValue(e) {
+				continue
+			}
+			if _, _, _, isIf := ifBranches(e); isIf {
+				if split < 0 {
+					split = i
+				}
+				continue
+			}
+			return subnetsSet, "", nil, nil, nil
+		}
+		if split < 0 {
+			return subnetsEmpty, "", nil, nil, nil
+		}
+		c, y, n, _ := ifBranches(t[split])
+		if c == "" {
+			return 0, "", nil, nil, w.fail("an Fn::If in VpcConfig.SubnetIds is not [condition name, value if true, value if false]")
+		}
+		a, b := append([]any(nil), t...), append([]any(nil), t...)
+		a[split], b[split] = y, n
+		return subnetsSplit, c, a, b, nil
+	case map[string]any:
+		name, _, isIntr := template.Intrinsic(t)
+		if !isIntr {
+			return 0, "", nil, nil, w.fail("VpcConfig.SubnetIds is an object, not a list of subnet ids")
+		}
+		if name != "Fn::If" {
+			return subnetsSet, "", nil, nil, nil // a parameter, an import, a split string: the user's subnets
+		}
+		c, y, n, ok := ifBranches(t)
+		if !ok || c == "" {
+			return 0, "", nil, nil, w.fail("VpcConfig.SubnetIds's Fn::If is not [condition name, value if true, value if false]")
+		}
+		return subnetsSplit, c, y, n, nil
+	}
+	return 0, "", nil, nil, w.fail("VpcConfig.SubnetIds is a %s, not a list of subnet ids", template.KindOf(sn))
+}
+
+// fill completes a VpcConfig object without subnets: the private subnets,
+// the user's security groups plus the macro's, and every other setting
+// (Ipv6AllowedForDualStack, ...) kept.
+func (w *vpcRewrite) fill(m map[string]any) map[string]any {
+	out := shallow(m)
+	out["SubnetIds"] = w.st.subnets()
+	for k := range m {
+		if k != "SubnetIds" && k != "SecurityGroupIds" {
+			w.kept = append(w.kept, k)
+		}
+	}
+	cur := m["SecurityGroupIds"]
+	var user []any
+	switch t := cur.(type) {
+	case []any:
+		for _, e := range t {
+			if e != nil && !template.IsNoValue(e) {
+				user = append(user, e)
+			}
+		}
+	default:
+		if !isAbsent(cur) {
+			// A parameter or an Fn::If: the user's groups, which the macro
+			// cannot extend.
+			w.kept = append(w.kept, "SecurityGroupIds")
+			return out
+		}
+	}
+	if len(user) == 0 {
+		out["SecurityGroupIds"] = w.st.securityGroups()
+		return out
+	}
+	w.kept = append(w.kept, "SecurityGroupIds")
+	groups := append([]any(nil), user...)
+	for _, g := range w.st.securityGroups() {
+		if !containsValue(groups, g) {
+			groups = append(groups, g)
+		}
+	}
+	if len(groups) > maxLambdaSecurityGroups {
+		w.st.warn(tfSecurityGroupLimit, w.id, "VpcConfig has %d security groups, so the macro's (%s) would exceed Lambda's %d; kept only the function's own, so make sure they allow egress on TCP 443 and DNS",
+			len(user), describeGroups(w.st.set), maxLambdaSecurityGroups)
+		groups = user
+	}
+	w.joined = w.joined || len(groups) > len(user)
+	out["SecurityGroupIds"] = groups
+	return out
+}
+
+// maxLambdaSecurityGroups is Lambda's limit of security groups per function.
+const maxLambdaSecurityGroups = 5
+
+func describeGroups(s Settings) string {
+	if len(s.SecurityGroupIds) == 0 {
+		return SecurityGroupLogicalID
+	}
+	return "the " + SetSecurityGroupIds + " setting"
+}
+
+// detail is the change line for a rewritten VpcConfig (cur is the old one).
+func (w *vpcRewrite) detail(cur any) string {
+	if isAbsent(cur) {
+		return "added VpcConfig (private subnets, security groups)"
+	}
+	var b strings.Builder
+	if len(w.conds) > 0 {
+		conds := sortedUnique(w.conds)
+		label := "condition "
+		if len(conds) > 1 {
+			label = "conditions "
+		}
+		b.WriteString("put into the VPC in every branch of VpcConfig (" + label + strings.Join(conds, ", ") + "): ")
+	}
+	b.WriteString("gave VpcConfig without subnets the private subnets")
+	if kept := sortedUnique(w.kept); len(kept) > 0 {
+		b.WriteString(", kept its " + strings.Join(kept, ", "))
+		if w.joined {
+			b.WriteString(" and added the macro's security groups to them")
+		}
+	} else {
+		b.WriteString(" and security groups")
+	}
+	return b.String()
+}
+
+func sortedUnique(l []string) []string {
+	out := append([]string(nil), l...)
+	sort.Strings(out)
+	n := 0
+	for i, s := range out {
+		if i == 0 || s != out[n-1] {
+			out[n] = s
+			n++
+		}
+	}
+	return out[:n]
 }
 
 func allIncluded(st *state, ids []string, edge map[string]string) bool {

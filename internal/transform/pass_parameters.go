@@ -181,8 +181,9 @@ func checkEndpointValue(st *state) error {
 			return nil
 		}
 		if !awsid.Valid(s, "vpce") {
+			// Never quote the value: the parameter may be NoEcho.
 			return &Error{Resource: "Parameters." + name,
-				Message: fmt.Sprintf("%s %q is not a VPC endpoint id", where, s),
+				Message: where + " is not a VPC endpoint id",
 				Remedy:  "give the id of the execute-api interface endpoint, vpce- followed by 8 or 17 lowercase hex characters (e.g. vpce-0123456789abcdef0)"}
 		}
 		return nil
@@ -193,7 +194,7 @@ func checkEndpointValue(st *state) error {
 		}
 	}
 	if v, ok := st.req.TemplateParameterValues[name]; ok {
-		if err := check(v, "the value"); err != nil {
+		if err := check(v, "the value the stack passes"); err != nil {
 			return err
 		}
 	}

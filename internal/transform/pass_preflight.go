@@ -2,10 +2,12 @@ package transform
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 
+	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -25,18 +27,18 @@ func passPreflight(st *state) error {
 			Remedy: "rename that resource, or set PreflightMode to none"}
 	}
 	props := map[string]any{
-		"ServiceToken":            DefaultServiceToken(),
-		"ServiceTimeout":          numberValue(PreflightServiceTimeout),
-		"Mode":                    st.set.PreflightMode,
-		"VpcId":                   st.vpc(),
-		"SubnetIds":               st.subnets(),
-		"ApiGatewayVPCEndpointId": st.param(st.set.EndpointParameter),
+		contract.PropServiceToken:   DefaultServiceToken(),
+		contract.PropServiceTimeout: numberValue(PreflightServiceTimeout),
+		contract.PropMode:           st.set.PreflightMode,
+		contract.PropVpcID:          st.vpc(),
+		contract.PropSubnetIDs:      st.subnets(),
+		contract.PropAPIEndpointID:  st.param(st.set.EndpointParameter),
 	}
 	if st.set.ServiceToken != "" {
-		props["ServiceToken"] = st.set.ServiceToken
+		props[contract.PropServiceToken] = st.set.ServiceToken
 	}
 	if b := bucketNames(st); len(b) > 0 {
-		props["BucketNames"] = b
+		props[contract.PropBucketNames] = b
 	}
 	want, err := fromGoformation(&cloudformation.CustomResource{Type: PreflightType, Properties: props})
 	if err != nil {
@@ -119,12 +121,12 @@ func keepUserProperties(existing, want map[string]any, tokenSetting bool) {
 		return
 	}
 	for k, v := range cur {
-		switch k {
-		case "ServiceToken":
+		switch {
+		case k == contract.PropServiceToken:
 			if !tokenSetting && v != nil {
 				props[k] = v
 			}
-		case "ServiceTimeout", "Mode", "VpcId", "SubnetIds", "ApiGatewayVPCEndpointId":
+		case slices.Contains(contract.MacroOwned(), k):
 		default:
 			props[k] = v
 		}

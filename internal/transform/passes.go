@@ -42,6 +42,11 @@ func passes() []pass {
 		// parameters declares every parameter the passes before it used.
 		{name: "parameters", run: passParameters,
 			requires: []string{"restapi", "functions", "compute", "hostnames", "securitygroup", "preflight"}},
+		// unused drops the mappings and conditions the passes before it made dead.
+		{name: "unused", run: passUnused, requires: []string{"parameters"}},
+		// names compares the output with the input: it covers every name any
+		// pass adds, so it runs last.
+		{name: "names", run: passNames, requires: []string{"unused"}},
 	}
 }
 

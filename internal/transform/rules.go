@@ -24,5 +24,6 @@ func Rules() []finding.Rule {
 		tfSourceVpceWhitelist,
 		tfPreflightCycle,
 		tfParameterNoDefault,
+		tfSecurityGroupLimit,
 	}
 }

@@ -8,15 +8,16 @@ import (
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // Names of the resources, condition and function the macro adds.
 const (
 	// PreflightLogicalID is the logical id of the preflight custom resource.
-	PreflightLogicalID = "QuiltPrivateEndpointsPreflight"
+	PreflightLogicalID = preflightcontract.LogicalID
 	// PreflightType is the resource type of the preflight custom resource.
-	PreflightType = "Custom::QuiltPrivateEndpoints"
+	PreflightType = preflightcontract.Type
 	// SecurityGroupLogicalID is the logical id of the security group the
 	// macro adds when SecurityGroupIds is not given.
 	SecurityGroupLogicalID = "QuiltPrivateEndpointsSecurityGroup"
@@ -38,9 +39,9 @@ const (
 
 // Preflight modes.
 const (
-	ModeValidate = "validate"
-	ModeCreate   = "create"
-	ModeNone     = "none"
+	ModeValidate = preflightcontract.ModeValidate
+	ModeCreate   = preflightcontract.ModeCreate
+	ModeNone     = preflightcontract.ModeNone
 )
 
 // Setting names (the Transform's Parameters).
@@ -113,6 +114,10 @@ type Settings struct {
 	UserSubnetIDs []string
 }
 
+// settingError is a refused setting. It never quotes the setting's value:
+// CloudFormation resolves a Ref in the Transform's Parameters before the
+// macro runs, so the value may be a NoEcho parameter's (a secret), and the
+// message reaches stack events and the macro's log.
 func settingError(name, msg, fix string) *Error {
 	return &Error{Resource: "setting " + name, Message: msg, Remedy: fix}
 }
@@ -157,7 +162,7 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 		case SetServiceToken:
 			s.ServiceToken, err = stringSetting(name, v)
 			if err == nil && s.ServiceToken != "" && !lambdaArnRe.MatchString(s.ServiceToken) {
-				err = settingError(name, fmt.Sprintf("%q is not a Lambda function ARN", s.ServiceToken),
+				err = settingError(name, "is not a Lambda function ARN",
 					"give the preflight function's ARN, arn:<partition>:lambda:<region>:<account>:function:<name>, or leave it out to use "+PreflightFunctionName)
 			}
 		case SetLoadBalancerScheme:
@@ -194,7 +199,7 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 	for _, p := range [][2]string{{SetEndpointParameter, s.EndpointParameter}, {SetVpcParameter, s.VpcParameter},
 		{SetSubnetsParameter, s.SubnetsParameter}, {SetUserSubnetsParameter, s.UserSubnetsParameter}} {
 		if other, dup := seen[p[1]]; dup {
-			return s, settingError(p[0], fmt.Sprintf("names the same parameter %q as %s", p[1], other),
+			return s, settingError(p[0], "names the same parameter as "+other,
 				"give each network parameter its own name")
 		}
 		seen[p[1]] = p[0]
@@ -224,8 +229,8 @@ func logicalIDSetting(name string, v any) (string, error) {
 		return "", err
 	}
 	if !logicalIDRe.MatchString(s) {
-		return "", settingError(name, fmt.Sprintf("%q is not a parameter name", s),
-			"use letters and digits only (a CloudFormation logical id)")
+		return "", settingError(name, "is not a parameter name",
+			"use letters and digits only, at most 255 (a CloudFormation logical id)")
 	}
 	return s, nil
 }
@@ -240,7 +245,7 @@ func enumSetting(name string, v any, valid ...string) (string, error) {
 			return ok, nil
 		}
 	}
-	return "", settingError(name, fmt.Sprintf("%q is not a valid value", s), "use one of "+strings.Join(valid, ", "))
+	return "", settingError(name, "is not a valid value", "use one of "+strings.Join(valid, ", "))
 }
 
 // listSetting accepts a list of strings, a comma-separated string, or an
@@ -282,7 +287,7 @@ func idSetting(name string, v any, prefix string) (string, error) {
 		return "", err
 	}
 	if s != "" && !awsid.Valid(s, prefix) {
-		return "", settingError(name, fmt.Sprintf("%q is not a valid id", s), "give an id like "+prefix+"-0123456789abcdef0")
+		return "", settingError(name, "is not a valid id", "give an id like "+prefix+"-0123456789abcdef0 ("+prefix+"- followed by 8 or 17 lowercase hex characters)")
 	}
 	return s, nil
 }
@@ -292,9 +297,10 @@ func idListSetting(name string, v any, prefix string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range l {
+	for i, s := range l {
 		if !awsid.Valid(s, prefix) {
-			return nil, settingError(name, fmt.Sprintf("%q is not a valid id", s), "give ids like "+prefix+"-0123456789abcdef0")
+			return nil, settingError(name, fmt.Sprintf("item %d of %d is not a valid id", i+1, len(l)),
+				"give ids like "+prefix+"-0123456789abcdef0 ("+prefix+"- followed by 8 or 17 lowercase hex characters), comma separated")
 		}
 	}
 	return l, nil
@@ -307,14 +313,14 @@ func checkSecurityGroups(ids []string, doc map[string]any) error {
 	}
 	params := template.Section(doc, "Parameters")
 	res := template.Resources(doc)
-	for _, id := range ids {
+	for i, id := range ids {
 		if awsid.Valid(id, "sg") {
 			continue
 		}
 		_, isParam := params[id]
 		_, isRes := res[id]
 		if !isParam && !isRes {
-			return settingError(SetSecurityGroupIds, fmt.Sprintf("%q is neither a security group id nor a parameter or resource of the template", id),
+			return settingError(SetSecurityGroupIds, fmt.Sprintf("item %d of %d is neither a security group id nor a parameter or resource of the template", i+1, len(ids)),
 				"give sg- ids (sg-0123456789abcdef0) or the logical ids of security group parameters or resources")
 		}
 	}
@@ -323,9 +329,9 @@ func checkSecurityGroups(ids []string, doc map[string]any) error {
 
 func checkExclude(ids []string, doc map[string]any) error {
 	res := template.Resources(doc)
-	for _, id := range ids {
+	for i, id := range ids {
 		if _, ok := res[id]; !ok {
-			return settingError(SetExclude, fmt.Sprintf("names %q, which is not a resource of the template", id),
+			return settingError(SetExclude, fmt.Sprintf("item %d of %d is not a resource of the template", i+1, len(ids)),
 				"list logical ids of resources in the template's Resources section")
 		}
 	}

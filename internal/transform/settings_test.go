@@ -46,19 +46,19 @@ func TestParseSettings(t *testing.T) {
 				s.SubnetIDs, s.UserSubnetIDs = []string{"subnet-01234567", "subnet-11234567"}, []string{"subnet-21234567"}
 			})},
 		{name: "unknown", params: map[string]any{"Endpoint": "x"}, wantErr: "unknown setting. Fix: use one of ApiGatewayVPCEndpointId, EndpointParameter"},
-		{name: "bad mode", params: map[string]any{"PreflightMode": "maybe"}, wantErr: `"maybe" is not a valid value. Fix: use one of validate, create, none`},
+		{name: "bad mode", params: map[string]any{"PreflightMode": "maybe"}, wantErr: `is not a valid value. Fix: use one of validate, create, none`},
 		{name: "bad scheme", params: map[string]any{"LoadBalancerScheme": "internet-facing"}, wantErr: "use one of internal, unchanged"},
 		{name: "number", params: map[string]any{"VpcParameter": 3}, wantErr: "is a number, want a string"},
 		{name: "bool", params: map[string]any{"PreflightMode": true}, wantErr: "is a boolean"},
 		{name: "bad logical id", params: map[string]any{"SubnetsParameter": "my-subnets"}, wantErr: "is not a parameter name"},
 		{name: "bad endpoint", params: map[string]any{"ApiGatewayVPCEndpointId": "vpce-123"}, wantErr: "is not a valid id"},
-		{name: "bad subnet", params: map[string]any{"SubnetIds": "subnet-01234567,sub-2"}, wantErr: `"sub-2" is not a valid id`},
+		{name: "bad subnet", params: map[string]any{"SubnetIds": "subnet-01234567,sub-2"}, wantErr: `item 2 of 2 is not a valid id`},
 		{name: "bad sg", params: map[string]any{"SecurityGroupIds": "Nope"}, wantErr: "neither a security group id"},
 		{name: "too many sg", params: map[string]any{"SecurityGroupIds": "sg-01234567,sg-11234567,sg-21234567,sg-31234567,sg-41234567,sg-51234567"}, wantErr: "at most 5"},
-		{name: "bad exclude", params: map[string]any{"Exclude": "Fn,Gone"}, wantErr: `"Gone"`},
+		{name: "bad exclude", params: map[string]any{"Exclude": "Fn,Gone"}, wantErr: `item 2 of 2 is not a resource of the template`},
 		{name: "list item kind", params: map[string]any{"Exclude": []any{"Fn", 2}}, wantErr: "is a number"},
 		{name: "bad token", params: map[string]any{"ServiceToken": "my-function"}, wantErr: "not a Lambda function ARN"},
-		{name: "same parameter twice", params: map[string]any{"VpcParameter": "Subnets"}, wantErr: `names the same parameter "Subnets"`},
+		{name: "same parameter twice", params: map[string]any{"VpcParameter": "Subnets"}, wantErr: `names the same parameter as VpcParameter`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -105,5 +105,32 @@ func TestDefaultEndpointParameter(t *testing.T) {
 		if err != nil || s.EndpointParameter != c.want {
 			t.Errorf("%v: got %q, %v; want %q", c.params, s.EndpointParameter, err, c.want)
 		}
+	}
+}
+
+// TestSettingErrorsNeverQuoteValues: CloudFormation resolves a Ref in the
+// Transform's Parameters before the macro runs, so a setting's value may be
+// a NoEcho parameter's. A refused value is never quoted, in any form.
+func TestSettingErrorsNeverQuoteValues(t *testing.T) {
+	const secret = "Zq9SecretValue7"
+	doc := map[string]any{"Resources": map[string]any{"Fn": map[string]any{"Type": "AWS::Lambda::Function"}}}
+	for _, name := range SettingNames() {
+		for _, v := range []any{secret, "vpce-" + secret, "arn:aws:lambda:" + secret, "Fn," + secret, []any{secret}, []any{"Fn", secret + "-x"}} {
+			_, err := ParseSettings(map[string]any{name: v}, doc)
+			if err == nil {
+				continue
+			}
+			if strings.Contains(strings.ToLower(err.Error()), strings.ToLower(secret)) {
+				t.Errorf("%s = %v: the error quotes the value: %v", name, v, err)
+			}
+			if !strings.Contains(err.Error(), name) {
+				t.Errorf("%s = %v: the error does not name the setting: %v", name, v, err)
+			}
+		}
+	}
+	// Two settings naming one parameter: the message names the settings.
+	_, err := ParseSettings(map[string]any{SetVpcParameter: secret, SetSubnetsParameter: secret}, doc)
+	if err == nil || strings.Contains(err.Error(), secret) {
+		t.Errorf("duplicate parameter name: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -227,7 +228,7 @@ func (st *state) endpoint() any {
 		return ref
 	}
 	return map[string]any{"Fn::If": []any{CreateEndpointCondition,
-		map[string]any{"Fn::GetAtt": []any{PreflightLogicalID, "ApiGatewayVPCEndpointId"}}, ref}}
+		map[string]any{"Fn::GetAtt": []any{PreflightLogicalID, preflightcontract.AttrAPIEndpointID}}, ref}}
 }
 
 // endpointValue is the endpoint id the stack passes (macro) or the

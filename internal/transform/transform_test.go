@@ -24,8 +24,8 @@ func TestTemplateParameterValues(t *testing.T) {
 	}{
 		{value: "vpce-0123456789abcdef0"},
 		{value: "vpce-01234567"},
-		{value: "vpce-XYZ", wantErr: `Parameters.ApiGatewayVPCEndpointId: the value "vpce-XYZ" is not a VPC endpoint id`},
-		{value: "", wantErr: `the value "" is not a VPC endpoint id`},
+		{value: "vpce-XYZ", wantErr: `Parameters.ApiGatewayVPCEndpointId: the value the stack passes is not a VPC endpoint id`},
+		{value: "", wantErr: `the value the stack passes is not a VPC endpoint id`},
 		{value: "", params: map[string]any{"PreflightMode": "create"}},
 	} {
 		_, err := Transform(context.Background(), Request{Fragment: apiTemplate(), Params: c.params,

@@ -6,8 +6,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkStackStatus() Check {
-	c := Check{
+func checkStackStatus() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-001",
 		Severity: finding.Error,
 		Title:    "the stack's last operation",
@@ -15,8 +15,8 @@ func checkStackStatus() Check {
 			"configuration (error); or an operation is still in progress, so what is read may change (warning).",
 		Remedy: "Read the stack events (aws cloudformation describe-stack-events), fix the first failure and deploy again; " +
 			"for an operation in progress, run qpe verify again when it completes.",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		s := st.stackStatus
 		why := ""
 		if st.statusWhy != "" {
@@ -24,10 +24,10 @@ func checkStackStatus() Check {
 		}
 		switch {
 		case strings.HasSuffix(s, "_FAILED") || strings.Contains(s, "ROLLBACK"):
-			return []finding.Finding{c.f(st.stackName, "",
+			return []finding.Finding{c.New(st.stackName, "",
 				"stack %s is %s%s: the last change did not apply, the stack runs its previous configuration", st.stackName, s, why)}
 		case strings.HasSuffix(s, "_IN_PROGRESS"):
-			return []finding.Finding{c.fs(finding.Warning, st.stackName,
+			return []finding.Finding{c.NewSeverity(finding.Warning, st.stackName,
 				"wait for the operation to complete (aws cloudformation wait stack-update-complete --stack-name "+st.stackName+"), then run qpe verify again",
 				"stack %s is %s: resources may still change", st.stackName, s)}
 		}

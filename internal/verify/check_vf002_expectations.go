@@ -6,8 +6,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkExpectations() Check {
-	c := Check{
+func checkExpectations() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-002",
 		Severity: finding.Warning,
 		Title:    "the stack's network parameters",
@@ -16,8 +16,8 @@ func checkExpectations() Check {
 			"compare against them are skipped.",
 		Remedy: "Verify a stack deployed with Private Endpoints (its template declares VPC, Subnets and the endpoint " +
 			"parameter), or give the endpoint with --api-endpoint vpce-...",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		var missing []string
 		if st.vpcID == "" {
 			missing = append(missing, paramVPC)
@@ -27,7 +27,7 @@ func checkExpectations() Check {
 		}
 		var out []finding.Finding
 		if len(missing) > 0 {
-			out = append(out, c.f(st.stackName, "",
+			out = append(out, c.New(st.stackName, "",
 				"stack %s has no %s parameter value: the network preflight is skipped and function subnets are compared with the template only",
 				st.stackName, strings.Join(missing, " or ")))
 		}
@@ -37,7 +37,7 @@ func checkExpectations() Check {
 				known = known || a.wantEndpoint != ""
 			}
 			if !known {
-				out = append(out, c.f(st.stackName, "",
+				out = append(out, c.New(st.stackName, "",
 					"stack %s names no execute-api VPC endpoint (no %s parameter, none in the template): the REST API's endpoint and policy are checked against the endpoints attached to it",
 					st.stackName, strings.Join(endpointParams(), " or ")))
 			}

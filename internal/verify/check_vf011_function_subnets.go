@@ -4,8 +4,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkFunctionSubnets() Check {
-	c := Check{
+func checkFunctionSubnets() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-011",
 		Severity: finding.Error,
 		Title:    "each Lambda function uses the subnets the stack asked for",
@@ -14,8 +14,8 @@ func checkFunctionSubnets() Check {
 			"routes, endpoints and security groups were not checked.",
 		Remedy: "Update the stack so the function's VpcConfig.SubnetIds are the private subnets (Subnets parameter); " +
 			"if the function was changed by hand, the next stack update puts it back.",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		var out []finding.Finding
 		for _, f := range st.functions {
 			live := f.liveSubnets()
@@ -26,7 +26,7 @@ func checkFunctionSubnets() Check {
 			if len(extra) == 0 && len(missing) == 0 {
 				continue
 			}
-			out = append(out, c.f(f.name(), "",
+			out = append(out, c.New(f.name(), "",
 				"Lambda function %s runs in subnets %s; %s asks for %s (unexpected: %s; missing: %s)",
 				f.name(), list(live), f.subnetsFrom, list(f.wantSubnets), list(extra), list(missing)))
 		}

@@ -4,8 +4,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkFunctionSecurityGroups() Check {
-	c := Check{
+func checkFunctionSecurityGroups() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-012",
 		Severity: finding.Error,
 		Title:    "each Lambda function uses the security groups the template asked for",
@@ -14,8 +14,8 @@ func checkFunctionSecurityGroups() Check {
 			"no security group are reported too.",
 		Remedy: "Update the stack so the function's VpcConfig.SecurityGroupIds are the template's (e.g. the outbound " +
 			"security group allowing 443 and 53); do not change them by hand.",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		var out []finding.Finding
 		for _, f := range st.functions {
 			if len(f.liveSubnets()) == 0 {
@@ -23,7 +23,7 @@ func checkFunctionSecurityGroups() Check {
 			}
 			live := f.cfg.VpcConfig.SecurityGroupIds
 			if len(live) == 0 {
-				out = append(out, c.f(f.name(), "",
+				out = append(out, c.New(f.name(), "",
 					"Lambda function %s is in a VPC with no security group", f.name()))
 				continue
 			}
@@ -34,7 +34,7 @@ func checkFunctionSecurityGroups() Check {
 			if len(extra) == 0 && len(missing) == 0 {
 				continue
 			}
-			out = append(out, c.f(f.name(), "",
+			out = append(out, c.New(f.name(), "",
 				"Lambda function %s has security groups %s; the processed template asks for %s (unexpected: %s; missing: %s)",
 				f.name(), list(live), list(f.wantGroups), list(extra), list(missing)))
 		}

@@ -39,8 +39,8 @@ func reason(code, why string) string {
 	return "no reason given"
 }
 
-func checkFunctionState() Check {
-	c := Check{
+func checkFunctionState() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-014",
 		Severity: finding.Error,
 		Title:    "each Lambda function is Active",
@@ -49,8 +49,8 @@ func checkFunctionState() Check {
 			"reason other than being idle (error); or still Pending while its interfaces are created (warning); " +
 			"Inactive because idle is information only.",
 		Remedy: "Fix the reason named in the finding (role permissions, free IPs, ENI quota, subnet or security group ids) and update the stack; for Pending, run qpe verify again in a few minutes.",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		var out []finding.Finding
 		for _, f := range st.functions {
 			if f.cfg == nil {
@@ -60,19 +60,19 @@ func checkFunctionState() Check {
 			switch f.cfg.State {
 			case lambdatypes.StateActive, "":
 			case lambdatypes.StatePending:
-				out = append(out, c.fs(finding.Warning, f.name(),
+				out = append(out, c.NewSeverity(finding.Warning, f.name(),
 					"wait a few minutes for Lambda to create the function's network interfaces, then run qpe verify again",
 					"Lambda function %s is Pending (%s)", f.name(), reason(code, why)))
 			case lambdatypes.StateInactive:
 				if code == string(lambdatypes.StateReasonCodeIdle) || code == "" {
-					out = append(out, c.fs(finding.Info, f.name(), "none: Lambda reactivates the function on its next invocation",
+					out = append(out, c.NewSeverity(finding.Info, f.name(), "none: Lambda reactivates the function on its next invocation",
 						"Lambda function %s is Inactive because it was idle (%s)", f.name(), reason(code, why)))
 					continue
 				}
-				out = append(out, c.f(f.name(), eniRemedy(code, f),
+				out = append(out, c.New(f.name(), eniRemedy(code, f),
 					"Lambda function %s is Inactive and cannot be reactivated: %s", f.name(), reason(code, why)))
 			default:
-				out = append(out, c.f(f.name(), eniRemedy(code, f),
+				out = append(out, c.New(f.name(), eniRemedy(code, f),
 					"Lambda function %s is %s: %s", f.name(), f.cfg.State, reason(code, why)))
 			}
 		}

@@ -9,8 +9,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkAPIPolicy() Check {
-	c := Check{
+func checkAPIPolicy() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-022",
 		Severity: finding.Error,
 		Title:    "each REST API's resource policy denies calls from other VPC endpoints",
@@ -19,8 +19,8 @@ func checkAPIPolicy() Check {
 			"endpoint: any VPC endpoint in the Region (any account) can call a private API whose policy only allows.",
 		Remedy: "Add the Deny-unless-SourceVpce statement to the RestApi's Policy (the Private Endpoints macro does it), " +
 			"update the stack, and make sure a new deployment follows (QPE-VF-023).",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		var out []finding.Finding
 		for _, a := range st.apis {
 			if a.api == nil {
@@ -32,13 +32,13 @@ func checkAPIPolicy() Check {
 			}
 			raw := aws.ToString(a.api.Policy)
 			if raw == "" {
-				out = append(out, c.f(a.name(), "",
+				out = append(out, c.New(a.name(), "",
 					"REST API %s has no resource policy", a.name()))
 				continue
 			}
 			doc, err := parsePolicy(raw)
 			if err != nil {
-				out = append(out, c.f(a.name(), "", "REST API %s: %v", a.name(), err))
+				out = append(out, c.New(a.name(), "", "REST API %s: %v", a.name(), err))
 				continue
 			}
 			denies := vpceDenies(doc)
@@ -58,14 +58,14 @@ func checkAPIPolicy() Check {
 			switch {
 			case ok:
 			case partial:
-				out = append(out, c.f(a.name(), "",
+				out = append(out, c.New(a.name(), "",
 					"the resource policy of REST API %s denies calls from other VPC endpoints only on part of the API (its Resource is narrower than execute-api:/*)", a.name()))
 			case len(others) > 0:
-				out = append(out, c.f(a.name(), "",
+				out = append(out, c.New(a.name(), "",
 					"the resource policy of REST API %s denies calls unless they come through %s, not through the expected %s",
 					a.name(), strings.Join(others, ", "), list(want)))
 			default:
-				out = append(out, c.f(a.name(), "",
+				out = append(out, c.New(a.name(), "",
 					"the resource policy of REST API %s has no Deny-unless-aws:SourceVpce statement: any VPC endpoint in the Region can call it", a.name()))
 			}
 		}

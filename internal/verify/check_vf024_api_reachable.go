@@ -12,8 +12,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
 )
 
-func checkAPIReachable() Check {
-	c := Check{
+func checkAPIReachable() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-024",
 		Severity: finding.Error,
 		Title:    "each private REST API's resource policy lets calls through the expected endpoint in",
@@ -24,8 +24,8 @@ func checkAPIReachable() Check {
 		Remedy: "Keep an {Effect: Allow, Principal: *, Action: execute-api:Invoke, Resource: execute-api:/*} statement " +
 			"next to the Deny-unless-aws:SourceVpce one, and make sure the Deny lists the expected endpoint; update the " +
 			"stack and redeploy (QPE-VF-023).",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		var out []finding.Finding
 		for _, a := range st.apis {
 			if a.api == nil || !a.private() {
@@ -40,7 +40,7 @@ func checkAPIReachable() Check {
 				continue // QPE-VF-021 and QPE-VF-022 report these
 			}
 			if msg := st.apiReachable(a, raw, want); msg != "" {
-				out = append(out, c.f(a.name(), "", "%s", msg))
+				out = append(out, c.New(a.name(), "", "%s", msg))
 			}
 		}
 		return out

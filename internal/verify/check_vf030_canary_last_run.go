@@ -45,8 +45,8 @@ func runLabel(r syntypes.CanaryRun) string {
 	return fmt.Sprintf("%s at %s (%s)", aws.ToString(r.Id), runTime(r), why)
 }
 
-func checkCanaryLastRun() Check {
-	c := Check{
+func checkCanaryLastRun() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-030",
 		Severity: finding.Error,
 		Title:    "each Synthetics canary's last run passed",
@@ -55,8 +55,8 @@ func checkCanaryLastRun() Check {
 			"run passed, an info finding gives its time (and any earlier failures), so the report shows the canaries green.",
 		Remedy: "Open the failing run's screenshots and logs (CloudWatch Synthetics console, or the run's artifacts in " +
 			"S3); a canary outside the VPC cannot reach an internal catalog or a private API.",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		var out []finding.Finding
 		for _, cn := range st.canaries {
 			done := cn.completed()
@@ -77,7 +77,7 @@ func checkCanaryLastRun() Check {
 				case len(failed) > 0:
 					earlier = fmt.Sprintf("%d of its last %d runs failed: %s", len(failed), len(done), strings.Join(failed, "; "))
 				}
-				out = append(out, c.fs(finding.Info, cn.name(), "nothing to do",
+				out = append(out, c.NewSeverity(finding.Info, cn.name(), "nothing to do",
 					"the last run of canary %s %s at %s; %s", cn.name(), done[0].Status.State, runTime(done[0]), earlier))
 				continue
 			}
@@ -85,7 +85,7 @@ func checkCanaryLastRun() Check {
 			if cn.canary != nil && (cn.canary.VpcConfig == nil || len(cn.canary.VpcConfig.SubnetIds) == 0) && st.vpcID != "" {
 				remedy = "the canary runs outside the VPC, so it cannot reach an internal catalog or a private API: attach it to the stack's VPC (VPCConfig with the Subnets parameter) or point it at an address reachable from the internet; then read the failing run's logs in the CloudWatch Synthetics console"
 			}
-			out = append(out, c.f(cn.name(), remedy,
+			out = append(out, c.New(cn.name(), remedy,
 				"the last run of canary %s FAILED: %s; %d of its last %d runs failed: %s",
 				cn.name(), runLabel(done[0]), len(failed), len(done), strings.Join(failed, "; ")))
 		}

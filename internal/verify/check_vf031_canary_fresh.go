@@ -36,16 +36,16 @@ func freshRemedy(name string) string {
 	return "check the canary's state (aws synthetics get-canary --name " + name + "), start it if it is stopped (aws synthetics start-canary --name " + name + "), and run qpe verify again after its next run"
 }
 
-func checkCanaryFresh() Check {
-	c := Check{
+func checkCanaryFresh() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-031",
 		Severity: finding.Warning,
 		Title:    "each Synthetics canary ran recently",
 		Meaning: "The canary has no completed run, or its last one is older than three periods of its schedule (at " +
 			"least an hour; a day for cron schedules): its result says nothing about the stack as deployed now.",
 		Remedy: "Start the canary (aws synthetics start-canary --name <name>) and run qpe verify again after its next run.",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		var out []finding.Finding
 		for _, cn := range st.canaries {
 			if !cn.runsRead {
@@ -53,7 +53,7 @@ func checkCanaryFresh() Check {
 			}
 			done := cn.completed()
 			if len(done) == 0 {
-				out = append(out, c.f(cn.name(), freshRemedy(cn.physical),
+				out = append(out, c.New(cn.name(), freshRemedy(cn.physical),
 					"canary %s has no completed run", cn.name()))
 				continue
 			}
@@ -70,7 +70,7 @@ func checkCanaryFresh() Check {
 				expr = aws.ToString(cn.canary.Schedule.Expression)
 			}
 			if age := st.now.Sub(at); age > staleAfter(expr) {
-				out = append(out, c.f(cn.name(), freshRemedy(cn.physical),
+				out = append(out, c.New(cn.name(), freshRemedy(cn.physical),
 					"the last run of canary %s was at %s, %s ago (schedule %q): it does not show the stack as deployed now",
 					cn.name(), ts(at), strings.TrimSuffix(age.Round(time.Minute).String(), "0s"), expr))
 			}

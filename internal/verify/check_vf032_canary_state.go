@@ -7,8 +7,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkCanaryState() Check {
-	c := Check{
+func checkCanaryState() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-032",
 		Severity: finding.Error,
 		Title:    "each Synthetics canary is running",
@@ -16,8 +16,8 @@ func checkCanaryState() Check {
 			"its runs do not watch the stack.",
 		Remedy: "For ERROR, fix the reason named (often the canary's role or its VPC access) and update the stack; " +
 			"otherwise start it: aws synthetics start-canary --name <name>.",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		var out []finding.Finding
 		for _, cn := range st.canaries {
 			if cn.canary == nil || cn.canary.Status == nil {
@@ -28,10 +28,10 @@ func checkCanaryState() Check {
 			switch state {
 			case syntypes.CanaryStateRunning:
 			case syntypes.CanaryStateError:
-				out = append(out, c.f(cn.name(), "",
+				out = append(out, c.New(cn.name(), "",
 					"canary %s is in state ERROR: %s", cn.name(), reason(string(cn.canary.Status.StateReasonCode), why)))
 			default:
-				out = append(out, c.fs(finding.Warning, cn.name(),
+				out = append(out, c.NewSeverity(finding.Warning, cn.name(),
 					"start it: aws synthetics start-canary --name "+cn.physical,
 					"canary %s is %s, not RUNNING: it does not watch the stack", cn.name(), state))
 			}

@@ -1,16 +1,12 @@
 package verify
 
 import (
-	"context"
-	"errors"
-
-	"github.com/aws/smithy-go"
-
+	"github.com/quiltdata/quilt-private-endpoints/internal/awserr"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
-func checkCouldNotCheck() Check {
-	c := Check{
+func checkCouldNotCheck() finding.Check[*state] {
+	c := finding.Check[*state]{Rule: finding.Rule{
 		ID:       "QPE-VF-090",
 		Severity: finding.Error,
 		Title:    "every AWS call needed succeeded",
@@ -19,11 +15,11 @@ func checkCouldNotCheck() Check {
 		Remedy: "Grant the read-only permissions listed in docs/verify.md (cloudformation:DescribeStacks, " +
 			"ListStackResources, GetTemplate; lambda:GetFunctionConfiguration; apigateway:GET; synthetics:GetCanary, " +
 			"GetCanaryRuns; the ec2 Describe calls of qpe check), or raise --timeout, and run qpe verify again.",
-	}
-	c.run = func(st *state) []finding.Finding {
+	}}
+	c.Run = func(st *state) []finding.Finding {
 		out := make([]finding.Finding, 0, len(st.failures))
 		for _, f := range st.failures {
-			out = append(out, c.f(f.resource, remedyFor(f.err, c.Remedy), "could not check %s: %v", f.what, f.err))
+			out = append(out, c.New(f.resource, remedyFor(f.err, c.Remedy), "could not check %s: %v", f.what, f.err))
 		}
 		return out
 	}
@@ -31,19 +27,11 @@ func checkCouldNotCheck() Check {
 }
 
 func remedyFor(err error, def string) string {
-	var ae smithy.APIError
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "the run hit its deadline: raise --timeout and run qpe verify again"
-	case errors.As(err, &ae):
-		switch ae.ErrorCode() {
-		case "ResourceNotFoundException", "NotFoundException":
-			return "the stack lists a resource that no longer exists (deleted outside CloudFormation): update the stack so CloudFormation recreates it"
-		case "TooManyRequestsException", "Throttling", "ThrottlingException", "RequestLimitExceeded", "SlowDown":
-			return "AWS kept throttling the call after the SDK's retries: run qpe verify again in a minute, or lower --concurrency"
-		case "AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "UnauthorizedException":
-			return "grant the caller the read-only permission this call needs (the list is in docs/verify.md), then run qpe verify again"
-		}
-	}
-	return def
+	return awserr.Remedy(err, awserr.Remedies{
+		Deadline:  "the run hit its deadline: raise --timeout and run qpe verify again",
+		NotFound:  "the stack lists a resource that no longer exists (deleted outside CloudFormation): update the stack so CloudFormation recreates it",
+		Throttled: "AWS kept throttling the call after the SDK's retries: run qpe verify again in a minute, or lower --concurrency",
+		Denied:    "grant the caller the read-only permission this call needs (the list is in docs/verify.md), then run qpe verify again",
+		Default:   def,
+	})
 }

@@ -139,11 +139,7 @@ func Run(ctx context.Context, c Clients, in Input) (finding.Report, error) {
 	if err != nil {
 		return finding.Report{}, err
 	}
-	var fs []finding.Finding
-	for _, ch := range Catalogue() {
-		fs = append(fs, ch.run(st)...)
-	}
-	fs = append(fs, st.network...)
+	fs := append(Catalogue().Run(st, nil), st.network...)
 	return finding.NewReport(fs), nil
 }
 

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	syntypes "github.com/aws/aws-sdk-go-v2/service/synthetics/types"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
@@ -200,7 +200,7 @@ func TestStackStatus(t *testing.T) {
 		"UPDATE_ROLLBACK_IN_PROGRESS": finding.Error, "UPDATE_ROLLBACK_COMPLETE": finding.Error, "ROLLBACK_COMPLETE": finding.Error,
 		"UPDATE_FAILED": finding.Error, "UPDATE_ROLLBACK_FAILED": finding.Error,
 	} {
-		fs := checkStackStatus().run(&state{stackName: "quilt", stackStatus: status})
+		fs := checkStackStatus().Run(&state{stackName: "quilt", stackStatus: status})
 		got := finding.Severity("")
 		if len(fs) == 1 {
 			got = fs[0].Severity
@@ -223,7 +223,7 @@ func TestChecksSurviveEmptyAnswers(t *testing.T) {
 		canaries: []*canaryState{{res: r, canary: &syntypes.Canary{}, runs: []syntypes.CanaryRun{{}, {Status: &syntypes.CanaryRunStatus{State: syntypes.CanaryRunStateFailed}}}, runsRead: true, wantSubnets: []string{"subnet-1"}}},
 	}
 	for _, c := range Catalogue() {
-		for _, f := range c.run(st) {
+		for _, f := range c.Run(st) {
 			if f.ID != c.ID || f.Resource == "" || f.Message == "" || f.Remedy == "" {
 				t.Errorf("malformed finding %+v", f)
 			}

@@ -1,210 +1,220 @@
-// Command gen writes internal/cfnspec/spec_gen.go from CloudFormation's
-// resource specification as shipped in the npm package @aws-cdk/cfnspec
-// (spec/specification.json). It keeps the UpdateType of every property, and
-// of nested properties down to a few levels, for the resource types that
-// Private Endpoints touches, and pins the package version, the
-// specification version and the file's SHA-256 in the output.
+// Command gen writes internal/cfnspec/spec_gen.go from the CloudFormation
+// resource database of the npm package @aws-cdk/aws-service-spec (the
+// maintained database behind `cdk diff`; @aws-cdk/cfnspec is deprecated).
 //
-// Usage: go run ./gen -spec <path>/node_modules/@aws-cdk/cfnspec/spec/specification.json -o spec_gen.go
+// The package ships one file, db.json.gz: a gzipped JSON document
+// {"schema": {"resource": {"entities": [...]}, "typeDefinition":
+// {"entities": [...]}, ...}}. Each resource entity has its
+// cloudFormationType, its properties (name -> {type, causesReplacement:
+// "yes"|"maybe"}) and isStateful; a property whose type is {"type":"ref",
+// "reference":{"$ref": id}} (directly or as an array/map element) nests the
+// properties of the typeDefinition entity with that $id. The generator keeps,
+// for every resource type, its top-level property names, the property paths
+// that cause a replacement ("yes": create-only; "maybe": conditional),
+// whether it holds data (isStateful) and its name property, and writes them
+// sorted, so the output depends only on the input file.
+//
+// Usage: go run ./gen -db <dir>/node_modules/@aws-cdk/aws-service-spec/db.json.gz -o spec_gen.go
+// (the package version is read from the package.json beside db.json.gz).
 package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"go/format"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 )
 
-// touchedTypes are the resource types the engine reads, rewrites or adds,
-// and the ones the review reports on (keep in step with the test).
-func touchedTypes() []string {
-	return []string{
-		"AWS::ApiGateway::Deployment",
-		"AWS::ApiGateway::Method",
-		"AWS::ApiGateway::RestApi",
-		"AWS::ApiGateway::Stage",
-		"AWS::ApiGatewayV2::Api",
-		"AWS::CloudFormation::CustomResource",
-		"AWS::CloudFront::Distribution",
-		"AWS::EC2::SecurityGroup",
-		"AWS::EC2::SecurityGroupEgress",
-		"AWS::EC2::SecurityGroupIngress",
-		"AWS::EC2::VPCEndpoint",
-		"AWS::ECS::Service",
-		"AWS::ECS::TaskDefinition",
-		"AWS::ElasticLoadBalancingV2::LoadBalancer",
-		"AWS::IAM::Role",
-		"AWS::Lambda::Function",
-		"AWS::Lambda::Permission",
-		"AWS::Lambda::Version",
-		"AWS::Serverless::Api",
-		"AWS::Serverless::Function",
-		"AWS::Serverless::HttpApi",
-		"AWS::Synthetics::Canary",
-	}
-}
-
-// maxDepth bounds nested property paths ("A.B.C" is depth 3).
-const maxDepth = 3
-
-type property struct {
-	Type       string `json:"Type"`
-	ItemType   string `json:"ItemType"`
-	UpdateType string `json:"UpdateType"`
-}
-
-type shape struct {
-	Properties map[string]property `json:"Properties"`
-}
-
-type specFile struct {
-	ResourceSpecificationVersion string           `json:"ResourceSpecificationVersion"`
-	PropertyTypes                map[string]shape `json:"PropertyTypes"`
-	ResourceTypes                map[string]shape `json:"ResourceTypes"`
-}
-
-type row struct{ typ, path, update string }
-
 func main() {
-	specPath := flag.String("spec", "", "path to spec/specification.json inside the @aws-cdk/cfnspec npm package")
-	out := flag.String("o", "spec_gen.go", "output Go file")
+	db := flag.String("db", "", "path to @aws-cdk/aws-service-spec/db.json.gz")
+	out := flag.String("o", "spec_gen.go", "output file")
 	flag.Parse()
-	if err := run(*specPath, *out); err != nil {
-		fmt.Fprintln(os.Stderr, "cfnspec gen:", err)
+	if err := run(*db, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(specPath, out string) error {
-	if specPath == "" {
-		return fmt.Errorf("-spec is required (set CFNSPEC_JSON for go generate): install the npm package @aws-cdk/cfnspec into a temporary directory and pass its spec/specification.json")
+type property struct {
+	Type              json.RawMessage `json:"type"`
+	CausesReplacement string          `json:"causesReplacement"`
+}
+
+type entity struct {
+	ID                      string              `json:"$id"`
+	CloudFormationType      string              `json:"cloudFormationType"`
+	Name                    string              `json:"name"`
+	Properties              map[string]property `json:"properties"`
+	IsStateful              bool                `json:"isStateful"`
+	CloudFormationTransform string              `json:"cloudFormationTransform"`
+}
+
+type database struct {
+	Schema struct {
+		Resource       struct{ Entities []entity } `json:"resource"`
+		TypeDefinition struct{ Entities []entity } `json:"typeDefinition"`
+	} `json:"schema"`
+}
+
+// typeRef is a property type: a primitive, a ref to a type definition, or
+// an array/map of one.
+type typeRef struct {
+	Type      string          `json:"type"`
+	Element   json.RawMessage `json:"element"`
+	Reference struct {
+		Ref string `json:"$ref"`
+	} `json:"reference"`
+}
+
+// row is one resource type of the output.
+type row struct {
+	Type, Props, Replace, Conditional, Name string
+	Stateful                                bool
+}
+
+func run(dbPath, out string) error {
+	if dbPath == "" {
+		return fmt.Errorf("-db is required")
 	}
-	data, err := os.ReadFile(specPath)
-	if err != nil {
-		return fmt.Errorf("read spec: %w", err)
-	}
-	var spec specFile
-	if err := json.Unmarshal(data, &spec); err != nil {
-		return fmt.Errorf("parse %s: %w", specPath, err)
-	}
-	pkgName, pkgVersion, err := packageOf(specPath)
+	raw, err := os.ReadFile(dbPath)
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(data)
-	var rows []row
-	for _, t := range touchedTypes() {
-		rt, ok := spec.ResourceTypes[t]
-		if !ok {
-			return fmt.Errorf("resource type %s is not in %s", t, specPath)
-		}
-		rows = append(rows, walk(spec, t, "", rt, 1, map[string]bool{})...)
+	sum := sha256.Sum256(raw)
+	var pkg struct{ Name, Version string }
+	pj, err := os.ReadFile(filepath.Join(filepath.Dir(dbPath), "package.json"))
+	if err != nil {
+		return fmt.Errorf("package.json beside the database: %w", err)
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].typ != rows[j].typ {
-			return rows[i].typ < rows[j].typ
+	if err := json.Unmarshal(pj, &pkg); err != nil {
+		return fmt.Errorf("package.json: %w", err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return fmt.Errorf("%s: %w", dbPath, err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return fmt.Errorf("%s: %w", dbPath, err)
+	}
+	var db database
+	if err := json.Unmarshal(data, &db); err != nil {
+		return fmt.Errorf("%s: %w", dbPath, err)
+	}
+	defs := map[string]entity{}
+	for _, d := range db.Schema.TypeDefinition.Entities {
+		defs[d.ID] = d
+	}
+	var rows []row
+	for _, r := range db.Schema.Resource.Entities {
+		if r.CloudFormationTransform != "" {
+			continue // SAM types: they describe the macro (cfnspec maps them to what they expand to)
 		}
-		return rows[i].path < rows[j].path
-	})
-
+		var names []string
+		for n := range r.Properties {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		var replace, conditional []string
+		walk(r.Properties, "", defs, map[string]bool{}, &replace, &conditional)
+		sort.Strings(replace)
+		sort.Strings(conditional)
+		rows = append(rows, row{
+			Type: r.CloudFormationType, Props: strings.Join(names, ","),
+			Replace: strings.Join(replace, ","), Conditional: strings.Join(conditional, ","),
+			Name: nameProperty(r), Stateful: r.IsStateful,
+		})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Type < rows[j].Type })
+	if len(rows) == 0 {
+		return fmt.Errorf("%s: no resource types", dbPath)
+	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "// Code generated by internal/cfnspec/gen; DO NOT EDIT.\n")
-	fmt.Fprintf(&b, "// Source: npm package %s@%s, file spec/specification.json\n", pkgName, pkgVersion)
-	fmt.Fprintf(&b, "// (CloudFormation resource specification %s, sha256 %s).\n\n", spec.ResourceSpecificationVersion, hex.EncodeToString(sum[:]))
+	fmt.Fprintf(&b, "// Source: npm package %s@%s, file db.json.gz (sha256 %s).\n\n", pkg.Name, pkg.Version, hex.EncodeToString(sum[:]))
 	fmt.Fprintf(&b, "package cfnspec\n\n")
-	fmt.Fprintf(&b, "func generatedSource() Source {\n\treturn Source{Package: %q, Version: %q, File: %q, SpecVersion: %q, SHA256: %q}\n}\n\n",
-		pkgName, pkgVersion, "spec/specification.json", spec.ResourceSpecificationVersion, hex.EncodeToString(sum[:]))
-	fmt.Fprintf(&b, "func generatedTable() []Entry {\n\treturn []Entry{\n")
+	fmt.Fprintf(&b, "func generatedSource() Source {\n\treturn Source{Package: %q, Version: %q, File: \"db.json.gz\", SHA256: %q}\n}\n\n",
+		pkg.Name, pkg.Version, hex.EncodeToString(sum[:]))
+	fmt.Fprintf(&b, "func generatedTable() []typeInfo {\n\treturn []typeInfo{\n")
 	for _, r := range rows {
-		fmt.Fprintf(&b, "\t\t{%q, %q, %s},\n", r.typ, r.path, r.update)
+		fmt.Fprintf(&b, "\t\t{%q, %q, %q, %q, %q, %v},\n", r.Type, r.Props, r.Replace, r.Conditional, r.Name, r.Stateful)
 	}
 	fmt.Fprintf(&b, "\t}\n}\n")
 	src, err := format.Source(b.Bytes())
 	if err != nil {
-		return fmt.Errorf("format generated code: %w", err)
+		return err
 	}
-	if err := os.WriteFile(out, src, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", out, err)
-	}
-	fmt.Fprintf(os.Stderr, "cfnspec gen: %d rows for %d types from %s@%s (spec %s)\n", len(rows), len(touchedTypes()), pkgName, pkgVersion, spec.ResourceSpecificationVersion)
-	return nil
+	return os.WriteFile(out, src, 0o644)
 }
 
-// walk lists the properties of one shape, recursing into property types.
-// A nested row is kept only where it differs from its parent (a lossless
-// compression, since Lookup answers from the nearest listed ancestor).
-func walk(spec specFile, resourceType, prefix string, s shape, depth int, seen map[string]bool) []row {
-	var rows []row
-	names := make([]string, 0, len(s.Properties))
-	for n := range s.Properties {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		p := s.Properties[n]
-		path := n
-		if prefix != "" {
-			path = prefix + "." + n
+// walk collects the paths that cause a replacement. Below a "yes" path
+// nothing more is listed (the whole value is create-only); seen guards
+// recursive type definitions.
+func walk(props map[string]property, prefix string, defs map[string]entity, seen map[string]bool, replace, conditional *[]string) {
+	for name, p := range props {
+		path := prefix + name
+		switch p.CausesReplacement {
+		case "yes":
+			*replace = append(*replace, path)
+			continue
+		case "maybe":
+			*conditional = append(*conditional, path)
 		}
-		update := p.UpdateType
-		switch update {
-		case "Mutable", "Immutable", "Conditional":
+		id := refOf(p.Type)
+		if id == "" || seen[id] {
+			continue
+		}
+		d, ok := defs[id]
+		if !ok {
+			continue
+		}
+		seen[id] = true
+		walk(d.Properties, path+".", defs, seen, replace, conditional)
+		delete(seen, id)
+	}
+}
+
+// refOf returns the type definition id a property type refers to, through
+// arrays and maps.
+func refOf(raw json.RawMessage) string {
+	for i := 0; i < 8 && len(raw) > 0; i++ {
+		var t typeRef
+		if json.Unmarshal(raw, &t) != nil {
+			return ""
+		}
+		switch t.Type {
+		case "ref":
+			return t.Reference.Ref
+		case "array", "map":
+			raw = t.Element
 		default:
-			continue
+			return ""
 		}
-		rows = append(rows, row{resourceType, path, update})
-		if depth >= maxDepth {
-			continue
-		}
-		sub := p.Type
-		if sub == "List" || sub == "Map" {
-			sub = p.ItemType
-		}
-		if sub == "" || sub == "Tag" || sub == "Json" {
-			continue
-		}
-		key := resourceType + "." + sub
-		st, ok := spec.PropertyTypes[key]
-		if !ok || seen[key] {
-			continue
-		}
-		seen[key] = true
-		// Nested rows that say the same as their parent are left out:
-		// Lookup falls back to the nearest listed ancestor.
-		for _, r := range walk(spec, resourceType, path, st, depth+1, seen) {
-			if r.update != update {
-				rows = append(rows, r)
-			}
-		}
-		delete(seen, key)
 	}
-	return rows
+	return ""
 }
 
-// packageOf reads the npm package name and version from the package.json
-// two directories above spec/specification.json.
-func packageOf(specPath string) (string, string, error) {
-	pj := filepath.Join(filepath.Dir(filepath.Dir(specPath)), "package.json")
-	data, err := os.ReadFile(pj)
-	if err != nil {
-		return "", "", fmt.Errorf("read the npm package's package.json (expected next to spec/): %w", err)
+// nameProperty is the create-only property that names the physical
+// resource: "Name", or "<ResourceName>Name" (BucketName, ServiceName,
+// FunctionName, ...), or GroupName for a *Group.
+func nameProperty(r entity) string {
+	candidates := []string{r.Name + "Name", "Name"}
+	if strings.HasSuffix(r.Name, "Group") {
+		candidates = append(candidates, "GroupName")
 	}
-	var meta struct {
-		Name    string `json:"name"`
-		Version string `json:"version"`
+	for _, c := range candidates {
+		if p, ok := r.Properties[c]; ok && p.CausesReplacement == "yes" {
+			return c
+		}
 	}
-	if err := json.Unmarshal(data, &meta); err != nil {
-		return "", "", fmt.Errorf("parse %s: %w", pj, err)
-	}
-	if !strings.Contains(meta.Name, "cfnspec") || meta.Version == "" {
-		return "", "", fmt.Errorf("%s is %q@%q, not the @aws-cdk/cfnspec package", pj, meta.Name, meta.Version)
-	}
-	return meta.Name, meta.Version, nil
+	return ""
 }

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
+)
+
+// planFlags are the update-path model's inputs besides the templates,
+// shared by plan and review.
+type planFlags struct {
+	parameters, newParameters []string
+	partition, stackName      string
+	today                     string
+}
+
+func (f *planFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.partition, "partition", "aws", "AWS partition the stack is in (aws, aws-cn, aws-us-gov)")
+	cmd.Flags().StringVar(&f.stackName, "stack-name", "", "stack name, to resolve export names (${AWS::StackName})")
+	cmd.Flags().StringVar(&f.today, "today", "", "date `YYYY-MM-DD` the Lambda runtime dates are compared with (default: today)")
+}
+
+// input fills the model's input from the flags.
+func (f *planFlags) input(name string, in *updatepath.Input) error {
+	in.Partition = f.partition
+	if f.stackName != "" {
+		in.StackName = f.stackName
+	}
+	if f.today != "" {
+		t, err := time.Parse(time.DateOnly, f.today)
+		if err != nil {
+			return &exitError{code: 2, err: fmt.Errorf("%s: --today %q: want YYYY-MM-DD", name, f.today)}
+		}
+		in.Today = t
+	}
+	return nil
+}
+
+func stringValues(flag string, sets []string) (map[string]string, error) {
+	m, err := parseSets(flag, sets)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k], _ = v.(string)
+	}
+	return out, nil
+}
+
+func newPlanCmd() *cobra.Command {
+	var f planFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "plan [--parameter N=V ...] [--format markdown|json] DEPLOYED NEW",
+		Short: "Compute what a CloudFormation update from DEPLOYED to NEW does, and whether it can roll back",
+		Long: `Plan runs the update-path model on two templates (JSON or YAML): each
+resource's action (add, modify with or without interruption, replace with the
+property that forces it, remove), the knock-on replacements (a replaced
+resource's new id and attributes reach every Ref, GetAtt and Sub), the order
+(waves, then cleanup), the rollback from a failure at every wave and whether
+each rollback step is possible, and the blockers (rules QPE-UP-nnn, see
+docs/rollout.md) with their recovery.
+
+--parameter Name=Value gives the stack's value of a parameter (both sides);
+--new-parameter Name=Value a value the update changes. Others take their
+Default. Parameters, pseudo parameters (--partition, --stack-name),
+Fn::FindInMap and conditions are resolved where the decision depends on them.
+
+Exit status: 0 safe (no blocker, rollback-safe), 1 blockers or not
+rollback-safe, 2 usage error or an unreadable template.`,
+		Example: `  qpe plan stable.yaml <(qpe render --set LoadBalancerScheme=internal stable.yaml)
+  qpe plan --format json --stack-name quilt deployed.yaml new.yaml`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return &exitError{code: 2, err: fmt.Errorf("plan: want two templates, DEPLOYED and NEW (got %d arguments)", len(args))}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "markdown" && format != "json" {
+				return &exitError{code: 2, err: fmt.Errorf("plan: --format %q: the format is markdown or json", format)}
+			}
+			var docs [2]map[string]any
+			for i, path := range args {
+				data, err := readTemplate(cmd, path)
+				if err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("plan: %w", err)}
+				}
+				if docs[i], err = template.Decode(data); err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("plan: %s: %w", path, err)}
+				}
+			}
+			old, err := stringValues("--parameter", f.parameters)
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("plan: %w", err)}
+			}
+			changed, err := stringValues("--new-parameter", f.newParameters)
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("plan: %w", err)}
+			}
+			in := updatepath.Input{Deployed: docs[0], New: docs[1], DeployedParams: old, NewParams: changed}
+			if err := f.input("plan", &in); err != nil {
+				return err
+			}
+			p, err := updatepath.Compute(cmd.Context(), in)
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("plan: %w", err)}
+			}
+			var out bytes.Buffer
+			if format == "json" {
+				err = updatepath.WriteJSON(&out, p)
+			} else {
+				err = updatepath.WriteMarkdown(&out, p, "Update plan: "+reviewName(args[0])+" -> "+reviewName(args[1]), "#")
+			}
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			if _, err := cmd.OutOrStdout().Write(out.Bytes()); err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("plan: write output: %w", err)}
+			}
+			if !p.Safe() {
+				return &exitError{code: 1}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringArrayVar(&f.parameters, "parameter", nil, "the stack's value of a template parameter `Name=Value` (repeatable)")
+	cmd.Flags().StringArrayVar(&f.newParameters, "new-parameter", nil, "a parameter value the update changes `Name=Value` (repeatable)")
+	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
+	f.register(cmd)
+	return cmd
+}

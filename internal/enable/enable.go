@@ -1,0 +1,265 @@
+// Package enable takes a live Quilt stack private in one command (`qpe
+// enable`): it reads the stack (step 1, read.go), adds the
+// QuiltPrivateEndpoints transform entry keeping every parameter as deployed
+// (transform.go), checks the stack's network from the laptop (step 2,
+// preflight.go), plans the update and refuses one that cannot roll back
+// (step 3, plan.go), creates and annotates the change set (step 4,
+// changeset.go), asks (step 5, confirm.go), executes it and follows the stack
+// events (step 6, follow.go), explains a failure and the way out of a jammed
+// rollback (step 7, failure.go), and verifies the result (step 8,
+// verify.go). Output goes to an Observer (progress.go writes it for a
+// terminal or a log); the logic prints nothing itself.
+package enable
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	"github.com/quiltdata/quilt-private-endpoints/internal/verify"
+)
+
+// MacroName is the transform entry enable adds to the stack's template.
+const MacroName = "QuiltPrivateEndpoints"
+
+// Defaults of Input.
+const (
+	DefaultPoll             = 5 * time.Second
+	DefaultChangeSetTimeout = 5 * time.Minute
+)
+
+// CloudFormationAPI is the part of *cloudformation.Client enable uses.
+type CloudFormationAPI interface {
+	DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
+	GetTemplate(ctx context.Context, in *cloudformation.GetTemplateInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error)
+	ListImports(ctx context.Context, in *cloudformation.ListImportsInput, optFns ...func(*cloudformation.Options)) (*cloudformation.ListImportsOutput, error)
+	CreateChangeSet(ctx context.Context, in *cloudformation.CreateChangeSetInput, optFns ...func(*cloudformation.Options)) (*cloudformation.CreateChangeSetOutput, error)
+	DescribeChangeSet(ctx context.Context, in *cloudformation.DescribeChangeSetInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DescribeChangeSetOutput, error)
+	DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChangeSetInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error)
+	ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteChangeSetInput, optFns ...func(*cloudformation.Options)) (*cloudformation.ExecuteChangeSetOutput, error)
+	DescribeStackEvents(ctx context.Context, in *cloudformation.DescribeStackEventsInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error)
+}
+
+// S3API uploads a template too large to pass inline.
+type S3API interface {
+	PutObject(ctx context.Context, in *s3.PutObjectInput, optFns ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+}
+
+// Clients are the AWS clients enable uses.
+type Clients struct {
+	CloudFormation CloudFormationAPI
+	S3             S3API
+	Network        preflight.Clients
+	Verify         verify.Clients
+}
+
+// NewClients builds the SDK clients from cfg.
+func NewClients(cfg aws.Config) Clients {
+	return Clients{
+		CloudFormation: cloudformation.NewFromConfig(cfg),
+		S3:             s3.NewFromConfig(cfg, awsclient.S3Options),
+		Network:        preflight.NewClients(cfg),
+		Verify:         verify.NewClients(cfg),
+	}
+}
+
+// Input is one `qpe enable`.
+type Input struct {
+	// Stack is the stack name or id. Required.
+	Stack string
+	// Region is the stack's Region (for the preflight and the commands
+	// enable prints).
+	Region string
+	// Settings are the Transform's parameters (--set Name=Value).
+	Settings map[string]string
+	// Parameters give new values to the stack's own parameters
+	// (--parameter); every other parameter keeps its deployed value.
+	Parameters map[string]string
+	// S3Bucket receives a template over 51,200 bytes (--s3-bucket).
+	S3Bucket string
+	// Yes executes without asking (--yes).
+	Yes bool
+	// AcceptUnsafe goes on with a plan whose rollback can fail
+	// (--accept-unsafe).
+	AcceptUnsafe bool
+	// FollowOnly follows the stack's current (or last) update and verifies,
+	// without creating anything (--follow).
+	FollowOnly bool
+	// ChangeSetName names the change set (default qpe-enable-<time>).
+	ChangeSetName string
+	// Confirm asks the user; nil means there is nobody to ask (no terminal).
+	Confirm func(ctx context.Context, question string) (bool, error)
+	// Observer receives the progress; nil prints nothing.
+	Observer Observer
+	// Planner computes the update path (see plan_adapter.go).
+	Planner Planner
+	// Poll is the interval between two reads of the stack events and of
+	// the change set (default DefaultPoll).
+	Poll time.Duration
+	// ChangeSetTimeout bounds the wait for the change set.
+	ChangeSetTimeout time.Duration
+	// VerifyTimeout bounds verify (default verify.DefaultTimeout).
+	VerifyTimeout time.Duration
+	// Now is the clock for verify's canary freshness (default time.Now).
+	Now func() time.Time
+}
+
+// Outcomes of a run and of a stage.
+const (
+	OutcomeEnabled          = "enabled"
+	OutcomeNothingToDo      = "nothing-to-do"
+	OutcomeNotStable        = "stack-not-stable"
+	OutcomePreflightFailed  = "preflight-failed"
+	OutcomeRenderFailed     = "render-failed"
+	OutcomeRefused          = "unsafe-plan-refused"
+	OutcomeChangeSetFailed  = "change-set-failed"
+	OutcomeAwaiting         = "awaiting-execution"
+	OutcomeDeclined         = "declined"
+	OutcomeUpdateFailed     = "update-failed"
+	OutcomeRollbackFailed   = "rollback-failed"
+	OutcomeFollowingStopped = "following-stopped"
+	OutcomeVerifyFailed     = "verify-failed"
+	OutcomeUpdated          = "updated"
+)
+
+// Result is what enable did. Its JSON form is `--format json`.
+type Result struct {
+	Stack   string `json:"stack"`
+	StackID string `json:"stackId"`
+	// ChangeSetID is the last change set created.
+	ChangeSetID string          `json:"changeSetId"`
+	Stages      []*Stage        `json:"stages"`
+	Verify      *finding.Report `json:"verify,omitempty"`
+	Outcome     string          `json:"outcome"`
+	Message     string          `json:"message,omitempty"`
+	Exit        int             `json:"exit"`
+
+	stack    *deployedStack
+	observer Observer
+	clients  Clients
+	input    Input
+	stageNow *Stage
+}
+
+// Stage is one update of the rollout.
+type Stage struct {
+	Name      string            `json:"name"`
+	Settings  map[string]string `json:"settings"`
+	Preflight *finding.Report   `json:"preflight,omitempty"`
+	Plan      *PlanSummary      `json:"plan,omitempty"`
+	ChangeSet *ChangeSetInfo    `json:"changeSet,omitempty"`
+	Update    *UpdateOutcome    `json:"update,omitempty"`
+	Outcome   string            `json:"outcome"`
+}
+
+// ErrUsage marks errors that are the caller's (exit 2): a missing stack,
+// refused credentials, a bad flag value.
+var ErrUsage = errors.New("usage")
+
+func usagef(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrUsage}, args...)...)
+}
+
+// Run enables Private Endpoints on the stack. It returns an error (wrapping
+// ErrUsage) only when it cannot start: no such stack, unreadable stack,
+// bad input; everything else is in the Result, with its exit status.
+func Run(ctx context.Context, c Clients, in Input) (*Result, error) {
+	if in.Stack == "" {
+		return nil, usagef("the stack name is required (--stack NAME)")
+	}
+	in = defaults(in)
+	r := &Result{Stack: in.Stack, observer: in.Observer, clients: c, input: in, Stages: []*Stage{}}
+	st, err := readStack(ctx, c.CloudFormation, in.Stack)
+	if err != nil {
+		return nil, err
+	}
+	r.stack, r.StackID = st, st.ID
+	if in.FollowOnly {
+		return r.followOnly(ctx), nil
+	}
+	if reason := unstable(st.Status, st.StatusReason, in.Stack); reason != "" {
+		return r.stop(OutcomeNotStable, 1, reason), nil
+	}
+	r.step("stack %s is %s (%d parameters kept as deployed)", st.Name, st.Status, len(st.Parameters))
+	all := stages(in.Settings)
+	for i, settings := range all {
+		sg := &Stage{Name: fmt.Sprintf("stage %d of %d", i+1, len(all)), Settings: settings}
+		r.Stages = append(r.Stages, sg)
+		r.stageNow = sg
+		if done := r.runStage(ctx, sg); done {
+			return r, nil
+		}
+		if i+1 < len(all) {
+			if st, err = readStack(ctx, c.CloudFormation, in.Stack); err != nil {
+				return r.stop(OutcomeUpdateFailed, 1, "reading the stack after the update: "+err.Error()), nil
+			}
+			r.stack = st
+		}
+	}
+	return r.verifyStack(ctx), nil
+}
+
+func defaults(in Input) Input {
+	if in.Poll <= 0 {
+		in.Poll = DefaultPoll
+	}
+	if in.ChangeSetTimeout <= 0 {
+		in.ChangeSetTimeout = DefaultChangeSetTimeout
+	}
+	if in.Now == nil {
+		in.Now = time.Now
+	}
+	if in.Observer == nil {
+		in.Observer = nopObserver{}
+	}
+	if in.ChangeSetName == "" {
+		in.ChangeSetName = "qpe-enable-" + time.Now().UTC().Format("20060102-150405")
+	}
+	return in
+}
+
+// runStage runs steps 2 to 7 of one stage; done means the run ends here.
+func (r *Result) runStage(ctx context.Context, sg *Stage) (done bool) {
+	rd, stop := r.render(ctx, sg)
+	if stop {
+		return true
+	}
+	if stop := r.preflight(ctx, sg, rd); stop {
+		return true
+	}
+	if stop := r.plan(ctx, sg, rd); stop {
+		return true
+	}
+	cs, stop := r.changeSet(ctx, sg, rd)
+	if stop {
+		return true
+	}
+	if cs == nil { // nothing to do in this stage
+		return false
+	}
+	if stop := r.confirm(ctx, sg, cs); stop {
+		return true
+	}
+	return r.execute(ctx, sg, cs)
+}
+
+// stop ends the run with an outcome, an exit status and a message.
+func (r *Result) stop(outcome string, exit int, msg string) *Result {
+	r.Outcome, r.Exit, r.Message = outcome, exit, msg
+	if r.stageNow != nil && r.stageNow.Outcome == "" {
+		r.stageNow.Outcome = outcome
+	}
+	return r
+}
+
+func (r *Result) step(format string, args ...any) {
+	r.observer.Step(fmt.Sprintf(format, args...))
+}

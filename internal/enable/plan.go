@@ -1,0 +1,126 @@
+package enable
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/smithy-go"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
+	"github.com/quiltdata/quilt-private-endpoints/internal/review"
+)
+
+// AcceptUnsafeFlag is the flag that accepts a plan whose rollback can fail.
+const AcceptUnsafeFlag = "--accept-unsafe"
+
+// PlanSummary is step 3's result: the review's summary and risks, what is
+// replaced, and the rollout with its rollback verdict.
+type PlanSummary struct {
+	Summary  review.Summary `json:"summary"`
+	Risks    []review.Risk  `json:"risks"`
+	Replaced []string       `json:"replaced"`
+	Rollout  Rollout        `json:"rollout"`
+	Warnings []string       `json:"warnings,omitempty"`
+
+	report *review.Report
+}
+
+// plan is step 3: the update-path model on deployed -> rendered, and the
+// review of the same change. An unsafe rollout stops here unless accepted.
+func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
+	st := r.stack
+	if r.input.Planner == nil {
+		return r.stopped(OutcomeRefused, 1, "no update-path model in this build: enable cannot prove the update can roll back, so it changes nothing")
+	}
+	imports, err := importedExports(ctx, r.clients.CloudFormation, st.Exports)
+	if err != nil {
+		return r.stopped(OutcomeRefused, 1, "reading who imports the stack's exports (cloudformation:ListImports): "+err.Error())
+	}
+	p, err := r.input.Planner(ctx, PlanInput{
+		Deployed: st.Processed, New: rd.Processed,
+		DeployedParams: st.Parameters, NewParams: rd.Params,
+		Partition: st.Partition, Region: st.Region, AccountID: st.AccountID,
+		ImportedExports: imports,
+	})
+	if err != nil {
+		return r.stopped(OutcomeRefused, 1, "planning the update: "+err.Error())
+	}
+	in := review.Input{Name: st.Name, Before: st.Processed, After: rd.Processed, Warnings: warningTexts(rd), Settings: stringSettings(rd.Settings)}
+	for _, c := range rd.Result.Changes {
+		in.Changes = append(in.Changes, review.EngineChange{Pass: c.Pass, Resource: c.Resource, Detail: c.Detail})
+	}
+	rep := review.Build(in, cfnspec.New())
+	ps := &PlanSummary{Summary: rep.Summary, Risks: rep.Risks, Rollout: p.Rollout, Warnings: in.Warnings, report: rep}
+	for _, res := range p.Resources {
+		if res.Behavior == cfnspec.Replacement.String() {
+			ps.Replaced = append(ps.Replaced, res.LogicalID)
+		}
+	}
+	if len(p.Resources) == 0 {
+		for _, res := range rep.Resources {
+			if res.Behavior == cfnspec.Replacement {
+				ps.Replaced = append(ps.Replaced, res.LogicalID)
+			}
+		}
+	}
+	slices.Sort(ps.Replaced)
+	sg.Plan = ps
+	r.observer.Plan(sg)
+	if p.Rollout.RollbackSafe {
+		return false
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "the update cannot be rolled back safely: %d blocker(s):", len(p.Rollout.Blockers))
+	for _, bl := range p.Rollout.Blockers {
+		fmt.Fprintf(&b, "\n  %s %s: %s", bl.ID, bl.Resource, bl.Detail)
+		if bl.Recovery != "" {
+			fmt.Fprintf(&b, "\n    recovery: %s", bl.Recovery)
+		}
+	}
+	if !r.input.AcceptUnsafe {
+		fmt.Fprintf(&b, "\nNothing was changed. Fix the blockers (settings, template), or pass %s to go on knowing the recovery above", AcceptUnsafeFlag)
+		return r.stopped(OutcomeRefused, 1, b.String())
+	}
+	r.step("%s given: going on with an update that cannot be rolled back safely", AcceptUnsafeFlag)
+	return false
+}
+
+// importedExports asks ListImports for each export of the stack.
+func importedExports(ctx context.Context, cfn CloudFormationAPI, exports []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, e := range exports {
+		p := cloudformation.NewListImportsPaginator(cfn, &cloudformation.ListImportsInput{ExportName: aws.String(e)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			var ae smithy.APIError
+			if errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "is not imported by any stack") {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("export %s: %w", e, err)
+			}
+			out[e] = append(out[e], page.Imports...)
+		}
+	}
+	return out, nil
+}
+
+func stringSettings(m map[string]any) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+			continue
+		}
+		out[k] = review.Short(v)
+	}
+	return out
+}

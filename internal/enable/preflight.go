@@ -1,0 +1,108 @@
+package enable
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
+)
+
+// network is the VPC, subnets and execute-api endpoint the stack will use,
+// from the macro's settings and the stack's parameter values.
+type network struct {
+	VpcID, EndpointID string
+	SubnetIDs         []string
+	SecurityGroupIDs  []string
+	// CreateEndpoint: the preflight resource creates the endpoint (mode
+	// create, no id given), so there is none to check yet.
+	CreateEndpoint bool
+}
+
+// networkOf reads the network settings the way the macro does: a literal
+// setting, else the value of the parameter the setting names.
+func networkOf(s transform.Settings, params map[string]string) (network, error) {
+	n := network{VpcID: s.VpcID, EndpointID: s.EndpointID, SubnetIDs: s.SubnetIDs}
+	if n.VpcID == "" {
+		n.VpcID = params[s.VpcParameter]
+	}
+	if len(n.SubnetIDs) == 0 {
+		n.SubnetIDs = splitList(params[s.SubnetsParameter])
+	}
+	if n.EndpointID == "" {
+		n.EndpointID = params[s.EndpointParameter]
+	}
+	for _, g := range s.SecurityGroupIds {
+		if strings.HasPrefix(g, "sg-") {
+			n.SecurityGroupIDs = append(n.SecurityGroupIDs, g)
+		}
+	}
+	n.CreateEndpoint = n.EndpointID == "" && s.PreflightMode == transform.ModeCreate
+	var missing []string
+	if n.VpcID == "" {
+		missing = append(missing, fmt.Sprintf("the VPC (stack parameter %s, or --set %s=vpc-...)", s.VpcParameter, transform.SetVpcID))
+	}
+	if len(n.SubnetIDs) == 0 {
+		missing = append(missing, fmt.Sprintf("the private subnets (stack parameter %s, or --set %s=subnet-a,subnet-b)", s.SubnetsParameter, transform.SetSubnetIDs))
+	}
+	if n.EndpointID == "" && !n.CreateEndpoint {
+		missing = append(missing, fmt.Sprintf("the execute-api VPC endpoint (stack parameter %s, or --set %s=vpce-..., or --set %s=%s to create one)",
+			s.EndpointParameter, transform.SetEndpointID, transform.SetPreflightMode, transform.ModeCreate))
+	}
+	if len(missing) > 0 {
+		return n, fmt.Errorf("the stack does not say %s", strings.Join(missing, "; nor "))
+	}
+	return n, nil
+}
+
+// preflight is step 2: `qpe check`'s engine on the stack's own network,
+// from the laptop. Errors stop here, before any change set exists.
+func (r *Result) preflight(ctx context.Context, sg *Stage, rd *rendering) bool {
+	n, err := networkOf(rd.Result.Settings, rd.Params)
+	if err != nil {
+		return r.stopped(OutcomePreflightFailed, 1, err.Error())
+	}
+	r.step("checking the network: %s, subnets %s, endpoint %s", n.VpcID, strings.Join(n.SubnetIDs, ","), orNone(n.EndpointID))
+	rep := preflight.Run(ctx, r.clients.Network, preflight.Input{
+		Region: r.stack.Region, VpcID: n.VpcID, SubnetIDs: n.SubnetIDs, APIEndpointID: n.EndpointID,
+		CallerSecurityGroupIDs: n.SecurityGroupIDs, Progress: r.observer.Step,
+	})
+	if n.CreateEndpoint {
+		// The preflight resource creates the endpoint: "no endpoint id" is
+		// not a problem here.
+		rep = finding.NewReport(slices.DeleteFunc(rep.Findings, func(f finding.Finding) bool { return f.ID == "QPE-IN-001" }))
+	}
+	sg.Preflight = &rep
+	r.observer.Preflight(sg)
+	if !rep.OK {
+		errs := 0
+		for _, f := range rep.Findings {
+			if f.Severity == finding.Error {
+				errs++
+			}
+		}
+		return r.stopped(OutcomePreflightFailed, 1, fmt.Sprintf("the network check found %d error(s): fix them (each finding says how) and run qpe enable again; nothing was changed", errs))
+	}
+	return false
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// splitList splits a List<...> parameter value ("a,b" or "a, b").
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,118 @@
+package enable
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/review"
+)
+
+// WritePlan prints step 3: what changes, what is replaced, the risks and
+// the rollback verdict with its blockers.
+func WritePlan(w io.Writer, sg *Stage) {
+	p := sg.Plan
+	s := p.Summary
+	fmt.Fprintf(w, "Plan (%s): %d added, %d modified, %d renamed, %d removed; %d replaced, %d with some interruption\n",
+		sg.Name, s.Added, s.Modified, s.Renamed, s.Removed, s.Replacements, s.SomeInterruption)
+	if len(p.Replaced) > 0 {
+		fmt.Fprintf(w, "  replaced: %s\n", strings.Join(p.Replaced, ", "))
+	}
+	for _, r := range p.Risks {
+		fmt.Fprintf(w, "  risk: %s\n", riskText(r))
+	}
+	for _, wn := range p.Warnings {
+		fmt.Fprintf(w, "  warning: %s\n", wn)
+	}
+	verdict := "the update can roll back at every point"
+	if !p.Rollout.RollbackSafe {
+		verdict = fmt.Sprintf("NOT rollback-safe (%d blocker(s))", len(p.Rollout.Blockers))
+	}
+	fmt.Fprintf(w, "  rollout: %d wave(s); %s\n", len(p.Rollout.Waves), verdict)
+	for _, b := range p.Rollout.Blockers {
+		fmt.Fprintf(w, "    %s %s: %s\n", b.ID, b.Resource, b.Detail)
+		if b.Recovery != "" {
+			fmt.Fprintf(w, "      recovery: %s\n", b.Recovery)
+		}
+	}
+}
+
+// riskText is a review risk on one line.
+func riskText(r review.Risk) string {
+	s := r.Title
+	if len(r.Resources) > 0 {
+		s += " (" + strings.Join(r.Resources, ", ") + ")"
+	}
+	if r.Action != "" {
+		s += ": " + r.Action
+	}
+	return s
+}
+
+// WriteChangeSet prints step 4: the change set, each change annotated
+// with why the macro made it.
+func WriteChangeSet(w io.Writer, sg *Stage) {
+	cs := sg.ChangeSet
+	if sg.Outcome == OutcomeNothingToDo {
+		fmt.Fprintf(w, "Change set %s: no change (%s)\n", cs.Name, cs.StatusReason)
+		return
+	}
+	fmt.Fprintf(w, "Change set %s: %d changes, %d replacements\n", cs.Name, cs.Changes, cs.Replacements)
+	if cs.Review == nil {
+		return
+	}
+	for _, e := range cs.Review.Entries {
+		repl := ""
+		if e.Replacement == "True" || e.Replacement == "Conditional" {
+			repl = " replacement=" + e.Replacement
+		}
+		why := strings.Join(e.Why, "; ")
+		if why == "" {
+			why = e.Origin
+		}
+		fmt.Fprintf(w, "  %-7s %-36s %s%s  %s\n", e.Action, e.LogicalID, e.Type, repl, why)
+		for _, n := range e.Notes {
+			fmt.Fprintf(w, "          note: %s\n", n)
+		}
+	}
+	if len(cs.Review.Missing) > 0 {
+		fmt.Fprintf(w, "  expected but not in the change set: %s\n", strings.Join(cs.Review.Missing, ", "))
+	}
+	if cs.Review.NotFromMacro > 0 {
+		fmt.Fprintf(w, "  %d change(s) are not from Private Endpoints: review them before executing\n", cs.Review.NotFromMacro)
+	}
+}
+
+// WriteUpdate prints how an update ended (step 7 on failure).
+func WriteUpdate(w io.Writer, u *UpdateOutcome) {
+	fmt.Fprintf(w, "Update: %s after %s (%d events)\n", orDash(u.Status), u.Elapsed, u.Events)
+	if f := u.FirstFailure; f != nil {
+		fmt.Fprintf(w, "  first failure: %s (%s) %s: %s\n", f.Resource, f.Type, f.Status, f.Reason)
+	}
+	if len(u.RolledBack) > 0 {
+		fmt.Fprintf(w, "  rolled back to their old configuration: %s\n", strings.Join(u.RolledBack, ", "))
+	}
+	if len(u.Deleted) > 0 {
+		fmt.Fprintf(w, "  created by the update and deleted by the rollback: %s\n", strings.Join(u.Deleted, ", "))
+	}
+	for _, f := range u.RollbackFailed {
+		fmt.Fprintf(w, "  rollback failed: %s (%s): %s\n", f.Resource, f.Type, f.Reason)
+	}
+	if u.Recovery != "" {
+		fmt.Fprintf(w, "  recovery:\n    %s\n", u.Recovery)
+		for _, a := range u.AfterRecovery {
+			fmt.Fprintf(w, "  then: %s\n", a)
+		}
+	}
+	if u.Resume != "" {
+		fmt.Fprintf(w, "  follow again: %s\n", u.Resume)
+	}
+}
+
+// WriteJSON prints the result as one JSON object.
+func WriteJSON(w io.Writer, r *Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}

@@ -1,0 +1,68 @@
+package stackfake
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// maxObject bounds an uploaded object (CloudFormation reads templates of
+// at most 1 MB from S3).
+const maxObject = 1 << 20
+
+// s3Put serves a path-style PutObject (PUT /bucket/key): enough to hand
+// CloudFormation a TemplateURL.
+func (s *Server) s3Put(w http.ResponseWriter, r *http.Request) {
+	bucket, key, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if !ok || bucket == "" || key == "" {
+		writeS3Error(w, http.StatusBadRequest, "InvalidRequest", "stackfake: PUT /bucket/key only")
+		return
+	}
+	if f := s.begin(r, "s3", "PutObject", bucket); f != nil {
+		writeS3Error(w, f.Status, faultCode(f), faultMessage(f))
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxObject+1))
+	if err != nil {
+		writeS3Error(w, http.StatusBadRequest, "IncompleteBody", err.Error())
+		return
+	}
+	if len(body) > maxObject {
+		writeS3Error(w, http.StatusBadRequest, "EntityTooLarge", "stackfake: objects are limited to 1 MB")
+		return
+	}
+	c := s.state()
+	c.mu.Lock()
+	c.objects[bucket+"/"+key] = body
+	c.mu.Unlock()
+	w.Header().Set("ETag", `"stackfake"`)
+	w.WriteHeader(http.StatusOK)
+}
+
+func writeS3Error(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>`+esc(code)+`</Code><Message>`+esc(msg)+`</Message></Error>`)
+}
+
+// objectKey turns a TemplateURL into the "bucket/key" of an uploaded
+// object: virtual-hosted (https://bucket.s3.region.amazonaws.com/key) or
+// path-style (https://s3.region.amazonaws.com/bucket/key, or the double's
+// own address).
+func objectKey(raw string) (string, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", false
+	}
+	path := strings.TrimPrefix(u.Path, "/")
+	host := u.Hostname()
+	if i := strings.Index(host, ".s3."); i > 0 || strings.HasSuffix(host, ".s3.amazonaws.com") {
+		if i < 0 {
+			i = strings.Index(host, ".s3.amazonaws.com")
+		}
+		return host[:i] + "/" + path, path != ""
+	}
+	bucket, key, ok := strings.Cut(path, "/")
+	return bucket + "/" + key, ok && bucket != "" && key != ""
+}

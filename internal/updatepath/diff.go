@@ -1,0 +1,90 @@
+package updatepath
+
+import (
+	"reflect"
+	"strconv"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// diffPath is one changed property path. Under lists the paths inside the
+// value present when one side lacks the path (so that a create-only
+// property added or removed with its parent is seen).
+type diffPath struct {
+	Path  string
+	Under []string
+}
+
+// diff lists the paths where resolved values a and b differ. Objects are
+// compared key by key, lists of equal length item by item; an intrinsic is
+// compared whole.
+func diff(a, b any, path string, out *[]diffPath) {
+	am, aIsMap := a.(map[string]any)
+	bm, bIsMap := b.(map[string]any)
+	if aIsMap && bIsMap && !isIntrinsic(am) && !isIntrinsic(bm) {
+		keys := map[string]bool{}
+		for k := range am {
+			keys[k] = true
+		}
+		for k := range bm {
+			keys[k] = true
+		}
+		for _, k := range sortedSet(keys) {
+			av, inA := am[k]
+			bv, inB := bm[k]
+			p := joinPath(path, k)
+			switch {
+			case inA && inB:
+				diff(av, bv, p, out)
+			case inA:
+				*out = append(*out, diffPath{Path: p, Under: subPaths(av, p)})
+			default:
+				*out = append(*out, diffPath{Path: p, Under: subPaths(bv, p)})
+			}
+		}
+		return
+	}
+	al, aIsList := a.([]any)
+	bl, bIsList := b.([]any)
+	if aIsList && bIsList && len(al) == len(bl) {
+		for i := range al {
+			diff(al[i], bl[i], path+"["+strconv.Itoa(i)+"]", out)
+		}
+		return
+	}
+	if !equal(a, b) {
+		*out = append(*out, diffPath{Path: path, Under: append(subPaths(a, path), subPaths(b, path)...)})
+	}
+}
+
+func isIntrinsic(m map[string]any) bool {
+	_, _, ok := template.Intrinsic(m)
+	return ok
+}
+
+// subPaths lists the object paths inside v (list items not indexed).
+func subPaths(v any, path string) []string {
+	var out []string
+	var walk func(v any, p string)
+	walk = func(v any, p string) {
+		switch t := v.(type) {
+		case map[string]any:
+			if isIntrinsic(t) {
+				return
+			}
+			for k, x := range t {
+				q := joinPath(p, k)
+				out = append(out, q)
+				walk(x, q)
+			}
+		case []any:
+			for _, x := range t {
+				walk(x, p)
+			}
+		}
+	}
+	walk(v, path)
+	return out
+}
+
+func equal(a, b any) bool { return reflect.DeepEqual(a, b) }

@@ -1,0 +1,111 @@
+package updatepath
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// Safe reports whether the update has no blocker and rolls back cleanly
+// from any failure.
+func (p *Plan) Safe() bool { return p.Rollout.RollbackSafe && len(p.Rollout.Blockers) == 0 }
+
+// WriteJSON writes the plan as indented JSON.
+func WriteJSON(w io.Writer, p *Plan) error {
+	b, err := template.EncodeJSON(p, true)
+	if err != nil {
+		return fmt.Errorf("updatepath: %w", err)
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// WriteMarkdown writes the plan as a Markdown section; level is the
+// heading level of its title ("##" for a section of a larger report).
+func WriteMarkdown(w io.Writer, p *Plan, title, level string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n\n", level, title)
+	ro := p.Rollout
+	verdict := "**Safe**: no blocker, and a failure at any point rolls back cleanly."
+	switch {
+	case !ro.RollbackSafe:
+		verdict = "**Not rollback-safe**: a failure during the update leaves the stack in UPDATE_ROLLBACK_FAILED."
+	case len(ro.Blockers) > 0:
+		verdict = "**Blocked**: the update fails (it rolls back cleanly)."
+	}
+	counts := map[Action]int{}
+	for _, r := range p.Resources {
+		if r.updated() {
+			counts[r.Action]++
+		}
+	}
+	fmt.Fprintf(&b, "%s %d added, %d modified, %d replaced, %d removed; %d waves, then cleanup of %d.\n\n",
+		verdict, counts[Add], counts[Modify], counts[Replace], counts[Remove], len(ro.Waves), len(ro.Cleanup))
+	if len(ro.Blockers) > 0 {
+		fmt.Fprintf(&b, "%s# Blockers\n\n| ID | Resource | What happens | Recovery |\n|---|---|---|---|\n", level)
+		for _, x := range ro.Blockers {
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", x.ID, x.Resource, cell(x.Detail), cell(x.Recovery))
+		}
+		b.WriteString("\n")
+	}
+	if len(ro.Warnings) > 0 {
+		fmt.Fprintf(&b, "%s# Warnings\n\n| ID | Resource | What happens | Recovery |\n|---|---|---|---|\n", level)
+		for _, x := range ro.Warnings {
+			fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", x.ID, x.Resource, cell(x.Detail), cell(x.Recovery))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "%s# Resources\n\n| Resource | Type | Action | Behavior | Replaced because | Wave |\n|---|---|---|---|---|---|\n", level)
+	for _, r := range p.Resources {
+		wave := "cleanup"
+		if r.Action != Remove {
+			wave = "-"
+			if r.Wave >= 0 {
+				wave = fmt.Sprint(r.Wave)
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", r.LogicalID, r.Type, r.Action, r.Behavior,
+			cell(strings.Join(r.ReplacedBecause, ", ")), wave)
+	}
+	b.WriteString("\n")
+	if len(p.Outputs) > 0 {
+		fmt.Fprintf(&b, "%s# Outputs\n\n| Output | Export | Change | Follows |\n|---|---|---|---|\n", level)
+		for _, o := range p.Outputs {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", o.Name, cell(o.Export), o.Change, strings.Join(o.Because, ", "))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "%s# Order\n\n", level)
+	for i, wv := range ro.Waves {
+		fmt.Fprintf(&b, "%d. %s\n", i, strings.Join(wv, ", "))
+	}
+	if len(ro.Cleanup) > 0 {
+		fmt.Fprintf(&b, "\nCleanup (after success): %s.\n", strings.Join(ro.Cleanup, ", "))
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "%s# Rollback\n\n| Failure at | Rolled back | Stuck |\n|---|---|---|\n", level)
+	for _, f := range ro.Failures {
+		stuck := "none"
+		if len(f.Stuck) > 0 {
+			stuck = strings.Join(f.Stuck, ", ")
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s |\n", f.At, f.RolledBack, stuck)
+	}
+	var impossible []string
+	for _, s := range ro.Rollback {
+		if !s.Possible {
+			impossible = append(impossible, fmt.Sprintf("- `%s`: %s: impossible (%s: %s)", s.Resource, s.Step, s.Rule, s.Why))
+		}
+	}
+	if len(impossible) > 0 {
+		b.WriteString("\nRollback steps that cannot succeed:\n\n" + strings.Join(impossible, "\n") + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func cell(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
+}

@@ -1,0 +1,501 @@
+package updatepath
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// noValue stands for AWS::NoValue while a value is resolved: the key or
+// list item holding it is dropped.
+type noValueT struct{}
+
+var noValue = noValueT{}
+
+// tri is a condition's value: true, false or unknown (a parameter without
+// a value).
+type tri int
+
+const (
+	triUnknown tri = iota
+	triTrue
+	triFalse
+)
+
+// evaluator resolves one template's values against its parameter values:
+// parameters, pseudo parameters, Fn::FindInMap, conditions (Fn::If),
+// Fn::Sub/Join/Select/Split over known values. References to resources stay
+// symbolic ({"Ref": Id}, {"Fn::GetAtt": [Id, Attr]}, "${Id.Attr}" in a
+// Fn::Sub), so two templates can be compared property by property.
+type evaluator struct {
+	params     map[string]any // string, or []any of strings for list types
+	pseudo     map[string]string
+	mappings   map[string]any
+	conditions map[string]any
+	condMemo   map[string]tri
+	resources  map[string]any
+}
+
+func newEvaluator(doc map[string]any, values map[string]string, pseudo map[string]string) *evaluator {
+	e := &evaluator{
+		params:     map[string]any{},
+		pseudo:     pseudo,
+		mappings:   template.Section(doc, "Mappings"),
+		conditions: template.Section(doc, "Conditions"),
+		condMemo:   map[string]tri{},
+		resources:  template.Resources(doc),
+	}
+	for name, p := range template.Section(doc, "Parameters") {
+		pm, _ := p.(map[string]any)
+		v, ok := values[name]
+		if !ok {
+			d, has := pm["Default"]
+			if !has {
+				continue // unknown: Refs stay symbolic
+			}
+			v = scalarString(d)
+		}
+		typ, _ := pm["Type"].(string)
+		if strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList" {
+			var items []any
+			if v != "" {
+				for _, s := range strings.Split(v, ",") {
+					items = append(items, strings.TrimSpace(s))
+				}
+			}
+			e.params[name] = items
+		} else {
+			e.params[name] = v
+		}
+	}
+	return e
+}
+
+// scalarString turns a JSON scalar into the string CloudFormation compares.
+func scalarString(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case json.Number:
+		return t.String()
+	case bool:
+		return strconv.FormatBool(t)
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(t)
+	case nil:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// isResource reports whether id is a resource of the template.
+func (e *evaluator) isResource(id string) bool {
+	_, ok := e.resources[id]
+	return ok
+}
+
+// condition evaluates a named condition.
+func (e *evaluator) condition(name string) tri {
+	if v, ok := e.condMemo[name]; ok {
+		return v
+	}
+	e.condMemo[name] = triUnknown // a cycle evaluates to unknown
+	c, ok := e.conditions[name]
+	if !ok {
+		return triUnknown
+	}
+	v := e.condExpr(c)
+	e.condMemo[name] = v
+	return v
+}
+
+func (e *evaluator) condExpr(v any) tri {
+	name, arg, ok := template.Intrinsic(v)
+	if !ok {
+		if b, isBool := v.(bool); isBool {
+			return boolTri(b)
+		}
+		return triUnknown
+	}
+	args, _ := arg.([]any)
+	switch name {
+	case "Condition":
+		s, _ := arg.(string)
+		return e.condition(s)
+	case "Fn::Equals":
+		if len(args) != 2 {
+			return triUnknown
+		}
+		a, aok := e.resolve(args[0]).(string)
+		b, bok := e.resolve(args[1]).(string)
+		if !aok || !bok {
+			return triUnknown
+		}
+		return boolTri(a == b)
+	case "Fn::Not":
+		if len(args) != 1 {
+			return triUnknown
+		}
+		switch e.condExpr(args[0]) {
+		case triTrue:
+			return triFalse
+		case triFalse:
+			return triTrue
+		}
+		return triUnknown
+	case "Fn::And", "Fn::Or":
+		and := name == "Fn::And"
+		out := boolTri(and)
+		for _, a := range args {
+			switch e.condExpr(a) {
+			case triUnknown:
+				out = triUnknown
+			case triFalse:
+				if and {
+					return triFalse
+				}
+			case triTrue:
+				if !and {
+					return triTrue
+				}
+			}
+		}
+		return out
+	}
+	return triUnknown
+}
+
+func boolTri(b bool) tri {
+	if b {
+		return triTrue
+	}
+	return triFalse
+}
+
+// present reports whether a resource or output with this Condition exists
+// (an unknown condition counts as present).
+func (e *evaluator) present(entry map[string]any) bool {
+	c, ok := entry["Condition"].(string)
+	return !ok || e.condition(c) != triFalse
+}
+
+// resolve returns v with everything resolvable resolved; scalars become
+// strings, AWS::NoValue drops its key.
+func (e *evaluator) resolve(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if name, arg, ok := template.Intrinsic(t); ok {
+			return e.intrinsic(name, arg)
+		}
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			r := e.resolve(x)
+			if r == noValue {
+				continue
+			}
+			out[k] = r
+		}
+		return out
+	case []any:
+		out := make([]any, 0, len(t))
+		for _, x := range t {
+			r := e.resolve(x)
+			if r == noValue {
+				continue
+			}
+			out = append(out, r)
+		}
+		return out
+	case nil:
+		return nil
+	}
+	return scalarString(v)
+}
+
+func (e *evaluator) intrinsic(name string, arg any) any {
+	switch name {
+	case "Ref":
+		s, ok := arg.(string)
+		if !ok {
+			return map[string]any{"Ref": e.resolve(arg)}
+		}
+		if s == "AWS::NoValue" {
+			return noValue
+		}
+		if p, ok := e.pseudo[s]; ok {
+			return p
+		}
+		if p, ok := e.params[s]; ok {
+			return p
+		}
+		return map[string]any{"Ref": s}
+	case "Fn::GetAtt":
+		if r, a, ok := template.GetAtt(map[string]any{"Fn::GetAtt": arg}); ok {
+			return map[string]any{"Fn::GetAtt": []any{r, a}}
+		}
+		return map[string]any{name: e.resolve(arg)}
+	case "Fn::If":
+		args, _ := arg.([]any)
+		c, _ := args0(args).(string)
+		if len(args) != 3 || c == "" {
+			return map[string]any{name: e.resolve(arg)}
+		}
+		switch e.condition(c) {
+		case triTrue:
+			return e.resolve(args[1])
+		case triFalse:
+			return e.resolve(args[2])
+		}
+		return map[string]any{name: []any{c, e.resolve(args[1]), e.resolve(args[2])}}
+	case "Fn::FindInMap":
+		args, _ := e.resolve(arg).([]any)
+		if len(args) >= 3 {
+			m, k1, k2 := str(args[0]), str(args[1]), str(args[2])
+			if m != "" && k1 != "" && k2 != "" {
+				if top, ok := e.mappings[m].(map[string]any); ok {
+					if second, ok := top[k1].(map[string]any); ok {
+						if val, ok := second[k2]; ok {
+							return e.resolve(val)
+						}
+					}
+				}
+			}
+		}
+		return map[string]any{name: args}
+	case "Fn::Sub":
+		return e.sub(arg)
+	case "Fn::Join":
+		args, _ := e.resolve(arg).([]any)
+		if len(args) == 2 {
+			if d, ok := args[0].(string); ok {
+				if items, ok := args[1].([]any); ok {
+					parts := make([]string, 0, len(items))
+					for _, it := range items {
+						s, ok := it.(string)
+						if !ok {
+							return map[string]any{name: args}
+						}
+						parts = append(parts, s)
+					}
+					return strings.Join(parts, d)
+				}
+			}
+		}
+		return map[string]any{name: args}
+	case "Fn::Select":
+		args, _ := e.resolve(arg).([]any)
+		if len(args) == 2 {
+			if i, err := strconv.Atoi(str(args[0])); err == nil {
+				if items, ok := args[1].([]any); ok && i >= 0 && i < len(items) {
+					return items[i]
+				}
+			}
+		}
+		return map[string]any{name: args}
+	case "Fn::Split":
+		args, _ := e.resolve(arg).([]any)
+		if len(args) == 2 {
+			d, ok1 := args[0].(string)
+			s, ok2 := args[1].(string)
+			if ok1 && ok2 && d != "" {
+				var out []any
+				for _, p := range strings.Split(s, d) {
+					out = append(out, p)
+				}
+				return out
+			}
+		}
+		return map[string]any{name: args}
+	}
+	return map[string]any{name: e.resolve(arg)}
+}
+
+func args0(a []any) any {
+	if len(a) == 0 {
+		return nil
+	}
+	return a[0]
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// sub resolves a Fn::Sub: known parameters, pseudo parameters and
+// variables are substituted; ${Resource} and ${Resource.Attr} stay. A
+// string left without variables is returned plain.
+func (e *evaluator) sub(arg any) any {
+	var s string
+	vars := map[string]any{}
+	switch t := arg.(type) {
+	case string:
+		s = t
+	case []any:
+		if len(t) != 2 {
+			return map[string]any{"Fn::Sub": e.resolve(arg)}
+		}
+		s, _ = t[0].(string)
+		vm, _ := t[1].(map[string]any)
+		for k, v := range vm {
+			vars[k] = e.resolve(v)
+		}
+	default:
+		return map[string]any{"Fn::Sub": e.resolve(arg)}
+	}
+	var b strings.Builder
+	left := map[string]any{}
+	symbolic := false
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		if strings.HasPrefix(s[i:], "${!") {
+			b.WriteString("${!")
+			s = s[i+3:]
+			symbolic = true
+			continue
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		name := s[i+2 : i+j]
+		s = s[i+j+1:]
+		if v, ok := vars[name]; ok {
+			if vs, ok := v.(string); ok {
+				b.WriteString(vs)
+				continue
+			}
+			left[name] = v
+		} else if p, ok := e.pseudo[name]; ok {
+			b.WriteString(p)
+			continue
+		} else if p, ok := e.params[name].(string); ok {
+			b.WriteString(p)
+			continue
+		}
+		b.WriteString("${" + name + "}")
+		symbolic = true
+	}
+	out := b.String()
+	if len(left) > 0 {
+		return map[string]any{"Fn::Sub": []any{out, left}}
+	}
+	if symbolic {
+		return map[string]any{"Fn::Sub": out}
+	}
+	return out
+}
+
+// ref is one reference from a value to a resource: the property path it
+// sits in and the attribute ("Ref" for a Ref).
+type ref struct {
+	Target, Attr, Path string
+}
+
+// refs lists the references to resources inside a resolved value, sorted.
+func (e *evaluator) refs(v any, path string, out *[]ref) {
+	switch t := v.(type) {
+	case map[string]any:
+		if r, ok := template.Ref(t); ok {
+			if e.isResource(r) {
+				*out = append(*out, ref{r, "Ref", path})
+			}
+			return
+		}
+		if r, a, ok := template.GetAtt(t); ok {
+			if e.isResource(r) {
+				*out = append(*out, ref{r, a, path})
+			}
+			return
+		}
+		if s, ok := t["Fn::Sub"]; ok && len(t) == 1 {
+			str := ""
+			switch x := s.(type) {
+			case string:
+				str = x
+			case []any:
+				if len(x) == 2 {
+					str, _ = x[0].(string)
+					e.refs(x[1], path, out)
+				}
+			}
+			for _, name := range subNames(str) {
+				id, attr, found := strings.Cut(name, ".")
+				if !found {
+					attr = "Ref"
+				}
+				if e.isResource(id) {
+					*out = append(*out, ref{id, attr, path})
+				}
+			}
+			return
+		}
+		_, _, intrinsic := template.Intrinsic(t)
+		for _, k := range template.SortedKeys(t) {
+			p := path
+			if !intrinsic {
+				p = joinPath(path, k)
+			}
+			e.refs(t[k], p, out)
+		}
+	case []any:
+		for i, x := range t {
+			e.refs(x, path+"["+strconv.Itoa(i)+"]", out)
+		}
+	}
+}
+
+// subNames lists the ${name} variables of a Fn::Sub string.
+func subNames(s string) []string {
+	var out []string
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			return out
+		}
+		s = s[i+2:]
+		if strings.HasPrefix(s, "!") {
+			continue
+		}
+		j := strings.IndexByte(s, '}')
+		if j < 0 {
+			return out
+		}
+		out = append(out, s[:j])
+		s = s[j+1:]
+	}
+}
+
+// sortRefs orders references deterministically.
+func sortRefs(rs []ref) {
+	sort.Slice(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Target != b.Target {
+			return a.Target < b.Target
+		}
+		return a.Attr < b.Attr
+	})
+}
+
+// joinPath appends a property name to a path.
+func joinPath(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}

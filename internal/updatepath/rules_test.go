@@ -1,0 +1,167 @@
+package updatepath
+
+import (
+	"flag"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding/findingtest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and generated docs")
+
+// ruleCase is a pair of templates (deployed, new) and the rule it must, or
+// must not, trigger.
+type ruleCase struct {
+	name      string
+	id        string
+	deployed  string
+	new       string
+	params    map[string]string
+	imports   map[string][]string
+	today     string
+	triggered bool
+}
+
+const ssm = `
+  Flag: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: %s}}`
+
+func api(types string) string {
+	return `
+  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: api, EndpointConfiguration: {Types: [` + types + `]}}}`
+}
+
+func res(body ...string) string { return "Resources:" + strings.Join(body, "") }
+
+func flag2(v string) string { return strings.Replace(ssm, "%s", v, 1) }
+
+const lbParts = `
+  LB: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: {Scheme: %SCHEME%, Subnets: [subnet-1]}}
+  Listener: {Type: AWS::ElasticLoadBalancingV2::Listener, Properties: {LoadBalancerArn: !Ref LB, Port: 443, DefaultActions: [{Type: fixed-response}]}}
+  %TG%: {Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: {Port: 80, Protocol: HTTP, VpcId: vpc-1}}
+  Rule: {Type: AWS::ElasticLoadBalancingV2::ListenerRule, Properties: {ListenerArn: !Ref Listener, Priority: 1, Actions: [{Type: forward, TargetGroupArn: !Ref %TG%}]}}`
+
+func lb(scheme, tg string) string {
+	return strings.NewReplacer("%SCHEME%", scheme, "%TG%", tg).Replace(lbParts)
+}
+
+const waf = `
+  ACL: {Type: AWS::WAFv2::WebACL, Properties: {Scope: REGIONAL, DefaultAction: {Allow: {}}, Rules: [%RULES%]}}
+  Assoc: {Type: AWS::WAFv2::WebACLAssociation, Properties: {ResourceArn: !Ref LB, WebACLArn: !GetAtt ACL.Arn}}`
+
+func acl(geo bool) string {
+	rule := `{Name: RateLimit, Priority: 1, Action: {Block: {}}, Statement: {RateBasedStatement: {Limit: 100, AggregateKeyType: IP}}}`
+	if geo {
+		rule += `, {Name: GeofenceRule, Priority: 2, Action: {Block: {}}, Statement: {NotStatement: {Statement: {GeoMatchStatement: {CountryCodes: [US]}}}}}`
+	}
+	return strings.Replace(waf, "%RULES%", rule, 1)
+}
+
+func exported(value string) string {
+	return `
+Outputs:
+  DNS: {Value: ` + value + `, Export: {Name: !Sub "${AWS::StackName}-LoadBalancerDNSName"}}`
+}
+
+func service(launch, name string) string {
+	return `
+  Service: {Type: AWS::ECS::Service, Properties: {Cluster: c, LaunchType: ` + launch + `, ServiceName: ` + name + `}}`
+}
+
+func bucket(props string) string {
+	return `
+  Data: {Type: AWS::S3::Bucket, Properties: {` + props + `}}`
+}
+
+func fn(runtime, memory string) string {
+	return `
+  Fn: {Type: AWS::Lambda::Function, Properties: {Runtime: ` + runtime + `, Handler: i.h, Role: arn:aws:iam::1:role/r, MemorySize: ` + memory + `, Code: {ZipFile: x}}}`
+}
+
+func custom(typ, v string) string {
+	return `
+  Callout: {Type: ` + typ + `, Properties: {ServiceToken: arn:aws:lambda:us-east-1:1:function:f, task: ` + v + `}}`
+}
+
+func ruleCases() []ruleCase {
+	return []ruleCase{
+		{name: "EDGE to PRIVATE beside another change", id: "QPE-UP-001",
+			deployed: res(api("EDGE"), flag2("a")), new: res(api("PRIVATE"), flag2("b")), triggered: true},
+		{name: "PRIVATE to EDGE forward", id: "QPE-UP-001",
+			deployed: res(api("PRIVATE")), new: res(api("EDGE")), triggered: true},
+		{name: "EDGE to REGIONAL beside another change", id: "QPE-UP-001",
+			deployed: res(api("EDGE"), flag2("a")), new: res(api("REGIONAL"), flag2("b"))},
+		{name: "ALB replaced, target group kept", id: "QPE-UP-002",
+			deployed: res(lb("internet-facing", "TG")), new: res(lb("internal", "TG")), triggered: true},
+		{name: "ALB replaced with new target groups", id: "QPE-UP-002",
+			deployed: res(lb("internet-facing", "TG")), new: res(lb("internal", "TGInternal"))},
+		{name: "export in use changes", id: "QPE-UP-003",
+			deployed: res(lb("internet-facing", "TG")) + exported("!GetAtt LB.DNSName"),
+			new:      res(lb("internal", "TGInternal")) + exported("!GetAtt LB.DNSName"),
+			imports:  map[string][]string{"quilt-LoadBalancerDNSName": {"dns-stack"}}, triggered: true},
+		{name: "export unchanged", id: "QPE-UP-003",
+			deployed: res(lb("internet-facing", "TG"), flag2("a")) + exported("!GetAtt LB.DNSName"),
+			new:      res(lb("internet-facing", "TG"), flag2("b")) + exported("!GetAtt LB.DNSName"),
+			imports:  map[string][]string{"quilt-LoadBalancerDNSName": {"dns-stack"}}},
+		{name: "service replaced under its name", id: "QPE-UP-004",
+			deployed: res(service("FARGATE", "quilt-catalog")), new: res(service("EC2", "quilt-catalog")), triggered: true},
+		{name: "service replaced under a new name", id: "QPE-UP-004",
+			deployed: res(service("FARGATE", "quilt-catalog")), new: res(service("EC2", "quilt-catalog-2"))},
+		{name: "bucket replaced", id: "QPE-UP-005",
+			deployed: res(bucket("BucketName: data-a")), new: res(bucket("BucketName: data-b")), triggered: true},
+		{name: "bucket updated in place", id: "QPE-UP-005",
+			deployed: res(bucket("BucketName: data-a")), new: res(bucket("BucketName: data-a, VersioningConfiguration: {Status: Enabled}"))},
+		{name: "function past block-update modified", id: "QPE-UP-006",
+			deployed: res(fn("python3.9", "128")), new: res(fn("python3.9", "256")), today: "2027-04-01", triggered: true},
+		{name: "rollback to a runtime past block-update", id: "QPE-UP-006",
+			deployed: res(fn("python3.9", "128"), flag2("a")), new: res(fn("python3.12", "128"), flag2("b")), today: "2027-04-01", triggered: true},
+		{name: "function before block-update", id: "QPE-UP-006",
+			deployed: res(fn("python3.9", "128")), new: res(fn("python3.9", "256")), today: "2026-12-01"},
+		{name: "geofence on an ALB made internal", id: "QPE-UP-007",
+			deployed: res(lb("internet-facing", "TG"), acl(true)), new: res(lb("internal", "TGInternal"), acl(true)), triggered: true},
+		{name: "no geofence on an ALB made internal", id: "QPE-UP-007",
+			deployed: res(lb("internet-facing", "TG"), acl(false)), new: res(lb("internal", "TGInternal"), acl(false))},
+		{name: "custom resource changed beside another change", id: "QPE-UP-008",
+			deployed: res(custom("Custom::LambdaCallout", "a"), flag2("a")), new: res(custom("Custom::LambdaCallout", "b"), flag2("b")), triggered: true},
+		{name: "rollback-tolerant custom resource changed", id: "QPE-UP-008",
+			deployed: res(custom("Custom::QuiltPrivateEndpoints", "a"), flag2("a")), new: res(custom("Custom::QuiltPrivateEndpoints", "b"), flag2("b"))},
+	}
+}
+
+func TestRules(t *testing.T) {
+	produced := map[string]bool{}
+	for _, c := range ruleCases() {
+		t.Run(c.name, func(t *testing.T) {
+			in := Input{Deployed: decode(t, c.deployed), New: decode(t, c.new), NewParams: c.params,
+				ImportedExports: c.imports, StackName: "quilt"}
+			if c.today != "" {
+				in.Today, _ = time.Parse(time.DateOnly, c.today)
+			}
+			p := compute(t, in)
+			var ids []string
+			for _, b := range p.Rollout.Blockers {
+				ids = append(ids, b.ID)
+				if b.Resource == "" || b.Detail == "" || b.Recovery == "" {
+					t.Errorf("incomplete blocker %+v", b)
+				}
+			}
+			got := slices.Contains(ids, c.id)
+			if got != c.triggered {
+				t.Fatalf("%s triggered = %v, want %v; blockers %+v warnings %+v", c.id, got, c.triggered, p.Rollout.Blockers, p.Rollout.Warnings)
+			}
+			if got {
+				produced[c.id] = true
+			}
+		})
+	}
+	findingtest.Catalogue(t, findingtest.Spec{
+		Rules:    Rules(),
+		Files:    "rule_*.go",
+		Produced: produced,
+		Docs:     map[string]string{"README.md": "updatepath-catalogue", "docs/rollout.md": "updatepath-catalogue"},
+		Update:   *update,
+		Cmd:      "go test ./internal/updatepath -update",
+	})
+}

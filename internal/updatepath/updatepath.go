@@ -1,0 +1,794 @@
+// Package updatepath computes what a CloudFormation stack update does: for
+// each resource its action (add, modify with or without interruption,
+// replace, remove) and why, the knock-on replacements to a fixed point, the
+// order (waves from the dependency graph, then the cleanup phase), and the
+// rollback from a failure at every point, with whether each rollback step
+// is possible. Constraint rules (rule_*.go, ids QPE-UP-nnn) name what
+// blocks an update or its rollback, with the recovery.
+//
+// The facts behind the model are CloudFormation's documented update
+// behaviour; create-only properties come from internal/cfnspec.
+package updatepath
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// Input is one update: the deployed template with its parameter values and
+// the new template with the values the update passes.
+type Input struct {
+	Deployed, New map[string]any
+	// DeployedParams are the stack's parameter values; NewParams those of
+	// the update. A parameter missing from NewParams keeps its deployed
+	// value (UsePreviousValue), else its Default.
+	DeployedParams, NewParams map[string]string
+	// Partition defaults to "aws"; Region and AccountID resolve pseudo
+	// parameters when set.
+	Partition, Region, AccountID string
+	// StackName resolves AWS::StackName (export names), when known.
+	StackName string
+	// ImportedExports maps an export name to the stacks importing it (from
+	// ListImports). Nil means unknown.
+	ImportedExports map[string][]string
+	// Today is the date the Lambda runtime dates are compared with; zero
+	// means time.Now.
+	Today time.Time
+	// RollbackTolerant lists custom resource types whose handler answers
+	// SUCCESS to a rollback Update; nil means DefaultRollbackTolerant.
+	RollbackTolerant []string
+}
+
+// DefaultRollbackTolerant are the custom resource types known to answer
+// SUCCESS when CloudFormation rolls them back: the Private Endpoints
+// preflight (it detects UPDATE_ROLLBACK_IN_PROGRESS, issue 13).
+var DefaultRollbackTolerant = []string{"Custom::QuiltPrivateEndpoints"}
+
+// Action is what the update does to a resource.
+type Action string
+
+// Actions.
+const (
+	Add     Action = "add"
+	Modify  Action = "modify"
+	Replace Action = "replace"
+	Remove  Action = "remove"
+)
+
+// Behaviors, as the JSON names them.
+const (
+	BehaviorNone             = "none"
+	BehaviorNoInterruption   = "no interruption"
+	BehaviorSomeInterruption = "some interruption"
+	BehaviorReplacement      = "replacement"
+)
+
+// Plan is the computed update.
+type Plan struct {
+	// Resources are the resources the update touches, knock-on ones
+	// included, by logical id.
+	Resources []Resource `json:"resources"`
+	// Outputs are the outputs whose value changes, appears or goes.
+	Outputs []Output `json:"outputs,omitempty"`
+	Rollout Rollout  `json:"rollout"`
+}
+
+// Resource is one touched resource.
+type Resource struct {
+	LogicalID string `json:"logicalId"`
+	Type      string `json:"type"`
+	Action    Action `json:"action"`
+	Behavior  string `json:"behavior"`
+	// ReplacedBecause names the create-only property paths that force the
+	// replacement, or "cascade: <LogicalId>.<Attribute>".
+	ReplacedBecause []string `json:"replacedBecause,omitempty"`
+	// Changes are the changed property paths with their behaviour.
+	Changes []Change `json:"changes,omitempty"`
+	// Wave is the resource's wave in Rollout.Waves (-1: cleanup only).
+	Wave int `json:"wave"`
+}
+
+// Change is one changed property path.
+type Change struct {
+	Path     string `json:"path"`
+	Behavior string `json:"behavior"`
+	// Cause is "cascade: <Id>.<Attr>" for a knock-on change.
+	Cause string `json:"cause,omitempty"`
+}
+
+// Output is an output whose value changes.
+type Output struct {
+	Name   string `json:"name"`
+	Export string `json:"export,omitempty"`
+	Change string `json:"change"` // "added", "removed", "changed"
+	// Because names the replaced resources it follows (cascade), if any.
+	Because []string `json:"because,omitempty"`
+}
+
+// Rollout is the order of the update and what happens when it fails.
+type Rollout struct {
+	// Waves are the resources changed in parallel, in order.
+	Waves [][]string `json:"waves"`
+	// Cleanup are deleted after success: old copies of replaced resources
+	// and removed resources.
+	Cleanup []string `json:"cleanup"`
+	// RollbackSafe is true only when a failure at any point rolls back
+	// cleanly.
+	RollbackSafe bool `json:"rollbackSafe"`
+	// Blockers are what makes the update or its rollback fail.
+	Blockers []Blocker `json:"blockers"`
+	// Warnings are findings that do not block (an export whose value
+	// changes when no importer is known, ...).
+	Warnings []Blocker `json:"warnings,omitempty"`
+	// Rollback is each changed resource's rollback step.
+	Rollback []RollbackStep `json:"rollback"`
+	// Failures are the failure points: a failure in each wave, and at the
+	// stack level after the last wave when an export changes.
+	Failures []FailurePoint `json:"failures"`
+}
+
+// Blocker is a finding that blocks the update or its rollback.
+type Blocker struct {
+	ID       string `json:"id"`
+	Resource string `json:"resource"`
+	Detail   string `json:"detail"`
+	Recovery string `json:"recovery"`
+}
+
+// RollbackStep is what CloudFormation does to a changed resource when the
+// update rolls back.
+type RollbackStep struct {
+	Resource string `json:"resource"`
+	// Step: "delete the added resource", "delete the new copy", "update
+	// with the old properties".
+	Step     string `json:"step"`
+	Possible bool   `json:"possible"`
+	// Rule and Why say why a step is impossible.
+	Rule string `json:"rule,omitempty"`
+	Why  string `json:"why,omitempty"`
+}
+
+// FailurePoint is a failure and the rollback it starts.
+type FailurePoint struct {
+	// Wave is the failing wave (len(Waves) for the stack-level failure).
+	Wave int    `json:"wave"`
+	At   string `json:"at"`
+	// RolledBack counts the resources the rollback returns; Stuck lists
+	// those whose step is impossible.
+	RolledBack int      `json:"rolledBack"`
+	Stuck      []string `json:"stuck,omitempty"`
+	Clean      bool     `json:"clean"`
+}
+
+// resolved is one resource of one side, its values resolved.
+type resolved struct {
+	ID, Type string
+	Props    map[string]any
+	Attrs    map[string]any // DependsOn, Metadata, policies
+	Refs     []ref          // references to resources, in Props
+	Deps     []string       // Refs targets and DependsOn, sorted, unique
+}
+
+// side is one template, evaluated.
+type side struct {
+	ev        *evaluator
+	resources map[string]*resolved
+	outputs   map[string]outputValue
+}
+
+type outputValue struct {
+	Value  any
+	Export string // resolved export name ("" when none or unresolvable)
+	Refs   []ref
+}
+
+func evaluate(doc map[string]any, values map[string]string, pseudo map[string]string) *side {
+	ev := newEvaluator(doc, values, pseudo)
+	s := &side{ev: ev, resources: map[string]*resolved{}, outputs: map[string]outputValue{}}
+	for id, r := range template.Resources(doc) {
+		m, _ := r.(map[string]any)
+		if m == nil || !ev.present(m) {
+			continue
+		}
+		typ, _ := m["Type"].(string)
+		props, _ := ev.resolve(template.Section(m, "Properties")).(map[string]any)
+		if props == nil {
+			props = map[string]any{}
+		}
+		res := &resolved{ID: id, Type: typ, Props: props, Attrs: map[string]any{}}
+		for _, k := range []string{"Metadata", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy", "DependsOn"} {
+			if v, ok := m[k]; ok {
+				res.Attrs[k] = ev.resolve(v)
+			}
+		}
+		ev.refs(props, "", &res.Refs)
+		sortRefs(res.Refs)
+		deps := map[string]bool{}
+		for _, rf := range res.Refs {
+			deps[rf.Target] = true
+		}
+		for _, d := range dependsOn(res.Attrs["DependsOn"]) {
+			if ev.isResource(d) {
+				deps[d] = true
+			}
+		}
+		delete(deps, id)
+		for d := range deps {
+			res.Deps = append(res.Deps, d)
+		}
+		sort.Strings(res.Deps)
+		s.resources[id] = res
+	}
+	// A dependency on a resource whose condition is false is dropped.
+	for _, r := range s.resources {
+		r.Deps = slices.DeleteFunc(r.Deps, func(d string) bool { return s.resources[d] == nil })
+	}
+	for name, o := range template.Section(doc, "Outputs") {
+		m, _ := o.(map[string]any)
+		if m == nil || !ev.present(m) {
+			continue
+		}
+		ov := outputValue{Value: ev.resolve(m["Value"])}
+		if ex, ok := m["Export"].(map[string]any); ok {
+			ov.Export = exportName(ev.resolve(ex["Name"]))
+		}
+		ev.refs(ov.Value, "", &ov.Refs)
+		sortRefs(ov.Refs)
+		s.outputs[name] = ov
+	}
+	return s
+}
+
+func dependsOn(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case []any:
+		var out []string
+		for _, x := range t {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func pseudoParams(in Input) map[string]string {
+	p := map[string]string{"AWS::Partition": in.Partition}
+	if p["AWS::Partition"] == "" {
+		p["AWS::Partition"] = "aws"
+	}
+	switch p["AWS::Partition"] {
+	case "aws-cn":
+		p["AWS::URLSuffix"] = "amazonaws.com.cn"
+	default:
+		p["AWS::URLSuffix"] = "amazonaws.com"
+	}
+	if in.Region != "" {
+		p["AWS::Region"] = in.Region
+	}
+	if in.AccountID != "" {
+		p["AWS::AccountId"] = in.AccountID
+	}
+	if in.StackName != "" {
+		p["AWS::StackName"] = in.StackName
+	}
+	return p
+}
+
+// model is the state of one computation, shared with the rules.
+type model struct {
+	in        Input
+	spec      *cfnspec.Spec
+	old, new  *side
+	res       map[string]*Resource
+	waveOf    map[string]int
+	waves     [][]string
+	outputs   []Output
+	today     time.Time
+	stackWide bool // a stack-level failure point exists (an export changes)
+}
+
+// Compute computes the plan of an update. It fails only on input it cannot
+// read (no Resources section).
+func Compute(ctx context.Context, in Input) (*Plan, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if template.Resources(in.Deployed) == nil {
+		return nil, fmt.Errorf("updatepath: the deployed template has no Resources section")
+	}
+	if template.Resources(in.New) == nil {
+		return nil, fmt.Errorf("updatepath: the new template has no Resources section")
+	}
+	newValues := map[string]string{}
+	for k, v := range in.DeployedParams {
+		newValues[k] = v
+	}
+	for k, v := range in.NewParams {
+		newValues[k] = v
+	}
+	pseudo := pseudoParams(in)
+	m := &model{
+		in:    in,
+		spec:  cfnspec.New(),
+		old:   evaluate(in.Deployed, in.DeployedParams, pseudo),
+		new:   evaluate(in.New, newValues, pseudo),
+		res:   map[string]*Resource{},
+		today: in.Today,
+	}
+	if m.today.IsZero() {
+		m.today = time.Now().UTC()
+	}
+	if m.in.RollbackTolerant == nil {
+		m.in.RollbackTolerant = DefaultRollbackTolerant
+	}
+	m.actions()
+	m.cascade()
+	m.diffOutputs()
+	m.order()
+	return m.plan(), nil
+}
+
+// actions sets each resource's own action from the two templates.
+func (m *model) actions() {
+	for id, n := range m.new.resources {
+		o, ok := m.old.resources[id]
+		if !ok {
+			m.res[id] = &Resource{LogicalID: id, Type: n.Type, Action: Add, Behavior: BehaviorNone}
+			continue
+		}
+		r := &Resource{LogicalID: id, Type: n.Type, Action: Modify, Behavior: BehaviorNone}
+		if o.Type != n.Type {
+			r.Changes = append(r.Changes, Change{Path: "Type", Behavior: BehaviorReplacement})
+		} else {
+			var paths []diffPath
+			diff(o.Props, n.Props, "", &paths)
+			for _, p := range paths {
+				r.Changes = append(r.Changes, Change{Path: p.Path, Behavior: m.changeBehavior(n.Type, p)})
+			}
+			if !equal(o.Attrs["Metadata"], n.Attrs["Metadata"]) {
+				r.Changes = append(r.Changes, Change{Path: "Metadata", Behavior: BehaviorNoInterruption})
+			}
+			for _, k := range []string{"DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy"} {
+				if !equal(o.Attrs[k], n.Attrs[k]) {
+					r.Changes = append(r.Changes, Change{Path: k, Behavior: BehaviorNone})
+				}
+			}
+		}
+		if len(r.Changes) == 0 {
+			continue
+		}
+		m.settle(r)
+		m.res[id] = r
+	}
+	for id, o := range m.old.resources {
+		if _, ok := m.new.resources[id]; !ok {
+			m.res[id] = &Resource{LogicalID: id, Type: o.Type, Action: Remove, Behavior: BehaviorNone, Wave: -1}
+		}
+	}
+}
+
+// settle sets a modified resource's action and behaviour from its changes.
+func (m *model) settle(r *Resource) {
+	worst := BehaviorNone
+	r.ReplacedBecause = nil
+	for _, c := range r.Changes {
+		if rank(c.Behavior) > rank(worst) {
+			worst = c.Behavior
+		}
+		if c.Behavior == BehaviorReplacement {
+			why := c.Path
+			if c.Cause != "" {
+				why = c.Cause
+			}
+			if !slices.Contains(r.ReplacedBecause, why) {
+				r.ReplacedBecause = append(r.ReplacedBecause, why)
+			}
+		}
+	}
+	r.Behavior = worst
+	if worst == BehaviorReplacement {
+		r.Action = Replace
+	}
+}
+
+func rank(b string) int {
+	switch b {
+	case BehaviorNoInterruption:
+		return 1
+	case BehaviorSomeInterruption:
+		return 2
+	case BehaviorReplacement:
+		return 3
+	}
+	return 0
+}
+
+// changeBehavior is the behaviour of one changed path: the worst of the
+// path and, when one side lacks it, of every path under the value present
+// (adding or removing a create-only property replaces).
+func (m *model) changeBehavior(typ string, p diffPath) string {
+	worst := m.pathBehavior(typ, p.Path)
+	for _, sub := range p.Under {
+		if b := m.pathBehavior(typ, sub); rank(b) > rank(worst) {
+			worst = b
+		}
+	}
+	return worst
+}
+
+func (m *model) pathBehavior(typ, path string) string {
+	u, ok := m.spec.Lookup(typ, path)
+	if !ok {
+		if m.spec.HasType(typ) {
+			return BehaviorNoInterruption
+		}
+		return BehaviorSomeInterruption
+	}
+	switch u {
+	case cfnspec.Immutable:
+		return BehaviorReplacement
+	case cfnspec.Conditional:
+		return BehaviorSomeInterruption
+	}
+	return BehaviorNoInterruption
+}
+
+// newPhysical reports whether the update gives a resource a new physical
+// id and attribute values: replaced, or added under an id the deployed
+// template did not have (its references changed already).
+func (m *model) newPhysical(id string) bool {
+	r := m.res[id]
+	return r != nil && r.Action == Replace
+}
+
+// cascade marks every reference to a replaced resource as changed, to a
+// fixed point: its new physical id and attributes reach each resource that
+// Refs, GetAtts or Subs it.
+func (m *model) cascade() {
+	ids := make([]string, 0, len(m.new.resources))
+	for id := range m.new.resources {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for changed := true; changed; {
+		changed = false
+		for _, id := range ids {
+			n := m.new.resources[id]
+			o, existed := m.old.resources[id]
+			if !existed || o.Type != n.Type {
+				continue
+			}
+			r := m.res[id]
+			if r != nil && r.Action == Replace {
+				continue
+			}
+			for _, rf := range n.Refs {
+				if !m.newPhysical(rf.Target) {
+					continue
+				}
+				cause := "cascade: " + rf.Target + "." + rf.Attr
+				if r == nil {
+					r = &Resource{LogicalID: id, Type: n.Type, Action: Modify, Behavior: BehaviorNone}
+					m.res[id] = r
+				}
+				if slices.ContainsFunc(r.Changes, func(c Change) bool { return c.Path == rf.Path && c.Cause == cause }) {
+					continue
+				}
+				r.Changes = append(r.Changes, Change{Path: rf.Path, Behavior: m.pathBehavior(n.Type, rf.Path), Cause: cause})
+				changed = true
+			}
+			if r != nil {
+				before := r.Action
+				m.settle(r)
+				if r.Action != before {
+					changed = true
+				}
+			}
+		}
+	}
+}
+
+// diffOutputs lists the outputs whose value changes.
+func (m *model) diffOutputs() {
+	names := map[string]bool{}
+	for n := range m.old.outputs {
+		names[n] = true
+	}
+	for n := range m.new.outputs {
+		names[n] = true
+	}
+	for _, name := range sortedSet(names) {
+		o, inOld := m.old.outputs[name]
+		n, inNew := m.new.outputs[name]
+		out := Output{Name: name, Export: n.Export}
+		switch {
+		case !inNew:
+			out.Change, out.Export = "removed", o.Export
+		case !inOld:
+			out.Change = "added"
+		default:
+			for _, rf := range n.Refs {
+				if m.newPhysical(rf.Target) && !slices.Contains(out.Because, rf.Target+"."+rf.Attr) {
+					out.Because = append(out.Because, rf.Target+"."+rf.Attr)
+				}
+			}
+			if equal(o.Value, n.Value) && len(out.Because) == 0 && o.Export == n.Export {
+				continue
+			}
+			out.Change = "changed"
+		}
+		m.outputs = append(m.outputs, out)
+		if m.exportInUse(out) {
+			m.stackWide = true
+		}
+	}
+}
+
+func sortedSet(s map[string]bool) []string {
+	out := make([]string, 0, len(s))
+	for k := range s {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// updated reports whether the update performs an update on the resource
+// (a change other than DependsOn or the policies alone).
+func (r *Resource) updated() bool {
+	return r.Action != Modify || r.Behavior != BehaviorNone
+}
+
+// order computes the waves: a touched resource waits for every touched
+// resource it depends on, directly or through untouched ones.
+func (m *model) order() {
+	depth := map[string]int{}
+	visiting := map[string]bool{}
+	var walk func(id string) int
+	walk = func(id string) int {
+		if d, ok := depth[id]; ok {
+			return d
+		}
+		if visiting[id] {
+			return 0 // a cycle: CloudFormation refuses the template anyway
+		}
+		visiting[id] = true
+		d := 0
+		for _, dep := range m.new.resources[id].Deps {
+			dd := walk(dep)
+			if r := m.res[dep]; r != nil && r.updated() {
+				dd++
+			}
+			if dd > d {
+				d = dd
+			}
+		}
+		visiting[id] = false
+		depth[id] = d
+		return d
+	}
+	m.waveOf = map[string]int{}
+	for _, id := range m.sortedIDs() {
+		r := m.res[id]
+		if r.Action == Remove {
+			continue
+		}
+		if !r.updated() {
+			r.Wave = -1
+			continue
+		}
+		w := walk(id)
+		m.waveOf[id] = w
+		for len(m.waves) <= w {
+			m.waves = append(m.waves, nil)
+		}
+		m.waves[w] = append(m.waves[w], id)
+		r.Wave = w
+	}
+	// Compact empty waves (a chain through untouched resources only).
+	var waves [][]string
+	for _, w := range m.waves {
+		if len(w) > 0 {
+			waves = append(waves, w)
+		}
+	}
+	m.waves = waves
+	for i, w := range m.waves {
+		for _, id := range w {
+			m.waveOf[id] = i
+			m.res[id].Wave = i
+		}
+	}
+}
+
+func (m *model) sortedIDs() []string {
+	ids := make([]string, 0, len(m.res))
+	for id := range m.res {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// plan assembles the result: the rules, the rollback steps and the
+// failure points.
+func (m *model) plan() *Plan {
+	p := &Plan{Resources: []Resource{}, Outputs: m.outputs}
+	for _, id := range m.sortedIDs() {
+		r := m.res[id]
+		sort.SliceStable(r.Changes, func(i, j int) bool { return r.Changes[i].Path < r.Changes[j].Path })
+		p.Resources = append(p.Resources, *r)
+	}
+	ro := &p.Rollout
+	ro.Waves = m.waves
+	if ro.Waves == nil {
+		ro.Waves = [][]string{}
+	}
+	ro.Cleanup = []string{}
+	for _, id := range m.sortedIDs() {
+		if a := m.res[id].Action; a == Replace || a == Remove {
+			ro.Cleanup = append(ro.Cleanup, id)
+		}
+	}
+	ro.Rollback = []RollbackStep{}
+	for _, w := range m.waves {
+		for _, id := range w {
+			ro.Rollback = append(ro.Rollback, m.rollbackStep(id))
+		}
+	}
+	ro.Failures = []FailurePoint{}
+	points := len(m.waves)
+	if m.stackWide {
+		points++
+	}
+	ro.RollbackSafe = true
+	for k := 0; k < points; k++ {
+		fp := failAt(ro, k, "")
+		if !fp.Clean {
+			ro.RollbackSafe = false
+		}
+		ro.Failures = append(ro.Failures, fp)
+	}
+	fs := rules().Run(m, nil)
+	fs = finding.NewReport(fs).Findings
+	ro.Blockers, ro.Warnings = []Blocker{}, nil
+	for _, f := range fs {
+		b := Blocker{ID: f.ID, Resource: f.Resource, Detail: f.Message, Recovery: f.Remedy}
+		if f.Severity == finding.Error {
+			ro.Blockers = append(ro.Blockers, b)
+		} else {
+			ro.Warnings = append(ro.Warnings, b)
+		}
+	}
+	return p
+}
+
+// rollbackStep is the rollback of one changed resource, and whether a
+// rollback constraint forbids it.
+func (m *model) rollbackStep(id string) RollbackStep {
+	r := m.res[id]
+	st := RollbackStep{Resource: id, Possible: true}
+	switch r.Action {
+	case Add:
+		st.Step = "delete the added resource"
+	case Replace:
+		st.Step = "delete the new copy"
+	default:
+		st.Step = "update with the old properties"
+	}
+	for _, rc := range rollbackConstraints {
+		if why, bad := rc.blocks(m, id); bad {
+			st.Possible, st.Rule, st.Why = false, rc.rule.ID, why
+			break
+		}
+	}
+	return st
+}
+
+// reachable reports whether some failure point rolls back the resource: a
+// resource changed in the same wave or a later one, or a stack-level
+// failure after the last wave.
+func (m *model) reachable(id string) bool {
+	w, ok := m.waveOf[id]
+	if !ok {
+		return false
+	}
+	if m.stackWide || len(m.waves[w]) > 1 {
+		return true
+	}
+	return w < len(m.waves)-1
+}
+
+// props returns a resource's resolved properties on one side (nil if absent).
+func (s *side) props(id string) map[string]any {
+	if r := s.resources[id]; r != nil {
+		return r.Props
+	}
+	return nil
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// exportName is a resolved export name, or its Fn::Sub text when it stays
+// symbolic (AWS::StackName unknown).
+func exportName(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case map[string]any:
+		if s, ok := t["Fn::Sub"].(string); ok {
+			return s
+		}
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// failAt is the rollback from a failure in wave k (k == len(Waves): the
+// stack-level failure after the last wave). Every resource of the earlier
+// waves is rolled back, and the failing one's in-flight siblings, which may
+// have completed; failing names the failing resource ("" for any).
+func failAt(ro *Rollout, k int, failing string) FailurePoint {
+	possible := map[string]bool{}
+	for _, st := range ro.Rollback {
+		possible[st.Resource] = st.Possible
+	}
+	fp := FailurePoint{Wave: k}
+	if k >= len(ro.Waves) {
+		fp.At = "after the last wave (stack level: an export in use)"
+	} else {
+		fp.At = fmt.Sprintf("wave %d", k)
+		if failing != "" {
+			fp.At += " (" + failing + " fails)"
+		}
+	}
+	add := func(id string) {
+		fp.RolledBack++
+		if !possible[id] {
+			fp.Stuck = append(fp.Stuck, id)
+		}
+	}
+	for i := 0; i < k && i < len(ro.Waves); i++ {
+		for _, id := range ro.Waves[i] {
+			add(id)
+		}
+	}
+	if k < len(ro.Waves) {
+		for _, id := range ro.Waves[k] {
+			if id != failing && (failing != "" || len(ro.Waves[k]) > 1) {
+				add(id)
+			}
+		}
+	}
+	sort.Strings(fp.Stuck)
+	fp.Clean = len(fp.Stuck) == 0
+	return fp
+}
+
+// FailAt injects a failure of one resource of the plan's waves and returns
+// the rollback it starts, with the resources whose rollback step is
+// impossible.
+func (p *Plan) FailAt(id string) (FailurePoint, bool) {
+	for k, w := range p.Rollout.Waves {
+		if slices.Contains(w, id) {
+			return failAt(&p.Rollout, k, id), true
+		}
+	}
+	return FailurePoint{}, false
+}
