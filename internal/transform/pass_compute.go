@@ -136,6 +136,7 @@ func loadBalancer(st *state, id string) {
 		st.warn(tfSubnetMappings, id, "SubnetMappings (Elastic IPs) removed; an internal load balancer takes Subnets only")
 	}
 	st.rewritten[id] = true
+	st.internalLBs[id] = true
 }
 
 // publicInstances warns about EC2 instances and launch templates that ask

@@ -90,6 +90,7 @@ func restAPI(st *state, id string) error {
 		if !equal(m["Types"], []any{"PRIVATE"}) {
 			details = append(details, fmt.Sprintf("endpoint type %s -> PRIVATE", describe(m["Types"], "EDGE")))
 			m["Types"] = []any{"PRIVATE"}
+			st.newAPIs[id] = true
 			ch = true
 		}
 		ids, added, err := mergeEndpointIDs(m["VpcEndpointIds"], ep)
@@ -153,6 +154,7 @@ func serverlessAPI(st *state, id string) error {
 		if m["Type"] != "PRIVATE" {
 			details = append(details, fmt.Sprintf("endpoint type %s -> PRIVATE", describe(m["Type"], "EDGE")))
 			m["Type"] = "PRIVATE"
+			st.newAPIs[id] = true
 			ch = true
 		}
 		ids, added, err := mergeEndpointIDs(m["VPCEndpointIds"], ep)

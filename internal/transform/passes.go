@@ -27,18 +27,29 @@ func passes() []pass {
 		{name: "compute", run: passCompute,
 			kinds: []string{"AWS::ECS::Service", "AWS::Synthetics::Canary", "AWS::ElasticLoadBalancingV2::LoadBalancer",
 				"AWS::EC2::LaunchTemplate", "AWS::EC2::Instance", "AWS::CloudFormation::Stack", "AWS::Serverless::Application"}},
+		// loadbalancer replaces the target groups of the load balancers
+		// compute made internal, and drops their geofence.
+		{name: "loadbalancer", run: passLoadBalancer, requires: []string{"compute"}},
 		// roles works from the functions and canaries moved into the VPC.
 		{name: "roles", run: passRoles, requires: []string{"functions", "compute"}},
 		// hostnames rewrites the hostnames of the APIs made private.
 		{name: "hostnames", run: passHostnames, requires: []string{"restapi"}},
 		{name: "redeploy", run: passRedeploy, requires: []string{"restapi"},
 			kinds: []string{"AWS::ApiGateway::Deployment"}},
-		// references runs the walkers hostnames and redeploy registered.
-		{name: "references", run: passReferences, requires: []string{"hostnames", "redeploy"}},
+		// newapi renames the APIs made private, after redeploy has hashed
+		// them under their old ids.
+		{name: "newapi", run: passNewAPI, requires: []string{"restapi", "redeploy"},
+			kinds: namedAPIChildren},
+		// exports reports exported values that follow a replaced resource
+		// (before references, while the Outputs name the old ids).
+		{name: "exports", run: passExports, requires: []string{"newapi", "loadbalancer"}},
+		// references runs the walkers hostnames and redeploy registered and
+		// makes every reference follow the renames.
+		{name: "references", run: passReferences, requires: []string{"hostnames", "redeploy", "newapi", "loadbalancer"}},
 		// securitygroup is added when a moved function or canary uses it.
 		{name: "securitygroup", run: passSecurityGroup, requires: []string{"functions", "compute"}},
 		// preflight makes every rewritten resource wait for it.
-		{name: "preflight", run: passPreflight, requires: []string{"restapi", "functions", "compute", "roles", "references"}},
+		{name: "preflight", run: passPreflight, requires: []string{"restapi", "functions", "compute", "loadbalancer", "roles", "references"}},
 		// parameters declares every parameter the passes before it used.
 		{name: "parameters", run: passParameters,
 			requires: []string{"restapi", "functions", "compute", "hostnames", "securitygroup", "preflight"}},

@@ -24,6 +24,9 @@ func Rules() []finding.Rule {
 		tfSourceVpceWhitelist,
 		tfPreflightCycle,
 		tfParameterNoDefault,
+		tfGeofenceRemoved,
+		tfExternalWebACL,
+		tfExportChanges,
 		tfSecurityGroupLimit,
 	}
 }

@@ -35,6 +35,8 @@ type state struct {
 	rewritten   map[string]bool // resources that get DependsOn preflight
 	changedAPIs map[string]bool // REST APIs whose policy or endpoint changed
 	privateAPIs map[string]bool // REST APIs that are private after the rewrite
+	newAPIs     map[string]bool // REST APIs whose endpoint type became PRIVATE: they get a new logical id
+	internalLBs map[string]bool // load balancers the run made internal (replaced)
 	moved       map[string]bool // functions and canaries put into the VPC
 	usedParams  map[string]bool
 	needSG      bool
@@ -58,6 +60,7 @@ func newState(req Request, set Settings, ids []string) *state {
 		req: req, set: set, doc: doc, res: res, ids: ids,
 		own: map[string]bool{}, sect: map[string]bool{}, excluded: map[string]bool{},
 		rewritten: map[string]bool{}, changedAPIs: map[string]bool{}, privateAPIs: map[string]bool{},
+		newAPIs: map[string]bool{}, internalLBs: map[string]bool{},
 		moved: map[string]bool{}, usedParams: map[string]bool{},
 	}
 	for _, id := range set.Exclude {
@@ -266,4 +269,14 @@ func insertSorted(l []string, s string) []string {
 	copy(l[i+1:], l[i:])
 	l[i] = s
 	return l
+}
+
+// sortedSet returns the keys of a set, sorted.
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
