@@ -19,5 +19,5 @@ func main() {
 		Logger:  log,
 		Clients: preflightresource.LoadClients,
 	}
-	lambda.Start(h.Handle)
+	lambda.Start(h.HandleJSON)
 }

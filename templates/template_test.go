@@ -127,28 +127,6 @@ func TestTemplateShape(t *testing.T) {
 	}
 }
 
-func TestSAMConfig(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(testenv.Root(t), "samconfig.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(b)
-	for _, want := range []string{
-		`stack_name = "quilt-private-endpoints"`,
-		`capabilities = "CAPABILITY_IAM"`,
-		`confirm_changeset = true`,
-		`resolve_s3 = true`,
-		`template_file = "templates/template.yaml"`,
-	} {
-		if !strings.Contains(s, want) {
-			t.Errorf("samconfig.toml lacks %s", want)
-		}
-	}
-	if strings.Contains(s, "region =") {
-		t.Error("samconfig.toml must not pin a Region: `sam deploy --guided` asks for it, account by account")
-	}
-}
-
 // TestPackageIsDeterministicARM64 runs `make package` twice and compares.
 func TestPackageIsDeterministicARM64(t *testing.T) {
 	root := testenv.Root(t)

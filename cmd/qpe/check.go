@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsservices"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 )
@@ -20,23 +21,27 @@ func newCheckCmd() *cobra.Command {
 	var (
 		vpc, endpoint, format          string
 		subnets, buckets, callerGroups []string
+		services, clients, users       []string
 		vpnClients, quiet              bool
 		timeout                        time.Duration
 	)
 	cmd := &cobra.Command{
-		Use:   "check --region R --vpc VPC --subnets s1,s2 --api-endpoint vpce-... [--buckets b1,b2] [--vpn-clients] [--format text|json]",
+		Use:   "check --region R --vpc VPC --subnets s1,s2 --api-endpoint vpce-... [--buckets b1,b2] [--services a,b] [--client-cidrs c1,c2] [--user-subnets s1,s2] [--vpn-clients] [--format text|json]",
 		Short: "Check a VPC is ready for a Quilt stack with private endpoints (read-only, seconds)",
 		Long: `check reads the VPC (read-only Describe calls, batched and concurrent) and reports every
 problem that would make a Quilt stack with private endpoints fail or silently not work,
 each with the exact fix (catalogue: docs/checks.md):
   - the execute-api interface endpoint: exists, Interface, com.amazonaws.<region>.execute-api,
     available, in the VPC, security groups allow TCP 443 from the private subnets, VPC DNS
-    attributes for private DNS, Availability Zones covered;
-  - an available S3 gateway endpoint on every private subnet's effective route table; buckets in
-    the Region; with --vpn-clients an S3 interface endpoint and the VPN DNS note;
-  - egress to ECR and SNS: 0.0.0.0/0 to an available public NAT gateway, or interface endpoints
-    for ecr.api, ecr.dkr, sns and logs;
-  - the subnets exist, are in the VPC and span two Availability Zones.
+    attributes for private DNS, Availability Zones covered, its policy, and with --client-cidrs
+    the users' networks let in on 443;
+  - an available S3 gateway endpoint on every private subnet's effective route table and its
+    policy; buckets in the Region; with --vpn-clients an S3 interface endpoint and the VPN DNS note;
+  - egress to the AWS services the stack calls (--services, default what a Quilt stack calls):
+    0.0.0.0/0 to an available public NAT gateway, or a VPC endpoint for each service (some
+    services have none: then the NAT route is required);
+  - the subnets (and --user-subnets of an internal load balancer) exist, are in the VPC and span
+    two Availability Zones.
 AWS access: the standard credential chain (profiles, SSO, environment, instance roles) and the
 SDK's endpoint variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_EC2, _S3, _STS).
 Exit status: 0 no error finding, 1 error findings, 2 usage or credentials.`,
@@ -61,6 +66,9 @@ Exit status: 0 no error finding, 1 error findings, 2 usage or credentials.`,
 			if timeout <= 0 {
 				return &exitError{code: 2, err: fmt.Errorf("check: --timeout must be positive, not %s", timeout)}
 			}
+			if r := awsOptions(cmd).Region; r != "" && !preflight.ValidRegion(r) {
+				return &exitError{code: 2, err: fmt.Errorf("check: --region %q is not a Region name (expected the form us-east-1, eu-west-1, us-gov-west-1); nothing was checked", r)}
+			}
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
@@ -80,6 +88,9 @@ Exit status: 0 no error finding, 1 error findings, 2 usage or credentials.`,
 				Buckets:                splitList(buckets),
 				VPNClients:             vpnClients,
 				CallerSecurityGroupIDs: splitList(callerGroups),
+				EgressServices:         splitList(services),
+				ClientCidrs:            splitList(clients),
+				UserSubnets:            splitList(users),
 				Timeout:                timeout,
 				Progress:               progress,
 			}
@@ -98,6 +109,9 @@ Exit status: 0 no error finding, 1 error findings, 2 usage or credentials.`,
 	f.StringSliceVar(&subnets, "subnets", nil, "private subnets the stack's Lambdas use, comma-separated (required)")
 	f.StringVar(&endpoint, "api-endpoint", "", "the execute-api interface VPC endpoint, vpce-... (required)")
 	f.StringSliceVar(&buckets, "buckets", nil, "buckets that must be in the Region, comma-separated")
+	f.StringSliceVar(&services, "services", awsservices.QuiltDefault(), "AWS services the stack calls from the VPC (awsservices names: sqs, monitoring, ecr.api, ...), comma-separated")
+	f.StringSliceVar(&clients, "client-cidrs", nil, "the users' networks (office, VPN) that must reach the execute-api endpoint on 443, comma-separated")
+	f.StringSliceVar(&users, "user-subnets", nil, "subnets of the internal load balancer, comma-separated")
 	f.BoolVar(&vpnClients, "vpn-clients", false, "users reach S3 over a VPN: require an S3 interface endpoint")
 	f.StringSliceVar(&callerGroups, "caller-security-groups", nil, "security groups the stack's Lambdas use, if known")
 	f.StringVar(&format, "format", "text", "output format: text or json")

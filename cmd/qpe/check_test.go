@@ -212,3 +212,53 @@ func TestCheckSTSOutageStillChecks(t *testing.T) {
 		t.Errorf("code %d\n%s\n%s", code, out, errs)
 	}
 }
+
+// TestCheckRegionFormFirst (issue 15, item 15): a Region that cannot exist
+// is one clear error, before any AWS call.
+func TestCheckRegionFormFirst(t *testing.T) {
+	srv := checkFakeAWS(t, checkWorld())
+	code, out, errs := qpeRun(t, "", "check", "--region", "mars-1", "--vpc", checkVPC, "--subnets", checkSubnetA, "--api-endpoint", checkEndpoint)
+	if code != 2 || !strings.Contains(errs, `--region "mars-1" is not a Region name`) || strings.Count(errs, "\n") > 1 || out != "" {
+		t.Errorf("code %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if n := srv.TotalCalls(); n != 0 {
+		t.Errorf("%d AWS calls, want none", n)
+	}
+}
+
+// TestCheckScopeFlags: --services, --client-cidrs and --user-subnets reach
+// the checks.
+func TestCheckScopeFlags(t *testing.T) {
+	w := checkWorld()
+	// No NAT: the services given must all have endpoints.
+	w.RouteTables[1].Routes = nil
+	checkFakeAWS(t, w)
+	code, out, errs := qpeRun(t, "", checkArgs("--format", "json", "--services", "sqs, ecr-public",
+		"--client-cidrs", "192.0.2.0/24", "--user-subnets", "subnet-0c000000000000101")...)
+	if code != 1 {
+		t.Fatalf("code %d\n%s\n%s", code, out, errs)
+	}
+	var rep finding.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range rep.Findings {
+		got[f.ID] += f.Message + "|" + f.Remedy
+	}
+	for id, want := range map[string]string{
+		"QPE-EG-001":  "com.amazonaws.us-east-2.sqs with private DNS (missing)",
+		"QPE-EP-010":  "192.0.2.0/24",
+		"QPE-NET-005": "the only user subnet subnet-0c000000000000101 is in us-east-2a",
+	} {
+		if !strings.Contains(got[id], want) {
+			t.Errorf("%s: %q lacks %q", id, got[id], want)
+		}
+	}
+	if !strings.Contains(got["QPE-EG-001"], "no VPC endpoint serves ecr-public") {
+		t.Errorf("the NAT route is not said to be required: %q", got["QPE-EG-001"])
+	}
+	if _, ok := got["QPE-EG-001"]; ok && strings.Contains(got["QPE-EG-001"], "monitoring") {
+		t.Errorf("--services did not replace the default list: %q", got["QPE-EG-001"])
+	}
+}

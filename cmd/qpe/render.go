@@ -10,19 +10,16 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/macroevent"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
-
-// macroName is the name the macro is registered under
-// (AWS::CloudFormation::Macro) and that templates list in Transform.
-const macroName = "QuiltPrivateEndpoints"
 
 func newRenderCmd() *cobra.Command {
 	var sets, parameters []string
 	var output string
 	cmd := &cobra.Command{
-		Use:   "render [--set Name=Value ...] [-o json|yaml] TEMPLATE",
+		Use:   "render [--set Name=Value ...] [--parameter Name=Value ...] [--format json|yaml] TEMPLATE",
 		Short: "Rewrite a template for Private Endpoints, as the macro does",
 		Long: `Render runs the QuiltPrivateEndpoints engine on TEMPLATE (YAML with short-form
 tags, or JSON; "-" reads standard input) and prints the rewritten template.
@@ -82,7 +79,7 @@ standard output unless the whole template rendered.`,
 	}
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "Transform parameter `Name=Value` (repeatable; lists comma separated)")
 	cmd.Flags().StringArrayVar(&parameters, "parameter", nil, "value of a template parameter `Name=Value`, as the stack passes it (repeatable)")
-	cmd.Flags().StringVarP(&output, "format", "o", "json", "output format: json or yaml")
+	cmd.Flags().StringVarP(&output, "format", "o", "json", "output format: json or yaml (-o for short)")
 	return cmd
 }
 
@@ -97,9 +94,10 @@ func oneTemplate(name string) cobra.PositionalArgs {
 }
 
 // loadRequest reads TEMPLATE (a file or - for stdin) and builds the engine's
-// request as CloudFormation would: the macro's own Transform entry removed
-// (its Parameters are settings; --set wins), --parameter values as the
-// template's parameter values. rest is what is left of the Transform section.
+// request as CloudFormation would (macroevent.Build): the macro's own
+// Transform entry removed (its Parameters are settings; --set wins),
+// --parameter values as the template's parameter values. rest is what is
+// left of the Transform section.
 func loadRequest(cmd *cobra.Command, path string, sets, parameters []string) (req transform.Request, rest any, err error) {
 	params, err := parseSets("--set", sets)
 	if err != nil {
@@ -113,53 +111,19 @@ func loadRequest(cmd *cobra.Command, path string, sets, parameters []string) (re
 	if err != nil {
 		return req, nil, &exitError{code: 1, err: fmt.Errorf("%s: %w", path, err)}
 	}
-	values, err := parameterValues(doc, parameters)
+	values, err := stringValues("--parameter", parameters)
 	if err != nil {
 		return req, nil, &exitError{code: 2, err: err}
 	}
-	rest, fromTemplate, err := splitTransform(doc)
+	inv, err := macroevent.Build(doc, params, values)
 	if err != nil {
-		return req, nil, &exitError{code: 1, err: err}
-	}
-	for k, v := range fromTemplate {
-		if _, given := params[k]; !given {
-			params[k] = v
+		code := 1
+		if _, usage := errors.AsType[*macroevent.ParameterError](err); usage {
+			code = 2
 		}
+		return req, nil, &exitError{code: code, err: err}
 	}
-	return transform.Request{Fragment: doc, Params: params, TemplateParameterValues: values}, rest, nil
-}
-
-// parameterValues turns --parameter Name=Value flags into the resolved
-// parameter values CloudFormation gives a macro: List and
-// CommaDelimitedList parameters become lists. Every name must be a
-// parameter the template declares, as CloudFormation requires.
-func parameterValues(doc map[string]any, flags []string) (map[string]any, error) {
-	if len(flags) == 0 {
-		return nil, nil
-	}
-	raw, err := parseSets("--parameter", flags)
-	if err != nil {
-		return nil, err
-	}
-	declared := template.Section(doc, "Parameters")
-	values := make(map[string]any, len(raw))
-	for _, name := range template.SortedKeys(raw) {
-		p, ok := declared[name].(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("--parameter %s: the template declares no parameter %s (CloudFormation refuses values for undeclared parameters). Fix: declare it, or give the value as a Transform parameter with --set", name, name)
-		}
-		value := raw[name].(string)
-		if typ, _ := p["Type"].(string); strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList" {
-			var list []any
-			for _, e := range strings.Split(value, ",") {
-				list = append(list, strings.TrimSpace(e))
-			}
-			values[name] = list
-			continue
-		}
-		values[name] = value
-	}
-	return values, nil
+	return inv.Request(), inv.OtherTransforms, nil
 }
 
 // parseSets turns repeated Name=Value flags (--set, --parameter) into a
@@ -197,82 +161,6 @@ func readTemplate(cmd *cobra.Command, path string) ([]byte, error) {
 		return nil, err
 	}
 	return b, nil
-}
-
-// splitTransform removes QuiltPrivateEndpoints from the template's
-// Transform section, as CloudFormation does before it calls the macro. It
-// returns the other transforms (nil when none are left) and the macro
-// entry's Parameters. A Ref to a template parameter takes that parameter's
-// Default (CloudFormation would pass the resolved value).
-func splitTransform(doc map[string]any) (rest any, params map[string]any, err error) {
-	params = map[string]any{}
-	tr, ok := doc["Transform"]
-	if !ok {
-		return nil, params, nil
-	}
-	delete(doc, "Transform")
-	var entries []any
-	switch t := tr.(type) {
-	case []any:
-		entries = t
-	default:
-		entries = []any{t}
-	}
-	var kept []any
-	for _, e := range entries {
-		switch t := e.(type) {
-		case string:
-			if t == macroName {
-				continue
-			}
-		case map[string]any:
-			if t["Name"] == macroName {
-				p, err := transformParams(doc, t["Parameters"])
-				if err != nil {
-					return nil, nil, err
-				}
-				for k, v := range p {
-					params[k] = v
-				}
-				continue
-			}
-		}
-		kept = append(kept, e)
-	}
-	switch {
-	case len(kept) == 0:
-		return nil, params, nil
-	case len(kept) == 1:
-		if _, isList := tr.([]any); !isList {
-			return kept[0], params, nil
-		}
-	}
-	return kept, params, nil
-}
-
-func transformParams(doc map[string]any, v any) (map[string]any, error) {
-	if v == nil {
-		return map[string]any{}, nil
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("Transform: the Parameters of %s are a %s, not a mapping. Fix: write Parameters: {Name: Value, ...}", macroName, template.KindOf(v))
-	}
-	out := make(map[string]any, len(m))
-	for k, pv := range m {
-		name, isRef := template.Ref(pv)
-		if !isRef {
-			out[k] = pv
-			continue
-		}
-		decl, _ := template.Section(doc, "Parameters")[name].(map[string]any)
-		def, hasDefault := decl["Default"]
-		if !hasDefault {
-			return nil, fmt.Errorf("Transform: %s parameter %s refers to template parameter %s, which has no Default. Fix: give the value with --set %s=VALUE", macroName, k, name, k)
-		}
-		out[k] = def
-	}
-	return out, nil
 }
 
 func shallowCopy(m map[string]any) map[string]any {

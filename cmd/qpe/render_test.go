@@ -183,57 +183,6 @@ func TestRenderYAMLEqualsJSON(t *testing.T) {
 	}
 }
 
-func TestSplitTransform(t *testing.T) {
-	tests := []struct {
-		name       string
-		doc        map[string]any
-		wantRest   any
-		wantParams map[string]any
-		wantErr    string
-	}{
-		{name: "none", doc: map[string]any{}, wantParams: map[string]any{}},
-		{name: "string", doc: map[string]any{"Transform": "QuiltPrivateEndpoints"}, wantParams: map[string]any{}},
-		{name: "other string", doc: map[string]any{"Transform": "AWS::Serverless-2016-10-31"}, wantRest: "AWS::Serverless-2016-10-31", wantParams: map[string]any{}},
-		{
-			name: "list with SAM and parameters",
-			doc: map[string]any{
-				"Parameters": map[string]any{"Ep": map[string]any{"Type": "String", "Default": "vpce-0123456789abcdef0"}},
-				"Transform": []any{
-					map[string]any{"Name": "QuiltPrivateEndpoints", "Parameters": map[string]any{"Exclude": []any{"A"}, "EndpointId": map[string]any{"Ref": "Ep"}}},
-					"AWS::Serverless-2016-10-31",
-				},
-			},
-			wantRest:   []any{"AWS::Serverless-2016-10-31"},
-			wantParams: map[string]any{"Exclude": []any{"A"}, "EndpointId": "vpce-0123456789abcdef0"},
-		},
-		{
-			name:    "ref without default",
-			doc:     map[string]any{"Transform": map[string]any{"Name": "QuiltPrivateEndpoints", "Parameters": map[string]any{"Exclude": map[string]any{"Ref": "X"}}}},
-			wantErr: "no Default",
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			rest, params, err := splitTransform(tc.doc)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(rest, tc.wantRest) || !reflect.DeepEqual(params, tc.wantParams) {
-				t.Errorf("got %#v, %#v; want %#v, %#v", rest, params, tc.wantRest, tc.wantParams)
-			}
-			if _, still := tc.doc["Transform"]; still {
-				t.Error("Transform left in the document the engine sees")
-			}
-		})
-	}
-}
-
 // macroCase is one macro event for the end-to-end test.
 type macroCase struct {
 	name     string
@@ -294,7 +243,7 @@ func TestMacroEqualsRenderUnderRIE(t *testing.T) {
 		{
 			name: "bad PreflightMode", fragment: exampleDoc,
 			params: map[string]any{"PreflightMode": "sometimes"}, sets: []string{"PreflightMode=sometimes"},
-			wantFailure: []string{"PreflightMode", "validate, create, none"},
+			wantFailure: []string{"PreflightMode", "use one of validate, create, none"},
 		},
 		{name: "no Resources", fragment: map[string]any{"Parameters": map[string]any{}}, wantFailure: []string{"Resources"}},
 		{

@@ -2,23 +2,29 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/spf13/cobra"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
 func newReviewCmd() *cobra.Command {
 	var sets, parameters []string
-	var format, changeset string
+	var format, changeset, stack string
+	var pf planFlags
 	cmd := &cobra.Command{
-		Use:   "review [--set Name=Value ...] [--format markdown|json] [--changeset FILE] TEMPLATE",
+		Use:   "review [--set Name=Value ...] [--format markdown|json] [--changeset FILE] [--stack NAME] TEMPLATE",
 		Short: "Report what enabling Private Endpoints changes, with update behaviour and risks",
 		Long: `Review runs the QuiltPrivateEndpoints engine on TEMPLATE (as render does) and
 reports, resource by resource, each changed property with its value before and
@@ -35,13 +41,27 @@ from Private Endpoints".
 
 --set Name=Value gives a Transform parameter, as for render.
 
+The report ends with the update plan of the change (as qpe plan computes it,
+deployed = TEMPLATE, new = its render): knock-on replacements, the waves, the
+rollback from a failure at every wave and the blockers (docs/rollout.md).
+With --stack NAME (and the root's --region/--profile) the deployed side is the
+live stack: GetTemplate (Processed for the plan; Original is rendered when
+TEMPLATE is omitted), DescribeStacks (parameter values, exports) and
+ListImports for each export (an export in use is a blocker naming the
+importing stack). Read-only.
+
 Exit status: 0 reported, 1 the engine refused the template or an input is
 unreadable, 2 usage error.`,
 		Example: `  qpe review templates/examples/quilt-network1.yaml > review.md
   qpe review --format json --set LoadBalancerScheme=internal stack.yaml
   aws cloudformation describe-change-set --change-set-name ARN > cs.json
   qpe review --changeset cs.json stack.yaml`,
-		Args: oneTemplate("review"),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if stack != "" && len(args) == 0 {
+				return nil
+			}
+			return oneTemplate("review")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "markdown" && format != "json" {
 				return &exitError{code: 2, err: fmt.Errorf("review: --format %q: the format is markdown or json", format)}
@@ -54,6 +74,22 @@ unreadable, 2 usage error.`,
 				}
 				if cs, err = review.ParseChangeSet(data); err != nil {
 					return &exitError{code: 1, err: fmt.Errorf("review: %s: %w", changeset, err)}
+				}
+			}
+			var dep *review.Deployed
+			if stack != "" {
+				var err error
+				if dep, err = reviewLoadStack(cmd, stack); err != nil {
+					return err
+				}
+				if len(args) == 0 {
+					// Render the stack's own original template.
+					body, err := template.EncodeJSON(dep.Original, true)
+					if err != nil {
+						return &exitError{code: 1, err: fmt.Errorf("review: %w", err)}
+					}
+					cmd.SetIn(bytes.NewReader(body))
+					args = []string{"-"}
 				}
 			}
 			// CloudFormation hands the macro the template without its own
@@ -74,9 +110,23 @@ unreadable, 2 usage error.`,
 				After:    res.Fragment,
 				Warnings: res.WarningTexts(),
 				Settings: settingsText(params),
+				Renamed:  res.Renamed,
+				Moved:    res.Moved,
 			}
 			for _, c := range res.Changes {
 				in.Changes = append(in.Changes, review.EngineChange{Pass: c.Pass, Resource: c.Resource, Detail: c.Detail})
+			}
+			pin := updatepath.Input{Deployed: before, New: res.Fragment, DeployedParams: valueStrings(req.TemplateParameterValues)}
+			if err := pf.input("review", &pin); err != nil {
+				return err
+			}
+			if dep != nil {
+				pin.Deployed, pin.DeployedParams, pin.ImportedExports = dep.Processed, dep.Parameters, dep.Imports
+				pin.StackName, pin.AccountID = dep.Name, dep.AccountID
+				pin.Region, _ = cmd.Flags().GetString("region")
+			}
+			if in.Plan, err = updatepath.Compute(cmd.Context(), pin); err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("review: %w", err)}
 			}
 			report := review.Build(in, cfnspec.New())
 			if cs != nil {
@@ -101,7 +151,51 @@ unreadable, 2 usage error.`,
 	cmd.Flags().StringArrayVar(&parameters, "parameter", nil, "value of a template parameter `Name=Value`, as the stack passes it (repeatable)")
 	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
 	cmd.Flags().StringVar(&changeset, "changeset", "", "describe-change-set JSON `FILE` to annotate")
+	cmd.Flags().StringVar(&stack, "stack", "", "take the deployed side from the live stack `NAME` (GetTemplate, DescribeStacks, ListImports)")
+	pf.register(cmd)
 	return cmd
+}
+
+// reviewLoadStack reads the live stack for --stack.
+func reviewLoadStack(cmd *cobra.Command, stack string) (*review.Deployed, error) {
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	progress := progressPrinter(cmd.ErrOrStderr(), "review", false)
+	cfg, err := connect(ctx, "review", awsOptions(cmd), time.Minute, progress)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	dep, err := review.LoadStack(ctx, cloudformation.NewFromConfig(cfg), stack)
+	if err != nil {
+		return nil, &exitError{code: 1, err: err}
+	}
+	progress(fmt.Sprintf("stack %s read: %d parameters, %d exports", stack, len(dep.Parameters), len(dep.Imports)))
+	return dep, nil
+}
+
+// valueStrings turns resolved parameter values (lists as []any) into the
+// model's strings (lists comma separated).
+func valueStrings(values map[string]any) map[string]string {
+	out := make(map[string]string, len(values))
+	for k, v := range values {
+		switch t := v.(type) {
+		case string:
+			out[k] = t
+		case []any:
+			var parts []string
+			for _, x := range t {
+				parts = append(parts, fmt.Sprint(x))
+			}
+			out[k] = strings.Join(parts, ",")
+		default:
+			out[k] = fmt.Sprint(v)
+		}
+	}
+	return out
 }
 
 // reviewName is the template's file name for the report title ("-" is

@@ -29,10 +29,11 @@ findings (docs/verify.md), whether it really runs private:
   - every REST API PRIVATE, behind the expected execute-api VPC endpoint, with a Deny-unless-
     aws:SourceVpce resource policy, deployed to its stages after the API last changed;
   - every Synthetics canary running, its last run recent and passed;
+  - the load balancer internal when the template asks for it, no ECS service on public IPs;
   - the network preflight of qpe check on the stack's own VPC, subnets and endpoint.
 AWS access: the standard credential chain (profiles, SSO, environment, instance roles) and the
 SDK's endpoint variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_CLOUDFORMATION, _LAMBDA,
-_API_GATEWAY, _SYNTHETICS, _EC2, _S3). Read-only.
+_API_GATEWAY, _SYNTHETICS, _ELASTIC_LOAD_BALANCING_V2, _ECS, _EC2, _S3). Read-only.
 Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a missing stack.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

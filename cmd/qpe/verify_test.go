@@ -37,7 +37,7 @@ func verifyServe(t *testing.T, name string) {
 	}
 	srv := stackfake.Start(scn)
 	t.Cleanup(srv.Close)
-	for _, svc := range []string{"CLOUDFORMATION", "LAMBDA", "API_GATEWAY", "SYNTHETICS"} {
+	for _, svc := range []string{"CLOUDFORMATION", "LAMBDA", "API_GATEWAY", "SYNTHETICS", "ELASTIC_LOAD_BALANCING_V2", "ECS"} {
 		t.Setenv("AWS_ENDPOINT_URL_"+svc, srv.URL())
 	}
 	doc, err := stackfake.LoadDocument(path)

@@ -49,6 +49,9 @@ const (
 	Malformed FaultKind = "malformed"
 	// Denied answers 403 UnauthorizedOperation (S3: AccessDenied).
 	Denied FaultKind = "denied"
+	// ErrorCode answers 400 with the fault's Code (an error the double
+	// never makes by itself, e.g. InvalidRoute.NotFound).
+	ErrorCode FaultKind = "error-code"
 )
 
 // Fault injects a failure into the calls of an action.
@@ -59,6 +62,8 @@ type Fault struct {
 	Kind   FaultKind `yaml:"kind" json:"kind"`
 	// Count limits the fault to the first Count matching calls; 0 = always.
 	Count int `yaml:"count" json:"count"`
+	// Code is the error code of an ErrorCode fault.
+	Code string `yaml:"code" json:"code"`
 }
 
 // Option configures a Server.
@@ -225,7 +230,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.calls = append(s.calls, Call{Action: action, Params: params})
 	s.inFlight++
 	s.maxIn = max(s.maxIn, s.inFlight)
-	fault := s.pickFault(action)
+	fault, code := s.pickFault(action)
 	latency := s.latency
 	s.mu.Unlock()
 	defer func() {
@@ -252,6 +257,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case ServerError:
 		writeError(w, r, proto, &APIError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "An internal error has occurred"})
 		return
+	case ErrorCode:
+		writeError(w, r, proto, &APIError{Status: http.StatusBadRequest, Code: code, Message: "injected " + code})
+		return
 	case Denied:
 		code := map[protocol]string{protoEC2: "UnauthorizedOperation", protoSTS: "AccessDenied", protoS3: "AccessDenied"}[proto]
 		writeError(w, r, proto, &APIError{Status: http.StatusForbidden, Code: code, Message: "You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/qpe-test is not authorized to perform: " + action})
@@ -270,7 +278,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 // pickFault returns the kind of the first fault matching the call, and
 // counts it. Call with s.mu held.
-func (s *Server) pickFault(action string) FaultKind {
+func (s *Server) pickFault(action string) (FaultKind, string) {
 	for i, f := range s.faults {
 		if f.Action != "" && f.Action != action {
 			continue
@@ -279,9 +287,9 @@ func (s *Server) pickFault(action string) FaultKind {
 			continue
 		}
 		s.seen[i]++
-		return f.Kind
+		return f.Kind, f.Code
 	}
-	return ""
+	return "", ""
 }
 
 // classify tells the protocol and action of a request.

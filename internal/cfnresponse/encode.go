@@ -199,3 +199,52 @@ func fitFirstItem(r cfn.Response, fail *Failure) ([]byte, bool) {
 	}
 	return best, best != nil
 }
+
+// minEchoedID is the shortest an echoed id is cut to by Bare.
+const minEchoedID = 64
+
+// Bare returns a FAILED body for r with reason and no Data that always fits
+// in MaxBodyBytes and is never empty. The ids echoed from the event are
+// kept whole when they fit (real ones always do: a stack ARN is under 300
+// bytes, a request id is a UUID, a logical id at most 255 bytes, a physical
+// id at most 1 KB). Otherwise each is cut to the same limit, halved from
+// 1,024 bytes down to 64 until the body fits, keeping its head and a hash
+// of the whole (like PhysicalID), and the Reason says so: CloudFormation
+// cannot match such an answer to its request, but the log and whoever
+// reads the ResponseURL see FAILED and why, never an empty body.
+func Bare(r cfn.Response, reason string) []byte {
+	r.Status, r.Data, r.NoEcho, r.Reason = cfn.StatusFailed, nil, false, reason
+	r.PhysicalResourceID = PhysicalID(r.PhysicalResourceID, "")
+	orig := r
+	for limit := MaxPhysicalIDBytes; ; limit /= 2 {
+		if b, ok := fitReason(r, nil); ok {
+			return b
+		}
+		limit = max(limit, minEchoedID)
+		r.StackID = cutID(orig.StackID, limit)
+		r.RequestID = cutID(orig.RequestID, limit)
+		r.LogicalResourceID = cutID(orig.LogicalResourceID, limit)
+		r.PhysicalResourceID = cutID(orig.PhysicalResourceID, limit)
+		r.Reason = fmt.Sprintf("%s (the event's ids are too long for a 4,096-byte response: each cut to %d bytes)", reason, limit)
+		if limit == minEchoedID {
+			if b, ok := fitReason(r, nil); ok {
+				return b
+			}
+			// Unreachable: four 64-byte ids escape to at most 1.6 KB.
+			r.StackID, r.RequestID, r.LogicalResourceID, r.PhysicalResourceID = "", "", "", "qpe-unknown"
+			r.Reason = "response too large"
+			b, _ := marshal(r)
+			return b
+		}
+	}
+}
+
+// cutID keeps id when it is at most n bytes, else its head and a hash.
+func cutID(id string, n int) string {
+	if len(id) <= n {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	suffix := "~" + hex.EncodeToString(sum[:8])
+	return cutUTF8(id, n-len(suffix)) + suffix
+}

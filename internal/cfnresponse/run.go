@@ -158,10 +158,14 @@ func (rn *Runner) Run(ctx context.Context, ev cfn.Event, defaultID string, work 
 		resp.NoEcho = out.res.NoEcho
 	}
 	body, err := Encode(resp, fail)
-	if err != nil {
-		// Last resort: a bare FAILED always fits.
-		resp = Response(ev, cfn.StatusFailed, physical, "response too large: "+err.Error(), nil)
-		body, _ = Encode(resp, nil)
+	if err != nil || len(body) == 0 {
+		// Last resort: a bare FAILED, which always fits and is never empty.
+		why := "response too large"
+		if err != nil {
+			why += ": " + err.Error()
+		}
+		body = Bare(resp, why)
+		resp.Status, resp.Reason, fail = cfn.StatusFailed, why, nil
 	}
 	reason := resp.Reason
 	if fail != nil {

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -105,16 +106,39 @@ func (s *Sender) put(ctx context.Context, client *http.Client, timeout time.Dura
 	// S3 signs presigned PUTs without a Content-Type: sending one breaks the signature.
 	req.Header.Del("Content-Type")
 	req.ContentLength = int64(len(body))
-	resp, err := client.Do(req)
+	c := *client
+	// A redirect is not a delivery: Go would follow a 301/302/303 as a GET
+	// without the body and report the GET's 200. Stop at the redirect.
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("status %d: %s", resp.StatusCode, strings.TrimSpace(string(msg)))
+	// The body of an error may quote the presigned URL's credential and
+	// signature (S3's AWSAccessKeyId, StringToSign, ...): keep its error code
+	// only.
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	switch {
+	case resp.StatusCode >= 300 && resp.StatusCode <= 399:
+		return fmt.Errorf("status %d: the ResponseURL answered with a redirect, which is not a delivery (not followed)", resp.StatusCode)
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		if code := errorCode(msg); code != "" {
+			return fmt.Errorf("status %d, error code %s", resp.StatusCode, code)
+		}
+		return fmt.Errorf("status %d", resp.StatusCode)
 	}
 	return nil
+}
+
+var errorCodeRe = regexp.MustCompile(`<Code>([A-Za-z0-9.]{1,64})</Code>`)
+
+// errorCode is the <Code> of an S3-style XML error body, or "".
+func errorCode(body []byte) string {
+	if m := errorCodeRe.FindSubmatch(body); m != nil {
+		return string(m[1])
+	}
+	return ""
 }
 
 // Redact returns the URL without its query string and fragment (the

@@ -13,7 +13,6 @@ package enable
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -99,8 +98,6 @@ type Input struct {
 	Confirm func(ctx context.Context, question string) (bool, error)
 	// Observer receives the progress; nil prints nothing.
 	Observer Observer
-	// Planner computes the update path (see plan_adapter.go).
-	Planner Planner
 	// Poll is the interval between two reads of the stack events and of
 	// the change set (default DefaultPoll).
 	Poll time.Duration
@@ -108,7 +105,8 @@ type Input struct {
 	ChangeSetTimeout time.Duration
 	// VerifyTimeout bounds verify (default verify.DefaultTimeout).
 	VerifyTimeout time.Duration
-	// Now is the clock for verify's canary freshness (default time.Now).
+	// Now is the clock of the plan (Lambda runtime dates) and of verify's
+	// canary freshness (default time.Now).
 	Now func() time.Time
 }
 
@@ -160,17 +158,20 @@ type Stage struct {
 	Outcome   string            `json:"outcome"`
 }
 
-// ErrUsage marks errors that are the caller's (exit 2): a missing stack,
-// refused credentials, a bad flag value.
-var ErrUsage = errors.New("usage")
+// UsageError is an error that is the caller's (exit 2): a missing stack,
+// an unreadable stack, a bad flag value.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
 
 func usagef(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrUsage}, args...)...)
+	return &UsageError{Err: fmt.Errorf(format, args...)}
 }
 
-// Run enables Private Endpoints on the stack. It returns an error (wrapping
-// ErrUsage) only when it cannot start: no such stack, unreadable stack,
-// bad input; everything else is in the Result, with its exit status.
+// Run enables Private Endpoints on the stack. It returns an error (a
+// *UsageError) only when it cannot start: no such stack, an unreadable
+// stack, bad input; everything else is in the Result, with its exit status.
 func Run(ctx context.Context, c Clients, in Input) (*Result, error) {
 	if in.Stack == "" {
 		return nil, usagef("the stack name is required (--stack NAME)")

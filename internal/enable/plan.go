@@ -13,6 +13,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
 // AcceptUnsafeFlag is the flag that accepts a plan whose rollback can fail.
@@ -21,11 +22,11 @@ const AcceptUnsafeFlag = "--accept-unsafe"
 // PlanSummary is step 3's result: the review's summary and risks, what is
 // replaced, and the rollout with its rollback verdict.
 type PlanSummary struct {
-	Summary  review.Summary `json:"summary"`
-	Risks    []review.Risk  `json:"risks"`
-	Replaced []string       `json:"replaced"`
-	Rollout  Rollout        `json:"rollout"`
-	Warnings []string       `json:"warnings,omitempty"`
+	Summary  review.Summary     `json:"summary"`
+	Risks    []review.Risk      `json:"risks"`
+	Replaced []string           `json:"replaced"`
+	Rollout  updatepath.Rollout `json:"rollout"`
+	Warnings []string           `json:"warnings,omitempty"`
 
 	report *review.Report
 }
@@ -34,18 +35,15 @@ type PlanSummary struct {
 // review of the same change. An unsafe rollout stops here unless accepted.
 func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	st := r.stack
-	if r.input.Planner == nil {
-		return r.stopped(OutcomeRefused, 1, "no update-path model in this build: enable cannot prove the update can roll back, so it changes nothing")
-	}
 	imports, err := importedExports(ctx, r.clients.CloudFormation, st.Exports)
 	if err != nil {
 		return r.stopped(OutcomeRefused, 1, "reading who imports the stack's exports (cloudformation:ListImports): "+err.Error())
 	}
-	p, err := r.input.Planner(ctx, PlanInput{
+	p, err := updatepath.Compute(ctx, updatepath.Input{
 		Deployed: st.Processed, New: rd.Processed,
 		DeployedParams: st.Parameters, NewParams: rd.Params,
-		Partition: st.Partition, Region: st.Region, AccountID: st.AccountID,
-		ImportedExports: imports,
+		Partition: st.Partition, Region: st.Region, AccountID: st.AccountID, StackName: st.Name,
+		ImportedExports: imports, Today: r.input.Now(),
 	})
 	if err != nil {
 		return r.stopped(OutcomeRefused, 1, "planning the update: "+err.Error())
@@ -57,21 +55,14 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	rep := review.Build(in, cfnspec.New())
 	ps := &PlanSummary{Summary: rep.Summary, Risks: rep.Risks, Rollout: p.Rollout, Warnings: in.Warnings, report: rep}
 	for _, res := range p.Resources {
-		if res.Behavior == cfnspec.Replacement.String() {
+		if res.Action == updatepath.Replace {
 			ps.Replaced = append(ps.Replaced, res.LogicalID)
-		}
-	}
-	if len(p.Resources) == 0 {
-		for _, res := range rep.Resources {
-			if res.Behavior == cfnspec.Replacement {
-				ps.Replaced = append(ps.Replaced, res.LogicalID)
-			}
 		}
 	}
 	slices.Sort(ps.Replaced)
 	sg.Plan = ps
 	r.observer.Plan(sg)
-	if p.Rollout.RollbackSafe {
+	if p.Safe() {
 		return false
 	}
 	var b strings.Builder

@@ -22,8 +22,8 @@ func checkEgressPublicSubnet() finding.Check[*inventory] {
 			}
 			fs = append(fs, c.New(e.group.resource(),
 				"pass private subnets instead (their route table sends 0.0.0.0/0 to a NAT gateway that sits in a public subnet), or give "+e.group.subnetList()+" their own route table with 0.0.0.0/0 to a NAT gateway",
-				"route table %s sends 0.0.0.0/0 to internet gateway %s, so %s are public subnets: Lambdas there get no internet access",
-				e.group.id, e.target, e.group.subnetList()))
+				"route table %s sends 0.0.0.0/0 to internet gateway %s, so %s %s: Lambdas there get no internet access",
+				e.group.id, e.target, e.group.subnetList(), plural(len(e.group.subnets), "is a public subnet", "are public subnets")))
 		}
 		return fs
 	}

@@ -72,12 +72,8 @@ func checkEgressEndpointBlocks() finding.Check[*inventory] {
 				remedy = fmt.Sprintf("attach a security group allowing TCP 443 from %s to the endpoint (aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --add-security-group-ids sg-...); %s",
 					strings.Join(b.cidrs, ", "), id, noDNS)
 			} else {
-				var perms []string
-				for _, cidr := range b.cidrs {
-					perms = append(perms, "IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp="+cidr+"}]")
-				}
-				remedy = fmt.Sprintf("allow TCP 443 from %s in %s: aws ec2 authorize-security-group-ingress --group-id %s --ip-permissions %s; %s",
-					strings.Join(b.cidrs, ", "), groups[0], groups[0], strings.Join(perms, " "), noDNS)
+				remedy = fmt.Sprintf("allow TCP 443 from %s in %s: %s; %s",
+					strings.Join(b.cidrs, ", "), groups[0], authorize443(groups[0], b.cidrs), noDNS)
 			}
 			fs = append(fs, c.New(id, remedy,
 				"interface endpoint %s (%s) has private DNS on, so %s reach %s through it rather than through their 0.0.0.0/0 route, but its security groups (%s) do not allow TCP 443 from them: those calls time out",

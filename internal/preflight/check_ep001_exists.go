@@ -1,6 +1,7 @@
 package preflight
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
@@ -19,12 +20,9 @@ func checkAPIEndpointExists() finding.Check[*inventory] {
 			return nil
 		}
 		r := inv.in.Region
-		from := "the private subnets"
-		if n := vpcCIDRNote(inv); n != "" {
-			from = "the VPC CIDR" + n
-		}
+		from := cmp.Or(inv.vpcCIDRs(), "the private subnets")
 		return []finding.Finding{c.New(inv.in.APIEndpointID,
-			fmt.Sprintf("create an interface endpoint: aws ec2 create-vpc-endpoint --region %s --vpc-id %s --vpc-endpoint-type Interface --service-name com.amazonaws.%s.execute-api --private-dns-enabled --subnet-ids %s --security-group-ids <sg allowing TCP 443 from %s>, or pass the id of the existing one",
+			fmt.Sprintf("create an interface endpoint: aws ec2 create-vpc-endpoint --region %s --vpc-id %s --vpc-endpoint-type Interface --service-name com.amazonaws.%s.execute-api --no-private-dns-enabled --subnet-ids %s --security-group-ids <sg allowing TCP 443 from %s> (the catalog calls the API by its {api}-{vpce} alias; private DNS would make calls from the VPC to public API Gateway APIs fail with 403), or pass the id of the existing one",
 				r, inv.in.VpcID, r, inv.subnetArgs(), from),
 			"VPC endpoint %s does not exist in %s (InvalidVpcEndpointId.NotFound)", inv.in.APIEndpointID, r)}
 	}

@@ -1,6 +1,7 @@
 package preflight
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,12 +42,8 @@ func checkAPIEndpointIngress() finding.Check[*inventory] {
 				"attach a security group allowing TCP 443 from "+strings.Join(cidrs, ", ")+" to the endpoint (aws ec2 modify-vpc-endpoint --vpc-endpoint-id "+inv.in.APIEndpointID+" --add-security-group-ids sg-...)",
 				"VPC endpoint %s has no security group, so nothing can reach it on TCP 443", inv.in.APIEndpointID)}
 		}
-		var perms []string
-		for _, cidr := range cidrs {
-			perms = append(perms, "IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp="+cidr+"}]")
-		}
-		remedy := fmt.Sprintf("allow TCP 443 from %s (or from the VPC CIDR%s) in %s: aws ec2 authorize-security-group-ingress --group-id %s --ip-permissions %s",
-			strings.Join(cidrs, ", "), vpcCIDRNote(inv), groups[0], groups[0], strings.Join(perms, " "))
+		remedy := fmt.Sprintf("allow TCP 443 from %s (or from %s) in %s: %s",
+			strings.Join(cidrs, ", "), cmp.Or(inv.vpcCIDRs(), "the VPC CIDR"), groups[0], authorize443(groups[0], cidrs))
 		return []finding.Finding{c.New(strings.Join(groups, ", "), remedy,
 			"the security groups of %s (%s) do not allow TCP 443 from the private subnets %s",
 			inv.in.APIEndpointID, strings.Join(groups, ", "), strings.Join(blocked, ", "))}
@@ -105,10 +102,26 @@ func (inv *inventory) ingressRefs(e *types.VpcEndpoint) []string {
 	return out
 }
 
-// vpcCIDRNote returns " <cidr>" when the VPC's CIDR is known.
-func vpcCIDRNote(inv *inventory) string {
-	if inv.vpc != nil && aws.ToString(inv.vpc.CidrBlock) != "" {
-		return " " + aws.ToString(inv.vpc.CidrBlock)
+// vpcCIDRs names every CIDR block of the VPC ("the VPC CIDR 10.0.0.0/16",
+// "the VPC CIDR blocks 10.0.0.0/16, 100.64.0.0/16"), "" when unknown: a
+// rule for the primary block alone would not cover a subnet of a
+// secondary one.
+func (inv *inventory) vpcCIDRs() string {
+	if inv.vpc == nil {
+		return ""
 	}
-	return ""
+	blocks := vpcrules.VPCCIDRs(*inv.vpc)
+	if len(blocks) == 0 {
+		return ""
+	}
+	return plural(len(blocks), "the VPC CIDR ", "the VPC CIDR blocks ") + strings.Join(blocks, ", ")
+}
+
+// authorize443 is the command that lets TCP 443 in from the CIDRs.
+func authorize443(group string, cidrs []string) string {
+	perms := make([]string, len(cidrs))
+	for i, cidr := range cidrs {
+		perms[i] = "IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=" + cidr + "}]"
+	}
+	return "aws ec2 authorize-security-group-ingress --group-id " + group + " --ip-permissions " + strings.Join(perms, " ")
 }

@@ -10,13 +10,17 @@ func checkNetworkIDFormat() finding.Check[*inventory] {
 		ID:       "QPE-IN-002",
 		Severity: finding.Error,
 		Title:    "the Region, VPC and subnet ids",
-		Meaning:  "The Region is missing, or the VPC id or a subnet id is missing or malformed (vpc-/subnet- then 8 or 17 lowercase hex characters). Checks that need it are skipped.",
+		Meaning:  "The Region is missing or not of a Region's form (e.g. eu-west-1; then no AWS call is made), or the VPC id or a subnet id is missing or malformed (vpc-/subnet- then 8 or 17 lowercase hex characters). Checks that need it are skipped.",
 		Remedy:   "Pass the stack's Region, the VPC id (vpc-...) and the ids of the private subnets (subnet-...) the stack's Lambdas will use.",
 	}}
 	c.Run = func(inv *inventory) []finding.Finding {
 		var fs []finding.Finding
-		if inv.in.Region == "" {
+		switch r := inv.in.Region; {
+		case r == "":
 			fs = append(fs, c.New("Region", "pass the stack's Region, e.g. us-east-1", "no Region was given"))
+		case !validRegion(r):
+			fs = append(fs, c.New("Region", "pass the stack's Region, such as us-east-1 or eu-west-1 (aws ec2 describe-regions lists them)",
+				"%q is not a Region name (expected the form eu-west-1, us-gov-west-1): nothing was checked, no AWS call was made", r))
 		}
 		switch id := inv.in.VpcID; {
 		case id == "":

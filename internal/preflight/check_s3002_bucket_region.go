@@ -14,7 +14,7 @@ func checkBucketRegion() finding.Check[*inventory] {
 		Title:    "the buckets' Region",
 		Meaning:  "A bucket is in another Region than the stack (or does not exist): an S3 gateway endpoint reaches only buckets of its own Region.",
 		Remedy:   "Use buckets in the stack's Region, or deploy the stack in the buckets' Region.",
-	}}
+	}, Needs: names(itemBuckets)}
 	c.Run = func(inv *inventory) []finding.Finding {
 		var fs []finding.Finding
 		access := checkAWSAccess()

@@ -11,7 +11,7 @@ func checkBucketDenied() finding.Check[*inventory] {
 		Title:    "buckets whose Region cannot be read",
 		Meaning:  "S3 refused both GetBucketLocation and HeadBucket for a bucket: it is likely another account's (an organisation's CloudTrail bucket, say), read by AWS services rather than through the S3 gateway endpoint. Its Region is not checked.",
 		Remedy:   "Leave the bucket out of the buckets to check when the stack's code does not read it through the gateway endpoint; else allow s3:GetBucketLocation on it and run again.",
-	}}
+	}, Needs: names(itemBuckets)}
 	c.Run = func(inv *inventory) []finding.Finding {
 		var fs []finding.Finding
 		for _, b := range inv.in.Buckets {

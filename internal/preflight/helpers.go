@@ -204,16 +204,17 @@ func groupIDs(e *types.VpcEndpoint) []string {
 // interface endpoint takes one subnet per zone), or a placeholder when the
 // subnets could not be read.
 func (inv *inventory) subnetArgs() string {
-	var out []string
-	seen := map[string]bool{}
-	for _, s := range inv.privateSubnets() {
-		if az := aws.ToString(s.AvailabilityZone); !seen[az] {
-			seen[az] = true
-			out = append(out, aws.ToString(s.SubnetId))
-		}
-	}
+	out := vpcrules.OnePerZone(inv.privateSubnets())
 	if len(out) == 0 {
 		return "<private subnets, one per Availability Zone>"
 	}
 	return strings.Join(out, " ")
+}
+
+// plural picks the singular or the plural phrase for n things.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -2,12 +2,25 @@ package preflight
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsservices"
 )
+
+// regionRe is the form of a Region name: a partition prefix (us, eu, ap,
+// cn, us-gov, ...), a direction and a number ("eu-west-1", "us-gov-west-1",
+// "ap-southeast-5"). It catches a typo before any AWS call.
+var regionRe = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
+
+// validRegion reports whether r has the form of a Region name.
+func validRegion(r string) bool { return regionRe.MatchString(r) }
+
+// ValidRegion reports whether r has the form of a Region name, for callers
+// that check it before they make any AWS call (qpe check's --region).
+func ValidRegion(r string) bool { return validRegion(strings.TrimSpace(r)) }
 
 // validSubnetIDs keeps the well-formed subnet ids.
 func validSubnetIDs(ids []string) []string {
@@ -31,14 +44,20 @@ func normalize(in Input) Input {
 		in.Buckets[i] = strings.TrimSuffix(strings.TrimPrefix(b, "s3://"), "/")
 	}
 	in.CallerSecurityGroupIDs = cleanList(in.CallerSecurityGroupIDs)
-	in.EgressServices = cleanList(in.EgressServices)
-	for i, s := range in.EgressServices {
-		in.EgressServices[i] = strings.ToLower(s)
+	var services []string
+	for _, s := range cleanList(in.EgressServices) {
+		s = strings.ToLower(s)
+		if _, known := awsservices.Lookup(in.Region, s); known {
+			services = append(services, s)
+			continue
+		}
+		// An IAM prefix (cloudwatch, firehose, ecr) names its services.
+		services = append(services, awsservices.FromActions(in.Region, []string{s + ":Call"})...)
 	}
-	if len(in.EgressServices) == 0 {
-		in.EgressServices = awsservices.QuiltDefault()
+	if len(services) == 0 {
+		services = awsservices.QuiltDefault()
 	}
-	in.EgressServices = slices.Compact(slices.Sorted(slices.Values(in.EgressServices)))
+	in.EgressServices = slices.Compact(slices.Sorted(slices.Values(services)))
 	in.UserSubnets = cleanList(in.UserSubnets)
 	in.ClientCidrs = cleanList(in.ClientCidrs)
 	in.AccountID = strings.TrimSpace(in.AccountID)

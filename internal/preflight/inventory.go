@@ -36,6 +36,8 @@ const (
 	itemAPIEndpoint item = "the execute-api endpoint (ec2:DescribeVpcEndpoints)"
 	itemGroups      item = "the security groups (ec2:DescribeSecurityGroups)"
 	itemNATs        item = "the NAT gateways (ec2:DescribeNatGateways)"
+	itemUserSubnets item = "the user subnets (ec2:DescribeSubnets)"
+	itemBuckets     item = "the buckets' Regions (s3:GetBucketLocation)" // failures are per bucket
 )
 
 // pageSize is the MaxResults of every paginated Describe call.
@@ -54,6 +56,7 @@ type inventory struct {
 	dnsSupport   bool
 	dnsHostnames bool
 	subnets      map[string]types.Subnet // the given subnets that exist (any VPC)
+	userSubnets  map[string]types.Subnet // the given user subnets that exist (any VPC)
 	vpcSubnets   map[string]types.Subnet // every subnet of the VPC
 	routeTables  []types.RouteTable      // every route table of the VPC
 	endpoints    []types.VpcEndpoint     // every endpoint of the VPC
@@ -98,6 +101,14 @@ func (inv *inventory) accessFindings(r finding.Rule, blocked map[item][]string) 
 	return fs
 }
 
+// oneLine joins the lines of a text (errors.Join puts one error per line)
+// with "; ": a finding's message goes on one line, and into a
+// CloudFormation Reason.
+func oneLine(s string) string {
+	lines := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
+	return strings.Join(lines, "; ")
+}
+
 // errText shortens the SDK's error for a deadline, which otherwise reads
 // "https response error StatusCode: 0, RequestID: , canceled, ...".
 func errText(err error, timeout time.Duration) string {
@@ -107,7 +118,7 @@ func errText(err error, timeout time.Duration) string {
 		}
 		return fmt.Sprintf("no answer before the deadline (%s)", timeout)
 	}
-	return err.Error()
+	return oneLine(err.Error())
 }
 
 // accessRemedy says what to do about a failed read, in the words of where
@@ -178,14 +189,15 @@ func cliName(action string) string {
 // does not depend on the number of subnets (pagination aside).
 func collect(ctx context.Context, c Clients, in Input) *inventory {
 	inv := &inventory{
-		in:         in,
-		errs:       map[item]error{},
-		skipped:    map[item]bool{},
-		subnets:    map[string]types.Subnet{},
-		vpcSubnets: map[string]types.Subnet{},
-		groups:     map[string]types.SecurityGroup{},
-		nats:       map[string]types.NatGateway{},
-		buckets:    map[string]bucketInfo{},
+		in:          in,
+		errs:        map[item]error{},
+		skipped:     map[item]bool{},
+		subnets:     map[string]types.Subnet{},
+		userSubnets: map[string]types.Subnet{},
+		vpcSubnets:  map[string]types.Subnet{},
+		groups:      map[string]types.SecurityGroup{},
+		nats:        map[string]types.NatGateway{},
+		buckets:     map[string]bucketInfo{},
 	}
 	vpcOK := awsid.Valid(in.VpcID, "vpc")
 	subnetIDs := validSubnetIDs(in.SubnetIDs)
@@ -199,6 +211,17 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 	}
 	if !awsid.Valid(in.APIEndpointID, "vpce") {
 		inv.skipped[itemAPIEndpoint] = true
+	}
+	userSubnetIDs := validSubnetIDs(in.UserSubnets)
+	if len(userSubnetIDs) == 0 {
+		inv.skipped[itemUserSubnets] = true
+	}
+	if !validRegion(in.Region) {
+		// QPE-IN-002 reports it; no AWS call is made for a Region that
+		// cannot exist.
+		for _, it := range []item{itemVPC, itemDNS, itemSubnets, itemVPCSubnets, itemRouteTables, itemEndpoints, itemAPIEndpoint, itemGroups, itemNATs, itemUserSubnets} {
+			inv.skipped[it] = true
+		}
 	}
 
 	type task struct {
@@ -244,36 +267,16 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 	add(itemDNS, func(ctx context.Context) error {
 		return inv.readDNS(ctx, ec)
 	})
+	// A subnet-id filter, unlike SubnetIds, does not fail the whole call
+	// when one id does not exist: missing ones are reported one by one.
 	add(itemSubnets, func(ctx context.Context) error {
-		// A filter, unlike SubnetIds, does not fail the whole call when one
-		// id does not exist: missing ones are reported one by one.
-		p := ec2.NewDescribeSubnetsPaginator(ec, &ec2.DescribeSubnetsInput{
-			Filters:    []types.Filter{{Name: aws.String("subnet-id"), Values: subnetIDs}},
-			MaxResults: aws.Int32(pageSize),
-		})
-		for p.HasMorePages() {
-			out, err := p.NextPage(ctx)
-			if err != nil {
-				return err
-			}
-			for _, s := range out.Subnets {
-				inv.subnets[aws.ToString(s.SubnetId)] = s
-			}
-		}
-		return nil
+		return readSubnets(ctx, ec, []types.Filter{{Name: aws.String("subnet-id"), Values: subnetIDs}}, inv.subnets)
+	})
+	add(itemUserSubnets, func(ctx context.Context) error {
+		return readSubnets(ctx, ec, []types.Filter{{Name: aws.String("subnet-id"), Values: userSubnetIDs}}, inv.userSubnets)
 	})
 	add(itemVPCSubnets, func(ctx context.Context) error {
-		p := ec2.NewDescribeSubnetsPaginator(ec, &ec2.DescribeSubnetsInput{Filters: vpcFilter, MaxResults: aws.Int32(pageSize)})
-		for p.HasMorePages() {
-			out, err := p.NextPage(ctx)
-			if err != nil {
-				return err
-			}
-			for _, s := range out.Subnets {
-				inv.vpcSubnets[aws.ToString(s.SubnetId)] = s
-			}
-		}
-		return nil
+		return readSubnets(ctx, ec, vpcFilter, inv.vpcSubnets)
 	})
 	add(itemRouteTables, func(ctx context.Context) error {
 		p := ec2.NewDescribeRouteTablesPaginator(ec, &ec2.DescribeRouteTablesInput{Filters: vpcFilter, MaxResults: aws.Int32(100)})
@@ -339,7 +342,12 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 		return nil
 	})
 	var bmu sync.Mutex
-	for _, b := range in.Buckets {
+	buckets := in.Buckets
+	if !validRegion(in.Region) {
+		buckets = nil
+		inv.skipped[itemBuckets] = true
+	}
+	for _, b := range buckets {
 		tasks = append(tasks, task{"the Region of bucket " + b + " (s3:GetBucketLocation)", func(ctx context.Context) {
 			var info bucketInfo
 			defer func() {
@@ -402,6 +410,21 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 		}
 	}
 	return inv
+}
+
+// readSubnets reads the subnets a filter selects into m, by id.
+func readSubnets(ctx context.Context, ec EC2API, filters []types.Filter, m map[string]types.Subnet) error {
+	p := ec2.NewDescribeSubnetsPaginator(ec, &ec2.DescribeSubnetsInput{Filters: filters, MaxResults: aws.Int32(pageSize)})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range out.Subnets {
+			m[aws.ToString(s.SubnetId)] = s
+		}
+	}
+	return nil
 }
 
 // readDNS reads enableDnsSupport and enableDnsHostnames concurrently.

@@ -145,6 +145,10 @@ func Inspect(ctx context.Context, c Clients, in Input) Result {
 	inv := collect(ctx, c, in)
 	progress(in, "inventory read in %s (%d AWS calls)", time.Since(start).Round(time.Millisecond), inv.calls.Load())
 	fs := Catalogue().Run(inv, inv.runnable)
+	for i := range fs {
+		// One line each: a finding goes into a CloudFormation Reason.
+		fs[i].Resource, fs[i].Message, fs[i].Remedy = oneLine(fs[i].Resource), oneLine(fs[i].Message), oneLine(fs[i].Remedy)
+	}
 	var gateways []string
 	for _, g := range inv.tableGroups() {
 		if id := inv.s3GatewayFor(g.id); id != "" && !slices.Contains(gateways, id) {

@@ -31,6 +31,24 @@ const (
 	PropBucketNames = "BucketNames"
 	// PropVPNClients adds the checks for users reaching S3 over a VPN.
 	PropVPNClients = "VpnClients"
+	// PropFingerprint changes whenever the rendered template or its
+	// parameter values change, so that every stack update runs the check.
+	PropFingerprint = "Fingerprint"
+	// PropEgressServices are the AWS services the stack's VPC resources
+	// call (awsservices names): without a NAT route each needs an endpoint.
+	PropEgressServices = "EgressServices"
+	// PropUserSubnets are the subnets of the internal load balancer.
+	PropUserSubnets = "UserSubnets"
+	// PropClientCidrs are the networks of the catalog's users, who must
+	// reach the execute-api endpoint on TCP 443.
+	PropClientCidrs = "ClientCidrs"
+	// PropEndpointPrivateDNS turns private DNS on for the execute-api
+	// endpoint create mode creates (default false).
+	PropEndpointPrivateDNS = "EndpointPrivateDns"
+	// PropWarnings are the macro's warnings, reported by the custom
+	// resource in its Data summary and its Reason (a list of strings, never
+	// split at commas).
+	PropWarnings = "MacroWarnings"
 )
 
 // Properties lists every property the custom resource accepts, in the
@@ -38,7 +56,8 @@ const (
 func Properties() []string {
 	return []string{
 		PropServiceToken, PropServiceTimeout, PropMode, PropVpcID, PropSubnetIDs,
-		PropAPIEndpointID, PropBucketNames, PropVPNClients,
+		PropAPIEndpointID, PropBucketNames, PropVPNClients, PropFingerprint, PropEgressServices,
+		PropUserSubnets, PropClientCidrs, PropEndpointPrivateDNS, PropWarnings,
 	}
 }
 
@@ -46,7 +65,8 @@ func Properties() []string {
 // a preflight resource already in the template; any other property there
 // is the user's and is kept.
 func MacroOwned() []string {
-	return []string{PropServiceTimeout, PropMode, PropVpcID, PropSubnetIDs, PropAPIEndpointID}
+	return []string{PropServiceTimeout, PropMode, PropVpcID, PropSubnetIDs, PropAPIEndpointID,
+		PropFingerprint, PropEgressServices, PropWarnings}
 }
 
 // Attribute (Data) names of a SUCCESS response, read with Fn::GetAtt.
@@ -57,11 +77,14 @@ const (
 	AttrS3GatewayID = "S3GatewayEndpointId"
 	// AttrSummary is a one-line summary of the check.
 	AttrSummary = "Summary"
+	// AttrRollback is "true" when the answer is a rollback's, whose checks
+	// are not allowed to fail.
+	AttrRollback = "Rollback"
 )
 
 // Attributes lists every attribute of a SUCCESS response.
 func Attributes() []string {
-	return []string{AttrAPIEndpointID, AttrS3GatewayID, AttrSummary}
+	return []string{AttrAPIEndpointID, AttrS3GatewayID, AttrSummary, AttrRollback}
 }
 
 // Modes of the preflight (the PreflightMode setting and the Mode property).

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/aws-lambda-go/cfn"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
@@ -40,6 +42,9 @@ type Clients struct {
 	Region    string
 	Preflight preflight.Clients
 	EC2       provision.EC2API
+	// Stacks reads the event's stack status (nil: the rollback detection
+	// is off).
+	Stacks StackAPI
 }
 
 // LoadClients builds the clients from config.LoadDefaultConfig (the
@@ -52,7 +57,7 @@ func LoadClients(ctx context.Context) (Clients, error) {
 	if cfg.Region == "" {
 		return Clients{}, errors.New("no AWS Region: set AWS_REGION")
 	}
-	return Clients{Region: cfg.Region, Preflight: preflight.NewClients(cfg), EC2: ec2.NewFromConfig(cfg)}, nil
+	return Clients{Region: cfg.Region, Preflight: preflight.NewClients(cfg), EC2: ec2.NewFromConfig(cfg), Stacks: cloudformation.NewFromConfig(cfg)}, nil
 }
 
 // Handler handles custom resource events.
@@ -102,8 +107,11 @@ func parsePhysicalID(id, stackID, logicalID string) (parsedID, bool) {
 // request is one event parsed once: its properties (or why they are
 // invalid) and the physical ids. Every step after parseRequest reads it.
 type request struct {
-	ev    cfn.Event
-	props Properties
+	ev cfn.Event
+	// eventErr names the event's fields that could not be decoded (nil
+	// for a well-formed event).
+	eventErr *cfnresponse.EventError
+	props    Properties
 	// propErr is the parse error of the properties (a *PropertyError, or
 	// nil when they are valid).
 	propErr error
@@ -119,10 +127,13 @@ type request struct {
 	// replacing is an Update that changes the physical id (another VPC, or
 	// from validate to create): CloudFormation deletes the old id afterwards.
 	replacing bool
+	// cleanup is a replacement in create mode: when it fails, what it
+	// created in the new VPC is removed.
+	cleanup bool
 }
 
-func parseRequest(ev cfn.Event) request {
-	r := request{ev: ev}
+func parseRequest(ev cfn.Event, eventErr *cfnresponse.EventError) request {
+	r := request{ev: ev, eventErr: eventErr}
 	if ev.RequestType != cfn.RequestCreate {
 		r.oldID = ev.PhysicalResourceID
 	}
@@ -140,18 +151,47 @@ func parseRequest(ev cfn.Event) request {
 		// stack (this resource) is deleted.
 		r.id = r.oldID
 	}
-	r.failID = r.id
-	if r.oldID != "" {
-		r.failID = r.oldID
-	}
 	r.replacing = ev.RequestType == cfn.RequestUpdate && r.propErr == nil && r.oldID != "" && r.oldID != r.id
+	r.cleanup = r.replacing && r.props.Mode == contract.ModeCreate
+	switch {
+	case r.cleanup:
+		// A replacement in create mode that fails may leave what it created
+		// in the new VPC: answering the new id makes CloudFormation's
+		// rollback replace it back, and so send a Delete for it, which
+		// removes them. (When the cleanup below removed everything, the old
+		// id is answered instead.)
+		r.failID = r.id
+	case r.oldID != "":
+		r.failID = r.oldID
+	default:
+		r.failID = r.id
+	}
 	return r
+}
+
+// HandleJSON decodes the event itself (cfnresponse.DecodeEvent), so that a
+// malformed one is still answered FAILED at its ResponseURL, then handles
+// it like Handle. It is the Lambda's entry point.
+func (h *Handler) HandleJSON(ctx context.Context, payload json.RawMessage) error {
+	ev, err := cfnresponse.DecodeEvent(payload)
+	var ee *cfnresponse.EventError
+	if err != nil && !errors.As(err, &ee) {
+		ee = &cfnresponse.EventError{Problems: []string{err.Error()}, Fields: []string{"RequestType"}}
+	}
+	if ee != nil && ev.ResponseURL == "" {
+		// Nowhere to answer: say so in the log, never a part of the payload.
+		h.logger(ctx, ev).Error("custom resource event without a ResponseURL: nothing can be answered", "problems", ee.Problems)
+		return ee
+	}
+	return h.handle(ctx, ev, ee)
 }
 
 // Handle answers one event; it returns an error only when the response
 // could not be delivered (so the invocation shows as failed in the logs).
-func (h *Handler) Handle(ctx context.Context, ev cfn.Event) error {
-	r := parseRequest(ev)
+func (h *Handler) Handle(ctx context.Context, ev cfn.Event) error { return h.handle(ctx, ev, nil) }
+
+func (h *Handler) handle(ctx context.Context, ev cfn.Event, eventErr *cfnresponse.EventError) error {
+	r := parseRequest(ev, eventErr)
 	log := h.logger(ctx, ev)
 	log.Info("custom resource request", "mode", r.props.Mode, "response_url", cfnresponse.Redact(ev.ResponseURL))
 	sender := h.Sender
@@ -182,6 +222,13 @@ func (h *Handler) logger(ctx context.Context, ev cfn.Event) *slog.Logger {
 
 func (h *Handler) work(ctx context.Context, log *slog.Logger, r request) (cfnresponse.Result, error) {
 	ev := r.ev
+	if e := r.eventErr; e != nil && (ev.RequestType != cfn.RequestDelete || e.Bad("RequestType", "PhysicalResourceId", "StackId", "LogicalResourceId")) {
+		// A Delete reads only its ids: it goes on when they could be read.
+		return cfnresponse.Result{PhysicalID: r.failID}, &cfnresponse.Failure{
+			Summary: "Malformed event for " + contract.Type + " " + ev.LogicalResourceID + ":",
+			Items:   e.Problems, Noun: "problems",
+		}
+	}
 	switch ev.RequestType {
 	case cfn.RequestDelete:
 		return h.delete(ctx, log, r)
@@ -190,32 +237,92 @@ func (h *Handler) work(ctx context.Context, log *slog.Logger, r request) (cfnres
 		return cfnresponse.Result{}, fmt.Errorf("unknown RequestType %q (expected Create, Update or Delete)", ev.RequestType)
 	}
 	fail := cfnresponse.Result{PhysicalID: r.failID}
+	var propFailure error
 	if r.propErr != nil {
+		propFailure = r.propErr
 		var pe *PropertyError
 		if errors.As(r.propErr, &pe) {
-			return fail, &cfnresponse.Failure{
+			propFailure = &cfnresponse.Failure{
 				Summary: "Invalid properties of " + contract.Type + " " + ev.LogicalResourceID + ":",
 				Items:   pe.Problems, Noun: "problems",
 			}
 		}
-		return fail, r.propErr
+		if ev.RequestType != cfn.RequestUpdate {
+			return fail, propFailure
+		}
 	}
 	if r.replacing {
 		log.Info("replacement: the mode or the VPC changed", "old_physical_id", r.oldID, "new_physical_id", r.id)
 	}
 	c, err := h.clients(ctx)
 	if err != nil {
+		if propFailure != nil {
+			return fail, propFailure
+		}
 		return fail, err
 	}
-	res, err := h.apply(ctx, log, r, c)
-	if err != nil {
-		// A failed Update keeps the old id; undo what a failed replacement created.
-		if r.replacing && r.props.Mode == contract.ModeCreate {
-			h.cleanup(ctx, log, c, r.props.VpcID, ev)
+	if why := h.rollback(ctx, log, r, c); why != "" {
+		if propFailure != nil {
+			return notFailing(log, why, fail, propFailure), nil
 		}
-		res.PhysicalID = r.failID
+		res, err := h.apply(ctx, log, r, c)
+		if err != nil {
+			res.PhysicalID = r.id
+		}
+		return notFailing(log, why, res, err), nil
+	}
+	if propFailure != nil {
+		return fail, propFailure
+	}
+	applyCtx := ctx
+	if dl, ok := ctx.Deadline(); ok && r.cleanup {
+		// Keep a share of the time for the cleanup of a failed replacement.
+		var cancel context.CancelFunc
+		applyCtx, cancel = context.WithDeadline(ctx, dl.Add(-time.Until(dl)/cleanupShare))
+		defer cancel()
+	}
+	res, err := h.apply(applyCtx, log, r, c)
+	if err == nil {
+		return res, nil
+	}
+	res.PhysicalID = r.failID
+	if r.cleanup {
+		left, cerr := h.cleanupReplacement(ctx, log, c, r)
+		if cerr == nil && left.Empty() {
+			res.PhysicalID = r.oldID // nothing left in the new VPC: the resource stays what it was
+		} else {
+			err = withNote(err, fmt.Sprintf("The failed replacement left in %s: %s; CloudFormation's rollback sends a Delete for %s, which removes them (or delete them by hand: they carry this stack's tags).",
+				r.props.VpcID, leftover(left, cerr), r.id))
+		}
 	}
 	return res, err
+}
+
+// cleanupShare: a replacement in create mode keeps 1/cleanupShare of the
+// time left to remove what it created when it fails.
+const cleanupShare = 3
+
+// withNote adds a sentence to a failure: in the Summary of a
+// *cfnresponse.Failure (kept whole when its items are cut), else after the
+// error.
+func withNote(err error, note string) error {
+	var f *cfnresponse.Failure
+	if errors.As(err, &f) {
+		cp := *f
+		cp.Summary = note + " " + cp.Summary
+		return &cp
+	}
+	return fmt.Errorf("%w. %s", err, note)
+}
+
+func leftover(left provision.Owned, err error) string {
+	switch {
+	case err != nil && left.Empty():
+		return "resources it could not list (" + err.Error() + ")"
+	case err != nil:
+		return left.String() + " (" + err.Error() + ")"
+	}
+	return left.String()
 }
 
 func (h *Handler) clients(ctx context.Context) (Clients, error) {
@@ -240,7 +347,7 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 	if p.Mode == contract.ModeCreate && awsid.Valid(p.VpcID, "vpc") && allWellFormed(p.SubnetIDs, "subnet") &&
 		(apiID == "" || awsid.Valid(apiID, "vpce")) {
 		pr, err := provision.Ensure(ctx, c.EC2, provision.Spec{
-			Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID,
+			Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID, PrivateDNS: p.EndpointPrivateDNS,
 			Owner:        provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID},
 			PollInterval: h.PollInterval, Step: step,
 		})
@@ -256,6 +363,7 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 			// The checks below name the problem and its fix.
 			log.Warn("nothing created", "reason", pe.Msg)
 		case err != nil:
+			res.Data = data(pr.APIEndpointID, pr.S3GatewayEndpointID, "")
 			if fix := provision.Remedy(err, p.VpcID); fix != "" {
 				return res, fmt.Errorf("creating the endpoints in %s: %w. Fix: %s", p.VpcID, err, fix)
 			}
@@ -269,7 +377,10 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 	in := preflight.Input{
 		Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID,
 		Buckets: p.Buckets, VPNClients: p.VPNClients,
+		EgressServices: p.EgressServices, UserSubnets: p.UserSubnets, ClientCidrs: p.ClientCidrs,
+		AccountID: accountOf(ev.StackID),
 	}
+	in.Lambda = true // remedies fit the Lambda: its role and Timeout, no qpe check flags
 	if dl, ok := ctx.Deadline(); ok {
 		// The checks end a little before the work's deadline, so that a
 		// hung call is reported by name (QPE-AWS-001) rather than by the
@@ -302,6 +413,10 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 		for _, f := range append(distinctFirst(errs), distinctFirst(warnings)...) {
 			items = append(items, describe(f))
 		}
+		for _, w := range p.Warnings {
+			items = append(items, "[macro warning] "+w)
+		}
+		res.Data = data(apiID, s3ID, "")
 		return res, &cfnresponse.Failure{
 			Summary: fmt.Sprintf("Quilt private endpoints preflight (%s mode) found %d error(s) in %s:", p.Mode, n, p.VpcID),
 			Items:   items,
@@ -311,12 +426,38 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 	if s3ID == "" && len(rep.S3GatewayEndpointIDs) > 0 {
 		s3ID = rep.S3GatewayEndpointIDs[0]
 	}
-	res.Data = map[string]any{
+	res.Data = data(apiID, s3ID, summary(p, apiID, s3ID, warnings, notes))
+	return res, nil
+}
+
+// data is the Data of an answer. A failed apply returns it too, with what
+// it knew, for a rollback's SUCCESS.
+func data(apiID, s3ID, summary string) map[string]any {
+	return map[string]any{
 		contract.AttrAPIEndpointID: apiID,
 		contract.AttrS3GatewayID:   s3ID,
-		contract.AttrSummary:       summary(p, apiID, s3ID, warnings, notes),
+		contract.AttrSummary:       summary,
 	}
-	return res, nil
+}
+
+func isAccount(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// accountOf is the account of a stack ARN (arn:aws:cloudformation:<region>:<account>:stack/...), or "".
+func accountOf(stackID string) string {
+	if parts := strings.SplitN(stackID, ":", 6); len(parts) == 6 && isAccount(parts[4]) {
+		return parts[4]
+	}
+	return ""
 }
 
 func allWellFormed(ids []string, prefix string) bool {
@@ -380,9 +521,17 @@ func summary(p Properties, apiID, s3ID string, warnings []finding.Finding, notes
 	for _, n := range notes {
 		b.WriteString("; " + n)
 	}
-	s := strings.ReplaceAll(b.String(), "\n", " ")
-	if len(s) > maxSummary {
-		s = s[:maxSummary-3] + "..."
+	if len(p.Warnings) > 0 {
+		fmt.Fprintf(&b, "; %d macro warning(s): %s", len(p.Warnings), strings.Join(p.Warnings, " | "))
+	}
+	return cut(b.String(), maxSummary)
+}
+
+// cut makes s one line of at most n bytes, marking a cut with "...".
+func cut(s string, n int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n-3], "") + "..."
 	}
 	return s
 }
@@ -417,11 +566,22 @@ func (h *Handler) delete(ctx context.Context, log *slog.Logger, r request) (cfnr
 	return res, nil
 }
 
-// cleanup removes what a failed replacement created in the new VPC, best effort.
-func (h *Handler) cleanup(ctx context.Context, log *slog.Logger, c Clients, vpcID string, ev cfn.Event) {
-	if ctx.Err() != nil || !awsid.Valid(vpcID, "vpc") {
-		return
+// cleanupReplacement removes what a failed replacement created in the new
+// VPC, on a context of its own (the work's may be over: the failure may be
+// its deadline) that ends at the work's deadline, and returns what is left.
+func (h *Handler) cleanupReplacement(ctx context.Context, log *slog.Logger, c Clients, r request) (provision.Owned, error) {
+	if !awsid.Valid(r.props.VpcID, "vpc") {
+		return provision.Owned{}, nil
 	}
-	removed, err := provision.Remove(ctx, c.EC2, vpcID, provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID}, h.PollInterval, nil)
-	log.Info("cleanup after a failed replacement", "endpoints", removed.Endpoints, "security_groups", removed.SecurityGroups, "error", fmt.Sprint(err))
+	dl, ok := ctx.Deadline()
+	if !ok {
+		dl = time.Now().Add(2 * time.Minute)
+	}
+	cctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl)
+	defer cancel()
+	cfnresponse.Step(ctx, "removing what the failed replacement created in %s", r.props.VpcID)
+	removed, err := provision.Remove(cctx, c.EC2, r.props.VpcID, provision.Owner{StackID: r.ev.StackID, LogicalID: r.ev.LogicalResourceID}, h.PollInterval, nil)
+	log.Info("cleanup after a failed replacement", "endpoints", removed.Endpoints, "security_groups", removed.SecurityGroups,
+		"left", removed.Left.String(), "error", fmt.Sprint(err))
+	return removed.Left, err
 }

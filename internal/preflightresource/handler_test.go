@@ -240,6 +240,11 @@ func TestHandleCreateMode(t *testing.T) {
 	if len(w.VpcEndpoints) != 2 || len(w.SecurityGroups) != 2 {
 		t.Fatalf("world: %d endpoints, %d groups", len(w.VpcEndpoints), len(w.SecurityGroups))
 	}
+	for _, e := range w.VpcEndpoints {
+		if e.ID == api && e.PrivateDNS {
+			t.Errorf("the created execute-api endpoint has private DNS on (want off unless %s is true)", contract.PropEndpointPrivateDNS)
+		}
+	}
 
 	// A retried Create (same event) creates nothing more.
 	r2 := hs.do(t, create, 60*time.Second)
@@ -334,6 +339,7 @@ func TestHandleCreateModeAWSRefuses(t *testing.T) {
 	w.Vpcs[0].EnableDNSHostnames = false
 	hs := newHarness(t, w)
 	p := createProps(tVPC, tSubnetA, tSubnetB)
+	p[contract.PropEndpointPrivateDNS] = "true"
 	r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", p, nil), 30*time.Second)
 	t.Logf("Reason: %s", r.Reason)
 	if r.Status != cfn.StatusFailed || !strings.Contains(r.Reason, "Fix: turn on DNS support and DNS hostnames of "+tVPC) {

@@ -3,6 +3,7 @@ package preflightresource
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,15 @@ type Properties struct {
 	APIEndpointID string
 	Buckets       []string
 	VPNClients    bool
+	// Fingerprint only makes CloudFormation send an Update (and so run the
+	// checks) whenever the template or its parameter values change.
+	Fingerprint        string
+	EgressServices     []string
+	UserSubnets        []string
+	ClientCidrs        []string
+	EndpointPrivateDNS bool
+	// Warnings are the macro's, reported in the summary and the Reason.
+	Warnings []string
 }
 
 // PropertyError names every property that is unknown or malformed.
@@ -92,21 +102,73 @@ func ParseProperties(raw map[string]any) (Properties, error) {
 		p.Buckets = l
 	}
 
-	if v, ok := raw[contract.PropVPNClients]; ok && v != nil {
-		s, ok := scalar(v)
-		b, err := strconv.ParseBool(strings.TrimSpace(s))
-		switch {
-		case ok && strings.TrimSpace(s) == "":
-		case !ok || err != nil:
-			bad("%s must be true or false, got %s", contract.PropVPNClients, show(v))
+	p.VPNClients = boolProp(raw, contract.PropVPNClients, bad)
+	p.EndpointPrivateDNS = boolProp(raw, contract.PropEndpointPrivateDNS, bad)
+
+	if v, ok := stringProp(raw, contract.PropFingerprint); !ok {
+		bad("%s must be a string, got %s", contract.PropFingerprint, show(raw[contract.PropFingerprint]))
+	} else {
+		p.Fingerprint = v
+	}
+	for _, l := range []struct {
+		name, what string
+		dst        *[]string
+	}{
+		{contract.PropEgressServices, "AWS service names (sqs, ecr.api, ...)", &p.EgressServices},
+		{contract.PropUserSubnets, "subnet ids", &p.UserSubnets},
+		{contract.PropClientCidrs, "CIDR blocks", &p.ClientCidrs},
+	} {
+		if v, ok := listProp(raw, l.name); !ok {
+			bad("%s must be a list of %s or a comma-separated string, got %s", l.name, l.what, show(raw[l.name]))
+		} else {
+			*l.dst = v
+		}
+	}
+	for _, c := range p.ClientCidrs {
+		if _, err := netip.ParsePrefix(c); err != nil {
+			bad("%s: %q is not a CIDR block (e.g. 10.8.0.0/16)", contract.PropClientCidrs, c)
+		}
+	}
+	if v, present := raw[contract.PropWarnings]; present && v != nil {
+		// A list of sentences: never split at commas.
+		switch x := v.(type) {
+		case string:
+			p.Warnings = []string{x}
+		case []any:
+			for _, e := range x {
+				if s, ok := e.(string); ok {
+					p.Warnings = append(p.Warnings, s)
+				} else {
+					bad("%s must be a list of strings, got %s", contract.PropWarnings, show(v))
+					break
+				}
+			}
 		default:
-			p.VPNClients = b
+			bad("%s must be a list of strings, got %s", contract.PropWarnings, show(v))
 		}
 	}
 	if len(problems) > 0 {
 		return p, &PropertyError{Problems: problems}
 	}
 	return p, nil
+}
+
+// boolProp reads a true/false property; absent or empty is false.
+func boolProp(raw map[string]any, key string, bad func(string, ...any)) bool {
+	v, ok := raw[key]
+	if !ok || v == nil {
+		return false
+	}
+	s, ok := scalar(v)
+	b, err := strconv.ParseBool(strings.TrimSpace(s))
+	switch {
+	case ok && strings.TrimSpace(s) == "":
+		return false
+	case !ok || err != nil:
+		bad("%s must be true or false, got %s", key, show(v))
+		return false
+	}
+	return b
 }
 
 // stringProp returns a scalar property as a string; absent is "".

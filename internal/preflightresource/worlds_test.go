@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/cfn"
@@ -112,13 +113,32 @@ func fiftyWorld() (*awsfake.World, []string) {
 	return w, subnets
 }
 
-// receiver is the loopback ResponseURL: it records every PUT.
+// receiver is the loopback ResponseURL: it records every PUT and answers
+// as its mode says (answerOK by default).
 type receiver struct {
-	srv *httptest.Server
-	mu  sync.Mutex
-	got []put
-	ch  chan put
+	srv  *httptest.Server
+	mu   sync.Mutex
+	got  []put
+	ch   chan put
+	mode atomic.Value // receiverMode
+	// target is where answerRedirect points; it must never be called.
+	target     *httptest.Server
+	targetHits atomic.Int32
 }
+
+type receiverMode string
+
+const (
+	answerOK       receiverMode = "ok"
+	answerRedirect receiverMode = "redirect" // 302 to target, as a misrouted or hostile URL would
+	answerS3Error  receiverMode = "s3-error" // 403 with an S3 error body quoting the credential
+	answerHang     receiverMode = "hang"     // reads the body, never answers
+)
+
+// s3ErrorBody is what S3 answers a bad presigned PUT: it quotes the
+// access key id and the string to sign, which must never be logged.
+const s3ErrorBody = `<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided.</Message><AWSAccessKeyId>AKIAQPESECRET0000000</AWSAccessKeyId><StringToSign>AWS4-HMAC-SHA256 X-Amz-Signature=5ec4e75ec4e75ec4e7</StringToSign><RequestId>0D0D</RequestId></Error>`
 
 type put struct {
 	body        []byte
@@ -128,6 +148,11 @@ type put struct {
 
 func newReceiver(t *testing.T) *receiver {
 	r := &receiver{ch: make(chan put, 16)}
+	r.mode.Store(answerOK)
+	r.target = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.targetHits.Add(1)
+	}))
+	t.Cleanup(r.target.Close)
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		b, _ := io.ReadAll(req.Body)
 		p := put{body: b, contentType: req.Header.Get("Content-Type")}
@@ -140,7 +165,20 @@ func newReceiver(t *testing.T) *receiver {
 		r.mu.Lock()
 		r.got = append(r.got, p)
 		r.mu.Unlock()
-		r.ch <- p
+		select {
+		case r.ch <- p:
+		default: // a test that reads all() instead
+		}
+		switch r.mode.Load().(receiverMode) {
+		case answerRedirect:
+			http.Redirect(w, req, r.target.URL+"/elsewhere", http.StatusFound)
+		case answerS3Error:
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = io.WriteString(w, s3ErrorBody)
+		case answerHang:
+			<-req.Context().Done()
+		}
 	}))
 	t.Cleanup(r.srv.Close)
 	return r

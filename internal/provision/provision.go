@@ -129,7 +129,13 @@ type Spec struct {
 	// APIEndpointID, when set, is the customer's execute-api endpoint: used
 	// as is, nothing is created for it.
 	APIEndpointID string
-	Owner         Owner
+	// PrivateDNS turns private DNS on for the execute-api endpoint it
+	// creates. Off by default: the catalog calls its API through the
+	// {api}-{vpce} alias, and private DNS would send every call from the VPC
+	// to any public API Gateway API through this endpoint, where it fails
+	// with 403.
+	PrivateDNS bool
+	Owner      Owner
 	// PollInterval is the first wait between state polls (default 500 ms, doubling to 10 s).
 	PollInterval time.Duration
 	// Step, when set, receives what is being done now (for timeouts' reasons).
@@ -349,7 +355,8 @@ func ensureAPIEndpoint(ctx context.Context, c EC2API, s Spec, w world, res *Resu
 		res.APIEndpointID = aws.ToString(owned.VpcEndpointId)
 		return reconcileSubnets(ctx, c, *owned, subnets, res, step)
 	case customer != nil:
-		// A second execute-api endpoint with private DNS would conflict with it.
+		// One execute-api endpoint per VPC: a second one with private DNS
+		// would conflict with it, and the catalog needs only one.
 		res.APIEndpointID = aws.ToString(customer.VpcEndpointId)
 		res.Notes = append(res.Notes, fmt.Sprintf("using the existing execute-api endpoint %s of the VPC (not created by this stack, not modified)", res.APIEndpointID))
 		return nil
@@ -365,8 +372,8 @@ func ensureAPIEndpoint(ctx context.Context, c EC2API, s Spec, w world, res *Resu
 		VpcEndpointType:   types.VpcEndpointTypeInterface,
 		SubnetIds:         subnets,
 		SecurityGroupIds:  []string{group},
-		PrivateDnsEnabled: aws.Bool(true),
-		ClientToken:       aws.String(ClientToken(s.Owner, s.VpcID, PurposeAPIEndpoint, strings.Join(subnets, ","), group)),
+		PrivateDnsEnabled: aws.Bool(s.PrivateDNS),
+		ClientToken:       aws.String(ClientToken(s.Owner, s.VpcID, PurposeAPIEndpoint, strings.Join(subnets, ","), group, fmt.Sprintf("private-dns=%t", s.PrivateDNS))),
 		TagSpecifications: []types.TagSpecification{{
 			ResourceType: types.ResourceTypeVpcEndpoint,
 			Tags:         s.Owner.tags(PurposeAPIEndpoint, "quilt-private-endpoints execute-api"),

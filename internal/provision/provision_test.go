@@ -82,8 +82,8 @@ func TestEnsureCreatesWhatIsMissing(t *testing.T) {
 	if api.State != "available" || s3.State != "available" {
 		t.Errorf("states %s, %s: Ensure must wait until available", api.State, s3.State)
 	}
-	if api.ServiceName != "com.amazonaws.us-east-1.execute-api" || api.Type != "Interface" || !api.PrivateDNS {
-		t.Errorf("api endpoint %+v", api)
+	if api.ServiceName != "com.amazonaws.us-east-1.execute-api" || api.Type != "Interface" || api.PrivateDNS {
+		t.Errorf("api endpoint %+v (want private DNS off: the catalog uses the vpce alias)", api)
 	}
 	if !slices.Equal(api.SubnetIDs, []string{subnetA, subnetB}) {
 		t.Errorf("api subnets %v, want one per AZ [%s %s]", api.SubnetIDs, subnetA, subnetB)
@@ -393,5 +393,18 @@ func TestEnsurePanicInAReadIsAnError(t *testing.T) {
 	}
 	if n := srv.Calls()["CreateVpcEndpoint"]; n != 0 {
 		t.Errorf("%d endpoints created after a failed read", n)
+	}
+}
+
+func TestEnsurePrivateDNSOnRequest(t *testing.T) {
+	srv, c := start(t, emptyWorld())
+	sp := spec(subnetA, subnetB)
+	sp.PrivateDNS = true
+	res, err := Ensure(context.Background(), c, sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api := endpointByID(srv.World(), res.APIEndpointID); api == nil || !api.PrivateDNS {
+		t.Errorf("api endpoint %+v, want private DNS on", api)
 	}
 }

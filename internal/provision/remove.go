@@ -11,16 +11,74 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 )
 
-// Removed says what Remove deleted.
+// Removed says what Remove deleted, and what it left.
 type Removed struct {
+	Endpoints      []string
+	SecurityGroups []string
+	// Left is what the owner still has in the VPC after an error (read
+	// again); empty when Remove succeeded.
+	Left Owned
+}
+
+// Owned are the endpoints and security groups an owner has in a VPC.
+type Owned struct {
 	Endpoints      []string
 	SecurityGroups []string
 }
 
+// Empty reports whether nothing is owned.
+func (o Owned) Empty() bool { return len(o.Endpoints) == 0 && len(o.SecurityGroups) == 0 }
+
+// String lists the ids, endpoints first.
+func (o Owned) String() string {
+	return strings.Join(append(slices.Clone(o.Endpoints), o.SecurityGroups...), ", ")
+}
+
+// endpointGone are the error codes by which EC2 says a VPC endpoint does not
+// exist: only these mean "already deleted" (not any code containing
+// NotFound, like InvalidRoute.NotFound).
+var endpointGone = []string{"InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"}
+
+// ListOwned reads the endpoints (not being deleted) and security groups of
+// vpcID that carry owner's tags.
+func ListOwned(ctx context.Context, c EC2API, vpcID string, o Owner) (Owned, error) {
+	eps, err := ownedEndpoints(ctx, c, vpcID, o)
+	if err != nil {
+		return Owned{}, err
+	}
+	groups, err := ownedGroups(ctx, c, vpcID, o)
+	return Owned{Endpoints: eps, SecurityGroups: groups}, err
+}
+
+// rereadTimeout bounds the read after an error (on a context of its own:
+// the error may be the deadline).
+const rereadTimeout = 5 * time.Second
+
 // Remove deletes the endpoints and security groups of vpcID that carry
 // owner's tags (and nothing else), waiting for the endpoints to go so that
-// their security group can be deleted. What is already gone is success.
+// their security group can be deleted. After any error it reads the owned
+// resources again: when nothing is left the removal succeeded (what is
+// already gone is success); otherwise the error names what is left, also
+// in Removed.Left.
 func Remove(ctx context.Context, c EC2API, vpcID string, o Owner, interval time.Duration, step func(string, ...any)) (Removed, error) {
+	r, err := remove(ctx, c, vpcID, o, interval, step)
+	if err == nil {
+		return r, nil
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rereadTimeout)
+	defer cancel()
+	left, lerr := ListOwned(rctx, c, vpcID, o)
+	if lerr != nil {
+		return r, fmt.Errorf("%w (and reading what is left failed: %v)", err, lerr)
+	}
+	r.Left = left
+	if left.Empty() {
+		return r, nil
+	}
+	return r, fmt.Errorf("%w; still there: %s", err, left)
+}
+
+func remove(ctx context.Context, c EC2API, vpcID string, o Owner, interval time.Duration, step func(string, ...any)) (Removed, error) {
 	var r Removed
 	if interval <= 0 {
 		interval = defaultPollInterval
@@ -36,7 +94,7 @@ func Remove(ctx context.Context, c EC2API, vpcID string, o Owner, interval time.
 	if len(ids) > 0 {
 		step("deleting endpoints %s", strings.Join(ids, ","))
 		out, err := c.DeleteVpcEndpoints(ctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: ids})
-		if err != nil && !strings.Contains(apiCode(err), "NotFound") {
+		if err != nil && !slices.Contains(endpointGone, apiCode(err)) {
 			return r, fmt.Errorf("ec2:DeleteVpcEndpoints %s: %w", strings.Join(ids, ","), err)
 		}
 		if out != nil {
@@ -46,7 +104,7 @@ func Remove(ctx context.Context, c EC2API, vpcID string, o Owner, interval time.
 				if u.Error != nil {
 					code, msg = aws.ToString(u.Error.Code), aws.ToString(u.Error.Message)
 				}
-				if !strings.Contains(code, "NotFound") {
+				if !slices.Contains(endpointGone, code) {
 					return r, fmt.Errorf("ec2:DeleteVpcEndpoints %s: %s: %s", aws.ToString(u.ResourceId), code, msg)
 				}
 			}

@@ -41,7 +41,8 @@ func annotateFixture(t *testing.T, cs string) *ChangeSetReview {
 		"D2":{"Type":"AWS::ApiGateway::Deployment","Properties":{"RestApiId":{"Ref":"Api"}}},
 		"S":{"Type":"AWS::ApiGateway::Stage","Properties":{"DeploymentId":{"Ref":"D2"}}},
 		"Log":{"Type":"AWS::Logs::LogGroup","Properties":{}}}}`).(map[string]any)
-	r := Build(Input{Before: before, After: after, Changes: []EngineChange{{Pass: "functions", Resource: "F", Detail: "added VpcConfig"}}}, cfnspec.New())
+	r := Build(Input{Before: before, After: after, Changes: []EngineChange{{Pass: "functions", Resource: "F", Detail: "added VpcConfig"}},
+		Renamed: map[string]string{"D1": "D2"}, Moved: []string{"F"}}, cfnspec.New())
 	parsed, err := ParseChangeSet([]byte(cs))
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +152,8 @@ func TestAnnotateDeploymentOtherSuffix(t *testing.T) {
 		"Api":{"Type":"AWS::ApiGateway::RestApi","Properties":{"EndpointConfiguration":{"Types":["PRIVATE"]}}},
 		"Dep1Private0a1b2c3d":{"Type":"AWS::ApiGateway::Deployment","Properties":{"RestApiId":{"Ref":"Api"}}},
 		"S":{"Type":"AWS::ApiGateway::Stage","Properties":{"DeploymentId":{"Ref":"Dep1Private0a1b2c3d"}}}}}`).(map[string]any)
-	r := Build(Input{Before: before, After: after, Changes: []EngineChange{{Pass: "redeploy", Resource: "Dep1Private0a1b2c3d", Detail: "renamed from Dep1"}}}, cfnspec.New())
+	r := Build(Input{Before: before, After: after, Changes: []EngineChange{{Pass: "redeploy", Resource: "Dep1Private0a1b2c3d", Detail: "renamed from Dep1"}},
+		Renamed: map[string]string{"Dep1": "Dep1Private0a1b2c3d"}}, cfnspec.New())
 	for _, tc := range []struct {
 		added, origin string
 		missing       string

@@ -10,11 +10,14 @@ import (
 	"sort"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding/findingtest"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -34,6 +37,9 @@ type goldenCase struct {
 	Changes   []review.EngineChange `json:"changes"`
 	Warnings  []string              `json:"warnings"`
 	Changeset string                `json:"changeset"`
+	// Renamed and Moved are the engine's facts for a hand-made case.
+	Renamed map[string]string `json:"renamed"`
+	Moved   []string          `json:"moved"`
 }
 
 func readDoc(t testing.TB, path string) map[string]any {
@@ -89,6 +95,7 @@ func caseInput(t testing.TB, dir string) (review.Input, *review.ChangeSet) {
 		}
 		in.After = res.Fragment
 		in.Warnings = res.WarningTexts()
+		in.Renamed, in.Moved = res.Renamed, res.Moved
 		for _, ch := range res.Changes {
 			in.Changes = append(in.Changes, review.EngineChange{Pass: ch.Pass, Resource: ch.Resource, Detail: ch.Detail})
 		}
@@ -96,7 +103,14 @@ func caseInput(t testing.TB, dir string) (review.Input, *review.ChangeSet) {
 		in.Name = c.Before
 		in.Before = readDoc(t, filepath.Join(dir, c.Before))
 		in.After = readDoc(t, filepath.Join(dir, c.After))
+		in.Renamed, in.Moved = c.Renamed, c.Moved
 	}
+	plan, err := updatepath.Compute(context.Background(), updatepath.Input{Deployed: in.Before, New: in.After,
+		Today: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Plan = plan
 	if c.Changeset == "" {
 		return in, nil
 	}
@@ -204,4 +218,35 @@ func TestSpecCoversEngineChanges(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRiskCatalogue holds the review's risks to the shared rule shape: one
+// file each, every one produced by a golden case, the README table
+// generated from the code.
+func TestRiskCatalogue(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "*", "case.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	produced := map[string]bool{}
+	for _, f := range dirs {
+		for _, k := range buildCase(t, filepath.Dir(f)).Risks {
+			rule, ok := review.RiskRule(k.ID)
+			if !ok {
+				t.Fatalf("risk %s has no rule", k.ID)
+			}
+			if rule.Title != k.Title || rule.Meaning != k.Detail || rule.Remedy != k.Action {
+				t.Errorf("risk %s does not carry its rule's text", k.ID)
+			}
+			produced[rule.ID] = true
+		}
+	}
+	findingtest.Catalogue(t, findingtest.Spec{
+		Rules:    review.Rules(),
+		Files:    "risk_*.go",
+		Produced: produced,
+		Docs:     map[string]string{"README.md": "review-catalogue", "docs/review.md": "review-catalogue"},
+		Update:   *update,
+		Cmd:      "go test ./internal/review -update",
+	})
 }

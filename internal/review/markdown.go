@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
 // collapseAfter is the number of rows above which a resource's changes go
@@ -55,12 +56,22 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		s.Added, s.Modified, s.Renamed, s.Removed)
 	fmt.Fprintf(&b, "| Replacements (modified or renamed) | %d |\n| Some interruption | %d |\n| Parameters added | %d |\n| Risks | %d |\n\n",
 		s.Replacements, s.SomeInterruption, s.ParametersAdded, s.Risks)
+	if r.Rollout != nil {
+		b.Truncate(b.Len() - 1)
+		fmt.Fprintf(&b, "| Knock-on (the update touches them; the engine did not change them) | %d |\n| Update blockers | %d |\n\n",
+			s.KnockOn, len(r.Rollout.Blockers))
+	}
 
 	writeRisks(&b, r)
 	writeParameters(&b, r)
 	writeResources(&b, r)
 	writeIAM(&b, r)
 	writeSections(&b, r)
+	if r.Rollout != nil {
+		if err := updatepath.WriteRolloutMarkdown(&b, r.Rollout, r.Outputs, "Update plan", "##"); err != nil {
+			return err
+		}
+	}
 	if r.ChangeSet != nil {
 		writeChangeSet(&b, r.ChangeSet)
 	}
@@ -171,6 +182,9 @@ func writeResources(b *bytes.Buffer, r *Report) {
 		fmt.Fprintf(b, "%s, %s: **%s**.", code(res.Type), res.Action, behaviorText(res))
 		if res.RenamedFrom != "" {
 			fmt.Fprintf(b, " Was %s.", code(res.RenamedFrom))
+		}
+		if len(res.ReplacedBecause) > 0 {
+			fmt.Fprintf(b, " Replaced because: %s.", escapeText(strings.Join(res.ReplacedBecause, ", ")))
 		}
 		b.WriteString("\n\n")
 		for _, w := range res.Why {

@@ -8,9 +8,11 @@ package review
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
 // EngineChange is one change the engine reports (EngineChange).
@@ -31,6 +33,13 @@ type Input struct {
 	Warnings []string
 	// Settings are the Transform parameters used (--set), for the record.
 	Settings map[string]string
+	// Renamed (old -> new logical id) and Moved (functions put into the
+	// VPC) are the engine's facts (transform.Result).
+	Renamed map[string]string
+	Moved   []string
+	// Plan is the update path of the change (updatepath.Compute with
+	// deployed = Before, new = After), when computed.
+	Plan *updatepath.Plan
 }
 
 // Actions of a resource.
@@ -39,6 +48,9 @@ const (
 	ActionModify = "modified"
 	ActionRename = "renamed"
 	ActionRemove = "removed"
+	// ActionKnockOn: not changed by the engine, but the update modifies
+	// or replaces it (it references a replaced resource).
+	ActionKnockOn = "knock-on"
 )
 
 // Report is the whole review. Its JSON form is the --format json output.
@@ -56,6 +68,9 @@ type Report struct {
 	OtherChanges []EngineChange   `json:"otherChanges,omitempty"`
 	Warnings     []string         `json:"warnings"`
 	ChangeSet    *ChangeSetReview `json:"changeSet,omitempty"`
+	// Rollout and Outputs are the update path's (Input.Plan).
+	Rollout *updatepath.Rollout `json:"rollout,omitempty"`
+	Outputs []updatepath.Output `json:"outputs,omitempty"`
 }
 
 // SpecSource says where the update behaviours come from.
@@ -74,6 +89,9 @@ type Summary struct {
 	SomeInterruption int `json:"someInterruption"`
 	ParametersAdded  int `json:"parametersAdded"`
 	Risks            int `json:"risks"`
+	// KnockOn counts the resources the update touches that the engine did
+	// not change (update path).
+	KnockOn int `json:"knockOn,omitempty"`
 }
 
 // Parameter is a template parameter the engine added or changed.
@@ -96,9 +114,12 @@ type Resource struct {
 	// Behavior is the predicted update: the worst of the changed
 	// properties; a renamed resource is a replacement (new + deleted).
 	Behavior cfnspec.Behavior `json:"behavior"`
-	Why      []string         `json:"why,omitempty"`
-	Changes  []Change         `json:"changes,omitempty"`
-	Risks    []string         `json:"risks,omitempty"`
+	// ReplacedBecause names the create-only property paths that force a
+	// replacement, or "cascade: <LogicalId>.<Attribute>" (update path).
+	ReplacedBecause []string `json:"replacedBecause,omitempty"`
+	Why             []string `json:"why,omitempty"`
+	Changes         []Change `json:"changes,omitempty"`
+	Risks           []string `json:"risks,omitempty"`
 }
 
 // Change is one changed value. For resources, Attribute is "Properties"
@@ -141,7 +162,8 @@ func Build(in Input, spec *cfnspec.Spec) *Report {
 	used := map[string]bool{}
 
 	r.Parameters = diffParameters(in.Before, in.After, why, used)
-	r.Resources = diffResources(in.Before, in.After, spec, why, used)
+	r.Resources = diffResources(in.Before, in.After, in.Renamed, spec, why, used)
+	applyPlan(r, in.Plan)
 	r.IAM = iamChanges(in.Before, in.After)
 	for _, sec := range sectionNames(in.Before, in.After) {
 		for _, d := range Diff("", in.Before[sec], in.After[sec]) {
@@ -182,7 +204,10 @@ func summarize(r *Report) Summary {
 		case ActionRemove:
 			s.Removed++
 		}
-		if res.Action == ActionModify || res.Action == ActionRename {
+		if res.Action == ActionKnockOn {
+			s.KnockOn++
+		}
+		if res.Action == ActionModify || res.Action == ActionRename || res.Action == ActionKnockOn {
 			switch res.Behavior {
 			case cfnspec.Replacement:
 				s.Replacements++
@@ -265,22 +290,22 @@ func attributeBehavior(attr string) cfnspec.Behavior {
 	return cfnspec.Unknown
 }
 
-func diffResources(before, after map[string]any, spec *cfnspec.Spec, why map[string][]string, used map[string]bool) []Resource {
+func diffResources(before, after map[string]any, renamed map[string]string, spec *cfnspec.Spec, why map[string][]string, used map[string]bool) []Resource {
 	br := template.Resources(before)
 	ar := template.Resources(after)
-	var added, removed []string
+	var removed []string
 	out := []Resource{}
-	for _, id := range template.SortedKeys(ar) {
-		if _, ok := br[id]; !ok {
-			added = append(added, id)
-		}
-	}
 	for _, id := range template.SortedKeys(br) {
 		if _, ok := ar[id]; !ok {
 			removed = append(removed, id)
 		}
 	}
-	renamedTo := renames(br, ar, added, removed)
+	renamedTo := map[string]string{}
+	for old, nu := range renamed {
+		if _, gone := br[old]; gone && ar[nu] != nil && br[nu] == nil {
+			renamedTo[old] = nu
+		}
+	}
 	renamedFrom := map[string]string{}
 	for old, nu := range renamedTo {
 		renamedFrom[nu] = old
@@ -408,45 +433,6 @@ func toChange(attr string, d Delta, typ string, spec *cfnspec.Spec) Change {
 		}
 	}
 	return c
-}
-
-// renames pairs a removed and an added resource of a deployment-like type
-// that point at the same REST API (the engine gives an API's Deployment a
-// new logical id so that the change is deployed). Returns old -> new.
-func renames(br, ar map[string]any, added, removed []string) map[string]string {
-	out := map[string]string{}
-	taken := map[string]bool{}
-	for _, old := range removed {
-		ob, _ := br[old].(map[string]any)
-		otyp, _ := ob["Type"].(string)
-		if !renameable(otyp) {
-			continue
-		}
-		oapi := restAPIOf(ob)
-		for _, nu := range added {
-			if taken[nu] {
-				continue
-			}
-			nb, _ := ar[nu].(map[string]any)
-			if ntyp, _ := nb["Type"].(string); ntyp != otyp {
-				continue
-			}
-			if oapi != nil && equal(oapi, restAPIOf(nb)) {
-				out[old] = nu
-				taken[nu] = true
-				break
-			}
-		}
-	}
-	return out
-}
-
-func renameable(typ string) bool {
-	return typ == "AWS::ApiGateway::Deployment"
-}
-
-func restAPIOf(r map[string]any) any {
-	return template.Section(r, "Properties")["RestApiId"]
 }
 
 // roleRef classifies a function's Role value: the in-template AWS::IAM::Role
@@ -626,4 +612,56 @@ func rolesIn(v any, resources map[string]any) []string {
 	}
 	walk(v)
 	return sortedSet(set)
+}
+
+// applyPlan merges the update path into the resource list: each resource's
+// behaviour becomes the worse of the engine diff's and the plan's, with the
+// plan's replacement reasons, and the knock-on resources (touched by the
+// update, not by the engine) are added.
+func applyPlan(r *Report, p *updatepath.Plan) {
+	if p == nil {
+		return
+	}
+	r.Rollout, r.Outputs = &p.Rollout, p.Outputs
+	byID := map[string]*Resource{}
+	for i := range r.Resources {
+		byID[r.Resources[i].LogicalID] = &r.Resources[i]
+	}
+	for _, pr := range p.Resources {
+		if pr.Action == updatepath.Add || pr.Action == updatepath.Remove {
+			continue
+		}
+		b := planBehavior(pr.Behavior)
+		if res := byID[pr.LogicalID]; res != nil {
+			if res.Action == ActionModify {
+				res.Behavior = max(res.Behavior, b)
+				res.ReplacedBecause = pr.ReplacedBecause
+			}
+			continue
+		}
+		if b <= cfnspec.None {
+			continue
+		}
+		var why []string
+		for _, c := range pr.Changes {
+			if c.Cause != "" {
+				why = append(why, "update path: "+c.Path+" follows "+strings.TrimPrefix(c.Cause, "cascade: "))
+			}
+		}
+		r.Resources = append(r.Resources, Resource{LogicalID: pr.LogicalID, Type: pr.Type, Action: ActionKnockOn,
+			Behavior: b, ReplacedBecause: pr.ReplacedBecause, Why: why})
+	}
+	sort.SliceStable(r.Resources, func(i, j int) bool { return r.Resources[i].LogicalID < r.Resources[j].LogicalID })
+}
+
+func planBehavior(b string) cfnspec.Behavior {
+	switch b {
+	case updatepath.BehaviorNoInterruption:
+		return cfnspec.NoInterruption
+	case updatepath.BehaviorSomeInterruption:
+		return cfnspec.SomeInterruption
+	case updatepath.BehaviorReplacement:
+		return cfnspec.Replacement
+	}
+	return cfnspec.None
 }

@@ -1,29 +1,19 @@
 package review
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
-// Risk ids, stable: documentation and tooling refer to them.
-const (
-	RiskExternalRole    = "external-role"
-	RiskNoEdgeRollback  = "no-edge-rollback"
-	RiskPrivateDNS      = "private-dns"
-	RiskPrivateCallers  = "private-api-callers"
-	RiskVPCDeletion     = "vpc-function-deletion"
-	RiskNATPerimeter    = "nat-perimeter"
-	RiskHTTPAPIPublic   = "http-api-public"
-	RiskReplacement     = "replacement"
-	RiskEngineWarnings  = "engine-warnings"
-	vpcAccessPolicyName = "AWSLambdaVPCAccessExecutionRole"
-)
+const vpcAccessPolicyName = "AWSLambdaVPCAccessExecutionRole"
 
 // Risk is something that can go wrong, with the resources it applies to
-// and what to do about it.
+// and what to do about it. Its ID is the risk's stable name (RiskReplacement,
+// ...); Title, Detail and Action are its rule's title, meaning and remedy.
 type Risk struct {
 	ID        string   `json:"id"`
 	Title     string   `json:"title"`
@@ -34,245 +24,77 @@ type Risk struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
+// riskInput is what the risk checks read: the review's input, the report's
+// resource diff, and the transform's facts.
+type riskInput struct {
+	in    Input
+	r     *Report
+	spec  *cfnspec.Spec
+	after map[string]any // Resources of in.After
+	moved []string       // functions the engine puts into the VPC
+}
+
+// riskCheck is a review risk: its rule (id QPE-RV-nnn), the stable name
+// its Risk carries, and the check. A check reports one finding per
+// resource (Message: the resource's note, if any), or resourceless notes.
+type riskCheck struct {
+	name  string
+	check finding.Check[*riskInput]
+}
+
+// riskChecks are the review's risks, one file each (risk_*.go), in id
+// order (the report's order).
+func riskChecks() []riskCheck {
+	return []riskCheck{
+		{RiskExternalRole, finding.Check[*riskInput]{Rule: ruleExternalRole, Run: checkExternalRole}},
+		{RiskNoEdgeRollback, finding.Check[*riskInput]{Rule: ruleNoEdgeRollback, Run: checkPrivateAPIs}},
+		{RiskPrivateCallers, finding.Check[*riskInput]{Rule: rulePrivateCallers, Run: checkPrivateCallers}},
+		{RiskPrivateDNS, finding.Check[*riskInput]{Rule: rulePrivateDNS, Run: checkPrivateDNS}},
+		{RiskVPCDeletion, finding.Check[*riskInput]{Rule: ruleVPCDeletion, Run: checkVPCDeletion}},
+		{RiskNATPerimeter, finding.Check[*riskInput]{Rule: ruleNATPerimeter, Run: checkNATPerimeter}},
+		{RiskHTTPAPIPublic, finding.Check[*riskInput]{Rule: ruleHTTPAPIPublic, Run: checkHTTPAPIPublic}},
+		{RiskReplacement, finding.Check[*riskInput]{Rule: ruleReplacement, Run: checkReplacement}},
+		{RiskEngineWarnings, finding.Check[*riskInput]{Rule: ruleEngineWarnings, Run: checkEngineWarnings}},
+	}
+}
+
+// Rules lists the review's risk rules, in id order (for the README).
+func Rules() []finding.Rule {
+	var cs []finding.Check[*riskInput]
+	for _, rc := range riskChecks() {
+		cs = append(cs, rc.check)
+	}
+	return finding.NewCatalogue(cs...).Rules()
+}
+
 // risks decides which risks apply to this change.
 func risks(in Input, r *Report, spec *cfnspec.Spec) []Risk {
-	ar := template.Resources(in.After)
-	changed := map[string]*Resource{}
-	for i := range r.Resources {
-		changed[r.Resources[i].LogicalID] = &r.Resources[i]
-	}
-	moved := movedFunctions(in, r)
+	c := &riskInput{in: in, r: r, spec: spec, after: template.Resources(in.After), moved: slices.Clone(in.Moved)}
+	slices.Sort(c.moved)
 	var out []Risk
-
-	// Roles from outside the template.
-	var ext, extNotes []string
-	for _, id := range moved {
-		m, _ := ar[id].(map[string]any)
-		props := template.Section(m, "Properties")
-		if role, external := roleRef(props["Role"], ar); external {
-			ext = append(ext, id)
-			extNotes = append(extNotes, id+": role "+role)
-		}
-	}
-	if len(ext) > 0 {
-		out = append(out, Risk{
-			ID:    RiskExternalRole,
-			Title: "Execution roles from outside the template need the ENI permissions",
-			Detail: "These functions move into the VPC but their execution role is not a role of this template, so the macro cannot attach " +
-				vpcAccessPolicyName + ". Lambda needs ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DeleteNetworkInterface, " +
-				"ec2:AssignPrivateIpAddresses, ec2:UnassignPrivateIpAddresses and ec2:DescribeSubnets; without them the update fails with " +
-				"\"The provided execution role does not have permissions to call CreateNetworkInterface on EC2\".",
-			Action:    "Attach the managed policy service-role/" + vpcAccessPolicyName + " (arn:aws:iam::aws:policy/service-role/" + vpcAccessPolicyName + ", or the same under your partition) to each role below before executing the changeset.",
-			Resources: ext,
-			Notes:     extNotes,
-		})
-	}
-
-	// REST APIs made private.
-	var private, privNotes []string
-	for _, res := range r.Resources {
-		if res.Action != ActionModify && res.Action != ActionAdd {
+	for _, rc := range riskChecks() {
+		fs := rc.check.Run(c)
+		if len(fs) == 0 {
 			continue
 		}
-		if before, ok := becamePrivate(res, ar); ok {
-			private = append(private, res.LogicalID)
-			if before != "" {
-				privNotes = append(privNotes, res.LogicalID+": endpoint type was "+before)
+		k := Risk{ID: rc.name, Title: rc.check.Title, Detail: rc.check.Meaning, Action: rc.check.Remedy, Resources: []string{}}
+		for _, f := range fs {
+			if f.Resource != "" {
+				k.Resources = append(k.Resources, f.Resource)
+			}
+			if f.Message != "" {
+				k.Notes = append(k.Notes, f.Message)
 			}
 		}
-	}
-	if len(private) > 0 {
-		out = append(out, Risk{
-			ID:    RiskNoEdgeRollback,
-			Title: "Turning the feature off later: a PRIVATE API can go back to REGIONAL, not to EDGE",
-			Detail: "API Gateway changes an endpoint type in place from EDGE or REGIONAL to PRIVATE, and from PRIVATE to REGIONAL, " +
-				"but not from PRIVATE to EDGE. Removing Private Endpoints later leaves these APIs REGIONAL; getting EDGE back means a new API " +
-				"(a new id and default hostname).",
-			Action:    "Keep a record of each API's previous endpoint type (listed here); to turn the feature off, plan for REGIONAL (GovCloud already uses REGIONAL).",
-			Resources: private,
-			Notes:     privNotes,
-		}, Risk{
-			ID:    RiskPrivateCallers,
-			Title: "Once private, the REST API answers only through the execute-api endpoint",
-			Detail: "The specification calls the endpoint change an update without interruption, but from the new deployment on, callers that do not " +
-				"come through the listed execute-api endpoint get 403 Forbidden. " +
-				"The web catalog calls the API from the user's browser: users must reach the endpoint (VPN, Direct Connect or a network routed to the VPC).",
-			Action:    "Make sure users' networks route to the execute-api endpoint and its security group allows TCP 443 from them before executing.",
-			Resources: private,
-		}, Risk{
-			ID:    RiskPrivateDNS,
-			Title: "Private DNS on the execute-api endpoint breaks calls from that VPC to public APIs",
-			Detail: "With private DNS enabled on the execute-api interface endpoint, every call from that VPC to a public API's default hostname " +
-				"({api-id}.execute-api.{region}.amazonaws.com), any team's, fails with 403. The rewritten references use the endpoint alias " +
-				"{api-id}-{vpce-id}.execute-api.{region}.amazonaws.com, which works without private DNS.",
-			Action:    "Agree with the VPC's owner before enabling private DNS on the endpoint; public APIs called from the VPC then need a custom domain name.",
-			Resources: private,
-		})
-	}
-
-	// Functions now in the VPC.
-	if len(moved) > 0 {
-		out = append(out, Risk{
-			ID:    RiskVPCDeletion,
-			Title: "Deleting VPC-attached functions can take 20-45 minutes",
-			Detail: "Once these functions are in the VPC, deleting them (stack deletion, a rollback, turning the feature off) waits for Lambda to " +
-				"release their network interfaces: 20-45 minutes, with the stack showing DELETE_IN_PROGRESS.",
-			Action:    "Allow for it in maintenance windows and rollbacks; do not cancel or retry the stack operation meanwhile.",
-			Resources: moved,
-		})
-	}
-
-	// Everything now on private IPs leaves through the NAT.
-	var natty []string
-	natty = append(natty, moved...)
-	for _, res := range r.Resources {
-		if res.Action != ActionModify {
-			continue
-		}
-		switch res.Type {
-		case "AWS::ECS::Service":
-			if touches(res, "NetworkConfiguration") {
-				natty = append(natty, res.LogicalID)
-			}
-		case "AWS::Synthetics::Canary":
-			if touches(res, "VPCConfig") {
-				natty = append(natty, res.LogicalID)
-			}
-		}
-	}
-	if len(natty) > 0 {
-		sort.Strings(natty)
-		out = append(out, Risk{
-			ID:    RiskNATPerimeter,
-			Title: "A data perimeter that does not list the NAT's public IPs denies calls that leave through the NAT",
-			Detail: "These now run on private IPs and reach AWS services through the NAT gateway unless a VPC endpoint serves them. Calls " +
-				"through the NAT carry the NAT's Elastic IP as aws:SourceIp and no aws:SourceVpc: an SCP or bucket policy that allows only " +
-				"corporate CIDRs or listed VPCs denies them. A perimeter wider than S3 also denies Lambda's own ENI management " +
-				"(ec2:CreateNetworkInterface with the execution role, made by the Lambda service from AWS's network) unless the role is exempt.",
-			Action:    "List the NAT gateways' Elastic IPs in the perimeter's aws:SourceIp, or serve the calls through VPC endpoints and list the VPC in aws:SourceVpc (qpe check, qpe perimeter).",
-			Resources: natty,
-		})
-	}
-
-	// HTTP and WebSocket APIs stay public.
-	var httpAPIs []string
-	for _, id := range template.SortedKeys(ar) {
-		m, _ := ar[id].(map[string]any)
-		if typ, _ := m["Type"].(string); typ == "AWS::ApiGatewayV2::Api" || typ == "AWS::Serverless::HttpApi" {
-			httpAPIs = append(httpAPIs, id)
-		}
-	}
-	if len(httpAPIs) > 0 {
-		out = append(out, Risk{
-			ID:        RiskHTTPAPIPublic,
-			Title:     "HTTP and WebSocket APIs are left public",
-			Detail:    "API Gateway HTTP and WebSocket APIs cannot be private. These were excluded from the rewrite and stay reachable from the internet.",
-			Action:    "Make sure each one has an authorizer, or move its routes to a REST API that can be private.",
-			Resources: httpAPIs,
-		})
-	}
-
-	// Replacements.
-	var repl, replNotes []string
-	for _, res := range r.Resources {
-		if res.Action != ActionModify || res.Behavior != cfnspec.Replacement {
-			continue
-		}
-		repl = append(repl, res.LogicalID)
-		var props []string
-		for _, c := range res.Changes {
-			if c.Behavior == cfnspec.Replacement {
-				props = append(props, c.Path)
-			}
-		}
-		note := res.LogicalID + " (" + res.Type + "): " + strings.Join(dedupe(props), ", ")
-		if extra := replacementNote(res.Type, res.LogicalID, ar); extra != "" {
-			note += ". " + extra
-		}
-		if names := customNames(res, ar, spec); len(names) > 0 {
-			note += ". It has a custom name (" + strings.Join(names, ", ") + "): CloudFormation cannot replace a custom-named resource " +
-				"and the update fails (\"CloudFormation cannot update a stack when a custom-named resource requires replacing\"); remove the name or rename it in the same update"
-		}
-		replNotes = append(replNotes, note)
-	}
-	for _, res := range r.Resources {
-		if res.Action == ActionRename {
-			repl = append(repl, res.LogicalID)
-			replNotes = append(replNotes, res.LogicalID+" ("+res.Type+"): new logical id, replaces "+res.RenamedFrom)
-		}
-	}
-	if len(repl) > 0 {
-		sort.Strings(repl)
-		sort.Strings(replNotes)
-		out = append(out, Risk{
-			ID:    RiskReplacement,
-			Title: "Resources replaced",
-			Detail: "CloudFormation creates a new resource and then deletes the old one: a new physical id, ARN or DNS name. " +
-				"Anything outside the stack that points at the old one (DNS records, bookmarks, allow-lists) must follow.",
-			Action:    "Check each replaced resource below for references from outside the stack.",
-			Resources: repl,
-			Notes:     replNotes,
-		})
-	}
-
-	if len(in.Warnings) > 0 {
-		ws := append([]string{}, in.Warnings...)
-		sort.Strings(ws)
-		out = append(out, Risk{
-			ID:     RiskEngineWarnings,
-			Title:  "The engine reported warnings",
-			Detail: "Things the macro left alone or could not decide; each one needs a look.",
-			Action: "Read each warning below.",
-			Notes:  ws,
-		})
-	}
-	for i := range out {
-		if out[i].Resources == nil {
-			out[i].Resources = []string{}
-		}
-		out[i].Resources = dedupe(out[i].Resources)
+		k.Resources = dedupe(k.Resources)
+		out = append(out, k)
 	}
 	return out
 }
 
-// movedFunctions lists the functions that gain a VpcConfig.
-func movedFunctions(in Input, r *Report) []string {
-	var out []string
-	globals := false
-	for _, c := range r.Sections {
-		if c.Attribute == "Globals" && strings.HasPrefix(c.Path, "Function.VpcConfig") {
-			globals = true
-		}
-	}
-	ar := template.Resources(in.After)
-	for _, res := range r.Resources {
-		if !isFunction(res.Type) || res.Action == ActionRemove {
-			continue
-		}
-		if touches(res, "VpcConfig") {
-			out = append(out, res.LogicalID)
-			continue
-		}
-		if globals && res.Type == "AWS::Serverless::Function" {
-			m, _ := ar[res.LogicalID].(map[string]any)
-			if _, own := template.Section(m, "Properties")["VpcConfig"]; !own {
-				out = append(out, res.LogicalID)
-			}
-		}
-	}
-	if globals {
-		for _, id := range template.SortedKeys(ar) {
-			m, _ := ar[id].(map[string]any)
-			if m["Type"] != "AWS::Serverless::Function" {
-				continue
-			}
-			if _, own := template.Section(m, "Properties")["VpcConfig"]; !own {
-				out = append(out, id)
-			}
-		}
-	}
-	sort.Strings(out)
-	return dedupe(out)
+// note builds a risk finding: the resource and its note ("" for none).
+func note(rule finding.Rule, resource, text string) finding.Finding {
+	return finding.Finding{ID: rule.ID, Severity: rule.Severity, Resource: resource, Message: text, Remedy: rule.Remedy}
 }
 
 // touches reports whether a resource's property changes include prop.
@@ -364,4 +186,14 @@ func customNames(res Resource, ar map[string]any, spec *cfnspec.Spec) []string {
 		}
 	}
 	return out
+}
+
+// RiskRule returns the rule of a risk by its stable name (Risk.ID).
+func RiskRule(name string) (finding.Rule, bool) {
+	for _, rc := range riskChecks() {
+		if rc.name == name {
+			return rc.check.Rule, true
+		}
+	}
+	return finding.Rule{}, false
 }

@@ -285,8 +285,7 @@ func (s *Server) process(ctx context.Context, cs *changeSet) {
 			return
 		}
 	}
-	deployed, _ := jsonable(s.scn.Stack.Template).(map[string]any)
-	cs.Changes = computeChanges(deployed, processed, s.physicalIDs())
+	cs.Changes = computeChanges(s.deployedTemplate(), processed, s.physicalIDs())
 	if len(cs.Changes) == 0 && sameParameters(s.scn.Stack.Parameters, cs.Parameters) {
 		cs.Status, cs.StatusReason = "FAILED", EmptyChangeSetReason
 		return
@@ -362,22 +361,21 @@ func (s *Server) expand(ctx context.Context, cs *changeSet) (map[string]any, str
 		if err != nil {
 			return nil, "Received malformed response from transform " + s.scn.Account + "::" + name
 		}
-		var resp struct {
-			RequestID    string         `json:"requestId"`
-			Status       string         `json:"status"`
-			Fragment     map[string]any `json:"fragment"`
-			ErrorMessage string         `json:"errorMessage"`
-		}
-		if err := json.Unmarshal(out, &resp); err != nil || resp.RequestID != req["requestId"] {
+		resp, err := template.DecodeJSON(out) // numbers stay json.Number
+		if err != nil || resp["requestId"] != req["requestId"] {
 			return nil, "Received malformed response from transform " + s.scn.Account + "::" + name
 		}
-		if resp.Status != "success" {
-			if resp.ErrorMessage == "" {
-				return nil, fmt.Sprintf("Transform %s::%s failed without an error message.", s.scn.Account, name)
+		if resp["status"] != "success" {
+			if msg, _ := resp["errorMessage"].(string); msg != "" {
+				return nil, fmt.Sprintf("Transform %s::%s failed with: %s", s.scn.Account, name, msg)
 			}
-			return nil, fmt.Sprintf("Transform %s::%s failed with: %s", s.scn.Account, name, resp.ErrorMessage)
+			return nil, fmt.Sprintf("Transform %s::%s failed without an error message.", s.scn.Account, name)
 		}
-		doc = resp.Fragment
+		frag, ok := resp["fragment"].(map[string]any)
+		if !ok {
+			return nil, "Received malformed response from transform " + s.scn.Account + "::" + name
+		}
+		doc = frag
 	}
 	return doc, ""
 }
@@ -537,4 +535,19 @@ func members(form url.Values, name string) []string {
 func newPhysicalID(stack, logicalID, salt string) string {
 	h := sha256.Sum256([]byte(stack + "/" + logicalID + "/" + salt))
 	return fmt.Sprintf("%s-%s-%s", stack, logicalID, strings.ToUpper(hex.EncodeToString(h[:])[:12]))
+}
+
+// deployedTemplate is the stack's processed template as GetTemplate sends
+// it (JSON, numbers as json.Number), so that both sides of a diff decode
+// alike.
+func (s *Server) deployedTemplate() map[string]any {
+	j, err := json.Marshal(jsonable(s.scn.Stack.Template))
+	if err != nil {
+		return map[string]any{}
+	}
+	doc, err := template.DecodeJSON(j)
+	if err != nil {
+		return map[string]any{}
+	}
+	return doc
 }

@@ -37,6 +37,14 @@ func (s *Server) cloudFormation(w http.ResponseWriter, r *http.Request) {
 	}
 	switch action {
 	case "DescribeStacks", "ListStackResources", "GetTemplate":
+	case "ListImports":
+		body, err := s.listImports(r.PostForm.Get("ExportName"))
+		if err != nil {
+			writeQueryError(w, http.StatusBadRequest, "ValidationError", err.Error())
+			return
+		}
+		writeQuery(w, action, body)
+		return
 	default:
 		writeQueryError(w, http.StatusBadRequest, "InvalidAction", "stackfake: unsupported action "+action)
 		return
@@ -58,9 +66,32 @@ func (s *Server) cloudFormation(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case "GetTemplate":
-		body = s.getTemplate()
+		body = s.getTemplate(r.PostForm.Get("TemplateStage"))
 	}
 	writeQuery(w, action, body)
+}
+
+// listImports answers ListImports for one of the stack's exports, with
+// CloudFormation's errors: an export nobody imports, or an unknown one.
+func (s *Server) listImports(export string) (string, error) {
+	known := false
+	for _, e := range s.scn.Stack.Exports {
+		known = known || e == export
+	}
+	if !known {
+		return "", fmt.Errorf("Export '%s' does not exist", export)
+	}
+	stacks := s.scn.Stack.Imports[export]
+	if len(stacks) == 0 {
+		return "", fmt.Errorf("Export '%s' is not imported by any stack.", export)
+	}
+	var b strings.Builder
+	b.WriteString("<Imports>")
+	for _, st := range stacks {
+		b.WriteString("<member>" + esc(st) + "</member>")
+	}
+	b.WriteString("</Imports>")
+	return b.String(), nil
 }
 
 func faultCodeQuery(f *Fault) string {
@@ -133,7 +164,7 @@ func (s *Server) describeStacks() string {
 	b.WriteString("<Capabilities><member>CAPABILITY_IAM</member><member>CAPABILITY_AUTO_EXPAND</member></Capabilities>")
 	b.WriteString("<Outputs>")
 	for _, k := range sortedKeys(st.Outputs) {
-		b.WriteString("<member>" + el("OutputKey", k) + el("OutputValue", st.Outputs[k]) + "</member>")
+		b.WriteString("<member>" + el("OutputKey", k) + el("OutputValue", st.Outputs[k]) + el("ExportName", st.Exports[k]) + "</member>")
 	}
 	b.WriteString("</Outputs>")
 	b.WriteString("<DisableRollback>false</DisableRollback>")
@@ -171,10 +202,16 @@ func (s *Server) listStackResources(token string) (string, error) {
 	return b.String(), nil
 }
 
-func (s *Server) getTemplate() string {
+// getTemplate answers GetTemplate: the processed template, or for
+// TemplateStage Original the original one when the scenario has it.
+func (s *Server) getTemplate(stage string) string {
 	body := ""
-	if s.scn.Stack.Template != nil {
-		j, err := json.Marshal(jsonable(s.scn.Stack.Template))
+	tmpl := s.scn.Stack.Template
+	if stage == "Original" && s.scn.Stack.OriginalTemplate != nil {
+		tmpl = s.scn.Stack.OriginalTemplate
+	}
+	if tmpl != nil {
+		j, err := json.Marshal(jsonable(tmpl))
 		if err == nil {
 			body = string(j)
 		}

@@ -125,6 +125,7 @@ func (s *Server) advanceLocked(now time.Time) {
 // apply makes the outcome of a finished update the stack's state.
 func (s *Server) apply(u *update) {
 	u.applied = true
+	s.cfn.changeSets = slices.DeleteFunc(s.cfn.changeSets, func(x *changeSet) bool { return x == u.cs })
 	st := &s.scn.Stack
 	st.Status, st.StatusReason = u.outcome, u.reason
 	end := u.end
@@ -231,6 +232,9 @@ func (s *Server) executeChangeSet(form url.Values) (string, *queryErr) {
 		return "", validation("Stack:%s is in %s state and can not be updated.", s.scn.StackID(), status)
 	}
 	cs.ExecutionStatus = "EXECUTE_IN_PROGRESS"
+	// "After you execute a change set, CloudFormation removes all change
+	// sets associated with the stack": they no longer apply.
+	c.changeSets = slices.DeleteFunc(c.changeSets, func(x *changeSet) bool { return x != cs })
 	c.update = s.timeline(cs, form.Get("ClientRequestToken"), time.Now())
 	s.advanceLocked(time.Now())
 	return "", nil

@@ -53,8 +53,16 @@ type Stack struct {
 	Outputs      map[string]string `yaml:"outputs"`
 	// Template is the processed template (after macros) that GetTemplate
 	// returns as JSON; nil makes GetTemplate return an empty body.
-	Template  any        `yaml:"template"`
-	Resources []Resource `yaml:"resources"`
+	Template any `yaml:"template"`
+	// OriginalTemplate is what GetTemplate returns for TemplateStage
+	// Original (the template as submitted, before macros); nil: Template.
+	OriginalTemplate any `yaml:"originalTemplate"`
+	// Exports maps an output key to its export name (DescribeStacks
+	// Outputs[].ExportName).
+	Exports map[string]string `yaml:"exports"`
+	// Imports maps an export name to the stacks importing it (ListImports).
+	Imports   map[string][]string `yaml:"imports"`
+	Resources []Resource          `yaml:"resources"`
 }
 
 // Resource is one StackResourceSummary.

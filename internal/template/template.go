@@ -7,9 +7,7 @@ package template
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"sort"
 )
 
@@ -34,20 +32,6 @@ func DecodeJSON(data []byte) (map[string]any, error) {
 		return nil, fmt.Errorf("template: the document is a %s, not a JSON object", KindOf(v))
 	}
 	return m, nil
-}
-
-// DecodeJSONValue reads any JSON value with numbers as json.Number.
-func DecodeJSONValue(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("template: invalid JSON: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("template: invalid JSON: data after the top-level value")
-	}
-	return v, nil
 }
 
 // EncodeJSON writes v as JSON with sorted keys and no HTML escaping. With

@@ -82,11 +82,12 @@ func TestRoundTrips(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	for name, src := range map[string]string{
-		"list":      `[1,2]`,
-		"trailing":  `{"a":1} {}`,
-		"duplicate": "A: 1\nA: 2\n",
-		"getatt":    "A: !GetAtt NoDot\n",
-		"scalar":    "just a string\n",
+		"list":          `[1,2]`,
+		"trailing":      `{"a":1} {}`,
+		"duplicate":     "A: 1\nA: 2\n",
+		"two documents": "Resources: {A: {Type: X}}\n---\nResources: {B: {Type: Y}}\n",
+		"getatt":        "A: !GetAtt NoDot\n",
+		"scalar":        "just a string\n",
 	} {
 		if _, err := Decode([]byte(src)); err == nil {
 			t.Errorf("%s: want an error", name)

@@ -1,8 +1,11 @@
 package template
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -13,12 +16,25 @@ import (
 // hands them to a macro. Numbers become json.Number; dates and other
 // YAML-only scalars stay strings.
 func DecodeYAML(data []byte) (map[string]any, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	if err := dec.Decode(&root); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("template: invalid YAML: %w", err)
 	}
 	if root.Kind == 0 {
 		return nil, fmt.Errorf("template: the document is empty")
+	}
+	// A second document would be dropped without a word: refuse it.
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		return nil, fmt.Errorf("template: invalid YAML: %w", err)
+	case len(next.Content) > 0 && !(next.Content[0].Kind == yaml.ScalarNode && next.Content[0].ShortTag() == "!!null" && next.Content[0].Value == ""):
+		return nil, fmt.Errorf("template: line %d: a second YAML document: a template is one document; remove the --- separator or split the file", next.Line)
+	}
+	if err := refuseUnsupported(&root); err != nil {
+		return nil, err
 	}
 	v, err := fromNode(&root)
 	if err != nil {
@@ -39,12 +55,43 @@ func fromNode(n *yaml.Node) (any, error) {
 		}
 		return fromNode(n.Content[0])
 	case yaml.AliasNode:
-		return fromNode(n.Alias)
+		// refuseUnsupported has refused every alias before this runs.
+		return nil, fmt.Errorf("template: line %d: YAML alias *%s", n.Line, n.Value)
 	}
 	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
 		return fromTagged(n)
 	}
 	return fromPlain(n)
+}
+
+// unsupportedTags are the YAML 1.1 tags CloudFormation does not accept
+// when written explicitly (AWS CloudFormation User Guide, "Template
+// formats": binary, omap, pairs, set and timestamp tags, aliases and hash
+// merges are not supported).
+var unsupportedTags = map[string]bool{"!!binary": true, "!!omap": true, "!!pairs": true, "!!set": true, "!!timestamp": true}
+
+// refuseUnsupported walks the parsed node tree, without following aliases,
+// and refuses what CloudFormation does not accept: anchors, aliases, hash
+// merges and the explicit tags above. It runs before any value is built, so
+// an alias bomb or a recursive alias costs no more than its own text.
+func refuseUnsupported(n *yaml.Node) error {
+	const fix = "CloudFormation does not accept YAML anchors, aliases or merge keys: write the value out in full"
+	switch {
+	case n.Kind == yaml.AliasNode:
+		return fmt.Errorf("template: line %d: YAML alias *%s: %s", n.Line, n.Value, fix)
+	case n.Anchor != "":
+		return fmt.Errorf("template: line %d: YAML anchor &%s: %s", n.Line, n.Anchor, fix)
+	case n.Tag == "!!merge" && n.Kind == yaml.ScalarNode:
+		return fmt.Errorf("template: line %d: YAML merge key <<: %s (quote the key, \"<<\", if it is meant as a name)", n.Line, fix)
+	case n.Style&yaml.TaggedStyle != 0 && unsupportedTags[n.Tag]:
+		return fmt.Errorf("template: line %d: the YAML tag %s is not accepted by CloudFormation: write the value as a plain or quoted string", n.Line, n.Tag)
+	}
+	for _, c := range n.Content {
+		if err := refuseUnsupported(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func fromPlain(n *yaml.Node) (any, error) {
@@ -174,7 +221,7 @@ func toNode(v any, depth int) (*yaml.Node, error) {
 			if err != nil {
 				return nil, err
 			}
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, c)
+			n.Content = append(n.Content, stringNode(k), c)
 		}
 		return n, nil
 	case []any:
@@ -188,7 +235,7 @@ func toNode(v any, depth int) (*yaml.Node, error) {
 		}
 		return n, nil
 	case string:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: t}, nil
+		return stringNode(t), nil
 	case json.Number:
 		tag := "!!int"
 		if strings.ContainsAny(string(t), ".eE") {
@@ -203,6 +250,22 @@ func toNode(v any, depth int) (*yaml.Node, error) {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}, nil
 	}
 	return nil, fmt.Errorf("template: cannot encode a %T as YAML", v)
+}
+
+// stringNode is a string scalar, double-quoted when a YAML 1.1 or 1.2
+// reader would read it plain as something else (yes, on, 0123, 0x1F, 1e3,
+// 190:20:30, 2001-01-01, ~, ...). The encoder by itself quotes only what a
+// YAML 1.2 reader would misread, but CloudFormation reads YAML 1.1. Strings
+// the emitter cannot write plain (leading or trailing spaces, ": ", "#")
+// it quotes on its own. A multi-line string is written as a literal block
+// unless it starts with a space or a line break: such a block needs an
+// indentation indicator, which the encoder can get wrong inside a list.
+func stringNode(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if !readsAsString(s) || strings.Contains(s, "\n") && (s[0] == ' ' || s[0] == '\n') {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
 }
 
 func orderedKeys(m map[string]any, depth int) []string {

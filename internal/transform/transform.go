@@ -50,6 +50,10 @@ type Result struct {
 	// (Deployments, REST APIs made private, target groups of a replaced load
 	// balancer) to their new ones.
 	Renamed map[string]string
+	// Moved lists the Lambda functions the rewrite puts into the VPC
+	// (no subnets before, subnets after; SAM functions through
+	// Globals.Function too), sorted.
+	Moved []string
 }
 
 // WarningTexts returns the warnings as text, "<resource>: <message>", in
@@ -144,7 +148,36 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 	}
 	slices.SortFunc(st.warnings, func(a, b finding.Finding) int { return strings.Compare(warningText(a), warningText(b)) })
 	warnings := slices.CompactFunc(st.warnings, func(a, b finding.Finding) bool { return warningText(a) == warningText(b) })
-	return &Result{Fragment: st.doc, Changes: changes, Warnings: warnings, Settings: set, Renamed: st.renamed}, nil
+	return &Result{Fragment: st.doc, Changes: changes, Warnings: warnings, Settings: set, Renamed: st.renamed,
+		Moved: movedIntoVPC(req.Fragment, st.doc)}, nil
+}
+
+// movedIntoVPC lists the Lambda functions whose effective VpcConfig has
+// subnets in after and none in before.
+func movedIntoVPC(before, after map[string]any) []string {
+	vpc := func(doc map[string]any, id string) any {
+		m, _ := template.Resources(doc)[id].(map[string]any)
+		if v, ok := template.Section(m, "Properties")["VpcConfig"]; ok {
+			return v
+		}
+		if m["Type"] == "AWS::Serverless::Function" {
+			if g, ok := template.Section(doc, "Globals")["Function"].(map[string]any); ok {
+				return g["VpcConfig"]
+			}
+		}
+		return nil
+	}
+	var out []string
+	for _, id := range template.SortedKeys(template.Resources(after)) {
+		m, _ := template.Resources(after)[id].(map[string]any)
+		if t := m["Type"]; t != "AWS::Lambda::Function" && t != "AWS::Serverless::Function" {
+			continue
+		}
+		if !noSubnets(vpc(after, id)) && noSubnets(vpc(before, id)) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // validate checks the shape every pass relies on and returns the sorted

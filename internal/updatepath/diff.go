@@ -46,6 +46,29 @@ func diff(a, b any, path string, out *[]diffPath) {
 	}
 	al, aIsList := a.([]any)
 	bl, bIsList := b.([]any)
+	if an, bn := byName(al), byName(bl); aIsList && bIsList && an != nil && bn != nil {
+		keys := map[string]bool{}
+		for k := range an {
+			keys[k] = true
+		}
+		for k := range bn {
+			keys[k] = true
+		}
+		for _, k := range sortedSet(keys) {
+			av, inA := an[k]
+			bv, inB := bn[k]
+			p := path + "[Name=" + k + "]"
+			switch {
+			case inA && inB:
+				diff(av, bv, p, out)
+			case inA:
+				*out = append(*out, diffPath{Path: p, Under: subPaths(av, p)})
+			default:
+				*out = append(*out, diffPath{Path: p, Under: subPaths(bv, p)})
+			}
+		}
+		return
+	}
 	if aIsList && bIsList && len(al) == len(bl) {
 		for i := range al {
 			diff(al[i], bl[i], path+"["+strconv.Itoa(i)+"]", out)
@@ -55,6 +78,30 @@ func diff(a, b any, path string, out *[]diffPath) {
 	if !equal(a, b) {
 		*out = append(*out, diffPath{Path: path, Under: append(subPaths(a, path), subPaths(b, path)...)})
 	}
+}
+
+// byName indexes a list whose items are all objects with a distinct
+// string Name (container definitions, environment variables, ...), or nil.
+func byName(l []any) map[string]any {
+	if len(l) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(l))
+	for _, x := range l {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil
+		}
+		n, ok := m["Name"].(string)
+		if !ok {
+			return nil
+		}
+		if _, dup := out[n]; dup {
+			return nil
+		}
+		out[n] = x
+	}
+	return out
 }
 
 func isIntrinsic(m map[string]any) bool {

@@ -27,14 +27,6 @@ func WriteJSON(w io.Writer, p *Plan) error {
 func WriteMarkdown(w io.Writer, p *Plan, title, level string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\n\n", level, title)
-	ro := p.Rollout
-	verdict := "**Safe**: no blocker, and a failure at any point rolls back cleanly."
-	switch {
-	case !ro.RollbackSafe:
-		verdict = "**Not rollback-safe**: a failure during the update leaves the stack in UPDATE_ROLLBACK_FAILED."
-	case len(ro.Blockers) > 0:
-		verdict = "**Blocked**: the update fails (it rolls back cleanly)."
-	}
 	counts := map[Action]int{}
 	for _, r := range p.Resources {
 		if r.updated() {
@@ -42,21 +34,8 @@ func WriteMarkdown(w io.Writer, p *Plan, title, level string) error {
 		}
 	}
 	fmt.Fprintf(&b, "%s %d added, %d modified, %d replaced, %d removed; %d waves, then cleanup of %d.\n\n",
-		verdict, counts[Add], counts[Modify], counts[Replace], counts[Remove], len(ro.Waves), len(ro.Cleanup))
-	if len(ro.Blockers) > 0 {
-		fmt.Fprintf(&b, "%s# Blockers\n\n| ID | Resource | What happens | Recovery |\n|---|---|---|---|\n", level)
-		for _, x := range ro.Blockers {
-			fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", x.ID, x.Resource, cell(x.Detail), cell(x.Recovery))
-		}
-		b.WriteString("\n")
-	}
-	if len(ro.Warnings) > 0 {
-		fmt.Fprintf(&b, "%s# Warnings\n\n| ID | Resource | What happens | Recovery |\n|---|---|---|---|\n", level)
-		for _, x := range ro.Warnings {
-			fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", x.ID, x.Resource, cell(x.Detail), cell(x.Recovery))
-		}
-		b.WriteString("\n")
-	}
+		Verdict(&p.Rollout), counts[Add], counts[Modify], counts[Replace], counts[Remove], len(p.Rollout.Waves), len(p.Rollout.Cleanup))
+	writeFindings(&b, p.Rollout, level)
 	fmt.Fprintf(&b, "%s# Resources\n\n| Resource | Type | Action | Behavior | Replaced because | Wave |\n|---|---|---|---|---|---|\n", level)
 	for _, r := range p.Resources {
 		wave := "cleanup"
@@ -70,28 +49,73 @@ func WriteMarkdown(w io.Writer, p *Plan, title, level string) error {
 			cell(strings.Join(r.ReplacedBecause, ", ")), wave)
 	}
 	b.WriteString("\n")
-	if len(p.Outputs) > 0 {
-		fmt.Fprintf(&b, "%s# Outputs\n\n| Output | Export | Change | Follows |\n|---|---|---|---|\n", level)
-		for _, o := range p.Outputs {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", o.Name, cell(o.Export), o.Change, strings.Join(o.Because, ", "))
+	writeRollout(&b, p.Rollout, p.Outputs, level)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteRolloutMarkdown writes the rollout part of a plan (verdict,
+// blockers, outputs, order, rollback) for a report that lists the
+// resources itself.
+func WriteRolloutMarkdown(w io.Writer, ro *Rollout, outputs []Output, title, level string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n\n%s %d waves, then cleanup of %d.\n\n", level, title, Verdict(ro), len(ro.Waves), len(ro.Cleanup))
+	writeFindings(&b, *ro, level)
+	writeRollout(&b, *ro, outputs, level)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Verdict is the plan's one-line verdict.
+func Verdict(ro *Rollout) string {
+	switch {
+	case !ro.RollbackSafe:
+		return "**Not rollback-safe**: a failure during the update leaves the stack in UPDATE_ROLLBACK_FAILED."
+	case len(ro.Blockers) > 0:
+		return "**Blocked**: the update fails (it rolls back cleanly)."
+	}
+	return "**Safe**: no blocker, and a failure at any point rolls back cleanly."
+}
+
+func writeFindings(b *strings.Builder, ro Rollout, level string) {
+	for _, sec := range []struct {
+		name string
+		list []Blocker
+	}{{"Blockers", ro.Blockers}, {"Warnings", ro.Warnings}} {
+		if len(sec.list) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "%s# %s\n\n| ID | Resource | What happens | Recovery |\n|---|---|---|---|\n", level, sec.name)
+		for _, x := range sec.list {
+			fmt.Fprintf(b, "| %s | `%s` | %s | %s |\n", x.ID, x.Resource, cell(x.Detail), cell(x.Recovery))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "%s# Order\n\n", level)
+}
+
+func writeRollout(b *strings.Builder, ro Rollout, outputs []Output, level string) {
+	if len(outputs) > 0 {
+		fmt.Fprintf(b, "%s# Outputs\n\n| Output | Export | Change | Follows |\n|---|---|---|---|\n", level)
+		for _, o := range outputs {
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", o.Name, cell(o.Export), o.Change, strings.Join(o.Because, ", "))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(b, "%s# Order\n\n", level)
 	for i, wv := range ro.Waves {
-		fmt.Fprintf(&b, "%d. %s\n", i, strings.Join(wv, ", "))
+		fmt.Fprintf(b, "%d. %s\n", i, strings.Join(wv, ", "))
 	}
 	if len(ro.Cleanup) > 0 {
-		fmt.Fprintf(&b, "\nCleanup (after success): %s.\n", strings.Join(ro.Cleanup, ", "))
+		fmt.Fprintf(b, "\nCleanup (after success): %s.\n", strings.Join(ro.Cleanup, ", "))
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "%s# Rollback\n\n| Failure at | Rolled back | Stuck |\n|---|---|---|\n", level)
+	fmt.Fprintf(b, "%s# Rollback\n\n| Failure at | Rolled back | Stuck |\n|---|---|---|\n", level)
 	for _, f := range ro.Failures {
 		stuck := "none"
 		if len(f.Stuck) > 0 {
 			stuck = strings.Join(f.Stuck, ", ")
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s |\n", f.At, f.RolledBack, stuck)
+		fmt.Fprintf(b, "| %s | %d | %s |\n", f.At, f.RolledBack, stuck)
 	}
 	var impossible []string
 	for _, s := range ro.Rollback {
@@ -102,8 +126,6 @@ func WriteMarkdown(w io.Writer, p *Plan, title, level string) error {
 	if len(impossible) > 0 {
 		b.WriteString("\nRollback steps that cannot succeed:\n\n" + strings.Join(impossible, "\n") + "\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 func cell(s string) string {

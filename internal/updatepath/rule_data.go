@@ -28,5 +28,15 @@ func checkData(m *model) []finding.Finding {
 			"%s (%s) holds data and is replaced (%s): the new copy is empty and the old one is deleted in cleanup",
 			id, r.Type, joinComma(r.ReplacedBecause)))
 	}
+	// A removed one is deleted in cleanup with its data (a non-empty
+	// bucket fails to delete and is left behind).
+	for _, id := range m.sortedIDs() {
+		r := m.res[id]
+		if r.Action != Remove || !m.spec.Stateful(r.Type) || m.old.resources[id].Attrs["DeletionPolicy"] == "Retain" {
+			continue
+		}
+		fs = append(fs, ruleData.NewSeverity(finding.Warning, id, "Keep it (DeletionPolicy: Retain), or empty and archive it before the update.",
+			"%s (%s) holds data and is removed: it is deleted in cleanup with its data (a non-empty bucket fails to delete and is orphaned)", id, r.Type))
+	}
 	return fs
 }

@@ -27,6 +27,8 @@ func Catalogue() finding.Catalogue[*state] {
 		checkCanaryFresh(),
 		checkCanaryState(),
 		checkCanaryVPC(),
+		checkLBInternal(),
+		checkServicePublicIP(),
 		checkCouldNotCheck(),
 	)
 }

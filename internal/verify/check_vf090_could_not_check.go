@@ -14,7 +14,8 @@ func checkCouldNotCheck() finding.Check[*state] {
 			"deadline): what it would have read is not verified, so the stack is not proven private.",
 		Remedy: "Grant the read-only permissions listed in docs/verify.md (cloudformation:DescribeStacks, " +
 			"ListStackResources, GetTemplate; lambda:GetFunctionConfiguration; apigateway:GET; synthetics:GetCanary, " +
-			"GetCanaryRuns; the ec2 Describe calls of qpe check), or raise --timeout, and run qpe verify again.",
+			"GetCanaryRuns; elasticloadbalancing:DescribeLoadBalancers; ecs:DescribeServices; the ec2 Describe calls of " +
+			"qpe check), or raise --timeout, and run qpe verify again.",
 	}}
 	c.Run = func(st *state) []finding.Finding {
 		out := make([]finding.Finding, 0, len(st.failures))

@@ -145,6 +145,12 @@ func gather(ctx context.Context, c Clients, in Input) (*state, error) {
 			st.apis = append(st.apis, st.expectAPI(rr))
 		case typeCanary:
 			st.canaries = append(st.canaries, st.expectCanary(rr))
+		case typeLB:
+			if lb := st.expectLB(rr); lb.wantInternal {
+				st.lbs = append(st.lbs, lb)
+			}
+		case typeService:
+			st.services = append(st.services, st.expectService(rr))
 		}
 	}
 	lambdaPace := newPacer(in.LambdaRate, int(max(1, in.LambdaRate)))
@@ -192,6 +198,15 @@ func gather(ctx context.Context, c Clients, in Input) (*state, error) {
 			st.readCanary(ctx, c, lim, cn)
 		}()
 	}
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		st.readLBs(ctx, c, lim)
+	}()
+	go func() {
+		defer wg.Done()
+		st.readServices(ctx, c, lim)
+	}()
 	if c.Network.EC2 != nil {
 		wg.Add(1)
 		go func() {
@@ -200,7 +215,8 @@ func gather(ctx context.Context, c Clients, in Input) (*state, error) {
 		}()
 	}
 	wg.Wait()
-	in.progress("%d functions, %d REST APIs, %d canaries read in %s", len(st.functions), len(st.apis), len(st.canaries), time.Since(start).Round(time.Millisecond))
+	in.progress("%d functions, %d REST APIs, %d canaries, %d load balancers, %d ECS services read in %s",
+		len(st.functions), len(st.apis), len(st.canaries), len(st.lbs), len(st.services), time.Since(start).Round(time.Millisecond))
 	return st, nil
 }
 

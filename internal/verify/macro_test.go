@@ -17,7 +17,9 @@ import (
 )
 
 // macroStack deploys, in the double, what the Private Endpoints macro makes
-// of the project's network-1.0 example (Lambdas outside the VPC, EDGE API):
+// of the project's network-1.0 example (Lambdas outside the VPC, EDGE API,
+// ECS services with public addresses, an internet-facing load balancer
+// that LoadBalancerScheme=internal makes internal):
 // the processed template is the engine's real output, and every live
 // resource is what CloudFormation would have made of it.
 func macroStack(t *testing.T) *stackfake.Scenario {
@@ -30,7 +32,7 @@ func macroStack(t *testing.T) *stackfake.Scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: map[string]any{"PreflightMode": "none"}, Region: "us-east-1", AccountID: "123456789012"})
+	res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: map[string]any{"PreflightMode": "none", "LoadBalancerScheme": "internal"}, Region: "us-east-1", AccountID: "123456789012"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +50,9 @@ func macroStack(t *testing.T) *stackfake.Scenario {
 		Functions: map[string]stackfake.Function{},
 		RestAPIs:  map[string]stackfake.RestAPI{},
 		Canaries:  map[string]stackfake.Canary{},
+
+		LoadBalancers: map[string]stackfake.LoadBalancer{},
+		ECSServices:   map[string]stackfake.ECSService{},
 	}
 	for name := range template.Section(processed, "Parameters") {
 		scn.Stack.Parameters[name] = "value-of-" + name
@@ -73,6 +78,11 @@ func macroStack(t *testing.T) *stackfake.Scenario {
 			if n, ok := props["Name"].(string); ok {
 				id = n
 			}
+		case "AWS::ECS::Service":
+			cluster, _ := template.Ref(props["Cluster"])
+			id = "arn:aws:ecs:us-east-1:123456789012:service/quilt-" + cluster + "-1A2B3C/" + id
+		case "AWS::ElasticLoadBalancingV2::LoadBalancer":
+			id = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/quilt-" + logical + "/1a2b3c4d5e6f7a8b"
 		}
 		physical[logical] = id
 		scn.Stack.Resources = append(scn.Stack.Resources, stackfake.Resource{LogicalID: logical, Type: typ, PhysicalID: id, Status: "UPDATE_COMPLETE", LastUpdated: t0.Add(time.Minute)})
@@ -99,6 +109,7 @@ func macroStack(t *testing.T) *stackfake.Scenario {
 		return out
 	}
 	functions, canaries := 0, 0
+	str := func(v any) string { s, _ := v.(string); return s }
 	for logical, rv := range resources {
 		r := rv.(map[string]any)
 		props, _ := r["Properties"].(map[string]any)
@@ -117,6 +128,12 @@ func macroStack(t *testing.T) *stackfake.Scenario {
 			}
 			scn.Canaries[physical[logical]] = c
 			canaries++
+		case "AWS::ECS::Service":
+			nc, _ := props["NetworkConfiguration"].(map[string]any)
+			vc, _ := nc["AwsvpcConfiguration"].(map[string]any)
+			scn.ECSServices[physical[logical]] = stackfake.ECSService{AssignPublicIP: str(vc["AssignPublicIp"]), Subnets: ids(vc["Subnets"]), SecurityGroups: ids(vc["SecurityGroups"])}
+		case "AWS::ElasticLoadBalancingV2::LoadBalancer":
+			scn.LoadBalancers[physical[logical]] = stackfake.LoadBalancer{Scheme: str(props["Scheme"]), VpcID: vpc, Subnets: ids(props["Subnets"])}
 		case "AWS::ApiGateway::RestApi":
 			ec := props["EndpointConfiguration"].(map[string]any)
 			var types []string
@@ -131,8 +148,9 @@ func macroStack(t *testing.T) *stackfake.Scenario {
 			}
 		}
 	}
-	if functions < 5 || canaries < 1 || len(scn.RestAPIs) != 1 {
-		t.Fatalf("the example lost its functions, canaries or API: %d %d %d", functions, canaries, len(scn.RestAPIs))
+	if functions < 5 || canaries < 1 || len(scn.RestAPIs) != 1 || len(scn.ECSServices) < 1 || len(scn.LoadBalancers) != 1 {
+		t.Fatalf("the example lost its functions, canaries, API, ECS services or load balancer: %d %d %d %d %d",
+			functions, canaries, len(scn.RestAPIs), len(scn.ECSServices), len(scn.LoadBalancers))
 	}
 	return scn
 }
@@ -204,6 +222,19 @@ func TestMacroOutputVerifies(t *testing.T) {
 			a.EndpointTypes, a.VpcEndpointIDs = []string{"EDGE"}, nil
 			s.RestAPIs["a1b2c3d4e5"] = a
 		}, []string{"QPE-VF-020"}},
+		{"an ECS service given public addresses by hand", func(s *stackfake.Scenario) {
+			for arn, svc := range s.ECSServices {
+				svc.AssignPublicIP = "ENABLED"
+				s.ECSServices[arn] = svc
+				return
+			}
+		}, []string{"QPE-VF-050"}},
+		{"the load balancer still internet-facing", func(s *stackfake.Scenario) {
+			for arn, lb := range s.LoadBalancers {
+				lb.Scheme = "internet-facing"
+				s.LoadBalancers[arn] = lb
+			}
+		}, []string{"QPE-VF-040"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			scn := macroStack(t)

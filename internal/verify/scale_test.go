@@ -66,6 +66,18 @@ func quiltSized(functions, canaries int, latency time.Duration) *stackfake.Scena
 		add(fmt.Sprintf("Canary%d", i), "AWS::Synthetics::Canary", name, t0)
 		scn.Canaries[name] = stackfake.Canary{Runs: []stackfake.CanaryRun{{ID: "r1", Status: "PASSED", Started: testNow.Add(-5 * time.Minute), Completed: testNow.Add(-4 * time.Minute)}}}
 	}
+	// Quilt's compute beside the functions: an internal load balancer and
+	// twelve ECS services in one cluster (two DescribeServices calls).
+	lb := "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/quilt-lb/0123456789abcdef"
+	add("LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer", lb, t0)
+	resources["LoadBalancer"] = map[string]any{"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": map[string]any{"Scheme": "internal"}}
+	scn.LoadBalancers = map[string]stackfake.LoadBalancer{lb: {Scheme: "internal", VpcID: vpc}}
+	scn.ECSServices = map[string]stackfake.ECSService{}
+	for i := range 12 {
+		arn := fmt.Sprintf("arn:aws:ecs:us-east-1:123456789012:service/quilt-cluster/quilt-service-%d", i)
+		add(fmt.Sprintf("Service%d", i), "AWS::ECS::Service", arn, t0)
+		scn.ECSServices[arn] = stackfake.ECSService{AssignPublicIP: "DISABLED", Subnets: subnets}
+	}
 	scn.Stack.Template = map[string]any{"Resources": resources}
 	if latency > 0 {
 		scn.Faults = []stackfake.Fault{{Latency: latency}}
@@ -86,7 +98,7 @@ func clientsFor(srv *stackfake.Server) Clients {
 
 func TestCallsAndConcurrency(t *testing.T) {
 	scn := quiltSized(22, 4, 10*time.Millisecond)
-	scn.PageSize = 20 // 50 resources: 3 pages
+	scn.PageSize = 20 // 63 resources: 4 pages
 	srv := stackfake.Start(scn)
 	t.Cleanup(srv.Close)
 	rep, err := Run(context.Background(), clientsFor(srv), Input{Stack: "quilt", Region: "us-east-1", Concurrency: 4, LambdaRate: -1, Now: func() time.Time { return testNow }})
@@ -97,10 +109,11 @@ func TestCallsAndConcurrency(t *testing.T) {
 		t.Fatalf("want only the 4 canaries' info findings on a healthy stack: %+v", rep.Findings)
 	}
 	want := map[string]int{
-		"cloudformation:DescribeStacks": 1, "cloudformation:ListStackResources": 3, "cloudformation:GetTemplate": 1,
+		"cloudformation:DescribeStacks": 1, "cloudformation:ListStackResources": 4, "cloudformation:GetTemplate": 1,
 		"lambda:GetFunctionConfiguration": 22,
 		"apigateway:GetRestApi":           1, "apigateway:GetStages": 1, "apigateway:GetDeployment": 1,
 		"synthetics:GetCanary": 4, "synthetics:GetCanaryRuns": 4,
+		"elasticloadbalancing:DescribeLoadBalancers": 1, "ecs:DescribeServices": 2,
 	}
 	got := srv.Calls()
 	for k, n := range want {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	apigwtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	syntypes "github.com/aws/aws-sdk-go-v2/service/synthetics/types"
 
@@ -19,6 +21,8 @@ const (
 	typeFunction = "AWS::Lambda::Function"
 	typeRestAPI  = "AWS::ApiGateway::RestApi"
 	typeCanary   = "AWS::Synthetics::Canary"
+	typeLB       = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+	typeService  = "AWS::ECS::Service"
 )
 
 // Stack parameter names read (Quilt's own names).
@@ -55,6 +59,8 @@ type state struct {
 	functions []*functionState
 	apis      []*apiState
 	canaries  []*canaryState
+	lbs       []*lbState
+	services  []*serviceState
 
 	// failures are calls that kept failing: QPE-VF-090.
 	failures []failure
@@ -116,6 +122,26 @@ type canaryState struct {
 	// wantSubnets are the subnets of the template's VPCConfig; nil when the
 	// template gives none (or they cannot be resolved).
 	wantSubnets []string
+}
+
+type lbState struct {
+	res
+	lb *elbtypes.LoadBalancer
+	// wantInternal is true when the processed template's Scheme is (or
+	// resolves to) internal: the Private Endpoints macro's
+	// LoadBalancerScheme=internal setting writes it there.
+	wantInternal bool
+}
+
+type serviceState struct {
+	res
+	// cluster is the service's cluster: from its ARN, else the template's
+	// Cluster, else "default".
+	cluster string
+	svc     *ecstypes.Service
+	// templatePublic is true when the processed template itself sets
+	// AwsvpcConfiguration.AssignPublicIp ENABLED.
+	templatePublic bool
 }
 
 func (s *state) fail(resource, what string, err error) {

@@ -3,7 +3,9 @@
 // security groups the template asked for, and Active; every REST API is
 // PRIVATE behind the expected execute-api VPC endpoint, with a resource
 // policy that denies calls from anywhere else, deployed to its stages after
-// the API last changed; every Synthetics canary passes; and the network
+// the API last changed; every Synthetics canary passes; the load balancer
+// is internal when the template asks for it; no ECS service gives its
+// tasks public addresses; and the network
 // preflight (internal/preflight) holds for the stack's own VPC, subnets and
 // endpoint.
 //
@@ -24,6 +26,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/synthetics"
 
@@ -70,6 +74,16 @@ type SyntheticsAPI interface {
 	GetCanaryRuns(ctx context.Context, in *synthetics.GetCanaryRunsInput, optFns ...func(*synthetics.Options)) (*synthetics.GetCanaryRunsOutput, error)
 }
 
+// LoadBalancingAPI is the part of *elasticloadbalancingv2.Client Run uses.
+type LoadBalancingAPI interface {
+	DescribeLoadBalancers(ctx context.Context, in *elbv2.DescribeLoadBalancersInput, optFns ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancersOutput, error)
+}
+
+// ECSAPI is the part of *ecs.Client Run uses.
+type ECSAPI interface {
+	DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
+}
+
 // Clients are the AWS clients Run uses. Network may be zero (nil EC2) to
 // skip the network preflight.
 type Clients struct {
@@ -77,6 +91,8 @@ type Clients struct {
 	Lambda         LambdaAPI
 	APIGateway     APIGatewayAPI
 	Synthetics     SyntheticsAPI
+	LoadBalancing  LoadBalancingAPI
+	ECS            ECSAPI
 	Network        preflight.Clients
 }
 
@@ -87,6 +103,8 @@ func NewClients(cfg aws.Config) Clients {
 		Lambda:         lambda.NewFromConfig(cfg),
 		APIGateway:     apigateway.NewFromConfig(cfg),
 		Synthetics:     synthetics.NewFromConfig(cfg),
+		LoadBalancing:  elbv2.NewFromConfig(cfg),
+		ECS:            ecs.NewFromConfig(cfg),
 		Network:        preflight.NewClients(cfg),
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	apigwtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	syntypes "github.com/aws/aws-sdk-go-v2/service/synthetics/types"
@@ -221,6 +223,9 @@ func TestChecksSurviveEmptyAnswers(t *testing.T) {
 			{res: r, cfg: &lambda.GetFunctionConfigurationOutput{VpcConfig: &lambdatypes.VpcConfigResponse{SubnetIds: []string{"subnet-2"}}}, wantSubnets: []string{"subnet-1"}, wantGroups: []string{"sg-1"}}},
 		apis:     []*apiState{{res: r, api: &apigwtypes.RestApi{}, stages: []stageState{{}}, wantEndpoint: "vpce-1"}, {res: r, api: &apigwtypes.RestApi{Policy: aws.String("{not json")}, stages: []stageState{}}},
 		canaries: []*canaryState{{res: r, canary: &syntypes.Canary{}, runs: []syntypes.CanaryRun{{}, {Status: &syntypes.CanaryRunStatus{State: syntypes.CanaryRunStateFailed}}}, runsRead: true, wantSubnets: []string{"subnet-1"}}},
+		lbs:      []*lbState{{res: r, lb: &elbtypes.LoadBalancer{}, wantInternal: true}},
+		services: []*serviceState{{res: r, svc: &ecstypes.Service{}}, {res: r, svc: &ecstypes.Service{NetworkConfiguration: &ecstypes.NetworkConfiguration{
+			AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{AssignPublicIp: ecstypes.AssignPublicIpEnabled}}}}},
 	}
 	for _, c := range Catalogue() {
 		for _, f := range c.Run(st) {

@@ -24,5 +24,5 @@ func main() {
 			return preflight.Result{}
 		},
 	}
-	lambda.Start(h.Handle)
+	lambda.Start(h.HandleJSON)
 }

@@ -1,0 +1,245 @@
+package enable
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
+)
+
+func TestCleanEnable(t *testing.T) {
+	w := startWorld(t, "public", nil)
+	r := w.run(t, Input{Yes: true})
+	out := w.out.String()
+	if r.Exit != 0 || r.Outcome != OutcomeEnabled {
+		t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, out)
+	}
+	sg := r.Stages[0]
+	if sg.Update == nil || sg.Update.Status != "UPDATE_COMPLETE" || sg.Update.Events < 5 {
+		t.Fatalf("update %+v", sg.Update)
+	}
+	if r.Verify == nil || !r.Verify.OK {
+		t.Fatalf("verify %+v\n%s", r.Verify, out)
+	}
+	if r.ChangeSetID == "" || !strings.Contains(r.ChangeSetID, ":changeSet/qpe-enable-test/") {
+		t.Errorf("change set id %q", r.ChangeSetID)
+	}
+	mustContain(t, out, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "CREATE_COMPLETE", "Api", "Change set qpe-enable-test")
+	if n := w.stack.Calls()["cloudformation:CreateChangeSet"]; n != 1 || len(w.stack.ChangeSetNames()) != 0 {
+		t.Errorf("%d change sets created, %v left (CloudFormation removes them once one is executed)", n, w.stack.ChangeSetNames())
+	}
+}
+
+func TestNetworkErrorStopsBeforeAnyChangeSet(t *testing.T) {
+	w := startWorld(t, "network-broken", nil)
+	r := w.run(t, Input{Yes: true})
+	if r.Exit != 1 || r.Outcome != OutcomePreflightFailed {
+		t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	if r.Stages[0].Preflight == nil || !hasFinding(r.Stages[0].Preflight.Findings, "QPE-S3-001") {
+		t.Errorf("preflight %+v", r.Stages[0].Preflight)
+	}
+	mustContain(t, w.out.String(), "QPE-S3-001")
+	if n := w.stack.Calls()["cloudformation:CreateChangeSet"]; n != 0 || len(w.stack.ChangeSetNames()) != 0 {
+		t.Errorf("CreateChangeSet called %d times, change sets %v", n, w.stack.ChangeSetNames())
+	}
+}
+
+func TestUnsafePlanRefused(t *testing.T) {
+	w := startWorld(t, "old-runtime", nil)
+	r := w.run(t, Input{Yes: true, Now: func() time.Time { return time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC) }})
+	if r.Exit != 1 || r.Outcome != OutcomeRefused {
+		t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	mustContain(t, r.Message, AcceptUnsafeFlag, "QPE-UP-006 LegacyHandler", "python3.8", "Nothing was changed")
+	if n := w.stack.Calls()["cloudformation:CreateChangeSet"]; n != 0 {
+		t.Errorf("%d change sets created after a refused plan", n)
+	}
+	if p := r.Stages[0].Plan; p == nil || p.Rollout.RollbackSafe && len(p.Rollout.Blockers) == 0 {
+		t.Errorf("plan %+v", p)
+	}
+}
+
+func TestEmptyChangeSetIsNothingToDo(t *testing.T) {
+	w := startWorld(t, "public", nil)
+	if r := w.run(t, Input{Yes: true}); r.Exit != 0 {
+		t.Fatalf("first run: exit %d %s", r.Exit, r.Message)
+	}
+	w.out.Reset()
+	in := Input{Yes: true, ChangeSetName: "again"}
+	r := w.run(t, in)
+	if r.Exit != 0 || r.Outcome != OutcomeNothingToDo {
+		t.Fatalf("second run: exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	if r.Stages[0].ChangeSet == nil || !strings.Contains(r.Stages[0].ChangeSet.StatusReason, "didn't contain changes") {
+		t.Errorf("change set %+v", r.Stages[0].ChangeSet)
+	}
+	if w.stack.Calls()["cloudformation:ExecuteChangeSet"] != 1 || w.stack.Calls()["cloudformation:DeleteChangeSet"] != 1 || len(w.stack.ChangeSetNames()) != 0 {
+		t.Errorf("calls %v, change sets left %v", w.stack.Calls(), w.stack.ChangeSetNames())
+	}
+	mustContain(t, w.out.String(), "nothing to do")
+}
+
+func TestFailureRollsBack(t *testing.T) {
+	w := startWorld(t, "public", func(s *stackfake.Scenario) {
+		s.Execution.FailAt = &stackfake.Injected{Resource: "ApiStagePrivate", Reason: "Resource handler returned message: \"Invalid deployment\""}
+	})
+	r := w.run(t, Input{Yes: true})
+	if r.Exit != 1 || r.Outcome != OutcomeUpdateFailed {
+		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	u := r.Stages[0].Update
+	if u.Status != "UPDATE_ROLLBACK_COMPLETE" || u.FirstFailure == nil || u.FirstFailure.Resource != "ApiStagePrivate" {
+		t.Fatalf("update %+v", u)
+	}
+	if !slices.Contains(u.Deleted, "ApiPrivate") || !slices.Contains(u.Deleted, "QuiltPrivateEndpointsPreflight") || u.Recovery != "" {
+		t.Errorf("rollback %+v", u)
+	}
+	mustContain(t, r.Message, "ApiStagePrivate", "Invalid deployment", "UPDATE_ROLLBACK_COMPLETE")
+	mustContain(t, w.out.String(), "first failure: ApiStagePrivate", "rolled back to their old configuration: ", "deleted by the rollback: ")
+	if r.Verify != nil {
+		t.Error("verify ran after a failed update")
+	}
+}
+
+func TestJammedRollbackPrintsTheRecovery(t *testing.T) {
+	w := startWorld(t, "public", func(s *stackfake.Scenario) {
+		s.Execution.FailAt = &stackfake.Injected{Resource: "ApiStagePrivate", Reason: "Invalid deployment"}
+		// The rewrite never changes an API's endpoint type in place (a new
+		// private API replaces it, and a rollback deletes that), so jam the
+		// rollback of a function the update moves into the VPC in place.
+		res := s.Stack.Template.(map[string]any)["Resources"].(map[string]any)
+		delete(res["PreviewHandler"].(map[string]any)["Properties"].(map[string]any), "VpcConfig")
+		s.Execution.RollbackFailAt = &stackfake.Injected{Resource: "PreviewHandler", Reason: "Rate exceeded"}
+	})
+	r := w.run(t, Input{Yes: true})
+	if r.Exit != 1 || r.Outcome != OutcomeRollbackFailed {
+		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	u := r.Stages[0].Update
+	want := "aws cloudformation continue-update-rollback --stack-name quilt --region us-east-1 --resources-to-skip PreviewHandler"
+	if u.Recovery != want {
+		t.Fatalf("recovery %q, want %q", u.Recovery, want)
+	}
+	mustContain(t, strings.Join(u.AfterRecovery, "\n"), "PreviewHandler (AWS::Lambda::Function) is skipped", "Rate exceeded", "qpe enable --stack quilt --region us-east-1 --follow")
+	mustContain(t, w.out.String(), want)
+	// The printed recovery works: run it, then follow it with --follow.
+	_, err := w.clients.CloudFormation.(*cloudformation.Client).ContinueUpdateRollback(context.Background(),
+		&cloudformation.ContinueUpdateRollbackInput{StackName: aws.String("quilt"), ResourcesToSkip: []string{"PreviewHandler"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = w.run(t, Input{FollowOnly: true})
+	if u := r.Stages[0].Update; u == nil || u.Status != "UPDATE_ROLLBACK_COMPLETE" {
+		t.Fatalf("after the recovery: %+v %s", r.Stages[0].Update, r.Message)
+	}
+}
+
+func TestNoTerminalWithoutYesStops(t *testing.T) {
+	w := startWorld(t, "public", nil)
+	r := w.run(t, Input{})
+	if r.Exit != 1 || r.Outcome != OutcomeAwaiting {
+		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	mustContain(t, r.Message, "qpe-enable-test", "aws cloudformation execute-change-set --stack-name quilt --change-set-name qpe-enable-test --region us-east-1", "--yes")
+	if w.stack.Calls()["cloudformation:ExecuteChangeSet"] != 0 || !slices.Equal(w.stack.ChangeSetNames(), []string{"qpe-enable-test"}) {
+		t.Errorf("calls %v change sets %v", w.stack.Calls(), w.stack.ChangeSetNames())
+	}
+}
+
+func TestDeclined(t *testing.T) {
+	w := startWorld(t, "public", nil)
+	var asked string
+	r := w.run(t, Input{Confirm: func(_ context.Context, q string) (bool, error) { asked = q; return false, nil }})
+	if r.Exit != 1 || r.Outcome != OutcomeDeclined || !strings.Contains(asked, "qpe-enable-test") {
+		t.Fatalf("exit %d outcome %s asked %q: %s", r.Exit, r.Outcome, asked, r.Message)
+	}
+	if w.stack.Calls()["cloudformation:ExecuteChangeSet"] != 0 {
+		t.Error("executed after no")
+	}
+}
+
+func TestNotStableRefused(t *testing.T) {
+	w := startWorld(t, "public", func(s *stackfake.Scenario) { s.Stack.Status = "UPDATE_ROLLBACK_FAILED" })
+	r := w.run(t, Input{Yes: true})
+	if r.Exit != 1 || r.Outcome != OutcomeNotStable {
+		t.Fatalf("exit %d outcome %s", r.Exit, r.Outcome)
+	}
+	mustContain(t, r.Message, "UPDATE_ROLLBACK_FAILED", "continue-update-rollback --stack-name quilt")
+}
+
+func hasFinding(fs []finding.Finding, id string) bool {
+	return slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.ID == id })
+}
+
+// cancelAt cancels the run at the first stack event it sees (Ctrl-C).
+type cancelAt struct {
+	*Writer
+	cancel context.CancelFunc
+}
+
+func (c cancelAt) Event(e Event, p Progress) {
+	c.Writer.Event(e, p)
+	c.cancel()
+}
+
+func TestCtrlCStopsFollowingNotTheUpdate(t *testing.T) {
+	w := startWorld(t, "public", func(s *stackfake.Scenario) { s.Execution.Step = 5 * time.Millisecond })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in := w.input(Input{Yes: true})
+	in.Observer = cancelAt{Writer: &Writer{W: &w.out}, cancel: cancel}
+	r, err := Run(ctx, w.clients, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Exit != 1 || r.Outcome != OutcomeFollowingStopped {
+		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	resume := "qpe enable --stack quilt --region us-east-1 --follow"
+	if r.Stages[0].Update.Resume != resume {
+		t.Errorf("resume %q", r.Stages[0].Update.Resume)
+	}
+	mustContain(t, r.Message, "the update goes on", resume)
+	if w.stack.Calls()["cloudformation:CancelUpdateStack"] != 0 {
+		t.Error("Ctrl-C cancelled the update")
+	}
+	// The update went on: following again sees it complete, then verifies.
+	w.out.Reset()
+	r = w.run(t, Input{FollowOnly: true})
+	if r.Exit != 0 || r.Outcome != OutcomeEnabled || r.Stages[0].Update.Status != "UPDATE_COMPLETE" {
+		t.Fatalf("follow: exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	mustContain(t, w.out.String(), "User Initiated", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+}
+
+func TestLargeTemplateGoesThroughS3(t *testing.T) {
+	big := func(s *stackfake.Scenario) {
+		tpl := s.Stack.Template.(map[string]any)
+		tpl["Metadata"] = map[string]any{"Padding": strings.Repeat("x", MaxTemplateBody)}
+	}
+	w := startWorld(t, "public", big)
+	r := w.run(t, Input{Yes: true})
+	if r.Exit != 2 || r.Outcome != OutcomeChangeSetFailed {
+		t.Fatalf("no bucket: exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	mustContain(t, r.Message, "--s3-bucket", "51200")
+	w = startWorld(t, "public", big)
+	r = w.run(t, Input{Yes: true, S3Bucket: "quilt-deploy"})
+	if r.Exit != 0 {
+		t.Fatalf("with bucket: exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	if got := r.Stages[0].ChangeSet.TemplateURL; got != "https://quilt-deploy.s3.us-east-1.amazonaws.com/qpe-enable/quilt/qpe-enable-test.json" {
+		t.Errorf("template URL %q", got)
+	}
+	if w.stack.Calls()["s3:PutObject"] != 1 {
+		t.Errorf("calls %v", w.stack.Calls())
+	}
+}

@@ -1,0 +1,120 @@
+package updatepath_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/quiltfixture"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
+)
+
+var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/*/expected.*")
+
+// goldenInput is testdata/<case>/input.json: the deployed fixture, the new
+// side (a fixture, or "render": the transform of the deployed one with
+// Settings) and what the model is told about the stack.
+type goldenInput struct {
+	Deployed        string              `json:"deployed"`
+	New             string              `json:"new"`
+	Settings        map[string]string   `json:"settings"`
+	Params          map[string]string   `json:"params"`
+	StackName       string              `json:"stackName"`
+	ImportedExports map[string][]string `json:"importedExports"`
+}
+
+func fixture(t *testing.T, name string) map[string]any {
+	t.Helper()
+	switch name {
+	case "stable":
+		return quiltfixture.Decode(quiltfixture.Stable())
+	case "private":
+		return quiltfixture.Decode(quiltfixture.Private())
+	}
+	t.Fatalf("unknown fixture %q", name)
+	return nil
+}
+
+func goldenPlan(t testing.TB, dir string) *updatepath.Plan {
+	raw, err := os.ReadFile(filepath.Join(dir, "input.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in goldenInput
+	if err := json.Unmarshal(raw, &in); err != nil {
+		t.Fatal(err)
+	}
+	tt, _ := t.(*testing.T)
+	deployed := fixture(tt, in.Deployed)
+	var next map[string]any
+	if in.New == "render" {
+		params := map[string]any{}
+		for k, v := range in.Settings {
+			params[k] = v
+		}
+		res, err := transform.Transform(context.Background(), transform.Request{Fragment: deployed, Params: params})
+		if err != nil {
+			t.Fatal(err)
+		}
+		next = res.Fragment
+	} else {
+		next = fixture(tt, in.New)
+	}
+	p, err := updatepath.Compute(context.Background(), updatepath.Input{Deployed: deployed, New: next, Today: today, DeployedParams: in.Params,
+		StackName: in.StackName, ImportedExports: in.ImportedExports})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestGoldenPlans compares the Markdown and JSON plans of each case with
+// expected.md and expected.json (-update-golden rewrites them).
+func TestGoldenPlans(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join("testdata", "*", "input.json"))
+	if len(dirs) < 7 {
+		t.Fatalf("want the 7 golden cases, found %d", len(dirs))
+	}
+	for _, f := range dirs {
+		dir := filepath.Dir(f)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			p := goldenPlan(t, dir)
+			var md, js bytes.Buffer
+			if err := updatepath.WriteMarkdown(&md, p, "Update plan: "+filepath.Base(dir), "#"); err != nil {
+				t.Fatal(err)
+			}
+			if err := updatepath.WriteJSON(&js, p); err != nil {
+				t.Fatal(err)
+			}
+			for name, got := range map[string][]byte{"expected.md": md.Bytes(), "expected.json": js.Bytes()} {
+				path := filepath.Join(dir, name)
+				if *updateGolden {
+					if err := os.WriteFile(path, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s differs (go test ./internal/updatepath -update-golden rewrites it; read the diff)", path)
+				}
+			}
+			// Deterministic: a second computation gives the same bytes.
+			var again bytes.Buffer
+			if err := updatepath.WriteJSON(&again, goldenPlan(t, dir)); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(again.Bytes(), js.Bytes()) {
+				t.Error("the plan is not deterministic")
+			}
+		})
+	}
+}
