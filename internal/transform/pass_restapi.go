@@ -214,6 +214,16 @@ func serverlessAPI(st *state, id string) error {
 			return &Error{Resource: id, Message: "Auth: " + err.Error(),
 				Remedy: "give Auth and Auth.ResourcePolicy as objects (or Fn::If of objects), or list the API in the Exclude setting"}
 		}
+		if authChanged {
+			hoisted, err := samAuthIf(id, auth)
+			if err != nil {
+				return err
+			}
+			if !equal(hoisted, auth) {
+				details = append(details, "policy: Fn::If moved into Auth.ResourcePolicy.CustomStatements (SAM does not evaluate it around Auth or ResourcePolicy)")
+				auth = hoisted
+			}
+		}
 	}
 	st.privateAPIs[id] = true
 	if !cfgChanged && !authChanged && !polPropChanged {
@@ -263,13 +273,32 @@ func samResourcePolicy(st *state, id string, r map[string]any, ep any, details *
 	} else if r["SourceVpceWhitelist"] != nil && r["IntrinsicVpceWhitelist"] == nil {
 		st.warn(tfSourceVpceWhitelist, id, "Auth.ResourcePolicy.SourceVpceWhitelist lists literal endpoint ids; make sure the endpoint in %s is one of them", st.set.EndpointParameter)
 	}
-	stmts, d, ch := addStatements(asList(r["CustomStatements"]), ep, hasDeny)
+	stmts, d, ch := customStatements(r["CustomStatements"], ep, hasDeny)
 	if ch {
 		r["CustomStatements"] = stmts
 		*details = append(*details, d...)
 		changed = true
 	}
 	return changed
+}
+
+// customStatements adds the Allow and Deny to SAM CustomStatements: a
+// list, one statement, or an Fn::If of those (each branch; samAuthIf puts
+// a condition there, where SAM passes it through).
+func customStatements(v any, ep any, hasDeny bool) (any, []string, bool) {
+	if cond, yes, no, ok := ifBranches(v); ok {
+		y, dy, cy := customStatements(yes, ep, hasDeny)
+		n, dn, cn := customStatements(no, ep, hasDeny)
+		if !cy && !cn {
+			return v, nil, false
+		}
+		return map[string]any{"Fn::If": []any{cond, y, n}}, append(dy, dn...), true
+	}
+	var l []any
+	if !template.IsNoValue(v) {
+		l = asList(v)
+	}
+	return addStatements(l, ep, hasDeny)
 }
 
 // editObject applies fn to a copy of an object-valued property. A missing,
