@@ -64,11 +64,11 @@ failed update or a failed verify (or not executed), 2 usage, credentials or a mi
 			if poll <= 0 {
 				return &exitError{code: 2, err: fmt.Errorf("enable: --poll must be positive, not %s", poll)}
 			}
-			settings, err := nameValues("--set", sets)
+			settings, err := stringValues("--set", sets)
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("enable: %w", err)}
 			}
-			values, err := nameValues("--parameter", parameters)
+			values, err := stringValues("--parameter", parameters)
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("enable: %w", err)}
 			}
@@ -126,19 +126,6 @@ failed update or a failed verify (or not executed), 2 usage, credentials or a mi
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	f.DurationVar(&poll, "poll", enable.DefaultPoll, "interval between two reads of the stack events")
 	return cmd
-}
-
-// nameValues turns repeated Name=Value flags into a map.
-func nameValues(flag string, list []string) (map[string]string, error) {
-	m, err := parseSets(flag, list)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k], _ = v.(string)
-	}
-	return out, nil
 }
 
 // isTerminal reports whether v is a terminal (a character device).

@@ -15,21 +15,28 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
-	"github.com/quiltdata/quilt-private-endpoints/internal/enable"
 	"github.com/quiltdata/quilt-private-endpoints/internal/macro"
 	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
 // enableServe starts the doubles for a scenario of internal/enable/testdata
-// (CloudFormation running the macro's real handler) and points the SDK's
-// endpoint variables at them, with test credentials.
+// (CloudFormation running the macro's real handler) with test credentials.
 func enableServe(t *testing.T, name string, edit func(*stackfake.Scenario)) *stackfake.Server {
 	t.Helper()
 	testenv.IsolateAWS(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDENABLETEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "enable-test-secret")
-	path := filepath.Join(testenv.Root(t), "internal", "enable", "testdata", name+".yaml")
+	srv := serveDoubles(t, filepath.Join(testenv.Root(t), "internal", "enable", "testdata", name+".yaml"), edit)
+	srv.SetMacro(macro.NewHandler(nil).Invoke)
+	return srv
+}
+
+// serveDoubles serves a scenario file: the stack with stackfake (with ELBv2
+// and ECS), its "network" world with awsfake (EC2, S3, STS), edit applied to the
+// scenario first; the SDK's per-service endpoint variables point at them.
+func serveDoubles(t *testing.T, path string, edit func(*stackfake.Scenario)) *stackfake.Server {
+	t.Helper()
 	scn, err := stackfake.Load(path)
 	if err != nil {
 		t.Fatal(err)
@@ -39,8 +46,7 @@ func enableServe(t *testing.T, name string, edit func(*stackfake.Scenario)) *sta
 	}
 	srv := stackfake.Start(scn)
 	t.Cleanup(srv.Close)
-	srv.SetMacro(enable.MacroName, macro.NewHandler(nil).Invoke)
-	for _, svc := range []string{"CLOUDFORMATION", "LAMBDA", "API_GATEWAY", "SYNTHETICS"} {
+	for _, svc := range []string{"CLOUDFORMATION", "LAMBDA", "API_GATEWAY", "SYNTHETICS", "ELASTIC_LOAD_BALANCING_V2", "ECS"} {
 		t.Setenv("AWS_ENDPOINT_URL_"+svc, srv.URL())
 	}
 	doc, err := stackfake.LoadDocument(path)
@@ -176,6 +182,9 @@ func TestEnableOnATerminal(t *testing.T) {
 	tty.Close()
 	<-read
 	s := screen.String()
+	if os.Getenv("QPE_SHOW_TTY") != "" {
+		t.Logf("%q", s)
+	}
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, s)
 	}

@@ -111,6 +111,10 @@ Warnings go to standard error: when a VPC egresses through a NAT gateway whose
 public address the policy does not trust, the stack's calls that leave through
 it (S3 to buckets in other Regions; with --scope all also ECR, SNS, CloudWatch
 Logs and STS, and Lambda's ENI management) would be denied.
+The backend's preflight function runs outside the VPC: when the policy denies
+its calls (S3 Region checks of the prefixed buckets; with --scope all its EC2
+Describe calls), the warning says to tag its role with the exempt tag (the
+backend template's PerimeterExemptTag parameter).
 
 Exit status: 0 printed, 1 over the size limit, 2 usage error or (with
 --nat-ips auto) no AWS access.`,
@@ -133,6 +137,11 @@ Exit status: 0 printed, 1 over the size limit, 2 usage error or (with
 			if err != nil {
 				return &exitError{code: 1, err: fmt.Errorf("perimeter scp: %w", err)}
 			}
+			pw, err := p.Spec.PreflightWarnings(text)
+			if err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("perimeter scp: %w", err)}
+			}
+			ws = append(ws, pw...)
 			perimWarn(cmd, "perimeter scp", ws)
 			form := "minified"
 			if indent {

@@ -53,7 +53,8 @@ stack:
 func TestReviewStackExportInUse(t *testing.T) {
 	reviewStackServe(t)
 	code, out, errs := qpeRun(t, "", "review", "--stack", "quilt", "--region", "us-east-1",
-		"--set", "LoadBalancerScheme=internal", "--format", "json")
+		"--set", "LoadBalancerScheme=internal", "--set", "ApiGatewayVPCEndpointId=vpce-0a1b2c3d4e5f60718",
+		"--set", "UserSubnetIds=subnet-0a1b2c3d4e5f60201,subnet-0a1b2c3d4e5f60202", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}

@@ -59,7 +59,8 @@ func TestReviewGolden(t *testing.T) {
 	root := testenv.Root(t)
 	golden := filepath.Join(root, "internal", "review", "testdata")
 	example := filepath.Join(golden, "network1", "quilt-network1.yaml")
-	sets := []string{"--set", "ApiGatewayVPCEndpointId=vpce-0123456789abcdef0", "--set", "LoadBalancerScheme=internal"}
+	sets := []string{"--set", "ApiGatewayVPCEndpointId=vpce-0123456789abcdef0", "--set", "LoadBalancerScheme=internal",
+		"--set", "UserSubnetIds=subnet-0123456789abcdef0,subnet-1123456789abcdef0"}
 	cases := []struct {
 		name string
 		args []string

@@ -7,11 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"go.yaml.in/yaml/v3"
-
-	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
-	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
@@ -30,32 +26,7 @@ func verifyEnv(t *testing.T, withCreds bool) {
 // and points the SDK's per-service endpoint variables at them.
 func verifyServe(t *testing.T, name string) {
 	t.Helper()
-	path := filepath.Join(testenv.Root(t), "internal", "verify", "testdata", name+".yaml")
-	scn, err := stackfake.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := stackfake.Start(scn)
-	t.Cleanup(srv.Close)
-	for _, svc := range []string{"CLOUDFORMATION", "LAMBDA", "API_GATEWAY", "SYNTHETICS", "ELASTIC_LOAD_BALANCING_V2", "ECS"} {
-		t.Setenv("AWS_ENDPOINT_URL_"+svc, srv.URL())
-	}
-	doc, err := stackfake.LoadDocument(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := yaml.Marshal(doc["network"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var world awsfake.World
-	if err := yaml.Unmarshal(b, &world); err != nil {
-		t.Fatal(err)
-	}
-	ec2 := awsfake.Start(t, &world)
-	t.Setenv("AWS_ENDPOINT_URL_EC2", ec2.URL)
-	t.Setenv("AWS_ENDPOINT_URL_S3", ec2.URL)
-	t.Setenv("AWS_ENDPOINT_URL_STS", ec2.URL)
+	serveDoubles(t, filepath.Join(testenv.Root(t), "internal", "verify", "testdata", name+".yaml"), nil)
 }
 
 func TestVerifyHealthyText(t *testing.T) {

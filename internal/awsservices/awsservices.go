@@ -7,8 +7,6 @@ package awsservices
 import (
 	"slices"
 	"strings"
-
-	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
 // Service is one AWS service a stack's resources call from the VPC.
@@ -50,8 +48,13 @@ func Lookup(region, name string) (Service, bool) {
 	return s, true
 }
 
+// ServiceName is the VPC endpoint service name of an AWS service in the
+// Region ("com.amazonaws.us-east-1.s3"). It lives here, in a package
+// without the EC2 SDK, so that the macro can use this package.
+func ServiceName(region, svc string) string { return "com.amazonaws." + region + "." + svc }
+
 // endpointName is an endpoint service name in the Region.
-func endpointName(region, svc string) string { return vpcrules.ServiceName(region, svc) }
+func endpointName(region, svc string) string { return ServiceName(region, svc) }
 
 // FromActions returns the services that IAM actions ("sqs:SendMessage",
 // "s3:Get*", "cloudwatch:PutMetricData") call, sorted and without

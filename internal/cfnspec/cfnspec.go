@@ -17,6 +17,7 @@ package cfnspec
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // UpdateType is a property's update behaviour as the resource specification
@@ -167,6 +168,12 @@ func set(csv string) map[string]bool {
 	}
 	return m
 }
+
+// shared is the table indexed once: it is read-only.
+var shared = sync.OnceValue(New)
+
+// Default returns the indexed table, built once and shared (read-only).
+func Default() *Spec { return shared() }
 
 // Source tells where the table came from.
 func (s *Spec) Source() Source { return s.source }

@@ -95,9 +95,10 @@ func TestControlsFailOnTheExample(t *testing.T) {
 	}
 }
 
-// withEdgeAndConditional adds what the macro deliberately leaves out: a
-// Lambda@Edge function (through a version) and a function whose VpcConfig
-// is conditional and off at deploy time.
+// withEdgeAndConditional adds a Lambda@Edge function (through a version),
+// which the macro deliberately leaves out, and a function whose VpcConfig
+// is conditional and off at deploy time, which the macro puts into the VPC
+// in both branches.
 func withEdgeAndConditional(doc map[string]any) map[string]any {
 	d := template.Clone(doc).(map[string]any)
 	template.Section(d, "Conditions")["LegacyInVpc"] = map[string]any{"Fn::Equals": []any{map[string]any{"Ref": "EnableCanaries"}, "Disabled"}}
@@ -140,8 +141,8 @@ func TestControlsPassOnTheRenderedExample(t *testing.T) {
 		{name: "excluded function", doc: example(t), params: map[string]any{"Exclude": "StackStatusFunction"}, wantLambda: []string{"StackStatusFunction"}},
 		{name: "preflight off", doc: example(t), params: map[string]any{"PreflightMode": "none"}},
 		{name: "preflight creates endpoints", doc: example(t), params: map[string]any{"PreflightMode": "create"}},
-		{name: "internal load balancer", doc: example(t), params: map[string]any{"LoadBalancerScheme": "internal"}},
-		{name: "Lambda@Edge and conditional VpcConfig", doc: withEdgeAndConditional(example(t)), params: map[string]any{}, wantLambda: []string{"EdgeAuth", "LegacyExporter"}},
+		{name: "internal load balancer", doc: example(t), params: map[string]any{"LoadBalancerScheme": "internal", "UserSubnetIds": "subnet-0123456789abcdef0,subnet-1123456789abcdef0"}},
+		{name: "Lambda@Edge and conditional VpcConfig", doc: withEdgeAndConditional(example(t)), params: map[string]any{}, wantLambda: []string{"EdgeAuth"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

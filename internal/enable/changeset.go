@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
-	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // MaxTemplateBody is the largest template CloudFormation takes inline;
@@ -45,10 +44,7 @@ func emptyChangeSet(reason string) bool {
 // An empty change set is deleted: nothing to do.
 func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*ChangeSetInfo, bool) {
 	st := r.stack
-	body, err := template.EncodeJSON(rd.Submitted, false)
-	if err != nil {
-		return nil, r.stopped(OutcomeChangeSetFailed, 1, "encoding the template: "+err.Error())
-	}
+	body := rd.Body
 	name := r.input.ChangeSetName
 	if len(r.Stages) > 1 {
 		name = fmt.Sprintf("%s-%d", name, len(r.Stages))
@@ -72,9 +68,6 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 	}
 	info := &ChangeSetInfo{Name: name}
 	if len(body) > MaxTemplateBody {
-		if r.input.S3Bucket == "" {
-			return nil, r.stopped(OutcomeChangeSetFailed, 2, fmt.Sprintf("the template is %d bytes, over the %d CloudFormation takes inline: pass --s3-bucket BUCKET (a bucket in %s you can write to) and enable uploads it there", len(body), MaxTemplateBody, st.Region))
-		}
 		key := fmt.Sprintf("qpe-enable/%s/%s.json", st.Name, name)
 		if _, err := r.clients.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(r.input.S3Bucket), Key: aws.String(key), Body: bytes.NewReader(body)}); err != nil {
 			return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("uploading the template to s3://%s/%s: %v", r.input.S3Bucket, key, err))
@@ -95,7 +88,8 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 	r.step("change set %s created; waiting for CloudFormation to compute it", name)
 	cs, reason, err := r.waitChangeSet(ctx, info.ID)
 	if err != nil {
-		return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("change set %s: %v", name, err))
+		return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("change set %s: %v; it stays on the stack: look at it with `aws cloudformation describe-change-set --stack-name %s --change-set-name %s%s`, delete it with delete-change-set",
+			name, err, st.Name, name, r.regionFlag()))
 	}
 	info.Status, info.StatusReason = cs.Status, reason
 	if cs.Status == "FAILED" {

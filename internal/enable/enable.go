@@ -22,12 +22,13 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/macroevent"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 	"github.com/quiltdata/quilt-private-endpoints/internal/verify"
 )
 
 // MacroName is the transform entry enable adds to the stack's template.
-const MacroName = "QuiltPrivateEndpoints"
+const MacroName = macroevent.MacroName
 
 // Defaults of Input.
 const (

@@ -89,21 +89,21 @@ func TestEmptyChangeSetIsNothingToDo(t *testing.T) {
 
 func TestFailureRollsBack(t *testing.T) {
 	w := startWorld(t, "public", func(s *stackfake.Scenario) {
-		s.Execution.FailAt = &stackfake.Injected{Resource: "ApiStagePrivate", Reason: "Resource handler returned message: \"Invalid deployment\""}
+		s.Execution.FailAt = &stackfake.Injected{Resource: "ThumbnailHandler", Reason: "Resource handler returned message: \"Lambda was unable to configure access to your environment variables\""}
 	})
 	r := w.run(t, Input{Yes: true})
 	if r.Exit != 1 || r.Outcome != OutcomeUpdateFailed {
 		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
 	}
 	u := r.Stages[0].Update
-	if u.Status != "UPDATE_ROLLBACK_COMPLETE" || u.FirstFailure == nil || u.FirstFailure.Resource != "ApiStagePrivate" {
+	if u.Status != "UPDATE_ROLLBACK_COMPLETE" || u.FirstFailure == nil || u.FirstFailure.Resource != "ThumbnailHandler" {
 		t.Fatalf("update %+v", u)
 	}
-	if !slices.Contains(u.Deleted, "ApiPrivate") || !slices.Contains(u.Deleted, "QuiltPrivateEndpointsPreflight") || u.Recovery != "" {
+	if !slices.Contains(u.RolledBack, "ReportHandler") || !slices.Contains(u.Deleted, "QuiltPrivateEndpointsPreflight") || u.Recovery != "" {
 		t.Errorf("rollback %+v", u)
 	}
-	mustContain(t, r.Message, "ApiStagePrivate", "Invalid deployment", "UPDATE_ROLLBACK_COMPLETE")
-	mustContain(t, w.out.String(), "first failure: ApiStagePrivate", "rolled back to their old configuration: ", "deleted by the rollback: ")
+	mustContain(t, r.Message, "ThumbnailHandler", "unable to configure access", "UPDATE_ROLLBACK_COMPLETE")
+	mustContain(t, w.out.String(), "first failure: ThumbnailHandler", "rolled back to their old configuration: ", "deleted by the rollback: ")
 	if r.Verify != nil {
 		t.Error("verify ran after a failed update")
 	}
@@ -111,28 +111,23 @@ func TestFailureRollsBack(t *testing.T) {
 
 func TestJammedRollbackPrintsTheRecovery(t *testing.T) {
 	w := startWorld(t, "public", func(s *stackfake.Scenario) {
-		s.Execution.FailAt = &stackfake.Injected{Resource: "ApiStagePrivate", Reason: "Invalid deployment"}
-		// The rewrite never changes an API's endpoint type in place (a new
-		// private API replaces it, and a rollback deletes that), so jam the
-		// rollback of a function the update moves into the VPC in place.
-		res := s.Stack.Template.(map[string]any)["Resources"].(map[string]any)
-		delete(res["PreviewHandler"].(map[string]any)["Properties"].(map[string]any), "VpcConfig")
-		s.Execution.RollbackFailAt = &stackfake.Injected{Resource: "PreviewHandler", Reason: "Rate exceeded"}
+		s.Execution.FailAt = &stackfake.Injected{Resource: "ThumbnailHandler", Reason: "Lambda was unable to configure access to your environment variables"}
+		s.Execution.RollbackFailAt = &stackfake.Injected{Resource: "ReportHandler", Reason: "Lambda is unable to delete the network interface eni-0123456789abcdef0: it is in use"}
 	})
 	r := w.run(t, Input{Yes: true})
 	if r.Exit != 1 || r.Outcome != OutcomeRollbackFailed {
 		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
 	}
 	u := r.Stages[0].Update
-	want := "aws cloudformation continue-update-rollback --stack-name quilt --region us-east-1 --resources-to-skip PreviewHandler"
+	want := "aws cloudformation continue-update-rollback --stack-name quilt --region us-east-1 --resources-to-skip ReportHandler"
 	if u.Recovery != want {
 		t.Fatalf("recovery %q, want %q", u.Recovery, want)
 	}
-	mustContain(t, strings.Join(u.AfterRecovery, "\n"), "PreviewHandler (AWS::Lambda::Function) is skipped", "Rate exceeded", "qpe enable --stack quilt --region us-east-1 --follow")
+	mustContain(t, strings.Join(u.AfterRecovery, "\n"), "ReportHandler (AWS::Lambda::Function) is skipped", "network interface", "qpe enable --stack quilt --region us-east-1 --follow")
 	mustContain(t, w.out.String(), want)
 	// The printed recovery works: run it, then follow it with --follow.
 	_, err := w.clients.CloudFormation.(*cloudformation.Client).ContinueUpdateRollback(context.Background(),
-		&cloudformation.ContinueUpdateRollbackInput{StackName: aws.String("quilt"), ResourcesToSkip: []string{"PreviewHandler"}})
+		&cloudformation.ContinueUpdateRollbackInput{StackName: aws.String("quilt"), ResourcesToSkip: []string{"ReportHandler"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,8 +222,8 @@ func TestLargeTemplateGoesThroughS3(t *testing.T) {
 	}
 	w := startWorld(t, "public", big)
 	r := w.run(t, Input{Yes: true})
-	if r.Exit != 2 || r.Outcome != OutcomeChangeSetFailed {
-		t.Fatalf("no bucket: exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	if r.Exit != 2 || r.Outcome != OutcomeRenderFailed || w.ec2.TotalCalls() != 0 {
+		t.Fatalf("no bucket: exit %d outcome %s (%d EC2 calls): %s", r.Exit, r.Outcome, w.ec2.TotalCalls(), r.Message)
 	}
 	mustContain(t, r.Message, "--s3-bucket", "51200")
 	w = startWorld(t, "public", big)
@@ -241,5 +236,27 @@ func TestLargeTemplateGoesThroughS3(t *testing.T) {
 	}
 	if w.stack.Calls()["s3:PutObject"] != 1 {
 		t.Errorf("calls %v", w.stack.Calls())
+	}
+}
+
+func TestUndeclaredParameterIsUsage(t *testing.T) {
+	w := startWorld(t, "public", nil)
+	r := w.run(t, Input{Yes: true, Parameters: map[string]string{"Nope": "1"}})
+	if r.Exit != 2 || r.Outcome != OutcomeRenderFailed || w.stack.Calls()["cloudformation:CreateChangeSet"] != 0 {
+		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	mustContain(t, r.Message, "--parameter Nope", "declares no parameter Nope")
+}
+
+func TestFollowASettledStack(t *testing.T) {
+	w := startWorld(t, "public", nil)
+	r := w.run(t, Input{FollowOnly: true})
+	// The stack's last operation completed: nothing new changed, verify
+	// runs and finds the public API as it is (not private yet).
+	if r.Stages[0].Update == nil || r.Stages[0].Update.Status != "UPDATE_COMPLETE" || r.Verify == nil || r.Exit != 1 || r.Outcome != OutcomeVerifyFailed {
+		t.Fatalf("exit %d outcome %s update %+v: %s", r.Exit, r.Outcome, r.Stages[0].Update, r.Message)
+	}
+	if !hasFinding(r.Verify.Findings, "QPE-VF-020") {
+		t.Errorf("verify %+v", r.Verify.Findings)
 	}
 }

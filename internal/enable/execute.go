@@ -42,7 +42,7 @@ func (r *Result) followUpdate(ctx context.Context, sg *Stage, f *follower) (done
 	r.explain(sg, u)
 	r.observer.Settled(sg)
 	switch u.Status {
-	case "UPDATE_COMPLETE":
+	case "UPDATE_COMPLETE", "CREATE_COMPLETE", "IMPORT_COMPLETE": // --follow may find a creation or an import
 		sg.Outcome = OutcomeUpdated
 		return false
 	case "UPDATE_ROLLBACK_FAILED":

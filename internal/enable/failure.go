@@ -48,6 +48,9 @@ func outcomeOf(events []Event, final Event) *UpdateOutcome {
 	for _, e := range events {
 		if e.Stack() {
 			phase = e.Status
+			if final.Status == "" { // still running: where it stands
+				u.Status = e.Status
+			}
 			continue
 		}
 		rollingBack := strings.HasPrefix(phase, "UPDATE_ROLLBACK")

@@ -42,7 +42,7 @@ func startWorld(t *testing.T, name string, edit func(*stackfake.Scenario)) *worl
 	}
 	w := &world{stack: stackfake.Start(scn)}
 	t.Cleanup(w.stack.Close)
-	w.stack.SetMacro(MacroName, macro.NewHandler(nil).Invoke)
+	w.stack.SetMacro(macro.NewHandler(nil).Invoke)
 	cfg := aws.Config{
 		Region:       scn.Region,
 		Credentials:  aws.AnonymousCredentials{},

@@ -102,6 +102,8 @@ func unstable(status, reason, stack string) string {
 	switch {
 	case status == "UPDATE_ROLLBACK_FAILED":
 		return fmt.Sprintf("stack %s is UPDATE_ROLLBACK_FAILED%s: it cannot be updated until its rollback completes. Fix: `aws cloudformation continue-update-rollback --stack-name %s` (add --resources-to-skip for the resources whose rollback failed), then run qpe enable again", stack, why, stack)
+	case status == "REVIEW_IN_PROGRESS":
+		return fmt.Sprintf("stack %s is REVIEW_IN_PROGRESS: it was never created, only a change set to create it exists. Fix: execute or delete that change set first", stack)
 	case strings.HasSuffix(status, "_IN_PROGRESS"):
 		return fmt.Sprintf("stack %s is %s: another operation is running. Wait for it (`aws cloudformation describe-stacks --stack-name %s`), then run qpe enable again", stack, status, stack)
 	case status == "ROLLBACK_COMPLETE", status == "ROLLBACK_FAILED", status == "CREATE_FAILED":

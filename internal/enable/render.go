@@ -2,10 +2,12 @@ package enable
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/macroevent"
+	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
@@ -23,17 +25,14 @@ type rendering struct {
 	Params map[string]string
 	// Settings are the transform entry's parameters.
 	Settings map[string]any
+	// Body is Submitted as the JSON enable sends.
+	Body []byte
 }
 
 // render adds the transform entry to the deployed template and renders it.
 func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
 	st := r.stack
 	declared := template.Section(st.Original, "Parameters")
-	for _, k := range sortedKeys(r.input.Parameters) {
-		if _, ok := declared[k]; !ok {
-			return nil, r.stopped(OutcomeRenderFailed, 2, fmt.Sprintf("--parameter %s: the stack's template declares no parameter %s (CloudFormation refuses values for undeclared parameters). Fix: give the value as a Transform setting with --set", k, k))
-		}
-	}
 	params := map[string]string{}
 	for k, v := range st.Parameters {
 		if _, ok := declared[k]; ok {
@@ -43,44 +42,44 @@ func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
 	for k, v := range r.input.Parameters {
 		params[k] = v
 	}
-	submitted, settings, others, err := withTransform(st.Original, sg.Settings, params)
+	submitted := withTransform(st.Original, sg.Settings)
+	body, err := template.EncodeJSON(submitted, false)
 	if err != nil {
+		return nil, r.stopped(OutcomeRenderFailed, 1, "encoding the template: "+err.Error())
+	}
+	if len(body) > MaxTemplateBody && r.input.S3Bucket == "" {
+		return nil, r.stopped(OutcomeRenderFailed, 2, fmt.Sprintf("the template is %d bytes, over the %d CloudFormation takes inline: pass --s3-bucket BUCKET (a bucket in %s you can write to) and enable uploads it there", len(body), MaxTemplateBody, st.Region))
+	}
+	// What CloudFormation hands the macro: the entry out, its Parameters
+	// resolved, the stack's values typed.
+	doc, _ := template.Clone(submitted).(map[string]any)
+	inv, err := macroevent.Build(doc, nil, params)
+	var pe *macroevent.ParameterError
+	switch {
+	case errors.As(err, &pe): // a --parameter the template does not declare
+		return nil, r.stopped(OutcomeRenderFailed, 2, err.Error())
+	case err != nil:
 		return nil, r.stopped(OutcomeRenderFailed, 1, err.Error())
 	}
-	if len(others) > 0 {
+	if inv.OtherTransforms != nil {
 		return nil, r.stopped(OutcomeRenderFailed, 1, fmt.Sprintf("the stack's template also uses the transform(s) %s: qpe enable plans only templates whose one transform is %s. Use qpe render, qpe review and the manual steps of the README",
-			strings.Join(others, ", "), MacroName))
+			review.Short(inv.OtherTransforms), MacroName))
 	}
-	fragment, _ := template.Clone(submitted).(map[string]any)
-	delete(fragment, "Transform")
-	values := map[string]any{}
-	for k, v := range params {
-		decl, _ := declared[k].(map[string]any)
-		if typ, _ := decl["Type"].(string); strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList" {
-			var list []any
-			for _, e := range strings.Split(v, ",") {
-				list = append(list, strings.TrimSpace(e))
-			}
-			values[k] = list
-			continue
-		}
-		values[k] = v
-	}
-	res, err := transform.Transform(ctx, transform.Request{Fragment: fragment, Params: settings, TemplateParameterValues: values,
-		Region: st.Region, AccountID: st.AccountID})
+	req := inv.Request()
+	req.Region, req.AccountID = st.Region, st.AccountID
+	res, err := transform.Transform(ctx, req)
 	if err != nil {
 		return nil, r.stopped(OutcomeRenderFailed, 1, "the macro refuses the stack's template: "+err.Error())
 	}
+	settings := inv.Event.Params
 	r.step("rendered the template with %s (%d changes by the macro)", MacroName, len(res.Changes))
-	return &rendering{Submitted: submitted, Processed: res.Fragment, Result: res, Params: params, Settings: settings}, false
+	return &rendering{Submitted: submitted, Processed: res.Fragment, Result: res, Params: params, Settings: settings, Body: body}, false
 }
 
 // withTransform returns the template with the QuiltPrivateEndpoints entry
-// first in its Transform section (an entry already there keeps its
-// parameters; set wins), the entry's parameters, and the other transforms.
-// A parameter of the entry that is a Ref to a template parameter takes that
-// parameter's value, as CloudFormation resolves it.
-func withTransform(original map[string]any, set map[string]string, params map[string]string) (map[string]any, map[string]any, []string, error) {
+// first in its Transform section; an entry already there keeps its
+// Parameters, set wins over them.
+func withTransform(original map[string]any, set map[string]string) map[string]any {
 	doc, _ := template.Clone(original).(map[string]any)
 	var entries []any
 	switch t := doc["Transform"].(type) {
@@ -92,31 +91,20 @@ func withTransform(original map[string]any, set map[string]string, params map[st
 	}
 	settings := map[string]any{}
 	var rest []any
-	var others []string
 	for _, e := range entries {
 		switch t := e.(type) {
 		case string:
 			if t == MacroName {
 				continue
 			}
-			others = append(others, t)
 		case map[string]any:
 			if t["Name"] == MacroName {
 				p, _ := t["Parameters"].(map[string]any)
 				for k, v := range p {
-					if name, ok := template.Ref(v); ok {
-						val, known := params[name]
-						if !known {
-							return nil, nil, nil, fmt.Errorf("transform %s: parameter %s refers to template parameter %s, which has no value. Fix: give it with --set %s=VALUE", MacroName, k, name, k)
-						}
-						v = val
-					}
 					settings[k] = v
 				}
 				continue
 			}
-			name, _ := t["Name"].(string)
-			others = append(others, name)
 		}
 		rest = append(rest, e)
 	}
@@ -128,8 +116,7 @@ func withTransform(original map[string]any, set map[string]string, params map[st
 		entry["Parameters"] = settings
 	}
 	doc["Transform"] = append([]any{entry}, rest...)
-	slices.Sort(others)
-	return doc, settings, others, nil
+	return doc
 }
 
 // stopped is stop for a step that returns (value, stop).

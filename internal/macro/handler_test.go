@@ -319,12 +319,16 @@ func TestHandleRealEngine(t *testing.T) {
 // message names the setting and the expected form.
 func TestHandleNeverQuotesSecretSettings(t *testing.T) {
 	const secret = "Pw4NoEchoSecret"
-	fragment := `{"Parameters":{"DbPassword":{"Type":"String","NoEcho":true},"ApiGatewayVPCEndpointId":{"Type":"String","NoEcho":true}},` +
+	fragment := `{"Parameters":{"DbPassword":{"Type":"String","NoEcho":true},"ApiGatewayVPCEndpointId":{"Type":"String","NoEcho":true},` +
+		`"VPC":{"Type":"AWS::EC2::VPC::Id"},"Subnets":{"Type":"List<AWS::EC2::Subnet::Id>"}},` +
 		`"Resources":{"Fn":{"Type":"AWS::Lambda::Function","Properties":{"Handler":"index.handler","Runtime":"python3.11",` +
 		`"Role":"arn:aws:iam::123456789012:role/r","Code":{"ZipFile":"def handler(e, c): pass"}}}}}`
 	failures := 0
 	for _, name := range transform.SettingNames() {
 		for _, value := range []string{secret, "vpce-" + secret, "Fn," + secret} {
+			if value == secret && strings.HasSuffix(name, "Parameter") {
+				continue // a valid parameter name: the macro declares and names that parameter
+			}
 			t.Run(name+"="+value, func(t *testing.T) {
 				var logs bytes.Buffer
 				h := NewHandler(slog.New(slog.NewJSONHandler(&logs, nil)))

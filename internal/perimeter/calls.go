@@ -94,8 +94,13 @@ func (s *Spec) stackPrincipal() (session, role string) {
 func (s *Spec) Request(c StackCall, natIP string) policy.Request {
 	session, role := s.stackPrincipal()
 	ip := natIP
-	if c.Path == PathLambdaService {
+	switch c.Path {
+	case PathLambdaService:
 		ip = exampleServiceIP
+	case PathPreflight:
+		ip = exampleServiceIP
+		session = fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/quilt-private-endpoints-preflight", s.Partition, ExampleAccount, preflightRole)
+		role = fmt.Sprintf("arn:%s:iam::%s:role/%s", s.Partition, ExampleAccount, preflightRole)
 	}
 	return policy.Request{
 		Action: c.Action, Resource: c.Resource, Principal: session,

@@ -169,18 +169,25 @@ func TestWarnings(t *testing.T) {
 			if len(ws) != tc.count {
 				t.Errorf("%d warnings, want %d: %q", len(ws), tc.count, ws)
 			}
-			all := strings.Join(ws, "\n")
-			for _, w := range tc.want {
-				if !strings.Contains(all, w) {
-					t.Errorf("warnings lack %q:\n%s", w, all)
-				}
-			}
-			for _, w := range tc.wantNone {
-				if strings.Contains(all, w) {
-					t.Errorf("warnings hold %q:\n%s", w, all)
-				}
-			}
+			checkWarnings(t, ws, tc.want, tc.wantNone)
 		})
+	}
+}
+
+// checkWarnings fails unless each of want is in some warning and none of
+// wantNone is in any.
+func checkWarnings(t *testing.T, ws, want, wantNone []string) {
+	t.Helper()
+	all := strings.Join(ws, "\n")
+	for _, w := range want {
+		if !strings.Contains(all, w) {
+			t.Errorf("warnings lack %q:\n%s", w, all)
+		}
+	}
+	for _, w := range wantNone {
+		if strings.Contains(all, w) {
+			t.Errorf("warnings hold %q:\n%s", w, all)
+		}
 	}
 }
 

@@ -13,7 +13,7 @@ func checkAWSAccess() finding.Check[*inventory] {
 		Severity: finding.Error,
 		Title:    "AWS access",
 		Meaning:  "An AWS call kept failing after the SDK's retries (permission denied, throttling, server errors, timeout, unreadable answer): the checks that needed its answer could not run. The message says which.",
-		Remedy:   "Grant the Describe permission named in the message, check network access to the AWS endpoints, or run again with a longer --timeout.",
+		Remedy:   "Grant the Describe permission named in the message, check network access to the AWS endpoints, or give the check more time (qpe check: --timeout; the custom resource: retry the stack operation, its function's Timeout bounds the check).",
 	}}
 	c.Run = func(inv *inventory) []finding.Finding {
 		return inv.accessFindings(c.Rule, inv.blockedTitles(Catalogue()))

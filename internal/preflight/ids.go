@@ -10,10 +10,11 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsservices"
 )
 
-// regionRe is the form of a Region name: a partition prefix (us, eu, ap,
-// cn, us-gov, ...), a direction and a number ("eu-west-1", "us-gov-west-1",
-// "ap-southeast-5"). It catches a typo before any AWS call.
-var regionRe = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
+// regionRe is the form of a Region name: a geography (us, eu, ap, cn,
+// eusc, ...) with an optional us-gov/us-iso part, a direction and a number
+// ("eu-west-1", "us-gov-west-1", "ap-southeast-5", "eusc-de-east-1"). It
+// catches a typo before any AWS call.
+var regionRe = regexp.MustCompile(`^[a-z]{2,4}(-gov|-iso[a-z]?)?(-[a-z]+)+-[0-9]{1,2}$`)
 
 // validRegion reports whether r has the form of a Region name.
 func validRegion(r string) bool { return regionRe.MatchString(r) }

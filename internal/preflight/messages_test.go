@@ -41,7 +41,7 @@ func TestRegionFormFirst(t *testing.T) {
 			t.Errorf("%q: want one QPE-IN-002 about the Region:\n%s", region, text(rep))
 		}
 	}
-	for _, ok := range []string{"eu-west-1", "us-gov-west-1", "ap-southeast-5", "cn-north-1", "il-central-1"} {
+	for _, ok := range []string{"eu-west-1", "us-gov-west-1", "ap-southeast-5", "cn-north-1", "il-central-1", "us-isob-east-1", "eusc-de-east-1"} {
 		w, in := bigWorld(2, 1)
 		in.Region, w.Region = ok, ok
 		for i := range w.VpcEndpoints {

@@ -1,7 +1,8 @@
 // Package preflight checks that a VPC is ready for a Quilt stack with private
-// endpoints: the execute-api interface endpoint, the S3 gateway endpoint, the
-// buckets' Region, egress to ECR/SNS (NAT or interface endpoints) and the
-// private subnets.
+// endpoints: the execute-api interface endpoint (and its policy, and the
+// users' networks), the S3 gateway endpoint (and its policy), the buckets'
+// Region, egress to every AWS service the stack calls (NAT, or a VPC endpoint
+// per service; see internal/awsservices), and the private and user subnets.
 //
 // Run(ctx, clients, input) reads the VPC inventory with a fixed number of
 // concurrent Describe calls (batched by VPC filter and id lists, paginated),
@@ -28,6 +29,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
 // DefaultTimeout bounds a whole Run when neither Input.Timeout nor the context
@@ -85,12 +87,8 @@ type Input struct {
 
 // EC2API is the part of *ec2.Client the checks use.
 type EC2API interface {
-	DescribeVpcs(ctx context.Context, in *ec2.DescribeVpcsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
+	vpcrules.EC2Reader
 	DescribeVpcAttribute(ctx context.Context, in *ec2.DescribeVpcAttributeInput, optFns ...func(*ec2.Options)) (*ec2.DescribeVpcAttributeOutput, error)
-	DescribeSubnets(ctx context.Context, in *ec2.DescribeSubnetsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error)
-	DescribeRouteTables(ctx context.Context, in *ec2.DescribeRouteTablesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeRouteTablesOutput, error)
-	DescribeVpcEndpoints(ctx context.Context, in *ec2.DescribeVpcEndpointsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointsOutput, error)
-	DescribeSecurityGroups(ctx context.Context, in *ec2.DescribeSecurityGroupsInput, optFns ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error)
 	DescribeNatGateways(ctx context.Context, in *ec2.DescribeNatGatewaysInput, optFns ...func(*ec2.Options)) (*ec2.DescribeNatGatewaysOutput, error)
 }
 

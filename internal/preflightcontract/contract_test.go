@@ -43,17 +43,18 @@ func TestRenderedPreflightParses(t *testing.T) {
 	}{
 		{
 			name:     "validate mode",
-			settings: map[string]any{"PreflightMode": contract.ModeValidate},
+			settings: map[string]any{"PreflightMode": contract.ModeValidate, "ClientCidrs": "10.8.0.0/16", "BucketNames": "quilt-extra"},
 			params:   map[string]any{"ApiGatewayVPCEndpointId": vpce, "VPC": vpc, "Subnets": []any{subnetA, subnetB}, "DataBucket": "quilt-data"},
 			want: preflightresource.Properties{Mode: contract.ModeValidate, VpcID: vpc, SubnetIDs: []string{subnetA, subnetB},
-				APIEndpointID: vpce, Buckets: []string{"quilt-data"}},
+				APIEndpointID: vpce, Buckets: []string{"quilt-extra", "quilt-data"}, ClientCidrs: []string{"10.8.0.0/16"},
+				EgressServices: []string{"s3", "sqs"}},
 		},
 		{
 			name:     "create mode, endpoint left to the preflight",
-			settings: map[string]any{"PreflightMode": contract.ModeCreate},
+			settings: map[string]any{"PreflightMode": contract.ModeCreate, "EndpointPrivateDns": "true"},
 			params:   map[string]any{"ApiGatewayVPCEndpointId": "", "VPC": vpc, "Subnets": []any{subnetA, subnetB}, "DataBucket": "quilt-data"},
 			want: preflightresource.Properties{Mode: contract.ModeCreate, VpcID: vpc, SubnetIDs: []string{subnetA, subnetB},
-				Buckets: []string{"quilt-data"}},
+				Buckets: []string{"quilt-data"}, EgressServices: []string{"s3", "sqs"}, EndpointPrivateDNS: true},
 		},
 	}
 	for _, tc := range tests {
@@ -87,6 +88,11 @@ func TestRenderedPreflightParses(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the custom resource refuses the macro's properties %v: %v", resolved, err)
 			}
+			// The fingerprint: the template's hash, then each parameter's value.
+			if !strings.HasPrefix(got.Fingerprint, "sha256:") || !strings.Contains(got.Fingerprint, "|"+subnetA+","+subnetB+"|"+vpc) {
+				t.Errorf("fingerprint %q", got.Fingerprint)
+			}
+			got.Fingerprint = ""
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("parsed %+v\nwant   %+v", got, tc.want)
 			}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/macroevent"
+	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -29,11 +31,11 @@ const EmptyChangeSetReason = "The submitted information didn't contain changes. 
 type MacroFunc func(ctx context.Context, payload []byte) ([]byte, error)
 
 // cfnState is what the CloudFormation double holds beyond the scenario:
-// macros, uploaded objects, change sets, the stack's events and the update
+// the macro, uploaded objects, change sets, the stack's events and the update
 // in progress. Its own lock guards it.
 type cfnState struct {
 	mu         sync.Mutex
-	macros     map[string]MacroFunc
+	macro      MacroFunc
 	objects    map[string][]byte // "bucket/key" -> body (PutObject)
 	changeSets []*changeSet
 	events     []stackEvent // chronological
@@ -44,7 +46,7 @@ type cfnState struct {
 // state returns the server's CloudFormation state, creating it once.
 func (s *Server) state() *cfnState {
 	s.cfnOnce.Do(func() {
-		s.cfn = &cfnState{macros: map[string]MacroFunc{}, objects: map[string][]byte{}}
+		s.cfn = &cfnState{objects: map[string][]byte{}}
 		st := &s.scn.Stack
 		at := st.Created
 		if st.LastUpdated != nil {
@@ -56,12 +58,12 @@ func (s *Server) state() *cfnState {
 }
 
 // SetMacro registers the Lambda CloudFormation calls for a template that
-// lists name in its Transform section.
-func (s *Server) SetMacro(name string, f MacroFunc) {
+// lists QuiltPrivateEndpoints in its Transform section.
+func (s *Server) SetMacro(f MacroFunc) {
 	c := s.state()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.macros[name] = f
+	c.macro = f
 }
 
 // changeSet is one change set of the stack.
@@ -302,82 +304,54 @@ func sameParameters(a, b map[string]string) bool {
 	return true
 }
 
-// expand calls the macros of the Transform section, as CloudFormation
-// does: each with the whole template minus the Transform entry, the
-// entry's Parameters and the resolved template parameter values.
+// expand runs the template's transform as CloudFormation does: what it
+// hands the macro is internal/macroevent's (the entry out, its Parameters
+// resolved, the change set's values typed), then the macro's Lambda.
 func (s *Server) expand(ctx context.Context, cs *changeSet) (map[string]any, string) {
 	doc, _ := template.Clone(cs.Original).(map[string]any)
-	tr, ok := doc["Transform"]
-	if !ok {
+	if _, ok := doc["Transform"]; !ok {
 		return doc, ""
 	}
-	delete(doc, "Transform")
-	entries, isList := tr.([]any)
-	if !isList {
-		entries = []any{tr}
+	inv, err := macroevent.Build(doc, nil, cs.Parameters)
+	if err != nil {
+		return nil, "Template error: " + err.Error()
 	}
-	values := map[string]any{}
-	declared := template.Section(cs.Original, "Parameters")
-	for k, v := range cs.Parameters {
-		decl, _ := declared[k].(map[string]any)
-		if typ, _ := decl["Type"].(string); strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList" {
-			var list []any
-			for _, e := range strings.Split(v, ",") {
-				list = append(list, strings.TrimSpace(e))
-			}
-			values[k] = list
-			continue
-		}
-		values[k] = v
+	if inv.OtherTransforms != nil {
+		return nil, fmt.Sprintf("stackfake: runs the %s macro only, not %s", macroevent.MacroName, review.Short(inv.OtherTransforms))
 	}
-	for i, e := range entries {
-		name, params := "", map[string]any{}
-		switch t := e.(type) {
-		case string:
-			name = t
-		case map[string]any:
-			name, _ = t["Name"].(string)
-			if p, ok := t["Parameters"].(map[string]any); ok {
-				params = p
-			}
-		}
-		c := s.state()
-		c.mu.Lock()
-		macro := c.macros[name]
-		c.mu.Unlock()
-		if macro == nil {
-			return nil, fmt.Sprintf("No transform named %s::%s found.", s.scn.Account, name)
-		}
-		req := map[string]any{
-			"region": s.scn.Region, "accountId": s.scn.Account, "fragment": doc,
-			"transformId": s.scn.Account + "::" + name, "params": params,
-			"requestId": fmt.Sprintf("%s-%d", cs.Name, i), "templateParameterValues": values,
-		}
-		payload, err := json.Marshal(req)
-		if err != nil {
-			return nil, "stackfake: macro request: " + err.Error()
-		}
-		out, err := macro(ctx, payload)
-		if err != nil {
-			return nil, "Received malformed response from transform " + s.scn.Account + "::" + name
-		}
-		resp, err := template.DecodeJSON(out) // numbers stay json.Number
-		if err != nil || resp["requestId"] != req["requestId"] {
-			return nil, "Received malformed response from transform " + s.scn.Account + "::" + name
-		}
-		if resp["status"] != "success" {
-			if msg, _ := resp["errorMessage"].(string); msg != "" {
-				return nil, fmt.Sprintf("Transform %s::%s failed with: %s", s.scn.Account, name, msg)
-			}
-			return nil, fmt.Sprintf("Transform %s::%s failed without an error message.", s.scn.Account, name)
-		}
-		frag, ok := resp["fragment"].(map[string]any)
-		if !ok {
-			return nil, "Received malformed response from transform " + s.scn.Account + "::" + name
-		}
-		doc = frag
+	id := s.scn.Account + "::" + macroevent.MacroName
+	c := s.state()
+	c.mu.Lock()
+	macro := c.macro
+	c.mu.Unlock()
+	if macro == nil {
+		return nil, "No transform named " + id + " found."
 	}
-	return doc, ""
+	ev := inv.Event
+	ev.Region, ev.AccountID, ev.TransformID, ev.RequestID = s.scn.Region, s.scn.Account, id, cs.Name
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return nil, "stackfake: macro request: " + err.Error()
+	}
+	out, err := macro(ctx, payload)
+	if err != nil {
+		return nil, "Received malformed response from transform " + id
+	}
+	resp, err := template.DecodeJSON(out) // numbers stay json.Number
+	if err != nil || resp["requestId"] != ev.RequestID {
+		return nil, "Received malformed response from transform " + id
+	}
+	if resp["status"] != "success" {
+		if msg, _ := resp["errorMessage"].(string); msg != "" {
+			return nil, fmt.Sprintf("Transform %s failed with: %s", id, msg)
+		}
+		return nil, fmt.Sprintf("Transform %s failed without an error message.", id)
+	}
+	frag, ok := resp["fragment"].(map[string]any)
+	if !ok {
+		return nil, "Received malformed response from transform " + id
+	}
+	return frag, ""
 }
 
 // neededCapabilities are the capabilities a template requires: AUTO_EXPAND

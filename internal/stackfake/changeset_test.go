@@ -39,7 +39,7 @@ func internalLB(macro bool) string {
 	  "Listener": {"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": {"LoadBalancerArn": {"Ref": "LB"}, "Port": 443}},
 	  "AppRole": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}}}`
 	if macro {
-		t += `, "Transform": [{"Name": "Echo"}]`
+		t += `, "Transform": [{"Name": "QuiltPrivateEndpoints"}]`
 	}
 	return t + "}"
 }
@@ -62,10 +62,10 @@ func createChangeSet(t *testing.T, c *cloudformation.Client, name, body string, 
 
 func TestChangeSetChangesFromTheTwoTemplates(t *testing.T) {
 	s := start(t, lbScenario)
-	s.SetMacro("Echo", func(_ context.Context, p []byte) ([]byte, error) {
+	s.SetMacro(func(_ context.Context, p []byte) ([]byte, error) {
 		// The request carries the fragment and the resolved parameters.
 		if !strings.Contains(string(p), `"templateParameterValues":{"Subnets":["subnet-a","subnet-b"]}`) {
-			return []byte(`{"requestId":"x","status":"failure","errorMessage":"bad request"}`), nil
+			return []byte(`{"requestId":"ok","status":"failure","errorMessage":"bad request"}`), nil
 		}
 		return []byte(strings.Replace(string(p), `"region"`, `"status":"success","region"`, 1)), nil
 	})

@@ -79,10 +79,6 @@ func stable(status string) bool {
 	return strings.HasSuffix(status, "_COMPLETE") && !strings.Contains(status, "IN_PROGRESS") && status != "DELETE_COMPLETE"
 }
 
-func terminal(status string) bool {
-	return !strings.HasSuffix(status, "_IN_PROGRESS")
-}
-
 // stackStatus is the stack's status now.
 func (s *Server) stackStatus() string {
 	c := s.state()

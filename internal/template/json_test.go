@@ -27,6 +27,18 @@ func TestDecodeJSONRefusesDuplicateKeys(t *testing.T) {
 	}
 }
 
+// YAML duplicates were refused before; their message names the path too.
+func TestDecodeYAMLDuplicateKeyPath(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"Resources:\n  Bucket: {Type: AWS::S3::Bucket}\n  Bucket: {Type: AWS::SQS::Queue}\n", `line 3: duplicate key "Bucket" in Resources`},
+		{"Outputs:\n  A:\n    Value: !If [C, {Ref: X, Ref: Y}, z]\n", `duplicate key "Ref" in Outputs.A.Value.Fn::If[1]`},
+	} {
+		if _, err := Decode([]byte(tc.src)); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("got %v, want an error with %q", err, tc.want)
+		}
+	}
+}
+
 func TestDecodeJSONByteOrderMark(t *testing.T) {
 	want := map[string]any{"Resources": map[string]any{"A": map[string]any{"Type": "X"}}}
 	for _, src := range []string{"\ufeff{\"Resources\":{\"A\":{\"Type\":\"X\"}}}", "\ufeff\n  {\"Resources\":{\"A\":{\"Type\":\"X\"}}}\n"} {

@@ -139,7 +139,7 @@ func TestEncodeYAMLReadsBackAsStringsInYAML11(t *testing.T) {
 
 // Numbers, booleans and nulls stay unquoted: only strings are quoted.
 func TestEncodeYAMLLeavesScalarsPlain(t *testing.T) {
-	doc, err := DecodeJSON([]byte(`{"A":1,"B":1.50,"C":true,"D":null,"E":"yes","F":"2010-09-09"}`))
+	doc, err := DecodeJSON([]byte(`{"A":1,"B":1.50,"C":true,"D":null,"E":"yes","F":"2010-09-09","G":200000000000000000000,"H":1E3,"I":-0}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestEncodeYAMLLeavesScalarsPlain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "A: 1\nB: 1.50\nC: true\nD: null\nE: \"yes\"\nF: \"2010-09-09\"\n"
+	want := "A: 1\nB: 1.50\nC: true\nD: null\nE: \"yes\"\nF: \"2010-09-09\"\nG: 200000000000000000000\nH: 1E3\nI: -0\n"
 	if string(out) != want {
 		t.Fatalf("got\n%s\nwant\n%s", out, want)
 	}

@@ -73,6 +73,17 @@ func KindOf(v any) string {
 	}
 }
 
+// AKindOf is KindOf with its indefinite article ("an object", "a list"),
+// for messages such as "DependsOn is an object".
+func AKindOf(v any) string {
+	switch k := KindOf(v); k[0] {
+	case 'a', 'e', 'i', 'o', 'u':
+		return "an " + k
+	default:
+		return "a " + k
+	}
+}
+
 // SortedKeys returns the keys of m in byte order.
 func SortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -14,7 +15,9 @@ import (
 // DecodeYAML reads a YAML template. Short-form intrinsic tags (!Ref, !Sub,
 // !GetAtt 'A.B', !If, ...) become their long JSON form, as CloudFormation
 // hands them to a macro. Numbers become json.Number; dates and other
-// YAML-only scalars stay strings.
+// YAML-only scalars stay strings. What CloudFormation does not accept
+// (anchors, aliases, merge keys, the binary, omap, pairs, set and timestamp
+// tags), duplicate keys and a second document are refused with their line.
 func DecodeYAML(data []byte) (map[string]any, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
@@ -36,7 +39,7 @@ func DecodeYAML(data []byte) (map[string]any, error) {
 	if err := refuseUnsupported(&root); err != nil {
 		return nil, err
 	}
-	v, err := fromNode(&root)
+	v, err := fromNode(&root, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -47,21 +50,21 @@ func DecodeYAML(data []byte) (map[string]any, error) {
 	return m, nil
 }
 
-func fromNode(n *yaml.Node) (any, error) {
+func fromNode(n *yaml.Node, path []string) (any, error) {
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return fromNode(n.Content[0])
+		return fromNode(n.Content[0], path)
 	case yaml.AliasNode:
 		// refuseUnsupported has refused every alias before this runs.
 		return nil, fmt.Errorf("template: line %d: YAML alias *%s", n.Line, n.Value)
 	}
 	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
-		return fromTagged(n)
+		return fromTagged(n, path)
 	}
-	return fromPlain(n)
+	return fromPlain(n, path)
 }
 
 // unsupportedTags are the YAML 1.1 tags CloudFormation does not accept
@@ -94,7 +97,8 @@ func refuseUnsupported(n *yaml.Node) error {
 	return nil
 }
 
-func fromPlain(n *yaml.Node) (any, error) {
+// path names the node by its keys from the top, for error messages.
+func fromPlain(n *yaml.Node, path []string) (any, error) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
@@ -104,9 +108,9 @@ func fromPlain(n *yaml.Node) (any, error) {
 				return nil, fmt.Errorf("template: line %d: mapping keys must be scalars", kn.Line)
 			}
 			if _, dup := m[kn.Value]; dup {
-				return nil, fmt.Errorf("template: line %d: duplicate key %q", kn.Line, kn.Value)
+				return nil, fmt.Errorf("template: line %d: duplicate key %q in %s: rename or remove one", kn.Line, kn.Value, pathString(path))
 			}
-			v, err := fromNode(n.Content[i+1])
+			v, err := fromNode(n.Content[i+1], append(path, kn.Value))
 			if err != nil {
 				return nil, err
 			}
@@ -115,8 +119,8 @@ func fromPlain(n *yaml.Node) (any, error) {
 		return m, nil
 	case yaml.SequenceNode:
 		l := make([]any, 0, len(n.Content))
-		for _, c := range n.Content {
-			v, err := fromNode(c)
+		for i, c := range n.Content {
+			v, err := fromNode(c, append(path, "["+strconv.Itoa(i)+"]"))
 			if err != nil {
 				return nil, err
 			}
@@ -153,14 +157,18 @@ func scalar(n *yaml.Node) any {
 	}
 }
 
-func fromTagged(n *yaml.Node) (any, error) {
+func fromTagged(n *yaml.Node, path []string) (any, error) {
 	name := strings.TrimPrefix(n.Tag, "!")
+	long := "Fn::" + name
+	if name == "Ref" || name == "Condition" {
+		long = name
+	}
 	var inner any
 	var err error
 	if n.Kind == yaml.ScalarNode {
 		inner = n.Value // tagged scalars are strings
 	} else {
-		inner, err = fromPlain(n)
+		inner, err = fromPlain(n, append(path, long))
 		if err != nil {
 			return nil, err
 		}
@@ -180,7 +188,7 @@ func fromTagged(n *yaml.Node) (any, error) {
 		}
 		return map[string]any{"Fn::GetAtt": inner}, nil
 	default:
-		return map[string]any{"Fn::" + name: inner}, nil
+		return map[string]any{long: inner}, nil
 	}
 }
 
@@ -237,11 +245,12 @@ func toNode(v any, depth int) (*yaml.Node, error) {
 	case string:
 		return stringNode(t), nil
 	case json.Number:
-		tag := "!!int"
-		if strings.ContainsAny(string(t), ".eE") {
-			tag = "!!float"
-		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(t)}, nil
+		// Untagged: the text of a JSON number is a number to every YAML
+		// reader, int or float as it reads it. A tag guessed here would be
+		// written out whenever the encoder resolves the text otherwise
+		// (!!int 200000000000000000000, beyond int64), and a YAML 1.1
+		// reader refuses that.
+		return &yaml.Node{Kind: yaml.ScalarNode, Value: string(t)}, nil
 	case float64, int, int64:
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: fmt.Sprint(t)}, nil
 	case bool:

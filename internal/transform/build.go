@@ -24,7 +24,7 @@ func fromGoformation(r any) (map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("transform: build resource: got a %s", template.KindOf(v))
+		return nil, fmt.Errorf("transform: build resource: got %s", template.AKindOf(v))
 	}
 	return m, nil
 }

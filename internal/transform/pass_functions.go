@@ -15,14 +15,22 @@ func passFunctions(st *state) error {
 	edge := edgeFunctions(st)
 	serverless := st.ofType("AWS::Serverless::Function")
 	globalsCover := false
-	if g, ok := template.Section(st.doc, "Globals")["Function"].(map[string]any); ok && !isIntrinsicObject(g) {
-		if !noSubnets(g["VpcConfig"]) {
+	if g, ok := template.Section(st.doc, "Globals")["Function"].(map[string]any); ok && !isIntrinsicObject(g) && len(serverless) > 0 {
+		cur := g["VpcConfig"]
+		// Globals apply to every SAM function: complete them only when none
+		// is left out; otherwise each function gets its own VpcConfig.
+		all := allIncluded(st, serverless, edge)
+		w := &vpcRewrite{st: st, id: "Globals.Function", dry: !all}
+		nv, changed, err := w.config(cur, 0)
+		switch {
+		case err != nil:
+			return err
+		case !changed:
 			globalsCover = true
-		} else if len(serverless) > 0 && allIncluded(st, serverless, edge) {
-			globals := st.section("Globals")
-			fn := globals["Function"].(map[string]any)
-			fn["VpcConfig"] = vpcConfig(st)
-			st.change("functions", "Globals.Function", "added VpcConfig (private subnets, security groups)")
+		case all:
+			fn := st.section("Globals")["Function"].(map[string]any)
+			fn["VpcConfig"] = nv
+			st.change("functions", "Globals.Function", "%s", w.detail(cur))
 			globalsCover = true
 			for _, id := range serverless {
 				if noSubnets(st.props(id)["VpcConfig"]) {
@@ -82,6 +90,9 @@ type vpcRewrite struct {
 	kept     []string // settings of the user's VpcConfig kept in a completed branch
 	joined   bool     // the macro's security groups were added to the user's
 	branches int
+	// dry only tells whether a change is needed: it records nothing (no
+	// parameter, security group, warning) and returns no usable value.
+	dry bool
 }
 
 // subnetsPresence is what a SubnetIds value is known to hold.
@@ -105,6 +116,9 @@ func (w *vpcRewrite) config(v any, depth int) (any, bool, error) {
 		return nil, false, w.fail("VpcConfig has more than %d condition branches, more than the macro follows", maxVpcBranches)
 	}
 	if isAbsent(v) {
+		if w.dry {
+			return nil, true, nil
+		}
 		return vpcConfig(w.st), true, nil
 	}
 	m, ok := v.(map[string]any)
@@ -206,13 +220,16 @@ func (w *vpcRewrite) subnets(sn any) (p subnetsPresence, cond string, yes, no an
 		}
 		return subnetsSplit, c, y, n, nil
 	}
-	return 0, "", nil, nil, w.fail("VpcConfig.SubnetIds is a %s, not a list of subnet ids", template.KindOf(sn))
+	return 0, "", nil, nil, w.fail("VpcConfig.SubnetIds is %s, not a list of subnet ids", template.AKindOf(sn))
 }
 
 // fill completes a VpcConfig object without subnets: the private subnets,
 // the user's security groups plus the macro's, and every other setting
 // (Ipv6AllowedForDualStack, ...) kept.
 func (w *vpcRewrite) fill(m map[string]any) map[string]any {
+	if w.dry {
+		return nil
+	}
 	out := shallow(m)
 	out["SubnetIds"] = w.st.subnets()
 	for k := range m {

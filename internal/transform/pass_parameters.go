@@ -57,7 +57,7 @@ func passParameters(st *state) error {
 			joinList(s.UserSubnetIDs), len(s.UserSubnetIDs) > 0},
 	}
 
-	var added []string
+	var added, missing []string
 	for _, name := range []string{s.EndpointParameter, s.VpcParameter, s.SubnetsParameter, s.UserSubnetsParameter} {
 		_, declared := params[name]
 		d := decls[name]
@@ -80,8 +80,7 @@ func passParameters(st *state) error {
 			added = append(added, name)
 			st.change("parameters", "Parameters."+name, "declared (%s)", decl["Type"])
 			if d.value == nil {
-				st.warn(tfParameterNoDefault, "Parameters."+name, "added by the macro without a Default; give its value as the Transform parameter %s, or declare %s in the original template so the stack can pass it",
-					valueSettingFor(s, name), name)
+				missing = append(missing, name)
 			}
 			continue
 		}
@@ -98,6 +97,9 @@ func passParameters(st *state) error {
 			}
 		}
 	}
+	if len(missing) > 0 {
+		return missingValues(s, missing)
+	}
 	if err := checkEndpointValue(st); err != nil {
 		return err
 	}
@@ -105,6 +107,30 @@ func passParameters(st *state) error {
 		addToInterface(st, added)
 	}
 	return nil
+}
+
+// missingValues refuses a rewrite that needs parameters the template does
+// not declare and no setting gives a value: CloudFormation binds the stack's
+// parameter values to the original template, so the stack could not pass
+// one, and the stack would fail later with a less clear error.
+func missingValues(s Settings, names []string) error {
+	var ids, settings, sets, params []string
+	for _, name := range names {
+		ids = append(ids, "Parameters."+name)
+		settings = append(settings, valueSettingFor(s, name))
+		sets = append(sets, "--set "+valueSettingFor(s, name)+"=VALUE")
+		params = append(params, "--parameter "+name+"=VALUE")
+	}
+	this, its, setting := "this parameter", "its value", "the Transform parameter "
+	if len(names) > 1 {
+		this, its, setting = "these parameters", "their values", "the Transform parameters "
+	}
+	list := strings.Join(names, ", ")
+	return &Error{Resource: strings.Join(ids, ", "),
+		Message: "the rewrite needs " + this + ", which the template does not declare, and no setting gives " + its +
+			" (a stack passes values only for the original template's parameters)",
+		Remedy: "give " + its + " as " + setting + strings.Join(settings, ", ") + " (qpe render: " + strings.Join(sets, " ") +
+			"), or declare " + list + " in the original template and pass " + its + " with the stack (qpe render: " + strings.Join(params, " ") + ")"}
 }
 
 func nonEmpty(s string) any {

@@ -1,12 +1,16 @@
 package transform
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsservices"
 	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
@@ -40,6 +44,16 @@ func passPreflight(st *state) error {
 	if b := bucketNames(st); len(b) > 0 {
 		props[contract.PropBucketNames] = b
 	}
+	props[contract.PropEgressServices] = egressServices(st)
+	if st.set.LoadBalancerScheme == "internal" {
+		props[contract.PropUserSubnets] = st.param(st.set.UserSubnetsParameter)
+	}
+	if len(st.set.ClientCidrs) > 0 {
+		props[contract.PropClientCidrs] = toAny(st.set.ClientCidrs)
+	}
+	if st.set.EndpointPrivateDNS && st.set.PreflightMode == ModeCreate {
+		props[contract.PropEndpointPrivateDNS] = "true"
+	}
 	want, err := fromGoformation(&cloudformation.CustomResource{Type: PreflightType, Properties: props})
 	if err != nil {
 		return err
@@ -49,6 +63,15 @@ func passPreflight(st *state) error {
 	}
 	if existing != nil {
 		keepUserProperties(existing, want, st.set.ServiceToken != "")
+		// passPreflightSeal sets these last; keep them meanwhile, so that
+		// only a real change of the other properties counts as one.
+		cur, _ := existing["Properties"].(map[string]any)
+		props, _ := want["Properties"].(map[string]any)
+		for _, k := range []string{contract.PropFingerprint, contract.PropWarnings} {
+			if v, ok := cur[k]; ok && props != nil {
+				props[k] = v
+			}
+		}
 	}
 	if cur := st.resource(PreflightLogicalID); cur == nil {
 		st.add(PreflightLogicalID, want)
@@ -65,23 +88,115 @@ func passPreflight(st *state) error {
 			st.change("preflight", "Conditions."+CreateEndpointCondition, "added: true when %s is empty, so the preflight creates the endpoint", st.set.EndpointParameter)
 		}
 	}
+	waitForPreflight(st)
+	return nil
+}
+
+// waitForPreflight makes every resource wait for the preflight, directly or
+// through its dependencies, except the ones the preflight itself needs (its
+// own references and DependsOn, transitively). A resource rewritten by a
+// pass gets a DependsOn of its own (unless it references the preflight: a
+// DependsOn beside a Ref or GetAtt is redundant, cfn-lint W3005); any other
+// one gets it only when none of its dependencies already waits. A path
+// through a resource with a Condition does not count: it may not exist.
+func waitForPreflight(st *state) {
 	upstream := dependencies(st, PreflightLogicalID)
+	waits := map[string]bool{PreflightLogicalID: true}
+	add := func(id string) {
+		mergeDependsOn(st.edit(id), PreflightLogicalID)
+		st.change("preflight", id, "DependsOn += %s", PreflightLogicalID)
+		waits[id] = true
+	}
 	for _, id := range st.ids {
 		if !st.rewritten[id] || id == PreflightLogicalID {
 			continue
 		}
-		if dependsOn(st.resource(id), PreflightLogicalID) {
-			continue
-		}
-		if upstream[id] {
+		r := st.resource(id)
+		switch {
+		case dependsOn(r, PreflightLogicalID) || slices.Contains(resourceDeps(r), PreflightLogicalID):
+			waits[id] = true
+		case upstream[id]:
 			st.warn(tfPreflightCycle, id, "%s depends on it (DependsOn or a reference), so it cannot also wait for the preflight without a circular dependency; it is created before the network is checked",
 				PreflightLogicalID)
+		default:
+			add(id)
+		}
+	}
+	for _, id := range dependencyOrder(st) {
+		if waits[id] || upstream[id] {
 			continue
 		}
-		mergeDependsOn(st.edit(id), PreflightLogicalID)
-		st.change("preflight", id, "DependsOn += %s", PreflightLogicalID)
+		reached := false
+		for _, d := range resourceDeps(st.resource(id)) {
+			if waits[d] && (d == PreflightLogicalID || st.resource(d)["Condition"] == nil) {
+				reached = true
+				break
+			}
+		}
+		if reached {
+			waits[id] = true
+		} else {
+			add(id)
+		}
 	}
-	return nil
+}
+
+// resourceDeps are the resources a resource depends on directly: its
+// DependsOn and the resources its properties reference.
+func resourceDeps(r map[string]any) []string {
+	var out []string
+	switch d := r["DependsOn"].(type) {
+	case string:
+		out = append(out, d)
+	case []any:
+		for _, e := range d {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return append(out, referenced(r["Properties"])...)
+}
+
+// dependencyOrder lists the resources dependencies first (sorted ids among
+// equals); the members of a cycle, which CloudFormation refuses anyway,
+// come last in id order.
+func dependencyOrder(st *state) []string {
+	deps := map[string][]string{}
+	for _, id := range st.ids {
+		for _, d := range resourceDeps(st.resource(id)) {
+			if d != id && st.resource(d) != nil && !slices.Contains(deps[id], d) {
+				deps[id] = append(deps[id], d)
+			}
+		}
+	}
+	var out []string
+	done := map[string]bool{}
+	for progress := true; progress; {
+		progress = false
+		for _, id := range st.ids {
+			if done[id] {
+				continue
+			}
+			ready := true
+			for _, d := range deps[id] {
+				if !done[d] {
+					ready = false
+					break
+				}
+			}
+			if ready {
+				done[id], progress = true, true
+				out = append(out, id)
+			}
+		}
+	}
+	for _, id := range st.ids {
+		if !done[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func dependsOn(r map[string]any, id string) bool {
@@ -94,21 +209,166 @@ func dependsOn(r map[string]any, id string) bool {
 	return false
 }
 
-// bucketNames lists the template's String parameters that name data buckets
-// (names ending in Bucket or BucketName), for the preflight's S3 checks.
+// bucketNames lists the buckets the preflight checks the Region of: the
+// BucketNames setting, then the template's data bucket parameters, told
+// apart as String parameters named ...Bucket or ...BucketName that the
+// template's resources use and that are not a trail or log bucket (never
+// CloudTrailBucket: an organisation trail bucket, typically in another
+// account, read by CloudTrail and Athena, not through the gateway endpoint).
 func bucketNames(st *state) []any {
+	out := toAny(st.set.BucketNames)
 	params := template.Section(st.doc, "Parameters")
-	var out []any
-	for _, name := range template.SortedKeys(params) {
-		p, _ := params[name].(map[string]any)
-		if t, _ := p["Type"].(string); t != "String" {
-			continue
-		}
-		if strings.HasSuffix(name, "Bucket") || strings.HasSuffix(name, "BucketName") {
-			out = append(out, map[string]any{"Ref": name})
+	used := map[string]bool{}
+	for _, id := range st.ids {
+		for _, r := range referenced(st.resource(id)) {
+			used[r] = true
 		}
 	}
+	for _, name := range template.SortedKeys(params) {
+		p, _ := params[name].(map[string]any)
+		if t, _ := p["Type"].(string); t != "String" || !used[name] {
+			continue
+		}
+		if !strings.HasSuffix(name, "Bucket") && !strings.HasSuffix(name, "BucketName") {
+			continue
+		}
+		desc, _ := p["Description"].(string)
+		if l := strings.ToLower(name + " " + desc); strings.Contains(l, "trail") || strings.Contains(l, "log") {
+			continue
+		}
+		out = append(out, map[string]any{"Ref": name})
+	}
 	return out
+}
+
+func toAny(l []string) []any {
+	out := make([]any, len(l))
+	for i, s := range l {
+		out[i] = s
+	}
+	return out
+}
+
+// selfNeeds are the calls a kind of VPC resource makes by itself, whatever
+// its role allows: an ECS task pulls its image from ECR (the layers from
+// S3) and ships its logs; a canary stores its artifacts in S3 and puts
+// metrics. A Lambda function needs nothing from the VPC for itself (its
+// logs go through the Lambda service).
+var selfNeeds = map[string][]string{
+	"AWS::ECS::Service":       {"ecr:BatchGetImage", "ecr:GetAuthorizationToken", "s3:GetObject", "logs:PutLogEvents"},
+	"AWS::Synthetics::Canary": {"s3:PutObject", "cloudwatch:PutMetricData"},
+}
+
+// managedPolicyCalls maps the AWS-managed policies a Quilt stack's roles
+// use to representative actions of the calls they allow from the network.
+var managedPolicyCalls = map[string][]string{
+	"AWSLambdaVPCAccessExecutionRole":  nil, // network interfaces: Lambda's own calls
+	"AWSLambdaBasicExecutionRole":      nil, // logs: through the Lambda service
+	"AmazonECSTaskExecutionRolePolicy": {"ecr:BatchGetImage", "logs:PutLogEvents"},
+	"AmazonEventBridgeFullAccess":      {"events:PutEvents"},
+	"CloudWatchSyntheticsFullAccess":   {"synthetics:DescribeCanaries", "s3:PutObject", "cloudwatch:PutMetricData"},
+	"AmazonS3ReadOnlyAccess":           {"s3:GetObject"},
+	"AmazonS3FullAccess":               {"s3:PutObject"},
+	"AmazonSQSFullAccess":              {"sqs:SendMessage"},
+	"AmazonSNSFullAccess":              {"sns:Publish"},
+	"AmazonAthenaFullAccess":           {"athena:StartQueryExecution", "glue:GetTable", "s3:GetObject"},
+	"CloudWatchAgentServerPolicy":      {"cloudwatch:PutMetricData", "logs:PutLogEvents"},
+	"AmazonSSMManagedInstanceCore":     {"ssm:GetParameter", "ssmmessages:OpenDataChannel", "ec2messages:GetMessages"},
+}
+
+// egressServices derives the AWS services the template's VPC resources
+// call (awsservices names, sorted): the actions their roles allow (inline
+// policies, managed policy resources and AWS::IAM::Policy resources of the
+// template, known AWS-managed policies) and what the kind of resource
+// needs by itself. A role from outside the template adds what a Quilt
+// stack calls (awsservices.QuiltDefault), as does a template whose VPC
+// resources name no role at all.
+func egressServices(st *state) []any {
+	attached := rolePolicyActions(st)
+	var actions []string
+	external, inVPC := false, false
+	roles := func(v any) {
+		ids, ext := roleTargets(st, v)
+		if len(ext) > 0 {
+			external = true
+		}
+		for _, r := range ids {
+			if st.typeOf(r) == "AWS::IAM::Role" {
+				actions = append(actions, roleActions(st, r, attached)...)
+			}
+		}
+	}
+	for _, id := range st.ids {
+		p := st.props(id)
+		switch t := st.typeOf(id); t {
+		case "AWS::Lambda::Function", "AWS::Serverless::Function":
+			if vc, _ := p["VpcConfig"].(map[string]any); len(vc) == 0 {
+				continue
+			}
+			inVPC = true
+			if p["Role"] != nil {
+				roles(p["Role"])
+			} else if t == "AWS::Serverless::Function" {
+				for _, pol := range asList(p["Policies"]) {
+					actions = allowedActions(pol, actions)
+					if name, ok := pol.(string); ok {
+						actions = append(actions, managedPolicyCalls[name]...)
+					}
+				}
+			}
+		case "AWS::ECS::Service":
+			if p["NetworkConfiguration"] == nil {
+				continue
+			}
+			inVPC = true
+			actions = append(actions, selfNeeds[t]...)
+			for _, td := range referenced(p["TaskDefinition"]) {
+				if st.typeOf(td) == "AWS::ECS::TaskDefinition" {
+					tp := st.props(td)
+					roles(tp["TaskRoleArn"])
+					roles(tp["ExecutionRoleArn"])
+				}
+			}
+		case "AWS::Synthetics::Canary":
+			if p["VPCConfig"] == nil {
+				continue
+			}
+			inVPC = true
+			actions = append(actions, selfNeeds[t]...)
+			roles(p["ExecutionRoleArn"])
+		}
+	}
+	names := awsservices.FromActions(st.req.Region, actions)
+	if external || !inVPC {
+		names = append(names, awsservices.QuiltDefault()...)
+	}
+	slices.Sort(names)
+	return toAny(slices.Compact(names))
+}
+
+// roleActions are the actions a template role allows: its inline policies,
+// the managed policy resources and known AWS-managed policies it lists,
+// and the policy resources attached to it (attached, from
+// rolePolicyActions).
+func roleActions(st *state, role string, attached map[string][]string) []string {
+	p := st.props(role)
+	actions := append([]string(nil), attached[role]...)
+	for _, ref := range referenced(p["ManagedPolicyArns"]) {
+		if st.typeOf(ref) == "AWS::IAM::ManagedPolicy" {
+			actions = allowedActions(st.props(ref)["PolicyDocument"], actions)
+		}
+	}
+	for name, calls := range managedPolicyCalls {
+		if mentions(p["ManagedPolicyArns"], "policy/"+name) || mentions(p["ManagedPolicyArns"], "policy/service-role/"+name) {
+			actions = append(actions, calls...)
+		}
+	}
+	for _, pol := range asList(p["Policies"]) {
+		if m, ok := pol.(map[string]any); ok {
+			actions = allowedActions(m["PolicyDocument"], actions)
+		}
+	}
+	return actions
 }
 
 // keepUserProperties carries over what a preflight resource already in the
@@ -144,18 +404,7 @@ func dependencies(st *state, id string) map[string]bool {
 		if r == nil {
 			continue
 		}
-		var next []string
-		switch d := r["DependsOn"].(type) {
-		case string:
-			next = append(next, d)
-		case []any:
-			for _, e := range d {
-				if s, ok := e.(string); ok {
-					next = append(next, s)
-				}
-			}
-		}
-		next = append(next, referenced(r["Properties"])...)
+		next := resourceDeps(r)
 		for _, n := range next {
 			if !seen[n] && n != id && st.resource(n) != nil {
 				seen[n] = true
@@ -164,4 +413,93 @@ func dependencies(st *state, id string) map[string]bool {
 		}
 	}
 	return seen
+}
+
+// Bounds of the MacroWarnings property (it must stay small: the custom
+// resource's Reason is at most 4 KB).
+const (
+	maxWarnings     = 20
+	maxWarningBytes = 300
+)
+
+// passPreflightSeal runs after every other pass: it gives the preflight the
+// macro's warnings (MacroWarnings, which the custom resource reports in its
+// Data summary and its Reason) and the Fingerprint, so that the preflight
+// runs on every stack update. The Fingerprint is the sha256 of the rendered
+// template without the Fingerprint itself, joined with every parameter's
+// value through a Ref (a list parameter joined with commas): a change of the
+// template or of a parameter value changes it, identical input gives an
+// identical value. NoEcho parameters are left out: their values must not be
+// copied into a property, which CloudFormation shows and sends in events.
+func passPreflightSeal(st *state) error {
+	if st.set.PreflightMode == ModeNone || st.typeOf(PreflightLogicalID) != PreflightType {
+		return nil
+	}
+	props := st.editProps(PreflightLogicalID)
+	old := props[contract.PropFingerprint]
+	delete(props, contract.PropFingerprint)
+	// The warnings of this run, and those already there: a run on the
+	// macro's own output (which warns of nothing it already did) keeps them.
+	ws := make([]string, 0, len(st.warnings))
+	for _, w := range st.warnings {
+		ws = append(ws, warningText(w))
+	}
+	for _, w := range asList(props[contract.PropWarnings]) {
+		if s, ok := w.(string); ok && !strings.HasPrefix(s, "... and ") {
+			ws = append(ws, s)
+		}
+	}
+	delete(props, contract.PropWarnings)
+	slices.Sort(ws)
+	ws = slices.Compact(ws)
+	if len(ws) > maxWarnings {
+		ws = append(ws[:maxWarnings-1], fmt.Sprintf("... and %d more warnings (see the macro's log)", len(ws)-maxWarnings+1))
+	}
+	for i, w := range ws {
+		if len(w) > maxWarningBytes {
+			ws[i] = strings.ToValidUTF8(w[:maxWarningBytes-3], "") + "..."
+		}
+	}
+	if len(ws) > 0 {
+		props[contract.PropWarnings] = toAny(ws)
+	}
+	fp, err := fingerprint(st)
+	if err != nil {
+		return err
+	}
+	props[contract.PropFingerprint] = fp
+	if old != nil && !equal(old, fp) {
+		st.change("preflight", PreflightLogicalID, "Fingerprint updated (the template or its parameters changed)")
+	}
+	return nil
+}
+
+// fingerprint is the preflight's Fingerprint value for the template as it
+// is now (the preflight's own Fingerprint removed by the caller).
+func fingerprint(st *state) (any, error) {
+	doc := shallow(st.doc)
+	doc["Resources"] = st.res
+	b, err := json.Marshal(doc) // map keys sorted: deterministic
+	if err != nil {
+		return nil, fmt.Errorf("transform: fingerprint: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	parts := []any{"sha256:" + hex.EncodeToString(sum[:16])}
+	params := template.Section(st.doc, "Parameters")
+	for _, name := range template.SortedKeys(params) {
+		p, _ := params[name].(map[string]any)
+		if strings.EqualFold(fmt.Sprint(p["NoEcho"]), "true") {
+			continue
+		}
+		ref := map[string]any{"Ref": name}
+		if t, _ := p["Type"].(string); strings.Contains(t, "List<") || t == "CommaDelimitedList" {
+			parts = append(parts, map[string]any{"Fn::Join": []any{",", ref}})
+		} else {
+			parts = append(parts, ref)
+		}
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	return map[string]any{"Fn::Join": []any{"|", parts}}, nil
 }

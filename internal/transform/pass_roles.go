@@ -128,22 +128,10 @@ func roleTargets(st *state, v any) (ids, external []string) {
 // into a VPC) across its inline policies, in-template managed policies and
 // the AWS::IAM::Policy resources attached to it.
 func grantsENI(st *state, role string, attached map[string][]string) bool {
-	p := st.props(role)
-	if mentions(p["ManagedPolicyArns"], VPCAccessPolicy) {
+	if mentions(st.props(role)["ManagedPolicyArns"], VPCAccessPolicy) {
 		return true
 	}
-	actions := append([]string(nil), attached[role]...)
-	for _, ref := range referenced(p["ManagedPolicyArns"]) {
-		if st.typeOf(ref) == "AWS::IAM::ManagedPolicy" {
-			actions = allowedActions(st.props(ref)["PolicyDocument"], actions)
-		}
-	}
-	for _, pol := range asList(p["Policies"]) {
-		if m, ok := pol.(map[string]any); ok {
-			actions = allowedActions(m["PolicyDocument"], actions)
-		}
-	}
-	return coversENI(actions)
+	return coversENI(roleActions(st, role, attached))
 }
 
 // rolePolicyActions returns, per role, the actions that in-template

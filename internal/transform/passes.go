@@ -58,6 +58,9 @@ func passes() []pass {
 		// names compares the output with the input: it covers every name any
 		// pass adds, so it runs last.
 		{name: "names", run: passNames, requires: []string{"unused"}},
+		// preflight-seal gives the preflight the warnings and the
+		// fingerprint of the finished template: it runs last.
+		{name: "preflight-seal", run: passPreflightSeal, requires: []string{"preflight", "names"}},
 	}
 }
 

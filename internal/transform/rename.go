@@ -1,7 +1,9 @@
 package transform
 
 import (
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
@@ -42,6 +44,18 @@ func (st *state) renameResources(pass string, renames map[string]string, detail 
 		}
 	}
 	st.byType = nil
+	// The warnings so far name the resources by the ids the output has.
+	for i, w := range st.warnings {
+		for _, old := range olds {
+			if w.Resource == old {
+				w.Resource = renames[old]
+			}
+			if strings.Contains(w.Message, old) {
+				w.Message = regexp.MustCompile(`\b`+regexp.QuoteMeta(old)+`\b`).ReplaceAllString(w.Message, renames[old])
+			}
+		}
+		st.warnings[i] = w
+	}
 }
 
 // freeID returns base+suffix, or with a number after it, that no resource,

@@ -23,7 +23,6 @@ func Rules() []finding.Rule {
 		tfSAMPolicyRedeploy,
 		tfSourceVpceWhitelist,
 		tfPreflightCycle,
-		tfParameterNoDefault,
 		tfGeofenceRemoved,
 		tfExternalWebACL,
 		tfExportChanges,

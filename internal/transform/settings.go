@@ -3,6 +3,7 @@ package transform
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"sort"
 	"strings"
@@ -59,13 +60,17 @@ const (
 	SetVpcID                = "VpcId"
 	SetSubnetIDs            = "SubnetIds"
 	SetUserSubnetIDs        = "UserSubnetIds"
+	// Preflight settings, passed to its properties (pass_preflight.go).
+	SetBucketNames        = "BucketNames"
+	SetClientCidrs        = "ClientCidrs"
+	SetEndpointPrivateDNS = "EndpointPrivateDns"
 )
 
 // SettingNames lists every valid setting, sorted.
 func SettingNames() []string {
 	names := []string{SetEndpointParameter, SetVpcParameter, SetSubnetsParameter, SetUserSubnetsParameter,
 		SetSecurityGroupIds, SetExclude, SetPreflightMode, SetServiceToken, SetLoadBalancerScheme,
-		SetEndpointID, SetVpcID, SetSubnetIDs, SetUserSubnetIDs}
+		SetEndpointID, SetVpcID, SetSubnetIDs, SetUserSubnetIDs, SetBucketNames, SetClientCidrs, SetEndpointPrivateDNS}
 	sort.Strings(names)
 	return names
 }
@@ -112,6 +117,12 @@ type Settings struct {
 	VpcID         string
 	SubnetIDs     []string
 	UserSubnetIDs []string
+	// Preflight settings: buckets to check besides the template's data
+	// bucket parameters, the users' networks, and private DNS for the
+	// execute-api endpoint create mode creates.
+	BucketNames        []string
+	ClientCidrs        []string
+	EndpointPrivateDNS bool
 }
 
 // settingError is a refused setting. It never quotes the setting's value:
@@ -178,6 +189,14 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 			s.SubnetIDs, err = idListSetting(name, v, "subnet")
 		case SetUserSubnetIDs:
 			s.UserSubnetIDs, err = idListSetting(name, v, "subnet")
+		case SetBucketNames:
+			s.BucketNames, err = listSetting(name, v)
+		case SetClientCidrs:
+			s.ClientCidrs, err = cidrListSetting(name, v)
+		case SetEndpointPrivateDNS:
+			var b string
+			b, err = enumSetting(name, v, "true", "false")
+			s.EndpointPrivateDNS = b == "true"
 		default:
 			return s, &Error{Resource: "setting " + name, Message: "unknown setting",
 				Remedy: "use one of " + strings.Join(SettingNames(), ", ")}
@@ -208,7 +227,7 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 }
 
 func kindError(name string, v any, want string) *Error {
-	return settingError(name, fmt.Sprintf("is a %s, want %s", template.KindOf(v), want), "set "+name+" to "+want)
+	return settingError(name, fmt.Sprintf("is %s, want %s", template.AKindOf(v), want), "set "+name+" to "+want)
 }
 
 func stringSetting(name string, v any) (string, error) {
@@ -246,6 +265,20 @@ func enumSetting(name string, v any, valid ...string) (string, error) {
 		}
 	}
 	return "", settingError(name, "is not a valid value", "use one of "+strings.Join(valid, ", "))
+}
+
+// cidrListSetting is a listSetting of CIDR blocks (IPv4 or IPv6).
+func cidrListSetting(name string, v any) ([]string, error) {
+	l, err := listSetting(name, v)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range l {
+		if _, err := netip.ParsePrefix(c); err != nil {
+			return nil, settingError(name, fmt.Sprintf("item %d is not a CIDR block", i+1), "give CIDR blocks such as 10.8.0.0/16, comma-separated")
+		}
+	}
+	return l, nil
 }
 
 // listSetting accepts a list of strings, a comma-separated string, or an

@@ -45,7 +45,7 @@ func TestParseSettings(t *testing.T) {
 				s.EndpointID, s.VpcID = "vpce-0123456789abcdef0", "vpc-01234567"
 				s.SubnetIDs, s.UserSubnetIDs = []string{"subnet-01234567", "subnet-11234567"}, []string{"subnet-21234567"}
 			})},
-		{name: "unknown", params: map[string]any{"Endpoint": "x"}, wantErr: "unknown setting. Fix: use one of ApiGatewayVPCEndpointId, EndpointParameter"},
+		{name: "unknown", params: map[string]any{"Endpoint": "x"}, wantErr: "unknown setting. Fix: use one of ApiGatewayVPCEndpointId, BucketNames, ClientCidrs, EndpointParameter"},
 		{name: "bad mode", params: map[string]any{"PreflightMode": "maybe"}, wantErr: `is not a valid value. Fix: use one of validate, create, none`},
 		{name: "bad scheme", params: map[string]any{"LoadBalancerScheme": "internet-facing"}, wantErr: "use one of internal, unchanged"},
 		{name: "number", params: map[string]any{"VpcParameter": 3}, wantErr: "is a number, want a string"},

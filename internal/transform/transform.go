@@ -218,7 +218,7 @@ func validate(doc map[string]any) ([]string, error) {
 			return nil, &Error{Resource: id, Message: "the resource has no Type", Remedy: "add the resource's Type, e.g. Type: AWS::Lambda::Function"}
 		}
 		if s, ok := t.(string); !ok || s == "" {
-			return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource's Type is a %s, not a resource type name", template.KindOf(t)),
+			return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource's Type is %s, not a resource type name", template.AKindOf(t)),
 				Remedy: "set Type to a resource type name, e.g. AWS::Lambda::Function"}
 		}
 		switch d := r["DependsOn"].(type) {
@@ -226,12 +226,12 @@ func validate(doc map[string]any) ([]string, error) {
 		case []any:
 			for _, e := range d {
 				if _, ok := e.(string); !ok {
-					return nil, &Error{Resource: id, Message: fmt.Sprintf("DependsOn holds a %s, not a logical id", template.KindOf(e)),
+					return nil, &Error{Resource: id, Message: fmt.Sprintf("DependsOn holds %s, not a logical id", template.AKindOf(e)),
 						Remedy: "list logical ids (strings) in DependsOn"}
 				}
 			}
 		default:
-			return nil, &Error{Resource: id, Message: fmt.Sprintf("DependsOn is a %s, not a logical id or a list of them", template.KindOf(d)),
+			return nil, &Error{Resource: id, Message: fmt.Sprintf("DependsOn is %s, not a logical id or a list of them", template.AKindOf(d)),
 				Remedy: "give DependsOn a logical id or a list of logical ids"}
 		}
 		if p, ok := r["Properties"]; ok && p != nil {

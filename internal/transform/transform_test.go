@@ -9,7 +9,8 @@ import (
 
 func apiTemplate() map[string]any {
 	return map[string]any{
-		"Parameters": map[string]any{"ApiGatewayVPCEndpointId": map[string]any{"Type": "String"}},
+		"Parameters": map[string]any{"ApiGatewayVPCEndpointId": map[string]any{"Type": "String"},
+			"VPC": map[string]any{"Type": "AWS::EC2::VPC::Id"}, "Subnets": map[string]any{"Type": "List<AWS::EC2::Subnet::Id>"}},
 		"Resources": map[string]any{
 			"Api": map[string]any{"Type": "AWS::ApiGateway::RestApi", "Properties": map[string]any{"Name": "a"}},
 		},
@@ -36,6 +37,29 @@ func TestTemplateParameterValues(t *testing.T) {
 		case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
 			t.Errorf("%q: error %v, want %q", c.value, err, c.wantErr)
 		}
+	}
+}
+
+// TestMissingParameterValue: a parameter the macro adds without a value
+// fails the rewrite, naming the parameter and the setting that gives it; a
+// declared parameter or a value setting makes it pass.
+func TestMissingParameterValue(t *testing.T) {
+	doc := func() map[string]any {
+		d := apiTemplate()
+		delete(d["Parameters"].(map[string]any), "ApiGatewayVPCEndpointId")
+		return d
+	}
+	_, err := Transform(context.Background(), Request{Fragment: doc()})
+	var te *Error
+	if !errors.As(err, &te) || te.Resource != "Parameters.ApiGatewayVPCEndpointId" ||
+		!strings.Contains(te.Remedy, "--set ApiGatewayVPCEndpointId=") {
+		t.Fatalf("got %v, want a failure naming Parameters.ApiGatewayVPCEndpointId and its setting", err)
+	}
+	if _, err := Transform(context.Background(), Request{Fragment: doc(), Params: map[string]any{"ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0"}}); err != nil {
+		t.Fatalf("with the setting: %v", err)
+	}
+	if _, err := Transform(context.Background(), Request{Fragment: doc(), Params: map[string]any{"PreflightMode": "create"}}); err != nil {
+		t.Fatalf("create mode (empty Default): %v", err)
 	}
 }
 

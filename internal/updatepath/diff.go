@@ -1,7 +1,6 @@
 package updatepath
 
 import (
-	"reflect"
 	"strconv"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
@@ -19,30 +18,36 @@ type diffPath struct {
 // compared key by key, lists of equal length item by item; an intrinsic is
 // compared whole.
 func diff(a, b any, path string, out *[]diffPath) {
+	if identical(a, b) {
+		return
+	}
 	am, aIsMap := a.(map[string]any)
 	bm, bIsMap := b.(map[string]any)
 	if aIsMap && bIsMap && !isIntrinsic(am) && !isIntrinsic(bm) {
-		keys := map[string]bool{}
-		for k := range am {
-			keys[k] = true
-		}
-		for k := range bm {
-			keys[k] = true
-		}
-		for _, k := range sortedSet(keys) {
-			av, inA := am[k]
-			bv, inB := bm[k]
+		// Keys in any order: the caller sorts the paths.
+		for k, av := range am {
 			p := joinPath(path, k)
-			switch {
-			case inA && inB:
+			if bv, inB := bm[k]; inB {
 				diff(av, bv, p, out)
-			case inA:
+			} else {
 				*out = append(*out, diffPath{Path: p, Under: subPaths(av, p)})
-			default:
+			}
+		}
+		for k, bv := range bm {
+			if _, inA := am[k]; !inA {
+				p := joinPath(path, k)
 				*out = append(*out, diffPath{Path: p, Under: subPaths(bv, p)})
 			}
 		}
 		return
+	}
+	if as, ok := a.(string); ok {
+		if bs, ok := b.(string); ok {
+			if as != bs {
+				*out = append(*out, diffPath{Path: path})
+			}
+			return
+		}
 	}
 	al, aIsList := a.([]any)
 	bl, bIsList := b.([]any)
@@ -133,5 +138,3 @@ func subPaths(v any, path string) []string {
 	walk(v, path)
 	return out
 }
-
-func equal(a, b any) bool { return reflect.DeepEqual(a, b) }

@@ -2,6 +2,8 @@ package updatepath
 
 import (
 	"encoding/json"
+	"maps"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -132,8 +134,8 @@ func (e *evaluator) condExpr(v any) tri {
 		if len(args) != 2 {
 			return triUnknown
 		}
-		a, aok := e.resolve(args[0]).(string)
-		b, bok := e.resolve(args[1]).(string)
+		a, aok := asString(e.resolve(args[0]))
+		b, bok := asString(e.resolve(args[1]))
 		if !aok || !bok {
 			return triUnknown
 		}
@@ -185,40 +187,139 @@ func (e *evaluator) present(entry map[string]any) bool {
 	return !ok || e.condition(c) != triFalse
 }
 
-// resolve returns v with everything resolvable resolved; scalars become
-// strings, AWS::NoValue drops its key.
+// resolve returns v with everything resolvable resolved; AWS::NoValue
+// drops its key. Copy on write: a value with nothing to resolve is
+// returned as is (the engine's output shares what it did not change, and
+// so do the resolutions). Scalars stay as decoded; equal compares them as
+// CloudFormation does, by their string form.
 func (e *evaluator) resolve(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		if name, arg, ok := template.Intrinsic(t); ok {
-			return e.intrinsic(name, arg)
+			return e.intrinsic(name, arg, t)
 		}
-		out := make(map[string]any, len(t))
+		var out map[string]any
 		for k, x := range t {
 			r := e.resolve(x)
-			if r == noValue {
+			if identical(r, x) {
 				continue
 			}
-			out[k] = r
+			if out == nil {
+				out = maps.Clone(t)
+			}
+			if r == noValue {
+				delete(out, k)
+			} else {
+				out[k] = r
+			}
+		}
+		if out == nil {
+			return t
 		}
 		return out
 	case []any:
-		out := make([]any, 0, len(t))
-		for _, x := range t {
+		var out []any
+		for i, x := range t {
 			r := e.resolve(x)
-			if r == noValue {
+			if out == nil && identical(r, x) {
 				continue
 			}
-			out = append(out, r)
+			if out == nil {
+				out = append(make([]any, 0, len(t)), t[:i]...)
+			}
+			if r != noValue {
+				out = append(out, r)
+			}
+		}
+		if out == nil {
+			return t
 		}
 		return out
-	case nil:
-		return nil
 	}
-	return scalarString(v)
+	return v
 }
 
-func (e *evaluator) intrinsic(name string, arg any) any {
+// identical reports whether a resolution returned its input unchanged:
+// the same object, list or scalar.
+func identical(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		return ok && sameObject(x, y)
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	case noValueT:
+		return false
+	}
+	switch b.(type) {
+	case map[string]any, []any, noValueT:
+		return false
+	}
+	return a == b
+}
+
+// asString is a scalar's string form (numbers and booleans as written).
+func asString(v any) (string, bool) {
+	switch t := v.(type) {
+	case string:
+		return t, true
+	case json.Number, bool, float64, int:
+		return scalarString(t), true
+	}
+	return "", false
+}
+
+// equal compares resolved values as CloudFormation does: scalars by their
+// string form, objects and lists deeply.
+func equal(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		if sameObject(x, y) {
+			return true
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !equal(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !equal(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case nil:
+		return b == nil
+	}
+	as, aok := asString(a)
+	bs, bok := asString(b)
+	if aok && bok {
+		return as == bs
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+func (e *evaluator) intrinsic(name string, arg any, orig map[string]any) any {
+	r := e.intrinsicValue(name, arg, orig)
+	if m, ok := r.(map[string]any); ok && !sameObject(m, orig) && equal(m, orig) {
+		return orig // left as it was: keep sharing
+	}
+	return r
+}
+
+func (e *evaluator) intrinsicValue(name string, arg any, orig map[string]any) any {
 	switch name {
 	case "Ref":
 		s, ok := arg.(string)
@@ -234,12 +335,15 @@ func (e *evaluator) intrinsic(name string, arg any) any {
 		if p, ok := e.params[s]; ok {
 			return p
 		}
-		return map[string]any{"Ref": s}
+		return orig
 	case "Fn::GetAtt":
-		if r, a, ok := template.GetAtt(map[string]any{"Fn::GetAtt": arg}); ok {
+		if _, isList := arg.([]any); isList {
+			return orig
+		}
+		if r, a, ok := template.GetAtt(orig); ok {
 			return map[string]any{"Fn::GetAtt": []any{r, a}}
 		}
-		return map[string]any{name: e.resolve(arg)}
+		return orig
 	case "Fn::If":
 		args, _ := arg.([]any)
 		c, _ := args0(args).(string)
@@ -269,6 +373,9 @@ func (e *evaluator) intrinsic(name string, arg any) any {
 		}
 		return map[string]any{name: args}
 	case "Fn::Sub":
+		if !e.substitutes(arg) {
+			return orig
+		}
 		return e.sub(arg)
 	case "Fn::Join":
 		args, _ := e.resolve(arg).([]any)
@@ -277,7 +384,7 @@ func (e *evaluator) intrinsic(name string, arg any) any {
 				if items, ok := args[1].([]any); ok {
 					parts := make([]string, 0, len(items))
 					for _, it := range items {
-						s, ok := it.(string)
+						s, ok := asString(it)
 						if !ok {
 							return map[string]any{name: args}
 						}
@@ -301,8 +408,8 @@ func (e *evaluator) intrinsic(name string, arg any) any {
 	case "Fn::Split":
 		args, _ := e.resolve(arg).([]any)
 		if len(args) == 2 {
-			d, ok1 := args[0].(string)
-			s, ok2 := args[1].(string)
+			d, ok1 := asString(args[0])
+			s, ok2 := asString(args[1])
 			if ok1 && ok2 && d != "" {
 				var out []any
 				for _, p := range strings.Split(s, d) {
@@ -313,7 +420,10 @@ func (e *evaluator) intrinsic(name string, arg any) any {
 		}
 		return map[string]any{name: args}
 	}
-	return map[string]any{name: e.resolve(arg)}
+	if r := e.resolve(arg); !identical(r, arg) {
+		return map[string]any{name: r}
+	}
+	return orig
 }
 
 func args0(a []any) any {
@@ -324,8 +434,33 @@ func args0(a []any) any {
 }
 
 func str(v any) string {
-	s, _ := v.(string)
+	s, _ := asString(v)
 	return s
+}
+
+// substitutes reports whether a Fn::Sub has anything to resolve: a
+// variable map, or a ${name} naming a pseudo or string parameter.
+func (e *evaluator) substitutes(arg any) bool {
+	s, ok := arg.(string)
+	if !ok {
+		return true
+	}
+	for i := strings.Index(s, "${"); i >= 0; i = strings.Index(s, "${") {
+		s = s[i+2:]
+		j := strings.IndexByte(s, '}')
+		if j < 0 {
+			return false
+		}
+		name := s[:j]
+		s = s[j+1:]
+		if _, ok := e.pseudo[name]; ok {
+			return true
+		}
+		if _, ok := e.params[name].(string); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // sub resolves a Fn::Sub: known parameters, pseudo parameters and
@@ -373,7 +508,7 @@ func (e *evaluator) sub(arg any) any {
 		name := s[i+2 : i+j]
 		s = s[i+j+1:]
 		if v, ok := vars[name]; ok {
-			if vs, ok := v.(string); ok {
+			if vs, ok := asString(v); ok {
 				b.WriteString(vs)
 				continue
 			}
@@ -404,55 +539,77 @@ type ref struct {
 	Target, Attr, Path string
 }
 
-// refs lists the references to resources inside a resolved value, sorted.
+// refs lists the references to resources inside a resolved value, with
+// the property path each sits in (sorted by the caller).
 func (e *evaluator) refs(v any, path string, out *[]ref) {
+	var segs []string
+	if path != "" {
+		segs = []string{path}
+	}
+	e.walkRefs(v, segs, out)
+}
+
+// walkRefs builds a path only where a reference is found.
+func (e *evaluator) walkRefs(v any, segs []string, out *[]ref) {
+	at := func() string {
+		var b strings.Builder
+		for i, sg := range segs {
+			if i > 0 && !strings.HasPrefix(sg, "[") {
+				b.WriteByte('.')
+			}
+			b.WriteString(sg)
+		}
+		return b.String()
+	}
 	switch t := v.(type) {
 	case map[string]any:
-		if r, ok := template.Ref(t); ok {
-			if e.isResource(r) {
-				*out = append(*out, ref{r, "Ref", path})
-			}
-			return
-		}
-		if r, a, ok := template.GetAtt(t); ok {
-			if e.isResource(r) {
-				*out = append(*out, ref{r, a, path})
-			}
-			return
-		}
-		if s, ok := t["Fn::Sub"]; ok && len(t) == 1 {
-			str := ""
-			switch x := s.(type) {
-			case string:
-				str = x
-			case []any:
-				if len(x) == 2 {
-					str, _ = x[0].(string)
-					e.refs(x[1], path, out)
+		if len(t) == 1 {
+			if r, ok := template.Ref(t); ok {
+				if e.isResource(r) {
+					*out = append(*out, ref{r, "Ref", at()})
 				}
+				return
 			}
-			for _, name := range subNames(str) {
-				id, attr, found := strings.Cut(name, ".")
-				if !found {
-					attr = "Ref"
+			if r, a, ok := template.GetAtt(t); ok {
+				if e.isResource(r) {
+					*out = append(*out, ref{r, a, at()})
 				}
-				if e.isResource(id) {
-					*out = append(*out, ref{id, attr, path})
-				}
+				return
 			}
-			return
+			if s, ok := t["Fn::Sub"]; ok {
+				str := ""
+				switch x := s.(type) {
+				case string:
+					str = x
+				case []any:
+					if len(x) == 2 {
+						str, _ = x[0].(string)
+						e.walkRefs(x[1], segs, out)
+					}
+				}
+				for _, name := range subNames(str) {
+					id, attr, found := strings.Cut(name, ".")
+					if !found {
+						attr = "Ref"
+					}
+					if e.isResource(id) {
+						*out = append(*out, ref{id, attr, at()})
+					}
+				}
+				return
+			}
 		}
 		_, _, intrinsic := template.Intrinsic(t)
-		for _, k := range template.SortedKeys(t) {
-			p := path
-			if !intrinsic {
-				p = joinPath(path, k)
+		for k, x := range t { // any order: the caller sorts the references
+			if intrinsic {
+				e.walkRefs(x, segs, out)
+				continue
 			}
-			e.refs(t[k], p, out)
+			e.walkRefs(x, append(segs, k), out)
 		}
 	case []any:
 		for i, x := range t {
-			e.refs(x, path+"["+strconv.Itoa(i)+"]", out)
+			e.walkRefs(x, append(segs, index(i)), out)
 		}
 	}
 }
@@ -498,4 +655,20 @@ func joinPath(path, k string) string {
 		return k
 	}
 	return path + "." + k
+}
+
+var indexes = func() []string {
+	out := make([]string, 64)
+	for i := range out {
+		out[i] = "[" + strconv.Itoa(i) + "]"
+	}
+	return out
+}()
+
+// index is "[i]".
+func index(i int) string {
+	if i < len(indexes) {
+		return indexes[i]
+	}
+	return "[" + strconv.Itoa(i) + "]"
 }

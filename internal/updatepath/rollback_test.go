@@ -80,7 +80,7 @@ func TestDefaultRenderIsRollbackSafe(t *testing.T) {
 			t.Run(scheme+"/"+mode, func(t *testing.T) {
 				stable := quiltfixture.Decode(quiltfixture.Stable())
 				res, err := transform.Transform(context.Background(), transform.Request{
-					Fragment: stable, Params: map[string]any{"LoadBalancerScheme": scheme, "PreflightMode": mode},
+					Fragment: stable, Params: renderSettings(scheme, mode),
 				})
 				if err != nil {
 					t.Fatal(err)
@@ -102,4 +102,18 @@ func TestDefaultRenderIsRollbackSafe(t *testing.T) {
 			})
 		}
 	}
+}
+
+// renderSettings are the Transform parameters of a render of the stable
+// fixture: the endpoint (validate mode) and the user subnets (internal ALB)
+// the macro needs values for.
+func renderSettings(scheme, mode string) map[string]any {
+	p := map[string]any{"LoadBalancerScheme": scheme, "PreflightMode": mode}
+	if mode != "create" {
+		p["ApiGatewayVPCEndpointId"] = "vpce-0a1b2c3d4e5f60718"
+	}
+	if scheme == "internal" {
+		p["UserSubnetIds"] = "subnet-0a1b2c3d4e5f60201,subnet-0a1b2c3d4e5f60202"
+	}
+	return p
 }

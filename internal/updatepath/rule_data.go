@@ -35,8 +35,12 @@ func checkData(m *model) []finding.Finding {
 		if r.Action != Remove || !m.spec.Stateful(r.Type) || m.old.resources[id].Attrs["DeletionPolicy"] == "Retain" {
 			continue
 		}
-		fs = append(fs, ruleData.NewSeverity(finding.Warning, id, "Keep it (DeletionPolicy: Retain), or empty and archive it before the update.",
-			"%s (%s) holds data and is removed: it is deleted in cleanup with its data (a non-empty bucket fails to delete and is orphaned)", id, r.Type))
+		note := ""
+		if r.Type == "AWS::S3::Bucket" {
+			note = " (a bucket that is not empty fails to delete and is orphaned)"
+		}
+		fs = append(fs, ruleData.NewSeverity(finding.Warning, id, "Keep it (DeletionPolicy: Retain), or archive its data before the update.",
+			"%s (%s) holds data and is removed: it is deleted in cleanup with its data%s", id, r.Type, note))
 	}
 	return fs
 }

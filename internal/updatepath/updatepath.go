@@ -21,6 +21,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -44,14 +45,14 @@ type Input struct {
 	// means time.Now.
 	Today time.Time
 	// RollbackTolerant lists custom resource types whose handler answers
-	// SUCCESS to a rollback Update; nil means DefaultRollbackTolerant.
+	// SUCCESS to a rollback Update; nil means DefaultRollbackTolerant().
 	RollbackTolerant []string
 }
 
 // DefaultRollbackTolerant are the custom resource types known to answer
 // SUCCESS when CloudFormation rolls them back: the Private Endpoints
-// preflight (it detects UPDATE_ROLLBACK_IN_PROGRESS, issue 13).
-var DefaultRollbackTolerant = []string{"Custom::QuiltPrivateEndpoints"}
+// preflight (internal/preflightresource detects UPDATE_ROLLBACK_IN_PROGRESS).
+func DefaultRollbackTolerant() []string { return []string{preflightcontract.Type} }
 
 // Action is what the update does to a resource.
 type Action string
@@ -75,7 +76,8 @@ const (
 // Plan is the computed update.
 type Plan struct {
 	// Resources are the resources the update touches, knock-on ones
-	// included, by logical id.
+	// included, by logical id (a change of DependsOn or of a deletion or
+	// update policy alone is no update and is not listed).
 	Resources []Resource `json:"resources"`
 	// Outputs are the outputs whose value changes, appears or goes.
 	Outputs []Output `json:"outputs,omitempty"`
@@ -176,6 +178,7 @@ type resolved struct {
 	Attrs    map[string]any // DependsOn, Metadata, policies
 	Refs     []ref          // references to resources, in Props
 	Deps     []string       // Refs targets and DependsOn, sorted, unique
+	raw      map[string]any // the template's resource object
 }
 
 // side is one template, evaluated.
@@ -191,26 +194,43 @@ type outputValue struct {
 	Refs   []ref
 }
 
-func evaluate(doc map[string]any, values map[string]string, pseudo map[string]string) *side {
+// evaluate resolves one template. With prev (the deployed side), a
+// resource the new template shares with the deployed one (the same object,
+// as the engine's output shares what it did not change) that reads no
+// parameter, condition, mapping or id resolving differently on the two sides
+// reuses the deployed resolution.
+func evaluate(doc map[string]any, values map[string]string, pseudo map[string]string, prev *side) *side {
 	ev := newEvaluator(doc, values, pseudo)
 	s := &side{ev: ev, resources: map[string]*resolved{}, outputs: map[string]outputValue{}}
+	var differ *differences
+	if prev != nil {
+		differ = newDifferences(prev.ev, ev)
+	}
 	for id, r := range template.Resources(doc) {
 		m, _ := r.(map[string]any)
 		if m == nil || !ev.present(m) {
 			continue
 		}
-		typ, _ := m["Type"].(string)
-		props, _ := ev.resolve(template.Section(m, "Properties")).(map[string]any)
-		if props == nil {
-			props = map[string]any{}
+		if differ != nil {
+			if pr := prev.resources[id]; pr != nil && sameObject(pr.raw, m) && !differ.reads(m) {
+				cp := *pr
+				cp.Deps = slices.Clone(pr.Deps)
+				s.resources[id] = &cp
+				continue
+			}
 		}
-		res := &resolved{ID: id, Type: typ, Props: props, Attrs: map[string]any{}}
+		typ, _ := m["Type"].(string)
+		var pr *resolved
+		if differ != nil {
+			pr = prev.resources[id]
+		}
+		res := &resolved{ID: id, Type: typ, Attrs: map[string]any{}, raw: m}
+		res.Props, res.Refs = resolveProps(ev, template.Section(m, "Properties"), pr, differ)
 		for _, k := range []string{"Metadata", "UpdatePolicy", "DeletionPolicy", "UpdateReplacePolicy", "DependsOn"} {
 			if v, ok := m[k]; ok {
 				res.Attrs[k] = ev.resolve(v)
 			}
 		}
-		ev.refs(props, "", &res.Refs)
 		sortRefs(res.Refs)
 		deps := map[string]bool{}
 		for _, rf := range res.Refs {
@@ -246,6 +266,52 @@ func evaluate(doc map[string]any, values map[string]string, pseudo map[string]st
 		s.outputs[name] = ov
 	}
 	return s
+}
+
+// resolveProps resolves a resource's properties and lists their
+// references. A property whose value the deployed resource pr shares (the
+// same object or scalar) and that reads nothing resolving differently
+// reuses the deployed resolution and references.
+func resolveProps(ev *evaluator, raw map[string]any, pr *resolved, differ *differences) (map[string]any, []ref) {
+	var refs []ref
+	if pr == nil || raw == nil || isIntrinsic(raw) {
+		props, _ := ev.resolve(raw).(map[string]any)
+		if props == nil {
+			props = map[string]any{}
+		}
+		ev.refs(props, "", &refs)
+		return props, refs
+	}
+	oldRaw := template.Section(pr.raw, "Properties")
+	props := make(map[string]any, len(raw))
+	shared := map[string]bool{}
+	for k, v := range raw {
+		if ov, ok := oldRaw[k]; ok && identical(ov, v) && !differ.reads(v) {
+			shared[k] = true
+			if rv, ok := pr.Props[k]; ok {
+				props[k] = rv
+			}
+			continue
+		}
+		if r := ev.resolve(v); r != noValue {
+			props[k] = r
+			ev.refs(r, k, &refs)
+		}
+	}
+	for _, rf := range pr.Refs {
+		if shared[topKey(rf.Path)] {
+			refs = append(refs, rf)
+		}
+	}
+	return props, refs
+}
+
+// topKey is the property a path starts with.
+func topKey(path string) string {
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		return path[:i]
+	}
+	return path
 }
 
 func dependsOn(v any) []string {
@@ -322,17 +388,17 @@ func Compute(ctx context.Context, in Input) (*Plan, error) {
 	pseudo := pseudoParams(in)
 	m := &model{
 		in:    in,
-		spec:  cfnspec.New(),
-		old:   evaluate(in.Deployed, in.DeployedParams, pseudo),
-		new:   evaluate(in.New, newValues, pseudo),
+		spec:  cfnspec.Default(),
 		res:   map[string]*Resource{},
 		today: in.Today,
 	}
+	m.old = evaluate(in.Deployed, in.DeployedParams, pseudo, nil)
+	m.new = evaluate(in.New, newValues, pseudo, m.old)
 	if m.today.IsZero() {
 		m.today = time.Now().UTC()
 	}
 	if m.in.RollbackTolerant == nil {
-		m.in.RollbackTolerant = DefaultRollbackTolerant
+		m.in.RollbackTolerant = DefaultRollbackTolerant()
 	}
 	m.actions()
 	m.cascade()
@@ -350,11 +416,15 @@ func (m *model) actions() {
 			continue
 		}
 		r := &Resource{LogicalID: id, Type: n.Type, Action: Modify, Behavior: BehaviorNone}
+		if sameObject(o.raw, n.raw) && equal(o.Props, n.Props) {
+			continue // shared and resolved alike (evaluate)
+		}
 		if o.Type != n.Type {
 			r.Changes = append(r.Changes, Change{Path: "Type", Behavior: BehaviorReplacement})
 		} else {
 			var paths []diffPath
 			diff(o.Props, n.Props, "", &paths)
+			sort.Slice(paths, func(i, j int) bool { return paths[i].Path < paths[j].Path })
 			for _, p := range paths {
 				r.Changes = append(r.Changes, Change{Path: p.Path, Behavior: m.changeBehavior(n.Type, p)})
 			}
@@ -629,6 +699,9 @@ func (m *model) plan() *Plan {
 	p := &Plan{Resources: []Resource{}, Outputs: m.outputs}
 	for _, id := range m.sortedIDs() {
 		r := m.res[id]
+		if !r.updated() {
+			continue // only DependsOn or a policy changed: no update
+		}
 		sort.SliceStable(r.Changes, func(i, j int) bool { return r.Changes[i].Path < r.Changes[j].Path })
 		p.Resources = append(p.Resources, *r)
 	}

@@ -32,7 +32,7 @@ func macroStack(t *testing.T) *stackfake.Scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: map[string]any{"PreflightMode": "none", "LoadBalancerScheme": "internal"}, Region: "us-east-1", AccountID: "123456789012"})
+	res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: map[string]any{"PreflightMode": "none", "LoadBalancerScheme": "internal", "UserSubnetIds": "subnet-0ccccccccccccccc3,subnet-0ddddddddddddddd4"}, Region: "us-east-1", AccountID: "123456789012"})
 	if err != nil {
 		t.Fatal(err)
 	}

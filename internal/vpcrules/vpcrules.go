@@ -1,7 +1,8 @@
 // Package vpcrules holds the project's rules about a VPC, on the EC2 SDK
 // types: which route table applies to a subnet and where its default route
 // goes, whether security groups let TCP 443 in from a CIDR or a group, the
-// VPC's CIDR blocks, endpoint service names and Availability Zone coverage.
+// VPC's CIDR blocks, endpoint service names and Availability Zone coverage,
+// and the EC2 read calls they are computed from (EC2Reader).
 // The preflight checks, provisioning and the EC2 double all use it, so
 // each rule has one meaning.
 package vpcrules
@@ -14,6 +15,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsservices"
 )
 
 // Is compares AWS enum values case-insensitively: states arrive lowercase
@@ -21,8 +24,8 @@ import (
 func Is[T ~string](v T, want string) bool { return strings.EqualFold(string(v), want) }
 
 // ServiceName is the VPC endpoint service name of an AWS service in the
-// Region ("com.amazonaws.us-east-1.s3").
-func ServiceName(region, svc string) string { return "com.amazonaws." + region + "." + svc }
+// Region ("com.amazonaws.us-east-1.s3"): awsservices.ServiceName.
+func ServiceName(region, svc string) string { return awsservices.ServiceName(region, svc) }
 
 // EffectiveRouteTable returns the route table that applies to a subnet among
 // a VPC's tables: its explicit association (explicit true), else the VPC's

@@ -1,0 +1,183 @@
+package transform
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// TestEverythingWaitsForThePreflight walks the dependency graph of every
+// golden render that has a preflight (the Quilt-shaped stable, private and
+// create-mode builds among them): each resource waits for the preflight
+// through DependsOn or references (never through a resource with a
+// Condition), except the ones the preflight itself needs; no cycle; no
+// DependsOn on the preflight beside a reference to it (cfn-lint W3005).
+func TestEverythingWaitsForThePreflight(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "*", "*", "expected.json"))
+	checked := 0
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := template.DecodeJSON(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := template.Section(doc, "Resources")
+		if _, ok := res[contract.LogicalID]; !ok {
+			continue
+		}
+		checked++
+		t.Run(filepath.Dir(p), func(t *testing.T) { checkWaits(t, doc) })
+	}
+	if checked < 10 {
+		t.Fatalf("only %d renders with a preflight: the test proves little", checked)
+	}
+}
+
+func checkWaits(t *testing.T, doc map[string]any) {
+	t.Helper()
+	res := template.Section(doc, "Resources")
+	deps := map[string][]string{}
+	for _, id := range template.SortedKeys(res) {
+		r, _ := res[id].(map[string]any)
+		for _, d := range resourceDeps(r) {
+			if _, ok := res[d]; ok && d != id {
+				deps[id] = append(deps[id], d)
+			}
+		}
+		if dependsOn(r, contract.LogicalID) && slices.Contains(referenced(r["Properties"]), contract.LogicalID) {
+			t.Errorf("%s: DependsOn %s beside a reference to it (W3005)", id, contract.LogicalID)
+		}
+	}
+	// No cycle: a depth-first walk never meets a resource on its own path.
+	state := map[string]int{} // 1 on the path, 2 done
+	var visit func(id string, path []string)
+	visit = func(id string, path []string) {
+		switch state[id] {
+		case 1:
+			t.Errorf("dependency cycle: %s -> %s", strings.Join(path, " -> "), id)
+			return
+		case 2:
+			return
+		}
+		state[id] = 1
+		for _, d := range deps[id] {
+			visit(d, append(path, id))
+		}
+		state[id] = 2
+	}
+	for _, id := range template.SortedKeys(res) {
+		visit(id, nil)
+	}
+	// What the preflight needs.
+	needed := map[string]bool{}
+	queue := slices.Clone(deps[contract.LogicalID])
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if !needed[id] {
+			needed[id] = true
+			queue = append(queue, deps[id]...)
+		}
+	}
+	memo := map[string]bool{}
+	var waits func(id string) bool
+	waits = func(id string) bool {
+		if v, ok := memo[id]; ok {
+			return v
+		}
+		memo[id] = false // a cycle does not wait
+		for _, d := range deps[id] {
+			r, _ := res[d].(map[string]any)
+			if d == contract.LogicalID || (r["Condition"] == nil && waits(d)) {
+				memo[id] = true
+				break
+			}
+		}
+		return memo[id]
+	}
+	for _, id := range template.SortedKeys(res) {
+		if id != contract.LogicalID && !needed[id] && !waits(id) {
+			t.Errorf("%s does not wait for %s", id, contract.LogicalID)
+		}
+	}
+}
+
+// fingerprintOf renders and returns the preflight's Fingerprint.
+func fingerprintOf(t *testing.T, doc map[string]any, settings map[string]any) any {
+	t.Helper()
+	res, err := Transform(context.Background(), Request{Fragment: doc, Params: settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := template.Section(res.Fragment, "Resources")[contract.LogicalID].(map[string]any)
+	props, _ := p["Properties"].(map[string]any)
+	if props[contract.PropFingerprint] == nil {
+		t.Fatalf("no %s", contract.PropFingerprint)
+	}
+	return props[contract.PropFingerprint]
+}
+
+func TestFingerprint(t *testing.T) {
+	in, err := os.ReadFile(filepath.Join("testdata", "quilt", "stable_build", "input.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := os.ReadFile(filepath.Join("testdata", "quilt", "stable_build", "settings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := template.DecodeJSON(sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := func(kv ...string) map[string]any {
+		m := template.Clone(set).(map[string]any)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	load := func() map[string]any { return fragment(t, in) }
+	base := fingerprintOf(t, load(), with())
+	if again := fingerprintOf(t, load(), with()); !equal(base, again) {
+		t.Errorf("identical input, different fingerprints:\n%v\n%v", base, again)
+	}
+	// A change anywhere in the template changes it.
+	doc := load()
+	res := template.Section(doc, "Resources")
+	for _, id := range template.SortedKeys(res) {
+		r, _ := res[id].(map[string]any)
+		if r["Type"] == "AWS::Lambda::Function" {
+			props, _ := r["Properties"].(map[string]any)
+			props["MemorySize"] = 2048
+			break
+		}
+	}
+	if changed := fingerprintOf(t, doc, with()); equal(base, changed) {
+		t.Error("a function's MemorySize changed, the fingerprint did not")
+	}
+	// Settings change the render, so the fingerprint.
+	if changed := fingerprintOf(t, load(), with("ClientCidrs", "10.8.0.0/16")); equal(base, changed) {
+		t.Error("a setting changed, the fingerprint did not")
+	}
+	// Every parameter value reaches it through a Ref, except NoEcho ones.
+	doc = load()
+	params := template.Section(doc, "Parameters")
+	params["Secret"] = map[string]any{"Type": "String", "NoEcho": true}
+	fp := fingerprintOf(t, doc, with())
+	refs := referenced(fp)
+	for _, name := range template.SortedKeys(params) {
+		if got := slices.Contains(refs, name); got == (name == "Secret") {
+			t.Errorf("parameter %s referenced by the fingerprint: %v", name, got)
+		}
+	}
+}
