@@ -71,7 +71,7 @@ standard output unless the whole template rendered.`,
 			if _, err := cmd.OutOrStdout().Write(b); err != nil {
 				return &exitError{code: 1, err: fmt.Errorf("render: write output: %w", err)}
 			}
-			for _, w := range res.Warnings {
+			for _, w := range res.WarningTexts() {
 				fmt.Fprintln(cmd.ErrOrStderr(), "qpe: warning:", w)
 			}
 			return nil

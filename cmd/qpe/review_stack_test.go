@@ -99,7 +99,9 @@ func TestReviewStackExportInUse(t *testing.T) {
 	}
 	knock := map[string]string{}
 	for _, r := range rep.Resources {
-		if r.Action == "knock-on" {
+		// A listener rule is modified too: its action follows the target
+		// group the rewrite replaces with the load balancer.
+		if r.Action == "knock-on" || r.Behavior == "replacement" {
 			knock[r.LogicalID] = strings.Join(r.ReplacedBecause, ",")
 		}
 	}

@@ -135,4 +135,4 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // warningTexts are the macro's warnings as text.
-func warningTexts(rd *rendering) []string { return rd.Result.Warnings }
+func warningTexts(rd *rendering) []string { return rd.Result.WarningTexts() }

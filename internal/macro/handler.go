@@ -149,7 +149,7 @@ func (h *Handler) log(ctx context.Context, ev Event, resp Response, res *transfo
 			ids = append(ids, id)
 		}
 		sort.Strings(ids)
-		warnings := res.Warnings
+		warnings := res.WarningTexts()
 		if warnings == nil {
 			warnings = []string{}
 		}

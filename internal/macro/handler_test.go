@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
@@ -35,7 +36,8 @@ func okEngine(ctx context.Context, req transform.Request) (*transform.Result, er
 			{Pass: "functions", Resource: "Other", Detail: "VpcConfig added"},
 			{Pass: "redeploy", Resource: "Fn", Detail: "x"},
 		},
-		Warnings: []string{"Indexer: role comes from parameter ManagedUserRoleArn; attach AWSLambdaVPCAccessExecutionRole to it"},
+		Warnings: []finding.Finding{{ID: "QPE-TF-004", Severity: finding.Warning, Resource: "Indexer",
+			Message: "role comes from parameter ManagedUserRoleArn; attach AWSLambdaVPCAccessExecutionRole to it"}},
 	}, nil
 }
 
@@ -98,7 +100,7 @@ func TestHandle(t *testing.T) {
 		{
 			name: "engine refuses", event: event(`{"Resources":{}}`),
 			engine: func(context.Context, transform.Request) (*transform.Result, error) {
-				return nil, &transform.Error{Resource: "HttpApi", Message: "an HTTP API cannot be private", Fix: "add HttpApi to Exclude"}
+				return nil, &transform.Error{Resource: "HttpApi", Message: "an HTTP API cannot be private", Remedy: "add HttpApi to Exclude"}
 			},
 			wantStatus: StatusFailure, wantID: "req-1", wantErr: []string{"HttpApi: an HTTP API cannot be private. Fix: add HttpApi to Exclude"},
 			wantLog: map[string]any{"level": "ERROR", "error": "HttpApi: an HTTP API cannot be private. Fix: add HttpApi to Exclude"},

@@ -94,7 +94,7 @@ func caseInput(t testing.TB, dir string) (review.Input, *review.ChangeSet) {
 			t.Fatalf("engine: %v", err)
 		}
 		in.After = res.Fragment
-		in.Warnings = res.Warnings
+		in.Warnings = res.WarningTexts()
 		in.Renamed, in.Moved = res.Renamed, res.Moved
 		for _, ch := range res.Changes {
 			in.Changes = append(in.Changes, review.EngineChange{Pass: ch.Pass, Resource: ch.Resource, Detail: ch.Detail})

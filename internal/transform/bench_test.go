@@ -52,7 +52,7 @@ func TestQuiltLikeSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Changes) == 0 || len(res.Renamed) != 1 {
+	if len(res.Changes) == 0 || len(res.Renamed) != 3 || res.Renamed["Api"] != "ApiPrivate" || res.Renamed["ApiStage"] != "ApiStagePrivate" {
 		t.Fatalf("expected a real rewrite, got %d changes, renamed %v", len(res.Changes), res.Renamed)
 	}
 	t.Logf("%d bytes, %d resources, %d changes", len(data), n, len(res.Changes))

@@ -102,7 +102,7 @@ func report(res *Result) []byte {
 	for _, c := range res.Changes {
 		b.WriteString("change " + c.Pass + " " + c.Resource + ": " + c.Detail + "\n")
 	}
-	for _, w := range res.Warnings {
+	for _, w := range res.WarningTexts() {
 		b.WriteString("warning " + w + "\n")
 	}
 	return b.Bytes()

@@ -10,19 +10,13 @@ import (
 // a VPCConfig get one, and with LoadBalancerScheme=internal the application
 // load balancers become internal on the user subnets.
 func passCompute(st *state) error {
-	for _, id := range st.ofType("AWS::ECS::Service") {
-		if st.excluded[id] {
-			continue
-		}
+	for _, id := range st.of("AWS::ECS::Service") {
 		ecsService(st, id)
 	}
-	for _, id := range st.ofType("AWS::Synthetics::Canary") {
-		if st.excluded[id] {
-			continue
-		}
+	for _, id := range st.of("AWS::Synthetics::Canary") {
 		if cur := st.props(id)["VPCConfig"]; !noSubnets(cur) {
 			if cond, yes, no, ok := ifBranches(cur); ok && (noSubnets(yes) || noSubnets(no)) {
-				st.warn("%s: VPCConfig depends on condition %s; kept as is, so the canary is in the VPC only when the condition selects a VPCConfig", id, cond)
+				st.warn(tfConditionalVPC, id, "VPCConfig depends on condition %s; kept as is, so the canary is in the VPC only when the condition selects a VPCConfig", cond)
 			}
 			continue
 		}
@@ -36,10 +30,7 @@ func passCompute(st *state) error {
 	publicInstances(st)
 	nestedStacks(st)
 	if st.set.LoadBalancerScheme == "internal" {
-		for _, id := range st.ofType("AWS::ElasticLoadBalancingV2::LoadBalancer") {
-			if st.excluded[id] {
-				continue
-			}
+		for _, id := range st.of("AWS::ElasticLoadBalancingV2::LoadBalancer") {
 			loadBalancer(st, id)
 		}
 	}
@@ -142,24 +133,22 @@ func loadBalancer(st *state, id string) {
 	np["Subnets"] = st.param(st.set.UserSubnetsParameter)
 	if _, ok := np["SubnetMappings"]; ok {
 		delete(np, "SubnetMappings")
-		st.warn("%s: SubnetMappings (Elastic IPs) removed; an internal load balancer takes Subnets only", id)
+		st.warn(tfSubnetMappings, id, "SubnetMappings (Elastic IPs) removed; an internal load balancer takes Subnets only")
 	}
 	st.rewritten[id] = true
+	st.internalLBs[id] = true
 }
 
 // publicInstances warns about EC2 instances and launch templates that ask
 // for public IPs: the macro does not move them (their subnets and
 // addressing are the template's design), but they are not private.
 func publicInstances(st *state) {
-	for _, id := range st.ofType("AWS::EC2::LaunchTemplate", "AWS::EC2::Instance") {
-		if st.excluded[id] {
-			continue
-		}
+	for _, id := range st.of("AWS::EC2::LaunchTemplate", "AWS::EC2::Instance") {
 		var flags []any
 		collectKey(st.props(id), "AssociatePublicIpAddress", &flags)
 		for _, f := range flags {
 			if f == true || f == "true" {
-				st.warn("%s: asks for a public IP address (AssociatePublicIpAddress); the macro leaves EC2 instances alone: set it to false and use the private subnets", id)
+				st.warn(tfPublicInstance, id, "asks for a public IP address (AssociatePublicIpAddress); the macro leaves EC2 instances alone: set it to false and use the private subnets")
 				break
 			}
 		}
@@ -169,10 +158,7 @@ func publicInstances(st *state) {
 // nestedStacks warns about nested stacks: the macro sees only this
 // template, so the functions and APIs of a nested stack stay as they are.
 func nestedStacks(st *state) {
-	for _, id := range st.ofType("AWS::CloudFormation::Stack", "AWS::Serverless::Application") {
-		if st.excluded[id] {
-			continue
-		}
-		st.warn("%s: nested stack (%s); the macro does not rewrite its template, so its functions and APIs are not made private: add the QuiltPrivateEndpoints transform to that template too, with the same settings", id, st.typeOf(id))
+	for _, id := range st.of("AWS::CloudFormation::Stack", "AWS::Serverless::Application") {
+		st.warn(tfNestedStack, id, "nested stack (%s); the macro does not rewrite its template, so its functions and APIs are not made private: add the QuiltPrivateEndpoints transform to that template too, with the same settings", st.typeOf(id))
 	}
 }

@@ -39,14 +39,19 @@ func passFunctions(st *state) error {
 			}
 		}
 	}
-	for _, id := range st.ofType("AWS::Lambda::Function", "AWS::Serverless::Function") {
-		isSAM := st.typeOf(id) == "AWS::Serverless::Function"
-		if dist, ok := edge[id]; ok {
-			st.warn("%s: used as Lambda@Edge by %s; Lambda@Edge functions cannot run in a VPC, so it stays outside", id, dist)
-			continue
+	for _, id := range st.excludedOf("AWS::Lambda::Function", "AWS::Serverless::Function") {
+		if _, ok := edge[id]; !ok {
+			st.warn(tfExcludedFunction, id, "excluded by the Exclude setting; the function stays outside the VPC")
 		}
-		if st.excluded[id] {
-			st.warn("%s: excluded by the Exclude setting; the function stays outside the VPC", id)
+	}
+	for _, id := range st.ofType("AWS::Lambda::Function", "AWS::Serverless::Function") {
+		if dist, ok := edge[id]; ok {
+			st.warn(tfEdgeFunction, id, "used as Lambda@Edge by %s; Lambda@Edge functions cannot run in a VPC, so it stays outside", dist)
+		}
+	}
+	for _, id := range st.of("AWS::Lambda::Function", "AWS::Serverless::Function") {
+		isSAM := st.typeOf(id) == "AWS::Serverless::Function"
+		if edge[id] != "" {
 			continue
 		}
 		cur := st.props(id)["VpcConfig"]
@@ -101,7 +106,7 @@ const (
 
 func (w *vpcRewrite) fail(format string, args ...any) error {
 	return &Error{Resource: w.id, Message: fmt.Sprintf(format, args...),
-		Fix: "write VpcConfig as an object {SubnetIds: [...], SecurityGroupIds: [...]} or an Fn::If of such objects (AWS::NoValue for none), " +
+		Remedy: "write VpcConfig as an object {SubnetIds: [...], SecurityGroupIds: [...]} or an Fn::If of such objects (AWS::NoValue for none), " +
 			"or remove it so the macro adds one, or list the function in the Exclude setting to leave it alone"}
 }
 
@@ -261,8 +266,8 @@ func (w *vpcRewrite) fill(m map[string]any) map[string]any {
 		}
 	}
 	if len(groups) > maxLambdaSecurityGroups {
-		w.st.warn("%s: VpcConfig has %d security groups, so the macro's (%s) would exceed Lambda's %d; kept only the function's own, so make sure they allow egress on TCP 443 and DNS",
-			w.id, len(user), describeGroups(w.st.set), maxLambdaSecurityGroups)
+		w.st.warn(tfSecurityGroupLimit, w.id, "VpcConfig has %d security groups, so the macro's (%s) would exceed Lambda's %d; kept only the function's own, so make sure they allow egress on TCP 443 and DNS",
+			len(user), describeGroups(w.st.set), maxLambdaSecurityGroups)
 		groups = user
 	}
 	w.joined = w.joined || len(groups) > len(user)

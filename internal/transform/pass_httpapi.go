@@ -12,15 +12,8 @@ import (
 // an implicit HTTP API) are refused too.
 func passHTTPAPI(st *state) error {
 	var bad []string
-	for _, id := range st.ofType("AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi") {
-		if !st.excluded[id] {
-			bad = append(bad, id)
-		}
-	}
-	for _, id := range st.ofType("AWS::Serverless::Function") {
-		if st.excluded[id] {
-			continue
-		}
+	bad = append(bad, st.of("AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi")...)
+	for _, id := range st.of("AWS::Serverless::Function") {
 		events, _ := st.props(id)["Events"].(map[string]any)
 		for _, name := range template.SortedKeys(events) {
 			ev, _ := events[name].(map[string]any)
@@ -37,6 +30,6 @@ func passHTTPAPI(st *state) error {
 	return &Error{
 		Resource: strings.Join(bad, ", "),
 		Message:  "HTTP and WebSocket APIs (API Gateway v2) cannot be private",
-		Fix:      "replace them with a REST API (AWS::ApiGateway::RestApi), or list them in the Exclude setting to leave them public",
+		Remedy:   "replace them with a REST API (AWS::ApiGateway::RestApi), or list them in the Exclude setting to leave them public",
 	}
 }

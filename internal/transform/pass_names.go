@@ -27,7 +27,7 @@ func passNames(st *state) error {
 			return &Error{Resource: "Parameters." + id,
 				Message: fmt.Sprintf("the macro adds a resource %s (%s), and the template declares a parameter with that name; parameters and resources share one namespace of logical ids",
 					id, st.typeOf(id)),
-				Fix: "rename the template's parameter " + id + " (and its Refs)" + addedResourceRemedy(id)}
+				Remedy: "rename the template's parameter " + id + " (and its Refs)" + addedResourceRemedy(id)}
 		}
 	}
 	inConds := template.Section(in, "Conditions")
@@ -39,7 +39,7 @@ func passNames(st *state) error {
 		}
 		return &Error{Resource: "Conditions." + name,
 			Message: "the template has a condition with this name, which the macro needs for a condition of its own",
-			Fix:     "rename the template's condition " + name + " (and the Fn::If and Condition entries that use it)" + addedConditionRemedy(name)}
+			Remedy:  "rename the template's condition " + name + " (and the Fn::If and Condition entries that use it)" + addedConditionRemedy(name)}
 	}
 	return nil
 }

@@ -67,7 +67,7 @@ func passParameters(st *state) error {
 		if !declared {
 			if st.resource(name) != nil {
 				return &Error{Resource: name, Message: "the rewrite needs a parameter with this name, but it is a resource",
-					Fix: "choose another parameter name with the matching setting (EndpointParameter, VpcParameter, SubnetsParameter, UserSubnetsParameter)"}
+					Remedy: "choose another parameter name with the matching setting (EndpointParameter, VpcParameter, SubnetsParameter, UserSubnetsParameter)"}
 			}
 			decl, err := fromGoformation(d.decl)
 			if err != nil {
@@ -129,7 +129,7 @@ func missingValues(s Settings, names []string) error {
 	return &Error{Resource: strings.Join(ids, ", "),
 		Message: "the rewrite needs " + this + ", which the template does not declare, and no setting gives " + its +
 			" (a stack passes values only for the original template's parameters)",
-		Fix: "give " + its + " as " + setting + strings.Join(settings, ", ") + " (qpe render: " + strings.Join(sets, " ") +
+		Remedy: "give " + its + " as " + setting + strings.Join(settings, ", ") + " (qpe render: " + strings.Join(sets, " ") +
 			"), or declare " + list + " in the original template and pass " + its + " with the stack (qpe render: " + strings.Join(params, " ") + ")"}
 }
 
@@ -175,19 +175,19 @@ func checkParameterType(name string, decl any, s Settings) error {
 		if !isList {
 			return &Error{Resource: "Parameters." + name,
 				Message: fmt.Sprintf("the parameter is a %s, but the rewrite uses it as a list of subnets", t),
-				Fix:     "declare " + name + " as List<AWS::EC2::Subnet::Id>, or name a list parameter with the SubnetsParameter or UserSubnetsParameter setting"}
+				Remedy:  "declare " + name + " as List<AWS::EC2::Subnet::Id>, or name a list parameter with the SubnetsParameter or UserSubnetsParameter setting"}
 		}
 	case s.VpcParameter:
 		if isList || t == "Number" {
 			return &Error{Resource: "Parameters." + name,
 				Message: fmt.Sprintf("the parameter is a %s, but the rewrite uses it as the VPC id", t),
-				Fix:     "declare " + name + " as AWS::EC2::VPC::Id, or name another parameter with the VpcParameter setting"}
+				Remedy:  "declare " + name + " as AWS::EC2::VPC::Id, or name another parameter with the VpcParameter setting"}
 		}
 	default: // the endpoint
 		if isList || t == "Number" {
 			return &Error{Resource: "Parameters." + name,
 				Message: fmt.Sprintf("the parameter is a %s, but the rewrite uses it as one VPC endpoint id", t),
-				Fix:     "declare " + name + " as a String holding one vpce- id, or name another parameter with the EndpointParameter setting"}
+				Remedy:  "declare " + name + " as a String holding one vpce- id, or name another parameter with the EndpointParameter setting"}
 		}
 	}
 	return nil
@@ -210,7 +210,7 @@ func checkEndpointValue(st *state) error {
 			// Never quote the value: the parameter may be NoEcho.
 			return &Error{Resource: "Parameters." + name,
 				Message: where + " is not a VPC endpoint id",
-				Fix:     "give the id of the execute-api interface endpoint, vpce- followed by 8 or 17 lowercase hex characters (e.g. vpce-0123456789abcdef0)"}
+				Remedy:  "give the id of the execute-api interface endpoint, vpce- followed by 8 or 17 lowercase hex characters (e.g. vpce-0123456789abcdef0)"}
 		}
 		return nil
 	}

@@ -28,7 +28,7 @@ func passPreflight(st *state) error {
 	}
 	if cur := existing; cur != nil && cur["Type"] != PreflightType {
 		return &Error{Resource: PreflightLogicalID, Message: fmt.Sprintf("the template already has a %v with this logical id", cur["Type"]),
-			Fix: "rename that resource, or set PreflightMode to none"}
+			Remedy: "rename that resource, or set PreflightMode to none"}
 	}
 	props := map[string]any{
 		contract.PropServiceToken:   DefaultServiceToken(),
@@ -116,8 +116,8 @@ func waitForPreflight(st *state) {
 		case dependsOn(r, PreflightLogicalID) || slices.Contains(resourceDeps(r), PreflightLogicalID):
 			waits[id] = true
 		case upstream[id]:
-			st.warn("%s: %s depends on it (DependsOn or a reference), so it cannot also wait for the preflight without a circular dependency; it is created before the network is checked",
-				id, PreflightLogicalID)
+			st.warn(tfPreflightCycle, id, "%s depends on it (DependsOn or a reference), so it cannot also wait for the preflight without a circular dependency; it is created before the network is checked",
+				PreflightLogicalID)
 		default:
 			add(id)
 		}
@@ -440,7 +440,10 @@ func passPreflightSeal(st *state) error {
 	delete(props, contract.PropFingerprint)
 	// The warnings of this run, and those already there: a run on the
 	// macro's own output (which warns of nothing it already did) keeps them.
-	ws := slices.Clone(st.warnings)
+	ws := make([]string, 0, len(st.warnings))
+	for _, w := range st.warnings {
+		ws = append(ws, warningText(w))
+	}
 	for _, w := range asList(props[contract.PropWarnings]) {
 		if s, ok := w.(string); ok && !strings.HasPrefix(s, "... and ") {
 			ws = append(ws, s)

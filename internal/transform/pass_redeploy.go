@@ -14,6 +14,18 @@ import (
 // redeploySuffix marks a Deployment logical id the macro renamed.
 var redeploySuffixRe = regexp.MustCompile(`Private[0-9a-f]{8,64}$`)
 
+// changedAPIOf returns the REST API this run changed that a deployment
+// deploys, or "".
+func changedAPIOf(st *state, id string) string {
+	api := ""
+	for _, r := range referenced(st.props(id)["RestApiId"]) {
+		if st.changedAPIs[r] {
+			api = r
+		}
+	}
+	return api
+}
+
 // passRedeploy gives each AWS::ApiGateway::Deployment of a REST API that
 // this run changed a new logical id (old id + a hash of the API), so that
 // CloudFormation creates a new deployment and the policy and endpoint take
@@ -23,18 +35,14 @@ func passRedeploy(st *state) error {
 		return nil
 	}
 	renames := map[string]string{}
-	for _, id := range st.ofType("AWS::ApiGateway::Deployment") {
-		api := ""
-		for _, r := range referenced(st.props(id)["RestApiId"]) {
-			if st.changedAPIs[r] {
-				api = r
-			}
+	for _, id := range st.excludedOf("AWS::ApiGateway::Deployment") {
+		if api := changedAPIOf(st, id); api != "" {
+			st.warn(tfExcludedDeployment, id, "excluded by the Exclude setting, so it keeps its logical id; the private endpoint and policy of %s take effect only after a new deployment", api)
 		}
+	}
+	for _, id := range st.of("AWS::ApiGateway::Deployment") {
+		api := changedAPIOf(st, id)
 		if api == "" {
-			continue
-		}
-		if st.excluded[id] {
-			st.warn("%s: excluded by the Exclude setting, so it keeps its logical id; the private endpoint and policy of %s take effect only after a new deployment", id, api)
 			continue
 		}
 		// The hash covers the rewritten API and, when known, the endpoint id
@@ -42,7 +50,7 @@ func passRedeploy(st *state) error {
 		b, err := template.EncodeJSON([]any{st.res[api], st.endpointValue()}, false)
 		if err != nil {
 			return &Error{Resource: api, Message: fmt.Sprintf("the rewritten API cannot be encoded: %v", err),
-				Fix: "give its properties JSON values only"}
+				Remedy: "give its properties JSON values only"}
 		}
 		sum := sha256.Sum256(b)
 		h := hex.EncodeToString(sum[:])
@@ -62,35 +70,7 @@ func passRedeploy(st *state) error {
 	if len(renames) == 0 {
 		return nil
 	}
-	olds := template.SortedKeys(toAnyMapS(renames))
-	for _, old := range olds {
-		nid := renames[old]
-		st.res[nid] = st.res[old]
-		st.own[nid] = st.own[old]
-		delete(st.res, old)
-		delete(st.own, old)
-		st.change("redeploy", nid, "renamed from %s so that CloudFormation deploys the private API again", old)
-		st.rewritten[nid] = true
-		delete(st.rewritten, old)
-	}
-	for _, old := range olds {
-		st.ids = removeSorted(st.ids, old)
-		st.ids = insertSorted(st.ids, renames[old])
-	}
-	st.byType = nil
-	rn := renamer{renames: renames}
-	for _, id := range st.ids {
-		r := st.resource(id)
-		if dep, ok := r["DependsOn"]; ok {
-			if nd, ch := rn.dependsOn(dep); ch {
-				nr := shallow(r)
-				nr["DependsOn"] = nd
-				st.put(id, nr)
-			}
-		}
-	}
-	st.walkers = append(st.walkers, rn)
-	st.renamed = renames
+	st.renameResources("redeploy", renames, "renamed from %s so that CloudFormation deploys the private API again")
 	return nil
 }
 

@@ -25,6 +25,7 @@ var intrinsicKeys = [...]string{"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join"}
 // Metadata and Rules sections once, applying the registered rewriters in
 // order (each sees the previous one's result).
 func passReferences(st *state) error {
+	applyRenames(st)
 	if len(st.walkers) == 0 {
 		return nil
 	}

@@ -16,16 +16,13 @@ const (
 // endpoint in VpcEndpointIds, and a resource policy that denies calls from
 // anywhere but the endpoint.
 func passRestAPI(st *state) error {
-	for _, id := range st.ofType("AWS::ApiGateway::RestApi") {
-		if st.excluded[id] {
-			continue
-		}
+	for _, id := range st.of("AWS::ApiGateway::RestApi") {
 		p := st.props(id)
 		for _, k := range []string{"Body", "BodyS3Location"} {
 			if _, ok := p[k]; ok {
 				return &Error{Resource: id,
 					Message: fmt.Sprintf("the REST API is defined by an OpenAPI %s, whose endpoint configuration and policy the macro does not rewrite", k),
-					Fix: "list it in the Exclude setting and make it private in the OpenAPI definition " +
+					Remedy: "list it in the Exclude setting and make it private in the OpenAPI definition " +
 						"(x-amazon-apigateway-endpoint-configuration with vpcEndpointIds, and x-amazon-apigateway-policy with the aws:SourceVpce Deny), " +
 						"or define the API with AWS::ApiGateway::Resource and Method resources"}
 			}
@@ -35,10 +32,7 @@ func passRestAPI(st *state) error {
 		}
 		executeAPIDisabled(st, id)
 	}
-	for _, id := range st.ofType("AWS::Serverless::Api") {
-		if st.excluded[id] {
-			continue
-		}
+	for _, id := range st.of("AWS::Serverless::Api") {
 		if err := serverlessAPI(st, id); err != nil {
 			return err
 		}
@@ -54,7 +48,7 @@ func passRestAPI(st *state) error {
 // name or the endpoint alias) can no longer reach it.
 func executeAPIDisabled(st *state, id string) {
 	if v := st.props(id)["DisableExecuteApiEndpoint"]; v == true || v == "true" {
-		st.warn("%s: DisableExecuteApiEndpoint is true, so the private API answers only on a private custom domain name; remove it, or give the API an AWS::ApiGateway::DomainNameV2 with an access association for the endpoint", id)
+		st.warn(tfExecuteAPIDisabled, id, "DisableExecuteApiEndpoint is true, so the private API answers only on a private custom domain name; remove it, or give the API an AWS::ApiGateway::DomainNameV2 with an access association for the endpoint")
 	}
 }
 
@@ -67,7 +61,7 @@ func implicitAPIs(st *state) {
 			ev, _ := events[name].(map[string]any)
 			p, _ := ev["Properties"].(map[string]any)
 			if t, _ := ev["Type"].(string); t == "Api" && p["RestApiId"] == nil {
-				st.warn("%s: event %s creates SAM's implicit REST API, which the macro cannot make private; declare an AWS::Serverless::Api and set the event's RestApiId", id, name)
+				st.warn(tfImplicitAPI, id, "event %s creates SAM's implicit REST API, which the macro cannot make private; declare an AWS::Serverless::Api and set the event's RestApiId", name)
 			}
 		}
 	}
@@ -79,7 +73,7 @@ func domainMappings(st *state) {
 	for _, id := range st.ofType("AWS::ApiGateway::BasePathMapping") {
 		for _, api := range referenced(st.props(id)["RestApiId"]) {
 			if st.privateAPIs[api] {
-				st.warn("%s: maps a public custom domain to %s, which is now private; a public custom domain cannot serve a private API: use a private custom domain (AWS::ApiGateway::DomainNameV2) or the endpoint alias hostname", id, api)
+				st.warn(tfPublicDomain, id, "maps a public custom domain to %s, which is now private; a public custom domain cannot serve a private API: use a private custom domain (AWS::ApiGateway::DomainNameV2) or the endpoint alias hostname", api)
 			}
 		}
 	}
@@ -96,6 +90,7 @@ func restAPI(st *state, id string) error {
 		if !equal(m["Types"], []any{"PRIVATE"}) {
 			details = append(details, fmt.Sprintf("endpoint type %s -> PRIVATE", describe(m["Types"], "EDGE")))
 			m["Types"] = []any{"PRIVATE"}
+			st.newAPIs[id] = true
 			ch = true
 		}
 		ids, added, err := mergeEndpointIDs(m["VpcEndpointIds"], ep)
@@ -111,7 +106,7 @@ func restAPI(st *state, id string) error {
 	})
 	if err != nil {
 		return &Error{Resource: id, Message: "EndpointConfiguration: " + err.Error(),
-			Fix: "give VpcEndpointIds as a list, or list the API in the Exclude setting"}
+			Remedy: "give VpcEndpointIds as a list, or list the API in the Exclude setting"}
 	}
 	if ok {
 		changed = true
@@ -120,7 +115,7 @@ func restAPI(st *state, id string) error {
 	pol, polChanged, polDetails, err := rewritePolicy(p["Policy"], ep)
 	if err != nil {
 		return &Error{Resource: id, Message: "Policy: " + err.Error(),
-			Fix: "give the resource policy as an object or a JSON string, or list the API in the Exclude setting"}
+			Remedy: "give the resource policy as an object or a JSON string, or list the API in the Exclude setting"}
 	}
 	if polChanged {
 		details = append(details, polDetails...)
@@ -159,6 +154,7 @@ func serverlessAPI(st *state, id string) error {
 		if m["Type"] != "PRIVATE" {
 			details = append(details, fmt.Sprintf("endpoint type %s -> PRIVATE", describe(m["Type"], "EDGE")))
 			m["Type"] = "PRIVATE"
+			st.newAPIs[id] = true
 			ch = true
 		}
 		ids, added, err := mergeEndpointIDs(m["VPCEndpointIds"], ep)
@@ -174,7 +170,7 @@ func serverlessAPI(st *state, id string) error {
 	})
 	if err != nil {
 		return &Error{Resource: id, Message: "EndpointConfiguration: " + err.Error(),
-			Fix: "give VPCEndpointIds as a list, or list the API in the Exclude setting"}
+			Remedy: "give VPCEndpointIds as a list, or list the API in the Exclude setting"}
 	}
 	if _, isStr := p["EndpointConfiguration"].(string); isStr {
 		cfgChanged = true
@@ -191,12 +187,12 @@ func serverlessAPI(st *state, id string) error {
 		pol, polPropChanged, d, err = rewritePolicy(cur, ep)
 		if err != nil {
 			return &Error{Resource: id, Message: "Policy: " + err.Error(),
-				Fix: "give the resource policy as an object or a JSON string, or list the API in the Exclude setting"}
+				Remedy: "give the resource policy as an object or a JSON string, or list the API in the Exclude setting"}
 		}
 		details = append(details, d...)
 		polProp = true
 		if polPropChanged && !hasRP && p["AlwaysDeploy"] != true {
-			st.warn("%s: its Policy property changed, but SAM deploys the API again only when its OpenAPI definition changes; set AlwaysDeploy: true or deploy the stage again after the update, or the old policy stays in effect", id)
+			st.warn(tfSAMPolicyRedeploy, id, "its Policy property changed, but SAM deploys the API again only when its OpenAPI definition changes; set AlwaysDeploy: true or deploy the stage again after the update, or the old policy stays in effect")
 		}
 	}
 	var auth any
@@ -216,7 +212,17 @@ func serverlessAPI(st *state, id string) error {
 		})
 		if err != nil {
 			return &Error{Resource: id, Message: "Auth: " + err.Error(),
-				Fix: "give Auth and Auth.ResourcePolicy as objects (or Fn::If of objects), or list the API in the Exclude setting"}
+				Remedy: "give Auth and Auth.ResourcePolicy as objects (or Fn::If of objects), or list the API in the Exclude setting"}
+		}
+		if authChanged {
+			hoisted, err := samAuthIf(id, auth)
+			if err != nil {
+				return err
+			}
+			if !equal(hoisted, auth) {
+				details = append(details, "policy: Fn::If moved into Auth.ResourcePolicy.CustomStatements (SAM does not evaluate it around Auth or ResourcePolicy)")
+				auth = hoisted
+			}
 		}
 	}
 	st.privateAPIs[id] = true
@@ -265,15 +271,34 @@ func samResourcePolicy(st *state, id string, r map[string]any, ep any, details *
 		changed = true
 		*details = append(*details, "policy: IntrinsicVpceWhitelist += "+st.set.EndpointParameter)
 	} else if r["SourceVpceWhitelist"] != nil && r["IntrinsicVpceWhitelist"] == nil {
-		st.warn("%s: Auth.ResourcePolicy.SourceVpceWhitelist lists literal endpoint ids; make sure the endpoint in %s is one of them", id, st.set.EndpointParameter)
+		st.warn(tfSourceVpceWhitelist, id, "Auth.ResourcePolicy.SourceVpceWhitelist lists literal endpoint ids; make sure the endpoint in %s is one of them", st.set.EndpointParameter)
 	}
-	stmts, d, ch := addStatements(asList(r["CustomStatements"]), ep, hasDeny)
+	stmts, d, ch := customStatements(r["CustomStatements"], ep, hasDeny)
 	if ch {
 		r["CustomStatements"] = stmts
 		*details = append(*details, d...)
 		changed = true
 	}
 	return changed
+}
+
+// customStatements adds the Allow and Deny to SAM CustomStatements: a
+// list, one statement, or an Fn::If of those (each branch; samAuthIf puts
+// a condition there, where SAM passes it through).
+func customStatements(v any, ep any, hasDeny bool) (any, []string, bool) {
+	if cond, yes, no, ok := ifBranches(v); ok {
+		y, dy, cy := customStatements(yes, ep, hasDeny)
+		n, dn, cn := customStatements(no, ep, hasDeny)
+		if !cy && !cn {
+			return v, nil, false
+		}
+		return map[string]any{"Fn::If": []any{cond, y, n}}, append(dy, dn...), true
+	}
+	var l []any
+	if !template.IsNoValue(v) {
+		l = asList(v)
+	}
+	return addStatements(l, ep, hasDeny)
 }
 
 // editObject applies fn to a copy of an object-valued property. A missing,

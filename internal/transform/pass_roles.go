@@ -35,7 +35,7 @@ func passRoles(st *state) error {
 			if st.typeOf(id) == "AWS::Serverless::Function" {
 				continue // SAM's generated role gets the VPC policy from SAM itself
 			}
-			st.warn("%s: has no %s; give it an execution role with %s", id, key, VPCAccessPolicy)
+			st.warn(tfRoleUnchecked, id, "has no %s; give it an execution role with %s", key, VPCAccessPolicy)
 			continue
 		}
 		roles, external := roleTargets(st, v)
@@ -43,28 +43,28 @@ func passRoles(st *state) error {
 			users[r] = append(users[r], id)
 		}
 		for _, e := range external {
-			st.warn("%s: execution role %s is defined outside the template; make sure it grants %s (ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DeleteNetworkInterface), or the function cannot start in the VPC",
-				id, e, VPCAccessPolicy)
+			st.warn(tfExternalRole, id, "execution role %s is defined outside the template; make sure it grants %s (ec2:CreateNetworkInterface, ec2:DescribeNetworkInterfaces, ec2:DeleteNetworkInterface), or the function cannot start in the VPC",
+				e, VPCAccessPolicy)
 		}
 	}
 	attached := rolePolicyActions(st)
 	for _, role := range template.SortedKeys(toAnyMap(users)) {
 		fns := users[role]
 		if t := st.typeOf(role); t != "AWS::IAM::Role" {
-			st.warn("%s: execution role of %s is a %s, not an AWS::IAM::Role; check that it grants %s", role, strings.Join(fns, ", "), t, VPCAccessPolicy)
+			st.warn(tfRoleUnchecked, role, "execution role of %s is a %s, not an AWS::IAM::Role; check that it grants %s", strings.Join(fns, ", "), t, VPCAccessPolicy)
 			continue
 		}
 		if grantsENI(st, role, attached) {
 			continue
 		}
 		if st.excluded[role] {
-			st.warn("%s: excluded by the Exclude setting; it must grant %s itself, because these now run in the VPC: %s", role, VPCAccessPolicy, strings.Join(fns, ", "))
+			st.warn(tfExcludedRole, role, "excluded by the Exclude setting; it must grant %s itself, because these now run in the VPC: %s", VPCAccessPolicy, strings.Join(fns, ", "))
 			continue
 		}
 		cur := st.props(role)["ManagedPolicyArns"]
 		nv, ok := appendPolicy(cur)
 		if !ok {
-			st.warn("%s: ManagedPolicyArns is built by an intrinsic function the macro cannot extend; add %s to it (used by %s)", role, VPCAccessPolicy, strings.Join(fns, ", "))
+			st.warn(tfRolePolicyIntrinsic, role, "ManagedPolicyArns is built by an intrinsic function the macro cannot extend; add %s to it (used by %s)", VPCAccessPolicy, strings.Join(fns, ", "))
 			continue
 		}
 		st.editProps(role)["ManagedPolicyArns"] = nv

@@ -19,7 +19,7 @@ func passSecurityGroup(st *state) error {
 	if cur := st.resource(SecurityGroupLogicalID); cur != nil {
 		if cur["Type"] != "AWS::EC2::SecurityGroup" {
 			return &Error{Resource: SecurityGroupLogicalID, Message: "the template already has a resource with this logical id that is not a security group",
-				Fix: "rename that resource, or give the SecurityGroupIds setting"}
+				Remedy: "rename that resource, or give the SecurityGroupIds setting"}
 		}
 		return nil // kept as is: the user may have adjusted it
 	}
@@ -43,9 +43,12 @@ func securityGroup(st *state) (map[string]any, error) {
 	}
 	sg := &ec2.SecurityGroup{
 		GroupDescription:    "Quilt private endpoints: outbound HTTPS and DNS only, for functions and canaries in the VPC",
-		VpcId:               cloudformation.RefPtr(st.set.VpcParameter),
 		SecurityGroupEgress: egress,
 	}
-	st.param(st.set.VpcParameter)
-	return fromGoformation(sg)
+	r, err := fromGoformation(sg)
+	if err != nil {
+		return nil, err
+	}
+	r["Properties"].(map[string]any)["VpcId"] = st.vpc()
+	return r, nil
 }

@@ -71,8 +71,9 @@ func TestQuiltPrivateBuild(t *testing.T) {
 }
 
 // TestQuiltStableBuild checks the stable-shaped fixture reaches the
-// private build's shape: PRIVATE, one Deny with the endpoint, the alias
-// hostname, a renamed Deployment that the Stage follows.
+// private build's shape: a new PRIVATE API (the EDGE one goes in the
+// cleanup), one Deny with the endpoint, the alias hostname, a renamed
+// Deployment that the Stage follows.
 func TestQuiltStableBuild(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("testdata", "quilt", "stable_build", "input.json"))
 	if err != nil {
@@ -83,7 +84,10 @@ func TestQuiltStableBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := template.Resources(res.Fragment)
-	api := out["Api"].(map[string]any)["Properties"].(map[string]any)
+	if out["Api"] != nil || res.Renamed["Api"] != "ApiPrivate" {
+		t.Fatalf("the EDGE API is not replaced by a new one: renamed = %v", res.Renamed)
+	}
+	api := out["ApiPrivate"].(map[string]any)["Properties"].(map[string]any)
 	wantCfg := map[string]any{"Types": []any{"PRIVATE"}, "VpcEndpointIds": []any{map[string]any{"Ref": "ApiGatewayVPCEndpoint"}}}
 	if !reflect.DeepEqual(api["EndpointConfiguration"], wantCfg) {
 		t.Errorf("EndpointConfiguration = %v", api["EndpointConfiguration"])
@@ -92,20 +96,20 @@ func TestQuiltStableBuild(t *testing.T) {
 	if len(stmts) != 2 || stmts[1].(map[string]any)["Effect"] != "Deny" {
 		t.Errorf("statements = %v", stmts)
 	}
-	if len(res.Renamed) != 1 {
+	if len(res.Renamed) != 3 || res.Renamed["ApiStage"] != "ApiStagePrivate" {
 		t.Fatalf("renamed = %v", res.Renamed)
 	}
 	nid := res.Renamed["ApiDeployment1763112382"]
 	if !strings.HasPrefix(nid, "ApiDeployment1763112382Private") {
 		t.Fatalf("new deployment id %q", nid)
 	}
-	stage := out["ApiStage"].(map[string]any)["Properties"].(map[string]any)
+	stage := out["ApiStagePrivate"].(map[string]any)["Properties"].(map[string]any)
 	if !reflect.DeepEqual(stage["DeploymentId"], map[string]any{"Ref": nid}) {
 		t.Errorf("stage DeploymentId = %v", stage["DeploymentId"])
 	}
 	task := out["NginxCatalogTaskDefinition"].(map[string]any)["Properties"].(map[string]any)
 	env := task["ContainerDefinitions"].([]any)[0].(map[string]any)["Environment"].([]any)
-	want := map[string]any{"Fn::Sub": "https://${Api}-${ApiGatewayVPCEndpoint}.execute-api.${AWS::Region}.amazonaws.com/prod"}
+	want := map[string]any{"Fn::Sub": "https://${ApiPrivate}-${ApiGatewayVPCEndpoint}.execute-api.${AWS::Region}.amazonaws.com/prod"}
 	if !reflect.DeepEqual(env[1].(map[string]any)["Value"], want) {
 		t.Errorf("API_GATEWAY = %v", env[1])
 	}

@@ -130,7 +130,7 @@ type Settings struct {
 // macro runs, so the value may be a NoEcho parameter's (a secret), and the
 // message reaches stack events and the macro's log.
 func settingError(name, msg, fix string) *Error {
-	return &Error{Resource: "setting " + name, Message: msg, Fix: fix}
+	return &Error{Resource: "setting " + name, Message: msg, Remedy: fix}
 }
 
 // ParseSettings reads the Transform's Parameters. doc is the template (for
@@ -199,7 +199,7 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 			s.EndpointPrivateDNS = b == "true"
 		default:
 			return s, &Error{Resource: "setting " + name, Message: "unknown setting",
-				Fix: "use one of " + strings.Join(SettingNames(), ", ")}
+				Remedy: "use one of " + strings.Join(SettingNames(), ", ")}
 		}
 		if err != nil {
 			return s, err

@@ -2,9 +2,11 @@ package transform
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
@@ -23,12 +25,18 @@ type state struct {
 	sect   map[string]bool // top-level sections deep-copied
 
 	changes  []Change
-	warnings []string
+	warnings []finding.Finding
 	excluded map[string]bool
+	// pass is the pass running; bug a programming error it made (a kind
+	// it reads but does not declare).
+	pass *pass
+	bug  error
 
 	rewritten   map[string]bool // resources that get DependsOn preflight
 	changedAPIs map[string]bool // REST APIs whose policy or endpoint changed
 	privateAPIs map[string]bool // REST APIs that are private after the rewrite
+	newAPIs     map[string]bool // REST APIs whose endpoint type became PRIVATE: they get a new logical id
+	internalLBs map[string]bool // load balancers the run made internal (replaced)
 	moved       map[string]bool // functions and canaries put into the VPC
 	usedParams  map[string]bool
 	needSG      bool
@@ -52,6 +60,7 @@ func newState(req Request, set Settings, ids []string) *state {
 		req: req, set: set, doc: doc, res: res, ids: ids,
 		own: map[string]bool{}, sect: map[string]bool{}, excluded: map[string]bool{},
 		rewritten: map[string]bool{}, changedAPIs: map[string]bool{}, privateAPIs: map[string]bool{},
+		newAPIs: map[string]bool{}, internalLBs: map[string]bool{},
 		moved: map[string]bool{}, usedParams: map[string]bool{},
 	}
 	for _, id := range set.Exclude {
@@ -96,6 +105,47 @@ func (st *state) ofType(types ...string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// of returns the sorted logical ids of the resources of the given types,
+// which the running pass must declare in its kinds, less those the Exclude
+// setting leaves alone.
+func (st *state) of(types ...string) []string {
+	var out []string
+	for _, id := range st.declared(types) {
+		if !st.excluded[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// excludedOf returns the sorted logical ids of the resources of the given
+// types (declared by the running pass) that the Exclude setting leaves alone.
+func (st *state) excludedOf(types ...string) []string {
+	var out []string
+	for _, id := range st.declared(types) {
+		if st.excluded[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (st *state) declared(types []string) []string {
+	for _, t := range types {
+		if st.pass == nil || !slices.Contains(st.pass.kinds, t) {
+			name := "(none)"
+			if st.pass != nil {
+				name = st.pass.name
+			}
+			if st.bug == nil {
+				st.bug = fmt.Errorf("transform: pass %s reads resources of type %s, which it does not declare in its kinds; this is a bug in QuiltPrivateEndpoints", name, t)
+			}
+			return nil
+		}
+	}
+	return st.ofType(types...)
 }
 
 // edit returns a resource that the caller may modify: the resource and its
@@ -159,8 +209,9 @@ func (st *state) change(pass, resource, format string, args ...any) {
 	st.changes = append(st.changes, Change{Pass: pass, Resource: resource, Detail: fmt.Sprintf(format, args...)})
 }
 
-func (st *state) warn(format string, args ...any) {
-	st.warnings = append(st.warnings, fmt.Sprintf(format, args...))
+// warn records a warning of rule r about resource.
+func (st *state) warn(r finding.Rule, resource, format string, args ...any) {
+	st.warnings = append(st.warnings, r.New(resource, "", format, args...))
 }
 
 // param returns {"Ref": name} and records that the parameter is needed.
@@ -218,4 +269,14 @@ func insertSorted(l []string, s string) []string {
 	copy(l[i+1:], l[i:])
 	l[i] = s
 	return l
+}
+
+// sortedSet returns the keys of a set, sorted.
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

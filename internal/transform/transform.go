@@ -9,9 +9,11 @@ package transform
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -39,16 +41,36 @@ type Result struct {
 	// Changes lists what each pass changed, one line per change, sorted.
 	Changes []Change
 	// Warnings are things the user must look at (roles from outside the
-	// template, Lambda@Edge functions left public, ...).
-	Warnings []string
+	// template, Lambda@Edge functions left public, ...), sorted by text. Each
+	// carries the id of its rule (QPE-TF-nnn, see Rules).
+	Warnings []finding.Finding
 	// Settings are the settings the engine used, defaults filled in.
 	Settings Settings
-	// Renamed maps old Deployment logical ids to their new ones.
+	// Renamed maps the old logical ids of the resources the run renamed
+	// (Deployments, REST APIs made private, target groups of a replaced load
+	// balancer) to their new ones.
 	Renamed map[string]string
 	// Moved lists the Lambda functions the rewrite puts into the VPC
 	// (no subnets before, subnets after; SAM functions through
 	// Globals.Function too), sorted.
 	Moved []string
+}
+
+// WarningTexts returns the warnings as text, "<resource>: <message>", in
+// order (what the macro logs and render prints).
+func (r *Result) WarningTexts() []string {
+	out := make([]string, len(r.Warnings))
+	for i, w := range r.Warnings {
+		out[i] = warningText(w)
+	}
+	return out
+}
+
+func warningText(w finding.Finding) string {
+	if w.Resource == "" {
+		return w.Message
+	}
+	return w.Resource + ": " + w.Message
 }
 
 // Change is one change that a pass made.
@@ -62,7 +84,8 @@ type Change struct {
 type Error struct {
 	Resource string // logical id, section or setting the problem is in
 	Message  string
-	Fix      string
+	// Remedy says what to change; the text shows it after "Fix:".
+	Remedy string
 }
 
 func (e *Error) Error() string {
@@ -70,8 +93,8 @@ func (e *Error) Error() string {
 	if e.Resource != "" {
 		s = e.Resource + ": " + s
 	}
-	if e.Fix != "" {
-		s += ". Fix: " + e.Fix
+	if e.Remedy != "" {
+		s += ". Fix: " + e.Remedy
 	}
 	return s
 }
@@ -87,30 +110,22 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	st := newState(req, set, ids)
-	passes := []struct {
-		name string
-		run  func(*state) error
-	}{
-		{"httpapi", passHTTPAPI},
-		{"restapi", passRestAPI},
-		{"functions", passFunctions},
-		{"compute", passCompute},
-		{"roles", passRoles},
-		{"hostnames", passHostnames},
-		{"redeploy", passRedeploy},
-		{"references", passReferences},
-		{"securitygroup", passSecurityGroup},
-		{"preflight", passPreflight},
-		{"parameters", passParameters},
-		{"unused", passUnused},
-		{"names", passNames},
-		{"preflight-seal", passPreflightSeal}, // last: the fingerprint covers every other change
+	ps := passes()
+	if err := checkOrder(ps); err != nil {
+		return nil, err
 	}
-	for _, p := range passes {
+	for i := range ps {
+		p := &ps[i]
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("transform: %s pass: %w", p.name, err)
 		}
-		if err := p.run(st); err != nil {
+		st.pass = p
+		err := p.run(st)
+		st.pass = nil
+		if st.bug != nil {
+			return nil, st.bug
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -131,13 +146,8 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 			changes = append(changes, c)
 		}
 	}
-	sort.Strings(st.warnings)
-	warnings := st.warnings[:0:0]
-	for i, w := range st.warnings {
-		if i == 0 || w != st.warnings[i-1] {
-			warnings = append(warnings, w)
-		}
-	}
+	slices.SortFunc(st.warnings, func(a, b finding.Finding) int { return strings.Compare(warningText(a), warningText(b)) })
+	warnings := slices.CompactFunc(st.warnings, func(a, b finding.Finding) bool { return warningText(a) == warningText(b) })
 	return &Result{Fragment: st.doc, Changes: changes, Warnings: warnings, Settings: set, Renamed: st.renamed,
 		Moved: movedIntoVPC(req.Fragment, st.doc)}, nil
 }
@@ -175,41 +185,41 @@ func movedIntoVPC(before, after map[string]any) []string {
 func validate(doc map[string]any) ([]string, error) {
 	if doc == nil {
 		return nil, &Error{Resource: "template", Message: "the template is empty or not a JSON object",
-			Fix: "pass a CloudFormation template whose top level is an object with a Resources section"}
+			Remedy: "pass a CloudFormation template whose top level is an object with a Resources section"}
 	}
 	raw, ok := doc["Resources"]
 	if !ok {
 		return nil, &Error{Resource: "Resources", Message: "the template has no Resources section",
-			Fix: "add a Resources section with at least one resource"}
+			Remedy: "add a Resources section with at least one resource"}
 	}
 	res, ok := raw.(map[string]any)
 	if !ok {
 		return nil, &Error{Resource: "Resources", Message: fmt.Sprintf("the Resources section is a %s, not an object", template.KindOf(raw)),
-			Fix: "make Resources an object of logical id to resource"}
+			Remedy: "make Resources an object of logical id to resource"}
 	}
 	if len(res) == 0 {
 		return nil, &Error{Resource: "Resources", Message: "the Resources section is empty",
-			Fix: "add at least one resource"}
+			Remedy: "add at least one resource"}
 	}
 	ids := template.SortedKeys(res)
 	for _, id := range ids {
 		if strings.HasPrefix(id, "Fn::") || id == "Ref" {
 			return nil, &Error{Resource: "Resources", Message: fmt.Sprintf("the Resources section holds %s, an intrinsic function, where a resource belongs", id),
-				Fix: "expand it first: CloudFormation runs Fn::Transform (e.g. AWS::Include) before the macro, so render the processed template " +
+				Remedy: "expand it first: CloudFormation runs Fn::Transform (e.g. AWS::Include) before the macro, so render the processed template " +
 					"(aws cloudformation get-template --template-stage Processed) or inline the included resources"}
 		}
 		r, ok := res[id].(map[string]any)
 		if !ok {
 			return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource is a %s, not an object", template.KindOf(res[id])),
-				Fix: "give the resource a Type and Properties"}
+				Remedy: "give the resource a Type and Properties"}
 		}
 		t, ok := r["Type"]
 		if !ok {
-			return nil, &Error{Resource: id, Message: "the resource has no Type", Fix: "add the resource's Type, e.g. Type: AWS::Lambda::Function"}
+			return nil, &Error{Resource: id, Message: "the resource has no Type", Remedy: "add the resource's Type, e.g. Type: AWS::Lambda::Function"}
 		}
 		if s, ok := t.(string); !ok || s == "" {
 			return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource's Type is %s, not a resource type name", template.AKindOf(t)),
-				Fix: "set Type to a resource type name, e.g. AWS::Lambda::Function"}
+				Remedy: "set Type to a resource type name, e.g. AWS::Lambda::Function"}
 		}
 		switch d := r["DependsOn"].(type) {
 		case nil, string:
@@ -217,21 +227,21 @@ func validate(doc map[string]any) ([]string, error) {
 			for _, e := range d {
 				if _, ok := e.(string); !ok {
 					return nil, &Error{Resource: id, Message: fmt.Sprintf("DependsOn holds %s, not a logical id", template.AKindOf(e)),
-						Fix: "list logical ids (strings) in DependsOn"}
+						Remedy: "list logical ids (strings) in DependsOn"}
 				}
 			}
 		default:
 			return nil, &Error{Resource: id, Message: fmt.Sprintf("DependsOn is %s, not a logical id or a list of them", template.AKindOf(d)),
-				Fix: "give DependsOn a logical id or a list of logical ids"}
+				Remedy: "give DependsOn a logical id or a list of logical ids"}
 		}
 		if p, ok := r["Properties"]; ok && p != nil {
 			if _, ok := p.(map[string]any); !ok {
 				return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource's Properties is a %s, not an object", template.KindOf(p)),
-					Fix: "make Properties an object"}
+					Remedy: "make Properties an object"}
 			}
 			if name, ok := intrinsicObject(p); ok && editsProperties(r["Type"]) {
 				return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource's Properties is built by %s, which the macro cannot edit", name),
-					Fix: "make Properties an object and put the condition inside each property value (Fn::If per property)"}
+					Remedy: "make Properties an object and put the condition inside each property value (Fn::If per property)"}
 			}
 		}
 	}
@@ -239,11 +249,11 @@ func validate(doc map[string]any) ([]string, error) {
 		if p, ok := doc[sec]; ok && p != nil {
 			if _, ok := p.(map[string]any); !ok {
 				return nil, &Error{Resource: sec, Message: fmt.Sprintf("the %s section is a %s, not an object", sec, template.KindOf(p)),
-					Fix: "make " + sec + " an object of name to entry"}
+					Remedy: "make " + sec + " an object of name to entry"}
 			}
 			if fn, ok := intrinsicObject(p); ok {
 				return nil, &Error{Resource: sec, Message: fmt.Sprintf("the %s section is built by %s, which the macro cannot edit", sec, fn),
-					Fix: "make " + sec + " an object of name to entry"}
+					Remedy: "make " + sec + " an object of name to entry"}
 			}
 		}
 	}
@@ -252,11 +262,11 @@ func validate(doc map[string]any) ([]string, error) {
 		decl, ok := params[name].(map[string]any)
 		if !ok {
 			return nil, &Error{Resource: "Parameters." + name, Message: fmt.Sprintf("the parameter declaration is a %s, not an object", template.KindOf(params[name])),
-				Fix: "declare the parameter as an object with a Type, e.g. {Type: String}"}
+				Remedy: "declare the parameter as an object with a Type, e.g. {Type: String}"}
 		}
 		if fn, ok := intrinsicObject(decl); ok {
 			return nil, &Error{Resource: "Parameters." + name, Message: fmt.Sprintf("the parameter declaration is built by %s, which the macro cannot read", fn),
-				Fix: "declare the parameter as an object with a Type, e.g. {Type: String}"}
+				Remedy: "declare the parameter as an object with a Type, e.g. {Type: String}"}
 		}
 	}
 	return ids, nil

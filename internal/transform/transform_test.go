@@ -52,7 +52,7 @@ func TestMissingParameterValue(t *testing.T) {
 	_, err := Transform(context.Background(), Request{Fragment: doc()})
 	var te *Error
 	if !errors.As(err, &te) || te.Resource != "Parameters.ApiGatewayVPCEndpointId" ||
-		!strings.Contains(te.Fix, "--set ApiGatewayVPCEndpointId=") {
+		!strings.Contains(te.Remedy, "--set ApiGatewayVPCEndpointId=") {
 		t.Fatalf("got %v, want a failure naming Parameters.ApiGatewayVPCEndpointId and its setting", err)
 	}
 	if _, err := Transform(context.Background(), Request{Fragment: doc(), Params: map[string]any{"ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0"}}); err != nil {
@@ -73,7 +73,7 @@ func TestCanceled(t *testing.T) {
 }
 
 func TestErrorText(t *testing.T) {
-	e := &Error{Resource: "Http", Message: "HTTP APIs cannot be private", Fix: "exclude it"}
+	e := &Error{Resource: "Http", Message: "HTTP APIs cannot be private", Remedy: "exclude it"}
 	if got := e.Error(); got != "Http: HTTP APIs cannot be private. Fix: exclude it" {
 		t.Fatal(got)
 	}

@@ -1,0 +1,57 @@
+package transform
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
+
+// passExports warns about exported outputs whose value changes because
+// they follow a resource the run replaces (a load balancer made internal)
+// or gives a new logical id (a REST API made private, a target group): a
+// stack importing one fails the update at its end.
+func passExports(st *state) error {
+	outs := template.Section(st.doc, "Outputs")
+	for _, name := range template.SortedKeys(outs) {
+		o, _ := outs[name].(map[string]any)
+		exp, ok := o["Export"].(map[string]any)
+		if !ok {
+			continue
+		}
+		var why []string
+		for _, id := range referenced(o["Value"]) {
+			if st.internalLBs[id] || st.renamed[id] != "" {
+				why = append(why, id)
+			}
+		}
+		if len(why) == 0 {
+			continue
+		}
+		sort.Strings(why)
+		why = compactStrings(why)
+		st.warn(tfExportChanges, "Outputs."+name, "its export %s changes value: it follows %s, which the update replaces; a stack that imports it makes the update fail at its end and roll back",
+			exportName(exp["Name"]), strings.Join(why, ", "))
+	}
+	return nil
+}
+
+func compactStrings(l []string) []string {
+	out := l[:0:0]
+	for i, s := range l {
+		if i == 0 || s != l[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// exportName shows an export's name: the Fn::Sub string when it is one.
+func exportName(v any) string {
+	if m, ok := v.(map[string]any); ok && len(m) == 1 {
+		if s, ok := m["Fn::Sub"].(string); ok {
+			return s
+		}
+	}
+	return describe(v, "")
+}
