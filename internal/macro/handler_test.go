@@ -352,3 +352,36 @@ func TestHandleNeverQuotesSecretSettings(t *testing.T) {
 		t.Errorf("only %d of the values were refused", failures)
 	}
 }
+
+// TestHandleMissingParameterValue: in macro mode a parameter the macro adds
+// without a value is a failure naming the parameter and the fix (the stack
+// could not pass a value for it), not a warning in the macro's own log.
+func TestHandleMissingParameterValue(t *testing.T) {
+	fragment := `{"Parameters":{"VPC":{"Type":"AWS::EC2::VPC::Id"},"Subnets":{"Type":"List<AWS::EC2::Subnet::Id>"}},` +
+		`"Resources":{"Api":{"Type":"AWS::ApiGateway::RestApi","Properties":{"Name":"api"}}}}`
+	for _, tc := range []struct {
+		params     string
+		wantStatus string
+	}{
+		{`{}`, StatusFailure},
+		{`{"ApiGatewayVPCEndpointId":"vpce-0123456789abcdef0"}`, StatusSuccess},
+		{`{"PreflightMode":"create"}`, StatusSuccess},
+	} {
+		var logs bytes.Buffer
+		h := NewHandler(slog.New(slog.NewJSONHandler(&logs, nil)))
+		resp := h.Handle(context.Background(), json.RawMessage(`{"requestId":"m","params":`+tc.params+`,"fragment":`+fragment+`}`))
+		if resp.Status != tc.wantStatus {
+			t.Fatalf("params %s: status %q (%s), want %q", tc.params, resp.Status, resp.ErrorMessage, tc.wantStatus)
+		}
+		if tc.wantStatus == StatusFailure {
+			for _, want := range []string{"Parameters.ApiGatewayVPCEndpointId", "Fix:", "ApiGatewayVPCEndpointId=VALUE"} {
+				if !strings.Contains(resp.ErrorMessage, want) {
+					t.Errorf("errorMessage %q lacks %q", resp.ErrorMessage, want)
+				}
+			}
+			if resp.Fragment != nil {
+				t.Error("a failure carries a fragment")
+			}
+		}
+	}
+}

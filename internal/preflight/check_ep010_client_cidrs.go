@@ -26,7 +26,7 @@ func checkClientCidrs() finding.Check[*inventory] {
 		var fs []finding.Finding
 		var closed, unproven []string
 		for _, cidr := range inv.in.ClientCidrs {
-			if _, err := netip.ParsePrefix(cidr); err != nil {
+			if _, err := netip.ParsePrefix(cidr); err != nil && !validAddr(cidr) {
 				fs = append(fs, c.New(cidr, "pass the users' networks as CIDRs, such as 192.0.2.0/24",
 					"client CIDR %q is not a CIDR block", cidr))
 				continue
@@ -59,4 +59,10 @@ func checkClientCidrs() finding.Check[*inventory] {
 		return fs
 	}
 	return c
+}
+
+// validAddr reports whether s is a bare IP address (a /32 or /128 network).
+func validAddr(s string) bool {
+	_, err := netip.ParseAddr(s)
+	return err == nil
 }

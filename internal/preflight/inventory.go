@@ -213,7 +213,7 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 		inv.skipped[itemAPIEndpoint] = true
 	}
 	userSubnetIDs := validSubnetIDs(in.UserSubnets)
-	if len(userSubnetIDs) == 0 {
+	if len(in.UserSubnets) == 0 {
 		inv.skipped[itemUserSubnets] = true
 	}
 	if !validRegion(in.Region) {
@@ -273,6 +273,9 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 		return readSubnets(ctx, ec, []types.Filter{{Name: aws.String("subnet-id"), Values: subnetIDs}}, inv.subnets)
 	})
 	add(itemUserSubnets, func(ctx context.Context) error {
+		if len(userSubnetIDs) == 0 {
+			return nil // all malformed: QPE-NET-005 names them, no call
+		}
 		return readSubnets(ctx, ec, []types.Filter{{Name: aws.String("subnet-id"), Values: userSubnetIDs}}, inv.userSubnets)
 	})
 	add(itemVPCSubnets, func(ctx context.Context) error {

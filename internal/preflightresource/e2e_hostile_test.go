@@ -159,8 +159,8 @@ func TestE2EHostile(t *testing.T) {
 		}
 		u, elapsed := e.invoke(t, newEvent(cfn.RequestUpdate, e.rcv.url(), r.PhysicalResourceID, createProps(tVPC2, tSubnetE, tSubnetF), p))
 		t.Logf("after %s: %s %s %s", elapsed.Round(time.Millisecond), u.Status, u.PhysicalResourceID, u.Reason)
-		if u.Status != cfn.StatusFailed || u.PhysicalResourceID != r.PhysicalResourceID {
-			t.Fatalf("update: %+v, want FAILED with the old id (nothing left)", u)
+		if u.Status != cfn.StatusFailed || u.PhysicalResourceID != r.PhysicalResourceID || !strings.Contains(u.Reason, "removed again") {
+			t.Fatalf("update: %+v, want FAILED with the old id (nothing left), saying so", u)
 		}
 		if left := inVPC2(e.srv.World()); len(left) != 0 {
 			t.Errorf("left in %s: %v", tVPC2, left)

@@ -290,6 +290,7 @@ func (h *Handler) work(ctx context.Context, log *slog.Logger, r request) (cfnres
 		left, cerr := h.cleanupReplacement(ctx, log, c, r)
 		if cerr == nil && left.Empty() {
 			res.PhysicalID = r.oldID // nothing left in the new VPC: the resource stays what it was
+			err = withNote(err, fmt.Sprintf("What this replacement created in %s was removed again; the resource keeps its physical id %s.", r.props.VpcID, r.oldID))
 		} else {
 			err = withNote(err, fmt.Sprintf("The failed replacement left in %s: %s; CloudFormation's rollback sends a Delete for %s, which removes them (or delete them by hand: they carry this stack's tags).",
 				r.props.VpcID, leftover(left, cerr), r.id))

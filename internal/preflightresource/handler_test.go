@@ -455,3 +455,30 @@ func TestSlowResponseEndpoint(t *testing.T) {
 		t.Errorf("no FAILED outcome:\n%s", hs.logs)
 	}
 }
+
+func TestMacroWarningsReported(t *testing.T) {
+	warn := []any{"Mailer: execution role from parameter ManagedRoleArn is defined outside the template, make sure it grants VPC access"}
+	for _, tc := range []struct {
+		name   string
+		world  *awsfake.World
+		status cfn.StatusType
+	}{{"in the summary of a SUCCESS", goodWorld(), cfn.StatusSuccess}, {"in the Reason of a FAILED", badWorld(), cfn.StatusFailed}} {
+		t.Run(tc.name, func(t *testing.T) {
+			hs := newHarness(t, tc.world)
+			p := validateProps()
+			p[contract.PropWarnings] = warn
+			r := hs.do(t, newEvent(cfn.RequestCreate, hs.rcv.url(), "", p, nil), 30*time.Second)
+			if r.Status != tc.status {
+				t.Fatalf("%s %s", r.Status, r.Reason)
+			}
+			text := r.Reason
+			if tc.status == cfn.StatusSuccess {
+				text, _ = r.Data[contract.AttrSummary].(string)
+			}
+			// One warning, commas and all (never split).
+			if !strings.Contains(text, warn[0].(string)) {
+				t.Errorf("the macro's warning is not reported whole: %s", text)
+			}
+		})
+	}
+}

@@ -181,3 +181,49 @@ func TestFingerprint(t *testing.T) {
 		}
 	}
 }
+
+func TestPreflightBucketsAndEgress(t *testing.T) {
+	role := func(actions ...any) map[string]any {
+		return map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{
+			"AssumeRolePolicyDocument": map[string]any{},
+			"ManagedPolicyArns":        []any{map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"}},
+			"Policies": []any{map[string]any{"PolicyName": "p", "PolicyDocument": map[string]any{
+				"Statement": []any{map[string]any{"Effect": "Allow", "Action": actions, "Resource": "*"}}}}}}}
+	}
+	fn := map[string]any{"Type": "AWS::Lambda::Function", "Properties": map[string]any{
+		"Role": map[string]any{"Fn::GetAtt": []any{"FnRole", "Arn"}}, "Handler": "h", "Runtime": "python3.11",
+		"Code":        map[string]any{"ZipFile": "x"},
+		"Environment": map[string]any{"Variables": map[string]any{"B": map[string]any{"Ref": "DataBucket"}, "T": map[string]any{"Ref": "CloudTrailBucket"}}}}}
+	doc := map[string]any{
+		"Parameters": map[string]any{
+			"VPC": map[string]any{"Type": "AWS::EC2::VPC::Id"}, "Subnets": map[string]any{"Type": "List<AWS::EC2::Subnet::Id>"},
+			"ApiGatewayVPCEndpointId": map[string]any{"Type": "String"},
+			"DataBucket":              map[string]any{"Type": "String"},
+			"CloudTrailBucket":        map[string]any{"Type": "String"},
+			"UnusedBucket":            map[string]any{"Type": "String"},
+			"AccessLogsBucket":        map[string]any{"Type": "String", "Description": "where the ALB writes its access logs"},
+		},
+		"Resources": map[string]any{
+			"FnRole": role("sqs:SendMessage", "athena:StartQueryExecution", "iam:PassRole"),
+			"Fn":     fn,
+			"Logs":   map[string]any{"Type": "AWS::S3::BucketPolicy", "Properties": map[string]any{"Bucket": map[string]any{"Ref": "AccessLogsBucket"}, "PolicyDocument": map[string]any{}}},
+		},
+	}
+	res, err := Transform(context.Background(), Request{Fragment: doc, Params: map[string]any{"BucketNames": "extra-bucket"},
+		TemplateParameterValues: map[string]any{"ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := template.Section(res.Fragment, "Resources")[contract.LogicalID].(map[string]any)
+	props, _ := p["Properties"].(map[string]any)
+	wantBuckets := []any{"extra-bucket", map[string]any{"Ref": "DataBucket"}}
+	if !equal(props[contract.PropBucketNames], wantBuckets) {
+		t.Errorf("BucketNames %v, want %v (the setting, the used data bucket; not CloudTrailBucket, an unused or a log bucket)", props[contract.PropBucketNames], wantBuckets)
+	}
+	// The function's role: its inline actions (iam:PassRole is no call) and
+	// the ECS task execution policy's ECR pulls and logs.
+	wantEgress := []any{"athena", "ecr.api", "ecr.dkr", "logs", "s3", "sqs"}
+	if !equal(props[contract.PropEgressServices], wantEgress) {
+		t.Errorf("EgressServices %v, want %v", props[contract.PropEgressServices], wantEgress)
+	}
+}

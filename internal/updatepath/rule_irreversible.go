@@ -14,7 +14,7 @@ var ruleIrreversible = finding.Rule{
 	ID:       "QPE-UP-001",
 	Severity: finding.Error,
 	Title:    "an endpoint-type change that cannot be undone",
-	Meaning: "A REST API changes its endpoint type in place in a way API Gateway refuses (PRIVATE to EDGE), " +
+	Meaning: "A REST API changes its endpoint type in place in a way API Gateway refuses (PRIVATE to EDGE; away from PRIVATE with VpcEndpointIds left), " +
 		"or its rollback would (EDGE to PRIVATE rolls back PRIVATE to EDGE): a failure anywhere later in the update " +
 		"leaves the stack in UPDATE_ROLLBACK_FAILED.",
 	Remedy: "Never change EDGE to PRIVATE in the update that changes anything else: make the private API a new " +
@@ -34,6 +34,14 @@ func checkIrreversible(m *model) []finding.Finding {
 		from, to, ok := m.endpointChange(id)
 		if !ok {
 			continue
+		}
+		if ec, ok := m.new.props(id)["EndpointConfiguration"].(map[string]any); ok && !slices.Contains(to, "PRIVATE") {
+			if l, ok := ec["VpcEndpointIds"].([]any); ok && len(l) > 0 {
+				fs = append(fs, ruleIrreversible.New(id, "Remove VpcEndpointIds when the API is not PRIVATE.",
+					"%s goes %s -> %s with VpcEndpointIds still set: API Gateway refuses it (BadRequestException: VPCEndpoints can only be specified with PRIVATE apis)",
+					id, strings.Join(from, ","), strings.Join(to, ",")))
+				continue
+			}
 		}
 		if forbiddenEndpoint(from, to) {
 			fs = append(fs, ruleIrreversible.New(id, "",

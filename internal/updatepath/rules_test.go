@@ -91,6 +91,15 @@ func ruleCases() []ruleCase {
 			deployed: res(api("EDGE"), flag2("a")), new: res(api("PRIVATE"), flag2("b")), triggered: true},
 		{name: "PRIVATE to EDGE forward", id: "QPE-UP-001",
 			deployed: res(api("PRIVATE")), new: res(api("EDGE")), triggered: true},
+		{name: "PRIVATE to REGIONAL with endpoints left", id: "QPE-UP-001",
+			deployed: res(`
+  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: api, EndpointConfiguration: {Types: [PRIVATE], VpcEndpointIds: [vpce-1]}}}`),
+			new: res(`
+  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: api, EndpointConfiguration: {Types: [REGIONAL], VpcEndpointIds: [vpce-1]}}}`), triggered: true},
+		{name: "PRIVATE to REGIONAL without endpoints", id: "QPE-UP-001",
+			deployed: res(`
+  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: api, EndpointConfiguration: {Types: [PRIVATE], VpcEndpointIds: [vpce-1]}}}`),
+			new: res(api("REGIONAL"))},
 		{name: "EDGE to REGIONAL beside another change", id: "QPE-UP-001",
 			deployed: res(api("EDGE"), flag2("a")), new: res(api("REGIONAL"), flag2("b"))},
 		{name: "ALB replaced, target group kept", id: "QPE-UP-002",
