@@ -15,6 +15,7 @@ import (
 )
 
 func TestCleanEnable(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "public", nil)
 	r := w.run(t, Input{Yes: true})
 	out := w.out.String()
@@ -38,6 +39,7 @@ func TestCleanEnable(t *testing.T) {
 }
 
 func TestNetworkErrorStopsBeforeAnyChangeSet(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "network-broken", nil)
 	r := w.run(t, Input{Yes: true})
 	if r.Exit != 1 || r.Outcome != OutcomePreflightFailed {
@@ -53,6 +55,7 @@ func TestNetworkErrorStopsBeforeAnyChangeSet(t *testing.T) {
 }
 
 func TestUnsafePlanRefused(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "old-runtime", nil)
 	r := w.run(t, Input{Yes: true, Now: func() time.Time { return time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC) }})
 	if r.Exit != 1 || r.Outcome != OutcomeRefused {
@@ -68,6 +71,7 @@ func TestUnsafePlanRefused(t *testing.T) {
 }
 
 func TestEmptyChangeSetIsNothingToDo(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "public", nil)
 	if r := w.run(t, Input{Yes: true}); r.Exit != 0 {
 		t.Fatalf("first run: exit %d %s", r.Exit, r.Message)
@@ -88,6 +92,7 @@ func TestEmptyChangeSetIsNothingToDo(t *testing.T) {
 }
 
 func TestFailureRollsBack(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "public", func(s *stackfake.Scenario) {
 		s.Execution.FailAt = &stackfake.Injected{Resource: "ThumbnailHandler", Reason: "Resource handler returned message: \"Lambda was unable to configure access to your environment variables\""}
 	})
@@ -110,6 +115,7 @@ func TestFailureRollsBack(t *testing.T) {
 }
 
 func TestJammedRollbackPrintsTheRecovery(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "public", func(s *stackfake.Scenario) {
 		s.Execution.FailAt = &stackfake.Injected{Resource: "ThumbnailHandler", Reason: "Lambda was unable to configure access to your environment variables"}
 		s.Execution.RollbackFailAt = &stackfake.Injected{Resource: "ReportHandler", Reason: "Lambda is unable to delete the network interface eni-0123456789abcdef0: it is in use"}
@@ -138,6 +144,7 @@ func TestJammedRollbackPrintsTheRecovery(t *testing.T) {
 }
 
 func TestNoTerminalWithoutYesStops(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "public", nil)
 	r := w.run(t, Input{})
 	if r.Exit != 1 || r.Outcome != OutcomeAwaiting {
@@ -150,6 +157,7 @@ func TestNoTerminalWithoutYesStops(t *testing.T) {
 }
 
 func TestDeclined(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "public", nil)
 	var asked string
 	r := w.run(t, Input{Confirm: func(_ context.Context, q string) (bool, error) { asked = q; return false, nil }})
@@ -162,6 +170,7 @@ func TestDeclined(t *testing.T) {
 }
 
 func TestNotStableRefused(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "public", func(s *stackfake.Scenario) { s.Stack.Status = "UPDATE_ROLLBACK_FAILED" })
 	r := w.run(t, Input{Yes: true})
 	if r.Exit != 1 || r.Outcome != OutcomeNotStable {
@@ -186,6 +195,7 @@ func (c cancelAt) Event(e Event, p Progress) {
 }
 
 func TestCtrlCStopsFollowingNotTheUpdate(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "public", func(s *stackfake.Scenario) { s.Execution.Step = 5 * time.Millisecond })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -216,6 +226,7 @@ func TestCtrlCStopsFollowingNotTheUpdate(t *testing.T) {
 }
 
 func TestLargeTemplateGoesThroughS3(t *testing.T) {
+	t.Parallel()
 	big := func(s *stackfake.Scenario) {
 		tpl := s.Stack.Template.(map[string]any)
 		tpl["Metadata"] = map[string]any{"Padding": strings.Repeat("x", MaxTemplateBody)}
@@ -240,6 +251,7 @@ func TestLargeTemplateGoesThroughS3(t *testing.T) {
 }
 
 func TestUndeclaredParameterIsUsage(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "public", nil)
 	r := w.run(t, Input{Yes: true, Parameters: map[string]string{"Nope": "1"}})
 	if r.Exit != 2 || r.Outcome != OutcomeRenderFailed || w.stack.Calls()["cloudformation:CreateChangeSet"] != 0 {
@@ -249,6 +261,7 @@ func TestUndeclaredParameterIsUsage(t *testing.T) {
 }
 
 func TestFollowASettledStack(t *testing.T) {
+	t.Parallel()
 	w := startWorld(t, "public", nil)
 	r := w.run(t, Input{FollowOnly: true})
 	// The stack's last operation completed: nothing new changed, verify

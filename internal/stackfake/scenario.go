@@ -4,7 +4,11 @@
 // clients really talk to it over HTTP. A scenario file (YAML or JSON)
 // describes one deployed stack: its parameters, resources and processed
 // template, the live configuration of its functions, REST APIs and canaries,
-// and the faults to inject.
+// and the faults to inject. The stack also takes updates (changeset.go,
+// execute.go): change sets whose changes are computed from the deployed and
+// the submitted template (the macro's Lambda run on it), their execution as
+// stack events over time, a failure injected at a chosen resource with the
+// rollback that follows, UPDATE_ROLLBACK_FAILED and ContinueUpdateRollback.
 package stackfake
 
 import (
