@@ -74,7 +74,6 @@ func TestNaiveInPlaceRewriteIsNotRollbackSafe(t *testing.T) {
 // fixture with each combination of the settings and asserts that a failure
 // anywhere rolls back cleanly.
 func TestDefaultRenderIsRollbackSafe(t *testing.T) {
-	t.Skip("waiting for the rollback-safe rewrite (branch rollout)")
 	for _, scheme := range []string{"unchanged", "internal"} {
 		for _, mode := range []string{"validate", "create"} {
 			t.Run(scheme+"/"+mode, func(t *testing.T) {
