@@ -261,15 +261,15 @@ func (h *Handler) work(ctx context.Context, log *slog.Logger, r request) (cfnres
 		}
 		return fail, err
 	}
-	if why := h.rollback(ctx, log, r, c); why != "" {
+	if why, rollingBack := h.rollback(ctx, log, r, c); why != "" {
 		if propFailure != nil {
-			return notFailing(log, why, fail, propFailure), nil
+			return notFailing(log, why, rollingBack, fail, propFailure), nil
 		}
 		res, err := h.apply(ctx, log, r, c)
 		if err != nil {
 			res.PhysicalID = r.id
 		}
-		return notFailing(log, why, res, err), nil
+		return notFailing(log, why, rollingBack, res, err), nil
 	}
 	if propFailure != nil {
 		return fail, propFailure

@@ -35,9 +35,9 @@ const statusTimeout = 5 * time.Second
 // are the ones the resource already has (OldResourceProperties, the
 // Fingerprint and the macro's warnings aside) does not fail either: its
 // network was accepted before.
-func (h *Handler) rollback(ctx context.Context, log *slog.Logger, r request, c Clients) string {
+func (h *Handler) rollback(ctx context.Context, log *slog.Logger, r request, c Clients) (why string, rollingBack bool) {
 	if r.ev.RequestType != cfn.RequestUpdate || c.Stacks == nil {
-		return ""
+		return "", false
 	}
 	sctx, cancel := context.WithTimeout(ctx, statusTimeout)
 	defer cancel()
@@ -50,16 +50,16 @@ func (h *Handler) rollback(ctx context.Context, log *slog.Logger, r request, c C
 		st := out.Stacks[0].StackStatus
 		log.Info("stack status", "status", string(st))
 		if st == cfntypes.StackStatusUpdateRollbackInProgress {
-			return fmt.Sprintf("the stack is rolling back (%s)", st)
+			return fmt.Sprintf("the stack is rolling back (%s)", st), true
 		}
-		return ""
+		return "", false
 	}
 	log.Warn("the stack's status could not be read", "error", cfnresponse.Scrub(err.Error(), r.ev.ResponseURL))
 	if sameNetwork(r.ev.ResourceProperties, r.ev.OldResourceProperties) {
 		return "the stack's status could not be read (cloudformation:DescribeStacks: " + cfnresponse.Scrub(err.Error(), r.ev.ResponseURL) +
-			") and the properties are the ones the resource already has"
+			") and the properties are the ones the resource already has, as in a rollback", false
 	}
-	return ""
+	return "", false
 }
 
 // sameNetwork reports whether two property sets ask for the same check:
@@ -78,18 +78,23 @@ func sameNetwork(a, b map[string]any) bool {
 }
 
 // notFailing turns the answer of a rollback's Update into SUCCESS: the
-// failure is logged and summarised in Data, with Rollback "true".
-func notFailing(log *slog.Logger, why string, res cfnresponse.Result, err error) cfnresponse.Result {
+// failure is logged and summarised in Data, with Rollback "true" (or
+// "likely" when the stack's status could not be read).
+func notFailing(log *slog.Logger, why string, rollingBack bool, res cfnresponse.Result, err error) cfnresponse.Result {
 	d := map[string]any{contract.AttrAPIEndpointID: "", contract.AttrS3GatewayID: ""}
 	maps.Copy(d, res.Data)
-	d[contract.AttrRollback] = "true"
+	label, flag := "ROLLBACK", "true"
+	if !rollingBack {
+		label, flag = "LIKELY ROLLBACK", "likely"
+	}
+	d[contract.AttrRollback] = flag
 	summary, _ := d[contract.AttrSummary].(string)
 	if err != nil {
 		log.Warn("rollback: the preflight does not fail a rollback", "why", why, "error", err.Error())
-		summary = "ROLLBACK, not failed (" + why + "): " + err.Error()
+		summary = label + ", not failed (" + why + "): " + err.Error()
 	} else {
 		log.Info("rollback: the checks passed", "why", why)
-		summary = "ROLLBACK (" + why + "): " + summary
+		summary = label + " (" + why + "): " + summary
 	}
 	d[contract.AttrSummary] = cut(summary, maxSummary)
 	res.Data = d
