@@ -46,11 +46,13 @@ func compactStrings(l []string) []string {
 	return out
 }
 
-// exportName shows an export's name: the Fn::Sub string when it is one.
+// exportName shows an export's name: the Fn::Sub string when it is one,
+// its variables as <Name> (the warning is copied into the preflight's
+// properties, where a literal ${...} would read as a misplaced Fn::Sub).
 func exportName(v any) string {
 	if m, ok := v.(map[string]any); ok && len(m) == 1 {
 		if s, ok := m["Fn::Sub"].(string); ok {
-			return s
+			return strings.NewReplacer("${", "<", "}", ">").Replace(s)
 		}
 	}
 	return describe(v, "")
