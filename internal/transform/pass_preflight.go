@@ -288,6 +288,9 @@ func egressServices(st *state) []any {
 	var actions []string
 	external, inVPC := false, false
 	roles := func(v any) {
+		if v == nil {
+			return // no role (an ECS task without a task role, say)
+		}
 		ids, ext := roleTargets(st, v)
 		if len(ext) > 0 {
 			external = true

@@ -227,3 +227,52 @@ func TestPreflightBucketsAndEgress(t *testing.T) {
 		t.Errorf("EgressServices %v, want %v", props[contract.PropEgressServices], wantEgress)
 	}
 }
+
+// TestPreflightEgressSelfNeeds: an ECS service and a canary in the VPC
+// need ECR, S3, logs and metrics whatever their roles say; a role from a
+// parameter adds what a Quilt stack calls.
+func TestPreflightEgressSelfNeeds(t *testing.T) {
+	bare := map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{"AssumeRolePolicyDocument": map[string]any{}}}
+	doc := map[string]any{
+		"Parameters": map[string]any{
+			"VPC": map[string]any{"Type": "AWS::EC2::VPC::Id"}, "Subnets": map[string]any{"Type": "List<AWS::EC2::Subnet::Id>"},
+			"ApiGatewayVPCEndpointId": map[string]any{"Type": "String"},
+		},
+		"Resources": map[string]any{
+			"TaskRole": bare,
+			"Task": map[string]any{"Type": "AWS::ECS::TaskDefinition", "Properties": map[string]any{
+				"TaskRoleArn": map[string]any{"Fn::GetAtt": []any{"TaskRole", "Arn"}}, "ContainerDefinitions": []any{}}},
+			"Service": map[string]any{"Type": "AWS::ECS::Service", "Properties": map[string]any{
+				"TaskDefinition":       map[string]any{"Ref": "Task"},
+				"NetworkConfiguration": map[string]any{"AwsvpcConfiguration": map[string]any{"Subnets": map[string]any{"Ref": "Subnets"}}}}},
+		},
+	}
+	egress := func(doc map[string]any) []any {
+		t.Helper()
+		res, err := Transform(context.Background(), Request{Fragment: doc, TemplateParameterValues: map[string]any{"ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := template.Section(res.Fragment, "Resources")[contract.LogicalID].(map[string]any)
+		props, _ := p["Properties"].(map[string]any)
+		l, _ := props[contract.PropEgressServices].([]any)
+		return l
+	}
+	got := egress(doc)
+	for _, want := range []any{"ecr.api", "ecr.dkr", "logs", "s3"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("ECS service in the VPC: EgressServices %v lacks %s", got, want)
+		}
+	}
+	if slices.Contains(got, "sqs") {
+		t.Errorf("EgressServices %v has sqs, which nothing calls", got)
+	}
+	// The task role from a parameter: what a Quilt stack calls is added.
+	doc = template.Clone(doc).(map[string]any)
+	template.Section(doc, "Parameters")["TaskRoleArn"] = map[string]any{"Type": "String"}
+	task := template.Section(doc, "Resources")["Task"].(map[string]any)
+	task["Properties"].(map[string]any)["TaskRoleArn"] = map[string]any{"Ref": "TaskRoleArn"}
+	if got := egress(doc); !slices.Contains(got, "sqs") || !slices.Contains(got, "sts") {
+		t.Errorf("a role from outside the template: EgressServices %v, want the Quilt default too", got)
+	}
+}
