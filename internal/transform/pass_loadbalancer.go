@@ -197,20 +197,19 @@ func dropGeoBlocks(v any) (any, []string) {
 			return v
 		}
 		var out []any
+		changed := false
 		for i, r := range l {
-			rm, _ := r.(map[string]any)
-			act, _ := rm["Action"].(map[string]any)
-			if _, block := act["Block"]; block && sourceGeoMatch(rm["Statement"]) {
-				name, _ := rm["Name"].(string)
-				if name == "" {
-					name = fmt.Sprintf("Rules[%d]", i)
-				}
-				names[name] = true
+			nr := walkRule(r, i, names)
+			if equal(nr, r) {
+				out = append(out, r)
 				continue
 			}
-			out = append(out, r)
+			changed = true
+			if !template.IsNoValue(nr) {
+				out = append(out, nr) // a rule chosen by a condition: the dropped branch is no rule
+			}
 		}
-		if len(out) == len(l) {
+		if !changed {
 			return v
 		}
 		if out == nil {
@@ -223,6 +222,25 @@ func dropGeoBlocks(v any) (any, []string) {
 		return v, nil
 	}
 	return nv, sortedSet(names)
+}
+
+// walkRule returns a rule (a branch of an Fn::If in Rules), or
+// AWS::NoValue when it is a geo-match Block rule, recording its name.
+func walkRule(r any, i int, names map[string]bool) any {
+	if c, yes, no, ok := ifBranches(r); ok {
+		return map[string]any{"Fn::If": []any{c, walkRule(yes, i, names), walkRule(no, i, names)}}
+	}
+	rm, _ := r.(map[string]any)
+	act, _ := rm["Action"].(map[string]any)
+	if _, block := act["Block"]; block && sourceGeoMatch(rm["Statement"]) {
+		name, _ := rm["Name"].(string)
+		if name == "" {
+			name = fmt.Sprintf("Rules[%d]", i)
+		}
+		names[name] = true
+		return map[string]any{"Ref": "AWS::NoValue"}
+	}
+	return r
 }
 
 // sourceGeoMatch reports whether a statement holds a GeoMatchStatement on
