@@ -3,7 +3,6 @@ package transform
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -482,11 +481,12 @@ func passPreflightSeal(st *state) error {
 func fingerprint(st *state) (any, error) {
 	doc := shallow(st.doc)
 	doc["Resources"] = st.res
-	b, err := json.Marshal(doc) // map keys sorted: deterministic
-	if err != nil {
+	h := sha256.New()
+	// The bytes of json.Marshal (map keys sorted: deterministic), streamed.
+	if err := hashCanonical(h, doc); err != nil {
 		return nil, fmt.Errorf("transform: fingerprint: %w", err)
 	}
-	sum := sha256.Sum256(b)
+	sum := h.Sum(nil)
 	parts := []any{"sha256:" + hex.EncodeToString(sum[:16])}
 	params := template.Section(st.doc, "Parameters")
 	for _, name := range template.SortedKeys(params) {
