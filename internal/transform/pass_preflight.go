@@ -99,7 +99,8 @@ func passPreflight(st *state) error {
 // one gets it only when none of its dependencies already waits. A path
 // through a resource with a Condition does not count: it may not exist.
 func waitForPreflight(st *state) {
-	upstream := dependencies(st, PreflightLogicalID)
+	deps := depsOf(st)
+	upstream := dependencies(st, PreflightLogicalID, deps)
 	waits := map[string]bool{PreflightLogicalID: true}
 	add := func(id string) {
 		mergeDependsOn(st.edit(id), PreflightLogicalID)
@@ -112,7 +113,7 @@ func waitForPreflight(st *state) {
 		}
 		r := st.resource(id)
 		switch {
-		case dependsOn(r, PreflightLogicalID) || slices.Contains(resourceDeps(r), PreflightLogicalID):
+		case dependsOn(r, PreflightLogicalID) || slices.Contains(deps(id), PreflightLogicalID):
 			waits[id] = true
 		case upstream[id]:
 			st.warn(tfPreflightCycle, id, "%s depends on it (DependsOn or a reference), so it cannot also wait for the preflight without a circular dependency; it is created before the network is checked",
@@ -121,12 +122,12 @@ func waitForPreflight(st *state) {
 			add(id)
 		}
 	}
-	for _, id := range dependencyOrder(st) {
+	for _, id := range dependencyOrder(st, deps) {
 		if waits[id] || upstream[id] {
 			continue
 		}
 		reached := false
-		for _, d := range resourceDeps(st.resource(id)) {
+		for _, d := range deps(id) {
 			if waits[d] && (d == PreflightLogicalID || st.resource(d)["Condition"] == nil) {
 				reached = true
 				break
@@ -157,13 +158,29 @@ func resourceDeps(r map[string]any) []string {
 	return append(out, referenced(r["Properties"])...)
 }
 
+// depsOf returns resourceDeps by logical id, walking each resource's
+// Properties once: the DependsOn is read on every call (waitForPreflight
+// adds to it), the Properties must not change meanwhile.
+func depsOf(st *state) func(id string) []string {
+	refs := map[string][]string{}
+	return func(id string) []string {
+		r := st.resource(id)
+		props, ok := refs[id]
+		if !ok {
+			props = referenced(r["Properties"])
+			refs[id] = props
+		}
+		return append(resourceDeps(map[string]any{"DependsOn": r["DependsOn"]}), props...)
+	}
+}
+
 // dependencyOrder lists the resources dependencies first (sorted ids among
 // equals); the members of a cycle, which CloudFormation refuses anyway,
 // come last in id order.
-func dependencyOrder(st *state) []string {
+func dependencyOrder(st *state, depsOf func(string) []string) []string {
 	deps := map[string][]string{}
 	for _, id := range st.ids {
-		for _, d := range resourceDeps(st.resource(id)) {
+		for _, d := range depsOf(id) {
 			if d != id && st.resource(d) != nil && !slices.Contains(deps[id], d) {
 				deps[id] = append(deps[id], d)
 			}
@@ -286,6 +303,7 @@ func egressServices(st *state) []any {
 	attached := rolePolicyActions(st)
 	var actions []string
 	external, inVPC := false, false
+	counted := map[string]bool{} // roles whose actions are in (many resources share one)
 	roles := func(v any) {
 		if v == nil {
 			return // no role (an ECS task without a task role, say)
@@ -295,7 +313,8 @@ func egressServices(st *state) []any {
 			external = true
 		}
 		for _, r := range ids {
-			if st.typeOf(r) == "AWS::IAM::Role" {
+			if st.typeOf(r) == "AWS::IAM::Role" && !counted[r] {
+				counted[r] = true
 				actions = append(actions, roleActions(st, r, attached)...)
 			}
 		}
@@ -397,17 +416,16 @@ func keepUserProperties(existing, want map[string]any, tokenSetting bool) {
 
 // dependencies returns the resources id depends on, directly or through
 // others: its DependsOn and the resources its properties reference.
-func dependencies(st *state, id string) map[string]bool {
+func dependencies(st *state, id string, deps func(string) []string) map[string]bool {
 	seen := map[string]bool{}
 	queue := []string{id}
 	for len(queue) > 0 {
-		r := st.resource(queue[0])
+		cur := queue[0]
 		queue = queue[1:]
-		if r == nil {
+		if st.resource(cur) == nil {
 			continue
 		}
-		next := resourceDeps(r)
-		for _, n := range next {
+		for _, n := range deps(cur) {
 			if !seen[n] && n != id && st.resource(n) != nil {
 				seen[n] = true
 				queue = append(queue, n)
