@@ -234,15 +234,10 @@ func dependsOn(r map[string]any, id string) bool {
 func bucketNames(st *state) []any {
 	out := toAny(st.set.BucketNames)
 	params := template.Section(st.doc, "Parameters")
-	used := map[string]bool{}
-	for _, id := range st.ids {
-		for _, r := range referenced(st.resource(id)) {
-			used[r] = true
-		}
-	}
+	var candidates []string
 	for _, name := range template.SortedKeys(params) {
 		p, _ := params[name].(map[string]any)
-		if t, _ := p["Type"].(string); t != "String" || !used[name] {
+		if t, _ := p["Type"].(string); t != "String" {
 			continue
 		}
 		if !strings.HasSuffix(name, "Bucket") && !strings.HasSuffix(name, "BucketName") {
@@ -252,7 +247,29 @@ func bucketNames(st *state) []any {
 		if l := strings.ToLower(name + " " + desc); strings.Contains(l, "trail") || strings.Contains(l, "log") {
 			continue
 		}
-		out = append(out, map[string]any{"Ref": name})
+		candidates = append(candidates, name)
+	}
+	// Which of them the resources use: the walk stops when all are found.
+	used := map[string]bool{}
+	for _, name := range candidates {
+		used[name] = false
+	}
+	left := len(candidates)
+	for _, id := range st.ids {
+		if left == 0 {
+			break
+		}
+		for _, r := range referenced(st.resource(id)) {
+			if seen, ok := used[r]; ok && !seen {
+				used[r] = true
+				left--
+			}
+		}
+	}
+	for _, name := range candidates {
+		if used[name] {
+			out = append(out, map[string]any{"Ref": name})
+		}
 	}
 	return out
 }
