@@ -396,8 +396,14 @@ func roleActions(st *state, role string, attached map[string][]string) []string 
 			actions = allowedActions(st.props(ref)["PolicyDocument"], actions)
 		}
 	}
+	// mentions, with the ARNs lowered once rather than once per policy.
+	var arns []string
+	collectStrings(p["ManagedPolicyArns"], func(s string) { arns = append(arns, strings.ToLower(s)) })
+	mention := func(sub string) bool {
+		return slices.ContainsFunc(arns, func(a string) bool { return strings.Contains(a, strings.ToLower(sub)) })
+	}
 	for name, calls := range managedPolicyCalls {
-		if mentions(p["ManagedPolicyArns"], "policy/"+name) || mentions(p["ManagedPolicyArns"], "policy/service-role/"+name) {
+		if mention("policy/"+name) || mention("policy/service-role/"+name) {
 			actions = append(actions, calls...)
 		}
 	}
