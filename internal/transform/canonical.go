@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
-	"maps"
 	"slices"
 )
 
@@ -43,8 +42,13 @@ func writeCanonical(w *bufio.Writer, v any) error {
 		if t == nil {
 			break
 		}
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
 		w.WriteByte('{')
-		for i, k := range slices.Sorted(maps.Keys(t)) {
+		for i, k := range keys {
 			if i > 0 {
 				w.WriteByte(',')
 			}

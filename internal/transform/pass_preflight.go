@@ -400,7 +400,8 @@ func roleActions(st *state, role string, attached map[string][]string) []string 
 	var arns []string
 	collectStrings(p["ManagedPolicyArns"], func(s string) { arns = append(arns, strings.ToLower(s)) })
 	mention := func(sub string) bool {
-		return slices.ContainsFunc(arns, func(a string) bool { return strings.Contains(a, strings.ToLower(sub)) })
+		sub = strings.ToLower(sub)
+		return slices.ContainsFunc(arns, func(a string) bool { return strings.Contains(a, sub) })
 	}
 	for name, calls := range managedPolicyCalls {
 		if mention("policy/"+name) || mention("policy/service-role/"+name) {
