@@ -34,6 +34,12 @@ func DecodeJSONValue(data []byte) (any, error) {
 	if v, ok := decodeJSONFast(data); ok {
 		return v, nil
 	}
+	return decodeJSONTokens(data)
+}
+
+// decodeJSONTokens is the token reader's decode of valid UTF-8: slower than
+// decodeJSONFast, it names the line of any error.
+func decodeJSONTokens(data []byte) (any, error) {
 	r := jsonReader{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
 	r.dec.UseNumber()
 	v, err := r.value(nil, 0)

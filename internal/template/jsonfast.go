@@ -102,18 +102,10 @@ func (p *fastParser) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[key] = v
-		p.space()
-		if p.pos >= len(p.data) {
+		if more, ok := p.next('}'); !ok {
 			return nil, false
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
+		} else if !more {
 			return m, true
-		default:
-			return nil, false
 		}
 	}
 }
@@ -132,20 +124,30 @@ func (p *fastParser) list(depth int) (any, bool) {
 			return nil, false
 		}
 		l = append(l, v)
-		p.space()
-		if p.pos >= len(p.data) {
+		if more, ok := p.next(']'); !ok {
 			return nil, false
-		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
+		} else if !more {
 			return l, true
-		default:
-			return nil, false
 		}
 	}
+}
+
+// next reads what follows a member of an object or list: a comma (more)
+// or its closing byte.
+func (p *fastParser) next(closing byte) (more, ok bool) {
+	p.space()
+	if p.pos >= len(p.data) {
+		return false, false
+	}
+	switch p.data[p.pos] {
+	case ',':
+		p.pos++
+		return true, true
+	case closing:
+		p.pos++
+		return false, true
+	}
+	return false, false
 }
 
 // str reads a string at p.pos (its opening quote).

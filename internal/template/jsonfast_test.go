@@ -2,27 +2,10 @@ package template
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
-	"io"
 	"reflect"
 	"testing"
 	"unicode/utf8"
 )
-
-// tokenDecode is the token reader alone (DecodeJSONValue less its fast path).
-func tokenDecode(data []byte) (any, error) {
-	r := jsonReader{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
-	r.dec.UseNumber()
-	v, err := r.value(nil, 0)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := r.dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("trailing data")
-	}
-	return v, nil
-}
 
 // TestDecodeJSONFast: the fast parser builds what the token reader builds,
 // and gives up (so the token reader reports the error) wherever that one
@@ -36,7 +19,7 @@ func TestDecodeJSONFast(t *testing.T) {
 		`[tru]`, `[nul]`, "[\"tab\there\"]", `["\x"]`, `["\u12"]`, `{"a": [}`, `1 2`, `{"a": 1} x`, ``, `   `,
 		`[1e+]`, `{"a":{"b":{"c":[[[]]]}}}`, `"unterminated`, `{"k": "v"`, `[1 2]`, `{"a": 1 "b": 2}`,
 	} {
-		want, wantErr := tokenDecode([]byte(s))
+		want, wantErr := decodeJSONTokens([]byte(s))
 		got, ok := decodeJSONFast([]byte(s))
 		switch {
 		case wantErr != nil && ok:
@@ -62,7 +45,7 @@ func FuzzDecodeJSONFast(f *testing.F) {
 		if len(data) > 1<<12 || !utf8.Valid(data) {
 			return
 		}
-		want, wantErr := tokenDecode(data)
+		want, wantErr := decodeJSONTokens(data)
 		got, ok := decodeJSONFast(data)
 		if (wantErr == nil) != ok || (ok && !reflect.DeepEqual(got, want)) {
 			t.Fatalf("%q: fast %#v %v, token reader %#v %v", data, got, ok, want, wantErr)
