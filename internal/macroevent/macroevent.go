@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/macro"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
@@ -99,10 +98,10 @@ func parameterValues(doc map[string]any, raw map[string]string) (map[string]any,
 			return nil, fmt.Errorf("--parameter %s: the template declares no parameter %s (CloudFormation refuses values for undeclared parameters). Fix: declare it, or give the value as a Transform parameter with --set", name, name)
 		}
 		value := raw[name]
-		if typ, _ := p["Type"].(string); strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList" {
-			var list []any
-			for _, e := range strings.Split(value, ",") {
-				list = append(list, strings.TrimSpace(e))
+		if typ, _ := p["Type"].(string); template.IsListType(typ) {
+			list := template.ListValue(value)
+			if list == nil {
+				list = []any{""} // an empty value is a list of one empty item here
 			}
 			values[name] = list
 			continue

@@ -61,14 +61,8 @@ func newEvaluator(doc map[string]any, values map[string]string, pseudo map[strin
 			v = scalarString(d)
 		}
 		typ, _ := pm["Type"].(string)
-		if strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList" {
-			var items []any
-			if v != "" {
-				for _, s := range strings.Split(v, ",") {
-					items = append(items, strings.TrimSpace(s))
-				}
-			}
-			e.params[name] = items
+		if template.IsListType(typ) {
+			e.params[name] = template.ListValue(v)
 		} else {
 			e.params[name] = v
 		}
