@@ -38,3 +38,20 @@ func TestListParameters(t *testing.T) {
 		}
 	}
 }
+
+func TestSubVariables(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"plain", nil},
+		{"https://${Api}.execute-api.${AWS::Region}.amazonaws.com", []string{"Api", "AWS::Region"}},
+		{"${Bucket.Arn}/*", []string{"Bucket.Arn"}},
+		{"${!Literal}-${Name}", []string{"Name"}},
+		{"${A}${unclosed", []string{"A"}},
+	} {
+		if got := SubVariables(c.in); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("SubVariables(%q) = %#v, want %#v", c.in, got, c.want)
+		}
+	}
+}
