@@ -89,3 +89,28 @@ func SubVariables(s string) []string {
 		}
 	}
 }
+
+// NamedItems returns the Name of every item of l, in order, when l is a
+// non-empty list of objects each with a distinct string Name without "["
+// or "]" (container definitions, environment variables): such lists are
+// matched item by Name, written "[Name=...]" in a property path.
+func NamedItems(l []any) ([]string, bool) {
+	if len(l) == 0 {
+		return nil, false
+	}
+	seen := map[string]bool{}
+	out := make([]string, 0, len(l))
+	for _, e := range l {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		n, ok := m["Name"].(string)
+		if !ok || seen[n] || strings.ContainsAny(n, "[]") {
+			return nil, false
+		}
+		seen[n] = true
+		out = append(out, n)
+	}
+	return out, true
+}

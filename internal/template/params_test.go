@@ -55,3 +55,25 @@ func TestSubVariables(t *testing.T) {
 		}
 	}
 }
+
+func TestNamedItems(t *testing.T) {
+	item := func(n any) map[string]any { return map[string]any{"Name": n, "Value": "v"} }
+	for _, c := range []struct {
+		name string
+		in   []any
+		want []string
+	}{
+		{"named", []any{item("B"), item("A")}, []string{"B", "A"}},
+		{"empty", nil, nil},
+		{"duplicate", []any{item("A"), item("A")}, nil},
+		{"not a string", []any{item(1)}, nil},
+		{"no name", []any{map[string]any{"Value": "v"}}, nil},
+		{"not an object", []any{"A"}, nil},
+		{"bracket", []any{item("a[0]")}, nil},
+	} {
+		got, ok := NamedItems(c.in)
+		if ok != (c.want != nil) || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %#v, %v; want %#v", c.name, got, ok, c.want)
+		}
+	}
+}
