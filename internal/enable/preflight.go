@@ -74,7 +74,7 @@ func (r *Result) preflight(ctx context.Context, sg *Stage, rd *rendering) bool {
 	if n.CreateEndpoint {
 		// The preflight resource creates the endpoint: "no endpoint id" is
 		// not a problem here.
-		rep = finding.NewReport(slices.DeleteFunc(rep.Findings, func(f finding.Finding) bool { return f.ID == "QPE-IN-001" }))
+		rep = finding.NewReport(slices.DeleteFunc(rep.Findings, func(f finding.Finding) bool { return f.ID == preflight.EndpointIDCheck() }))
 	}
 	sg.Preflight = &rep
 	r.observer.Preflight(sg)

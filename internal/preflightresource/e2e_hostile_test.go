@@ -44,7 +44,7 @@ func (e *e2e) noSecrets(t *testing.T) {
 // invocation a little.
 func (e *e2e) logsWith(want ...string) string {
 	logs := e.fn.Logs()
-	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); logs = e.fn.Logs() {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); logs = e.fn.Logs() {
 		if !slices.ContainsFunc(want, func(w string) bool { return !strings.Contains(logs, w) }) {
 			break
 		}
