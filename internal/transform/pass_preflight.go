@@ -525,7 +525,7 @@ func fingerprint(st *state) (any, error) {
 	doc["Resources"] = st.res
 	h := sha256.New()
 	// The bytes of json.Marshal (map keys sorted: deterministic), streamed.
-	if err := hashCanonical(h, doc); err != nil {
+	if err := template.WriteMarshal(h, doc); err != nil {
 		return nil, fmt.Errorf("transform: fingerprint: %w", err)
 	}
 	sum := h.Sum(nil)
