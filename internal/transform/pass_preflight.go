@@ -144,8 +144,12 @@ func waitForPreflight(st *state) {
 // resourceDeps are the resources a resource depends on directly: its
 // DependsOn and the resources its properties reference.
 func resourceDeps(r map[string]any) []string {
-	var out []string
-	switch d := r["DependsOn"].(type) {
+	return appendReferenced(appendDependsOn(nil, r["DependsOn"]), r["Properties"])
+}
+
+// appendDependsOn appends the logical ids of a DependsOn value to out.
+func appendDependsOn(out []string, dependsOn any) []string {
+	switch d := dependsOn.(type) {
 	case string:
 		out = append(out, d)
 	case []any:
@@ -155,7 +159,7 @@ func resourceDeps(r map[string]any) []string {
 			}
 		}
 	}
-	return append(out, referenced(r["Properties"])...)
+	return out
 }
 
 // depsOf returns resourceDeps by logical id, walking each resource's
@@ -170,7 +174,10 @@ func depsOf(st *state) func(id string) []string {
 			props = referenced(r["Properties"])
 			refs[id] = props
 		}
-		return append(resourceDeps(map[string]any{"DependsOn": r["DependsOn"]}), props...)
+		if r["DependsOn"] == nil {
+			return slices.Clip(props)
+		}
+		return append(appendDependsOn(make([]string, 0, len(props)+4), r["DependsOn"]), props...)
 	}
 }
 
