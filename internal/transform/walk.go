@@ -62,33 +62,31 @@ func subVars(s string, fn func(name string) (string, bool)) (string, bool) {
 	}
 	var b strings.Builder
 	changed := false
-	rest := s
-	for {
-		i := strings.Index(rest, "${")
+	done := 0 // s[:done] is in b (once changed)
+	for pos := 0; ; {
+		i := strings.Index(s[pos:], "${")
 		if i < 0 {
 			break
 		}
-		j := strings.IndexByte(rest[i:], '}')
+		i += pos
+		j := strings.IndexByte(s[i:], '}')
 		if j < 0 {
 			break
 		}
-		name := rest[i+2 : i+j]
-		b.WriteString(rest[:i])
+		name, end := s[i+2:i+j], i+j+1
 		if !strings.HasPrefix(name, "!") {
 			if repl, ok := fn(strings.TrimSpace(name)); ok {
+				b.WriteString(s[done:i])
 				b.WriteString(repl)
-				changed = true
-				rest = rest[i+j+1:]
-				continue
+				changed, done = true, end
 			}
 		}
-		b.WriteString(rest[i : i+j+1])
-		rest = rest[i+j+1:]
+		pos = end
 	}
 	if !changed {
 		return s, false
 	}
-	b.WriteString(rest)
+	b.WriteString(s[done:])
 	return b.String(), true
 }
 
