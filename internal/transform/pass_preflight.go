@@ -411,7 +411,7 @@ func roleActions(st *state, role string, attached map[string][]string) []string 
 		return slices.ContainsFunc(arns, func(a string) bool { return strings.Contains(a, sub) })
 	}
 	for name, calls := range managedPolicyCalls {
-		if mention("policy/"+name) || mention("policy/service-role/"+name) {
+		if len(arns) > 0 && (mention("policy/"+name) || mention("policy/service-role/"+name)) {
 			actions = append(actions, calls...)
 		}
 	}
