@@ -1,7 +1,6 @@
 package template
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -17,17 +16,25 @@ import (
 // (a string with a character the encoder escapes or any non-ASCII byte, a
 // number in another form, a type other than the generic ones) is encoded
 // by encoding/json itself, so the bytes cannot differ.
-func writeCompact(w *bufio.Writer, v any, escapeHTML bool) error {
-	e := compactEncoder{w: w, escapeHTML: escapeHTML}
-	return e.value(v)
+func writeCompact(w io.Writer, v any, escapeHTML bool) error {
+	e := compactEncoder{w: w, escapeHTML: escapeHTML, buf: make([]byte, 0, flushSize+512)}
+	if err := e.value(v); err != nil {
+		return err
+	}
+	_, err := w.Write(e.buf)
+	return err
 }
 
-// compactEncoder is writeCompact's state: members is one stack of the
-// objects' members being written (each object sorts its own tail), so an
-// object costs no allocation of its own.
+// flushSize is how much compactEncoder gathers before it writes to w.
+const flushSize = 32 << 10
+
+// compactEncoder is writeCompact's state: the bytes not yet written to w,
+// and members, one stack of the objects' members being written (each
+// object sorts its own tail), so an object costs no allocation of its own.
 type compactEncoder struct {
-	w          *bufio.Writer
+	w          io.Writer
 	escapeHTML bool
+	buf        []byte
 	members    []member
 }
 
@@ -37,25 +44,34 @@ type member struct {
 	value any
 }
 
+// flush writes the gathered bytes to w once there are flushSize of them.
+func (e *compactEncoder) flush() error {
+	if len(e.buf) < flushSize {
+		return nil
+	}
+	_, err := e.w.Write(e.buf)
+	e.buf = e.buf[:0]
+	return err
+}
+
 func (e *compactEncoder) value(v any) error {
-	w := e.w
 	switch t := v.(type) {
 	case nil:
-		_, err := w.WriteString("null")
-		return err
+		e.buf = append(e.buf, "null"...)
+		return nil
 	case bool:
 		if t {
-			_, err := w.WriteString("true")
-			return err
+			e.buf = append(e.buf, "true"...)
+		} else {
+			e.buf = append(e.buf, "false"...)
 		}
-		_, err := w.WriteString("false")
-		return err
+		return nil
 	case string:
 		return e.str(t)
 	case json.Number:
 		if plainInteger(string(t)) {
-			_, err := w.WriteString(string(t))
-			return err
+			e.buf = append(e.buf, t...)
+			return e.flush()
 		}
 	case map[string]any:
 		if t == nil {
@@ -65,39 +81,42 @@ func (e *compactEncoder) value(v any) error {
 		for k, x := range t {
 			e.members = append(e.members, member{k, x})
 		}
-		own := e.members[base:]
-		slices.SortFunc(own, func(a, b member) int { return strings.Compare(a.key, b.key) })
-		w.WriteByte('{')
+		if len(t) > 1 {
+			slices.SortFunc(e.members[base:], func(a, b member) int { return strings.Compare(a.key, b.key) })
+		}
+		e.buf = append(e.buf, '{')
 		for i := base; i < len(e.members); i++ {
 			if i > base {
-				w.WriteByte(',')
+				e.buf = append(e.buf, ',')
 			}
 			m := e.members[i]
 			if err := e.str(m.key); err != nil {
 				return err
 			}
-			w.WriteByte(':')
+			e.buf = append(e.buf, ':')
 			if err := e.value(m.value); err != nil {
 				return err
 			}
 		}
 		clear(e.members[base:])
 		e.members = e.members[:base]
-		return w.WriteByte('}')
+		e.buf = append(e.buf, '}')
+		return nil
 	case []any:
 		if t == nil {
 			break
 		}
-		w.WriteByte('[')
+		e.buf = append(e.buf, '[')
 		for i, x := range t {
 			if i > 0 {
-				w.WriteByte(',')
+				e.buf = append(e.buf, ',')
 			}
 			if err := e.value(x); err != nil {
 				return err
 			}
 		}
-		return w.WriteByte(']')
+		e.buf = append(e.buf, ']')
+		return nil
 	}
 	return e.fallback(v)
 }
@@ -107,9 +126,10 @@ func (e *compactEncoder) str(s string) error {
 	if !plainString(s, e.escapeHTML) {
 		return e.fallback(s)
 	}
-	e.w.WriteByte('"')
-	e.w.WriteString(s)
-	return e.w.WriteByte('"')
+	e.buf = append(e.buf, '"')
+	e.buf = append(e.buf, s...)
+	e.buf = append(e.buf, '"')
+	return e.flush()
 }
 
 // fallback writes v by encoding/json itself.
@@ -120,18 +140,14 @@ func (e *compactEncoder) fallback(v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := e.w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-	return err
+	e.buf = append(e.buf, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+	return e.flush()
 }
 
 // WriteMarshal writes to w (a hash, say) the bytes json.Marshal returns
 // for v, streamed: map keys sorted, so deterministic.
 func WriteMarshal(w io.Writer, v any) error {
-	bw := bufio.NewWriterSize(w, 32<<10)
-	if err := writeCompact(bw, v, true); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return writeCompact(w, v, true)
 }
 
 // plainString reports whether encoding/json writes s quoted as it is: only

@@ -5,7 +5,6 @@
 package template
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -40,11 +39,7 @@ func DecodeJSON(data []byte) (map[string]any, error) {
 func EncodeJSON(v any, indent bool) ([]byte, error) {
 	if !indent {
 		var out chunks
-		w := bufio.NewWriterSize(&out, 64<<10)
-		if err := writeCompact(w, v, false); err != nil {
-			return nil, fmt.Errorf("template: encode JSON: %w", err)
-		}
-		if err := w.Flush(); err != nil {
+		if err := writeCompact(&out, v, false); err != nil {
 			return nil, fmt.Errorf("template: encode JSON: %w", err)
 		}
 		return out.bytes(), nil
