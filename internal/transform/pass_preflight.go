@@ -316,6 +316,18 @@ var managedPolicyCalls = map[string][]string{
 	"AmazonSSMManagedInstanceCore":     {"ssm:GetParameter", "ssmmessages:OpenDataChannel", "ec2messages:GetMessages"},
 }
 
+// managedPolicyPaths are, by managedPolicyCalls name, the lowered ARN
+// paths a ManagedPolicyArns entry names the policy by: policy/NAME and
+// policy/service-role/NAME (derived once, never changed).
+var managedPolicyPaths = func() map[string][2]string {
+	out := make(map[string][2]string, len(managedPolicyCalls))
+	for name := range managedPolicyCalls {
+		l := strings.ToLower(name)
+		out[name] = [2]string{"policy/" + l, "policy/service-role/" + l}
+	}
+	return out
+}()
+
 // egressServices derives the AWS services the template's VPC resources
 // call (awsservices names, sorted): the actions their roles allow (inline
 // policies, managed policy resources and AWS::IAM::Policy resources of the
@@ -407,11 +419,10 @@ func roleActions(st *state, role string, attached map[string][]string) []string 
 	var arns []string
 	collectStrings(p["ManagedPolicyArns"], func(s string) { arns = append(arns, strings.ToLower(s)) })
 	mention := func(sub string) bool {
-		sub = strings.ToLower(sub)
 		return slices.ContainsFunc(arns, func(a string) bool { return strings.Contains(a, sub) })
 	}
 	for name, calls := range managedPolicyCalls {
-		if len(arns) > 0 && (mention("policy/"+name) || mention("policy/service-role/"+name)) {
+		if len(arns) > 0 && (mention(managedPolicyPaths[name][0]) || mention(managedPolicyPaths[name][1])) {
 			actions = append(actions, calls...)
 		}
 	}
