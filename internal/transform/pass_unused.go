@@ -96,11 +96,15 @@ func usesOf(doc map[string]any) uses {
 						}
 					}
 				}
-				walk(e, findInMap)
+				if isContainer(e) {
+					walk(e, findInMap)
+				}
 			}
 		case []any:
 			for _, e := range t {
-				walk(e, findInMap)
+				if isContainer(e) {
+					walk(e, findInMap)
+				}
 			}
 		}
 	}
@@ -115,6 +119,16 @@ func usesOf(doc map[string]any) uses {
 		walk(conds[name], true)
 	}
 	return u
+}
+
+// isContainer reports whether v is an object or a list (what a walk
+// descends into).
+func isContainer(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
 }
 
 // markCondition records a use of a declared condition, and queues it for

@@ -132,11 +132,15 @@ func appendReferenced(out []string, v any) []string {
 			}
 		}
 		for _, e := range t {
-			out = appendReferenced(out, e)
+			if isContainer(e) {
+				out = appendReferenced(out, e)
+			}
 		}
 	case []any:
 		for _, e := range t {
-			out = appendReferenced(out, e)
+			if isContainer(e) {
+				out = appendReferenced(out, e)
+			}
 		}
 	}
 	return out
