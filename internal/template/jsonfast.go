@@ -13,7 +13,7 @@ import (
 // token reader, which gives the error its message. A string with an escape
 // is unquoted by encoding/json itself, so the values cannot differ.
 func decodeJSONFast(data []byte) (any, bool) {
-	p := fastParser{data: data}
+	p := fastParser{data: data, keys: map[string]string{}}
 	v, ok := p.value(0)
 	if !ok {
 		return nil, false
@@ -28,6 +28,9 @@ type fastParser struct {
 	// items is one stack of the elements of the lists being read: a list
 	// is copied out at its exact length, with no growing on the way.
 	items []any
+	// keys holds the object keys read so far (templates repeat a few
+	// hundred keys thousands of times), so that each is allocated once.
+	keys map[string]string
 }
 
 func (p *fastParser) space() {
@@ -89,7 +92,7 @@ func (p *fastParser) object(depth int) (any, bool) {
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return nil, false
 		}
-		key, ok := p.str()
+		key, ok := p.key()
 		if !ok {
 			return nil, false
 		}
@@ -159,6 +162,33 @@ func (p *fastParser) next(closing byte) (more, ok bool) {
 }
 
 // str reads a string at p.pos (its opening quote).
+// key reads an object key as str does, shared with the earlier
+// occurrences of the same plain key.
+func (p *fastParser) key() (string, bool) {
+	start := p.pos
+	for i := start + 1; i < len(p.data); i++ {
+		switch c := p.data[i]; {
+		case c == '"':
+			b := p.data[start+1 : i]
+			if k, ok := p.keys[string(b)]; ok {
+				p.pos = i + 1
+				return k, true
+			}
+			k, ok := p.str()
+			if ok && len(p.keys) < maxKeys {
+				p.keys[k] = k
+			}
+			return k, ok
+		case c == '\\' || c < 0x20:
+			return p.str()
+		}
+	}
+	return p.str()
+}
+
+// maxKeys bounds the keys a fastParser remembers.
+const maxKeys = 4096
+
 func (p *fastParser) str() (string, bool) {
 	start := p.pos
 	escaped := false
