@@ -136,10 +136,18 @@ func TestInPlacePrivateIsNotRollbackSafe(t *testing.T) {
 	if !slices.Contains(blockerIDs(p), "QPE-UP-001") {
 		t.Errorf("blockers: %+v", p.Rollout.Blockers)
 	}
-	// Alone, the change has nothing after it to fail.
+	// Alone, the change still reaches its rollback: the stack can fail at
+	// its end or the update be cancelled after the API changed.
 	p = compute(t, Input{Deployed: old, New: priv, ImportedExports: map[string][]string{}})
-	if !p.Rollout.RollbackSafe || len(p.Rollout.Blockers) != 0 {
-		t.Errorf("the API change alone: %+v", p.Rollout)
+	if p.Rollout.RollbackSafe || p.Safe() || !slices.Contains(blockerIDs(p), "QPE-UP-001") {
+		t.Errorf("the API change alone must be unsafe with a QPE-UP-001 blocker: %+v", p.Rollout)
+	}
+	last := p.Rollout.Failures[len(p.Rollout.Failures)-1]
+	if last.Wave != len(p.Rollout.Waves) || !slices.Equal(last.Stuck, []string{"Api"}) {
+		t.Errorf("the stack-level failure point must roll back the API and stick: %+v", p.Rollout.Failures)
+	}
+	if v := Verdict(&p.Rollout); !strings.Contains(v, "Not rollback-safe") {
+		t.Errorf("verdict %q beside an impossible rollback step", v)
 	}
 }
 
