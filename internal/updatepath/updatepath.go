@@ -367,17 +367,19 @@ type model struct {
 	stackWide bool // an export changes: the stack can fail at its end
 }
 
-// Compute computes the plan of an update. It fails only on input it cannot
-// read (no Resources section).
+// Compute computes the plan of an update. It fails only on a template
+// CloudFormation refuses (a *TemplateError: a resource that is not an
+// object or has no Type, a DependsOn on an unknown resource, a dependency
+// cycle), or when ctx is done.
 func Compute(ctx context.Context, in Input) (*Plan, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if template.Resources(in.Deployed) == nil {
-		return nil, fmt.Errorf("updatepath: the deployed template has no Resources section")
+	if err := validate("deployed", in.Deployed); err != nil {
+		return nil, err
 	}
-	if template.Resources(in.New) == nil {
-		return nil, fmt.Errorf("updatepath: the new template has no Resources section")
+	if err := validate("new", in.New); err != nil {
+		return nil, err
 	}
 	newValues := map[string]string{}
 	for k, v := range in.DeployedParams {
@@ -395,6 +397,12 @@ func Compute(ctx context.Context, in Input) (*Plan, error) {
 	}
 	m.old = evaluate(in.Deployed, in.DeployedParams, pseudo, nil)
 	m.new = evaluate(in.New, newValues, pseudo, m.old)
+	if err := acyclic("deployed", m.old); err != nil {
+		return nil, err
+	}
+	if err := acyclic("new", m.new); err != nil {
+		return nil, err
+	}
 	if m.today.IsZero() {
 		m.today = time.Now().UTC()
 	}
