@@ -282,11 +282,15 @@ var managedPolicyCalls = map[string][]string{
 // template, known AWS-managed policies) and what the kind of resource
 // needs by itself. A role from outside the template adds what a Quilt
 // stack calls (awsservices.QuiltDefault), as does a template whose VPC
-// resources name no role at all.
+// resources name no role at all. Besides the roles: the registries of the
+// images the VPC's ECS tasks and Lambda functions pull
+// (awsservices.FromImage), and the key policies that grant KMS actions to
+// those roles.
 func egressServices(st *state) []any {
 	attached := rolePolicyActions(st)
-	var actions []string
+	var actions, names []string
 	external, inVPC := false, false
+	vpcRoles := map[string]bool{}
 	roles := func(v any) {
 		if v == nil {
 			return // no role (an ECS task without a task role, say)
@@ -297,7 +301,25 @@ func egressServices(st *state) []any {
 		}
 		for _, r := range ids {
 			if st.typeOf(r) == "AWS::IAM::Role" {
+				vpcRoles[r] = true
 				actions = append(actions, roleActions(st, r, attached)...)
+			}
+		}
+	}
+	// task adds what the tasks of a task definition value call: their
+	// roles and the registries of their images (ECS pulls the images
+	// from the task's network).
+	task := func(v any) {
+		for _, td := range referenced(v) {
+			if st.typeOf(td) == "AWS::ECS::TaskDefinition" {
+				tp := st.props(td)
+				roles(tp["TaskRoleArn"])
+				roles(tp["ExecutionRoleArn"])
+				for _, c := range asList(tp["ContainerDefinitions"]) {
+					if cm, ok := c.(map[string]any); ok {
+						names = append(names, imageServices(cm["Image"])...)
+					}
+				}
 			}
 		}
 	}
@@ -309,6 +331,12 @@ func egressServices(st *state) []any {
 				continue
 			}
 			inVPC = true
+			if code, ok := p["Code"].(map[string]any); ok {
+				names = append(names, imageServices(code["ImageUri"])...)
+			}
+			if p["ImageUri"] != nil { // AWS::Serverless::Function
+				names = append(names, imageServices(p["ImageUri"])...)
+			}
 			if p["Role"] != nil {
 				roles(p["Role"])
 			} else if t == "AWS::Serverless::Function" {
@@ -325,12 +353,19 @@ func egressServices(st *state) []any {
 			}
 			inVPC = true
 			actions = append(actions, selfNeeds[t]...)
-			for _, td := range referenced(p["TaskDefinition"]) {
-				if st.typeOf(td) == "AWS::ECS::TaskDefinition" {
-					tp := st.props(td)
-					roles(tp["TaskRoleArn"])
-					roles(tp["ExecutionRoleArn"])
+			task(p["TaskDefinition"])
+		case "AWS::Events::Rule":
+			// A scheduled ECS task in the VPC (EcsParameters with a
+			// NetworkConfiguration) runs like a service's task.
+			for _, tg := range asList(p["Targets"]) {
+				tm, _ := tg.(map[string]any)
+				ecs, _ := tm["EcsParameters"].(map[string]any)
+				if ecs == nil || ecs["NetworkConfiguration"] == nil {
+					continue
 				}
+				inVPC = true
+				actions = append(actions, selfNeeds["AWS::ECS::Service"]...)
+				task(ecs["TaskDefinitionArn"])
 			}
 		case "AWS::Synthetics::Canary":
 			if p["VPCConfig"] == nil {
@@ -341,12 +376,66 @@ func egressServices(st *state) []any {
 			roles(p["ExecutionRoleArn"])
 		}
 	}
-	names := awsservices.FromActions(st.req.Region, actions)
+	actions = append(actions, keyPolicyActions(st, vpcRoles)...)
+	names = append(names, awsservices.FromActions(st.req.Region, actions)...)
 	if external || !inVPC {
 		names = append(names, awsservices.QuiltDefault()...)
 	}
 	slices.Sort(names)
 	return toAny(slices.Compact(names))
+}
+
+// imageServices are the services the pull of an image value reaches (a
+// literal, Fn::Sub or Fn::Join; both branches of a Fn::If), by
+// awsservices.FromImage on its text, with ${} where it is not literal.
+func imageServices(v any) []string {
+	if _, yes, no, ok := ifBranches(v); ok {
+		return append(imageServices(yes), imageServices(no)...)
+	}
+	return awsservices.FromImage(exprText(v))
+}
+
+// exprText is the text of a string value: a literal as is, a Fn::Sub's
+// string, a Fn::Join of its parts' texts; anything else is "${}".
+func exprText(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case map[string]any:
+		if sub, ok := t["Fn::Sub"]; ok && len(t) == 1 {
+			s, _ := subParts(sub)
+			return s
+		}
+		if j, ok := t["Fn::Join"].([]any); ok && len(t) == 1 && len(j) == 2 {
+			sep, _ := j[0].(string)
+			parts := asList(j[1])
+			out := make([]string, len(parts))
+			for i, e := range parts {
+				out[i] = exprText(e)
+			}
+			return strings.Join(out, sep)
+		}
+	}
+	return "${}"
+}
+
+// keyPolicyActions are the actions the template's KMS key policies allow
+// to the roles (by logical id): a statement whose AWS principal refers to
+// one of them (Ref, Fn::GetAtt, Fn::Sub).
+func keyPolicyActions(st *state, roles map[string]bool) []string {
+	var out []string
+	for _, id := range st.ofType("AWS::KMS::Key", "AWS::KMS::ReplicaKey") {
+		doc, _ := st.props(id)["KeyPolicy"].(map[string]any)
+		for _, s := range asList(doc["Statement"]) {
+			stmt, _ := s.(map[string]any)
+			pr, _ := stmt["Principal"].(map[string]any)
+			if pr == nil || !slices.ContainsFunc(referenced(pr["AWS"]), func(r string) bool { return roles[r] }) {
+				continue
+			}
+			out = allowedActions(map[string]any{"Statement": []any{stmt}}, out)
+		}
+	}
+	return out
 }
 
 // roleActions are the actions a template role allows: its inline policies,
