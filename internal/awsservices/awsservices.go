@@ -76,7 +76,10 @@ func FromActions(region string, actions []string) []string {
 		if _, skip := notCalls[a]; skip {
 			continue
 		}
-		names, known := prefixes[prefix]
+		names, known := actionServices[a]
+		if !known {
+			names, known = prefixes[prefix]
+		}
 		if !known {
 			names = []string{prefix}
 		}

@@ -52,6 +52,7 @@ func TestFromActions(t *testing.T) {
 		{nil, []string{}},
 		{[]string{"cloudwatch:PutMetricData", "firehose:PutRecord", "SQS:SendMessage", "sqs:*"}, []string{"kinesis-firehose", "monitoring", "sqs"}},
 		{[]string{"ecr:GetAuthorizationToken"}, []string{"ecr.api", "ecr.dkr", "s3"}},
+		{[]string{"ecs:RegisterContainerInstance", "ecs:Poll", "ECS:StartTelemetrySession"}, []string{"ecs", "ecs-agent", "ecs-telemetry"}},
 		{[]string{"iam:PassRole", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "*"}, []string{}},
 		{[]string{"iam:CreatePolicy", "ec2:DescribeInstances"}, []string{"ec2", "iam"}},
 		{[]string{"bedrock:InvokeModel", "aws-marketplace:MeterUsage", "xray:PutTraceSegments", "s*:Get"}, []string{"aws-marketplace", "bedrock-runtime", "xray"}},

@@ -97,6 +97,17 @@ var prefixes = map[string][]string{
 	"synthetics":      {"synthetics"},
 }
 
+// actionServices are the actions whose calls reach another endpoint than
+// their prefix's: the ECS container agent on an EC2 host polls for work
+// through ecs-agent and sends its metrics through ecs-telemetry
+// (AmazonEC2ContainerServiceforEC2Role grants ecs:Poll and
+// ecs:StartTelemetrySession;
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html).
+var actionServices = map[string][]string{
+	"ecs:poll":                  {"ecs-agent"},
+	"ecs:starttelemetrysession": {"ecs-telemetry"},
+}
+
 // notCalls are IAM actions that grant a permission without being a call
 // the resource makes from its network: the reason is kept with each.
 var notCalls = map[string]string{

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"path"
 	"slices"
 	"strings"
 
@@ -274,6 +276,9 @@ var managedPolicyCalls = map[string][]string{
 	"AmazonAthenaFullAccess":           {"athena:StartQueryExecution", "glue:GetTable", "s3:GetObject"},
 	"CloudWatchAgentServerPolicy":      {"cloudwatch:PutMetricData", "logs:PutLogEvents"},
 	"AmazonSSMManagedInstanceCore":     {"ssm:GetParameter", "ssmmessages:OpenDataChannel", "ec2messages:GetMessages"},
+	// The ECS container agent of an EC2 host: registration, work polling
+	// (ecs-agent), telemetry (ecs-telemetry), image pulls and logs.
+	"AmazonEC2ContainerServiceforEC2Role": {"ecs:RegisterContainerInstance", "ecs:Poll", "ecs:StartTelemetrySession", "ecr:BatchGetImage", "logs:PutLogEvents"},
 }
 
 // egressServices derives the AWS services the template's VPC resources
@@ -302,7 +307,7 @@ func egressServices(st *state) []any {
 		for _, r := range ids {
 			if st.typeOf(r) == "AWS::IAM::Role" {
 				vpcRoles[r] = true
-				actions = append(actions, roleActions(st, r, attached)...)
+				actions = append(actions, roleActionsBy(st, r, attached, mayAllowActions)...)
 			}
 		}
 	}
@@ -323,9 +328,47 @@ func egressServices(st *state) []any {
 			}
 		}
 	}
+	// profile adds the roles of an instance profile value (of an EC2 host
+	// in the VPC); a profile from outside the template is an external role.
+	profile := func(v any) {
+		if v == nil {
+			return
+		}
+		found := false
+		for _, ip := range referenced(v) {
+			if st.typeOf(ip) == "AWS::IAM::InstanceProfile" {
+				found = true
+				for _, r := range asList(st.props(ip)["Roles"]) {
+					roles(r)
+				}
+			}
+		}
+		if !found {
+			external = true
+		}
+	}
 	for _, id := range st.ids {
 		p := st.props(id)
 		switch t := st.typeOf(id); t {
+		case "AWS::AutoScaling::AutoScalingGroup", "AWS::EC2::Instance":
+			if p["VPCZoneIdentifier"] == nil && p["SubnetId"] == nil && p["NetworkInterfaces"] == nil {
+				continue
+			}
+			inVPC = true
+			if t == "AWS::EC2::Instance" {
+				profile(p["IamInstanceProfile"])
+				continue
+			}
+			// The ASG's launch template or launch configuration.
+			for _, lt := range referenced([]any{p["LaunchTemplate"], p["MixedInstancesPolicy"], p["LaunchConfigurationName"]}) {
+				switch st.typeOf(lt) {
+				case "AWS::EC2::LaunchTemplate":
+					data, _ := st.props(lt)["LaunchTemplateData"].(map[string]any)
+					profile(data["IamInstanceProfile"])
+				case "AWS::AutoScaling::LaunchConfiguration":
+					profile(st.props(lt)["IamInstanceProfile"])
+				}
+			}
 		case "AWS::Lambda::Function", "AWS::Serverless::Function":
 			if vc, _ := p["VpcConfig"].(map[string]any); len(vc) == 0 {
 				continue
@@ -341,14 +384,16 @@ func egressServices(st *state) []any {
 				roles(p["Role"])
 			} else if t == "AWS::Serverless::Function" {
 				for _, pol := range asList(p["Policies"]) {
-					actions = allowedActions(pol, actions)
+					actions = mayAllowActions(pol, actions)
 					if name, ok := pol.(string); ok {
 						actions = append(actions, managedPolicyCalls[name]...)
 					}
 				}
 			}
 		case "AWS::ECS::Service":
-			if p["NetworkConfiguration"] == nil {
+			// In the VPC: awsvpc tasks, or tasks on EC2 hosts (the
+			// hosts pull the images).
+			if lt, _ := p["LaunchType"].(string); p["NetworkConfiguration"] == nil && lt != "EC2" {
 				continue
 			}
 			inVPC = true
@@ -375,6 +420,9 @@ func egressServices(st *state) []any {
 			actions = append(actions, selfNeeds[t]...)
 			roles(p["ExecutionRoleArn"])
 		}
+	}
+	for _, r := range assumedRoles(st, vpcRoles) {
+		roles(map[string]any{"Ref": r})
 	}
 	actions = append(actions, keyPolicyActions(st, vpcRoles)...)
 	names = append(names, awsservices.FromActions(st.req.Region, actions)...)
@@ -419,6 +467,74 @@ func exprText(v any) string {
 	return "${}"
 }
 
+// assumedRoles are the template roles that the roles (by logical id), or
+// roles these assume in turn, may assume (a trust policy statement allowing
+// sts:AssumeRole to an AWS principal that refers to one of them): the VPC
+// resource then calls AWS with their credentials from the VPC (Quilt's
+// registry assumes the user roles). Sorted; roles is not changed.
+func assumedRoles(st *state, roles map[string]bool) []string {
+	have := maps.Clone(roles)
+	var out []string
+	for grew := true; grew; {
+		grew = false
+		for _, id := range st.ofType("AWS::IAM::Role") {
+			if have[id] || !trusts(st.props(id)["AssumeRolePolicyDocument"], have) {
+				continue
+			}
+			have[id] = true
+			out = append(out, id)
+			grew = true
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// trusts reports whether a trust policy lets one of the roles (by logical
+// id) assume the role: an Allow statement with sts:AssumeRole (or a
+// wildcard covering it) whose AWS principal refers to one of them.
+func trusts(doc any, roles map[string]bool) bool {
+	m, _ := doc.(map[string]any)
+	for _, s := range asList(m["Statement"]) {
+		stmt, _ := s.(map[string]any)
+		pr, _ := stmt["Principal"].(map[string]any)
+		if pr == nil || !slices.ContainsFunc(referenced(pr["AWS"]), func(r string) bool { return roles[r] }) {
+			continue
+		}
+		for _, a := range allowedActions(map[string]any{"Statement": []any{stmt}}, nil) {
+			if ok, err := path.Match(strings.ToLower(a), "sts:assumerole"); err == nil && ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayAllowActions appends the actions of a policy document's Allow
+// statements, those a Fn::If chooses (either branch) included: what a role
+// may call, the safe side for EgressServices (never for a permission check
+// such as grantsENI, which needs what the role surely allows).
+func mayAllowActions(doc any, out []string) []string {
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return out
+	}
+	var stmts []any
+	var add func(any)
+	add = func(s any) {
+		if _, yes, no, ok := ifBranches(s); ok {
+			add(yes)
+			add(no)
+			return
+		}
+		stmts = append(stmts, s)
+	}
+	for _, s := range asList(m["Statement"]) {
+		add(s)
+	}
+	return allowedActions(map[string]any{"Statement": stmts}, out)
+}
+
 // keyPolicyActions are the actions the template's KMS key policies allow
 // to the roles (by logical id): a statement whose AWS principal refers to
 // one of them (Ref, Fn::GetAtt, Fn::Sub).
@@ -443,11 +559,18 @@ func keyPolicyActions(st *state, roles map[string]bool) []string {
 // and the policy resources attached to it (attached, from
 // rolePolicyActions).
 func roleActions(st *state, role string, attached map[string][]string) []string {
+	return roleActionsBy(st, role, attached, allowedActions)
+}
+
+// roleActionsBy is roleActions with the function that reads a policy
+// document's actions (allowedActions, or mayAllowActions for what the role
+// may call).
+func roleActionsBy(st *state, role string, attached map[string][]string, allow func(any, []string) []string) []string {
 	p := st.props(role)
 	actions := append([]string(nil), attached[role]...)
 	for _, ref := range referenced(p["ManagedPolicyArns"]) {
 		if st.typeOf(ref) == "AWS::IAM::ManagedPolicy" {
-			actions = allowedActions(st.props(ref)["PolicyDocument"], actions)
+			actions = allow(st.props(ref)["PolicyDocument"], actions)
 		}
 	}
 	for name, calls := range managedPolicyCalls {
@@ -457,7 +580,7 @@ func roleActions(st *state, role string, attached map[string][]string) []string 
 	}
 	for _, pol := range asList(p["Policies"]) {
 		if m, ok := pol.(map[string]any); ok {
-			actions = allowedActions(m["PolicyDocument"], actions)
+			actions = allow(m["PolicyDocument"], actions)
 		}
 	}
 	return actions

@@ -344,6 +344,36 @@ func TestPreflightEgressImagesAndKeys(t *testing.T) {
 				"Code":      map[string]any{"ImageUri": map[string]any{"Fn::Sub": []any{"${AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/quiltdata/lambdas/indexer:b5", map[string]any{"AccountId": "1"}}}},
 				"VpcConfig": map[string]any{"SubnetIds": map[string]any{"Ref": "Subnets"}, "SecurityGroupIds": []any{"sg-1"}}}}},
 			[]string{"ecr.api", "ecr.dkr"}, nil},
+		{"ECS on an EC2 host in the VPC: the host's role and the images", map[string]any{"Task": taskDef("nginx"),
+			"VoilaTask": taskDef("public.ecr.aws/nginx/nginx:1.24"),
+			"Voila":     map[string]any{"Type": "AWS::ECS::Service", "Properties": map[string]any{"LaunchType": "EC2", "TaskDefinition": map[string]any{"Ref": "VoilaTask"}}},
+			"HostRole": map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{"AssumeRolePolicyDocument": map[string]any{},
+				"ManagedPolicyArns": []any{map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"},
+					map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}}}},
+			"HostProfile": map[string]any{"Type": "AWS::IAM::InstanceProfile", "Properties": map[string]any{"Roles": []any{map[string]any{"Ref": "HostRole"}}}},
+			"HostTemplate": map[string]any{"Type": "AWS::EC2::LaunchTemplate", "Properties": map[string]any{"LaunchTemplateData": map[string]any{
+				"IamInstanceProfile": map[string]any{"Arn": getAtt("HostProfile")}}}},
+			"Hosts": map[string]any{"Type": "AWS::AutoScaling::AutoScalingGroup", "Properties": map[string]any{"MinSize": "1", "MaxSize": "2",
+				"VPCZoneIdentifier": map[string]any{"Ref": "Subnets"},
+				"LaunchTemplate":    map[string]any{"LaunchTemplateId": map[string]any{"Ref": "HostTemplate"}, "Version": "1"}}}},
+			[]string{"ecr-public", "ecs", "ecs-agent", "ecs-telemetry", "ssm", "ssmmessages", "ec2messages"}, []string{"sts"}},
+		{"a role the task role assumes, with a statement under Fn::If", map[string]any{"Task": taskDef("nginx"),
+			"UserRole": map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{
+				"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{"Effect": "Allow",
+					"Principal": map[string]any{"AWS": []any{getAtt("TaskRole"), "arn:aws:iam::111122223333:user/u"}}, "Action": []any{"sts:AssumeRole"}}}},
+				"Policies": []any{map[string]any{"PolicyName": "p", "PolicyDocument": map[string]any{"Statement": []any{
+					map[string]any{"Fn::If": []any{"QuratorEnabled",
+						map[string]any{"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "*"},
+						map[string]any{"Ref": "AWS::NoValue"}}}}}}}}},
+			"UserKey": key(getAtt("UserRole"), "kms:Decrypt")},
+			[]string{"bedrock-runtime", "kms"}, nil},
+		{"a role nothing in the VPC assumes", map[string]any{"Task": taskDef("nginx"),
+			"UserRole": map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{
+				"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{"Effect": "Allow",
+					"Principal": map[string]any{"AWS": getAtt("OtherRole")}, "Action": "sts:AssumeRole"}}},
+				"Policies": []any{map[string]any{"PolicyName": "p", "PolicyDocument": map[string]any{"Statement": []any{
+					map[string]any{"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "*"}}}}}}}},
+			nil, []string{"bedrock-runtime"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
