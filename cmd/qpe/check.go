@@ -15,6 +15,7 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsservices"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 func newCheckCmd() *cobra.Command {
@@ -145,11 +146,7 @@ func checkColor(w io.Writer) bool {
 func splitList(xs []string) []string {
 	var out []string
 	for _, x := range xs {
-		for _, p := range strings.Split(x, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
+		out = append(out, template.SplitList(x)...)
 	}
 	return out
 }

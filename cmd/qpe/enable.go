@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/enable"
+	"github.com/quiltdata/quilt-private-endpoints/internal/macroevent"
 )
 
 func newEnableCmd() *cobra.Command {
@@ -29,7 +30,7 @@ func newEnableCmd() *cobra.Command {
 		Short: "Take a live Quilt stack private: check, plan, change set, confirm, execute, follow, verify",
 		Long: `enable turns Private Endpoints on for a deployed Quilt stack, in one command:
   1. reads the stack (its template, parameter values and status; a stack that is not in a stable
-     *_COMPLETE state is refused) and adds the ` + enable.MacroName + ` transform entry, settings from
+     *_COMPLETE state is refused) and adds the ` + macroevent.MacroName + ` transform entry, settings from
      --set; every parameter keeps its deployed value (UsePreviousValue) unless --parameter gives one;
   2. checks the stack's VPC, subnets and execute-api endpoint from here (qpe check's engine);
      errors stop here, before anything is created;

@@ -1,6 +1,7 @@
 // Command qpe runs the Quilt Private Endpoints engines on a laptop: render the
-// rewritten template, review a changeset, check the network, generate and
-// simulate a data perimeter, and verify a deployed stack.
+// rewritten template, plan the stack update and its rollback, review a
+// changeset, check the network, generate and simulate a data perimeter, verify
+// a deployed stack, and enable the feature on a live stack in one command.
 package main
 
 import (
@@ -32,7 +33,7 @@ func (e *exitError) Unwrap() error { return e.err }
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "qpe",
-		Short:         "Quilt Private Endpoints: render, review, check, perimeter, verify",
+		Short:         "Quilt Private Endpoints: render, plan, review, check, perimeter, verify, enable",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -170,14 +170,8 @@ func (r *resolver) ref(name string) (any, bool) {
 		return nil, false
 	}
 	typ, _ := decl["Type"].(string)
-	if s, isString := v.(string); isString && (strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList") {
-		var l []any
-		if s != "" {
-			for _, p := range strings.Split(s, ",") {
-				l = append(l, strings.TrimSpace(p))
-			}
-		}
-		return l, true
+	if s, isString := v.(string); isString && template.IsListType(typ) {
+		return template.ListValue(s), true
 	}
 	if n, isNum := v.(json.Number); isNum {
 		return string(n), true // parameters reach resources as strings

@@ -13,6 +13,7 @@ import (
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/macroevent"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 )
 
@@ -50,7 +51,7 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 		StackName:     aws.String(st.ID),
 		ChangeSetName: aws.String(name),
 		ChangeSetType: cfntypes.ChangeSetTypeUpdate,
-		Description:   aws.String("qpe enable: " + MacroName),
+		Description:   aws.String("qpe enable: " + macroevent.MacroName),
 		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam, cfntypes.CapabilityCapabilityNamedIam,
 			cfntypes.CapabilityCapabilityAutoExpand},
 	}
@@ -94,7 +95,7 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 			_, _ = r.clients.CloudFormation.DeleteChangeSet(ctx, &cloudformation.DeleteChangeSetInput{ChangeSetName: aws.String(info.ID), StackName: aws.String(st.ID)})
 			sg.Outcome = OutcomeNothingToDo
 			r.observer.ChangeSet(sg)
-			r.step("nothing to do: the stack already is what %s makes of it (the empty change set was deleted)", MacroName)
+			r.step("nothing to do: the stack already is what %s makes of it (the empty change set was deleted)", macroevent.MacroName)
 			return nil, false
 		}
 		return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("CloudFormation could not create change set %s: %s", name, reason))

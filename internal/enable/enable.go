@@ -23,13 +23,9 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
-	"github.com/quiltdata/quilt-private-endpoints/internal/macroevent"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 	"github.com/quiltdata/quilt-private-endpoints/internal/verify"
 )
-
-// MacroName is the transform entry enable adds to the stack's template.
-const MacroName = macroevent.MacroName
 
 // Defaults of Input.
 const (

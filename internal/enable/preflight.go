@@ -8,6 +8,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
@@ -30,7 +31,7 @@ func networkOf(s transform.Settings, params map[string]string) (network, error) 
 		n.VpcID = params[s.VpcParameter]
 	}
 	if len(n.SubnetIDs) == 0 {
-		n.SubnetIDs = splitList(params[s.SubnetsParameter])
+		n.SubnetIDs = template.SplitList(params[s.SubnetsParameter])
 	}
 	if n.EndpointID == "" {
 		n.EndpointID = params[s.EndpointParameter]
@@ -73,7 +74,7 @@ func (r *Result) preflight(ctx context.Context, sg *Stage, rd *rendering) bool {
 	if n.CreateEndpoint {
 		// The preflight resource creates the endpoint: "no endpoint id" is
 		// not a problem here.
-		rep = finding.NewReport(slices.DeleteFunc(rep.Findings, func(f finding.Finding) bool { return f.ID == "QPE-IN-001" }))
+		rep = finding.NewReport(slices.DeleteFunc(rep.Findings, func(f finding.Finding) bool { return f.ID == preflight.EndpointIDCheck() }))
 	}
 	sg.Preflight = &rep
 	r.observer.Preflight(sg)
@@ -94,15 +95,4 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
-}
-
-// splitList splits a List<...> parameter value ("a,b" or "a, b").
-func splitList(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

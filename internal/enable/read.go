@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/smithy-go"
@@ -84,12 +85,12 @@ func getTemplate(ctx context.Context, cfn CloudFormationAPI, stack string, stage
 }
 
 // arnParts reads partition, Region and account from a stack ARN.
-func arnParts(arn string) (partition, region, account string) {
-	p := strings.SplitN(arn, ":", 6)
-	if len(p) < 6 {
+func arnParts(s string) (partition, region, account string) {
+	a, err := arn.Parse(s)
+	if err != nil {
 		return "aws", "", ""
 	}
-	return p[1], p[3], p[4]
+	return a.Partition, a.Region, a.AccountID
 }
 
 // unstable says why a stack cannot be updated now ("" when it can): only a

@@ -42,7 +42,7 @@ func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
 	for k, v := range r.input.Parameters {
 		params[k] = v
 	}
-	submitted := withTransform(st.Original, sg.Settings)
+	submitted := macroevent.WithEntry(st.Original, sg.Settings)
 	body, err := template.EncodeJSON(submitted, false)
 	if err != nil {
 		return nil, r.stopped(OutcomeRenderFailed, 1, "encoding the template: "+err.Error())
@@ -63,7 +63,7 @@ func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
 	}
 	if inv.OtherTransforms != nil {
 		return nil, r.stopped(OutcomeRenderFailed, 1, fmt.Sprintf("the stack's template also uses the transform(s) %s: qpe enable plans only templates whose one transform is %s. Use qpe render, qpe review and the manual steps of the README",
-			review.Short(inv.OtherTransforms), MacroName))
+			review.Short(inv.OtherTransforms), macroevent.MacroName))
 	}
 	req := inv.Request()
 	req.Region, req.AccountID = st.Region, st.AccountID
@@ -72,51 +72,8 @@ func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
 		return nil, r.stopped(OutcomeRenderFailed, 1, "the macro refuses the stack's template: "+err.Error())
 	}
 	settings := inv.Event.Params
-	r.step("rendered the template with %s (%d changes by the macro)", MacroName, len(res.Changes))
+	r.step("rendered the template with %s (%d changes by the macro)", macroevent.MacroName, len(res.Changes))
 	return &rendering{Submitted: submitted, Processed: res.Fragment, Result: res, Params: params, Settings: settings, Body: body}, false
-}
-
-// withTransform returns the template with the QuiltPrivateEndpoints entry
-// first in its Transform section; an entry already there keeps its
-// Parameters, set wins over them.
-func withTransform(original map[string]any, set map[string]string) map[string]any {
-	doc, _ := template.Clone(original).(map[string]any)
-	var entries []any
-	switch t := doc["Transform"].(type) {
-	case nil:
-	case []any:
-		entries = t
-	default:
-		entries = []any{t}
-	}
-	settings := map[string]any{}
-	var rest []any
-	for _, e := range entries {
-		switch t := e.(type) {
-		case string:
-			if t == MacroName {
-				continue
-			}
-		case map[string]any:
-			if t["Name"] == MacroName {
-				p, _ := t["Parameters"].(map[string]any)
-				for k, v := range p {
-					settings[k] = v
-				}
-				continue
-			}
-		}
-		rest = append(rest, e)
-	}
-	for k, v := range set {
-		settings[k] = v
-	}
-	entry := map[string]any{"Name": MacroName}
-	if len(settings) > 0 {
-		entry["Parameters"] = settings
-	}
-	doc["Transform"] = append([]any{entry}, rest...)
-	return doc
 }
 
 // stopped is stop for a step that returns (value, stop).

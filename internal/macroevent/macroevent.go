@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/macro"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
@@ -99,10 +98,10 @@ func parameterValues(doc map[string]any, raw map[string]string) (map[string]any,
 			return nil, fmt.Errorf("--parameter %s: the template declares no parameter %s (CloudFormation refuses values for undeclared parameters). Fix: declare it, or give the value as a Transform parameter with --set", name, name)
 		}
 		value := raw[name]
-		if typ, _ := p["Type"].(string); strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList" {
-			var list []any
-			for _, e := range strings.Split(value, ",") {
-				list = append(list, strings.TrimSpace(e))
+		if typ, _ := p["Type"].(string); template.IsListType(typ) {
+			list := template.ListValue(value)
+			if list == nil {
+				list = []any{""} // an empty value is a list of one empty item here
 			}
 			values[name] = list
 			continue
@@ -124,33 +123,15 @@ func splitTransform(doc map[string]any, values map[string]any) (rest any, params
 		return nil, params, nil
 	}
 	delete(doc, "Transform")
-	var entries []any
-	switch t := tr.(type) {
-	case []any:
-		entries = t
-	default:
-		entries = []any{t}
-	}
-	var kept []any
+	entries, kept := macroEntries(tr)
 	for _, e := range entries {
-		switch t := e.(type) {
-		case string:
-			if t == MacroName {
-				continue
-			}
-		case map[string]any:
-			if t["Name"] == MacroName {
-				p, err := transformParams(doc, t["Parameters"], values)
-				if err != nil {
-					return nil, nil, err
-				}
-				for k, v := range p {
-					params[k] = v
-				}
-				continue
-			}
+		p, err := transformParams(doc, e, values)
+		if err != nil {
+			return nil, nil, err
 		}
-		kept = append(kept, e)
+		for k, v := range p {
+			params[k] = v
+		}
 	}
 	switch {
 	case len(kept) == 0:
@@ -173,6 +154,62 @@ func notAParameterError(doc map[string]any, setting, name string) error {
 		what = "a resource, not a template parameter"
 	}
 	return fmt.Errorf("Transform: %s parameter %s is !Ref %s, which is %s; a Transform parameter can only Ref a template parameter (CloudFormation resolves only parameters there, before any resource exists). Fix: give %s a literal value, or declare a template parameter and Ref it (or give the value with --set %s=VALUE)", MacroName, setting, name, what, setting, setting)
+}
+
+// macroEntries splits a Transform section's value into the Parameters of
+// the macro's entries (as written, nil for an entry by name only) and the
+// other entries, in their order.
+func macroEntries(tr any) (params []any, rest []any) {
+	var entries []any
+	switch t := tr.(type) {
+	case nil:
+	case []any:
+		entries = t
+	default:
+		entries = []any{t}
+	}
+	for _, e := range entries {
+		switch t := e.(type) {
+		case string:
+			if t == MacroName {
+				params = append(params, nil)
+				continue
+			}
+		case map[string]any:
+			if t["Name"] == MacroName {
+				params = append(params, t["Parameters"])
+				continue
+			}
+		}
+		rest = append(rest, e)
+	}
+	return params, rest
+}
+
+// WithEntry returns a copy of doc with the macro's entry first in its
+// Transform section, as `qpe enable` submits it: the other transforms
+// follow in their order, an entry of the macro already there gives its
+// Parameters (a mapping; anything else is dropped), and settings win over
+// them.
+func WithEntry(doc map[string]any, settings map[string]string) map[string]any {
+	out, _ := template.Clone(doc).(map[string]any)
+	entries, rest := macroEntries(out["Transform"])
+	params := map[string]any{}
+	for _, e := range entries {
+		p, _ := e.(map[string]any)
+		for k, v := range p {
+			params[k] = v
+		}
+	}
+	for k, v := range settings {
+		params[k] = v
+	}
+	entry := map[string]any{"Name": MacroName}
+	if len(params) > 0 {
+		entry["Parameters"] = params
+	}
+	out["Transform"] = append([]any{entry}, rest...)
+	return out
 }
 
 func transformParams(doc map[string]any, v any, values map[string]any) (map[string]any, error) {

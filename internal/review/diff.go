@@ -103,8 +103,8 @@ func diffMaps(out *[]Delta, path string, a, b map[string]any) {
 }
 
 func diffLists(out *[]Delta, path string, a, b []any) {
-	if an, ok := names(a); ok {
-		if bn, ok := names(b); ok {
+	if an, ok := template.NamedItems(a); ok {
+		if bn, ok := template.NamedItems(b); ok {
 			diffNamed(out, path, a, b, an, bn)
 			return
 		}
@@ -146,29 +146,6 @@ func diffNamed(out *[]Delta, path string, a, b []any, an, bn []string) {
 			*out = append(*out, Delta{Path: path + "[Name=" + n + "]", After: b[j], HasAfter: true})
 		}
 	}
-}
-
-// names returns the Name of every item when all items are objects with a
-// unique string Name.
-func names(l []any) ([]string, bool) {
-	if len(l) == 0 {
-		return nil, false
-	}
-	seen := map[string]bool{}
-	out := make([]string, 0, len(l))
-	for _, e := range l {
-		m, ok := e.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		n, ok := m["Name"].(string)
-		if !ok || seen[n] || strings.ContainsAny(n, "[]") {
-			return nil, false
-		}
-		seen[n] = true
-		out = append(out, n)
-	}
-	return out, true
 }
 
 func jsonObjects(a, b string) (map[string]any, map[string]any, bool) {

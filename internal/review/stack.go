@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/smithy-go"
@@ -57,8 +58,8 @@ func LoadStack(ctx context.Context, api CloudFormationAPI, name string) (*Deploy
 		}
 		d.Parameters[aws.ToString(p.ParameterKey)] = v
 	}
-	if parts := strings.Split(aws.ToString(st.StackId), ":"); len(parts) > 4 {
-		d.AccountID = parts[4]
+	if a, err := arn.Parse(aws.ToString(st.StackId)); err == nil {
+		d.AccountID = a.AccountID
 	}
 	for stage, dst := range map[cfntypes.TemplateStage]*map[string]any{
 		cfntypes.TemplateStageOriginal: &d.Original, cfntypes.TemplateStageProcessed: &d.Processed,

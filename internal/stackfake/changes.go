@@ -171,7 +171,10 @@ func references(v any) []reference {
 						walk(l[1])
 					}
 				}
-				out = append(out, subVariables(str)...)
+				for _, name := range template.SubVariables(str) {
+					r, a, _ := strings.Cut(name, ".")
+					out = append(out, reference{target: r, attribute: a})
+				}
 				return
 			}
 			for _, k := range template.SortedKeys(x) {
@@ -185,27 +188,4 @@ func references(v any) []reference {
 	}
 	walk(v)
 	return out
-}
-
-// subVariables are the ${Name} and ${Name.Attr} of a Fn::Sub string.
-func subVariables(s string) []reference {
-	var out []reference
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			return out
-		}
-		s = s[i+2:]
-		j := strings.IndexByte(s, '}')
-		if j < 0 {
-			return out
-		}
-		name := s[:j]
-		s = s[j+1:]
-		if strings.HasPrefix(name, "!") {
-			continue // ${!Literal}
-		}
-		r, a, _ := strings.Cut(name, ".")
-		out = append(out, reference{target: r, attribute: a})
-	}
 }

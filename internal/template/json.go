@@ -31,6 +31,15 @@ func DecodeJSONValue(data []byte) (any, error) {
 		off := invalidUTF8At(data)
 		return nil, fmt.Errorf("template: invalid JSON: line %d: invalid UTF-8 at byte %d: save the file as UTF-8", lineAt(data, off), off)
 	}
+	if v, ok := decodeJSONFast(data); ok {
+		return v, nil
+	}
+	return decodeJSONTokens(data)
+}
+
+// decodeJSONTokens is the token reader's decode of valid UTF-8: slower than
+// decodeJSONFast, it names the line of any error.
+func decodeJSONTokens(data []byte) (any, error) {
 	r := jsonReader{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
 	r.dec.UseNumber()
 	v, err := r.value(nil, 0)

@@ -5,6 +5,7 @@
 package template
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -38,6 +39,16 @@ func DecodeJSON(data []byte) (map[string]any, error) {
 // indent the output is indented by two spaces and ends in a newline.
 func EncodeJSON(v any, indent bool) ([]byte, error) {
 	var buf bytes.Buffer
+	if !indent {
+		w := bufio.NewWriterSize(&buf, 32<<10)
+		if err := writeCompact(w, v, false); err != nil {
+			return nil, fmt.Errorf("template: encode JSON: %w", err)
+		}
+		if err := w.Flush(); err != nil {
+			return nil, fmt.Errorf("template: encode JSON: %w", err)
+		}
+		return buf.Bytes(), nil
+	}
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if indent {

@@ -3,7 +3,6 @@ package transform
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"path"
@@ -102,7 +101,8 @@ func passPreflight(st *state) error {
 // one gets it only when none of its dependencies already waits. A path
 // through a resource with a Condition does not count: it may not exist.
 func waitForPreflight(st *state) {
-	upstream := dependencies(st, PreflightLogicalID)
+	deps := depsOf(st)
+	upstream := dependencies(st, PreflightLogicalID, deps)
 	waits := map[string]bool{PreflightLogicalID: true}
 	add := func(id string) {
 		mergeDependsOn(st.edit(id), PreflightLogicalID)
@@ -115,7 +115,7 @@ func waitForPreflight(st *state) {
 		}
 		r := st.resource(id)
 		switch {
-		case dependsOn(r, PreflightLogicalID) || slices.Contains(resourceDeps(r), PreflightLogicalID):
+		case dependsOn(r, PreflightLogicalID) || slices.Contains(deps(id), PreflightLogicalID):
 			waits[id] = true
 		case upstream[id]:
 			st.warn(tfPreflightCycle, id, "%s depends on it (DependsOn or a reference), so it cannot also wait for the preflight without a circular dependency; it is created before the network is checked",
@@ -124,12 +124,12 @@ func waitForPreflight(st *state) {
 			add(id)
 		}
 	}
-	for _, id := range dependencyOrder(st) {
+	for _, id := range dependencyOrder(st, deps) {
 		if waits[id] || upstream[id] {
 			continue
 		}
 		reached := false
-		for _, d := range resourceDeps(st.resource(id)) {
+		for _, d := range deps(id) {
 			if waits[d] && (d == PreflightLogicalID || st.resource(d)["Condition"] == nil) {
 				reached = true
 				break
@@ -160,13 +160,29 @@ func resourceDeps(r map[string]any) []string {
 	return append(out, referenced(r["Properties"])...)
 }
 
+// depsOf returns resourceDeps by logical id, walking each resource's
+// Properties once: the DependsOn is read on every call (waitForPreflight
+// adds to it), the Properties must not change meanwhile.
+func depsOf(st *state) func(id string) []string {
+	refs := map[string][]string{}
+	return func(id string) []string {
+		r := st.resource(id)
+		props, ok := refs[id]
+		if !ok {
+			props = referenced(r["Properties"])
+			refs[id] = props
+		}
+		return append(resourceDeps(map[string]any{"DependsOn": r["DependsOn"]}), props...)
+	}
+}
+
 // dependencyOrder lists the resources dependencies first (sorted ids among
 // equals); the members of a cycle, which CloudFormation refuses anyway,
 // come last in id order.
-func dependencyOrder(st *state) []string {
+func dependencyOrder(st *state, depsOf func(string) []string) []string {
 	deps := map[string][]string{}
 	for _, id := range st.ids {
-		for _, d := range resourceDeps(st.resource(id)) {
+		for _, d := range depsOf(id) {
 			if d != id && st.resource(d) != nil && !slices.Contains(deps[id], d) {
 				deps[id] = append(deps[id], d)
 			}
@@ -220,15 +236,10 @@ func dependsOn(r map[string]any, id string) bool {
 func bucketNames(st *state) []any {
 	out := toAny(st.set.BucketNames)
 	params := template.Section(st.doc, "Parameters")
-	used := map[string]bool{}
-	for _, id := range st.ids {
-		for _, r := range referenced(st.resource(id)) {
-			used[r] = true
-		}
-	}
+	var candidates []string
 	for _, name := range template.SortedKeys(params) {
 		p, _ := params[name].(map[string]any)
-		if t, _ := p["Type"].(string); t != "String" || !used[name] {
+		if t, _ := p["Type"].(string); t != "String" {
 			continue
 		}
 		if !strings.HasSuffix(name, "Bucket") && !strings.HasSuffix(name, "BucketName") {
@@ -238,7 +249,29 @@ func bucketNames(st *state) []any {
 		if l := strings.ToLower(name + " " + desc); strings.Contains(l, "trail") || strings.Contains(l, "log") {
 			continue
 		}
-		out = append(out, map[string]any{"Ref": name})
+		candidates = append(candidates, name)
+	}
+	// Which of them the resources use: the walk stops when all are found.
+	used := map[string]bool{}
+	for _, name := range candidates {
+		used[name] = false
+	}
+	left := len(candidates)
+	for _, id := range st.ids {
+		if left == 0 {
+			break
+		}
+		for _, r := range referenced(st.resource(id)) {
+			if seen, ok := used[r]; ok && !seen {
+				used[r] = true
+				left--
+			}
+		}
+	}
+	for _, name := range candidates {
+		if used[name] {
+			out = append(out, map[string]any{"Ref": name})
+		}
 	}
 	return out
 }
@@ -295,7 +328,7 @@ func egressServices(st *state) []any {
 	attached := rolePolicyActions(st)
 	var actions, names []string
 	external, inVPC := false, false
-	vpcRoles := map[string]bool{}
+	counted := map[string]bool{} // roles whose actions are in (many resources share one)
 	roles := func(v any) {
 		if v == nil {
 			return // no role (an ECS task without a task role, say)
@@ -305,8 +338,8 @@ func egressServices(st *state) []any {
 			external = true
 		}
 		for _, r := range ids {
-			if st.typeOf(r) == "AWS::IAM::Role" {
-				vpcRoles[r] = true
+			if st.typeOf(r) == "AWS::IAM::Role" && !counted[r] {
+				counted[r] = true
 				actions = append(actions, roleActionsBy(st, r, attached, mayAllowActions)...)
 			}
 		}
@@ -421,10 +454,10 @@ func egressServices(st *state) []any {
 			roles(p["ExecutionRoleArn"])
 		}
 	}
-	for _, r := range assumedRoles(st, vpcRoles) {
+	for _, r := range assumedRoles(st, counted) {
 		roles(map[string]any{"Ref": r})
 	}
-	actions = append(actions, keyPolicyActions(st, vpcRoles)...)
+	actions = append(actions, keyPolicyActions(st, counted)...)
 	names = append(names, awsservices.FromActions(st.req.Region, actions)...)
 	if external || !inVPC {
 		names = append(names, awsservices.QuiltDefault()...)
@@ -573,8 +606,15 @@ func roleActionsBy(st *state, role string, attached map[string][]string, allow f
 			actions = allow(st.props(ref)["PolicyDocument"], actions)
 		}
 	}
+	// mentions, with the ARNs lowered once rather than once per policy.
+	var arns []string
+	collectStrings(p["ManagedPolicyArns"], func(s string) { arns = append(arns, strings.ToLower(s)) })
+	mention := func(sub string) bool {
+		sub = strings.ToLower(sub)
+		return slices.ContainsFunc(arns, func(a string) bool { return strings.Contains(a, sub) })
+	}
 	for name, calls := range managedPolicyCalls {
-		if mentions(p["ManagedPolicyArns"], "policy/"+name) || mentions(p["ManagedPolicyArns"], "policy/service-role/"+name) {
+		if mention("policy/"+name) || mention("policy/service-role/"+name) {
 			actions = append(actions, calls...)
 		}
 	}
@@ -610,17 +650,16 @@ func keepUserProperties(existing, want map[string]any, tokenSetting bool) {
 
 // dependencies returns the resources id depends on, directly or through
 // others: its DependsOn and the resources its properties reference.
-func dependencies(st *state, id string) map[string]bool {
+func dependencies(st *state, id string, deps func(string) []string) map[string]bool {
 	seen := map[string]bool{}
 	queue := []string{id}
 	for len(queue) > 0 {
-		r := st.resource(queue[0])
+		cur := queue[0]
 		queue = queue[1:]
-		if r == nil {
+		if st.resource(cur) == nil {
 			continue
 		}
-		next := resourceDeps(r)
-		for _, n := range next {
+		for _, n := range deps(cur) {
 			if !seen[n] && n != id && st.resource(n) != nil {
 				seen[n] = true
 				queue = append(queue, n)
@@ -694,11 +733,12 @@ func passPreflightSeal(st *state) error {
 func fingerprint(st *state) (any, error) {
 	doc := shallow(st.doc)
 	doc["Resources"] = st.res
-	b, err := json.Marshal(doc) // map keys sorted: deterministic
-	if err != nil {
+	h := sha256.New()
+	// The bytes of json.Marshal (map keys sorted: deterministic), streamed.
+	if err := template.WriteMarshal(h, doc); err != nil {
 		return nil, fmt.Errorf("transform: fingerprint: %w", err)
 	}
-	sum := sha256.Sum256(b)
+	sum := h.Sum(nil)
 	parts := []any{"sha256:" + hex.EncodeToString(sum[:16])}
 	params := template.Section(st.doc, "Parameters")
 	for _, name := range template.SortedKeys(params) {

@@ -13,23 +13,20 @@ import (
 // stack's callers pass their values, and CloudFormation refuses a value for
 // a parameter the template no longer declares.
 func passUnused(st *state) error {
-	in := st.req.Fragment
-	inLive, outLive := liveConditions(in), liveConditions(st.doc)
+	in, out := usesOf(st.req.Fragment), usesOf(st.doc)
 	var dead []string
 	for _, name := range template.SortedKeys(template.Section(st.doc, "Conditions")) {
-		if inLive[name] && !outLive[name] {
+		if in.conditions[name] && !out.conditions[name] {
 			dead = append(dead, name)
 		}
 	}
 	removeEntries(st, "Conditions", dead, "removed: the rewrite replaced every use of the condition")
-	inMaps, inDynamic := usedMappings(in, inLive)
-	outMaps, outDynamic := usedMappings(st.doc, outLive)
-	if inDynamic || outDynamic {
+	if in.dynamic || out.dynamic {
 		return nil // a mapping chosen by an intrinsic: any of them may be in use
 	}
 	dead = nil
 	for _, name := range template.SortedKeys(template.Section(st.doc, "Mappings")) {
-		if inMaps[name] && !outMaps[name] {
+		if in.mappings[name] && !out.mappings[name] {
 			dead = append(dead, name)
 		}
 	}
@@ -53,101 +50,78 @@ func removeEntries(st *state, section string, names []string, detail string) {
 	}
 }
 
-// liveConditions returns the conditions a template uses: named by an
-// Fn::If or a Condition (attribute or intrinsic) outside the Conditions
-// section, or by a live condition. Any "Condition" key with a string value
-// counts, so a property of that name keeps a condition alive (never the
-// reverse).
-func liveConditions(doc map[string]any) map[string]bool {
+// uses is what a template uses of its Conditions and Mappings sections
+// (usesOf).
+type uses struct {
+	// conditions are named by an Fn::If or a Condition (attribute or
+	// intrinsic) outside the Conditions section, or by a live condition.
+	// Any "Condition" key with a string value counts, so a property of that
+	// name keeps a condition alive (never the reverse).
+	conditions map[string]bool
+	// mappings are named by an Fn::FindInMap outside the Mappings section
+	// (in Conditions, only in live ones).
+	mappings map[string]bool
+	// dynamic: some Fn::FindInMap names its mapping with an intrinsic.
+	dynamic bool
+}
+
+// usesOf finds the live conditions and used mappings of a template in one
+// walk of each section.
+func usesOf(doc map[string]any) uses {
 	conds := template.Section(doc, "Conditions")
-	live := map[string]bool{}
+	u := uses{conditions: map[string]bool{}, mappings: map[string]bool{}}
 	var queue []string
-	mark := func(name string) {
-		if _, declared := conds[name]; declared && !live[name] {
-			live[name] = true
-			queue = append(queue, name)
+	var walk func(v any, findInMap bool)
+	walk = func(v any, findInMap bool) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, e := range t {
+				switch k {
+				case "Condition":
+					if s, ok := e.(string); ok {
+						u.markCondition(conds, s, &queue)
+					}
+				case "Fn::If":
+					if l, ok := e.([]any); ok && len(l) > 0 {
+						if s, ok := l[0].(string); ok {
+							u.markCondition(conds, s, &queue)
+						}
+					}
+				case "Fn::FindInMap":
+					if l, ok := e.([]any); ok && len(l) > 0 && findInMap {
+						if s, ok := l[0].(string); ok {
+							u.mappings[s] = true
+						} else {
+							u.dynamic = true
+						}
+					}
+				}
+				walk(e, findInMap)
+			}
+		case []any:
+			for _, e := range t {
+				walk(e, findInMap)
+			}
 		}
 	}
 	for _, sec := range template.SortedKeys(doc) {
 		if sec != "Conditions" {
-			conditionRefs(doc[sec], mark)
+			walk(doc[sec], sec != "Mappings")
 		}
 	}
 	for len(queue) > 0 {
 		name := queue[0]
 		queue = queue[1:]
-		conditionRefs(conds[name], mark)
+		walk(conds[name], true)
 	}
-	return live
+	return u
 }
 
-// conditionRefs calls mark for each condition name v refers to.
-func conditionRefs(v any, mark func(string)) {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			switch k {
-			case "Condition":
-				if s, ok := e.(string); ok {
-					mark(s)
-				}
-			case "Fn::If":
-				if l, ok := e.([]any); ok && len(l) > 0 {
-					if s, ok := l[0].(string); ok {
-						mark(s)
-					}
-				}
-			}
-			conditionRefs(e, mark)
-		}
-	case []any:
-		for _, e := range t {
-			conditionRefs(e, mark)
-		}
+// markCondition records a use of a declared condition, and queues it for
+// the walk of its own definition.
+func (u *uses) markCondition(conds map[string]any, name string, queue *[]string) {
+	if _, declared := conds[name]; declared && !u.conditions[name] {
+		u.conditions[name] = true
+		*queue = append(*queue, name)
 	}
-}
-
-// usedMappings returns the mappings named by an Fn::FindInMap outside the
-// Mappings section (in Conditions, only in live ones), and whether some
-// Fn::FindInMap names its mapping with an intrinsic.
-func usedMappings(doc map[string]any, live map[string]bool) (map[string]bool, bool) {
-	used := map[string]bool{}
-	dynamic := false
-	var walk func(any)
-	walk = func(v any) {
-		switch t := v.(type) {
-		case map[string]any:
-			for k, e := range t {
-				if k == "Fn::FindInMap" {
-					if l, ok := e.([]any); ok && len(l) > 0 {
-						if s, ok := l[0].(string); ok {
-							used[s] = true
-						} else {
-							dynamic = true
-						}
-					}
-				}
-				walk(e)
-			}
-		case []any:
-			for _, e := range t {
-				walk(e)
-			}
-		}
-	}
-	for _, sec := range template.SortedKeys(doc) {
-		switch sec {
-		case "Mappings":
-		case "Conditions":
-			conds := template.Section(doc, "Conditions")
-			for _, name := range template.SortedKeys(conds) {
-				if live[name] {
-					walk(conds[name])
-				}
-			}
-		default:
-			walk(doc[sec])
-		}
-	}
-	return used, dynamic
 }

@@ -161,27 +161,25 @@ func subParts(arg any) (string, map[string]bool) {
 // mentions reports whether any string in v contains sub (case-insensitive).
 func mentions(v any, sub string) bool {
 	sub = strings.ToLower(sub)
-	var walk func(any) bool
-	walk = func(v any) bool {
-		switch t := v.(type) {
-		case string:
-			return strings.Contains(strings.ToLower(t), sub)
-		case map[string]any:
-			for _, e := range t {
-				if walk(e) {
-					return true
-				}
-			}
-		case []any:
-			for _, e := range t {
-				if walk(e) {
-					return true
-				}
-			}
+	found := false
+	collectStrings(v, func(s string) { found = found || strings.Contains(strings.ToLower(s), sub) })
+	return found
+}
+
+// collectStrings calls fn for every string in v.
+func collectStrings(v any, fn func(string)) {
+	switch t := v.(type) {
+	case string:
+		fn(t)
+	case map[string]any:
+		for _, e := range t {
+			collectStrings(e, fn)
 		}
-		return false
+	case []any:
+		for _, e := range t {
+			collectStrings(e, fn)
+		}
 	}
-	return walk(v)
 }
 
 // equal is deep equality of generic values.

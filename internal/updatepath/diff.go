@@ -86,25 +86,15 @@ func diff(a, b any, path string, out *[]diffPath) {
 }
 
 // byName indexes a list whose items are all objects with a distinct
-// string Name (container definitions, environment variables, ...), or nil.
+// string Name (template.NamedItems), or nil.
 func byName(l []any) map[string]any {
-	if len(l) == 0 {
+	names, ok := template.NamedItems(l)
+	if !ok {
 		return nil
 	}
 	out := make(map[string]any, len(l))
-	for _, x := range l {
-		m, ok := x.(map[string]any)
-		if !ok {
-			return nil
-		}
-		n, ok := m["Name"].(string)
-		if !ok {
-			return nil
-		}
-		if _, dup := out[n]; dup {
-			return nil
-		}
-		out[n] = x
+	for i, n := range names {
+		out[n] = l[i]
 	}
 	return out
 }

@@ -61,14 +61,8 @@ func newEvaluator(doc map[string]any, values map[string]string, pseudo map[strin
 			v = scalarString(d)
 		}
 		typ, _ := pm["Type"].(string)
-		if strings.HasPrefix(typ, "List<") || typ == "CommaDelimitedList" {
-			var items []any
-			if v != "" {
-				for _, s := range strings.Split(v, ",") {
-					items = append(items, strings.TrimSpace(s))
-				}
-			}
-			e.params[name] = items
+		if template.IsListType(typ) {
+			e.params[name] = template.ListValue(v)
 		} else {
 			e.params[name] = v
 		}
@@ -445,14 +439,7 @@ func (e *evaluator) substitutes(arg any) bool {
 	if !ok {
 		return true
 	}
-	for i := strings.Index(s, "${"); i >= 0; i = strings.Index(s, "${") {
-		s = s[i+2:]
-		j := strings.IndexByte(s, '}')
-		if j < 0 {
-			return false
-		}
-		name := s[:j]
-		s = s[j+1:]
+	for _, name := range template.SubVariables(s) {
 		if _, ok := e.pseudo[name]; ok {
 			return true
 		}
@@ -587,7 +574,7 @@ func (e *evaluator) walkRefs(v any, segs []string, out *[]ref) {
 						e.walkRefs(x[1], segs, out)
 					}
 				}
-				for _, name := range subNames(str) {
+				for _, name := range template.SubVariables(str) {
 					id, attr, found := strings.Cut(name, ".")
 					if !found {
 						attr = "Ref"
@@ -611,27 +598,6 @@ func (e *evaluator) walkRefs(v any, segs []string, out *[]ref) {
 		for i, x := range t {
 			e.walkRefs(x, append(segs, index(i)), out)
 		}
-	}
-}
-
-// subNames lists the ${name} variables of a Fn::Sub string.
-func subNames(s string) []string {
-	var out []string
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			return out
-		}
-		s = s[i+2:]
-		if strings.HasPrefix(s, "!") {
-			continue
-		}
-		j := strings.IndexByte(s, '}')
-		if j < 0 {
-			return out
-		}
-		out = append(out, s[:j])
-		s = s[j+1:]
 	}
 }
 

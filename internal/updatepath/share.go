@@ -88,14 +88,7 @@ func (d *differences) reads(v any) bool {
 				if l, ok := arg.([]any); ok && len(l) > 0 {
 					s, _ = l[0].(string)
 				}
-				for i := strings.Index(s, "${"); i >= 0; i = strings.Index(s, "${") {
-					s = s[i+2:]
-					j := strings.IndexByte(s, '}')
-					if j < 0 {
-						break
-					}
-					n := s[:j]
-					s = s[j+1:]
+				for _, n := range template.SubVariables(s) {
 					id, _, _ := strings.Cut(n, ".")
 					if d.names[id] || d.names[n] {
 						return true

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
@@ -58,8 +59,8 @@ func (st *state) apiReachable(a *apiState, raw, endpoint string) string {
 		return ""
 	}
 	partition, region, account := "aws", st.in.Region, ""
-	if p := strings.SplitN(st.stackID, ":", 6); len(p) == 6 && p[0] == "arn" {
-		partition, region, account = p[1], p[3], p[4]
+	if a, err := arn.Parse(st.stackID); err == nil {
+		partition, region, account = a.Partition, a.Region, a.AccountID
 	}
 	if account == "" {
 		return "" // without the stack's ARN the API's ARN is unknown

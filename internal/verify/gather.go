@@ -334,7 +334,7 @@ func (st *state) readCanary(ctx context.Context, c Clients, lim limiter, cn *can
 // parameters (and Input.EndpointID).
 func (st *state) expectNetwork() {
 	st.vpcID = st.params[paramVPC]
-	st.subnets = splitList(st.params[paramSubnets])
+	st.subnets = template.SplitList(st.params[paramSubnets])
 	if st.in.EndpointID != "" {
 		st.endpointID, st.endpointSrc = st.in.EndpointID, "--api-endpoint"
 		return

@@ -50,7 +50,7 @@ func runNetwork(ctx context.Context, c preflight.Clients, st *state) []finding.F
 	if endpoint == "" {
 		// QPE-VF-002 already says the stack names no endpoint; the
 		// preflight's "no endpoint id given" would repeat it as an error.
-		fs = slices.DeleteFunc(fs, func(f finding.Finding) bool { return f.ID == "QPE-IN-001" })
+		fs = slices.DeleteFunc(fs, func(f finding.Finding) bool { return f.ID == preflight.EndpointIDCheck() })
 	}
 	return fs
 }

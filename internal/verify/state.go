@@ -168,7 +168,7 @@ func (s *state) properties(logical string) map[string]any {
 func (s *state) resolveList(v any) (out []string, ok bool) {
 	if name, isRef := refName(v); isRef {
 		if pv, found := s.params[name]; found {
-			return splitList(pv), true
+			return template.SplitList(pv), true
 		}
 		return nil, false
 	}
@@ -230,17 +230,6 @@ func refName(v any) (string, bool) {
 	}
 	name, ok := m["Ref"].(string)
 	return name, ok
-}
-
-// splitList splits a List<...> parameter value ("a,b" or "a, b").
-func splitList(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // setDiff returns the items of a not in b and of b not in a, sorted.
