@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"slices"
+	"strings"
 )
 
 // writeCompact writes v to w byte for byte as a json.Encoder without
@@ -17,6 +18,27 @@ import (
 // number in another form, a type other than the generic ones) is encoded
 // by encoding/json itself, so the bytes cannot differ.
 func writeCompact(w *bufio.Writer, v any, escapeHTML bool) error {
+	e := compactEncoder{w: w, escapeHTML: escapeHTML}
+	return e.value(v)
+}
+
+// compactEncoder is writeCompact's state: members is one stack of the
+// objects' members being written (each object sorts its own tail), so an
+// object costs no allocation of its own.
+type compactEncoder struct {
+	w          *bufio.Writer
+	escapeHTML bool
+	members    []member
+}
+
+// member is one key and value of an object.
+type member struct {
+	key   string
+	value any
+}
+
+func (e *compactEncoder) value(v any) error {
+	w := e.w
 	switch t := v.(type) {
 	case nil:
 		_, err := w.WriteString("null")
@@ -29,11 +51,7 @@ func writeCompact(w *bufio.Writer, v any, escapeHTML bool) error {
 		_, err := w.WriteString("false")
 		return err
 	case string:
-		if plainString(t, escapeHTML) {
-			w.WriteByte('"')
-			w.WriteString(t)
-			return w.WriteByte('"')
-		}
+		return e.str(t)
 	case json.Number:
 		if plainInteger(string(t)) {
 			_, err := w.WriteString(string(t))
@@ -43,47 +61,66 @@ func writeCompact(w *bufio.Writer, v any, escapeHTML bool) error {
 		if t == nil {
 			break
 		}
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
+		base := len(e.members)
+		for k, x := range t {
+			e.members = append(e.members, member{k, x})
 		}
-		slices.Sort(keys)
+		own := e.members[base:]
+		slices.SortFunc(own, func(a, b member) int { return strings.Compare(a.key, b.key) })
 		w.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
+		for i := base; i < len(e.members); i++ {
+			if i > base {
 				w.WriteByte(',')
 			}
-			if err := writeCompact(w, k, escapeHTML); err != nil {
+			m := e.members[i]
+			if err := e.str(m.key); err != nil {
 				return err
 			}
 			w.WriteByte(':')
-			if err := writeCompact(w, t[k], escapeHTML); err != nil {
+			if err := e.value(m.value); err != nil {
 				return err
 			}
 		}
+		clear(e.members[base:])
+		e.members = e.members[:base]
 		return w.WriteByte('}')
 	case []any:
 		if t == nil {
 			break
 		}
 		w.WriteByte('[')
-		for i, e := range t {
+		for i, x := range t {
 			if i > 0 {
 				w.WriteByte(',')
 			}
-			if err := writeCompact(w, e, escapeHTML); err != nil {
+			if err := e.value(x); err != nil {
 				return err
 			}
 		}
 		return w.WriteByte(']')
 	}
+	return e.fallback(v)
+}
+
+// str writes a string as encoding/json does.
+func (e *compactEncoder) str(s string) error {
+	if !plainString(s, e.escapeHTML) {
+		return e.fallback(s)
+	}
+	e.w.WriteByte('"')
+	e.w.WriteString(s)
+	return e.w.WriteByte('"')
+}
+
+// fallback writes v by encoding/json itself.
+func (e *compactEncoder) fallback(v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(escapeHTML)
+	enc.SetEscapeHTML(e.escapeHTML)
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	_, err := e.w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	return err
 }
 

@@ -2,6 +2,7 @@ package template
 
 import (
 	"encoding/json"
+	"slices"
 )
 
 // decodeJSONFast parses valid UTF-8 JSON into the values the token reader
@@ -24,6 +25,9 @@ func decodeJSONFast(data []byte) (any, bool) {
 type fastParser struct {
 	data []byte
 	pos  int
+	// items is one stack of the elements of the lists being read: a list
+	// is copied out at its exact length, with no growing on the way.
+	items []any
 }
 
 func (p *fastParser) space() {
@@ -112,22 +116,26 @@ func (p *fastParser) object(depth int) (any, bool) {
 
 func (p *fastParser) list(depth int) (any, bool) {
 	p.pos++ // [
-	l := []any{}
 	p.space()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
-		return l, true
+		return []any{}, true
 	}
+	base := len(p.items)
+	defer func() {
+		clear(p.items[base:])
+		p.items = p.items[:base]
+	}()
 	for {
 		v, ok := p.value(depth + 1)
 		if !ok {
 			return nil, false
 		}
-		l = append(l, v)
+		p.items = append(p.items, v)
 		if more, ok := p.next(']'); !ok {
 			return nil, false
 		} else if !more {
-			return l, true
+			return slices.Clone(p.items[base:]), true
 		}
 	}
 }

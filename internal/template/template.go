@@ -38,17 +38,18 @@ func DecodeJSON(data []byte) (map[string]any, error) {
 // EncodeJSON writes v as JSON with sorted keys and no HTML escaping. With
 // indent the output is indented by two spaces and ends in a newline.
 func EncodeJSON(v any, indent bool) ([]byte, error) {
-	var buf bytes.Buffer
 	if !indent {
-		w := bufio.NewWriterSize(&buf, 32<<10)
+		var out chunks
+		w := bufio.NewWriterSize(&out, 64<<10)
 		if err := writeCompact(w, v, false); err != nil {
 			return nil, fmt.Errorf("template: encode JSON: %w", err)
 		}
 		if err := w.Flush(); err != nil {
 			return nil, fmt.Errorf("template: encode JSON: %w", err)
 		}
-		return buf.Bytes(), nil
+		return out.bytes(), nil
 	}
+	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if indent {
@@ -123,4 +124,23 @@ func Clone(v any) any {
 	default:
 		return v
 	}
+}
+
+// chunks collects what is written in pieces and joins them once at the
+// end: one copy of the output, where a growing buffer copies it again at
+// every doubling.
+type chunks struct {
+	parts [][]byte
+}
+
+func (c *chunks) Write(p []byte) (int, error) {
+	c.parts = append(c.parts, bytes.Clone(p))
+	return len(p), nil
+}
+
+func (c *chunks) bytes() []byte {
+	if len(c.parts) == 1 {
+		return c.parts[0]
+	}
+	return bytes.Join(c.parts, nil)
 }

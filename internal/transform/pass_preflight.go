@@ -146,8 +146,12 @@ func waitForPreflight(st *state) {
 // resourceDeps are the resources a resource depends on directly: its
 // DependsOn and the resources its properties reference.
 func resourceDeps(r map[string]any) []string {
-	var out []string
-	switch d := r["DependsOn"].(type) {
+	return appendReferenced(appendDependsOn(nil, r["DependsOn"]), r["Properties"])
+}
+
+// appendDependsOn appends the logical ids of a DependsOn value to out.
+func appendDependsOn(out []string, dependsOn any) []string {
+	switch d := dependsOn.(type) {
 	case string:
 		out = append(out, d)
 	case []any:
@@ -157,7 +161,7 @@ func resourceDeps(r map[string]any) []string {
 			}
 		}
 	}
-	return append(out, referenced(r["Properties"])...)
+	return out
 }
 
 // depsOf returns resourceDeps by logical id, walking each resource's
@@ -172,7 +176,10 @@ func depsOf(st *state) func(id string) []string {
 			props = referenced(r["Properties"])
 			refs[id] = props
 		}
-		return append(resourceDeps(map[string]any{"DependsOn": r["DependsOn"]}), props...)
+		if r["DependsOn"] == nil {
+			return slices.Clip(props)
+		}
+		return append(appendDependsOn(make([]string, 0, len(props)+4), r["DependsOn"]), props...)
 	}
 }
 
@@ -614,7 +621,7 @@ func roleActionsBy(st *state, role string, attached map[string][]string, allow f
 		return slices.ContainsFunc(arns, func(a string) bool { return strings.Contains(a, sub) })
 	}
 	for name, calls := range managedPolicyCalls {
-		if mention("policy/"+name) || mention("policy/service-role/"+name) {
+		if len(arns) > 0 && (mention("policy/"+name) || mention("policy/service-role/"+name)) {
 			actions = append(actions, calls...)
 		}
 	}

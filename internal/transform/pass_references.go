@@ -21,6 +21,17 @@ type nodeRewriter interface {
 // cheaper than ranging over a one-key map).
 var intrinsicKeys = [...]string{"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join"}
 
+// intrinsicOf returns the function of intrinsicKeys a one-key object m is,
+// and its argument.
+func intrinsicOf(m map[string]any) (string, any, bool) {
+	for _, k := range intrinsicKeys {
+		if arg, ok := m[k]; ok {
+			return k, arg, true
+		}
+	}
+	return "", nil, false
+}
+
 // passReferences walks every resource and the Outputs, Conditions,
 // Metadata and Rules sections once, applying the registered rewriters in
 // order (each sees the previous one's result).
@@ -34,20 +45,24 @@ func passReferences(st *state) error {
 		if len(m) != 1 {
 			return nil, false
 		}
+		k, arg, ok := intrinsicOf(m)
+		if !ok {
+			return nil, false
+		}
 		var cur any = m
 		changed := false
 		for _, w := range active {
-			cm, ok := cur.(map[string]any)
-			if !ok || len(cm) != 1 {
+			r, ch := w.node(k, arg)
+			if !ch {
+				continue
+			}
+			cur, changed = r, true
+			cm, isMap := r.(map[string]any)
+			if !isMap || len(cm) != 1 {
 				break
 			}
-			for _, k := range intrinsicKeys {
-				if arg, ok := cm[k]; ok {
-					if r, ch := w.node(k, arg); ch {
-						cur, changed = r, true
-					}
-					break
-				}
+			if k, arg, ok = intrinsicOf(cm); !ok {
+				break
 			}
 		}
 		return cur, changed

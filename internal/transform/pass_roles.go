@@ -179,10 +179,14 @@ func allowedActions(doc any, out []string) []string {
 // coversENI reports whether the action patterns (IAM wildcards * and ?)
 // allow every EC2 call that Lambda checks the execution role for.
 func coversENI(patterns []string) bool {
+	lower := make([]string, len(patterns))
+	for i, p := range patterns {
+		lower[i] = strings.ToLower(p)
+	}
 	for _, want := range [...]string{"ec2:createnetworkinterface", "ec2:describenetworkinterfaces", "ec2:deletenetworkinterface"} {
 		ok := false
-		for _, p := range patterns {
-			if m, err := path.Match(strings.ToLower(p), want); err == nil && m {
+		for _, p := range lower {
+			if m, err := path.Match(p, want); err == nil && m {
 				ok = true
 				break
 			}

@@ -62,76 +62,83 @@ func subVars(s string, fn func(name string) (string, bool)) (string, bool) {
 	}
 	var b strings.Builder
 	changed := false
-	rest := s
-	for {
-		i := strings.Index(rest, "${")
+	done := 0 // s[:done] is in b (once changed)
+	for pos := 0; ; {
+		i := strings.Index(s[pos:], "${")
 		if i < 0 {
 			break
 		}
-		j := strings.IndexByte(rest[i:], '}')
+		i += pos
+		j := strings.IndexByte(s[i:], '}')
 		if j < 0 {
 			break
 		}
-		name := rest[i+2 : i+j]
-		b.WriteString(rest[:i])
+		name, end := s[i+2:i+j], i+j+1
 		if !strings.HasPrefix(name, "!") {
 			if repl, ok := fn(strings.TrimSpace(name)); ok {
+				b.WriteString(s[done:i])
 				b.WriteString(repl)
-				changed = true
-				rest = rest[i+j+1:]
-				continue
+				changed, done = true, end
 			}
 		}
-		b.WriteString(rest[i : i+j+1])
-		rest = rest[i+j+1:]
+		pos = end
 	}
 	if !changed {
 		return s, false
 	}
-	b.WriteString(rest)
+	b.WriteString(s[done:])
 	return b.String(), true
 }
 
 // referenced returns the logical ids a value refers to (Ref, Fn::GetAtt,
 // ${X} and ${X.Attr} in Fn::Sub), in no particular order.
 func referenced(v any) []string {
-	var out []string
-	var walk func(any, map[string]bool)
-	walk = func(v any, shadow map[string]bool) {
-		switch t := v.(type) {
-		case map[string]any:
-			if r, ok := template.Ref(t); ok {
-				out = append(out, r)
-				return
-			}
-			if r, _, ok := template.GetAtt(t); ok {
-				out = append(out, r)
-				return
-			}
-			if sub, ok := t["Fn::Sub"]; ok && len(t) == 1 {
-				str, vars := subParts(sub)
-				subVars(str, func(name string) (string, bool) {
-					base, _, _ := strings.Cut(name, ".")
-					if !vars[base] {
-						out = append(out, base)
+	return appendReferenced(nil, v)
+}
+
+// appendReferenced appends to out the logical ids v refers to, as
+// referenced returns them. An object of one key is looked at through its
+// one member (no lookup by name), since Ref, Fn::GetAtt and Fn::Sub are
+// objects of one key.
+func appendReferenced(out []string, v any) []string {
+	switch t := v.(type) {
+	case map[string]any:
+		if len(t) == 1 {
+			for k, e := range t {
+				switch k {
+				case "Ref":
+					if r, ok := e.(string); ok {
+						return append(out, r)
 					}
-					return "", false
-				})
-				if l, ok := sub.([]any); ok && len(l) == 2 {
-					walk(l[1], shadow)
+				case "Fn::GetAtt":
+					if r, _, ok := template.GetAtt(t); ok {
+						return append(out, r)
+					}
+				case "Fn::Sub":
+					str, vars := subParts(e)
+					subVars(str, func(name string) (string, bool) {
+						base, _, _ := strings.Cut(name, ".")
+						if !vars[base] {
+							out = append(out, base)
+						}
+						return "", false
+					})
+					if l, ok := e.([]any); ok && len(l) == 2 {
+						out = appendReferenced(out, l[1])
+					}
+					return out
 				}
-				return
-			}
-			for _, e := range t {
-				walk(e, shadow)
-			}
-		case []any:
-			for _, e := range t {
-				walk(e, shadow)
+				return appendReferenced(out, e)
 			}
 		}
+		for _, e := range t {
+			out = appendReferenced(out, e)
+		}
+	case []any:
+		for _, e := range t {
+			out = appendReferenced(out, e)
+		}
 	}
-	walk(v, nil)
 	return out
 }
 
