@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"time"
 
@@ -73,7 +74,9 @@ Default. Parameters, pseudo parameters (--partition, --stack-name),
 Fn::FindInMap and conditions are resolved where the decision depends on them.
 
 Exit status: 0 safe (no blocker, rollback-safe), 1 blockers or not
-rollback-safe, 2 usage error or an unreadable template.`,
+rollback-safe, 2 usage error, or an unreadable or invalid template (a resource
+that is not an object or has no Type, a DependsOn on an unknown resource, a
+dependency cycle: CloudFormation refuses it).`,
 		Example: `  qpe plan stable.yaml <(qpe render --set LoadBalancerScheme=internal stable.yaml)
   qpe plan --format json --stack-name quilt deployed.yaml new.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -110,6 +113,14 @@ rollback-safe, 2 usage error or an unreadable template.`,
 			}
 			p, err := updatepath.Compute(cmd.Context(), in)
 			if err != nil {
+				var te *updatepath.TemplateError
+				if errors.As(err, &te) {
+					path := args[0]
+					if te.Template == "new" {
+						path = args[1]
+					}
+					return &exitError{code: 2, err: fmt.Errorf("plan: %s: %w", path, err)}
+				}
 				return &exitError{code: 2, err: fmt.Errorf("plan: %w", err)}
 			}
 			var out bytes.Buffer

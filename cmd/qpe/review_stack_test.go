@@ -151,3 +151,44 @@ func TestPlanExitStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanInvalidTemplate: a template CloudFormation refuses is no plan
+// (exit 2, no output) and the error names the file, the resource and the
+// fix; review refuses the pair too (exit 1, its input error).
+func TestPlanInvalidTemplate(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	if err := os.WriteFile(good, []byte(`{"Resources":{"A":{"Type":"AWS::SNS::Topic"}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, body, want string
+	}{
+		{"not an object", `{"Resources":{"A":5}}`, "resource A: the resource is a number, not an object"},
+		{"no type", `{"Resources":{"A":{"Properties":{}}}}`, "resource A: the resource has no Type"},
+		{"cycle", `{"Resources":{"A":{"Type":"AWS::SNS::Topic","DependsOn":"B"},"B":{"Type":"AWS::SNS::Topic","DependsOn":["A"]}}}`,
+			"resource A: the resources depend on each other in a cycle (A -> B -> A"},
+		{"unknown dependency", `{"Resources":{"A":{"Type":"AWS::SNS::Topic","DependsOn":"Nope"}}}`, "resource A: DependsOn names Nope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bad := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".json")
+			if err := os.WriteFile(bad, []byte(tc.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				args []string
+				side string
+			}{{[]string{"plan", good, bad}, "new"}, {[]string{"plan", bad, good}, "deployed"}} {
+				code, out, errs := qpeRun(t, "", c.args...)
+				want := bad + ": the " + c.side + " template: " + tc.want
+				if code != 2 || out != "" || !strings.Contains(errs, want) || !strings.Contains(errs, "Fix: ") {
+					t.Errorf("%v: exit %d, stdout %.200s; stderr %s; want exit 2 and %q", c.args, code, out, errs, want)
+				}
+			}
+			code, out, errs := qpeRun(t, "", "review", bad)
+			if code != 1 || out != "" || !strings.Contains(errs, "resource") || !strings.Contains(errs, "Fix: ") {
+				t.Errorf("review: exit %d, stdout %.200s; stderr %s", code, out, errs)
+			}
+		})
+	}
+}

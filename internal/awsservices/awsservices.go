@@ -76,7 +76,10 @@ func FromActions(region string, actions []string) []string {
 		if _, skip := notCalls[a]; skip {
 			continue
 		}
-		names, known := prefixes[prefix]
+		names, known := actionServices[a]
+		if !known {
+			names, known = prefixes[prefix]
+		}
 		if !known {
 			names = []string{prefix}
 		}
@@ -95,3 +98,24 @@ func FromActions(region string, actions []string) []string {
 // QuiltDefault is what a Quilt stack's VPC resources call, sorted (see
 // quiltDefault for the derivation). The caller owns the returned slice.
 func QuiltDefault() []string { return slices.Clone(quiltDefault) }
+
+// FromImage returns the services a pull of a container image reference
+// ("public.ecr.aws/nginx/nginx:1.24",
+// "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1") reaches, sorted;
+// nil for a registry that is no AWS service (Docker Hub, another host) or
+// a reference whose registry is not known (a template expression,
+// written as ${...} placeholders where it is not a literal, may leave the
+// host unknown). See imageRegistries for the data.
+func FromImage(image string) []string {
+	host, _, ok := strings.Cut(strings.TrimSpace(image), "/")
+	if !ok {
+		return nil // a Docker Hub name without a registry ("nginx:1.24")
+	}
+	host = strings.ToLower(host)
+	for _, r := range imageRegistries {
+		if r.match(host) {
+			return slices.Clone(r.services)
+		}
+	}
+	return nil
+}

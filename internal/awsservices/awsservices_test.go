@@ -52,6 +52,7 @@ func TestFromActions(t *testing.T) {
 		{nil, []string{}},
 		{[]string{"cloudwatch:PutMetricData", "firehose:PutRecord", "SQS:SendMessage", "sqs:*"}, []string{"kinesis-firehose", "monitoring", "sqs"}},
 		{[]string{"ecr:GetAuthorizationToken"}, []string{"ecr.api", "ecr.dkr", "s3"}},
+		{[]string{"ecs:RegisterContainerInstance", "ecs:Poll", "ECS:StartTelemetrySession"}, []string{"ecs", "ecs-agent", "ecs-telemetry"}},
 		{[]string{"iam:PassRole", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "*"}, []string{}},
 		{[]string{"iam:CreatePolicy", "ec2:DescribeInstances"}, []string{"ec2", "iam"}},
 		{[]string{"bedrock:InvokeModel", "aws-marketplace:MeterUsage", "xray:PutTraceSegments", "s*:Get"}, []string{"aws-marketplace", "bedrock-runtime", "xray"}},
@@ -91,6 +92,39 @@ func TestPrefixesNameKnownServices(t *testing.T) {
 		for _, n := range names {
 			if _, ok := Lookup("eu-west-1", n); !ok {
 				t.Errorf("prefix %s maps to unknown %s", p, n)
+			}
+		}
+	}
+}
+
+func TestFromImage(t *testing.T) {
+	private := []string{"ecr.api", "ecr.dkr", "s3"}
+	tests := []struct {
+		image string
+		want  []string
+	}{
+		{"public.ecr.aws/docker/library/busybox", []string{"ecr-public"}},
+		{"PUBLIC.ECR.AWS/nginx/nginx:1.24", []string{"ecr-public"}},
+		{"123456789012.dkr.ecr.eu-west-1.amazonaws.com/quiltdata/registry:1", private},
+		{"123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/app@sha256:abc", private},
+		{"${AccountId}.dkr.ecr.${Region}.amazonaws.com/quiltdata/catalog:${Tag}", private},
+		{"${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}/app", private},
+		{"123456789012.dkr-ecr-fips.us-east-1.amazonaws.com/app", private},
+		{"nginx:1.24", nil},
+		{"docker.io/library/nginx", nil},
+		{"ghcr.io/org/app:1", nil},
+		{"${Image}", nil},
+		{"evil.dkr.ecr.example.com/app", nil},
+	}
+	for _, tt := range tests {
+		if got := FromImage(tt.image); !slices.Equal(got, tt.want) {
+			t.Errorf("FromImage(%q) = %v, want %v", tt.image, got, tt.want)
+		}
+	}
+	for _, r := range imageRegistries {
+		for _, n := range r.services {
+			if _, ok := Lookup("eu-west-1", n); !ok {
+				t.Errorf("image registry service %q is not in the services table", n)
 			}
 		}
 	}

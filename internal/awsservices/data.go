@@ -1,5 +1,7 @@
 package awsservices
 
+import "strings"
+
 // The data of this package, kept as Go values with their sources. The facts
 // come from the project's reference sheet ("Runtime AWS calls and VPC
 // endpoints") and the AWS pages named in each entry; [unverified] marks
@@ -95,6 +97,17 @@ var prefixes = map[string][]string{
 	"synthetics":      {"synthetics"},
 }
 
+// actionServices are the actions whose calls reach another endpoint than
+// their prefix's: the ECS container agent on an EC2 host polls for work
+// through ecs-agent and sends its metrics through ecs-telemetry
+// (AmazonEC2ContainerServiceforEC2Role grants ecs:Poll and
+// ecs:StartTelemetrySession;
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html).
+var actionServices = map[string][]string{
+	"ecs:poll":                  {"ecs-agent"},
+	"ecs:starttelemetrysession": {"ecs-telemetry"},
+}
+
 // notCalls are IAM actions that grant a permission without being a call
 // the resource makes from its network: the reason is kept with each.
 var notCalls = map[string]string{
@@ -138,4 +151,28 @@ var quiltDefault = []string{
 	"ecs-telemetry", "events", "glue", "iam", "kinesis-firehose", "kms",
 	"lambda", "logs", "monitoring", "s3", "sns", "sqs", "ssm", "ssmmessages",
 	"sts", "synthetics",
+}
+
+// imageRegistry is a container registry of AWS, told by its host name, and
+// the services an image pull from it reaches.
+type imageRegistry struct {
+	match    func(host string) bool
+	services []string
+}
+
+// imageRegistries are the AWS container registries
+// (https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html,
+// https://docs.aws.amazon.com/AmazonECR/latest/public/public-registries.html):
+//   - a private ECR registry, {account}.dkr.ecr.{region}.amazonaws.com (and
+//     .amazonaws.com.cn, and the dkr-ecr-fips form): the pull calls the ECR
+//     API (ecr.api), the Docker registry API (ecr.dkr), and S3 for the
+//     layers (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html);
+//   - ECR Public, public.ecr.aws: no VPC endpoint serves its pulls
+//     (ecr-public, reached over NAT or an ECR pull-through cache).
+var imageRegistries = []imageRegistry{
+	{match: func(h string) bool { return h == "public.ecr.aws" }, services: []string{"ecr-public"}},
+	{match: func(h string) bool {
+		return (strings.Contains(h, ".dkr.ecr.") || strings.Contains(h, ".dkr.ecr-fips.") || strings.Contains(h, ".dkr-ecr-fips.")) &&
+			(strings.Contains(h, ".amazonaws.com") || strings.HasSuffix(h, "}"))
+	}, services: []string{"ecr.api", "ecr.dkr", "s3"}},
 }

@@ -144,6 +144,18 @@ func splitTransform(doc map[string]any, values map[string]any) (rest any, params
 	return kept, params, nil
 }
 
+// notAParameterError is the error for a Transform parameter that Refs a
+// name the template does not declare as a parameter: CloudFormation
+// resolves only template parameters in a macro's Parameters (a resource
+// does not exist yet when the macro runs).
+func notAParameterError(doc map[string]any, setting, name string) error {
+	what := "no template parameter"
+	if _, isResource := template.Section(doc, "Resources")[name]; isResource {
+		what = "a resource, not a template parameter"
+	}
+	return fmt.Errorf("Transform: %s parameter %s is !Ref %s, which is %s; a Transform parameter can only Ref a template parameter (CloudFormation resolves only parameters there, before any resource exists). Fix: give %s a literal value, or declare a template parameter and Ref it (or give the value with --set %s=VALUE)", MacroName, setting, name, what, setting, setting)
+}
+
 // macroEntries splits a Transform section's value into the Parameters of
 // the macro's entries (as written, nil for an entry by name only) and the
 // other entries, in their order.
@@ -219,7 +231,10 @@ func transformParams(doc map[string]any, v any, values map[string]any) (map[stri
 			out[k] = given
 			continue
 		}
-		decl, _ := template.Section(doc, "Parameters")[name].(map[string]any)
+		decl, isParam := template.Section(doc, "Parameters")[name].(map[string]any)
+		if !isParam {
+			return nil, notAParameterError(doc, k, name)
+		}
 		def, hasDefault := decl["Default"]
 		if !hasDefault {
 			return nil, fmt.Errorf("Transform: %s parameter %s refers to template parameter %s, which has no Default. Fix: give the value with --set %s=VALUE or --parameter %s=VALUE", MacroName, k, name, k, name)

@@ -47,9 +47,21 @@ func TestBuildTransformSection(t *testing.T) {
 			wantParams: map[string]any{"Exclude": "A", "PreflightMode": "validate"},
 		},
 		{
-			name:    "ref without default",
+			name: "ref without default",
+			doc: map[string]any{"Parameters": map[string]any{"X": map[string]any{"Type": "String"}},
+				"Transform": map[string]any{"Name": "QuiltPrivateEndpoints", "Parameters": map[string]any{"Exclude": map[string]any{"Ref": "X"}}}},
+			wantErr: "refers to template parameter X, which has no Default",
+		},
+		{
+			name: "ref to a resource",
+			doc: map[string]any{"Resources": map[string]any{"MyVpc": map[string]any{"Type": "AWS::EC2::VPC"}},
+				"Transform": map[string]any{"Name": "QuiltPrivateEndpoints", "Parameters": map[string]any{"VpcId": map[string]any{"Ref": "MyVpc"}}}},
+			wantErr: "parameter VpcId is !Ref MyVpc, which is a resource, not a template parameter; a Transform parameter can only Ref a template parameter",
+		},
+		{
+			name:    "ref to an undeclared name",
 			doc:     map[string]any{"Transform": map[string]any{"Name": "QuiltPrivateEndpoints", "Parameters": map[string]any{"Exclude": map[string]any{"Ref": "X"}}}},
-			wantErr: "no Default",
+			wantErr: "parameter Exclude is !Ref X, which is no template parameter; a Transform parameter can only Ref a template parameter",
 		},
 		{
 			name:    "parameters not a mapping",

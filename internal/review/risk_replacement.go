@@ -6,6 +6,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // RiskReplacement: resources replaced (knock-on ones included).
@@ -40,8 +41,8 @@ func checkReplacement(c *riskInput) []finding.Finding {
 			if extra := replacementNote(res.Type, res.LogicalID, c.after); extra != "" {
 				text += ". " + extra
 			}
-			if names := customNames(res, c.after, c.spec); len(names) > 0 {
-				text += ". It has a custom name (" + strings.Join(names, ", ") + "): CloudFormation cannot replace a custom-named resource " +
+			if name := customName(res, template.Resources(c.in.Before), c.after, c.spec); name != "" {
+				text += ". It has a custom name (" + name + "): CloudFormation cannot replace a custom-named resource " +
 					"and the update fails (\"CloudFormation cannot update a stack when a custom-named resource requires replacing\"); remove the name or rename it in the same update"
 			}
 			fs = append(fs, note(ruleReplacement, res.LogicalID, text))

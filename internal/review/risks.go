@@ -172,20 +172,22 @@ func replacementNote(typ, id string, ar map[string]any) string {
 	return ""
 }
 
-// customNames lists the name properties a resource sets that the
-// specification says are Immutable (Name, FunctionName, GroupName, ...).
-func customNames(res Resource, ar map[string]any, spec *cfnspec.Spec) []string {
-	m, _ := ar[res.LogicalID].(map[string]any)
-	var out []string
-	for _, p := range template.SortedKeys(template.Section(m, "Properties")) {
-		if !strings.HasSuffix(p, "Name") {
-			continue
-		}
-		if u, ok := spec.Lookup(res.Type, p); ok && u == cfnspec.Immutable {
-			out = append(out, p)
-		}
+// customName is the name property (cfnspec's NameProperty, as for
+// updatepath's QPE-UP-004) a replaced resource keeps: set after the change
+// to the value it had before, so the new copy cannot take the name. ""
+// when the type has none, or the name is unset or changes.
+func customName(res Resource, before, after map[string]any, spec *cfnspec.Spec) string {
+	prop := spec.NameProperty(res.Type)
+	if prop == "" {
+		return ""
 	}
-	return out
+	ob, _ := before[res.LogicalID].(map[string]any)
+	na, _ := after[res.LogicalID].(map[string]any)
+	n, ok := template.Section(na, "Properties")[prop]
+	if !ok || !equal(template.Section(ob, "Properties")[prop], n) {
+		return ""
+	}
+	return prop
 }
 
 // RiskRule returns the rule of a risk by its stable name (Risk.ID).

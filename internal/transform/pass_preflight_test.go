@@ -2,6 +2,7 @@ package transform
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -274,5 +275,129 @@ func TestPreflightEgressSelfNeeds(t *testing.T) {
 	task["Properties"].(map[string]any)["TaskRoleArn"] = map[string]any{"Ref": "TaskRoleArn"}
 	if got := egress(doc); !slices.Contains(got, "sqs") || !slices.Contains(got, "sts") {
 		t.Errorf("a role from outside the template: EgressServices %v, want the Quilt default too", got)
+	}
+}
+
+// TestPreflightEgressImagesAndKeys: the registries of the images the VPC's
+// ECS tasks (a service's, a scheduled task's) and container-image Lambda
+// functions pull, and the KMS key policy grants to their roles, are in
+// EgressServices; an image or a grant outside the VPC is not (fixture in
+// the shape of Quilt's stable template).
+func TestPreflightEgressImagesAndKeys(t *testing.T) {
+	bare := map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{"AssumeRolePolicyDocument": map[string]any{}}}
+	getAtt := func(id string) any { return map[string]any{"Fn::GetAtt": []any{id, "Arn"}} }
+	privateImage := map[string]any{"Fn::Sub": []any{"${AccountId}.dkr.ecr.${Region}.amazonaws.com/quiltdata/registry:${Tag}",
+		map[string]any{"AccountId": "730278974607", "Region": "us-east-1", "Tag": "abc"}}}
+	taskDef := func(images ...any) map[string]any {
+		var cs []any
+		for i, im := range images {
+			cs = append(cs, map[string]any{"Name": fmt.Sprintf("c%d", i), "Image": im})
+		}
+		return map[string]any{"Type": "AWS::ECS::TaskDefinition", "Properties": map[string]any{
+			"NetworkMode": "awsvpc", "TaskRoleArn": getAtt("TaskRole"), "ExecutionRoleArn": getAtt("TaskRole"), "ContainerDefinitions": cs}}
+	}
+	network := map[string]any{"AwsvpcConfiguration": map[string]any{"Subnets": map[string]any{"Ref": "Subnets"}}}
+	key := func(principal any, actions ...any) map[string]any {
+		return map[string]any{"Type": "AWS::KMS::Key", "Properties": map[string]any{"KeyPolicy": map[string]any{"Statement": []any{
+			map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}, "Action": "kms:*", "Resource": "*"},
+			map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": principal}, "Action": actions, "Resource": "*"},
+		}}}}
+	}
+	base := map[string]any{
+		"Parameters": map[string]any{
+			"VPC": map[string]any{"Type": "AWS::EC2::VPC::Id"}, "Subnets": map[string]any{"Type": "List<AWS::EC2::Subnet::Id>"},
+			"ApiGatewayVPCEndpointId": map[string]any{"Type": "String"},
+		},
+		"Resources": map[string]any{
+			"TaskRole":  bare,
+			"OtherRole": bare,
+			"Service": map[string]any{"Type": "AWS::ECS::Service", "Properties": map[string]any{
+				"TaskDefinition": map[string]any{"Ref": "Task"}, "NetworkConfiguration": network}},
+		},
+	}
+	tests := []struct {
+		name      string
+		resources map[string]any
+		want, not []string
+	}{
+		{"public image of a service's task", map[string]any{"Task": taskDef("public.ecr.aws/docker/library/busybox", privateImage)},
+			[]string{"ecr-public", "ecr.api", "ecr.dkr", "s3"}, []string{"kms"}},
+		{"public image in a Fn::Join", map[string]any{"Task": taskDef(map[string]any{"Fn::Join": []any{"", []any{"public.ecr.aws/nginx/nginx:", map[string]any{"Ref": "AWS::NoValue"}}}})},
+			[]string{"ecr-public"}, nil},
+		{"image chosen by Fn::If", map[string]any{"Task": taskDef(map[string]any{"Fn::If": []any{"C", "public.ecr.aws/nginx/nginx:1.24", "nginx:1.24"}})},
+			[]string{"ecr-public"}, nil},
+		{"key policy grant to the task role (Fn::Sub of its Arn)", map[string]any{"Task": taskDef("nginx"),
+			"ServiceAuthKey": key(map[string]any{"Fn::Sub": "${TaskRole.Arn}"}, "kms:GetPublicKey")},
+			[]string{"kms"}, []string{"ecr-public"}},
+		{"key policy grant to a role outside the VPC", map[string]any{"Task": taskDef("nginx"),
+			"OtherKey": key(getAtt("OtherRole"), "kms:Sign")},
+			nil, []string{"kms"}},
+		{"scheduled task in the VPC", map[string]any{"Task": taskDef("nginx"), "Tracking": taskDef("public.ecr.aws/x/y:1"),
+			"Cron": map[string]any{"Type": "AWS::Events::Rule", "Properties": map[string]any{"ScheduleExpression": "rate(1 day)", "Targets": []any{
+				map[string]any{"Id": "T", "Arn": "arn", "EcsParameters": map[string]any{"TaskDefinitionArn": map[string]any{"Ref": "Tracking"}, "NetworkConfiguration": network}}}}}},
+			[]string{"ecr-public"}, nil},
+		{"task definition no VPC resource runs", map[string]any{"Task": taskDef("nginx"), "Unused": taskDef("public.ecr.aws/x/y:1")},
+			nil, []string{"ecr-public"}},
+		{"container image Lambda function in the VPC", map[string]any{"Task": taskDef("nginx"),
+			"Indexer": map[string]any{"Type": "AWS::Lambda::Function", "Properties": map[string]any{
+				"Role": getAtt("OtherRole"), "PackageType": "Image",
+				"Code":      map[string]any{"ImageUri": map[string]any{"Fn::Sub": []any{"${AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/quiltdata/lambdas/indexer:b5", map[string]any{"AccountId": "1"}}}},
+				"VpcConfig": map[string]any{"SubnetIds": map[string]any{"Ref": "Subnets"}, "SecurityGroupIds": []any{"sg-1"}}}}},
+			[]string{"ecr.api", "ecr.dkr"}, nil},
+		{"ECS on an EC2 host in the VPC: the host's role and the images", map[string]any{"Task": taskDef("nginx"),
+			"VoilaTask": taskDef("public.ecr.aws/nginx/nginx:1.24"),
+			"Voila":     map[string]any{"Type": "AWS::ECS::Service", "Properties": map[string]any{"LaunchType": "EC2", "TaskDefinition": map[string]any{"Ref": "VoilaTask"}}},
+			"HostRole": map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{"AssumeRolePolicyDocument": map[string]any{},
+				"ManagedPolicyArns": []any{map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"},
+					map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"}}}},
+			"HostProfile": map[string]any{"Type": "AWS::IAM::InstanceProfile", "Properties": map[string]any{"Roles": []any{map[string]any{"Ref": "HostRole"}}}},
+			"HostTemplate": map[string]any{"Type": "AWS::EC2::LaunchTemplate", "Properties": map[string]any{"LaunchTemplateData": map[string]any{
+				"IamInstanceProfile": map[string]any{"Arn": getAtt("HostProfile")}}}},
+			"Hosts": map[string]any{"Type": "AWS::AutoScaling::AutoScalingGroup", "Properties": map[string]any{"MinSize": "1", "MaxSize": "2",
+				"VPCZoneIdentifier": map[string]any{"Ref": "Subnets"},
+				"LaunchTemplate":    map[string]any{"LaunchTemplateId": map[string]any{"Ref": "HostTemplate"}, "Version": "1"}}}},
+			[]string{"ecr-public", "ecs", "ecs-agent", "ecs-telemetry", "ssm", "ssmmessages", "ec2messages"}, []string{"sts"}},
+		{"a role the task role assumes, with a statement under Fn::If", map[string]any{"Task": taskDef("nginx"),
+			"UserRole": map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{
+				"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{"Effect": "Allow",
+					"Principal": map[string]any{"AWS": []any{getAtt("TaskRole"), "arn:aws:iam::111122223333:user/u"}}, "Action": []any{"sts:AssumeRole"}}}},
+				"Policies": []any{map[string]any{"PolicyName": "p", "PolicyDocument": map[string]any{"Statement": []any{
+					map[string]any{"Fn::If": []any{"QuratorEnabled",
+						map[string]any{"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "*"},
+						map[string]any{"Ref": "AWS::NoValue"}}}}}}}}},
+			"UserKey": key(getAtt("UserRole"), "kms:Decrypt")},
+			[]string{"bedrock-runtime", "kms"}, nil},
+		{"a role nothing in the VPC assumes", map[string]any{"Task": taskDef("nginx"),
+			"UserRole": map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{
+				"AssumeRolePolicyDocument": map[string]any{"Statement": []any{map[string]any{"Effect": "Allow",
+					"Principal": map[string]any{"AWS": getAtt("OtherRole")}, "Action": "sts:AssumeRole"}}},
+				"Policies": []any{map[string]any{"PolicyName": "p", "PolicyDocument": map[string]any{"Statement": []any{
+					map[string]any{"Effect": "Allow", "Action": "bedrock:InvokeModel", "Resource": "*"}}}}}}}},
+			nil, []string{"bedrock-runtime"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := template.Clone(base).(map[string]any)
+			for id, r := range tt.resources {
+				template.Section(doc, "Resources")[id] = r
+			}
+			res, err := Transform(context.Background(), Request{Fragment: doc, TemplateParameterValues: map[string]any{"ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _ := template.Section(res.Fragment, "Resources")[contract.LogicalID].(map[string]any)
+			props, _ := p["Properties"].(map[string]any)
+			got, _ := props[contract.PropEgressServices].([]any)
+			for _, w := range tt.want {
+				if !slices.Contains(got, any(w)) {
+					t.Errorf("EgressServices %v lacks %s", got, w)
+				}
+			}
+			for _, n := range tt.not {
+				if slices.Contains(got, any(n)) {
+					t.Errorf("EgressServices %v has %s", got, n)
+				}
+			}
+		})
 	}
 }

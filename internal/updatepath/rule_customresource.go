@@ -25,7 +25,7 @@ var ruleCustomResource = finding.Rule{
 func checkCustomResource(m *model) []finding.Finding {
 	var fs []finding.Finding
 	for _, id := range m.updatedIDs() {
-		if why, bad := customResourceRollback(m, id); bad && m.reachable(id) {
+		if why, bad := customResourceRollback(m, id); bad {
 			fs = append(fs, ruleCustomResource.New(id, "", "%s: %s", id, why))
 		}
 	}

@@ -15,9 +15,10 @@ var ruleIrreversible = finding.Rule{
 	Severity: finding.Error,
 	Title:    "an endpoint-type change that cannot be undone",
 	Meaning: "A REST API changes its endpoint type in place in a way API Gateway refuses (PRIVATE to EDGE; away from PRIVATE with VpcEndpointIds left), " +
-		"or its rollback would (EDGE to PRIVATE rolls back PRIVATE to EDGE): a failure anywhere later in the update " +
-		"leaves the stack in UPDATE_ROLLBACK_FAILED.",
-	Remedy: "Never change EDGE to PRIVATE in the update that changes anything else: make the private API a new " +
+		"or its rollback would (EDGE to PRIVATE rolls back PRIVATE to EDGE): a failure anywhere later in the update, " +
+		"a stack-level failure at its end or a cancelled update leaves the stack in UPDATE_ROLLBACK_FAILED, even when " +
+		"the API is the only change.",
+	Remedy: "Never change EDGE to PRIVATE in place: make the private API a new " +
 		"RestApi (new logical id; the old one goes in cleanup), or go EDGE to REGIONAL in one update and REGIONAL to " +
 		"PRIVATE in the next. If a stack is already stuck: aws cloudformation continue-update-rollback " +
 		"--resources-to-skip <Api>, then target REGIONAL or PRIVATE (never EDGE) next.",
@@ -49,7 +50,7 @@ func checkIrreversible(m *model) []finding.Finding {
 				id, strings.Join(from, ","), strings.Join(to, ",")))
 			continue
 		}
-		if forbiddenEndpoint(to, from) && m.reachable(id) {
+		if forbiddenEndpoint(to, from) {
 			fs = append(fs, ruleIrreversible.New(id, "",
 				"%s goes %s -> %s in place: if anything after it fails, the rollback %s -> %s is refused and the stack ends UPDATE_ROLLBACK_FAILED",
 				id, strings.Join(from, ","), strings.Join(to, ","), strings.Join(to, ","), strings.Join(from, ",")))

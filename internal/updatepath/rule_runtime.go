@@ -37,7 +37,7 @@ func checkRuntime(m *model) []finding.Finding {
 				"%s has runtime %s, whose block date (%s) has passed: Lambda refuses the update that %s it", id, rt, d, what))
 			continue
 		}
-		if why, bad := runtimeRollback(m, id); bad && m.reachable(id) {
+		if why, bad := runtimeRollback(m, id); bad {
 			fs = append(fs, ruleRuntime.New(id, "", "%s: %s", id, why))
 		}
 	}

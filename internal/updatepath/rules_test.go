@@ -89,6 +89,8 @@ func ruleCases() []ruleCase {
 	return []ruleCase{
 		{name: "EDGE to PRIVATE beside another change", id: "QPE-UP-001",
 			deployed: res(api("EDGE"), flag2("a")), new: res(api("PRIVATE"), flag2("b")), triggered: true},
+		{name: "EDGE to PRIVATE alone", id: "QPE-UP-001",
+			deployed: res(api("EDGE")), new: res(api("PRIVATE")), triggered: true},
 		{name: "PRIVATE to EDGE forward", id: "QPE-UP-001",
 			deployed: res(api("PRIVATE")), new: res(api("EDGE")), triggered: true},
 		{name: "PRIVATE to REGIONAL with endpoints left", id: "QPE-UP-001",
@@ -126,6 +128,8 @@ func ruleCases() []ruleCase {
 			deployed: res(fn("python3.9", "128")), new: res(fn("python3.9", "256")), today: "2027-04-01", triggered: true},
 		{name: "rollback to a runtime past block-update", id: "QPE-UP-006",
 			deployed: res(fn("python3.9", "128"), flag2("a")), new: res(fn("python3.12", "128"), flag2("b")), today: "2027-04-01", triggered: true},
+		{name: "rollback to a runtime past block-update, alone", id: "QPE-UP-006",
+			deployed: res(fn("python3.9", "128")), new: res(fn("python3.12", "128")), today: "2027-04-01", triggered: true},
 		{name: "function before block-update", id: "QPE-UP-006",
 			deployed: res(fn("python3.9", "128")), new: res(fn("python3.9", "256")), today: "2026-12-01"},
 		{name: "geofence on an ALB made internal", id: "QPE-UP-007",
@@ -134,6 +138,8 @@ func ruleCases() []ruleCase {
 			deployed: res(lb("internet-facing", "TG"), acl(false)), new: res(lb("internal", "TGInternal"), acl(false))},
 		{name: "custom resource changed beside another change", id: "QPE-UP-008",
 			deployed: res(custom("Custom::LambdaCallout", "a"), flag2("a")), new: res(custom("Custom::LambdaCallout", "b"), flag2("b")), triggered: true},
+		{name: "custom resource changed alone", id: "QPE-UP-008",
+			deployed: res(custom("Custom::LambdaCallout", "a")), new: res(custom("Custom::LambdaCallout", "b")), triggered: true},
 		{name: "rollback-tolerant custom resource changed", id: "QPE-UP-008",
 			deployed: res(custom("Custom::QuiltPrivateEndpoints", "a"), flag2("a")), new: res(custom("Custom::QuiltPrivateEndpoints", "b"), flag2("b"))},
 	}
@@ -156,6 +162,7 @@ func TestRules(t *testing.T) {
 					t.Errorf("incomplete blocker %+v", b)
 				}
 			}
+			checkVerdictAgrees(t, p)
 			got := slices.Contains(ids, c.id)
 			if got != c.triggered {
 				t.Fatalf("%s triggered = %v, want %v; blockers %+v warnings %+v", c.id, got, c.triggered, p.Rollout.Blockers, p.Rollout.Warnings)
@@ -173,4 +180,32 @@ func TestRules(t *testing.T) {
 		Update:   *update,
 		Cmd:      "go test ./internal/updatepath -update",
 	})
+}
+
+// checkVerdictAgrees asserts that the verdict agrees with the rollback
+// steps: an impossible step makes the plan unsafe, is stuck at some failure
+// point and is a blocker of its rule for its resource.
+func checkVerdictAgrees(t *testing.T, p *Plan) {
+	t.Helper()
+	for _, st := range p.Rollout.Rollback {
+		if st.Possible {
+			continue
+		}
+		if p.Rollout.RollbackSafe || p.Safe() || !strings.HasPrefix(Verdict(&p.Rollout), "**Not rollback-safe**") {
+			t.Errorf("%s's rollback step is impossible, yet rollbackSafe=%v, verdict %q", st.Resource, p.Rollout.RollbackSafe, Verdict(&p.Rollout))
+		}
+		if !slices.ContainsFunc(p.Rollout.Failures, func(f FailurePoint) bool { return slices.Contains(f.Stuck, st.Resource) }) {
+			t.Errorf("no failure point is stuck on %s: %+v", st.Resource, p.Rollout.Failures)
+		}
+		if !slices.ContainsFunc(p.Rollout.Blockers, func(b Blocker) bool { return b.ID == st.Rule && b.Resource == st.Resource }) {
+			t.Errorf("%s's impossible rollback (%s) is no blocker: %+v", st.Resource, st.Rule, p.Rollout.Blockers)
+		}
+	}
+	if p.Rollout.RollbackSafe {
+		for _, f := range p.Rollout.Failures {
+			if !f.Clean {
+				t.Errorf("rollbackSafe with an unclean failure point %+v", f)
+			}
+		}
+	}
 }

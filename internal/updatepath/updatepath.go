@@ -134,7 +134,8 @@ type Rollout struct {
 	// Rollback is each changed resource's rollback step.
 	Rollback []RollbackStep `json:"rollback"`
 	// Failures are the failure points: a failure in each wave, and at the
-	// stack level after the last wave when an export changes.
+	// stack level after the last wave (an export in use, a cancelled
+	// update) when an export changes or a rollback step is impossible.
 	Failures []FailurePoint `json:"failures"`
 }
 
@@ -363,20 +364,22 @@ type model struct {
 	waves     [][]string
 	outputs   []Output
 	today     time.Time
-	stackWide bool // a stack-level failure point exists (an export changes)
+	stackWide bool // an export changes: the stack can fail at its end
 }
 
-// Compute computes the plan of an update. It fails only on input it cannot
-// read (no Resources section).
+// Compute computes the plan of an update. It fails only on a template
+// CloudFormation refuses (a *TemplateError: a resource that is not an
+// object or has no Type, a DependsOn on an unknown resource, a dependency
+// cycle), or when ctx is done.
 func Compute(ctx context.Context, in Input) (*Plan, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if template.Resources(in.Deployed) == nil {
-		return nil, fmt.Errorf("updatepath: the deployed template has no Resources section")
+	if err := validate("deployed", in.Deployed); err != nil {
+		return nil, err
 	}
-	if template.Resources(in.New) == nil {
-		return nil, fmt.Errorf("updatepath: the new template has no Resources section")
+	if err := validate("new", in.New); err != nil {
+		return nil, err
 	}
 	newValues := map[string]string{}
 	for k, v := range in.DeployedParams {
@@ -394,6 +397,12 @@ func Compute(ctx context.Context, in Input) (*Plan, error) {
 	}
 	m.old = evaluate(in.Deployed, in.DeployedParams, pseudo, nil)
 	m.new = evaluate(in.New, newValues, pseudo, m.old)
+	if err := acyclic("deployed", m.old); err != nil {
+		return nil, err
+	}
+	if err := acyclic("new", m.new); err != nil {
+		return nil, err
+	}
 	if m.today.IsZero() {
 		m.today = time.Now().UTC()
 	}
@@ -724,12 +733,15 @@ func (m *model) plan() *Plan {
 	}
 	ro.Failures = []FailurePoint{}
 	points := len(m.waves)
-	if m.stackWide {
-		points++
+	if m.stackWide || anyImpossible(ro.Rollback) {
+		points++ // the stack-level failure point rolls back every wave
 	}
 	ro.RollbackSafe = true
 	for k := 0; k < points; k++ {
 		fp := failAt(ro, k, "")
+		if k == len(m.waves) && !m.stackWide {
+			fp.At = "after the last wave (stack level: the update cancelled, or failed at its end)"
+		}
 		if !fp.Clean {
 			ro.RollbackSafe = false
 		}
@@ -771,18 +783,13 @@ func (m *model) rollbackStep(id string) RollbackStep {
 	return st
 }
 
-// reachable reports whether some failure point rolls back the resource: a
-// resource changed in the same wave or a later one, or a stack-level
-// failure after the last wave.
-func (m *model) reachable(id string) bool {
-	w, ok := m.waveOf[id]
-	if !ok {
-		return false
-	}
-	if m.stackWide || len(m.waves[w]) > 1 {
-		return true
-	}
-	return w < len(m.waves)-1
+// anyImpossible reports whether some changed resource's rollback step is
+// impossible. Every such step is reached: besides a failure in a later
+// wave, CloudFormation can fail the stack at its end (an export in use)
+// and an operator can cancel the update (cancel-update-stack) after the
+// resource changed, and either rolls back every changed resource.
+func anyImpossible(steps []RollbackStep) bool {
+	return slices.ContainsFunc(steps, func(s RollbackStep) bool { return !s.Possible })
 }
 
 // props returns a resource's resolved properties on one side (nil if absent).

@@ -2,6 +2,7 @@ package updatepath
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -136,10 +137,18 @@ func TestInPlacePrivateIsNotRollbackSafe(t *testing.T) {
 	if !slices.Contains(blockerIDs(p), "QPE-UP-001") {
 		t.Errorf("blockers: %+v", p.Rollout.Blockers)
 	}
-	// Alone, the change has nothing after it to fail.
+	// Alone, the change still reaches its rollback: the stack can fail at
+	// its end or the update be cancelled after the API changed.
 	p = compute(t, Input{Deployed: old, New: priv, ImportedExports: map[string][]string{}})
-	if !p.Rollout.RollbackSafe || len(p.Rollout.Blockers) != 0 {
-		t.Errorf("the API change alone: %+v", p.Rollout)
+	if p.Rollout.RollbackSafe || p.Safe() || !slices.Contains(blockerIDs(p), "QPE-UP-001") {
+		t.Errorf("the API change alone must be unsafe with a QPE-UP-001 blocker: %+v", p.Rollout)
+	}
+	last := p.Rollout.Failures[len(p.Rollout.Failures)-1]
+	if last.Wave != len(p.Rollout.Waves) || !slices.Equal(last.Stuck, []string{"Api"}) {
+		t.Errorf("the stack-level failure point must roll back the API and stick: %+v", p.Rollout.Failures)
+	}
+	if v := Verdict(&p.Rollout); !strings.Contains(v, "Not rollback-safe") {
+		t.Errorf("verdict %q beside an impossible rollback step", v)
 	}
 }
 
@@ -149,4 +158,39 @@ func blockerIDs(p *Plan) []string {
 		ids = append(ids, b.ID)
 	}
 	return ids
+}
+
+// TestComputeRefusesInvalidTemplates: a template CloudFormation refuses is a
+// *TemplateError naming the side and the resource, never a plan.
+func TestComputeRefusesInvalidTemplates(t *testing.T) {
+	good := "Resources:\n  A: {Type: AWS::SNS::Topic}\n"
+	for _, tc := range []struct {
+		name, body, resource, want string
+	}{
+		{"not an object", "Resources:\n  A: 5\n", "A", "not an object"},
+		{"no type", "Resources:\n  A: {Properties: {}}\n", "A", "no Type"},
+		{"properties not an object", "Resources:\n  A: {Type: AWS::SNS::Topic, Properties: [1]}\n", "A", "Properties is a list"},
+		{"DependsOn cycle", "Resources:\n  A: {Type: AWS::SNS::Topic, DependsOn: B}\n  B: {Type: AWS::SNS::Topic, DependsOn: A}\n", "A", "A -> B -> A"},
+		{"Ref cycle", "Resources:\n  A: {Type: AWS::SNS::Topic, Properties: {TopicName: !Ref B}}\n  B: {Type: AWS::SNS::Topic, Properties: {TopicName: !GetAtt A.TopicName}}\n", "A", "A -> B -> A"},
+		{"DependsOn itself", "Resources:\n  A: {Type: AWS::SNS::Topic, DependsOn: [A]}\n", "A", "itself"},
+		{"DependsOn unknown", "Resources:\n  A: {Type: AWS::SNS::Topic, DependsOn: Nope}\n", "A", "DependsOn names Nope"},
+		{"no Resources", "Outputs: {}\n", "", "no Resources section"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, side := range []string{"deployed", "new"} {
+				in := Input{Deployed: decode(t, good), New: decode(t, tc.body)}
+				if side == "deployed" {
+					in.Deployed, in.New = in.New, in.Deployed
+				}
+				p, err := Compute(context.Background(), in)
+				var te *TemplateError
+				if !errors.As(err, &te) || p != nil {
+					t.Fatalf("%s: plan %v, error %v: want a *TemplateError", side, p, err)
+				}
+				if te.Template != side || te.Resource != tc.resource || !strings.Contains(te.Problem, tc.want) || te.Fix == "" {
+					t.Errorf("%s: %+v, want resource %q and %q", side, te, tc.resource, tc.want)
+				}
+			}
+		})
+	}
 }
