@@ -179,9 +179,13 @@ func allowedActions(doc any, out []string) []string {
 // coversENI reports whether the action patterns (IAM wildcards * and ?)
 // allow every EC2 call that Lambda checks the execution role for.
 func coversENI(patterns []string) bool {
-	lower := make([]string, len(patterns))
-	for i, p := range patterns {
-		lower[i] = strings.ToLower(p)
+	// Only a pattern that can match "ec2:..." is lowered and matched: one
+	// starting with e, a wildcard, a class or an escape.
+	var lower []string
+	for _, p := range patterns {
+		if p != "" && strings.IndexByte("eE*?[\\", p[0]) >= 0 {
+			lower = append(lower, strings.ToLower(p))
+		}
 	}
 	for _, want := range [...]string{"ec2:createnetworkinterface", "ec2:describenetworkinterfaces", "ec2:deletenetworkinterface"} {
 		ok := false
