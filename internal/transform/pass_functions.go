@@ -133,19 +133,7 @@ func (w *vpcRewrite) config(v any, depth int) (any, bool, error) {
 		if !ok || cond == "" {
 			return nil, false, w.fail("VpcConfig's Fn::If is not [condition name, value if true, value if false]")
 		}
-		y, ych, err := w.config(yes, depth+1)
-		if err != nil {
-			return nil, false, err
-		}
-		n, nch, err := w.config(no, depth+1)
-		if err != nil {
-			return nil, false, err
-		}
-		if !ych && !nch {
-			return v, false, nil
-		}
-		w.conds = append(w.conds, cond)
-		return map[string]any{"Fn::If": []any{cond, y, n}}, true, nil
+		return w.splitIf(v, cond, yes, no, depth)
 	}
 	sn := m["SubnetIds"]
 	presence, cond, yes, no, err := w.subnets(sn)
@@ -158,21 +146,27 @@ func (w *vpcRewrite) config(v any, depth int) (any, bool, error) {
 	case subnetsSplit:
 		a, b := shallow(m), shallow(m)
 		a["SubnetIds"], b["SubnetIds"] = yes, no
-		y, ych, err := w.config(a, depth+1)
-		if err != nil {
-			return nil, false, err
-		}
-		n, nch, err := w.config(b, depth+1)
-		if err != nil {
-			return nil, false, err
-		}
-		if !ych && !nch {
-			return v, false, nil
-		}
-		w.conds = append(w.conds, cond)
-		return map[string]any{"Fn::If": []any{cond, y, n}}, true, nil
+		return w.splitIf(v, cond, a, b, depth)
 	}
 	return v, false, nil
+}
+
+// splitIf rewrites both branches of an Fn::If on cond; v is returned
+// unchanged when neither branch changes.
+func (w *vpcRewrite) splitIf(v any, cond string, yes, no any, depth int) (any, bool, error) {
+	y, ych, err := w.config(yes, depth+1)
+	if err != nil {
+		return nil, false, err
+	}
+	n, nch, err := w.config(no, depth+1)
+	if err != nil {
+		return nil, false, err
+	}
+	if !ych && !nch {
+		return v, false, nil
+	}
+	w.conds = append(w.conds, cond)
+	return map[string]any{"Fn::If": []any{cond, y, n}}, true, nil
 }
 
 // subnets classifies a SubnetIds value; for subnetsSplit it returns the
