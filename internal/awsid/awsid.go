@@ -1,6 +1,6 @@
-// Package awsid knows the shape of EC2 resource ids: a prefix ("vpce",
-// "vpc", "subnet", "sg", ...), "-", then 8 (older) or 17 lowercase hex
-// characters.
+// Package awsid knows the shape of AWS ids: EC2 resource ids (a prefix
+// ("vpce", "vpc", "subnet", "sg", ...), "-", then 8 (older) or 17 lowercase
+// hex characters) and account ids (12 digits).
 package awsid
 
 import "strings"
@@ -16,4 +16,9 @@ func Valid(id, prefix string) bool {
 // CloudFormation AllowedPattern.
 func Pattern(prefix string) string {
 	return `^` + prefix + `-([0-9a-f]{8}|[0-9a-f]{17})$`
+}
+
+// Account reports whether s is an AWS account id: 12 decimal digits.
+func Account(s string) bool {
+	return len(s) == 12 && strings.Trim(s, "0123456789") == ""
 }

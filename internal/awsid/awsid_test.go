@@ -28,3 +28,11 @@ func TestValidMatchesPattern(t *testing.T) {
 		}
 	}
 }
+
+func TestAccount(t *testing.T) {
+	for s, want := range map[string]bool{"123456789012": true, "12345678901": false, "1234567890123": false, "12345678901a": false, "": false} {
+		if Account(s) != want {
+			t.Errorf("Account(%q) = %v", s, !want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -513,7 +514,7 @@ func matchPrincipal(p *Principal, who string) bool {
 		switch {
 		case a == "*" || a == who:
 			return true
-		case isAccountID(a) && a == whoAccount:
+		case awsid.Account(a) && a == whoAccount:
 			return true
 		case strings.HasPrefix(a, "arn:") && strings.HasSuffix(a, ":root") && accountOf(a) == whoAccount && whoAccount != "":
 			return true
@@ -534,22 +535,10 @@ func matchPrincipal(p *Principal, who string) bool {
 	return false
 }
 
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // accountOf returns the account of an ARN, or the string itself when it is
 // an account ID.
 func accountOf(s string) string {
-	if isAccountID(s) {
+	if awsid.Account(s) {
 		return s
 	}
 	parts := strings.SplitN(s, ":", 6)
