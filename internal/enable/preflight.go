@@ -3,7 +3,6 @@ package enable
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
@@ -70,21 +69,14 @@ func (r *Result) preflight(ctx context.Context, sg *Stage, rd *rendering) bool {
 	rep := preflight.Run(ctx, r.clients.Network, preflight.Input{
 		Region: r.stack.Region, VpcID: n.VpcID, SubnetIDs: n.SubnetIDs, APIEndpointID: n.EndpointID,
 		CallerSecurityGroupIDs: n.SecurityGroupIDs, Progress: r.observer.Step,
-	})
-	if n.CreateEndpoint {
 		// The preflight resource creates the endpoint: "no endpoint id" is
 		// not a problem here.
-		rep = finding.NewReport(slices.DeleteFunc(rep.Findings, func(f finding.Finding) bool { return f.ID == preflight.EndpointIDCheck() }))
-	}
+		EndpointOptional: n.CreateEndpoint,
+	})
 	sg.Preflight = &rep
 	r.observer.Preflight(sg)
 	if !rep.OK {
-		errs := 0
-		for _, f := range rep.Findings {
-			if f.Severity == finding.Error {
-				errs++
-			}
-		}
+		errs := rep.Count(finding.Error)
 		return r.stopped(OutcomePreflightFailed, 1, fmt.Sprintf("the network check found %d error(s): fix them (each finding says how) and run qpe enable again; nothing was changed", errs))
 	}
 	return false

@@ -27,12 +27,7 @@ func (r *Result) verifyStack(ctx context.Context) *Result {
 	r.Verify = &rep
 	r.observer.Verified(r)
 	if !rep.OK {
-		n := 0
-		for _, f := range rep.Findings {
-			if f.Severity == finding.Error {
-				n++
-			}
-		}
+		n := rep.Count(finding.Error)
 		return r.stop(OutcomeVerifyFailed, 1, fmt.Sprintf("the update completed, but verify found %d error(s): the stack is not (yet) private as it should be; each finding says what to fix", n))
 	}
 	return r.stop(OutcomeEnabled, 0, fmt.Sprintf("Private Endpoints enabled on %s and verified", r.stack.Name))

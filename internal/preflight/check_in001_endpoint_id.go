@@ -17,7 +17,7 @@ func checkEndpointIDFormat() finding.Check[*inventory] {
 	}}
 	c.Run = func(inv *inventory) []finding.Finding {
 		id := inv.in.APIEndpointID
-		if awsid.Valid(id, "vpce") {
+		if awsid.Valid(id, "vpce") || (id == "" && inv.in.EndpointOptional) {
 			return nil
 		}
 		remedy := fmt.Sprintf("pass the id of the execute-api interface endpoint, e.g. vpce-0123456789abcdef0 "+
@@ -30,8 +30,3 @@ func checkEndpointIDFormat() finding.Check[*inventory] {
 	}
 	return c
 }
-
-// EndpointIDCheck is the id of the check that the execute-api endpoint id
-// is given and well formed: a caller that supplies the endpoint itself (the
-// custom resource in create mode) drops its finding by this id.
-func EndpointIDCheck() string { return checkEndpointIDFormat().ID }

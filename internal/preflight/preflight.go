@@ -46,6 +46,10 @@ type Input struct {
 	SubnetIDs []string
 	// APIEndpointID is the execute-api interface endpoint (vpce-...).
 	APIEndpointID string
+	// EndpointOptional: an empty APIEndpointID is not a finding (the stack
+	// creates the endpoint, or the caller reports its absence itself); the
+	// endpoint checks are still skipped. A malformed id is still reported.
+	EndpointOptional bool
 	// Buckets are the S3 buckets the stack's code reaches through the S3
 	// gateway endpoint, which must be in Region (optional). Leave out
 	// buckets that other services read for the stack (an organisation's

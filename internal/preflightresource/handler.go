@@ -380,6 +380,9 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 		Buckets: p.Buckets, VPNClients: p.VPNClients,
 		EgressServices: p.EgressServices, UserSubnets: p.UserSubnets, ClientCidrs: p.ClientCidrs,
 		AccountID: accountOf(ev.StackID),
+		// Nothing could be created (the checks say why): "no endpoint id
+		// given" is not the customer's problem in create mode.
+		EndpointOptional: p.Mode == contract.ModeCreate,
 	}
 	in.Lambda = true // remedies fit the Lambda: its role and Timeout, no qpe check flags
 	if dl, ok := ctx.Deadline(); ok {
@@ -396,11 +399,6 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 	rep := check(ctx, c.Preflight, in)
 	var errs, warnings []finding.Finding
 	for _, f := range rep.Findings {
-		if p.Mode == contract.ModeCreate && apiID == "" && f.ID == preflight.EndpointIDCheck() {
-			// Nothing could be created (the checks say why): "no endpoint id
-			// given" is not the customer's problem in create mode.
-			continue
-		}
 		log.Log(ctx, level(f.Severity), "finding", "id", f.ID, "severity", string(f.Severity), "resource", f.Resource, "message", f.Message, "remedy", f.Remedy)
 		switch f.Severity {
 		case finding.Error:
@@ -441,21 +439,9 @@ func data(apiID, s3ID, summary string) map[string]any {
 	}
 }
 
-func isAccount(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // accountOf is the account of a stack ARN (arn:aws:cloudformation:<region>:<account>:stack/...), or "".
 func accountOf(stackID string) string {
-	if parts := strings.SplitN(stackID, ":", 6); len(parts) == 6 && isAccount(parts[4]) {
+	if parts := strings.SplitN(stackID, ":", 6); len(parts) == 6 && awsid.Account(parts[4]) {
 		return parts[4]
 	}
 	return ""

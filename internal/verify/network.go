@@ -46,11 +46,8 @@ func runNetwork(ctx context.Context, c preflight.Clients, st *state) []finding.F
 	if dl, ok := ctx.Deadline(); ok {
 		in.Timeout = time.Until(dl)
 	}
-	fs := preflight.Run(ctx, c, in).Findings
-	if endpoint == "" {
-		// QPE-VF-002 already says the stack names no endpoint; the
-		// preflight's "no endpoint id given" would repeat it as an error.
-		fs = slices.DeleteFunc(fs, func(f finding.Finding) bool { return f.ID == preflight.EndpointIDCheck() })
-	}
-	return fs
+	// QPE-VF-002 already says the stack names no endpoint; the preflight's
+	// "no endpoint id given" would repeat it as an error.
+	in.EndpointOptional = true
+	return preflight.Run(ctx, c, in).Findings
 }
