@@ -111,6 +111,22 @@ func (d *differences) reads(v any) bool {
 	return false
 }
 
+// newReads is reads through template.WalkReferences.
+func (d *differences) newReads(v any) bool {
+	found := false
+	template.WalkReferences(v, func(_ []string, r template.Reference) {
+		switch r.Kind {
+		case template.ByRef, template.ByGetAtt, template.BySub:
+			found = found || d.names[r.Name]
+		case template.ByCondition:
+			found = found || r.Name == "" || d.conditions[r.Name]
+		case template.ByFindInMap:
+			found = found || r.Name == "" || d.mappings[r.Name]
+		}
+	})
+	return found
+}
+
 // sameObject reports whether two resource objects are the same map (not
 // merely equal).
 func sameObject(a, b map[string]any) bool {
