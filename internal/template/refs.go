@@ -176,18 +176,10 @@ func (w *refWalker) intrinsic(k string, arg any, m map[string]any) bool {
 		w.walk(arg)
 		return true
 	case "Fn::Sub":
-		var s string
-		var own map[string]any
+		s, own, _ := SubArgs(arg)
 		switch t := arg.(type) {
 		case string:
-			s = t
 		case []any:
-			if len(t) > 0 {
-				s, _ = t[0].(string)
-			}
-			if len(t) > 1 {
-				own, _ = t[1].(map[string]any)
-			}
 			for _, e := range t[min(1, len(t)):] {
 				w.walk(e)
 			}
@@ -196,13 +188,10 @@ func (w *refWalker) intrinsic(k string, arg any, m map[string]any) bool {
 			return true
 		}
 		ScanSub(s, func(name string) (string, bool) {
+			if IsSubVariable(own, name) {
+				return "", false
+			}
 			base, attr, _ := strings.Cut(name, ".")
-			if _, isOwn := own[name]; isOwn {
-				return "", false
-			}
-			if _, isOwn := own[base]; isOwn && attr != "" {
-				return "", false
-			}
 			w.emit(Reference{Kind: BySub, Name: base, Attr: attr})
 			return "", false
 		})

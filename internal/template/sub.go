@@ -9,6 +9,14 @@ import "strings"
 // says so. A ${ left unclosed ends the variables. It returns s itself when
 // nothing is replaced.
 func ScanSub(s string, fn func(name string) (string, bool)) (string, bool) {
+	out, changed, _ := scanSub(s, func(name, _ string) (string, bool) { return fn(name) })
+	return out, changed
+}
+
+// ScanSubFollowed is ScanSub with the text that follows each variable's
+// closing brace given to fn ("${Api}.execute-api..." gives Api and
+// ".execute-api...").
+func ScanSubFollowed(s string, fn func(name, after string) (string, bool)) (string, bool) {
 	out, changed, _ := scanSub(s, fn)
 	return out, changed
 }
@@ -24,7 +32,7 @@ func SubHasLiteral(s string) bool {
 // them, in order.
 func SubVariables(s string) []string {
 	var out []string
-	scanSub(s, func(name string) (string, bool) {
+	scanSub(s, func(name, _ string) (string, bool) {
 		out = append(out, name)
 		return "", false
 	})
@@ -33,24 +41,38 @@ func SubVariables(s string) []string {
 
 // SubArgs returns the string of a Fn::Sub argument and its variable map
 // (nil in the string form); ok is false when the argument is neither
-// "string" nor ["string", {Name: value}].
+// "string" nor ["string", {Name: value}] (what can be read of it is still
+// returned).
 func SubArgs(arg any) (s string, vars map[string]any, ok bool) {
 	switch t := arg.(type) {
 	case string:
 		return t, nil, true
 	case []any:
-		if len(t) != 2 {
-			return "", nil, false
+		var isString bool
+		if len(t) > 0 {
+			s, isString = t[0].(string)
 		}
-		s, ok1 := t[0].(string)
-		vars, ok2 := t[1].(map[string]any)
-		return s, vars, ok1 && ok2
+		if len(t) > 1 {
+			vars, _ = t[1].(map[string]any)
+		}
+		return s, vars, isString && len(t) == 2 && vars != nil
 	}
 	return "", nil, false
 }
 
+// IsSubVariable reports whether name (or, for Name.Attr, its Name) is one
+// of a Fn::Sub's own variables, which name no parameter or resource.
+func IsSubVariable(vars map[string]any, name string) bool {
+	if _, ok := vars[name]; ok {
+		return true
+	}
+	base, _, found := strings.Cut(name, ".")
+	_, ok := vars[base]
+	return found && ok
+}
+
 // scanSub is ScanSub, which also reports whether a literal escape was seen.
-func scanSub(s string, fn func(name string) (string, bool)) (string, bool, bool) {
+func scanSub(s string, fn func(name, after string) (string, bool)) (string, bool, bool) {
 	if !strings.Contains(s, "${") {
 		return s, false, false
 	}
@@ -71,7 +93,7 @@ func scanSub(s string, fn func(name string) (string, bool)) (string, bool, bool)
 		if strings.HasPrefix(name, "!") {
 			literal = true
 		} else if fn != nil {
-			if repl, ok := fn(strings.TrimSpace(name)); ok {
+			if repl, ok := fn(strings.TrimSpace(name), s[end:]); ok {
 				b.WriteString(s[done:i])
 				b.WriteString(repl)
 				changed, done = true, end

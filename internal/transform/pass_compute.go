@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"fmt"
 	"strings"
 )
@@ -100,7 +101,7 @@ func awsvpcConfiguration(st *state, v any, details *[]string) (any, bool) {
 		*details = append(*details, fmt.Sprintf("AssignPublicIp %s -> DISABLED", describe(a["AssignPublicIp"], "(default)")))
 		a["AssignPublicIp"] = "DISABLED"
 	}
-	if needSubnets && !equal(a["Subnets"], st.subnets()) {
+	if needSubnets && !template.Equal(a["Subnets"], st.subnets()) {
 		*details = append(*details, fmt.Sprintf("Subnets %s -> %s", describe(a["Subnets"], "(none)"), st.set.SubnetsParameter))
 		a["Subnets"] = st.subnets()
 	}

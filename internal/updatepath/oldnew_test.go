@@ -128,9 +128,9 @@ func TestOldNewAgree(t *testing.T) {
 			d := newDifferences(prev, ev)
 			for id, r := range ev.resources {
 				// The old reads did not skip a Fn::Sub's own variables (sub_variable_map:
-			// ${Api} is its own variable, Api a resource on one side): it only
-			// missed the shortcut, the plan was the same.
-			if old, nu := d.reads(r), d.newReads(r); old != nu && !(old && strings.Contains(f, "sub_variable_map")) {
+				// ${Api} is its own variable, Api a resource on one side): it only
+				// missed the shortcut, the plan was the same.
+				if old, nu := d.reads(r), d.newReads(r); old != nu && !(old && strings.Contains(f, "sub_variable_map")) {
 					t.Errorf("%s %s: reads %v vs %v", f, id, old, nu)
 				}
 			}
