@@ -1,9 +1,10 @@
 package transform
 
 import (
-	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"fmt"
 	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // passCompute moves other compute off public IPs: ECS services in awsvpc

@@ -1,7 +1,7 @@
 package transform
 
 import (
-		"strings"
+	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
