@@ -80,7 +80,7 @@ func diff(a, b any, path string, out *[]diffPath) {
 		}
 		return
 	}
-	if !equal(a, b) {
+	if !template.Equal(a, b) {
 		*out = append(*out, diffPath{Path: path, Under: append(subPaths(a, path), subPaths(b, path)...)})
 	}
 }

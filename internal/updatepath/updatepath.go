@@ -213,7 +213,7 @@ func evaluate(doc map[string]any, values map[string]string, pseudo map[string]st
 			continue
 		}
 		if differ != nil {
-			if pr := prev.resources[id]; pr != nil && sameObject(pr.raw, m) && !differ.reads(m) {
+			if pr := prev.resources[id]; pr != nil && template.SameObject(pr.raw, m) && !differ.reads(m) {
 				cp := *pr
 				cp.Deps = slices.Clone(pr.Deps)
 				s.resources[id] = &cp
@@ -237,7 +237,8 @@ func evaluate(doc map[string]any, values map[string]string, pseudo map[string]st
 		for _, rf := range res.Refs {
 			deps[rf.Target] = true
 		}
-		for _, d := range dependsOn(res.Attrs["DependsOn"]) {
+		dependsOn, _ := template.DependsOn(m)
+		for _, d := range dependsOn {
 			if ev.isResource(d) {
 				deps[d] = true
 			}
@@ -313,22 +314,6 @@ func topKey(path string) string {
 		return path[:i]
 	}
 	return path
-}
-
-func dependsOn(v any) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 func pseudoParams(in Input) map[string]string {
@@ -425,7 +410,7 @@ func (m *model) actions() {
 			continue
 		}
 		r := &Resource{LogicalID: id, Type: n.Type, Action: Modify, Behavior: BehaviorNone}
-		if sameObject(o.raw, n.raw) && equal(o.Props, n.Props) {
+		if template.SameObject(o.raw, n.raw) && template.Equal(o.Props, n.Props) {
 			continue // shared and resolved alike (evaluate)
 		}
 		if o.Type != n.Type {
@@ -437,11 +422,11 @@ func (m *model) actions() {
 			for _, p := range paths {
 				r.Changes = append(r.Changes, Change{Path: p.Path, Behavior: m.changeBehavior(n.Type, p)})
 			}
-			if !equal(o.Attrs["Metadata"], n.Attrs["Metadata"]) {
+			if !template.Equal(o.Attrs["Metadata"], n.Attrs["Metadata"]) {
 				r.Changes = append(r.Changes, Change{Path: "Metadata", Behavior: BehaviorNoInterruption})
 			}
 			for _, k := range []string{"DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy"} {
-				if !equal(o.Attrs[k], n.Attrs[k]) {
+				if !template.Equal(o.Attrs[k], n.Attrs[k]) {
 					r.Changes = append(r.Changes, Change{Path: k, Behavior: BehaviorNone})
 				}
 			}
@@ -604,7 +589,7 @@ func (m *model) diffOutputs() {
 					out.Because = append(out.Because, rf.Target+"."+rf.Attr)
 				}
 			}
-			if equal(o.Value, n.Value) && len(out.Because) == 0 && o.Export == n.Export {
+			if template.Equal(o.Value, n.Value) && len(out.Because) == 0 && o.Export == n.Export {
 				continue
 			}
 			out.Change = "changed"
