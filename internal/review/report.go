@@ -298,16 +298,6 @@ func diffParameters(before, after map[string]any, why map[string][]string, used 
 	return out
 }
 
-// resourceAttributes are the keys of a resource besides Type and Properties.
-func attributeBehavior(attr string) cfnspec.Behavior {
-	switch attr {
-	case "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "CreationPolicy":
-		return cfnspec.None
-	case "Metadata":
-		return cfnspec.NoInterruption
-	}
-	return cfnspec.Unknown
-}
 
 // resourcesFromPlan renders the plan's resources: the update path
 // computed every change and its behaviour; the report adds the engine's
