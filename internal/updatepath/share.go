@@ -1,7 +1,6 @@
 package updatepath
 
 import (
-
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
