@@ -298,7 +298,6 @@ func diffParameters(before, after map[string]any, why map[string][]string, used 
 	return out
 }
 
-
 // resourcesFromPlan renders the plan's resources: the update path
 // computed every change and its behaviour; the report adds the engine's
 // reasons and shows a resource the engine renamed as one row (the plan's
