@@ -16,6 +16,9 @@ type Decision struct {
 	// Outcome is "safe", "blocked" or "not rollback-safe".
 	Outcome      string `json:"outcome"`
 	RollbackSafe bool   `json:"rollbackSafe"`
+	// PrivateNetworkDowntime is the availability model's: users on the
+	// private network lose an entry point the update takes away.
+	PrivateNetworkDowntime bool `json:"privateNetworkDowntime"`
 	// Rollback says whether every step can roll back and, if not, which
 	// resources would be stuck.
 	Rollback string `json:"rollback"`
@@ -74,7 +77,7 @@ func (v *Decision) AddStep(s Step) {
 // verdict builds the plan's verdict from its rollout.
 func (m *model) verdict(p *Plan) Decision {
 	ro := &p.Rollout
-	v := Decision{RollbackSafe: ro.RollbackSafe, Losses: []Loss{}, Outside: []Step{}, Blockers: []string{}}
+	v := Decision{RollbackSafe: ro.RollbackSafe, PrivateNetworkDowntime: ro.Availability.PrivateNetworkDowntime, Losses: []Loss{}, Outside: []Step{}, Blockers: []string{}}
 	switch {
 	case !ro.RollbackSafe:
 		v.Outcome = "not rollback-safe"
@@ -104,9 +107,75 @@ func (m *model) verdict(p *Plan) Decision {
 	return v
 }
 
-// losses groups the availability model's gaps by client network.
+// losses groups the availability model's gaps by client network: the
+// entry points lost for a reason the update causes, and from when until
+// when (the earliest start and the latest end; "after" is until DNS
+// moves). Inherent gaps (a service's own deployment configuration) are
+// counted apart.
 func losses(ro *Rollout) []Loss {
-	return []Loss{}
+	out := []Loss{}
+	for _, network := range []string{NetworkPrivate, NetworkInternet} {
+		var what, inherent []string
+		from, until := "", ""
+		for _, e := range ro.Availability.Entries {
+			if e.Network != network {
+				continue
+			}
+			for _, g := range e.Lost {
+				if g.Inherent {
+					if !slices.Contains(inherent, e.Host) {
+						inherent = append(inherent, e.Host)
+					}
+					continue
+				}
+				if !slices.Contains(what, e.Host) {
+					what = append(what, e.Host)
+				}
+				if from == "" || pointRank(g.From) < pointRank(from) {
+					from = g.From
+				}
+				if until == "" || pointRank(g.Until) > pointRank(until) {
+					until = g.Until
+				}
+			}
+		}
+		if len(what) == 0 && len(inherent) == 0 {
+			continue
+		}
+		l := Loss{Network: network, What: what}
+		switch {
+		case len(what) == 0:
+			l.What = inherent
+			l.When = "briefly while their services deploy"
+			l.Why = "inherent: the services' own deployment configuration, on every update"
+		case until == "after":
+			l.When = "from " + from + " until DNS moves to the new load balancer"
+		case from == until:
+			l.When = "during " + from
+		default:
+			l.When = "from " + from + " to " + until
+		}
+		if len(what) > 0 && len(inherent) > 0 {
+			l.Why = fmt.Sprintf("and %d entry point(s) briefly, inherent to their services' deployment configuration", len(inherent))
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// pointRank orders the points of the update: "wave N", "cleanup", "after".
+func pointRank(p string) int {
+	switch p {
+	case "cleanup":
+		return 1 << 20
+	case "after":
+		return 1 << 21
+	}
+	var n int
+	if _, err := fmt.Sscanf(p, "wave %d", &n); err == nil {
+		return n
+	}
+	return 0
 }
 
 // dnsSteps: a load balancer that serves host names and gets a new DNS
@@ -222,16 +291,19 @@ func (v *Decision) VerdictLines() []string {
 	case "not rollback-safe":
 		head = "**Not rollback-safe**"
 	}
+	if v.PrivateNetworkDowntime {
+		head += ", **with private-network downtime**"
+	}
 	out = append(out, "- "+head+": "+v.Rollback+".")
 	for _, l := range v.Losses {
-		line := "- **" + networkTitle(l.Network) + "** loses " + strings.Join(l.What, ", ") + " " + l.When
+		line := "- **" + networkTitle(l.Network) + "** loses " + clip(l.What, 4) + " " + l.When
 		if l.Why != "" {
 			line += " (" + l.Why + ")"
 		}
 		out = append(out, line+".")
 	}
 	if len(v.Losses) == 0 {
-		out = append(out, "- **Availability**: no loss computed for either network.")
+		out = append(out, "- **Availability**: every entry point stays served on both networks.")
 	}
 	for _, when := range []string{StepBefore, StepAfter} {
 		var parts []string
@@ -280,4 +352,12 @@ func networkTitle(n string) string {
 func WriteVerdictMarkdown(w io.Writer, v *Decision, level string) error {
 	_, err := io.WriteString(w, level+" Verdict\n\n"+strings.Join(v.VerdictLines(), "\n")+"\n\n")
 	return err
+}
+
+// clip joins the first n items and counts the others.
+func clip(l []string, n int) string {
+	if len(l) <= n {
+		return strings.Join(l, ", ")
+	}
+	return strings.Join(l[:n], ", ") + fmt.Sprintf(" and %d more", len(l)-n)
 }
