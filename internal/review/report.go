@@ -273,7 +273,7 @@ func diffParameters(before, after map[string]any, why map[string][]string, used 
 	for _, name := range template.SortedKeys(ap) {
 		av := ap[name]
 		bv, existed := bp[name]
-		if existed && updatepath.Equal(bv, av) {
+		if existed && template.Equal(bv, av) {
 			continue
 		}
 		p := Parameter{Name: name, Why: append(append([]string{}, why[name]...), why["Parameters."+name]...)}
@@ -533,7 +533,7 @@ func asList(v any) any {
 // listDelta compares two policy lists by their short form.
 func listDelta(before, after any) []IAMChange {
 	if _, _, ok := template.Intrinsic(after); ok {
-		if !updatepath.Equal(before, after) {
+		if !template.Equal(before, after) {
 			return []IAMChange{{Change: "changed", Policy: Short(after)}}
 		}
 		return nil

@@ -8,7 +8,6 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
-	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
 const vpcAccessPolicyName = "AWSLambdaVPCAccessExecutionRole"
@@ -189,7 +188,7 @@ func customName(res Resource, before, after map[string]any, spec *cfnspec.Spec) 
 	ob, _ := before[res.LogicalID].(map[string]any)
 	na, _ := after[res.LogicalID].(map[string]any)
 	n, ok := template.Section(na, "Properties")[prop]
-	if !ok || !updatepath.Equal(template.Section(ob, "Properties")[prop], n) {
+	if !ok || !template.Equal(template.Section(ob, "Properties")[prop], n) {
 		return ""
 	}
 	return prop

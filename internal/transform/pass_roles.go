@@ -100,7 +100,7 @@ func roleTargets(st *state, v any) (ids, external []string) {
 	case string:
 		return nil, []string{fmt.Sprintf("%q", t)}
 	case map[string]any:
-		refs := referenced(t)
+		refs := template.ReferencedIDs(t)
 		if len(refs) == 0 {
 			return nil, []string{describe(t, "")}
 		}
@@ -145,7 +145,7 @@ func rolePolicyActions(st *state) map[string][]string {
 		if len(actions) == 0 {
 			continue
 		}
-		for _, ref := range append(referenced(pp["Roles"]), referenced(pp["RoleName"])...) {
+		for _, ref := range append(template.ReferencedIDs(pp["Roles"]), template.ReferencedIDs(pp["RoleName"])...) {
 			out[ref] = append(out[ref], actions...)
 		}
 	}
