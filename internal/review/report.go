@@ -60,15 +60,18 @@ const (
 
 // Report is the whole review. Its JSON form is the --format json output.
 type Report struct {
-	Template   string            `json:"template"`
-	Settings   map[string]string `json:"settings,omitempty"`
-	Spec       SpecSource        `json:"spec"`
-	Summary    Summary           `json:"summary"`
-	Risks      []Risk            `json:"risks"`
-	Parameters []Parameter       `json:"parameters"`
-	Resources  []Resource        `json:"resources"`
-	IAM        []IAMChange       `json:"iam"`
-	Sections   []Change          `json:"sections"`
+	// Verdict is the update path's (updatepath.Decision) with the steps
+	// outside the stack the risks call for: the JSON's first object.
+	Verdict    updatepath.Decision `json:"verdict"`
+	Template   string              `json:"template"`
+	Settings   map[string]string   `json:"settings,omitempty"`
+	Spec       SpecSource          `json:"spec"`
+	Summary    Summary             `json:"summary"`
+	Risks      []Risk              `json:"risks"`
+	Parameters []Parameter         `json:"parameters"`
+	Resources  []Resource          `json:"resources"`
+	IAM        []IAMChange         `json:"iam"`
+	Sections   []Change            `json:"sections"`
 	// OtherChanges are engine changes that name no resource or parameter.
 	OtherChanges []EngineChange   `json:"otherChanges,omitempty"`
 	Warnings     []string         `json:"warnings"`
@@ -213,6 +216,11 @@ func Build(in Input, spec *cfnspec.Spec) *Report {
 		}
 	}
 	r.Summary = summarize(r, plan.Counts)
+	r.Verdict = plan.Verdict
+	r.Verdict.Outside = append([]updatepath.Step{}, plan.Verdict.Outside...)
+	for _, s := range outsideSteps(r.Risks) {
+		r.Verdict.AddStep(s)
+	}
 	return r
 }
 

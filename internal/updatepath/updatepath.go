@@ -84,6 +84,8 @@ const (
 
 // Plan is the computed update.
 type Plan struct {
+	// Verdict is what a report says first (the JSON's first object).
+	Verdict Decision `json:"verdict"`
 	// Counts are the plan's counts, the ones every report prints.
 	Counts Counts `json:"counts"`
 	// Resources are the resources the update touches, knock-on ones
@@ -839,6 +841,7 @@ func (m *model) plan() *Plan {
 			ro.Warnings = append(ro.Warnings, b)
 		}
 	}
+	p.Verdict = m.verdict(p)
 	return p
 }
 
