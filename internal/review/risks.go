@@ -8,6 +8,7 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
 const vpcAccessPolicyName = "AWSLambdaVPCAccessExecutionRole"
