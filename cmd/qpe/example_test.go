@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/quiltdata/quilt-private-endpoints/internal/controls"
+	"github.com/quiltdata/quilt-private-endpoints/internal/testenv/controls"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
