@@ -1,6 +1,10 @@
 package transform
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+)
 
 // typeCanary is the Synthetics canary type.
 const typeCanary = "AWS::Synthetics::Canary"
@@ -19,12 +23,15 @@ func passCanaries(st *state) error {
 	if len(canaries) == 0 {
 		return nil
 	}
-	deps := depsOf(st)
+	// The graph of the template before this pass: the DependsOn it adds
+	// below lead only to resources that wait for no canary, so they make
+	// no path the checks below would have to see.
+	g := template.NewGraph(st.ids, depsOf(st))
 	upstream := map[string]map[string]bool{}
 	up := func(id string) map[string]bool {
 		u, ok := upstream[id]
 		if !ok {
-			u = dependencies(st, id, deps)
+			u = g.Upstream(id)
 			upstream[id] = u
 		}
 		return u
@@ -69,9 +76,8 @@ func passCanaries(st *state) error {
 				add = append(add, d)
 			}
 		}
-		if len(add) > 0 && mergeDependsOn(st.edit(c), add...) {
+		if len(add) > 0 && template.AddDependsOn(st.edit(c), add...) {
 			st.change("canaries", c, "DependsOn += %s (canaries update last, one at a time: a canary's rollback is refused while it is UPDATING)", strings.Join(add, ", "))
-			delete(upstream, c)
 		}
 		if st.resource(c)["Condition"] == nil {
 			prev = []string{c}
