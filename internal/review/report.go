@@ -566,32 +566,14 @@ func listDelta(before, after any) []IAMChange {
 // branches of an Fn::If, for example), sorted.
 func rolesIn(v any, resources map[string]any) []string {
 	set := map[string]bool{}
-	var walk func(any)
-	walk = func(v any) {
-		id := ""
-		if r, ok := template.Ref(v); ok {
-			id = r
-		} else if r, _, ok := template.GetAtt(v); ok {
-			id = r
-		}
-		if id != "" {
-			if m, ok := resources[id].(map[string]any); ok && m["Type"] == "AWS::IAM::Role" {
-				set[id] = true
-			}
+	template.WalkReferences(v, func(_ []string, r template.Reference) {
+		if r.Kind != template.ByRef && r.Kind != template.ByGetAtt {
 			return
 		}
-		switch t := v.(type) {
-		case map[string]any:
-			for _, k := range template.SortedKeys(t) {
-				walk(t[k])
-			}
-		case []any:
-			for _, e := range t {
-				walk(e)
-			}
+		if m, ok := resources[r.Name].(map[string]any); ok && m["Type"] == "AWS::IAM::Role" {
+			set[r.Name] = true
 		}
-	}
-	walk(v)
+	})
 	return sortedSet(set)
 }
 

@@ -2,11 +2,12 @@ package updatepath
 
 import (
 	"fmt"
-	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"path"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // Client networks of the availability model.
