@@ -73,7 +73,6 @@ func (p *Positions) locateJSON(data []byte) error {
 	type frame struct {
 		object bool
 		key    bool // the next string token of an object is a key
-		name   string
 	}
 	var stack []frame
 	var path []string
