@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
