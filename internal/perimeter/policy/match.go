@@ -75,3 +75,11 @@ func matchARN(pattern, arn string) bool {
 	}
 	return true
 }
+
+// MatchAction reports whether an Action pattern (service:Action with
+// wildcards) covers action, case-insensitively, as IAM matches them.
+func MatchAction(pattern, action string) bool { return matchAction(pattern, action) }
+
+// MatchARN reports whether a Resource pattern covers arn, component by
+// component, as IAM matches Resource elements.
+func MatchARN(pattern, arn string) bool { return matchARN(pattern, arn) }
