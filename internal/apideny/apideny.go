@@ -29,6 +29,7 @@ import (
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // InvokeAction is the action a private API's Deny must cover.
@@ -195,8 +196,7 @@ func variableValue(v any) string {
 					}
 				}
 			case "Fn::Sub":
-				s, _ := subString(a)
-				if strings.Contains(s, "${!") {
+				if s, _, _ := template.SubArgs(a); template.SubHasLiteral(s) {
 					return fmt.Sprintf("its %s value makes a policy variable (${!...})", SourceVpceKey)
 				}
 			case "Ref", "Fn::GetAtt", "Fn::ImportValue", "Fn::FindInMap", "Fn::Select", "Fn::Join":
@@ -335,13 +335,23 @@ func resolve(v any, api API) (string, bool) {
 			return name(r)
 		}
 		if a, ok := t["Fn::Sub"]; ok {
-			s, vars := subString(a)
-			return substitute(s, func(n string) (string, bool) {
-				if x, ok := vars[n]; ok {
-					return resolve(x, api)
+			s, vars, ok := template.SubArgs(a)
+			if !ok {
+				return "", false
+			}
+			all := true
+			out, _ := template.ScanSub(s, func(n string) (string, bool) {
+				v, ok := "", false
+				if x, isVar := vars[n]; isVar {
+					v, ok = resolve(x, api)
+				} else {
+					v, ok = name(n)
 				}
-				return name(n)
+				all = all && ok
+				return v, ok
 			})
+			// A ${!Literal} stays as written: no ARN component equals it.
+			return out, all
 		}
 		if a, ok := t["Fn::Join"].([]any); ok && len(a) == 2 {
 			sep, ok1 := a[0].(string)
@@ -359,51 +369,6 @@ func resolve(v any, api API) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// subString returns the string and variables of a Fn::Sub argument.
-func subString(a any) (string, map[string]any) {
-	switch t := a.(type) {
-	case string:
-		return t, nil
-	case []any:
-		if len(t) == 2 {
-			s, _ := t[0].(string)
-			vars, _ := t[1].(map[string]any)
-			return s, vars
-		}
-	}
-	return "", nil
-}
-
-// substitute expands the ${Name} of a Fn::Sub string (${!x} is the literal
-// ${x}); a name lookup cannot resolve makes the whole string unreadable.
-func substitute(s string, lookup func(string) (string, bool)) (string, bool) {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			b.WriteString(s)
-			return b.String(), true
-		}
-		b.WriteString(s[:i])
-		s = s[i+2:]
-		j := strings.IndexByte(s, '}')
-		if j < 0 {
-			return "", false
-		}
-		n := s[:j]
-		s = s[j+1:]
-		if lit, ok := strings.CutPrefix(n, "!"); ok {
-			b.WriteString("${" + lit + "}")
-			continue
-		}
-		v, ok := lookup(n)
-		if !ok {
-			return "", false
-		}
-		b.WriteString(v)
-	}
 }
 
 func list(v any) []any {

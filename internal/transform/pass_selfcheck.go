@@ -286,35 +286,15 @@ func (w simWorld) intrinsic(name string, arg any, whole map[string]any) any {
 			return w.name(res + "." + att)
 		}
 	case "Fn::Sub":
-		s, vars := "", map[string]any(nil)
-		switch a := arg.(type) {
-		case string:
-			s = a
-		case []any:
-			if len(a) == 2 {
-				s, _ = a[0].(string)
-				vars, _ = a[1].(map[string]any)
-			}
-		}
-		var b strings.Builder
-		for {
-			i := strings.Index(s, "${")
-			j := strings.IndexByte(s[max(i, 0):], '}')
-			if i < 0 || j < 0 {
-				b.WriteString(s)
-				return b.String()
-			}
-			j += i
-			b.WriteString(s[:i])
-			n := s[i+2 : j]
-			s = s[j+1:]
-			if lit, ok := strings.CutPrefix(n, "!"); ok {
-				b.WriteString("${" + lit + "}")
-			} else if x, ok := vars[n]; ok {
-				b.WriteString(fmt.Sprint(w.value(x)))
-			} else {
-				b.WriteString(w.name(n))
-			}
+		if s, vars, ok := template.SubArgs(arg); ok {
+			out, _ := template.ScanSub(s, func(n string) (string, bool) {
+				if x, ok := vars[n]; ok {
+					return fmt.Sprint(w.value(x)), true
+				}
+				return w.name(n), true
+			})
+			// CloudFormation writes ${!Literal} as ${Literal}.
+			return strings.ReplaceAll(out, "${!", "${")
 		}
 	case "Fn::Join":
 		if a, ok := arg.([]any); ok && len(a) == 2 {
