@@ -74,7 +74,7 @@ func selfCheckAPI(st *state, old, id string, r map[string]any) error {
 	api := apideny.API{Partition: awsid.Partition(region), Region: region, Account: account, ID: selfCheckAPIID,
 		LogicalIDs: []string{old, id}}
 	props, _ := r["Properties"].(map[string]any)
-	ep := st.endpoint()
+	ep := st.endpointExpr()
 	conds := conditionNames([]any{props, ep})
 	for _, assign := range conditionAssignments(conds) {
 		w := simWorld{api: api, conds: assign}
