@@ -50,9 +50,13 @@ func passes() []pass {
 		{name: "securitygroup", run: passSecurityGroup, requires: []string{"functions", "compute"}},
 		// preflight makes every rewritten resource wait for it.
 		{name: "preflight", run: passPreflight, requires: []string{"restapi", "functions", "compute", "loadbalancer", "roles", "references"}},
+		// apiwait makes the task definitions that call a private API wait
+		// for its stages (after the renames).
+		{name: "apiwait", run: passAPIWait, requires: []string{"references", "preflight"},
+			kinds: []string{"AWS::ECS::TaskDefinition"}},
 		// canaries makes the canaries update last, one at a time, after
 		// every DependsOn the passes before it added.
-		{name: "canaries", run: passCanaries, requires: []string{"preflight", "securitygroup", "references"},
+		{name: "canaries", run: passCanaries, requires: []string{"preflight", "securitygroup", "references", "apiwait"},
 			kinds: []string{"AWS::Synthetics::Canary"}},
 		// parameters declares every parameter the passes before it used.
 		{name: "parameters", run: passParameters,
