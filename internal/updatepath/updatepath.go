@@ -408,6 +408,14 @@ type model struct {
 // object or has no Type, a DependsOn on an unknown resource, a dependency
 // cycle), or when ctx is done.
 func Compute(ctx context.Context, in Input) (*Plan, error) {
+	return computeShared(ctx, in, true)
+}
+
+// computeShared is Compute; with share false, the new template is resolved
+// without reusing the deployed side's resolution of the resources and
+// properties it shares (evaluate), which must not change the plan
+// (TestShareShortcut, FuzzShareShortcut).
+func computeShared(ctx context.Context, in Input, share bool) (*Plan, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -432,7 +440,11 @@ func Compute(ctx context.Context, in Input) (*Plan, error) {
 		today: in.Today,
 	}
 	m.old = evaluate(in.Deployed, in.DeployedParams, pseudo, nil)
-	m.new = evaluate(in.New, newValues, pseudo, m.old)
+	prev := m.old
+	if !share {
+		prev = nil
+	}
+	m.new = evaluate(in.New, newValues, pseudo, prev)
 	if err := acyclic("deployed", m.old); err != nil {
 		return nil, err
 	}
