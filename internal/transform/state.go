@@ -32,6 +32,10 @@ type state struct {
 	pass *pass
 	bug  error
 
+	// The results (passes.go: result) passes hand to the passes after
+	// them; each pass declares the ones it reads and writes, and the
+	// driver orders the passes from that (TestPassDeclarations checks the
+	// declarations against the code).
 	rewritten   map[string]bool // resources that get DependsOn preflight
 	changedAPIs map[string]bool // REST APIs whose policy or endpoint changed
 	privateAPIs map[string]bool // REST APIs that are private after the rewrite
