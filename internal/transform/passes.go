@@ -113,6 +113,10 @@ func passes() []pass {
 		// names compares the output with the input: it covers every name any
 		// pass adds, so it runs last.
 		{name: "names", run: passNames, after: []string{"unused"}},
+		// selfcheck simulates every private API's finished resource policy
+		// with the IAM evaluator and refuses a render that lets in another
+		// endpoint or account.
+		{name: "selfcheck", run: passSelfCheck, reads: []result{resPrivateAPIs, resRenamed}, after: []string{"names"}},
 		// preflight-seal gives the preflight the warnings and the
 		// fingerprint of the finished template: it runs last.
 		{name: "preflight-seal", run: passPreflightSeal, after: []string{"preflight", "names"}},

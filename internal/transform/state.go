@@ -230,7 +230,14 @@ func (st *state) vpc() any     { return st.param(st.set.VpcParameter) }
 // endpoint returns the endpoint id expression: the parameter, or in create
 // mode the preflight's endpoint when the parameter is empty.
 func (st *state) endpoint() any {
-	ref := st.param(st.set.EndpointParameter)
+	st.usedParams[st.set.EndpointParameter] = true
+	return st.endpointExpr()
+}
+
+// endpointExpr is endpoint without marking the parameter used (for passes
+// that only read the finished template).
+func (st *state) endpointExpr() any {
+	ref := map[string]any{"Ref": st.set.EndpointParameter}
 	if st.set.PreflightMode != ModeCreate {
 		return ref
 	}
