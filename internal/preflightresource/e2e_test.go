@@ -21,23 +21,42 @@ import (
 
 type e2e struct {
 	srv *awsfake.Server
+	cfn *cfnDouble
 	rcv *receiver
 	fn  *testenv.Lambda
 }
 
+// startE2E runs the function with the EC2 double, a CloudFormation double
+// and a loopback receiver it trusts (QPE_RESPONSE_ORIGINS).
 func startE2E(t *testing.T, bootstrap string, w *awsfake.World, opts []awsfake.Option, env ...string) *e2e {
 	t.Helper()
-	srv := awsfake.Start(t, w, opts...)
-	env = append([]string{
-		"AWS_ENDPOINT_URL=" + srv.URL, "AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_ACCESS_KEY_ID=AKIDE2ETEST", "AWS_SECRET_ACCESS_KEY=e2e-secret", "AWS_SESSION_TOKEN=",
-		"AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true",
-	}, env...)
-	return &e2e{srv: srv, rcv: newReceiver(t), fn: testenv.StartLambda(t, bootstrap, env...)}
+	return startE2EWith(t, bootstrap, w, opts, newCFNDouble(t, ""), env...)
 }
 
-// invoke sends one event and waits for its single response.
+func startE2EWith(t *testing.T, bootstrap string, w *awsfake.World, opts []awsfake.Option, d *cfnDouble, env ...string) *e2e {
+	t.Helper()
+	srv := awsfake.Start(t, w, opts...)
+	rcv := newReceiver(t)
+	env = append([]string{
+		"AWS_ENDPOINT_URL=" + srv.URL, "AWS_ENDPOINT_URL_CLOUDFORMATION=" + d.srv.URL(), "AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=AKIDE2ETEST", "AWS_SECRET_ACCESS_KEY=e2e-secret", "AWS_SESSION_TOKEN=",
+		"AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true",
+		cfnresponse.OriginsEnv + "=" + rcv.origin(),
+	}, env...)
+	return &e2e{srv: srv, cfn: d, rcv: rcv, fn: testenv.StartLambda(t, bootstrap, env...)}
+}
+
+// invoke sends one event CloudFormation really sent (the double confirms
+// it) and waits for its single response.
 func (e *e2e) invoke(t *testing.T, ev cfn.Event) (cfn.Response, time.Duration) {
+	t.Helper()
+	e.cfn.genuine(ev)
+	return e.invokeAsIs(t, ev)
+}
+
+// invokeAsIs sends one event, leaving the CloudFormation double as it is,
+// and waits for its single response.
+func (e *e2e) invokeAsIs(t *testing.T, ev cfn.Event) (cfn.Response, time.Duration) {
 	t.Helper()
 	before := len(e.rcv.all())
 	start := time.Now()
