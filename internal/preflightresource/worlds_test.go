@@ -244,20 +244,30 @@ func mustJSON(t *testing.T, v any) []byte {
 
 // cfnDouble is CloudFormation for the tests (stackfake): the stack tStack
 // holding the preflight resource, whose state confirms a request or not.
-type cfnDouble struct{ srv *stackfake.Server }
+type cfnDouble struct {
+	srv     *stackfake.Server
+	stackID string
+}
 
 func newCFNDouble(t *testing.T, status string, faults ...stackfake.Fault) *cfnDouble {
+	t.Helper()
+	d := newStackDouble(t, "quilt-prod", status, faults...)
+	if d.stackID != tStack {
+		t.Fatalf("the double's stack is %s, the tests' %s", d.stackID, tStack)
+	}
+	return d
+}
+
+// newStackDouble serves another stack of the account.
+func newStackDouble(t *testing.T, name, status string, faults ...stackfake.Fault) *cfnDouble {
 	t.Helper()
 	if status == "" {
 		status = "UPDATE_IN_PROGRESS"
 	}
-	scn := &stackfake.Scenario{Region: "us-east-1", Account: tAccount, PageSize: 100, Stack: stackfake.Stack{Name: "quilt-prod", Status: status}, Faults: faults}
-	if scn.StackID() != tStack {
-		t.Fatalf("the double's stack is %s, the tests' %s", scn.StackID(), tStack)
-	}
+	scn := &stackfake.Scenario{Region: "us-east-1", Account: tAccount, PageSize: 100, Stack: stackfake.Stack{Name: name, Status: status}, Faults: faults}
 	srv := stackfake.Start(scn)
 	t.Cleanup(srv.Close)
-	return &cfnDouble{srv: srv}
+	return &cfnDouble{srv: srv, stackID: scn.StackID()}
 }
 
 // resourceStatus is the resource's state when CloudFormation sends a request.
