@@ -74,7 +74,7 @@ func TestE2ETrust(t *testing.T) {
 			"https://attacker.example/cloudformation-custom-resource-response-useast1/r?" + secretQuery,
 			"https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com.attacker.example/r?" + secretQuery,
 			"https://user:pass@cloudformation-custom-resource-response-useast1.s3.amazonaws.com/r?" + secretQuery,
-			"http://user:pass@" + host + "/r?" + secretQuery, // the trusted origin, with user info
+			"http://user:pass@" + host + "/r?" + secretQuery,                                            // the trusted origin, with user info
 			"https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/r?" + secretQuery, // another Region's bucket
 		} {
 			for _, ev := range []cfn.Event{
