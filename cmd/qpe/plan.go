@@ -18,17 +18,20 @@ type planFlags struct {
 	parameters, newParameters []string
 	partition, stackName      string
 	today                     string
+	dnsMoved                  bool
 }
 
 func (f *planFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.partition, "partition", "aws", "AWS partition the stack is in (aws, aws-cn, aws-us-gov)")
 	cmd.Flags().StringVar(&f.stackName, "stack-name", "", "stack name, to resolve export names (${AWS::StackName})")
 	cmd.Flags().StringVar(&f.today, "today", "", "date `YYYY-MM-DD` the Lambda runtime dates are compared with (default: today)")
+	cmd.Flags().BoolVar(&f.dnsMoved, "dns-moved", false, "the host names already resolve to the internal load balancer (default: to the one the deployed template's outputs name)")
 }
 
 // input fills the model's input from the flags.
 func (f *planFlags) input(name string, in *updatepath.Input) error {
 	in.Partition = f.partition
+	in.DNSMoved = f.dnsMoved
 	if f.stackName != "" {
 		in.StackName = f.stackName
 	}
@@ -57,8 +60,9 @@ func stringValues(flag string, sets []string) (map[string]string, error) {
 func newPlanCmd() *cobra.Command {
 	var f planFlags
 	var format string
+	var acceptDowntime bool
 	cmd := &cobra.Command{
-		Use:   "plan [--parameter N=V ...] [--format markdown|json] DEPLOYED NEW",
+		Use:   "plan [--parameter N=V ...] [--format markdown|json|sarif] [--dns-moved] [--accept-downtime] DEPLOYED NEW",
 		Short: "Compute what a CloudFormation update from DEPLOYED to NEW does, and whether it can roll back",
 		Long: `Plan runs the update-path model on two templates (JSON or YAML): each
 resource's action (add, modify with or without interruption, replace with the
@@ -66,18 +70,24 @@ property that forces it, remove), the knock-on replacements (a replaced
 resource's new id and attributes reach every Ref, GetAtt and Sub), the order
 (waves, then cleanup), the rollback from a failure at every wave and whether
 each rollback step is possible, and the blockers (rules QPE-UP-nnn, see
-docs/rollout.md) with their recovery.
+docs/rollout.md) with their recovery, and the availability: for each entry point
+(each host name of the load balancers' listener rules, the REST API URL the
+catalog hands out) and each client network (private, internet), the waves, the
+cleanup and the time after the update during which it is not served. DNS stays
+where it is during an update: on the load balancer the deployed template's
+outputs name, or with --dns-moved on the internal one.
 
 --parameter Name=Value gives the stack's value of a parameter (both sides);
 --new-parameter Name=Value a value the update changes. Others take their
 Default. Parameters, pseudo parameters (--partition, --stack-name),
 Fn::FindInMap and conditions are resolved where the decision depends on them.
 
-Exit status: 0 safe (no blocker, rollback-safe), 1 blockers or not
-rollback-safe, 2 usage error, or an unreadable or invalid template (a resource
+Exit status: 0 safe (no blocker, rollback-safe, no private-network downtime
+or --accept-downtime), 1 blockers, not rollback-safe, or private-network
+downtime, 2 usage error, or an unreadable or invalid template (a resource
 that is not an object or has no Type, a DependsOn on an unknown resource, a
 dependency cycle: CloudFormation refuses it).`,
-		Example: `  qpe plan stable.yaml <(qpe render --set LoadBalancerScheme=internal stable.yaml)
+		Example: `  qpe plan quilt.yaml <(qpe render --set LoadBalancerScheme=internal --set UserSubnetIds=subnet-0123456789abcdef0,subnet-0123456789abcdef1 --set ApiGatewayVPCEndpointId=vpce-0123456789abcdef0 quilt.yaml)
   qpe plan --format json --stack-name quilt deployed.yaml new.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {
@@ -86,12 +96,14 @@ dependency cycle: CloudFormation refuses it).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "markdown" && format != "json" {
-				return &exitError{code: 2, err: fmt.Errorf("plan: --format %q: the format is markdown or json", format)}
+			if format != "markdown" && format != "json" && format != "sarif" {
+				return &exitError{code: 2, err: fmt.Errorf("plan: --format %q: the format is markdown, json or sarif", format)}
 			}
 			var docs [2]map[string]any
+			var newData []byte
 			for i, path := range args {
 				data, err := readTemplate(cmd, path)
+				newData = data
 				if err != nil {
 					return &exitError{code: 2, err: fmt.Errorf("plan: %w", err)}
 				}
@@ -124,9 +136,12 @@ dependency cycle: CloudFormation refuses it).`,
 				return &exitError{code: 2, err: fmt.Errorf("plan: %w", err)}
 			}
 			var out bytes.Buffer
-			if format == "json" {
+			switch format {
+			case "sarif":
+				err = writeSARIF(cmd, "plan", updatepath.Rules(), updatepath.SARIFItems(p), sarifSource(args[1], newData, nil))
+			case "json":
 				err = updatepath.WriteJSON(&out, p)
-			} else {
+			default:
 				err = updatepath.WriteMarkdown(&out, p, "Update plan: "+reviewName(args[0])+" -> "+reviewName(args[1]), "#")
 			}
 			if err != nil {
@@ -138,12 +153,16 @@ dependency cycle: CloudFormation refuses it).`,
 			if !p.Safe() {
 				return &exitError{code: 1}
 			}
+			if err := p.RefuseDowntime(acceptDowntime); err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("plan: %w", err)}
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringArrayVar(&f.parameters, "parameter", nil, "the stack's value of a template parameter `Name=Value` (repeatable)")
 	cmd.Flags().StringArrayVar(&f.newParameters, "new-parameter", nil, "a parameter value the update changes `Name=Value` (repeatable)")
-	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
+	cmd.Flags().StringVarP(&format, "format", "o", "markdown", "output format: markdown, json, or sarif (blockers and warnings, located in NEW) (-o for short)")
+	cmd.Flags().BoolVar(&acceptDowntime, "accept-downtime", false, "exit 0 even when users on the private network lose an entry point during the update")
 	f.register(cmd)
 	return cmd
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
+	"github.com/quiltdata/quilt-private-endpoints/internal/livestack"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
@@ -24,7 +26,7 @@ func newReviewCmd() *cobra.Command {
 	var format, changeset, stack string
 	var pf planFlags
 	cmd := &cobra.Command{
-		Use:   "review [--set Name=Value ...] [--format markdown|json] [--changeset FILE] [--stack NAME] TEMPLATE",
+		Use:   "review [--set Name=Value ...] [--format markdown|json|sarif] [--changeset FILE] [--stack NAME] TEMPLATE",
 		Short: "Report what enabling Private Endpoints changes, with update behaviour and risks",
 		Long: `Review runs the QuiltPrivateEndpoints engine on TEMPLATE (as render does) and
 reports, resource by resource, each changed property with its value before and
@@ -50,8 +52,9 @@ TEMPLATE is omitted), DescribeStacks (parameter values, exports) and
 ListImports for each export (an export in use is a blocker naming the
 importing stack). Read-only.
 
-Exit status: 0 reported, 1 the engine refused the template or an input is
-unreadable, 2 usage error.`,
+Exit status (README "Exit status"): 0 reported; 1 the engine refused the
+template or the changeset JSON is unusable; 2 usage error, or TEMPLATE
+unreadable or not a template (invalid YAML or JSON), or the stack unreadable.`,
 		Example: `  qpe review templates/examples/quilt-network1.yaml > review.md
   qpe review --format json --set LoadBalancerScheme=internal stack.yaml
   aws cloudformation describe-change-set --change-set-name ARN > cs.json
@@ -63,8 +66,8 @@ unreadable, 2 usage error.`,
 			return oneTemplate("review")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "markdown" && format != "json" {
-				return &exitError{code: 2, err: fmt.Errorf("review: --format %q: the format is markdown or json", format)}
+			if format != "markdown" && format != "json" && format != "sarif" {
+				return &exitError{code: 2, err: fmt.Errorf("review: --format %q: the format is markdown, json or sarif", format)}
 			}
 			var cs *review.ChangeSet
 			if changeset != "" {
@@ -76,7 +79,7 @@ unreadable, 2 usage error.`,
 					return &exitError{code: 1, err: fmt.Errorf("review: %s: %w", changeset, err)}
 				}
 			}
-			var dep *review.Deployed
+			var dep *livestack.Stack
 			if stack != "" {
 				var err error
 				if dep, err = reviewLoadStack(cmd, stack); err != nil {
@@ -94,7 +97,7 @@ unreadable, 2 usage error.`,
 			}
 			// CloudFormation hands the macro the template without its own
 			// Transform entry: that is the "before" side too.
-			req, _, err := loadRequest(cmd, args[0], sets, parameters)
+			req, _, data, err := loadRequest(cmd, args[0], sets, parameters)
 			if err != nil {
 				return err
 			}
@@ -116,12 +119,12 @@ unreadable, 2 usage error.`,
 			for _, c := range res.Changes {
 				in.Changes = append(in.Changes, review.EngineChange{Pass: c.Pass, Resource: c.Resource, Detail: c.Detail})
 			}
-			pin := updatepath.Input{Deployed: before, New: res.Fragment, DeployedParams: valueStrings(req.TemplateParameterValues)}
+			pin := updatepath.Input{Deployed: before, New: res.Fragment, DeployedParams: valueStrings(req.TemplateParameterValues), Renamed: res.Renamed}
 			if err := pf.input("review", &pin); err != nil {
 				return err
 			}
 			if dep != nil {
-				pin.Deployed, pin.DeployedParams, pin.ImportedExports = dep.Processed, dep.Parameters, dep.Imports
+				pin.Deployed, pin.DeployedParams, pin.ImportedExports = dep.Processed, dep.Resolved(), dep.Imports
 				pin.StackName, pin.AccountID = dep.Name, dep.AccountID
 				pin.Region, _ = cmd.Flags().GetString("region")
 			}
@@ -131,6 +134,9 @@ unreadable, 2 usage error.`,
 			report := review.Build(in, cfnspec.New())
 			if cs != nil {
 				review.Annotate(report, cs)
+			}
+			if format == "sarif" {
+				return writeSARIF(cmd, "review", review.Rules(), review.SARIFItems(report.Risks), sarifSource(args[0], data, res.Renamed))
 			}
 			var out bytes.Buffer
 			if format == "json" {
@@ -149,7 +155,7 @@ unreadable, 2 usage error.`,
 	}
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "Transform parameter `Name=Value` (repeatable; lists comma separated)")
 	cmd.Flags().StringArrayVar(&parameters, "parameter", nil, "value of a template parameter `Name=Value`, as the stack passes it (repeatable)")
-	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
+	cmd.Flags().StringVarP(&format, "format", "o", "markdown", "output format: markdown, json, or sarif (the risks, located in TEMPLATE) (-o for short)")
 	cmd.Flags().StringVar(&changeset, "changeset", "", "describe-change-set JSON `FILE` to annotate")
 	cmd.Flags().StringVar(&stack, "stack", "", "take the deployed side from the live stack `NAME` (GetTemplate, DescribeStacks, ListImports)")
 	pf.register(cmd)
@@ -157,7 +163,7 @@ unreadable, 2 usage error.`,
 }
 
 // reviewLoadStack reads the live stack for --stack.
-func reviewLoadStack(cmd *cobra.Command, stack string) (*review.Deployed, error) {
+func reviewLoadStack(cmd *cobra.Command, stack string) (*livestack.Stack, error) {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
@@ -169,9 +175,18 @@ func reviewLoadStack(cmd *cobra.Command, stack string) (*review.Deployed, error)
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	dep, err := review.LoadStack(ctx, cloudformation.NewFromConfig(cfg), stack)
+	dep, err := livestack.Read(ctx, cloudformation.NewFromConfig(cfg), stack, livestack.Options{Parts: livestack.Original | livestack.Processed | livestack.Imports})
+	if err == nil {
+		err = dep.Errs()
+	}
+	if err == nil && (dep.Original == nil || dep.Processed == nil) {
+		err = fmt.Errorf("cloudformation:GetTemplate returned an empty template for stack %s", stack)
+	}
+	if errors.Is(err, livestack.ErrNotFound) {
+		return nil, &exitError{code: 1, err: fmt.Errorf("review: stack %s does not exist in this account and Region (check --stack, --region and --profile): %w", stack, err)}
+	}
 	if err != nil {
-		return nil, &exitError{code: 1, err: err}
+		return nil, &exitError{code: 1, err: fmt.Errorf("review: stack %s: %w", stack, err)}
 	}
 	progress(fmt.Sprintf("stack %s read: %d parameters, %d exports", stack, len(dep.Parameters), len(dep.Imports)))
 	return dep, nil

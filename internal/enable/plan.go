@@ -2,14 +2,9 @@ package enable
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/smithy-go"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
@@ -22,11 +17,14 @@ const AcceptUnsafeFlag = "--accept-unsafe"
 // PlanSummary is step 3's result: the review's summary and risks, what is
 // replaced, and the rollout with its rollback verdict.
 type PlanSummary struct {
-	Summary  review.Summary     `json:"summary"`
-	Risks    []review.Risk      `json:"risks"`
-	Replaced []string           `json:"replaced"`
-	Rollout  updatepath.Rollout `json:"rollout"`
-	Warnings []string           `json:"warnings,omitempty"`
+	// Verdict is the review's (the update path's, with the steps outside
+	// the stack its risks call for): printed first.
+	Verdict  updatepath.Decision `json:"verdict"`
+	Summary  review.Summary      `json:"summary"`
+	Risks    []review.Risk       `json:"risks"`
+	Replaced []string            `json:"replaced"`
+	Rollout  updatepath.Rollout  `json:"rollout"`
+	Warnings []string            `json:"warnings,omitempty"`
 
 	report *review.Report
 }
@@ -35,25 +33,26 @@ type PlanSummary struct {
 // review of the same change. An unsafe rollout stops here unless accepted.
 func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	st := r.stack
-	imports, err := importedExports(ctx, r.clients.CloudFormation, st.Exports)
-	if err != nil {
+	if err := st.ImportsErr; err != nil {
 		return r.stopped(OutcomeRefused, 1, "reading who imports the stack's exports (cloudformation:ListImports): "+err.Error())
 	}
+	imports := st.Imports
 	p, err := updatepath.Compute(ctx, updatepath.Input{
 		Deployed: st.Processed, New: rd.Processed,
 		DeployedParams: st.Parameters, NewParams: rd.Params,
 		Partition: st.Partition, Region: st.Region, AccountID: st.AccountID, StackName: st.Name,
-		ImportedExports: imports, Today: r.input.Now(),
+		ImportedExports: imports, Today: r.input.Now(), Renamed: rd.Result.Renamed,
 	})
 	if err != nil {
 		return r.stopped(OutcomeRefused, 1, "planning the update: "+err.Error())
 	}
-	in := review.Input{Name: st.Name, Before: st.Processed, After: rd.Processed, Warnings: warningTexts(rd), Settings: stringSettings(rd.Settings)}
+	in := review.Input{Name: st.Name, Before: st.Processed, After: rd.Processed, Warnings: warningTexts(rd), Settings: stringSettings(rd.Settings),
+		Renamed: rd.Result.Renamed, Moved: rd.Result.Moved, Plan: p}
 	for _, c := range rd.Result.Changes {
 		in.Changes = append(in.Changes, review.EngineChange{Pass: c.Pass, Resource: c.Resource, Detail: c.Detail})
 	}
 	rep := review.Build(in, cfnspec.New())
-	ps := &PlanSummary{Summary: rep.Summary, Risks: rep.Risks, Rollout: p.Rollout, Warnings: in.Warnings, report: rep}
+	ps := &PlanSummary{Verdict: rep.Verdict, Summary: rep.Summary, Risks: rep.Risks, Rollout: p.Rollout, Warnings: in.Warnings, report: rep}
 	for _, res := range p.Resources {
 		if res.Action == updatepath.Replace {
 			ps.Replaced = append(ps.Replaced, res.LogicalID)
@@ -79,26 +78,6 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	}
 	r.step("%s given: going on with an update that cannot be rolled back safely", AcceptUnsafeFlag)
 	return false
-}
-
-// importedExports asks ListImports for each export of the stack.
-func importedExports(ctx context.Context, cfn CloudFormationAPI, exports []string) (map[string][]string, error) {
-	out := map[string][]string{}
-	for _, e := range exports {
-		p := cloudformation.NewListImportsPaginator(cfn, &cloudformation.ListImportsInput{ExportName: aws.String(e)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			var ae smithy.APIError
-			if errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "is not imported by any stack") {
-				break
-			}
-			if err != nil {
-				return nil, fmt.Errorf("export %s: %w", e, err)
-			}
-			out[e] = append(out[e], page.Imports...)
-		}
-	}
-	return out, nil
 }
 
 func stringSettings(m map[string]any) map[string]string {

@@ -46,9 +46,10 @@ func globMatch(pattern, s string) bool {
 	return p == len(pattern)
 }
 
-// matchAction matches an action pattern (service:Action with wildcards)
-// case-insensitively, as IAM does.
-func matchAction(pattern, action string) bool {
+// MatchAction matches an action pattern (service:Action with the wildcards
+// * and ?, nothing else: no classes, no escapes) case-insensitively, as
+// IAM does.
+func MatchAction(pattern, action string) bool {
 	return globMatch(strings.ToLower(pattern), strings.ToLower(action))
 }
 
@@ -75,3 +76,7 @@ func matchARN(pattern, arn string) bool {
 	}
 	return true
 }
+
+// MatchARN reports whether a Resource pattern covers arn, component by
+// component, as IAM matches Resource elements.
+func MatchARN(pattern, arn string) bool { return matchARN(pattern, arn) }
