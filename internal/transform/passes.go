@@ -25,11 +25,15 @@ func passes() []pass {
 		{name: "functions", run: passFunctions,
 			kinds: []string{"AWS::Lambda::Function", "AWS::Serverless::Function"}},
 		{name: "compute", run: passCompute,
-			kinds: []string{"AWS::ECS::Service", "AWS::Synthetics::Canary", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+			kinds: []string{"AWS::ECS::Service", "AWS::Synthetics::Canary",
 				"AWS::EC2::LaunchTemplate", "AWS::EC2::Instance", "AWS::CloudFormation::Stack", "AWS::Serverless::Application"}},
-		// loadbalancer replaces the target groups of the load balancers
-		// compute made internal, and drops their geofence.
-		{name: "loadbalancer", run: passLoadBalancer, requires: []string{"compute"}},
+		// loadbalancer builds the internal twin of each internet-facing load
+		// balancer (registering the services compute moved, letting in the
+		// canaries it put into the VPC), or warns of a half-private stack
+		// beside the APIs restapi made private.
+		{name: "loadbalancer", run: passLoadBalancer, requires: []string{"restapi", "compute"},
+			kinds: []string{typeLoadBalancer, typeListener, typeListenerRule, typeListenerCert, typeTargetGroup,
+				typeWebACL, typeWebACLAssoc, typeECSService, typeCanary}},
 		// roles works from the functions and canaries moved into the VPC.
 		{name: "roles", run: passRoles, requires: []string{"functions", "compute"}},
 		// hostnames rewrites the hostnames of the APIs made private.
