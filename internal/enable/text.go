@@ -14,13 +14,16 @@ import (
 func WritePlan(w io.Writer, sg *Stage) {
 	p := sg.Plan
 	s := p.Summary
-	fmt.Fprintf(w, "Plan of the %s: %d added, %d modified, %d renamed, %d removed; %d replaced, %d with some interruption\n",
-		sg.Name, s.Added, s.Modified, s.Renamed, s.Removed, s.Replacements, s.SomeInterruption)
+	fmt.Fprintf(w, "Verdict of the %s:\n", sg.Name)
+	for _, l := range p.Verdict.VerdictLines() {
+		fmt.Fprintf(w, "  %s\n", strings.ReplaceAll(strings.TrimPrefix(l, "- "), "**", ""))
+	}
+	fmt.Fprintf(w, "Plan of the %s: %s; %d with some interruption\n", sg.Name, s.Counts.Text(), s.SomeInterruption)
 	if len(p.Replaced) > 0 {
 		fmt.Fprintf(w, "  replaced: %s\n", strings.Join(p.Replaced, ", "))
 	}
 	for _, r := range p.Risks {
-		fmt.Fprintf(w, "  risk: %s\n", riskText(r))
+		writeRisk(w, r)
 	}
 	for _, wn := range p.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", wn)
@@ -38,16 +41,19 @@ func WritePlan(w io.Writer, sg *Stage) {
 	}
 }
 
-// riskText is a review risk on one line.
-func riskText(r review.Risk) string {
-	s := r.Title
+// writeRisk prints a review risk in full: its catalogue id and title, the
+// resources, each note on its own line, and what to do.
+func writeRisk(w io.Writer, r review.Risk) {
+	fmt.Fprintf(w, "  risk %s (%s): %s\n", r.ID, r.Severity, r.Title)
 	if len(r.Resources) > 0 {
-		s += " (" + strings.Join(r.Resources, ", ") + ")"
+		fmt.Fprintf(w, "    applies to: %s\n", strings.Join(r.Resources, ", "))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "    - %s\n", n)
 	}
 	if r.Action != "" {
-		s += ": " + r.Action
+		fmt.Fprintf(w, "    what to do: %s\n", r.Action)
 	}
-	return s
 }
 
 // WriteChangeSet prints step 4: the change set, each change annotated

@@ -1,21 +1,26 @@
 package review
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
 const vpcAccessPolicyName = "AWSLambdaVPCAccessExecutionRole"
 
 // Risk is something that can go wrong, with the resources it applies to
-// and what to do about it. Its ID is the risk's stable name (RiskReplacement,
-// ...); Title, Detail and Action are its rule's title, meaning and remedy.
+// and what to do about it. Its ID is its rule's catalogue id (QPE-RV-nnn,
+// the README's), Name the risk's short name (RiskReplacement, ...); Title,
+// Detail and Action are its rule's title, meaning and remedy.
 type Risk struct {
 	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Severity  string   `json:"severity"`
 	Title     string   `json:"title"`
 	Detail    string   `json:"detail"`
 	Action    string   `json:"action"`
@@ -77,7 +82,7 @@ func risks(in Input, r *Report, spec *cfnspec.Spec) []Risk {
 		if len(fs) == 0 {
 			continue
 		}
-		k := Risk{ID: rc.name, Title: rc.check.Title, Detail: rc.check.Meaning, Action: rc.check.Remedy, Resources: []string{}}
+		k := Risk{ID: rc.check.ID, Name: rc.name, Severity: string(rc.check.Severity), Title: rc.check.Title, Detail: rc.check.Meaning, Action: rc.check.Remedy, Resources: []string{}}
 		for _, f := range fs {
 			if f.Resource != "" {
 				k.Resources = append(k.Resources, f.Resource)
@@ -184,18 +189,52 @@ func customName(res Resource, before, after map[string]any, spec *cfnspec.Spec) 
 	ob, _ := before[res.LogicalID].(map[string]any)
 	na, _ := after[res.LogicalID].(map[string]any)
 	n, ok := template.Section(na, "Properties")[prop]
-	if !ok || !equal(template.Section(ob, "Properties")[prop], n) {
+	if !ok || !template.Equal(template.Section(ob, "Properties")[prop], n) {
 		return ""
 	}
 	return prop
 }
 
-// RiskRule returns the rule of a risk by its stable name (Risk.ID).
+// RiskRule returns the rule of a risk by its catalogue id (Risk.ID) or
+// its short name (Risk.Name).
 func RiskRule(name string) (finding.Rule, bool) {
 	for _, rc := range riskChecks() {
-		if rc.name == name {
+		if rc.name == name || rc.check.ID == name {
 			return rc.check.Rule, true
 		}
 	}
 	return finding.Rule{}, false
+}
+
+// outsideSteps are the steps outside the stack that the risks call for,
+// before the update: users' routes to a private API's endpoint, the data
+// perimeter's entries for calls through the NAT, the ENI permissions of
+// roles from outside the template.
+func outsideSteps(rs []Risk) []updatepath.Step {
+	var out []updatepath.Step
+	for _, k := range rs {
+		var what string
+		switch k.ID {
+		case rulePrivateCallers.ID:
+			what = "route users' networks (VPN, Direct Connect) to the execute-api endpoint and allow TCP 443 from them in its security group: " +
+				strings.Join(k.Resources, ", ") + " answer only through it"
+		case ruleNATPerimeter.ID:
+			what = "data perimeter: list the NAT gateways' Elastic IPs in aws:SourceIp, or the VPC in aws:SourceVpc with VPC endpoints (qpe perimeter), for " +
+				clipList(k.Resources, 3)
+		case ruleExternalRole.ID:
+			what = "attach AWSLambdaVPCAccessExecutionRole to the execution roles from outside the template of " + clipList(k.Resources, 3)
+		default:
+			continue
+		}
+		out = append(out, updatepath.Step{When: updatepath.StepBefore, What: what, Rule: k.ID})
+	}
+	return out
+}
+
+// clipList joins the first n items and counts the others.
+func clipList(l []string, n int) string {
+	if len(l) <= n {
+		return strings.Join(l, ", ")
+	}
+	return strings.Join(l[:n], ", ") + fmt.Sprintf(" and %d more", len(l)-n)
 }

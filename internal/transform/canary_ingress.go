@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"strings"
 )
 
@@ -37,12 +38,12 @@ func canaryIngress(st *state, sd *side) {
 				"GroupId": target, "SourceSecurityGroupId": src, "IpProtocol": "tcp", "FromPort": port, "ToPort": port,
 				"Description": "Quilt canaries in the VPC reach the internal load balancer " + lb + " (QuiltPrivateEndpoints)",
 			}}
-			if cur := st.resource(id); cur != nil && equal(cur, want) {
+			if cur := st.resource(id); cur != nil && template.Equal(cur, want) {
 				continue
 			}
 			st.add(id, want)
 			name := describe(src, "")
-			if ids := referenced(src); len(ids) == 1 {
+			if ids := template.ReferencedIDs(src); len(ids) == 1 {
 				name = ids[0]
 			}
 			st.change("loadbalancer", id, "added: the canaries' security group %s may reach %s on port %s", name, lb, describe(port, ""))
@@ -58,7 +59,7 @@ func ingressTarget(st *state, groups any) any {
 		return nil
 	}
 	for _, g := range list {
-		for _, id := range referenced(g) {
+		for _, id := range template.ReferencedIDs(g) {
 			if st.typeOf(id) == typeSecurityGroup {
 				return g
 			}
@@ -77,7 +78,7 @@ func canaryGroups(st *state) []any {
 		for _, l := range lists {
 			items, _ := l.([]any)
 			for _, g := range items {
-				if _, isStr := g.(string); (isStr || len(referenced(g)) > 0) && !containsValue(out, g) {
+				if _, isStr := g.(string); (isStr || len(template.ReferencedIDs(g)) > 0) && !containsValue(out, g) {
 					out = append(out, g)
 				}
 			}

@@ -125,7 +125,7 @@ func sideOf(st *state, lb string) (*side, error) {
 		holders = append(holders, id)
 	}
 	for _, id := range st.ofType(typeListenerRule, typeListenerCert) {
-		for _, l := range referenced(st.props(id)["ListenerArn"]) {
+		for _, l := range template.ReferencedIDs(st.props(id)["ListenerArn"]) {
 			if listeners[l] {
 				sd.add(id)
 				if st.typeOf(id) == typeListenerRule {
@@ -143,7 +143,7 @@ func sideOf(st *state, lb string) (*side, error) {
 		collectKey(p["Actions"], "TargetGroupArn", &arns)
 		for _, arn := range arns {
 			inTemplate := false
-			for _, id := range referenced(arn) {
+			for _, id := range template.ReferencedIDs(arn) {
 				if st.typeOf(id) != typeTargetGroup {
 					continue
 				}
@@ -178,7 +178,7 @@ func sideOf(st *state, lb string) (*side, error) {
 		}
 		sd.add(assoc)
 		inTemplate := false
-		for _, id := range referenced(ap["WebACLArn"]) {
+		for _, id := range template.ReferencedIDs(ap["WebACLArn"]) {
 			if st.typeOf(id) == typeWebACL {
 				inTemplate = true
 				if _, ok := sd.twin[id]; !ok {
@@ -259,7 +259,7 @@ func (sd *side) build(st *state) error {
 		default:
 			what = "internal twin of " + pub
 		}
-		if cur := st.resource(nid); cur != nil && equal(cur, r) {
+		if cur := st.resource(nid); cur != nil && template.Equal(cur, r) {
 			continue
 		}
 		st.add(nid, r)
@@ -318,7 +318,7 @@ func (sd *side) register(st *state) error {
 			st.change("loadbalancer", svc, "registered in %s too (the internal load balancer's target groups)", strings.Join(added, ", "))
 			changed = true
 		}
-		if tmp := map[string]any{"DependsOn": st.resource(svc)["DependsOn"]}; mergeDependsOn(tmp, deps...) {
+		if tmp := map[string]any{"DependsOn": st.resource(svc)["DependsOn"]}; template.AddDependsOn(tmp, deps...) {
 			st.edit(svc)["DependsOn"] = tmp["DependsOn"]
 			st.change("loadbalancer", svc, "DependsOn += %s (ECS registers a target group only once a load balancer forwards to it)", strings.Join(compactStrings(deps), ", "))
 			changed = true
@@ -338,7 +338,7 @@ func (sd *side) outputs(st *state) {
 		{nid + "CanonicalHostedZoneID", "CanonicalHostedZoneID", "hosted zone of the internal load balancer, for Route 53 alias records"},
 	} {
 		want := map[string]any{"Description": o.desc, "Value": map[string]any{"Fn::GetAtt": []any{nid, o.attr}}}
-		if cur, ok := template.Section(st.doc, "Outputs")[o.name]; ok && equal(cur, want) {
+		if cur, ok := template.Section(st.doc, "Outputs")[o.name]; ok && template.Equal(cur, want) {
 			continue
 		}
 		st.section("Outputs")[o.name] = want
@@ -447,7 +447,8 @@ func usedOutside(st *state, id string, gone map[string]bool) string {
 			continue
 		}
 		r := st.resource(other)
-		if refersTo(r["Properties"], id) || dependsOn(r, id) {
+		deps, _ := template.DependsOn(r)
+		if refersTo(r["Properties"], id) || containsString(deps, id) {
 			return other
 		}
 	}
@@ -464,7 +465,7 @@ func usedOutside(st *state, id string, gone map[string]bool) string {
 
 // mentionsAny reports whether v refers to one of ids.
 func mentionsAny(v any, ids []string) bool {
-	for _, r := range referenced(v) {
+	for _, r := range template.ReferencedIDs(v) {
 		if containsString(ids, r) {
 			return true
 		}
@@ -519,7 +520,7 @@ func fixedName(st *state, id, why string) error {
 
 // refersTo reports whether v refers to the resource id.
 func refersTo(v any, id string) bool {
-	for _, r := range referenced(v) {
+	for _, r := range template.ReferencedIDs(v) {
 		if r == id {
 			return true
 		}
