@@ -120,10 +120,7 @@ func sideOf(st *state, lb string) (*side, error) {
 			sd.add(id)
 		}
 	}
-	var holders []string
-	for _, id := range sortedSet(listeners) {
-		holders = append(holders, id)
-	}
+	holders := sortedSet(listeners)
 	for _, id := range st.ofType(typeListenerRule, typeListenerCert) {
 		for _, l := range template.ReferencedIDs(st.props(id)["ListenerArn"]) {
 			if listeners[l] {
