@@ -30,8 +30,12 @@ build/macro/bootstrap: FORCE
 build/customresource/bootstrap: FORCE
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(HOST_ARCH) $(GO) build $(LAMBDA_FLAGS) -o $@ ./customresource
 
+# qpe --version prints the module version and this commit (-X main.commit:
+# the toolchain's own VCS stamp is missing from a worktree or a tarball).
+QPE_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+
 build/qpe: FORCE
-	CGO_ENABLED=0 $(GO) build -trimpath -o $@ ./cmd/qpe
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-X main.commit=$(QPE_COMMIT)" -o $@ ./cmd/qpe
 
 # Deployment packages: deterministic arm64 zips (same bytes on every build).
 DIST ?= $(CURDIR)/dist
@@ -50,12 +54,11 @@ stackset: package
 	$(GO) run ./tools/stacksettemplate templates/template.yaml > $(DIST)/backend-stackset.yaml
 	@echo "wrote $(DIST)/backend-stackset.yaml, $(DIST)/macro.zip, $(DIST)/customresource.zip"
 
-# `sam build` (BuildMethod: makefile) calls these with ARTIFACTS_DIR set.
-build-MacroFunction:
-	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./macro
-
-build-PreflightFunction:
-	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./customresource
+# `sam build` (BuildMethod: makefile) calls these with ARTIFACTS_DIR set;
+# without it they stop instead of writing /bootstrap.
+build-MacroFunction build-PreflightFunction: build-%: FORCE
+	@if [ -z "$(ARTIFACTS_DIR)" ]; then echo "$@: ARTIFACTS_DIR is not set: sam build sets it; outside SAM use make build or make package" >&2; exit 2; fi
+	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./$(if $(filter MacroFunction,$*),macro,customresource)
 
 tools: $(RIE) $(CFNGUARD_STAMP) $(STATICCHECK)
 

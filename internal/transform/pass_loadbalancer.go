@@ -17,7 +17,6 @@ const (
 	typeWebACL        = "AWS::WAFv2::WebACL"
 	typeWebACLAssoc   = "AWS::WAFv2::WebACLAssociation"
 	typeECSService    = "AWS::ECS::Service"
-	typeCanary        = "AWS::Synthetics::Canary"
 	typeSGIngress     = "AWS::EC2::SecurityGroupIngress"
 	typeSecurityGroup = "AWS::EC2::SecurityGroup"
 	// internalSuffix makes the logical id of each resource of the internal

@@ -54,6 +54,10 @@ func passes() []pass {
 		{name: "securitygroup", run: passSecurityGroup, requires: []string{"functions", "compute"}},
 		// preflight makes every rewritten resource wait for it.
 		{name: "preflight", run: passPreflight, requires: []string{"restapi", "functions", "compute", "loadbalancer", "roles", "references"}},
+		// canaries makes the canaries update last, one at a time, after
+		// every DependsOn the passes before it added.
+		{name: "canaries", run: passCanaries, requires: []string{"preflight", "securitygroup", "references"},
+			kinds: []string{"AWS::Synthetics::Canary"}},
 		// parameters declares every parameter the passes before it used.
 		{name: "parameters", run: passParameters,
 			requires: []string{"restapi", "functions", "compute", "hostnames", "securitygroup", "preflight"}},

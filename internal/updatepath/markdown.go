@@ -136,6 +136,8 @@ func writeRollout(b *strings.Builder, ro Rollout, outputs []Output, level string
 	for _, s := range ro.Rollback {
 		if !s.Possible {
 			impossible = append(impossible, fmt.Sprintf("- `%s`: %s: impossible (%s: %s)", s.Resource, s.Step, s.Rule, s.Why))
+		} else if s.RefusedInFlight != "" {
+			impossible = append(impossible, fmt.Sprintf("- `%s`: %s: refused when a sibling of its wave fails (%s: %s)", s.Resource, s.Step, s.Rule, s.RefusedInFlight))
 		}
 	}
 	if len(impossible) > 0 {
