@@ -14,6 +14,11 @@ CFNGUARD_STAMP := $(TOOLS)/cfnguard/.installed-$(CFNGUARD_VERSION)
 # staticcheck 2026.2.2 (v0.8.2) is the release built for Go 1.26 (go.mod).
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(TOOLS)/bin/staticcheck-$(STATICCHECK_VERSION)
+# The mermaid npm package's parser checks the reports' diagrams under node
+# (internal/review's TestMermaidParses): @mermaid-js/mermaid-cli needs a
+# browser, the parser does not.
+MERMAID_VERSION := 12.3.0
+MERMAID_STAMP := $(TOOLS)/mermaid/.installed-$(MERMAID_VERSION)
 
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
 DEMO_TEMPLATE := templates/examples/quilt-private-endpoints.yaml
@@ -60,7 +65,7 @@ build-MacroFunction build-PreflightFunction: build-%: FORCE
 	@if [ -z "$(ARTIFACTS_DIR)" ]; then echo "$@: ARTIFACTS_DIR is not set: sam build sets it; outside SAM use make build or make package" >&2; exit 2; fi
 	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./$(if $(filter MacroFunction,$*),macro,customresource)
 
-tools: $(RIE) $(CFNGUARD_STAMP) $(STATICCHECK)
+tools: $(RIE) $(CFNGUARD_STAMP) $(STATICCHECK) $(MERMAID_STAMP)
 
 $(RIE):
 	GOBIN=$(TOOLS)/bin $(GO) install $(RIE_MODULE)@$(RIE_VERSION)
@@ -75,6 +80,11 @@ $(STATICCHECK):
 $(CFNGUARD_STAMP):
 	mkdir -p $(TOOLS)/cfnguard
 	cd $(TOOLS)/cfnguard && npm install --omit=peer --no-audit --no-fund --no-save $(CFNGUARD_PKG)@$(CFNGUARD_VERSION)
+	touch $@
+
+$(MERMAID_STAMP):
+	mkdir -p $(TOOLS)/mermaid
+	cd $(TOOLS)/mermaid && npm install --no-audit --no-fund --no-save --ignore-scripts mermaid@$(MERMAID_VERSION)
 	touch $@
 
 fmt-check:

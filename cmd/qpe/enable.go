@@ -124,7 +124,7 @@ failed update or a failed verify (or not executed), 2 usage, credentials or a mi
 	f.BoolVar(&acceptUnsafe, strings.TrimPrefix(enable.AcceptUnsafeFlag, "--"), false, "go on with a plan whose rollback can fail (its recovery is printed)")
 	f.BoolVar(&follow, "follow", false, "only follow the stack's current or last update, then verify")
 	f.StringVar(&changeSet, "change-set-name", "", "name of the change set (default qpe-enable-<UTC time>)")
-	f.StringVar(&format, "format", "text", "output format: text or json")
+	f.StringVarP(&format, "format", "o", "text", "output format: text or json (-o for short)")
 	f.DurationVar(&poll, "poll", enable.DefaultPoll, "interval between two reads of the stack events")
 	return cmd
 }

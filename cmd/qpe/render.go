@@ -35,9 +35,11 @@ When TEMPLATE lists QuiltPrivateEndpoints in its Transform section, that entry's
 Parameters are used too (--set wins), the entry is removed and any other
 transforms stay in the output.
 
-Exit status: 0 rendered, 1 the engine refused the template (the message names
-the resource or setting and the fix), 2 usage error. Nothing is written to
-standard output unless the whole template rendered.`,
+Exit status (the same table for every command, README "Exit status"): 0
+rendered; 1 the engine refused the template (the message names the resource
+or setting and the fix); 2 usage error, or TEMPLATE unreadable or not a
+template (invalid YAML or JSON). Nothing is written to standard output unless
+the whole template rendered.`,
 		Example: `  qpe render templates/examples/quilt-network1.yaml
   qpe render --set Exclude=StackStatusFunction --set PreflightMode=none -o yaml stack.yaml
   cat stack.json | qpe render -`,
@@ -112,7 +114,7 @@ func loadRequest(cmd *cobra.Command, path string, sets, parameters []string) (re
 	}
 	doc, err := template.Decode(data)
 	if err != nil {
-		return req, nil, nil, &exitError{code: 1, err: fmt.Errorf("%s: %w", path, err)}
+		return req, nil, nil, &exitError{code: 2, err: fmt.Errorf("%s: %w", path, err)}
 	}
 	values, err := stringValues("--parameter", parameters)
 	if err != nil {

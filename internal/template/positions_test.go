@@ -1,6 +1,9 @@
 package template
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestLocate: the position of a resource, a property and an output in the
 // same template written as YAML and as JSON.
@@ -69,4 +72,25 @@ func splitPath(p string) []string {
 		}
 	}
 	return out
+}
+
+// TestTabInYAML: a tab in the indentation is named as such, with its line
+// (yaml.v3 says only "found character that cannot start any token").
+func TestTabInYAML(t *testing.T) {
+	for _, tc := range []struct {
+		src     string
+		wantTab bool
+	}{
+		{"Resources:\n\tA:\n    Type: X\n", true},
+		{"Resources:\n  A:\n    Type: X\n    Properties:\n\t  P: 1\n", true},
+		{"Resources:\n  A: [\n", false},
+	} {
+		_, err := Decode([]byte(tc.src))
+		if err == nil {
+			t.Fatalf("%q: want an error", tc.src)
+		}
+		if got := strings.Contains(err.Error(), "a tab character in the indentation"); got != tc.wantTab {
+			t.Errorf("%q: %v; want tab named %v", tc.src, err, tc.wantTab)
+		}
+	}
 }

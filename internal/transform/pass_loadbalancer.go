@@ -484,12 +484,10 @@ func remap(v any, twin map[string]string) any {
 		return rn.node(k, arg)
 	})
 	if r, ok := nv.(map[string]any); ok {
-		if d, ok := r["DependsOn"]; ok {
-			if nd, ch := rn.dependsOn(d); ch {
-				r = shallow(r)
-				r["DependsOn"] = nd
-				nv = r
-			}
+		if nd, ch := rn.dependsOn(r); ch {
+			r = shallow(r)
+			r["DependsOn"] = nd
+			nv = r
 		}
 	}
 	return nv

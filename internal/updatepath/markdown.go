@@ -33,6 +33,9 @@ func WriteMarkdown(w io.Writer, p *Plan, title, level string) error {
 	}
 	fmt.Fprintf(&b, "Resources: %s; %d waves, then cleanup of %d.\n\n",
 		p.Counts.Text(), len(p.Rollout.Waves), len(p.Rollout.Cleanup))
+	fmt.Fprintf(&b, "<details><summary><b>Rollout picture: the waves and the availability timeline</b></summary>\n\n")
+	WriteMermaid(&b, p)
+	b.WriteString("</details>\n\n")
 	writeFindings(&b, p.Rollout, level)
 	fmt.Fprintf(&b, "%s# Resources\n\n| Resource | Type | Action | Behavior | Replaced because | Wave |\n|---|---|---|---|---|---|\n", level)
 	for _, r := range p.Resources {
