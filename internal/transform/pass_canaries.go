@@ -9,7 +9,8 @@ import (
 // typeCanary is the Synthetics canary type.
 const typeCanary = "AWS::Synthetics::Canary"
 
-// passCanaries makes the canaries update last, one at a time: the
+// passCanaries makes the canaries the engine rewrote update last, one at
+// a time: the
 // Synthetics handler refuses to roll back a canary that is still UPDATING
 // ("Canary is already updating."), so a canary must not update beside a
 // resource that can fail (updatepath QPE-UP-009). Each canary waits for
@@ -19,7 +20,12 @@ const typeCanary = "AWS::Synthetics::Canary"
 // resource that does not exist is refused), and so is a canary's own
 // chain when it has a Condition.
 func passCanaries(st *state) error {
-	canaries := st.of(typeCanary)
+	var canaries []string
+	for _, id := range st.of(typeCanary) {
+		if st.rewritten[id] {
+			canaries = append(canaries, id)
+		}
+	}
 	if len(canaries) == 0 {
 		return nil
 	}

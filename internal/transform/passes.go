@@ -103,9 +103,15 @@ func passes() []pass {
 		// preflight makes every rewritten resource wait for it.
 		{name: "preflight", run: passPreflight,
 			reads: []result{resMoved, resPrivateAPIs, resRewritten}, writes: []result{resUsedParams}},
-		// canaries makes the canaries update last, one at a time, after
-		// every DependsOn the passes before it added (the document).
-		{name: "canaries", run: passCanaries, after: []string{"preflight", "securitygroup", "references"},
+		// apiwait makes the task definitions that call an API this run made
+		// private wait for its stages (after the renames: the document).
+		{name: "apiwait", run: passAPIWait, kinds: []string{"AWS::ECS::TaskDefinition"},
+			reads: []result{resNewAPIs, resRenamed}, after: []string{"references", "preflight"}},
+		// canaries makes the canaries the engine rewrote update last, one at
+		// a time, after every DependsOn the passes before it added (the
+		// document).
+		{name: "canaries", run: passCanaries, reads: []result{resRewritten},
+			after: []string{"preflight", "securitygroup", "references", "apiwait"},
 			kinds: []string{"AWS::Synthetics::Canary"}},
 		// parameters declares every parameter the passes before it used.
 		{name: "parameters", run: passParameters,

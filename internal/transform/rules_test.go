@@ -46,7 +46,7 @@ func TestRulesCatalogue(t *testing.T) {
 // passes are listed in.
 func TestPassOrder(t *testing.T) {
 	want := []string{"httpapi", "restapi", "functions", "compute", "loadbalancer", "roles", "hostnames", "redeploy",
-		"newapi", "exports", "references", "securitygroup", "preflight", "canaries", "parameters", "unused", "names", "selfcheck", "preflight-seal"}
+		"newapi", "exports", "references", "securitygroup", "preflight", "apiwait", "canaries", "parameters", "unused", "names", "selfcheck", "preflight-seal"}
 	names := func(ps []pass) []string {
 		var out []string
 		for _, p := range ps {
