@@ -64,8 +64,8 @@ func TestTemplateParsesWithSAMTypes(t *testing.T) {
 		if fn.MemorySize == nil {
 			t.Errorf("%s: needs an explicit MemorySize", name)
 		}
-		// A rule target, alone or among others (build-A build-B: build-%: ...).
-		if !regexp.MustCompile(`(?m)^([^\t#:=]*\s)?build-` + name + `(\s[^\t#:=]*)?:`).Match(makefile) {
+		// A rule of its own, or one target of a rule (build-A build-B: build-%).
+		if !regexp.MustCompile(`(?m)^[^#:\n]*\bbuild-` + name + `\b[^:\n]*:`).Match(makefile) {
 			t.Errorf("%s: the Makefile lacks the target build-%s that sam build calls", name, name)
 		}
 	}
