@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -350,10 +348,7 @@ Exit status: 0 planned, 2 usage error or (with --nat-ips auto) no AWS access.`,
 
 // perimReadFile reads a file, or standard input for "-".
 func perimReadFile(cmd *cobra.Command, name string) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(cmd.InOrStdin())
-	}
-	return os.ReadFile(name)
+	return readInput(cmd, "the policy", name)
 }
 
 func perimNoArgs(cmd *cobra.Command, args []string) error {
