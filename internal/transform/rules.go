@@ -27,5 +27,6 @@ func Rules() []finding.Rule {
 		tfExternalWebACL,
 		tfExportChanges,
 		tfSecurityGroupLimit,
+		tfPublicFunctionURL,
 	}
 }
