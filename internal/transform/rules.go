@@ -27,6 +27,9 @@ func Rules() []finding.Rule {
 		tfExternalWebACL,
 		tfExportChanges,
 		tfSecurityGroupLimit,
+		tfHalfPrivate,
+		tfPerIPRule,
+		tfGeoCompound,
 		tfPublicFunctionURL,
 	}
 }
