@@ -27,6 +27,8 @@ type world struct {
 	ec2     *awsfake.Server
 	clients Clients
 	out     bytes.Buffer
+	// resolver answers the DNS check (withDNS); nil: the laptop's.
+	resolver Resolver
 }
 
 // startWorld serves testdata/<name>.yaml; edit changes the scenario first.
@@ -81,6 +83,12 @@ func (w *world) input(in Input) Input {
 		in.ChangeSetName = "qpe-enable-test"
 	}
 	in.Observer = &Writer{W: &w.out}
+	if in.Resolver == nil {
+		in.Resolver = w.resolver
+	}
+	if in.DNSTimeout == 0 {
+		in.DNSTimeout = 10 * time.Second
+	}
 	return in
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
@@ -44,6 +45,9 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 		DeployedParams: st.Parameters, NewParams: rd.Params,
 		Partition: st.Partition, Region: st.Region, AccountID: st.AccountID, StackName: st.Name,
 		ImportedExports: imports, Today: r.input.Now(),
+		// After the DNS stage found every host on the internal load
+		// balancer, the retire update is planned with DNS moved.
+		DNSMoved: r.dnsMoved,
 	})
 	if err != nil {
 		return r.stopped(OutcomeRefused, 1, "planning the update: "+err.Error())
@@ -63,7 +67,7 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	sg.Plan = ps
 	r.observer.Plan(sg)
 	if p.Safe() {
-		return false
+		return r.refuseDowntime(p)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "the update cannot be rolled back safely: %d blocker(s):", len(p.Rollout.Blockers))
@@ -78,7 +82,29 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 		return r.stopped(OutcomeRefused, 1, b.String())
 	}
 	r.step("%s given: going on with an update that cannot be rolled back safely", AcceptUnsafeFlag)
-	return false
+	return r.refuseDowntime(p)
+}
+
+// AcceptDowntimeFlag is the flag that accepts private-network downtime.
+const AcceptDowntimeFlag = "--accept-downtime"
+
+// OutcomeDowntimeRefused: the plan takes an entry point away from users on
+// the private network, and --accept-downtime was not given.
+const OutcomeDowntimeRefused = "downtime-refused"
+
+// refuseDowntime stops a plan in which users on the private network lose
+// an entry point (updatepath's rule, shared with qpe plan), unless
+// --accept-downtime.
+func (r *Result) refuseDowntime(p *updatepath.Plan) bool {
+	err := p.RefuseDowntime(r.input.AcceptDowntime)
+	if err == nil {
+		if p.Rollout.Availability.PrivateNetworkDowntime {
+			r.step("%s given: going on with an update in which users on the private network lose the catalog for a while", AcceptDowntimeFlag)
+		}
+		return false
+	}
+	return r.stopped(OutcomeDowntimeRefused, 1, fmt.Sprintf("%v. Nothing was changed. Take the side-by-side way (run qpe enable without --set %s=%s: it keeps the public load balancer until DNS moves), or pass %s",
+		err, transform.SetPublicLoadBalancer, transform.PublicRetire, AcceptDowntimeFlag))
 }
 
 // importedExports asks ListImports for each export of the stack.

@@ -21,6 +21,8 @@ type deployedStack struct {
 	Status, StatusReason string
 	Parameters           map[string]string
 	Exports              []string // export names of the outputs
+	// Outputs are the stack's output values by key.
+	Outputs map[string]string
 	Capabilities         []string
 	// Original is the template as submitted (with its transforms);
 	// Processed is what CloudFormation deployed (after them).
@@ -45,12 +47,13 @@ func readStack(ctx context.Context, cfn CloudFormationAPI, name string) (*deploy
 	st := &deployedStack{
 		ID: aws.ToString(s.StackId), Name: aws.ToString(s.StackName),
 		Status: string(s.StackStatus), StatusReason: aws.ToString(s.StackStatusReason),
-		Parameters: map[string]string{},
+		Parameters: map[string]string{}, Outputs: map[string]string{},
 	}
 	for _, p := range s.Parameters {
 		st.Parameters[aws.ToString(p.ParameterKey)] = aws.ToString(p.ParameterValue)
 	}
 	for _, o := range s.Outputs {
+		st.Outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
 		if e := aws.ToString(o.ExportName); e != "" {
 			st.Exports = append(st.Exports, e)
 		}
