@@ -21,8 +21,8 @@ const DefaultDNSTimeout = 5 * time.Minute
 // DNSStep is the DNS stage: the records to change, what they resolve to
 // from here, and the change enable made in Route 53 (--hosted-zone-id).
 type DNSStep struct {
-	LoadBalancer *InternalLB  `json:"loadBalancer"`
-	Records      []DNSRecord  `json:"records"`
+	LoadBalancer *InternalLB   `json:"loadBalancer"`
+	Records      []DNSRecord   `json:"records"`
 	Change       *RecordChange `json:"change,omitempty"`
 	// Moved: every host name resolves to the internal load balancer.
 	Moved bool `json:"moved"`

@@ -22,8 +22,8 @@ type deployedStack struct {
 	Parameters           map[string]string
 	Exports              []string // export names of the outputs
 	// Outputs are the stack's output values by key.
-	Outputs map[string]string
-	Capabilities         []string
+	Outputs      map[string]string
+	Capabilities []string
 	// Original is the template as submitted (with its transforms);
 	// Processed is what CloudFormation deployed (after them).
 	Original, Processed          map[string]any
