@@ -1,7 +1,6 @@
 package enable
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -9,36 +8,18 @@ import (
 )
 
 // withDNS serves the world's DNS from a resolver double on loopback: the
-// records of the Route 53 double's zones, laid under zone (what the user
-// changed at another DNS provider), and the load balancers' names (an
-// internal one resolves to private addresses).
+// records of zone (what the user changed at some DNS provider) over what
+// the account's Route 53 zones and load balancers answer.
 func (w *world) withDNS(t *testing.T) *dnsfake.Zone {
 	t.Helper()
 	zone := dnsfake.NewZone(nil)
-	var src dnsfake.Source
-	src = func(name string) (dnsfake.Record, bool) {
+	srv, err := dnsfake.Start(func(name string) (dnsfake.Record, bool) {
 		if r, ok := zone.Lookup(name); ok {
 			return r, true
 		}
-		if rs, ok := w.stack.RecordSet(name); ok {
-			switch {
-			case rs.Alias != nil:
-				r, ok := src(rs.Alias.DNSName)
-				return dnsfake.Record{A: r.A}, ok
-			case rs.Type == "CNAME" && len(rs.Values) > 0:
-				return dnsfake.Record{CNAME: rs.Values[0]}, true
-			}
-			return dnsfake.Record{A: rs.Values}, true
-		}
-		if strings.HasSuffix(name, ".elb.amazonaws.com") {
-			if strings.HasPrefix(name, "internal-") {
-				return dnsfake.Record{A: []string{"10.0.1.20", "10.0.2.20"}}, true
-			}
-			return dnsfake.Record{A: []string{"203.0.113.20", "203.0.113.21"}}, true
-		}
-		return dnsfake.Record{}, false
-	}
-	srv, err := dnsfake.Start(src)
+		c, a, ok := w.stack.Resolve(name)
+		return dnsfake.Record{CNAME: c, A: a}, ok
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

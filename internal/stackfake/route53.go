@@ -320,20 +320,51 @@ func changeInfoXML(ch *r53Change, comment string) string {
 	return "<ChangeInfo>" + el("Id", "/change/"+ch.id) + el("Status", status) + el("SubmittedAt", xmlTime(ch.submitted)) + el("Comment", comment) + "</ChangeInfo>"
 }
 
-// RecordSet returns the record set a name holds now (any type but the
-// ones an alias or CNAME excludes: the first found), for the DNS double.
-func (s *Server) RecordSet(name string) (RecordSet, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// Resolve answers what a recursive resolver would for name, from the
+// account's view of DNS: a record of a hosted zone (its records from
+// INSYNC on; a CNAME gives its target, an alias the addresses of its
+// target), or a load balancer's DNS name (an internal one resolves to
+// private addresses, an internet-facing one to public ones). ok false is
+// NXDOMAIN. It is the record source of a DNS double.
+func (s *Server) Resolve(name string) (cname string, addrs []string, ok bool) {
 	name = canonicalName(name)
+	s.mu.Lock()
+	var found *RecordSet
 	for _, id := range sortedZoneIDs(s.scn.Route53.Zones) {
-		for _, rs := range s.scn.Route53.Zones[id].Records {
-			if canonicalName(rs.Name) == name && (rs.Type == "CNAME" || rs.Type == "A") {
-				return rs, true
+		for i, rs := range s.scn.Route53.Zones[id].Records {
+			if canonicalName(rs.Name) == name && (rs.Type == "CNAME" || rs.Type == "A") && found == nil {
+				found = &s.scn.Route53.Zones[id].Records[i]
 			}
 		}
 	}
-	return RecordSet{}, false
+	var rs RecordSet
+	if found != nil {
+		rs = *found
+	}
+	lbs := make(map[string]LoadBalancer, len(s.scn.LoadBalancers))
+	for k, v := range s.scn.LoadBalancers {
+		lbs[k] = v
+	}
+	s.mu.Unlock()
+	switch {
+	case found != nil && rs.Alias != nil:
+		_, a, ok := s.Resolve(rs.Alias.DNSName)
+		return "", a, ok
+	case found != nil && rs.Type == "CNAME" && len(rs.Values) > 0:
+		return canonicalName(rs.Values[0]), nil, true
+	case found != nil:
+		return "", rs.Values, true
+	}
+	for arn, lb := range lbs {
+		if canonicalName(s.lbDNSName(arn, lb)) != name {
+			continue
+		}
+		if lb.Scheme == "internal" {
+			return "", []string{"10.0.1.20", "10.0.2.20"}, true
+		}
+		return "", []string{"203.0.113.20", "203.0.113.21"}, true
+	}
+	return "", nil, false
 }
 
 func sortedZoneIDs(m map[string]*HostedZone) []string {
