@@ -11,11 +11,14 @@ RIE := $(TOOLS)/bin/aws-lambda-rie
 CFNGUARD_PKG := @cdklabs/cdk-validator-cfnguard
 CFNGUARD_VERSION := 0.0.62
 CFNGUARD_STAMP := $(TOOLS)/cfnguard/.installed-$(CFNGUARD_VERSION)
+# staticcheck 2026.2.2 (v0.8.2) is the release built for Go 1.26 (go.mod).
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(TOOLS)/bin/staticcheck-$(STATICCHECK_VERSION)
 
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
 DEMO_TEMPLATE := templates/examples/quilt-private-endpoints.yaml
 
-.PHONY: all build tools test vet fmt-check demo package stackset clean FORCE build-MacroFunction build-PreflightFunction
+.PHONY: all build tools test vet staticcheck fmt-check demo package stackset clean FORCE build-MacroFunction build-PreflightFunction
 
 all: build
 
@@ -54,10 +57,17 @@ build-MacroFunction:
 build-PreflightFunction:
 	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./customresource
 
-tools: $(RIE) $(CFNGUARD_STAMP)
+tools: $(RIE) $(CFNGUARD_STAMP) $(STATICCHECK)
 
 $(RIE):
 	GOBIN=$(TOOLS)/bin $(GO) install $(RIE_MODULE)@$(RIE_VERSION)
+
+# Installed under a versioned name, so a new pin installs afresh.
+$(STATICCHECK):
+	mkdir -p $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)
+	GOBIN=$(TOOLS)/staticcheck-$(STATICCHECK_VERSION) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)/staticcheck $@
+	rmdir $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)
 
 $(CFNGUARD_STAMP):
 	mkdir -p $(TOOLS)/cfnguard
@@ -71,7 +81,10 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 
-test: tools fmt-check vet build
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+test: tools fmt-check vet staticcheck build
 	$(GO) test -count=1 -timeout 20m ./...
 
 demo: build/qpe

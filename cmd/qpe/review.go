@@ -116,7 +116,7 @@ unreadable, 2 usage error.`,
 			for _, c := range res.Changes {
 				in.Changes = append(in.Changes, review.EngineChange{Pass: c.Pass, Resource: c.Resource, Detail: c.Detail})
 			}
-			pin := updatepath.Input{Deployed: before, New: res.Fragment, DeployedParams: valueStrings(req.TemplateParameterValues)}
+			pin := updatepath.Input{Deployed: before, New: res.Fragment, DeployedParams: valueStrings(req.TemplateParameterValues), Renamed: res.Renamed}
 			if err := pf.input("review", &pin); err != nil {
 				return err
 			}

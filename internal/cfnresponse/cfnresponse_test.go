@@ -163,8 +163,13 @@ func TestRun(t *testing.T) {
 			},
 		},
 		{
-			name:       "panic is recovered into FAILED",
-			work:       func(ctx context.Context) (Result, error) { var m map[string]int; m["x"] = 1; return Result{}, nil },
+			name: "panic is recovered into FAILED",
+			work: func(ctx context.Context) (Result, error) {
+				var m map[string]int
+				//lint:ignore SA5000 the runtime panic is the case under test
+				m["x"] = 1
+				return Result{}, nil
+			},
 			wantStatus: cfn.StatusFailed, wantPUTs: 1, wantTries: 1,
 			check: func(t *testing.T, o Outcome, r cfn.Response, _ time.Duration) {
 				if !o.Panicked || !strings.Contains(r.Reason, "panic") {

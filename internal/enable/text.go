@@ -21,10 +21,7 @@ func WritePlan(w io.Writer, sg *Stage) {
 		fmt.Fprintf(w, "  replaced: %s\n", strings.Join(p.Replaced, ", "))
 	}
 	for _, r := range p.Risks {
-		fmt.Fprintf(w, "  risk: %s\n", riskText(r))
-		for _, n := range r.Notes {
-			fmt.Fprintf(w, "    note: %s\n", n)
-		}
+		writeRisk(w, r)
 	}
 	for _, wn := range p.Warnings {
 		fmt.Fprintf(w, "  warning: %s\n", wn)
@@ -66,16 +63,19 @@ func writeAvailability(w io.Writer, av updatepath.Availability) {
 	}
 }
 
-// riskText is a review risk on one line.
-func riskText(r review.Risk) string {
-	s := r.Title
+// writeRisk prints a review risk in full: its catalogue id and title, the
+// resources, each note on its own line, and what to do.
+func writeRisk(w io.Writer, r review.Risk) {
+	fmt.Fprintf(w, "  risk %s (%s): %s\n", r.ID, r.Severity, r.Title)
 	if len(r.Resources) > 0 {
-		s += " (" + strings.Join(r.Resources, ", ") + ")"
+		fmt.Fprintf(w, "    applies to: %s\n", strings.Join(r.Resources, ", "))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "    - %s\n", n)
 	}
 	if r.Action != "" {
-		s += ": " + r.Action
+		fmt.Fprintf(w, "    what to do: %s\n", r.Action)
 	}
-	return s
 }
 
 // WriteChangeSet prints step 4: the change set, each change annotated

@@ -153,6 +153,7 @@ func notAParameterError(doc map[string]any, setting, name string) error {
 	if _, isResource := template.Section(doc, "Resources")[name]; isResource {
 		what = "a resource, not a template parameter"
 	}
+	//lint:ignore ST1005 "Transform" is the template section the message names
 	return fmt.Errorf("Transform: %s parameter %s is !Ref %s, which is %s; a Transform parameter can only Ref a template parameter (CloudFormation resolves only parameters there, before any resource exists). Fix: give %s a literal value, or declare a template parameter and Ref it (or give the value with --set %s=VALUE)", MacroName, setting, name, what, setting, setting)
 }
 
@@ -218,6 +219,7 @@ func transformParams(doc map[string]any, v any, values map[string]any) (map[stri
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
+		//lint:ignore ST1005 "Transform" is the template section the message names
 		return nil, fmt.Errorf("Transform: the Parameters of %s are a %s, not a mapping. Fix: write Parameters: {Name: Value, ...}", MacroName, template.KindOf(v))
 	}
 	out := make(map[string]any, len(m))
@@ -237,6 +239,7 @@ func transformParams(doc map[string]any, v any, values map[string]any) (map[stri
 		}
 		def, hasDefault := decl["Default"]
 		if !hasDefault {
+			//lint:ignore ST1005 "Transform" is the template section the message names
 			return nil, fmt.Errorf("Transform: %s parameter %s refers to template parameter %s, which has no Default. Fix: give the value with --set %s=VALUE or --parameter %s=VALUE", MacroName, k, name, k, name)
 		}
 		out[k] = def

@@ -209,6 +209,9 @@ func TestEnsureGivenAPIEndpointAndReconcile(t *testing.T) {
 		t.Fatal(err)
 	}
 	api := endpointByID(srv.World(), res3.APIEndpointID)
+	if !slices.Equal(api.SubnetIDs, []string{subnetB}) {
+		t.Errorf("api endpoint %+v not moved to subnet B alone", api)
+	}
 	res4, err := Ensure(context.Background(), c, spec(subnetA, subnetB))
 	if err != nil {
 		t.Fatal(err)

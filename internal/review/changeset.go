@@ -327,8 +327,8 @@ func annotate(rc *ResourceChange, byID, renamedFrom map[string]*Resource, entiti
 	}
 	// Whatever caused it, a replacement the changeset announces is a risk
 	// the reviewer must see in the Risks column, knock-on ones included.
-	if (rc.Replacement == "True" || rc.Replacement == "Conditional") && !contains(a.Risks, RiskReplacement) {
-		a.Risks = append(append([]string{}, a.Risks...), RiskReplacement)
+	if (rc.Replacement == "True" || rc.Replacement == "Conditional") && !contains(a.Risks, ruleReplacement.ID) {
+		a.Risks = append(append([]string{}, a.Risks...), ruleReplacement.ID)
 	}
 	return a
 }

@@ -109,7 +109,7 @@ func TestAnnotate(t *testing.T) {
 	for _, e := range got.Entries {
 		hasRepl := false
 		for _, r := range e.Risks {
-			hasRepl = hasRepl || r == RiskReplacement
+			hasRepl = hasRepl || r == ruleReplacement.ID
 		}
 		wantRepl := e.LogicalID == "Other" || e.LogicalID == "F2" || e.LogicalID == "D1" || e.LogicalID == "D2"
 		if hasRepl != wantRepl {

@@ -38,7 +38,7 @@ func TestReplacementCustomName(t *testing.T) {
 			r := Build(Input{Before: before, After: after, Plan: p}, cfnspec.New())
 			var notes []string
 			for _, k := range r.Risks {
-				if k.ID == RiskReplacement {
+				if k.Name == RiskReplacement {
 					notes = k.Notes
 				}
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding/findingtest"
+	"github.com/quiltdata/quilt-private-endpoints/internal/quiltfixture"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
@@ -30,7 +31,10 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // Warnings written by hand). Changeset names a describe-change-set JSON file
 // in the case directory to annotate.
 type goldenCase struct {
-	Template  string                `json:"template"`
+	Template string `json:"template"`
+	// Fixture names a Quilt-shaped fixture of internal/quiltfixture
+	// ("stable", "private") run through the engine, as Template is.
+	Fixture   string                `json:"fixture"`
 	Settings  map[string]string     `json:"settings"`
 	Before    string                `json:"before"`
 	After     string                `json:"after"`
@@ -40,6 +44,19 @@ type goldenCase struct {
 	// Renamed and Moved are the engine's facts for a hand-made case.
 	Renamed map[string]string `json:"renamed"`
 	Moved   []string          `json:"moved"`
+}
+
+// fixtureDoc decodes a Quilt-shaped fixture by name.
+func fixtureDoc(t testing.TB, name string) map[string]any {
+	t.Helper()
+	switch name {
+	case "stable":
+		return quiltfixture.Decode(quiltfixture.Stable())
+	case "private":
+		return quiltfixture.Decode(quiltfixture.Private())
+	}
+	t.Fatalf("unknown fixture %q", name)
+	return nil
 }
 
 func readDoc(t testing.TB, path string) map[string]any {
@@ -80,10 +97,15 @@ func caseInput(t testing.TB, dir string) (review.Input, *review.ChangeSet) {
 	}
 	in := review.Input{Settings: c.Settings, Changes: c.Changes, Warnings: c.Warnings}
 	switch {
-	case c.Template != "":
-		path := filepath.Join(dir, c.Template)
-		in.Name = filepath.Base(path)
-		in.Before = readDoc(t, path)
+	case c.Template != "" || c.Fixture != "":
+		if c.Fixture != "" {
+			in.Name = c.Fixture + ".yaml"
+			in.Before = fixtureDoc(t, c.Fixture)
+		} else {
+			path := filepath.Join(dir, c.Template)
+			in.Name = filepath.Base(path)
+			in.Before = readDoc(t, path)
+		}
 		params := map[string]any{}
 		for k, v := range c.Settings {
 			params[k] = v
@@ -106,7 +128,7 @@ func caseInput(t testing.TB, dir string) (review.Input, *review.ChangeSet) {
 		in.Renamed, in.Moved = c.Renamed, c.Moved
 	}
 	plan, err := updatepath.Compute(context.Background(), updatepath.Input{Deployed: in.Before, New: in.After,
-		Today: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+		Renamed: in.Renamed, Today: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,15 +52,14 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 
 	s := r.Summary
 	b.WriteString("| What | Count |\n|---|---:|\n")
-	fmt.Fprintf(&b, "| Resources added | %d |\n| Resources modified | %d |\n| Logical ids renamed | %d |\n| Resources removed | %d |\n",
-		s.Added, s.Modified, s.Renamed, s.Removed)
-	fmt.Fprintf(&b, "| Replacements (modified or renamed) | %d |\n| Some interruption | %d |\n| Parameters added | %d |\n| Risks | %d |\n\n",
-		s.Replacements, s.SomeInterruption, s.ParametersAdded, s.Risks)
-	if r.Rollout != nil {
-		b.Truncate(b.Len() - 1)
-		fmt.Fprintf(&b, "| Knock-on (the update touches them; the engine did not change them) | %d |\n| Update blockers | %d |\n\n",
-			s.KnockOn, len(r.Rollout.Blockers))
+	fmt.Fprintf(&b, "| Resources added | %d |\n| of which new logical ids of renamed resources | %d |\n| Resources modified in place | %d |\n| Resources replaced | %d |\n| Resources removed | %d |\n",
+		s.Added, s.Renamed, s.Modified, s.Replaced, s.Removed)
+	fmt.Fprintf(&b, "| Waiting for the preflight (a new DependsOn: no update) | %d |\n", s.WaitsForPreflight)
+	if n := s.NoUpdate - s.WaitsForPreflight; n > 0 {
+		fmt.Fprintf(&b, "| Only an attribute change (DependsOn or a policy: no update) | %d |\n", n)
 	}
+	fmt.Fprintf(&b, "| Knock-on (the update touches them; the engine did not change them) | %d |\n| Some interruption | %d |\n| Parameters added | %d |\n| Risks | %d |\n| Update blockers | %d |\n\n",
+		s.KnockOn, s.SomeInterruption, s.ParametersAdded, s.Risks, s.Blockers)
 
 	writeRisks(&b, r)
 	writeParameters(&b, r)
@@ -95,7 +94,7 @@ func writeRisks(b *bytes.Buffer, r *Report) {
 		return
 	}
 	for _, k := range r.Risks {
-		fmt.Fprintf(b, "### %s (%s)\n\n%s\n\n", escapeText(k.Title), code(k.ID), escapeText(k.Detail))
+		fmt.Fprintf(b, "### %s %s (%s)\n\n%s\n\n", code(k.ID), escapeText(k.Title), k.Severity, escapeText(k.Detail))
 		if len(k.Resources) > 0 {
 			fmt.Fprintf(b, "Applies to: %s.\n\n", codes(k.Resources))
 		}
@@ -148,6 +147,8 @@ func behaviorText(res Resource) string {
 		return "deleted"
 	case ActionRename:
 		return "replacement (new + deleted)"
+	case ActionNoUpdate:
+		return "none (no update)"
 	}
 	return res.Behavior.String()
 }

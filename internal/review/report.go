@@ -7,6 +7,7 @@
 package review
 
 import (
+	"context"
 	"sort"
 	"strings"
 
@@ -51,6 +52,10 @@ const (
 	// ActionKnockOn: not changed by the engine, but the update modifies
 	// or replaces it (it references a replaced resource).
 	ActionKnockOn = "knock-on"
+	// ActionNoUpdate: only DependsOn or a deletion or update policy
+	// changes (a resource that now waits for the preflight):
+	// CloudFormation updates nothing.
+	ActionNoUpdate = "no update"
 )
 
 // Report is the whole review. Its JSON form is the --format json output.
@@ -79,19 +84,20 @@ type SpecSource struct {
 	Version string `json:"version"`
 }
 
-// Summary counts what the report lists.
+// Summary counts what the report lists. The resource counts are the
+// update path's (updatepath.Counts, the same numbers qpe plan prints).
 type Summary struct {
-	Added            int `json:"added"`
-	Modified         int `json:"modified"`
-	Renamed          int `json:"renamed"`
-	Removed          int `json:"removed"`
+	updatepath.Counts
+	// Replacements counts the resources replaced in place and the renamed
+	// ones (a new copy, the old one deleted).
 	Replacements     int `json:"replacements"`
 	SomeInterruption int `json:"someInterruption"`
 	ParametersAdded  int `json:"parametersAdded"`
 	Risks            int `json:"risks"`
 	// KnockOn counts the resources the update touches that the engine did
 	// not change (update path).
-	KnockOn int `json:"knockOn,omitempty"`
+	KnockOn  int `json:"knockOn"`
+	Blockers int `json:"blockers"`
 }
 
 // Parameter is a template parameter the engine added or changed.
@@ -133,6 +139,9 @@ type Change struct {
 	After     string             `json:"after,omitempty"`
 	Update    cfnspec.UpdateType `json:"update,omitempty"`
 	Behavior  cfnspec.Behavior   `json:"behavior"`
+	// Cause is "cascade: <LogicalId>.<Attribute>" for a value that follows
+	// a replaced resource.
+	Cause string `json:"cause,omitempty"`
 }
 
 // IAMChange is a managed policy attached to or detached from a role, or an
@@ -162,12 +171,28 @@ func Build(in Input, spec *cfnspec.Spec) *Report {
 	used := map[string]bool{}
 
 	r.Parameters = diffParameters(in.Before, in.After, why, used)
-	r.Resources = diffResources(in.Before, in.After, in.Renamed, spec, why, used)
-	applyPlan(r, in.Plan)
+	plan := in.Plan
+	if plan == nil {
+		var err error
+		plan, err = updatepath.Compute(context.Background(), updatepath.Input{Deployed: in.Before, New: in.After, Renamed: in.Renamed})
+		if err != nil {
+			r.Warnings = append(r.Warnings, "update path not computed: "+err.Error())
+			plan = &updatepath.Plan{}
+		}
+	}
+	for _, doc := range []map[string]any{in.Before, in.After} {
+		for id := range template.Resources(doc) {
+			used[id] = true
+		}
+	}
+	r.Resources = resourcesFromPlan(in.After, plan, spec, why)
+	if in.Plan != nil {
+		r.Rollout, r.Outputs = &in.Plan.Rollout, in.Plan.Outputs
+	}
 	r.IAM = iamChanges(in.Before, in.After)
 	for _, sec := range sectionNames(in.Before, in.After) {
-		for _, d := range Diff("", in.Before[sec], in.After[sec]) {
-			r.Sections = append(r.Sections, toChange(sec, d, "", spec))
+		for _, d := range updatepath.Diff("", in.Before[sec], in.After[sec]) {
+			r.Sections = append(r.Sections, toChange(sec, d))
 		}
 	}
 	for _, c := range in.Changes {
@@ -187,27 +212,17 @@ func Build(in Input, spec *cfnspec.Spec) *Report {
 			}
 		}
 	}
-	r.Summary = summarize(r)
+	r.Summary = summarize(r, plan.Counts)
 	return r
 }
 
-func summarize(r *Report) Summary {
-	var s Summary
+func summarize(r *Report, counts updatepath.Counts) Summary {
+	s := Summary{Counts: counts}
 	for _, res := range r.Resources {
-		switch res.Action {
-		case ActionAdd:
-			s.Added++
-		case ActionModify:
-			s.Modified++
-		case ActionRename:
-			s.Renamed++
-		case ActionRemove:
-			s.Removed++
-		}
 		if res.Action == ActionKnockOn {
 			s.KnockOn++
 		}
-		if res.Action == ActionModify || res.Action == ActionRename || res.Action == ActionKnockOn {
+		if res.Action == ActionModify || res.Action == ActionKnockOn {
 			switch res.Behavior {
 			case cfnspec.Replacement:
 				s.Replacements++
@@ -216,12 +231,16 @@ func summarize(r *Report) Summary {
 			}
 		}
 	}
+	s.Replacements += counts.Renamed
 	for _, p := range r.Parameters {
 		if p.Action == ActionAdd {
 			s.ParametersAdded++
 		}
 	}
 	s.Risks = len(r.Risks)
+	if r.Rollout != nil {
+		s.Blockers = len(r.Rollout.Blockers)
+	}
 	return s
 }
 
@@ -246,7 +265,7 @@ func diffParameters(before, after map[string]any, why map[string][]string, used 
 	for _, name := range template.SortedKeys(ap) {
 		av := ap[name]
 		bv, existed := bp[name]
-		if existed && equal(bv, av) {
+		if existed && updatepath.Equal(bv, av) {
 			continue
 		}
 		p := Parameter{Name: name, Why: append(append([]string{}, why[name]...), why["Parameters."+name]...)}
@@ -261,8 +280,8 @@ func diffParameters(before, after map[string]any, why map[string][]string, used 
 		}
 		if existed {
 			p.Action = ActionModify
-			for _, d := range Diff("", bv, av) {
-				p.Changes = append(p.Changes, toChange("Parameters", d, "", nil))
+			for _, d := range updatepath.Diff("", bv, av) {
+				p.Changes = append(p.Changes, toChange("Parameters", d))
 			}
 		} else {
 			p.Action = ActionAdd
@@ -279,158 +298,113 @@ func diffParameters(before, after map[string]any, why map[string][]string, used 
 	return out
 }
 
-// resourceAttributes are the keys of a resource besides Type and Properties.
-func attributeBehavior(attr string) cfnspec.Behavior {
-	switch attr {
-	case "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy", "CreationPolicy":
-		return cfnspec.None
-	case "Metadata":
-		return cfnspec.NoInterruption
-	}
-	return cfnspec.Unknown
-}
 
-func diffResources(before, after map[string]any, renamed map[string]string, spec *cfnspec.Spec, why map[string][]string, used map[string]bool) []Resource {
-	br := template.Resources(before)
-	ar := template.Resources(after)
-	var removed []string
+// resourcesFromPlan renders the plan's resources: the update path
+// computed every change and its behaviour; the report adds the engine's
+// reasons and shows a resource the engine renamed as one row (the plan's
+// add of the new id and remove of the old one).
+func resourcesFromPlan(after map[string]any, p *updatepath.Plan, spec *cfnspec.Spec, why map[string][]string) []Resource {
 	out := []Resource{}
-	for _, id := range template.SortedKeys(br) {
-		if _, ok := ar[id]; !ok {
-			removed = append(removed, id)
+	renamedOld := map[string]bool{}
+	for _, pr := range p.Resources {
+		if pr.RenamedFrom != "" {
+			renamedOld[pr.RenamedFrom] = true
 		}
 	}
-	renamedTo := map[string]string{}
-	for old, nu := range renamed {
-		if _, gone := br[old]; gone && ar[nu] != nil && br[nu] == nil {
-			renamedTo[old] = nu
-		}
-	}
-	renamedFrom := map[string]string{}
-	for old, nu := range renamedTo {
-		renamedFrom[nu] = old
-	}
-
-	for _, id := range template.SortedKeys(ar) {
-		a, _ := ar[id].(map[string]any)
-		typ, _ := a["Type"].(string)
-		res := Resource{LogicalID: id, Type: typ}
-		var b map[string]any
-		if old, ok := renamedFrom[id]; ok {
-			res.Action, res.RenamedFrom = ActionRename, old
-			b, _ = br[old].(map[string]any)
-			res.Why = append(append(res.Why, why[id]...), why[old]...)
-			used[old] = true
-		} else if bv, ok := br[id]; ok {
-			res.Action = ActionModify
-			b, _ = bv.(map[string]any)
-			res.Why = why[id]
-		} else {
-			res.Action = ActionAdd
-			res.Why = why[id]
-			res.Behavior = cfnspec.None
-			for _, k := range template.SortedKeys(template.Section(a, "Properties")) {
-				res.Changes = append(res.Changes, Change{Attribute: "Properties", Path: k, Kind: "added",
-					After: Short(template.Section(a, "Properties")[k]), Behavior: cfnspec.None})
+	ar := template.Resources(after)
+	for _, pr := range p.Resources {
+		res := Resource{LogicalID: pr.LogicalID, Type: pr.Type, Why: why[pr.LogicalID],
+			Behavior: planBehavior(pr.Behavior), ReplacedBecause: pr.ReplacedBecause}
+		switch pr.Action {
+		case updatepath.Remove:
+			if renamedOld[pr.LogicalID] {
+				continue // shown with the resource that takes it over
+			}
+			res.Action, res.Behavior = ActionRemove, cfnspec.None
+		case updatepath.Add:
+			if pr.RenamedFrom != "" {
+				res.Action, res.RenamedFrom, res.Behavior = ActionRename, pr.RenamedFrom, cfnspec.Replacement
+				res.Why = append(append([]string{}, why[pr.LogicalID]...), why[pr.RenamedFrom]...)
+				res.Changes = changesFromPlan(pr, spec)
+				break
+			}
+			res.Action, res.Behavior = ActionAdd, cfnspec.None
+			a, _ := ar[pr.LogicalID].(map[string]any)
+			props := template.Section(a, "Properties")
+			for _, k := range template.SortedKeys(props) {
+				res.Changes = append(res.Changes, Change{Attribute: "Properties", Path: k, Kind: "added", After: Short(props[k]), Behavior: cfnspec.None})
 			}
 			for _, k := range template.SortedKeys(a) {
 				if k != "Type" && k != "Properties" {
-					res.Changes = append(res.Changes, Change{Attribute: k, Path: k, Kind: "added", After: Short(normalizeAttr(k, a[k])), Behavior: cfnspec.None})
+					res.Changes = append(res.Changes, Change{Attribute: k, Path: k, Kind: "added", After: Short(a[k]), Behavior: cfnspec.None})
 				}
 			}
-			used[id] = true
-			out = append(out, res)
-			continue
-		}
-		used[id] = true
-		res.Changes, res.Behavior = resourceChanges(b, a, typ, spec)
-		if res.Action == ActionRename {
-			res.Behavior = cfnspec.Replacement
-		}
-		if res.Action == ActionModify && len(res.Changes) == 0 {
-			continue
+		default:
+			res.Action = ActionModify
+			res.Changes = changesFromPlan(pr, spec)
+			if knockOn(pr) {
+				res.Action = ActionKnockOn
+				for _, c := range pr.Changes {
+					res.Why = append(res.Why, "update path: "+c.Path+" follows "+strings.TrimPrefix(c.Cause, "cascade: "))
+				}
+			}
 		}
 		out = append(out, res)
 	}
-	for _, id := range removed {
-		if _, ok := renamedTo[id]; ok {
-			continue
-		}
-		b, _ := br[id].(map[string]any)
-		typ, _ := b["Type"].(string)
-		used[id] = true
-		out = append(out, Resource{LogicalID: id, Type: typ, Action: ActionRemove, Behavior: cfnspec.None, Why: why[id]})
+	for _, pr := range p.NoUpdate {
+		out = append(out, Resource{LogicalID: pr.LogicalID, Type: pr.Type, Action: ActionNoUpdate, Behavior: cfnspec.None,
+			Why: why[pr.LogicalID], Changes: changesFromPlan(pr, spec)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].LogicalID < out[j].LogicalID })
 	return out
 }
 
-// resourceChanges diffs one resource and returns the worst behaviour.
-func resourceChanges(b, a map[string]any, typ string, spec *cfnspec.Spec) ([]Change, cfnspec.Behavior) {
+// knockOn reports a resource the update touches only because it follows
+// a replaced one (every change has a cascade cause).
+func knockOn(pr updatepath.Resource) bool {
+	for _, c := range pr.Changes {
+		if c.Cause == "" {
+			return false
+		}
+	}
+	return len(pr.Changes) > 0
+}
+
+// changesFromPlan renders a plan resource's changes: its values in short
+// form, the specification's update type for a property.
+func changesFromPlan(pr updatepath.Resource, spec *cfnspec.Spec) []Change {
 	var out []Change
-	worst := cfnspec.None
-	btyp, _ := b["Type"].(string)
-	if btyp != typ {
-		out = append(out, Change{Attribute: "Type", Path: "Type", Kind: "changed", Before: btyp, After: typ, Behavior: cfnspec.Replacement})
-		worst = cfnspec.Replacement
-	}
-	for _, d := range Diff("", b["Properties"], a["Properties"]) {
-		c := toChange("Properties", d, typ, spec)
-		out = append(out, c)
-		worst = max(worst, c.Behavior)
-	}
-	attrs := map[string]bool{}
-	for _, m := range []map[string]any{a, b} {
-		for k := range m {
-			if k != "Type" && k != "Properties" {
-				attrs[k] = true
+	for _, c := range pr.Changes {
+		ch := Change{Attribute: c.Attribute, Path: c.Path, Kind: "changed", Behavior: planBehavior(c.Behavior), Cause: c.Cause}
+		if c.Attribute == "" {
+			ch.Attribute = "Properties"
+			if u, ok := spec.Lookup(pr.Type, c.Path); ok {
+				ch.Update = u
 			}
 		}
-	}
-	for _, k := range sortedSet(attrs) {
-		bv, inB := b[k]
-		av, inA := a[k]
-		var ds []Delta
-		switch {
-		case inA && inB:
-			ds = Diff(k, normalizeAttr(k, bv), normalizeAttr(k, av))
-		case inA:
-			ds = []Delta{{Path: k, After: normalizeAttr(k, av), HasAfter: true}}
-		default:
-			ds = []Delta{{Path: k, Before: normalizeAttr(k, bv), HasBefore: true}}
+		if c.Cause == "" {
+			ch.Kind = c.Value.Kind()
+			if c.Value.HasBefore {
+				ch.Before = Short(c.Value.Before)
+			}
+			if c.Value.HasAfter {
+				ch.After = Short(c.Value.After)
+			}
+		} else {
+			ch.After = "new value of " + strings.TrimPrefix(c.Cause, "cascade: ")
 		}
-		for _, d := range ds {
-			c := toChange(k, d, typ, nil)
-			c.Behavior = attributeBehavior(k)
-			out = append(out, c)
-			worst = max(worst, c.Behavior)
-		}
+		out = append(out, ch)
 	}
-	return out, worst
+	return out
 }
 
-// normalizeAttr turns a DependsOn string into a one-item list, so adding
-// a dependency shows as one added item.
-func normalizeAttr(k string, v any) any {
-	if s, ok := v.(string); ok && k == "DependsOn" {
-		return []any{s}
-	}
-	return v
-}
-
-func toChange(attr string, d Delta, typ string, spec *cfnspec.Spec) Change {
+func toChange(attr string, d updatepath.Delta) Change {
 	c := Change{Attribute: attr, Path: d.Path, Kind: d.Kind()}
 	if d.HasBefore {
 		c.Before = Short(d.Before)
 	}
 	if d.HasAfter {
 		c.After = Short(d.After)
-	}
-	if spec != nil && attr == "Properties" {
-		if u, ok := spec.Lookup(typ, d.Path); ok {
-			c.Update = u
-			c.Behavior = u.Behavior()
-		}
 	}
 	return c
 }
@@ -518,7 +492,7 @@ func iamChanges(before, after map[string]any) []IAMChange {
 				c.UsedBy = usedBy[id]
 				out = append(out, c)
 			}
-			for _, d := range Diff("Policies", bp["Policies"], ap["Policies"]) {
+			for _, d := range updatepath.Diff("Policies", bp["Policies"], ap["Policies"]) {
 				out = append(out, IAMChange{Role: id, Change: "inline policy " + d.Kind(), Policy: d.Path + ": " + Short(pick(d)), UsedBy: usedBy[id]})
 			}
 		case "AWS::Serverless::Function":
@@ -534,7 +508,7 @@ func iamChanges(before, after map[string]any) []IAMChange {
 	return out
 }
 
-func pick(d Delta) any {
+func pick(d updatepath.Delta) any {
 	if d.HasAfter {
 		return d.After
 	}
@@ -552,7 +526,7 @@ func asList(v any) any {
 // listDelta compares two policy lists by their short form.
 func listDelta(before, after any) []IAMChange {
 	if _, _, ok := template.Intrinsic(after); ok {
-		if !equal(before, after) {
+		if !updatepath.Equal(before, after) {
 			return []IAMChange{{Change: "changed", Policy: Short(after)}}
 		}
 		return nil
@@ -614,46 +588,6 @@ func rolesIn(v any, resources map[string]any) []string {
 	return sortedSet(set)
 }
 
-// applyPlan merges the update path into the resource list: each resource's
-// behaviour becomes the worse of the engine diff's and the plan's, with the
-// plan's replacement reasons, and the knock-on resources (touched by the
-// update, not by the engine) are added.
-func applyPlan(r *Report, p *updatepath.Plan) {
-	if p == nil {
-		return
-	}
-	r.Rollout, r.Outputs = &p.Rollout, p.Outputs
-	byID := map[string]*Resource{}
-	for i := range r.Resources {
-		byID[r.Resources[i].LogicalID] = &r.Resources[i]
-	}
-	for _, pr := range p.Resources {
-		if pr.Action == updatepath.Add || pr.Action == updatepath.Remove {
-			continue
-		}
-		b := planBehavior(pr.Behavior)
-		if res := byID[pr.LogicalID]; res != nil {
-			if res.Action == ActionModify {
-				res.Behavior = max(res.Behavior, b)
-				res.ReplacedBecause = pr.ReplacedBecause
-			}
-			continue
-		}
-		if b <= cfnspec.None {
-			continue
-		}
-		var why []string
-		for _, c := range pr.Changes {
-			if c.Cause != "" {
-				why = append(why, "update path: "+c.Path+" follows "+strings.TrimPrefix(c.Cause, "cascade: "))
-			}
-		}
-		r.Resources = append(r.Resources, Resource{LogicalID: pr.LogicalID, Type: pr.Type, Action: ActionKnockOn,
-			Behavior: b, ReplacedBecause: pr.ReplacedBecause, Why: why})
-	}
-	sort.SliceStable(r.Resources, func(i, j int) bool { return r.Resources[i].LogicalID < r.Resources[j].LogicalID })
-}
-
 func planBehavior(b string) cfnspec.Behavior {
 	switch b {
 	case updatepath.BehaviorNoInterruption:
@@ -664,4 +598,13 @@ func planBehavior(b string) cfnspec.Behavior {
 		return cfnspec.Replacement
 	}
 	return cfnspec.None
+}
+
+func sortedSet(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

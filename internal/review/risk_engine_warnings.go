@@ -14,7 +14,7 @@ var ruleEngineWarnings = finding.Rule{
 	Severity: finding.Warning,
 	Title:    "The engine reported warnings",
 	Meaning:  "Things the macro left alone or could not decide; each one needs a look.",
-	Remedy:   "Read each warning below.",
+	Remedy:   "Read each warning listed with this risk (its notes): each names the resource or setting and what to do.",
 }
 
 func checkEngineWarnings(c *riskInput) []finding.Finding {

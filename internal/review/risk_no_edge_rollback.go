@@ -15,14 +15,15 @@ var ruleNoEdgeRollback = finding.Rule{
 	Remedy: "Keep a record of each API's previous endpoint type (listed here); to turn the feature off, plan for REGIONAL (GovCloud already uses REGIONAL).",
 }
 
-// checkPrivateAPIs reports the REST APIs the change makes PRIVATE, with
-// their endpoint type before (for the rules that need only the ids, the
+// checkPrivateAPIs reports the REST APIs the change makes PRIVATE, in
+// place, added, or under a new logical id (the Quilt rewrite's ApiPrivate
+// takes over Api), with their endpoint type before (for the rules that need only the ids, the
 // notes are dropped by the caller's rule).
 func checkPrivateAPIs(c *riskInput) []finding.Finding {
 	var fs []finding.Finding
 	for _, res := range c.r.Resources {
-		if res.Action != ActionModify && res.Action != ActionAdd {
-			continue
+		if res.Action != ActionModify && res.Action != ActionAdd && res.Action != ActionRename {
+			continue // a renamed API (ApiPrivate for Api) is made private too
 		}
 		if before, ok := becamePrivate(res, c.after); ok {
 			text := ""

@@ -7,15 +7,19 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
 const vpcAccessPolicyName = "AWSLambdaVPCAccessExecutionRole"
 
 // Risk is something that can go wrong, with the resources it applies to
-// and what to do about it. Its ID is the risk's stable name (RiskReplacement,
-// ...); Title, Detail and Action are its rule's title, meaning and remedy.
+// and what to do about it. Its ID is its rule's catalogue id (QPE-RV-nnn,
+// the README's), Name the risk's short name (RiskReplacement, ...); Title,
+// Detail and Action are its rule's title, meaning and remedy.
 type Risk struct {
 	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Severity  string   `json:"severity"`
 	Title     string   `json:"title"`
 	Detail    string   `json:"detail"`
 	Action    string   `json:"action"`
@@ -77,7 +81,7 @@ func risks(in Input, r *Report, spec *cfnspec.Spec) []Risk {
 		if len(fs) == 0 {
 			continue
 		}
-		k := Risk{ID: rc.name, Title: rc.check.Title, Detail: rc.check.Meaning, Action: rc.check.Remedy, Resources: []string{}}
+		k := Risk{ID: rc.check.ID, Name: rc.name, Severity: string(rc.check.Severity), Title: rc.check.Title, Detail: rc.check.Meaning, Action: rc.check.Remedy, Resources: []string{}}
 		for _, f := range fs {
 			if f.Resource != "" {
 				k.Resources = append(k.Resources, f.Resource)
@@ -184,16 +188,17 @@ func customName(res Resource, before, after map[string]any, spec *cfnspec.Spec) 
 	ob, _ := before[res.LogicalID].(map[string]any)
 	na, _ := after[res.LogicalID].(map[string]any)
 	n, ok := template.Section(na, "Properties")[prop]
-	if !ok || !equal(template.Section(ob, "Properties")[prop], n) {
+	if !ok || !updatepath.Equal(template.Section(ob, "Properties")[prop], n) {
 		return ""
 	}
 	return prop
 }
 
-// RiskRule returns the rule of a risk by its stable name (Risk.ID).
+// RiskRule returns the rule of a risk by its catalogue id (Risk.ID) or
+// its short name (Risk.Name).
 func RiskRule(name string) (finding.Rule, bool) {
 	for _, rc := range riskChecks() {
-		if rc.name == name {
+		if rc.name == name || rc.check.ID == name {
 			return rc.check.Rule, true
 		}
 	}

@@ -79,10 +79,12 @@ func (s *Server) listImports(export string) (string, error) {
 		known = known || e == export
 	}
 	if !known {
+		//lint:ignore ST1005 CloudFormation's own message, word for word
 		return "", fmt.Errorf("Export '%s' does not exist", export)
 	}
 	stacks := s.scn.Stack.Imports[export]
 	if len(stacks) == 0 {
+		//lint:ignore ST1005 CloudFormation's own message, word for word
 		return "", fmt.Errorf("Export '%s' is not imported by any stack.", export)
 	}
 	var b strings.Builder
@@ -177,6 +179,7 @@ func (s *Server) listStackResources(token string) (string, error) {
 	if token != "" {
 		n, err := strconv.Atoi(strings.TrimPrefix(token, "page-"))
 		if err != nil || !strings.HasPrefix(token, "page-") || n < 0 || n > len(s.scn.Stack.Resources) {
+			//lint:ignore ST1005 CloudFormation's own message, word for word
 			return "", fmt.Errorf("Invalid NextToken")
 		}
 		start = n

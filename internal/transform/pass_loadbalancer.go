@@ -80,10 +80,7 @@ func targetGroupsOf(st *state, lb string) ([]string, error) {
 			listeners[id] = true
 		}
 	}
-	var holders []string
-	for _, id := range sortedSet(listeners) {
-		holders = append(holders, id)
-	}
+	holders := sortedSet(listeners)
 	for _, id := range st.ofType(typeListenerRule) {
 		for _, l := range referenced(st.props(id)["ListenerArn"]) {
 			if listeners[l] {

@@ -27,14 +27,8 @@ func WriteJSON(w io.Writer, p *Plan) error {
 func WriteMarkdown(w io.Writer, p *Plan, title, level string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\n\n", level, title)
-	counts := map[Action]int{}
-	for _, r := range p.Resources {
-		if r.updated() {
-			counts[r.Action]++
-		}
-	}
-	fmt.Fprintf(&b, "%s %d added, %d modified, %d replaced, %d removed; %d waves, then cleanup of %d.\n\n",
-		Verdict(&p.Rollout), counts[Add], counts[Modify], counts[Replace], counts[Remove], len(p.Rollout.Waves), len(p.Rollout.Cleanup))
+	fmt.Fprintf(&b, "%s %s; %d waves, then cleanup of %d.\n\n",
+		Verdict(&p.Rollout), p.Counts.Text(), len(p.Rollout.Waves), len(p.Rollout.Cleanup))
 	writeFindings(&b, p.Rollout, level)
 	fmt.Fprintf(&b, "%s# Resources\n\n| Resource | Type | Action | Behavior | Replaced because | Wave |\n|---|---|---|---|---|---|\n", level)
 	for _, r := range p.Resources {
@@ -64,6 +58,23 @@ func WriteRolloutMarkdown(w io.Writer, ro *Rollout, outputs []Output, title, lev
 	writeRollout(&b, *ro, outputs, level)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Text is the counts in one line: "2 added (1 renamed), 8 modified, 3
+// replaced, 7 removed; 90 wait for the preflight (no update)".
+func (c Counts) Text() string {
+	added := fmt.Sprintf("%d added", c.Added)
+	if c.Renamed > 0 {
+		added += fmt.Sprintf(" (%d under a new logical id)", c.Renamed)
+	}
+	s := fmt.Sprintf("%s, %d modified, %d replaced, %d removed", added, c.Modified, c.Replaced, c.Removed)
+	if c.WaitsForPreflight > 0 {
+		s += fmt.Sprintf("; %d wait for the preflight (a new DependsOn: no update)", c.WaitsForPreflight)
+	}
+	if n := c.NoUpdate - c.WaitsForPreflight; n > 0 {
+		s += fmt.Sprintf("; %d with only an attribute change (DependsOn or a policy: no update)", n)
+	}
+	return s
 }
 
 // Verdict is the plan's one-line verdict.

@@ -47,6 +47,11 @@ type Input struct {
 	// RollbackTolerant lists custom resource types whose handler answers
 	// SUCCESS to a rollback Update; nil means DefaultRollbackTolerant().
 	RollbackTolerant []string
+	// Renamed maps a deployed logical id to the new id the engine gave the
+	// same resource (transform.Result.Renamed). CloudFormation still adds
+	// the new id and removes the old one; the added resource carries
+	// RenamedFrom and its changes against the old one.
+	Renamed map[string]string
 }
 
 // DefaultRollbackTolerant are the custom resource types known to answer
@@ -75,13 +80,36 @@ const (
 
 // Plan is the computed update.
 type Plan struct {
+	// Counts are the plan's counts, the ones every report prints.
+	Counts Counts `json:"counts"`
 	// Resources are the resources the update touches, knock-on ones
 	// included, by logical id (a change of DependsOn or of a deletion or
-	// update policy alone is no update and is not listed).
+	// update policy alone is no update and is listed in NoUpdate).
 	Resources []Resource `json:"resources"`
+	// NoUpdate are the resources whose only change is DependsOn or a
+	// deletion or update policy: CloudFormation updates nothing (they wait
+	// for another resource, the preflight for example).
+	NoUpdate []Resource `json:"noUpdate,omitempty"`
 	// Outputs are the outputs whose value changes, appears or goes.
 	Outputs []Output `json:"outputs,omitempty"`
 	Rollout Rollout  `json:"rollout"`
+}
+
+// Counts are what the update does, resource by resource: each touched
+// resource is counted once, by its action.
+type Counts struct {
+	Added    int `json:"added"`
+	Modified int `json:"modified"`
+	Replaced int `json:"replaced"`
+	Removed  int `json:"removed"`
+	// Renamed counts the added resources that take over a removed one
+	// under a new logical id (Input.Renamed): each is one added and one
+	// removed.
+	Renamed int `json:"renamed"`
+	// NoUpdate counts Plan.NoUpdate; WaitsForPreflight those of them that
+	// gain a DependsOn on the preflight custom resource.
+	NoUpdate          int `json:"noUpdate"`
+	WaitsForPreflight int `json:"waitsForPreflight"`
 }
 
 // Resource is one touched resource.
@@ -89,7 +117,10 @@ type Resource struct {
 	LogicalID string `json:"logicalId"`
 	Type      string `json:"type"`
 	Action    Action `json:"action"`
-	Behavior  string `json:"behavior"`
+	// RenamedFrom is the removed logical id an added resource takes over
+	// (Input.Renamed); its Changes are then against that resource.
+	RenamedFrom string `json:"renamedFrom,omitempty"`
+	Behavior    string `json:"behavior"`
 	// ReplacedBecause names the create-only property paths that force the
 	// replacement, or "cascade: <LogicalId>.<Attribute>".
 	ReplacedBecause []string `json:"replacedBecause,omitempty"`
@@ -99,12 +130,19 @@ type Resource struct {
 	Wave int `json:"wave"`
 }
 
-// Change is one changed property path.
+// Change is one changed property path, or a resource attribute (Type,
+// Metadata, DependsOn, DeletionPolicy, UpdateReplacePolicy, UpdatePolicy).
 type Change struct {
 	Path     string `json:"path"`
 	Behavior string `json:"behavior"`
 	// Cause is "cascade: <Id>.<Attr>" for a knock-on change.
 	Cause string `json:"cause,omitempty"`
+	// Attribute names the resource attribute the change is to, "" for a
+	// property.
+	Attribute string `json:"attribute,omitempty"`
+	// Value is the change's values, resolved (parameters, conditions,
+	// mappings); for the reports that render them.
+	Value Delta `json:"-"`
 }
 
 // Output is an output whose value changes.
@@ -428,24 +466,7 @@ func (m *model) actions() {
 		if sameObject(o.raw, n.raw) && equal(o.Props, n.Props) {
 			continue // shared and resolved alike (evaluate)
 		}
-		if o.Type != n.Type {
-			r.Changes = append(r.Changes, Change{Path: "Type", Behavior: BehaviorReplacement})
-		} else {
-			var paths []diffPath
-			diff(o.Props, n.Props, "", &paths)
-			sort.Slice(paths, func(i, j int) bool { return paths[i].Path < paths[j].Path })
-			for _, p := range paths {
-				r.Changes = append(r.Changes, Change{Path: p.Path, Behavior: m.changeBehavior(n.Type, p)})
-			}
-			if !equal(o.Attrs["Metadata"], n.Attrs["Metadata"]) {
-				r.Changes = append(r.Changes, Change{Path: "Metadata", Behavior: BehaviorNoInterruption})
-			}
-			for _, k := range []string{"DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy"} {
-				if !equal(o.Attrs[k], n.Attrs[k]) {
-					r.Changes = append(r.Changes, Change{Path: k, Behavior: BehaviorNone})
-				}
-			}
-		}
+		r.Changes = m.changes(o, n)
 		if len(r.Changes) == 0 {
 			continue
 		}
@@ -457,6 +478,52 @@ func (m *model) actions() {
 			m.res[id] = &Resource{LogicalID: id, Type: o.Type, Action: Remove, Behavior: BehaviorNone, Wave: -1}
 		}
 	}
+	for old, nu := range m.in.Renamed {
+		o, r := m.old.resources[old], m.res[nu]
+		if o == nil || r == nil || r.Action != Add || m.new.resources[old] != nil {
+			continue
+		}
+		r.RenamedFrom, r.Changes = old, m.changes(o, m.new.resources[nu])
+	}
+}
+
+// changes diffs one resource's two sides: its properties with the
+// behaviour cfnspec gives each path, then its attributes.
+func (m *model) changes(o, n *resolved) []Change {
+	var out []Change
+	if o.Type != n.Type {
+		return []Change{{Path: "Type", Attribute: "Type", Behavior: BehaviorReplacement,
+			Value: Delta{Path: "Type", Before: o.Type, After: n.Type, HasBefore: true, HasAfter: true}}}
+	}
+	var paths []diffPath
+	diff(o.Props, n.Props, "", &paths)
+	sortPaths(paths)
+	for _, p := range paths {
+		out = append(out, Change{Path: p.Path, Behavior: m.changeBehavior(n.Type, p), Value: p.Delta})
+	}
+	for _, k := range []string{"Metadata", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy"} {
+		ov, inO := o.Attrs[k]
+		nv, inN := n.Attrs[k]
+		if equal(ov, nv) {
+			continue
+		}
+		b := BehaviorNone
+		if k == "Metadata" {
+			b = BehaviorNoInterruption
+		}
+		out = append(out, Change{Path: k, Attribute: k, Behavior: b,
+			Value: Delta{Path: k, Before: dependsList(k, ov), After: dependsList(k, nv), HasBefore: inO, HasAfter: inN}})
+	}
+	return out
+}
+
+// dependsList shows a DependsOn string as a one-item list, so that a
+// change from one to two dependencies reads as a list change.
+func dependsList(k string, v any) any {
+	if s, ok := v.(string); ok && k == "DependsOn" {
+		return []any{s}
+	}
+	return v
 }
 
 // settle sets a modified resource's action and behaviour from its changes.
@@ -508,21 +575,23 @@ func (m *model) changeBehavior(typ string, p diffPath) string {
 	return worst
 }
 
+// pathBehavior is cfnspec's behaviour of a property path. A path the
+// specification does not list updates without interruption on a type it
+// covers (a property it has not caught up with), and is taken as some
+// interruption on a type it does not cover.
 func (m *model) pathBehavior(typ, path string) string {
-	u, ok := m.spec.Lookup(typ, path)
-	if !ok {
-		if m.spec.HasType(typ) {
-			return BehaviorNoInterruption
-		}
-		return BehaviorSomeInterruption
-	}
-	switch u {
-	case cfnspec.Immutable:
+	switch m.spec.Behavior(typ, path) {
+	case cfnspec.Replacement:
 		return BehaviorReplacement
-	case cfnspec.Conditional:
+	case cfnspec.SomeInterruption:
 		return BehaviorSomeInterruption
+	case cfnspec.NoInterruption:
+		return BehaviorNoInterruption
 	}
-	return BehaviorNoInterruption
+	if m.spec.HasType(typ) {
+		return BehaviorNoInterruption
+	}
+	return BehaviorSomeInterruption
 }
 
 // newPhysical reports whether the update gives a resource a new physical
@@ -708,11 +777,30 @@ func (m *model) plan() *Plan {
 	p := &Plan{Resources: []Resource{}, Outputs: m.outputs}
 	for _, id := range m.sortedIDs() {
 		r := m.res[id]
-		if !r.updated() {
-			continue // only DependsOn or a policy changed: no update
-		}
 		sort.SliceStable(r.Changes, func(i, j int) bool { return r.Changes[i].Path < r.Changes[j].Path })
+		if !r.updated() {
+			// Only DependsOn or a policy changed: no update.
+			p.NoUpdate = append(p.NoUpdate, *r)
+			p.Counts.NoUpdate++
+			if m.waitsForPreflight(r) {
+				p.Counts.WaitsForPreflight++
+			}
+			continue
+		}
 		p.Resources = append(p.Resources, *r)
+		switch r.Action {
+		case Add:
+			p.Counts.Added++
+			if r.RenamedFrom != "" {
+				p.Counts.Renamed++
+			}
+		case Modify:
+			p.Counts.Modified++
+		case Replace:
+			p.Counts.Replaced++
+		case Remove:
+			p.Counts.Removed++
+		}
 	}
 	ro := &p.Rollout
 	ro.Waves = m.waves
@@ -759,6 +847,22 @@ func (m *model) plan() *Plan {
 		}
 	}
 	return p
+}
+
+// waitsForPreflight reports whether a resource gains a DependsOn on a
+// preflight custom resource (preflightcontract.Type).
+func (m *model) waitsForPreflight(r *Resource) bool {
+	o, n := m.old.resources[r.LogicalID], m.new.resources[r.LogicalID]
+	if o == nil || n == nil {
+		return false
+	}
+	had := dependsOn(o.Attrs["DependsOn"])
+	for _, d := range dependsOn(n.Attrs["DependsOn"]) {
+		if dr := m.new.resources[d]; dr != nil && dr.Type == preflightcontract.Type && !slices.Contains(had, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // rollbackStep is the rollback of one changed resource, and whether a

@@ -81,6 +81,7 @@ func lookupOperator(name string) (operator, bool) {
 			return strings.EqualFold(p, r), nil
 		}, check: func(p string) error {
 			if !strings.EqualFold(p, "true") && !strings.EqualFold(p, "false") {
+				//lint:ignore ST1005 "Bool" is the condition operator the message names
 				return fmt.Errorf("Bool takes \"true\" or \"false\", not %q", p)
 			}
 			return nil
@@ -117,6 +118,7 @@ func lookupOperator(name string) (operator, bool) {
 	case "Null":
 		return operator{name: name, check: func(p string) error {
 			if !strings.EqualFold(p, "true") && !strings.EqualFold(p, "false") {
+				//lint:ignore ST1005 "Null" is the condition operator the message names
 				return fmt.Errorf("Null takes \"true\" (key absent) or \"false\" (key present), not %q", p)
 			}
 			return nil
