@@ -18,17 +18,20 @@ type planFlags struct {
 	parameters, newParameters []string
 	partition, stackName      string
 	today                     string
+	dnsMoved                  bool
 }
 
 func (f *planFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.partition, "partition", "aws", "AWS partition the stack is in (aws, aws-cn, aws-us-gov)")
 	cmd.Flags().StringVar(&f.stackName, "stack-name", "", "stack name, to resolve export names (${AWS::StackName})")
 	cmd.Flags().StringVar(&f.today, "today", "", "date `YYYY-MM-DD` the Lambda runtime dates are compared with (default: today)")
+	cmd.Flags().BoolVar(&f.dnsMoved, "dns-moved", false, "the host names already resolve to the internal load balancer (default: to the one the deployed template's outputs name)")
 }
 
 // input fills the model's input from the flags.
 func (f *planFlags) input(name string, in *updatepath.Input) error {
 	in.Partition = f.partition
+	in.DNSMoved = f.dnsMoved
 	if f.stackName != "" {
 		in.StackName = f.stackName
 	}
@@ -57,8 +60,9 @@ func stringValues(flag string, sets []string) (map[string]string, error) {
 func newPlanCmd() *cobra.Command {
 	var f planFlags
 	var format string
+	var acceptDowntime bool
 	cmd := &cobra.Command{
-		Use:   "plan [--parameter N=V ...] [--format markdown|json] DEPLOYED NEW",
+		Use:   "plan [--parameter N=V ...] [--format markdown|json] [--dns-moved] [--accept-downtime] DEPLOYED NEW",
 		Short: "Compute what a CloudFormation update from DEPLOYED to NEW does, and whether it can roll back",
 		Long: `Plan runs the update-path model on two templates (JSON or YAML): each
 resource's action (add, modify with or without interruption, replace with the
@@ -66,15 +70,21 @@ property that forces it, remove), the knock-on replacements (a replaced
 resource's new id and attributes reach every Ref, GetAtt and Sub), the order
 (waves, then cleanup), the rollback from a failure at every wave and whether
 each rollback step is possible, and the blockers (rules QPE-UP-nnn, see
-docs/rollout.md) with their recovery.
+docs/rollout.md) with their recovery, and the availability: for each entry point
+(each host name of the load balancers' listener rules, the REST API URL the
+catalog hands out) and each client network (private, internet), the waves, the
+cleanup and the time after the update during which it is not served. DNS stays
+where it is during an update: on the load balancer the deployed template's
+outputs name, or with --dns-moved on the internal one.
 
 --parameter Name=Value gives the stack's value of a parameter (both sides);
 --new-parameter Name=Value a value the update changes. Others take their
 Default. Parameters, pseudo parameters (--partition, --stack-name),
 Fn::FindInMap and conditions are resolved where the decision depends on them.
 
-Exit status: 0 safe (no blocker, rollback-safe), 1 blockers or not
-rollback-safe, 2 usage error, or an unreadable or invalid template (a resource
+Exit status: 0 safe (no blocker, rollback-safe, no private-network downtime
+or --accept-downtime), 1 blockers, not rollback-safe, or private-network
+downtime, 2 usage error, or an unreadable or invalid template (a resource
 that is not an object or has no Type, a DependsOn on an unknown resource, a
 dependency cycle: CloudFormation refuses it).`,
 		Example: `  qpe plan stable.yaml <(qpe render --set LoadBalancerScheme=internal stable.yaml)
@@ -138,12 +148,16 @@ dependency cycle: CloudFormation refuses it).`,
 			if !p.Safe() {
 				return &exitError{code: 1}
 			}
+			if err := p.RefuseDowntime(acceptDowntime); err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("plan: %w", err)}
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringArrayVar(&f.parameters, "parameter", nil, "the stack's value of a template parameter `Name=Value` (repeatable)")
 	cmd.Flags().StringArrayVar(&f.newParameters, "new-parameter", nil, "a parameter value the update changes `Name=Value` (repeatable)")
 	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
+	cmd.Flags().BoolVar(&acceptDowntime, "accept-downtime", false, "exit 0 even when users on the private network lose an entry point during the update")
 	f.register(cmd)
 	return cmd
 }

@@ -3,6 +3,7 @@ package updatepath
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
@@ -137,6 +138,150 @@ func writeRollout(b *strings.Builder, ro Rollout, outputs []Output, level string
 	if len(impossible) > 0 {
 		b.WriteString("\nRollback steps that cannot succeed:\n\n" + strings.Join(impossible, "\n") + "\n")
 	}
+	writeAvailability(b, &ro.Availability, level)
+}
+
+// writeAvailability writes the availability section: the verdict for the
+// private network and one row per gap.
+func writeAvailability(b *strings.Builder, av *Availability, level string) {
+	if len(av.Entries) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s# Availability\n\n", level)
+	if av.DNS != "" {
+		fmt.Fprintf(b, "Host names resolve to %s during the update. ", av.DNS)
+	}
+	if av.PrivateNetworkDowntime {
+		b.WriteString("**Private-network downtime**: users on the private network lose the entry points below (`qpe plan` exits 1 unless `--accept-downtime`).\n\n")
+	} else {
+		b.WriteString("No private-network downtime.\n\n")
+	}
+	// One row per entry point: the stretches lost on each network, then
+	// each distinct reason once.
+	type row struct{ entry, host, private, internet string }
+	var rows []row
+	index := map[string]int{}
+	var whys []string
+	for _, e := range av.Entries {
+		k := e.Entry + "\x00" + e.Host
+		i, ok := index[k]
+		if !ok {
+			i = len(rows)
+			index[k] = i
+			rows = append(rows, row{entry: e.Entry, host: e.Host})
+		}
+		spans := spans(e.Lost)
+		if e.Network == NetworkPrivate {
+			rows[i].private = spans
+		} else {
+			rows[i].internet = spans
+		}
+		for _, g := range e.Lost {
+			w := g.Why
+			if g.Inherent {
+				w = "inherent: " + w
+			}
+			if !slices.Contains(whys, w) {
+				whys = append(whys, w)
+			}
+		}
+	}
+	if len(whys) == 0 {
+		fmt.Fprintf(b, "Every entry point (%d) stays served on both networks.\n", len(rows))
+		return
+	}
+	b.WriteString("| Entry | Host | Private network | Internet |\n|---|---|---|---|\n")
+	for _, r := range rows {
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", cell(r.entry), cell(r.host), r.private, r.internet)
+	}
+	b.WriteString("\nWhy:\n\n")
+	for _, w := range whys {
+		fmt.Fprintf(b, "- %s\n", w)
+	}
+}
+
+// spans is the stretches of a list of gaps, adjacent ones joined:
+// "served", or "wave 4 to after", "wave 2 (inherent)".
+func spans(gaps []Gap) string {
+	if len(gaps) == 0 {
+		return "served"
+	}
+	var out []string
+	for i := 0; i < len(gaps); {
+		j := i
+		for j+1 < len(gaps) && gaps[j+1].Inherent == gaps[i].Inherent && adjacent(gaps[j].Until, gaps[j+1].From) {
+			j++
+		}
+		s := gaps[i].From
+		if gaps[j].Until != s {
+			s += " to " + gaps[j].Until
+		}
+		if gaps[i].Inherent {
+			s += " (inherent)"
+		}
+		out = append(out, s)
+		i = j + 1
+	}
+	return strings.Join(out, ", ")
+}
+
+// adjacent reports whether point b follows point a ("wave N" names).
+func adjacent(a, b string) bool {
+	var x, y int
+	switch {
+	case b == "after":
+		return a == "cleanup"
+	case b == "cleanup":
+		return strings.HasPrefix(a, "wave ") // the last wave, as gaps are built in order
+	}
+	if _, err := fmt.Sscanf(a, "wave %d", &x); err != nil {
+		return false
+	}
+	if _, err := fmt.Sscanf(b, "wave %d", &y); err != nil {
+		return false
+	}
+	return y == x+1
+}
+
+// DowntimeError is the refusal of an update that takes an entry point
+// away from users on the private network.
+type DowntimeError struct {
+	Lost []EntryAvailability
+}
+
+func (e *DowntimeError) Error() string {
+	var parts []string
+	for _, x := range e.Lost {
+		for _, g := range x.Lost {
+			if !g.Inherent {
+				parts = append(parts, fmt.Sprintf("%s (%s) from %s", x.Host, x.Entry, g.From))
+				break
+			}
+		}
+	}
+	return "the update takes entry points away from users on the private network: " + strings.Join(parts, "; ") +
+		". Go side by side first (LoadBalancerScheme=internal, PublicLoadBalancer=keep), move DNS to the internal load balancer, " +
+		"then retire the public one; or accept the downtime (--accept-downtime)"
+}
+
+// RefuseDowntime is the decision qpe plan and qpe enable share: nil when
+// the update keeps every entry point served on the private network, or
+// when accept is set; else a *DowntimeError naming what is lost.
+func (p *Plan) RefuseDowntime(accept bool) error {
+	av := &p.Rollout.Availability
+	if accept || !av.PrivateNetworkDowntime {
+		return nil
+	}
+	e := &DowntimeError{}
+	for _, x := range av.Entries {
+		if x.Network != NetworkPrivate {
+			continue
+		}
+		if slices.ContainsFunc(x.Lost, func(g Gap) bool { return !g.Inherent }) {
+			e.Lost = append(e.Lost, x)
+		}
+	}
+	return e
 }
 
 func cell(s string) string {

@@ -47,6 +47,10 @@ type Input struct {
 	// RollbackTolerant lists custom resource types whose handler answers
 	// SUCCESS to a rollback Update; nil means DefaultRollbackTolerant().
 	RollbackTolerant []string
+	// DNSMoved says the host names already resolve to the internal load
+	// balancer (qpe enable checked DNS); otherwise they resolve to the load
+	// balancer the deployed template's outputs name.
+	DNSMoved bool
 	// Renamed maps a deployed logical id to the new id the engine gave the
 	// same resource (transform.Result.Renamed). CloudFormation still adds
 	// the new id and removes the old one; the added resource carries
@@ -175,6 +179,9 @@ type Rollout struct {
 	// stack level after the last wave (an export in use, a cancelled
 	// update) when an export changes or a rollback step is impossible.
 	Failures []FailurePoint `json:"failures"`
+	// Availability is who can reach which entry point at each point of the
+	// update.
+	Availability Availability `json:"availability"`
 }
 
 // Blocker is a finding that blocks the update or its rollback.
@@ -835,6 +842,7 @@ func (m *model) plan() *Plan {
 		}
 		ro.Failures = append(ro.Failures, fp)
 	}
+	ro.Availability = m.availability()
 	fs := rules().Run(m, nil)
 	fs = finding.NewReport(fs).Findings
 	ro.Blockers, ro.Warnings = []Blocker{}, nil
