@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -22,6 +23,7 @@ import (
 func newEnableCmd() *cobra.Command {
 	var (
 		stack, bucket, format, changeSet, zone string
+		resolverAddr                           string
 		sets, parameters                       []string
 		yes, acceptUnsafe, acceptDowntime      bool
 		follow, finish                         bool
@@ -85,6 +87,11 @@ ask), credentials or a missing stack.`,
 			if dnsTimeout <= 0 {
 				return &exitError{code: 2, err: fmt.Errorf("enable: --dns-timeout must be positive, not %s", dnsTimeout)}
 			}
+			if resolverAddr != "" {
+				if _, _, err := net.SplitHostPort(resolverAddr); err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("enable: --resolver must be HOST:PORT (e.g. 10.0.0.2:53): %w", err)}
+				}
+			}
 			if finish && follow {
 				return &exitError{code: 2, err: errors.New("enable: --finish and --follow do not go together: --follow only follows the last update")}
 			}
@@ -119,6 +126,9 @@ ask), credentials or a missing stack.`,
 				HostedZoneID: zone, DNSTimeout: dnsTimeout, ChangeSetName: changeSet, Poll: poll,
 				Observer: &enable.Writer{W: progressTo, Live: isTerminal(progressTo), Brief: format == "json"},
 			}
+			if resolverAddr != "" {
+				in.Resolver = resolverAt(resolverAddr)
+			}
 			if isTerminal(cmd.InOrStdin()) {
 				lines := bufio.NewReader(cmd.InOrStdin())
 				in.Confirm = askOn(lines, progressTo)
@@ -152,11 +162,20 @@ ask), credentials or a missing stack.`,
 	f.BoolVar(&follow, "follow", false, "only follow the stack's current or last update, then verify")
 	f.BoolVar(&finish, "finish", false, "a stack left side by side: check DNS, then retire the public load balancer")
 	f.StringVar(&zone, "hosted-zone-id", "", "Route 53 hosted zone (in the stack's account) whose records enable moves to the internal load balancer, after showing the change batch")
+	f.StringVar(&resolverAddr, "resolver", "", "check the host names with this DNS server `HOST:PORT` (e.g. the VPN's resolver) instead of this machine's")
 	f.DurationVar(&dnsTimeout, "dns-timeout", enable.DefaultDNSTimeout, "how long to wait for a Route 53 change to be INSYNC and resolve from here")
 	f.StringVar(&changeSet, "change-set-name", "", "name of the change set (default qpe-enable-<UTC time>)")
 	f.StringVar(&format, "format", "text", "output format: text or json")
 	f.DurationVar(&poll, "poll", enable.DefaultPoll, "interval between two reads of the stack events")
 	return cmd
+}
+
+// resolverAt is a resolver that asks only the DNS server at addr.
+func resolverAt(addr string) *net.Resolver {
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}
 }
 
 // isTerminal reports whether v is a terminal (a character device).

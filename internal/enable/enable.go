@@ -230,6 +230,11 @@ func Run(ctx context.Context, c Clients, in Input) (*Result, error) {
 	// one. Each update rolls back at every point (the plan, step 3,
 	// refuses one that would not).
 	pos := positionOf(st)
+	if in.Finish {
+		if err := r.finishable(pos); err != nil {
+			return nil, err
+		}
+	}
 	if stop := r.chooseScheme(ctx, pos); stop {
 		return r, nil
 	}

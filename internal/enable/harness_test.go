@@ -3,6 +3,7 @@ package enable
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -112,3 +113,5 @@ func mustContain(t *testing.T, s string, want ...string) {
 		}
 	}
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
-	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
@@ -103,8 +102,9 @@ func (r *Result) refuseDowntime(p *updatepath.Plan) bool {
 		}
 		return false
 	}
-	return r.stopped(OutcomeDowntimeRefused, 1, fmt.Sprintf("%v. Nothing was changed. Take the side-by-side way (run qpe enable without --set %s=%s: it keeps the public load balancer until DNS moves), or pass %s",
-		err, transform.SetPublicLoadBalancer, transform.PublicRetire, AcceptDowntimeFlag))
+	// The error names the way round (side by side, then retire) and the
+	// flag; qpe enable without --set PublicLoadBalancer takes that way.
+	return r.stopped(OutcomeDowntimeRefused, 1, fmt.Sprintf("%v. Nothing was changed", err))
 }
 
 // importedExports asks ListImports for each export of the stack.

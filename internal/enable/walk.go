@@ -101,12 +101,8 @@ func (r *Result) route(pos position) (route, error) {
 	asked := in.Settings[transform.SetPublicLoadBalancer]
 	sideBySide := deployedPublic == transform.PublicKeep
 	if in.Finish {
-		if !sideBySide || eff[transform.SetLoadBalancerScheme] != transform.SchemeInternal {
-			return route{}, usagef("--finish: stack %s is not side by side (its deployed %s is %q, %s %q): there is no public load balancer to retire. Run qpe enable without --finish",
-				r.stack.Name, transform.SetPublicLoadBalancer, deployedPublic, transform.SetLoadBalancerScheme, eff[transform.SetLoadBalancerScheme])
-		}
-		if asked == transform.PublicKeep {
-			return route{}, usagef("--finish retires the public load balancer: it cannot go with --set %s=%s", transform.SetPublicLoadBalancer, transform.PublicKeep)
+		if err := r.finishable(pos); err != nil {
+			return route{}, err
 		}
 		return route{stages: []*Stage{with(StageDNS, ""), with(StageRetire, transform.PublicRetire)},
 			skipped: "side by side: deployed before (" + transform.SetPublicLoadBalancer + "=keep)"}, nil
@@ -129,6 +125,21 @@ func (r *Result) route(pos position) (route, error) {
 	default:
 		return route{stages: []*Stage{with(StageSideBySide, transform.PublicKeep), with(StageDNS, ""), with(StageRetire, transform.PublicRetire)}}, nil
 	}
+}
+
+// finishable says why --finish cannot go on (nil when it can): only a
+// stack left side by side has a public load balancer to retire.
+func (r *Result) finishable(pos position) error {
+	deployed := pos.Deployed[transform.SetPublicLoadBalancer]
+	if deployed != transform.PublicKeep || pos.Deployed[transform.SetLoadBalancerScheme] != transform.SchemeInternal {
+		return usagef("--finish: stack %s is not side by side (its deployed %s is %q, %s %q): there is no public load balancer to retire. Run qpe enable without --finish",
+			r.stack.Name, transform.SetPublicLoadBalancer, deployed, transform.SetLoadBalancerScheme, pos.Deployed[transform.SetLoadBalancerScheme])
+	}
+	if r.input.Settings[transform.SetPublicLoadBalancer] == transform.PublicKeep || r.input.Settings[transform.SetLoadBalancerScheme] == transform.SchemeUnchanged {
+		return usagef("--finish retires the public load balancer: it cannot go with --set %s=%s or %s=%s",
+			transform.SetPublicLoadBalancer, transform.PublicKeep, transform.SetLoadBalancerScheme, transform.SchemeUnchanged)
+	}
+	return nil
 }
 
 // walk runs the route's stages in order. done means the run ended (its
