@@ -75,23 +75,32 @@ type Server struct {
 	asks map[string]int // "name TYPE" -> count
 }
 
-// Start serves src on 127.0.0.1 until Close.
+// Start serves src on 127.0.0.1 until Close, UDP and TCP on one port
+// (Addr), as a DNS server listens.
 func Start(src Source) (*Server, error) {
-	udp, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("dnsfake: listen udp: %w", err)
+	var lastErr error
+	for range 20 {
+		udp, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("dnsfake: listen udp: %w", err)
+		}
+		tcp, err := net.Listen("tcp", udp.LocalAddr().String())
+		if err != nil { // the port is taken for TCP: try another
+			udp.Close()
+			lastErr = err
+			continue
+		}
+		s := &Server{src: src, udp: udp, tcp: tcp, asks: map[string]int{}}
+		s.wg.Add(2)
+		go s.serveUDP()
+		go s.serveTCP()
+		return s, nil
 	}
-	tcp, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		udp.Close()
-		return nil, fmt.Errorf("dnsfake: listen tcp: %w", err)
-	}
-	s := &Server{src: src, udp: udp, tcp: tcp, asks: map[string]int{}}
-	s.wg.Add(2)
-	go s.serveUDP()
-	go s.serveTCP()
-	return s, nil
+	return nil, fmt.Errorf("dnsfake: listen tcp: %w", lastErr)
 }
+
+// Addr is the server's HOST:PORT (UDP and TCP).
+func (s *Server) Addr() string { return s.udp.LocalAddr().String() }
 
 // Close stops the server.
 func (s *Server) Close() {
@@ -104,10 +113,7 @@ func (s *Server) Close() {
 func (s *Server) Resolver() *net.Resolver {
 	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 		var d net.Dialer
-		if strings.HasPrefix(network, "tcp") {
-			return d.DialContext(ctx, "tcp", s.tcp.Addr().String())
-		}
-		return d.DialContext(ctx, "udp", s.udp.LocalAddr().String())
+		return d.DialContext(ctx, network, s.Addr())
 	}}
 }
 
