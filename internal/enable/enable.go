@@ -7,8 +7,14 @@
 // changeset.go), asks (step 5, confirm.go), executes it and follows the stack
 // events (step 6, follow.go), explains a failure and the way out of a jammed
 // rollback (step 7, failure.go), and verifies the result (step 8,
-// verify.go). Output goes to an Observer (progress.go writes it for a
-// terminal or a log); the logic prints nothing itself.
+// verify.go). A stack with an internet-facing load balancer going internal
+// is walked (walk.go) through two updates with the DNS step between them:
+// side by side (PublicLoadBalancer=keep), the records to change printed,
+// changed in Route 53 on request (route53.go) and checked from here
+// (dns.go, dnscheck.go, records.go, hosts.go), then retire; a re-run
+// resumes where the stack stands. LoadBalancerScheme is asked, never
+// defaulted (scheme.go). Output goes to an Observer (progress.go writes it
+// for a terminal or a log); the logic prints nothing itself.
 package enable
 
 import (
