@@ -64,9 +64,12 @@ func resolve(ctx context.Context, res Resolver, host, target string) resolution 
 	// balancer's addresses, not its name.
 	got, err1 := res.LookupHost(ctx, host)
 	exp, err2 := res.LookupHost(ctx, target)
-	if err1 == nil && err2 == nil && len(got) > 0 && sameSet(got, exp) {
+	switch {
+	case err1 == nil && err2 == nil && len(got) > 0 && sameSet(got, exp):
 		out.Moved = true
 		out.Chain = append(out.Chain, "(alias: the addresses of "+want+")")
+	case err1 != nil: // e.g. a CNAME loop, or a chain to a missing name
+		out.Problem = fmt.Sprintf("%s does not resolve from here: %v", host, err1)
 	}
 	return out
 }

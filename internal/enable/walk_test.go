@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/dnsfake"
+	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
@@ -306,5 +307,41 @@ func TestWalkFinishNeedsASideBySideStack(t *testing.T) {
 	var ue *UsageError
 	if err == nil || !strings.Contains(err.Error(), "is not side by side") || !errorsAs(err, &ue) {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// PublicLoadBalancer=keep stops after the DNS step (verify then runs: DNS
+// has moved); a host with an A alias record gets an A alias (a CNAME
+// cannot replace it), which the DNS check recognises by its addresses.
+func TestWalkKeepOnlyWithAnAliasRecord(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, "alb", func(s *stackfake.Scenario) {
+		z := s.Route53.Zones[zoneID]
+		z.Records[0] = stackfake.RecordSet{Name: "quilt.example.com", Type: "A", Alias: &stackfake.AliasTarget{HostedZoneID: "Z35SXDOTRQ7X7K", DNSName: publicDNS}}
+	})
+	w.withDNS(t)
+	keep := map[string]string{transform.SetLoadBalancerScheme: transform.SchemeInternal, transform.SetPublicLoadBalancer: transform.PublicKeep}
+	r := w.run(t, Input{Yes: true, Settings: keep, HostedZoneID: zoneID})
+	if r.Exit != 0 || r.Outcome != OutcomeEnabled || !slices.Equal(stages(r), []string{"side-by-side:updated", "dns:dns-moved"}) {
+		t.Fatalf("exit %d outcome %s %v: %s\n%s", r.Exit, r.Outcome, stages(r), r.Message, w.out.String())
+	}
+	var alias *BatchChange
+	for i, c := range r.Stages[1].DNS.Change.Changes {
+		if c.Name == "quilt.example.com" {
+			alias = &r.Stages[1].DNS.Change.Changes[i]
+		}
+	}
+	if alias == nil || alias.Type != "A" || alias.AliasZone != "Z35SXDOTRQ7X7K" || alias.Value != internalDNS || alias.Was != "A alias "+publicDNS {
+		t.Fatalf("change %+v", alias)
+	}
+	if rec := r.Stages[1].DNS.Records[1]; !rec.Moved || !strings.Contains(strings.Join(rec.Resolves, " "), "(alias: the addresses of") {
+		t.Errorf("record %+v", rec)
+	}
+	// The public load balancer stays: a later run retires it.
+	if o := w.outputs(t); o["LoadBalancerDNSName"] == internalDNS {
+		t.Errorf("outputs %v", o)
+	}
+	if r.Verify == nil || !r.Verify.OK {
+		t.Errorf("verify %+v", r.Verify)
 	}
 }
