@@ -150,7 +150,7 @@ func (r *Result) applyRecordChange(ctx context.Context, rc *RecordChange) error 
 	if err != nil {
 		var icb *r53types.InvalidChangeBatch
 		if errors.As(err, &icb) {
-			return fmt.Errorf("Route 53 refused the change batch: %s", strings.Join(icb.Messages, "; "))
+			return fmt.Errorf("route53:ChangeResourceRecordSets refused the change batch: %s", strings.Join(icb.Messages, "; "))
 		}
 		return fmt.Errorf("changing the records (route53:ChangeResourceRecordSets): %w", err)
 	}
