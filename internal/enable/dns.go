@@ -102,6 +102,9 @@ func (r *Result) changeRecords(ctx context.Context, sg *Stage, d *DNSStep) bool 
 		}
 	}
 	if err := r.applyRecordChange(ctx, rc); err != nil {
+		if ctx.Err() != nil { // Ctrl-C: the change goes on in Route 53
+			return r.stopped(OutcomeFollowingStopped, 1, fmt.Sprintf("stopped waiting for Route 53 change %s; it goes on. Run `%s` to check DNS and retire the public load balancer", rc.ID, r.finishCommand()))
+		}
 		return r.stopped(OutcomeDNSFailed, 1, "the DNS step: "+err.Error())
 	}
 	// Resolvers may hold the old answer for the record's TTL.

@@ -25,6 +25,10 @@ const (
 	StageRetire = "retire"
 )
 
+// OutcomeDeployedBefore is a stage an earlier run completed: a re-run
+// resumes after it.
+const OutcomeDeployedBefore = "deployed-before"
+
 // position is where the stack stands on the way to an internal load
 // balancer: the settings of its deployed Transform entry, and whether its
 // deployed template still has an internet-facing load balancer.
@@ -76,8 +80,9 @@ func declaredValues(doc map[string]any, values map[string]string) map[string]str
 // route is the stages a run goes through, each update's settings.
 type route struct {
 	stages []*Stage
-	// skipped explains a stage already done before this run.
-	skipped string
+	// done is the side-by-side stage when an earlier run deployed it
+	// (listed with OutcomeDeployedBefore).
+	done *Stage
 }
 
 // plan the route: which updates, in which order, from the position and
@@ -105,7 +110,7 @@ func (r *Result) route(pos position) (route, error) {
 			return route{}, err
 		}
 		return route{stages: []*Stage{with(StageDNS, ""), with(StageRetire, transform.PublicRetire)},
-			skipped: "side by side: deployed before (" + transform.SetPublicLoadBalancer + "=keep)"}, nil
+			done: with(StageSideBySide, transform.PublicKeep)}, nil
 	}
 	if eff[transform.SetLoadBalancerScheme] != transform.SchemeInternal || (len(pos.Public) == 0 && !sideBySide) {
 		return route{stages: []*Stage{with(StageUpdate, asked)}}, nil
@@ -118,7 +123,7 @@ func (r *Result) route(pos position) (route, error) {
 		// Resume: the side-by-side update is deployed; the DNS step and
 		// the retire update remain.
 		return route{stages: []*Stage{with(StageDNS, ""), with(StageRetire, transform.PublicRetire)},
-			skipped: "side by side: deployed before (" + transform.SetPublicLoadBalancer + "=keep)"}, nil
+			done: with(StageSideBySide, transform.PublicKeep)}, nil
 	case asked == transform.PublicRetire:
 		// Straight to the end state: the plan reports the downtime.
 		return route{stages: []*Stage{with(StageRetire, transform.PublicRetire)}}, nil
@@ -145,8 +150,10 @@ func (r *Result) finishable(pos position) error {
 // walk runs the route's stages in order. done means the run ended (its
 // outcome set); otherwise verify follows.
 func (r *Result) walk(ctx context.Context, rt route) (done bool) {
-	if rt.skipped != "" {
-		r.step("%s", rt.skipped)
+	if rt.done != nil {
+		rt.done.Outcome = OutcomeDeployedBefore
+		r.Stages = append(r.Stages, rt.done)
+		r.step("side by side: deployed before (the stack's %s is %s): going on with the DNS step", transform.SetPublicLoadBalancer, transform.PublicKeep)
 	}
 	for i, sg := range rt.stages {
 		r.Stages = append(r.Stages, sg)

@@ -196,10 +196,10 @@ func TestWalkResumesBetweenTheUpdates(t *testing.T) {
 			if r.Exit != 0 || r.Outcome != OutcomeEnabled {
 				t.Fatalf("resume: exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
 			}
-			if got := stages(r); !slices.Equal(got, []string{"dns:dns-moved", "retire:updated"}) {
+			if got := stages(r); !slices.Equal(got, []string{"side-by-side:deployed-before", "dns:dns-moved", "retire:updated"}) {
 				t.Fatalf("resume stages %v", got)
 			}
-			mustContain(t, w.out.String(), "side by side: deployed before", "done: quilt.example.com -> "+strings.ToLower(internalDNS))
+			mustContain(t, w.out.String(), "side by side: deployed before (the stack's PublicLoadBalancer is keep)", "done: quilt.example.com -> "+strings.ToLower(internalDNS))
 			if n := w.stack.Calls()["cloudformation:ExecuteChangeSet"]; n != 2 {
 				t.Errorf("%d updates executed, want 2", n)
 			}
@@ -248,7 +248,7 @@ func TestWalkCtrlCThenRerun(t *testing.T) {
 	}
 	w.out.Reset()
 	r = w.run(t, Input{Yes: true, Settings: internal, HostedZoneID: zoneID, ChangeSetName: "again"})
-	if r.Exit != 0 || !slices.Equal(stages(r), []string{"dns:dns-moved", "retire:updated"}) {
+	if r.Exit != 0 || !slices.Equal(stages(r), []string{"side-by-side:deployed-before", "dns:dns-moved", "retire:updated"}) {
 		t.Fatalf("re-run: exit %d stages %v: %s\n%s", r.Exit, stages(r), r.Message, w.out.String())
 	}
 }
