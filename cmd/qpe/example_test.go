@@ -6,10 +6,10 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/quiltdata/quilt-private-endpoints/internal/controls"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
+	"github.com/quiltdata/quilt-private-endpoints/internal/testenv/controls"
 )
 
 // TestExampleWithTransform: the example that enables the feature with

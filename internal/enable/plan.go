@@ -22,11 +22,14 @@ const AcceptUnsafeFlag = "--accept-unsafe"
 // PlanSummary is step 3's result: the review's summary and risks, what is
 // replaced, and the rollout with its rollback verdict.
 type PlanSummary struct {
-	Summary  review.Summary     `json:"summary"`
-	Risks    []review.Risk      `json:"risks"`
-	Replaced []string           `json:"replaced"`
-	Rollout  updatepath.Rollout `json:"rollout"`
-	Warnings []string           `json:"warnings,omitempty"`
+	// Verdict is the review's (the update path's, with the steps outside
+	// the stack its risks call for): printed first.
+	Verdict  updatepath.Decision `json:"verdict"`
+	Summary  review.Summary      `json:"summary"`
+	Risks    []review.Risk       `json:"risks"`
+	Replaced []string            `json:"replaced"`
+	Rollout  updatepath.Rollout  `json:"rollout"`
+	Warnings []string            `json:"warnings,omitempty"`
 
 	report *review.Report
 }
@@ -43,7 +46,7 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 		Deployed: st.Processed, New: rd.Processed,
 		DeployedParams: st.Parameters, NewParams: rd.Params,
 		Partition: st.Partition, Region: st.Region, AccountID: st.AccountID, StackName: st.Name,
-		ImportedExports: imports, Today: r.input.Now(),
+		ImportedExports: imports, Today: r.input.Now(), Renamed: rd.Result.Renamed,
 		// After the DNS stage found every host on the internal load
 		// balancer, the retire update is planned with DNS moved.
 		DNSMoved: r.dnsMoved,
@@ -51,12 +54,13 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	if err != nil {
 		return r.stopped(OutcomeRefused, 1, "planning the update: "+err.Error())
 	}
-	in := review.Input{Name: st.Name, Before: st.Processed, After: rd.Processed, Warnings: warningTexts(rd), Settings: stringSettings(rd.Settings)}
+	in := review.Input{Name: st.Name, Before: st.Processed, After: rd.Processed, Warnings: warningTexts(rd), Settings: stringSettings(rd.Settings),
+		Renamed: rd.Result.Renamed, Moved: rd.Result.Moved, Plan: p}
 	for _, c := range rd.Result.Changes {
 		in.Changes = append(in.Changes, review.EngineChange{Pass: c.Pass, Resource: c.Resource, Detail: c.Detail})
 	}
 	rep := review.Build(in, cfnspec.New())
-	ps := &PlanSummary{Summary: rep.Summary, Risks: rep.Risks, Rollout: p.Rollout, Warnings: in.Warnings, report: rep}
+	ps := &PlanSummary{Verdict: rep.Verdict, Summary: rep.Summary, Risks: rep.Risks, Rollout: p.Rollout, Warnings: in.Warnings, report: rep}
 	for _, res := range p.Resources {
 		if res.Action == updatepath.Replace {
 			ps.Replaced = append(ps.Replaced, res.LogicalID)

@@ -15,8 +15,11 @@ import (
 func WritePlan(w io.Writer, sg *Stage) {
 	p := sg.Plan
 	s := p.Summary
-	fmt.Fprintf(w, "Plan of the %s: %d added, %d modified, %d renamed, %d removed; %d replaced, %d with some interruption\n",
-		sg.Name, s.Added, s.Modified, s.Renamed, s.Removed, s.Replacements, s.SomeInterruption)
+	fmt.Fprintf(w, "Verdict of the %s:\n", sg.Name)
+	for _, l := range p.Verdict.VerdictLines() {
+		fmt.Fprintf(w, "  %s\n", strings.ReplaceAll(strings.TrimPrefix(l, "- "), "**", ""))
+	}
+	fmt.Fprintf(w, "Plan of the %s: %s; %d with some interruption\n", sg.Name, s.Counts.Text(), s.SomeInterruption)
 	if len(p.Replaced) > 0 {
 		fmt.Fprintf(w, "  replaced: %s\n", strings.Join(p.Replaced, ", "))
 	}

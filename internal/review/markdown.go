@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
@@ -47,54 +48,89 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "Settings: %s.\n\n", strings.Join(sets, ", "))
 	}
-	fmt.Fprintf(&b, "Update behaviour predicted from the CloudFormation resource database %s.\n\n",
-		code(r.Spec.Package+"@"+r.Spec.Version))
-
-	s := r.Summary
-	b.WriteString("| What | Count |\n|---|---:|\n")
-	fmt.Fprintf(&b, "| Resources added | %d |\n| of which new logical ids of renamed resources | %d |\n| Resources modified in place | %d |\n| Resources replaced | %d |\n| Resources removed | %d |\n",
-		s.Added, s.Renamed, s.Modified, s.Replaced, s.Removed)
-	fmt.Fprintf(&b, "| Waiting for the preflight (a new DependsOn: no update) | %d |\n", s.WaitsForPreflight)
-	if n := s.NoUpdate - s.WaitsForPreflight; n > 0 {
-		fmt.Fprintf(&b, "| Only an attribute change (DependsOn or a policy: no update) | %d |\n", n)
+	if err := updatepath.WriteVerdictMarkdown(&b, &r.Verdict, "##"); err != nil {
+		return err
 	}
-	fmt.Fprintf(&b, "| Knock-on (the update touches them; the engine did not change them) | %d |\n| Some interruption | %d |\n| Parameters added | %d |\n| Risks | %d |\n| Update blockers | %d |\n\n",
-		s.KnockOn, s.SomeInterruption, s.ParametersAdded, s.Risks, s.Blockers)
+	s := r.Summary
+	fmt.Fprintf(&b, "Resources: %s; %d knock-on (the engine did not change them), %d with some interruption; %d parameters added. "+
+		"Update behaviour from the CloudFormation resource database %s.\n\n",
+		s.Counts.Text(), s.KnockOn, s.SomeInterruption, s.ParametersAdded, code(r.Spec.Package+"@"+r.Spec.Version))
+	writeRiskTable(&b, r)
 
-	writeRisks(&b, r)
-	writeParameters(&b, r)
-	writeResources(&b, r)
-	writeIAM(&b, r)
-	writeSections(&b, r)
+	details := func(summary string, body func(*bytes.Buffer)) {
+		fmt.Fprintf(&b, "<details><summary><b>%s</b></summary>\n\n", summary)
+		body(&b)
+		b.WriteString("</details>\n\n")
+	}
+	details(fmt.Sprintf("Risks in full (%d)", len(r.Risks)), func(b *bytes.Buffer) { writeRisks(b, r) })
+	details(fmt.Sprintf("Parameters (%d)", len(r.Parameters)), func(b *bytes.Buffer) { writeParameters(b, r) })
+	details(fmt.Sprintf("Resources (%d)", len(r.Resources)), func(b *bytes.Buffer) { writeResources(b, r) })
+	details(fmt.Sprintf("IAM (%d)", len(r.IAM)), func(b *bytes.Buffer) { writeIAM(b, r) })
+	if len(r.Sections) > 0 || len(r.OtherChanges) > 0 {
+		details("Other template sections", func(b *bytes.Buffer) { writeSections(b, r) })
+	}
+	var err error
 	if r.Rollout != nil {
-		if err := updatepath.WriteRolloutMarkdown(&b, r.Rollout, r.Outputs, "Update plan", "##"); err != nil {
+		details(fmt.Sprintf("Update plan (%d waves)", len(r.Rollout.Waves)), func(b *bytes.Buffer) {
+			err = updatepath.WriteRolloutMarkdown(b, r.Rollout, r.Outputs, "Update plan", "###")
+		})
+		if err != nil {
 			return err
 		}
 	}
 	if r.ChangeSet != nil {
-		writeChangeSet(&b, r.ChangeSet)
+		details(fmt.Sprintf("Changeset (%d changes, %d not from Private Endpoints)", len(r.ChangeSet.Entries), r.ChangeSet.NotFromMacro),
+			func(b *bytes.Buffer) { writeChangeSet(b, r.ChangeSet) })
 	}
 	if b.Len() > maxComment {
-		note := fmt.Sprintf("> This report is %d bytes, more than a GitHub comment holds (%d): attach it as a file, or post the Risks and Resources sections.\n\n", b.Len(), maxComment)
+		note := fmt.Sprintf("> This report is %d bytes, more than a GitHub comment holds (%d): attach it as a file, or post what comes before the first collapsed section.\n\n", b.Len(), maxComment)
 		if _, err := io.WriteString(w, note); err != nil {
 			return err
 		}
 	}
-	_, err := w.Write(b.Bytes())
+	_, err = w.Write(b.Bytes())
 	return err
 }
 
 // maxComment is the size of the largest GitHub comment or pull request body.
 const maxComment = 65536
 
+// severityRank orders severities, most serious first.
+func severityRank(s string) int {
+	switch s {
+	case "error":
+		return 0
+	case "warning":
+		return 1
+	}
+	return 2
+}
+
+// writeRiskTable lists the risks by severity, one line each, with their
+// catalogue ids: the part of the report above the first fold.
+func writeRiskTable(b *bytes.Buffer, r *Report) {
+	b.WriteString("## Risks by severity\n\n")
+	if len(r.Risks) == 0 {
+		b.WriteString("None apply.\n\n")
+		return
+	}
+	rs := append([]Risk{}, r.Risks...)
+	sort.SliceStable(rs, func(i, j int) bool { return severityRank(rs[i].Severity) < severityRank(rs[j].Severity) })
+	b.WriteString("| Severity | Risk | Applies to |\n|---|---|---|\n")
+	for _, k := range rs {
+		fmt.Fprintf(b, "| %s | %s %s | %s |\n", k.Severity, code(k.ID), cell(k.Title), cell(clipList(k.Resources, 3)))
+	}
+	b.WriteString("\n")
+}
+
 func writeRisks(b *bytes.Buffer, r *Report) {
-	b.WriteString("## Risks\n\n")
+	b.WriteString("### Risks\n\n")
 	if len(r.Risks) == 0 {
 		b.WriteString("None apply.\n\n")
 		return
 	}
 	for _, k := range r.Risks {
-		fmt.Fprintf(b, "### %s %s (%s)\n\n%s\n\n", code(k.ID), escapeText(k.Title), k.Severity, escapeText(k.Detail))
+		fmt.Fprintf(b, "#### %s %s (%s)\n\n%s\n\n", code(k.ID), escapeText(k.Title), k.Severity, escapeText(k.Detail))
 		if len(k.Resources) > 0 {
 			fmt.Fprintf(b, "Applies to: %s.\n\n", codes(k.Resources))
 		}
@@ -109,7 +145,7 @@ func writeRisks(b *bytes.Buffer, r *Report) {
 }
 
 func writeParameters(b *bytes.Buffer, r *Report) {
-	b.WriteString("## Parameters\n\n")
+	b.WriteString("### Parameters\n\n")
 	if len(r.Parameters) == 0 {
 		b.WriteString("No parameter added or changed.\n\n")
 		return
@@ -154,7 +190,7 @@ func behaviorText(res Resource) string {
 }
 
 func writeResources(b *bytes.Buffer, r *Report) {
-	b.WriteString("## Resources\n\n")
+	b.WriteString("### Resources\n\n")
 	if len(r.Resources) == 0 {
 		b.WriteString("No resource changes.\n\n")
 		return
@@ -171,13 +207,13 @@ func writeResources(b *bytes.Buffer, r *Report) {
 	for _, group := range sameChange(r.Resources) {
 		res := group[0]
 		if len(group) == 1 {
-			fmt.Fprintf(b, "### %s\n\n", code(res.LogicalID))
+			fmt.Fprintf(b, "#### %s\n\n", code(res.LogicalID))
 		} else {
 			ids := make([]string, len(group))
 			for i, g := range group {
 				ids[i] = g.LogicalID
 			}
-			fmt.Fprintf(b, "### %s and %d more with the same change\n\n", code(res.LogicalID), len(group)-1)
+			fmt.Fprintf(b, "#### %s and %d more with the same change\n\n", code(res.LogicalID), len(group)-1)
 			fmt.Fprintf(b, "The same change for %d resources: %s.\n\n", len(group), codes(ids))
 		}
 		fmt.Fprintf(b, "%s, %s: **%s**.", code(res.Type), res.Action, behaviorText(res))
@@ -246,7 +282,7 @@ func updateText(c Change) string {
 }
 
 func writeIAM(b *bytes.Buffer, r *Report) {
-	b.WriteString("## IAM\n\n")
+	b.WriteString("### IAM\n\n")
 	if len(r.IAM) == 0 {
 		b.WriteString("No IAM change.\n\n")
 		return
@@ -262,7 +298,7 @@ func writeSections(b *bytes.Buffer, r *Report) {
 	if len(r.Sections) == 0 && len(r.OtherChanges) == 0 {
 		return
 	}
-	b.WriteString("## Other template sections\n\n")
+	b.WriteString("### Other template sections\n\n")
 	defer func() {
 		if len(r.OtherChanges) == 0 {
 			return
@@ -284,7 +320,7 @@ func writeSections(b *bytes.Buffer, r *Report) {
 }
 
 func writeChangeSet(b *bytes.Buffer, cs *ChangeSetReview) {
-	b.WriteString("## Changeset\n\n")
+	b.WriteString("### Changeset\n\n")
 	fmt.Fprintf(b, "Changeset %s of stack %s (%s): %d resource changes, %d not (only) from Private Endpoints.\n\n",
 		code(orDash(cs.Name)), code(orDash(cs.Stack)), orDash(cs.Status), len(cs.Entries), cs.NotFromMacro)
 	for _, n := range cs.Notes {

@@ -60,15 +60,18 @@ const (
 
 // Report is the whole review. Its JSON form is the --format json output.
 type Report struct {
-	Template   string            `json:"template"`
-	Settings   map[string]string `json:"settings,omitempty"`
-	Spec       SpecSource        `json:"spec"`
-	Summary    Summary           `json:"summary"`
-	Risks      []Risk            `json:"risks"`
-	Parameters []Parameter       `json:"parameters"`
-	Resources  []Resource        `json:"resources"`
-	IAM        []IAMChange       `json:"iam"`
-	Sections   []Change          `json:"sections"`
+	// Verdict is the update path's (updatepath.Decision) with the steps
+	// outside the stack the risks call for: the JSON's first object.
+	Verdict    updatepath.Decision `json:"verdict"`
+	Template   string              `json:"template"`
+	Settings   map[string]string   `json:"settings,omitempty"`
+	Spec       SpecSource          `json:"spec"`
+	Summary    Summary             `json:"summary"`
+	Risks      []Risk              `json:"risks"`
+	Parameters []Parameter         `json:"parameters"`
+	Resources  []Resource          `json:"resources"`
+	IAM        []IAMChange         `json:"iam"`
+	Sections   []Change            `json:"sections"`
 	// OtherChanges are engine changes that name no resource or parameter.
 	OtherChanges []EngineChange   `json:"otherChanges,omitempty"`
 	Warnings     []string         `json:"warnings"`
@@ -213,6 +216,11 @@ func Build(in Input, spec *cfnspec.Spec) *Report {
 		}
 	}
 	r.Summary = summarize(r, plan.Counts)
+	r.Verdict = plan.Verdict
+	r.Verdict.Outside = append([]updatepath.Step{}, plan.Verdict.Outside...)
+	for _, s := range outsideSteps(r.Risks) {
+		r.Verdict.AddStep(s)
+	}
 	return r
 }
 
@@ -265,7 +273,7 @@ func diffParameters(before, after map[string]any, why map[string][]string, used 
 	for _, name := range template.SortedKeys(ap) {
 		av := ap[name]
 		bv, existed := bp[name]
-		if existed && updatepath.Equal(bv, av) {
+		if existed && template.Equal(bv, av) {
 			continue
 		}
 		p := Parameter{Name: name, Why: append(append([]string{}, why[name]...), why["Parameters."+name]...)}
@@ -297,7 +305,6 @@ func diffParameters(before, after map[string]any, why map[string][]string, used 
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
-
 
 // resourcesFromPlan renders the plan's resources: the update path
 // computed every change and its behaviour; the report adds the engine's
@@ -526,7 +533,7 @@ func asList(v any) any {
 // listDelta compares two policy lists by their short form.
 func listDelta(before, after any) []IAMChange {
 	if _, _, ok := template.Intrinsic(after); ok {
-		if !updatepath.Equal(before, after) {
+		if !template.Equal(before, after) {
 			return []IAMChange{{Change: "changed", Policy: Short(after)}}
 		}
 		return nil
@@ -559,32 +566,14 @@ func listDelta(before, after any) []IAMChange {
 // branches of an Fn::If, for example), sorted.
 func rolesIn(v any, resources map[string]any) []string {
 	set := map[string]bool{}
-	var walk func(any)
-	walk = func(v any) {
-		id := ""
-		if r, ok := template.Ref(v); ok {
-			id = r
-		} else if r, _, ok := template.GetAtt(v); ok {
-			id = r
-		}
-		if id != "" {
-			if m, ok := resources[id].(map[string]any); ok && m["Type"] == "AWS::IAM::Role" {
-				set[id] = true
-			}
+	template.WalkReferences(v, func(_ []string, r template.Reference) {
+		if r.Kind != template.ByRef && r.Kind != template.ByGetAtt {
 			return
 		}
-		switch t := v.(type) {
-		case map[string]any:
-			for _, k := range template.SortedKeys(t) {
-				walk(t[k])
-			}
-		case []any:
-			for _, e := range t {
-				walk(e)
-			}
+		if m, ok := resources[r.Name].(map[string]any); ok && m["Type"] == "AWS::IAM::Role" {
+			set[r.Name] = true
 		}
-	}
-	walk(v)
+	})
 	return sortedSet(set)
 }
 

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -188,7 +189,7 @@ func customName(res Resource, before, after map[string]any, spec *cfnspec.Spec) 
 	ob, _ := before[res.LogicalID].(map[string]any)
 	na, _ := after[res.LogicalID].(map[string]any)
 	n, ok := template.Section(na, "Properties")[prop]
-	if !ok || !updatepath.Equal(template.Section(ob, "Properties")[prop], n) {
+	if !ok || !template.Equal(template.Section(ob, "Properties")[prop], n) {
 		return ""
 	}
 	return prop
@@ -203,4 +204,37 @@ func RiskRule(name string) (finding.Rule, bool) {
 		}
 	}
 	return finding.Rule{}, false
+}
+
+// outsideSteps are the steps outside the stack that the risks call for,
+// before the update: users' routes to a private API's endpoint, the data
+// perimeter's entries for calls through the NAT, the ENI permissions of
+// roles from outside the template.
+func outsideSteps(rs []Risk) []updatepath.Step {
+	var out []updatepath.Step
+	for _, k := range rs {
+		var what string
+		switch k.ID {
+		case rulePrivateCallers.ID:
+			what = "route users' networks (VPN, Direct Connect) to the execute-api endpoint and allow TCP 443 from them in its security group: " +
+				strings.Join(k.Resources, ", ") + " answer only through it"
+		case ruleNATPerimeter.ID:
+			what = "data perimeter: list the NAT gateways' Elastic IPs in aws:SourceIp, or the VPC in aws:SourceVpc with VPC endpoints (qpe perimeter), for " +
+				clipList(k.Resources, 3)
+		case ruleExternalRole.ID:
+			what = "attach AWSLambdaVPCAccessExecutionRole to the execution roles from outside the template of " + clipList(k.Resources, 3)
+		default:
+			continue
+		}
+		out = append(out, updatepath.Step{When: updatepath.StepBefore, What: what, Rule: k.ID})
+	}
+	return out
+}
+
+// clipList joins the first n items and counts the others.
+func clipList(l []string, n int) string {
+	if len(l) <= n {
+		return strings.Join(l, ", ")
+	}
+	return strings.Join(l[:n], ", ") + fmt.Sprintf(" and %d more", len(l)-n)
 }

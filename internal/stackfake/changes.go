@@ -148,44 +148,14 @@ func topName(path string) string {
 type reference struct{ target, attribute string }
 
 // references lists the resource references in v (Ref, Fn::GetAtt, Fn::Sub
-// variables; parameters and pseudo parameters included, callers filter).
+// variables; parameters and pseudo parameters included, callers filter),
+// through the one walker of internal/template.
 func references(v any) []reference {
 	var out []reference
-	var walk func(any)
-	walk = func(v any) {
-		if t, ok := template.Ref(v); ok {
-			out = append(out, reference{target: t})
-			return
+	template.WalkReferences(v, func(_ []string, r template.Reference) {
+		if r.IsResourceRef() {
+			out = append(out, reference{target: r.Name, attribute: r.Attr})
 		}
-		if r, a, ok := template.GetAtt(v); ok {
-			out = append(out, reference{target: r, attribute: a})
-			return
-		}
-		switch x := v.(type) {
-		case map[string]any:
-			if sub, ok := x["Fn::Sub"]; ok && len(x) == 1 {
-				str, _ := sub.(string)
-				if l, ok := sub.([]any); ok && len(l) > 0 {
-					str, _ = l[0].(string)
-					if len(l) > 1 {
-						walk(l[1])
-					}
-				}
-				for _, name := range template.SubVariables(str) {
-					r, a, _ := strings.Cut(name, ".")
-					out = append(out, reference{target: r, attribute: a})
-				}
-				return
-			}
-			for _, k := range template.SortedKeys(x) {
-				walk(x[k])
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		}
-	}
-	walk(v)
+	})
 	return out
 }

@@ -375,54 +375,17 @@ func forwardOrder(cs *changeSet) []resourceChange {
 		}
 	}
 	res := template.Resources(cs.Processed)
-	deps := make([][]int, len(todo))
+	ids := make([]string, len(todo))
 	for i, rc := range todo {
-		m, _ := res[rc.LogicalID].(map[string]any)
-		var targets []string
-		for _, r := range references(m["Properties"]) {
-			targets = append(targets, r.target)
-		}
-		switch d := m["DependsOn"].(type) {
-		case string:
-			targets = append(targets, d)
-		case []any:
-			for _, x := range d {
-				if s, ok := x.(string); ok {
-					targets = append(targets, s)
-				}
-			}
-		}
-		for _, t := range targets {
-			if j, ok := index[t]; ok && j != i && !slices.Contains(deps[i], j) {
-				deps[i] = append(deps[i], j)
-			}
-		}
+		ids[i] = rc.LogicalID
 	}
-	placed := make([]bool, len(todo))
-	var out []resourceChange
-	for len(out) < len(todo) {
-		progressed := false
-		for i := range todo {
-			if placed[i] {
-				continue
-			}
-			ready := true
-			for _, j := range deps[i] {
-				ready = ready && placed[j]
-			}
-			if ready {
-				placed[i], progressed = true, true
-				out = append(out, todo[i])
-			}
-		}
-		if !progressed { // a cycle: CloudFormation would refuse; keep the rest in order
-			for i := range todo {
-				if !placed[i] {
-					placed[i] = true
-					out = append(out, todo[i])
-				}
-			}
-		}
+	g := template.NewGraph(ids, func(id string) []string {
+		m, _ := res[id].(map[string]any)
+		return template.ResourceDeps(m)
+	})
+	out := make([]resourceChange, 0, len(todo))
+	for _, id := range g.Order() {
+		out = append(out, todo[index[id]])
 	}
 	return out
 }

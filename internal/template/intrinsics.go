@@ -67,29 +67,6 @@ func Section(doc map[string]any, name string) map[string]any {
 	return r
 }
 
-// SubVariables lists the ${Name} and ${Name.Attr} variables of a Fn::Sub
-// string, in order, without the ${!Literal} escapes; it stops at a ${ left
-// unclosed.
-func SubVariables(s string) []string {
-	var out []string
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			return out
-		}
-		s = s[i+2:]
-		j := strings.IndexByte(s, '}')
-		if j < 0 {
-			return out
-		}
-		name := s[:j]
-		s = s[j+1:]
-		if !strings.HasPrefix(name, "!") {
-			out = append(out, name)
-		}
-	}
-}
-
 // NamedItems returns the Name of every item of l, in order, when l is a
 // non-empty list of objects each with a distinct string Name without "["
 // or "]" (container definitions, environment variables): such lists are

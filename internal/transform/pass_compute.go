@@ -3,6 +3,8 @@ package transform
 import (
 	"fmt"
 	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // passCompute moves other compute off public IPs: ECS services in awsvpc
@@ -100,7 +102,7 @@ func awsvpcConfiguration(st *state, v any, details *[]string) (any, bool) {
 		*details = append(*details, fmt.Sprintf("AssignPublicIp %s -> DISABLED", describe(a["AssignPublicIp"], "(default)")))
 		a["AssignPublicIp"] = "DISABLED"
 	}
-	if needSubnets && !equal(a["Subnets"], st.subnets()) {
+	if needSubnets && !template.Equal(a["Subnets"], st.subnets()) {
 		*details = append(*details, fmt.Sprintf("Subnets %s -> %s", describe(a["Subnets"], "(none)"), st.set.SubnetsParameter))
 		a["Subnets"] = st.subnets()
 	}

@@ -20,7 +20,7 @@ func passExports(st *state) error {
 			continue
 		}
 		var why []string
-		for _, id := range referenced(o["Value"]) {
+		for _, id := range template.ReferencedIDs(o["Value"]) {
 			if st.internalLBs[id] || st.renamed[id] != "" {
 				why = append(why, id)
 			}

@@ -340,7 +340,7 @@ func edgeFunctions(st *state) map[string]string {
 		var arns []any
 		collectKey(st.props(dist), "LambdaFunctionARN", &arns)
 		for _, arn := range arns {
-			ids := referenced(arn)
+			ids := template.ReferencedIDs(arn)
 			sort.Strings(ids)
 			for _, id := range ids {
 				for _, fn := range functionsBehind(st, id, 0) {
@@ -364,10 +364,10 @@ func functionsBehind(st *state, id string, depth int) []string {
 		return []string{id}
 	case "AWS::Lambda::Version", "AWS::Lambda::Alias":
 		var out []string
-		for _, ref := range referenced(st.props(id)["FunctionName"]) {
+		for _, ref := range template.ReferencedIDs(st.props(id)["FunctionName"]) {
 			out = append(out, functionsBehind(st, ref, depth+1)...)
 		}
-		for _, ref := range referenced(st.props(id)["FunctionVersion"]) {
+		for _, ref := range template.ReferencedIDs(st.props(id)["FunctionVersion"]) {
 			out = append(out, functionsBehind(st, ref, depth+1)...)
 		}
 		return out

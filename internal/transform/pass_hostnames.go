@@ -63,7 +63,7 @@ func (h *hostnames) flush(where string, resource bool) {
 }
 
 func (h *hostnames) sub(arg any) (any, bool) {
-	str, vars := subParts(arg)
+	str, vars, _ := template.SubArgs(arg)
 	if !strings.Contains(str, ".execute-api.") {
 		return nil, false
 	}
@@ -77,45 +77,27 @@ func (h *hostnames) sub(arg any) (any, bool) {
 	if create {
 		epName = endpointVar
 	}
-	var out strings.Builder
-	changed := false
-	rest := str
-	for {
-		i := strings.Index(rest, "}.execute-api.")
-		if i < 0 {
-			break
+	ns, changed := template.ScanSubFollowed(str, func(name, after string) (string, bool) {
+		if !strings.HasPrefix(after, ".execute-api.") {
+			return "", false
 		}
-		j := strings.LastIndex(rest[:i], "${")
-		if j < 0 {
-			out.WriteString(rest[:i+1])
-			rest = rest[i+1:]
-			continue
-		}
-		name := strings.TrimSpace(rest[j+2 : i])
 		base, attr, _ := strings.Cut(name, ".")
 		api := ""
-		if h.st.privateAPIs[base] && !vars[base] && (attr == "" || attr == "RestApiId") {
+		if h.st.privateAPIs[base] && !template.IsSubVariable(vars, base) && (attr == "" || attr == "RestApiId") {
 			api = base
-		} else if vars[name] {
+		} else if template.IsSubVariable(vars, name) {
 			// A variable of the Fn::Sub map that holds the API id.
 			api = joinAPI(subVar(arg, name))
 		}
-		if h.st.privateAPIs[api] {
-			out.WriteString(rest[:i])
-			out.WriteString("}-${" + epName)
-			changed = true
-			h.hit(api)
-		} else {
-			out.WriteString(rest[:i])
+		if !h.st.privateAPIs[api] {
+			return "", false
 		}
-		out.WriteString("}")
-		rest = rest[i+1:]
-	}
+		h.hit(api)
+		return "${" + name + "}-${" + epName + "}", true
+	})
 	if !changed {
 		return nil, false
 	}
-	out.WriteString(rest)
-	ns := out.String()
 	if !create {
 		h.st.param(epName)
 		if l, ok := arg.([]any); ok {

@@ -82,7 +82,7 @@ func targetGroupsOf(st *state, lb string) ([]string, error) {
 	}
 	holders := sortedSet(listeners)
 	for _, id := range st.ofType(typeListenerRule) {
-		for _, l := range referenced(st.props(id)["ListenerArn"]) {
+		for _, l := range template.ReferencedIDs(st.props(id)["ListenerArn"]) {
 			if listeners[l] {
 				holders = append(holders, id)
 				break
@@ -96,7 +96,7 @@ func targetGroupsOf(st *state, lb string) ([]string, error) {
 		collectKey(p["DefaultActions"], "TargetGroupArn", &arns)
 		collectKey(p["Actions"], "TargetGroupArn", &arns)
 		for _, arn := range arns {
-			ids := referenced(arn)
+			ids := template.ReferencedIDs(arn)
 			inTemplate := false
 			for _, id := range ids {
 				if st.typeOf(id) == typeTargetGroup {
@@ -115,7 +115,7 @@ func targetGroupsOf(st *state, lb string) ([]string, error) {
 
 // refersTo reports whether v refers to the resource id.
 func refersTo(v any, id string) bool {
-	for _, r := range referenced(v) {
+	for _, r := range template.ReferencedIDs(v) {
 		if r == id {
 			return true
 		}
@@ -135,7 +135,7 @@ func geofence(st *state, lb string) error {
 			continue
 		}
 		var acls []string
-		for _, id := range referenced(ap["WebACLArn"]) {
+		for _, id := range template.ReferencedIDs(ap["WebACLArn"]) {
 			if st.typeOf(id) == typeWebACL {
 				acls = append(acls, id)
 			}
@@ -197,7 +197,7 @@ func dropGeoBlocks(v any) (any, []string) {
 		changed := false
 		for i, r := range l {
 			nr := walkRule(r, i, names)
-			if equal(nr, r) {
+			if template.Equal(nr, r) {
 				out = append(out, r)
 				continue
 			}

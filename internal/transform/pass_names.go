@@ -34,7 +34,7 @@ func passNames(st *state) error {
 	outConds := template.Section(st.doc, "Conditions")
 	for _, name := range template.SortedKeys(outConds) {
 		cur, existed := inConds[name]
-		if !existed || equal(cur, outConds[name]) {
+		if !existed || template.Equal(cur, outConds[name]) {
 			continue
 		}
 		return &Error{Resource: "Conditions." + name,

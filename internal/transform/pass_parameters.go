@@ -89,7 +89,7 @@ func passParameters(st *state) error {
 		}
 		if d.given {
 			decl, _ := params[name].(map[string]any)
-			if !equal(decl["Default"], d.value) {
+			if !template.Equal(decl["Default"], d.value) {
 				nd := template.Clone(decl).(map[string]any)
 				nd["Default"] = d.value
 				st.section("Parameters")[name] = nd

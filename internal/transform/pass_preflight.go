@@ -77,14 +77,14 @@ func passPreflight(st *state) error {
 	if cur := st.resource(PreflightLogicalID); cur == nil {
 		st.add(PreflightLogicalID, want)
 		st.change("preflight", PreflightLogicalID, "added %s (mode %s)", PreflightType, st.set.PreflightMode)
-	} else if !equal(cur["Properties"], want["Properties"]) {
+	} else if !template.Equal(cur["Properties"], want["Properties"]) {
 		st.edit(PreflightLogicalID)["Properties"] = want["Properties"]
 		st.change("preflight", PreflightLogicalID, "updated properties (mode %s)", st.set.PreflightMode)
 	}
 	if st.set.PreflightMode == ModeCreate {
 		conds := template.Section(st.doc, "Conditions")
 		want := map[string]any{"Fn::Equals": []any{st.param(st.set.EndpointParameter), ""}}
-		if cur, ok := conds[CreateEndpointCondition]; !ok || !equal(cur, want) {
+		if cur, ok := conds[CreateEndpointCondition]; !ok || !template.Equal(cur, want) {
 			st.section("Conditions")[CreateEndpointCondition] = want
 			st.change("preflight", "Conditions."+CreateEndpointCondition, "added: true when %s is empty, so the preflight creates the endpoint", st.set.EndpointParameter)
 		}
@@ -102,10 +102,10 @@ func passPreflight(st *state) error {
 // through a resource with a Condition does not count: it may not exist.
 func waitForPreflight(st *state) {
 	deps := depsOf(st)
-	upstream := dependencies(st, PreflightLogicalID, deps)
+	upstream := template.NewGraph(st.ids, deps).Upstream(PreflightLogicalID)
 	waits := map[string]bool{PreflightLogicalID: true}
 	add := func(id string) {
-		mergeDependsOn(st.edit(id), PreflightLogicalID)
+		template.AddDependsOn(st.edit(id), PreflightLogicalID)
 		st.change("preflight", id, "DependsOn += %s", PreflightLogicalID)
 		waits[id] = true
 	}
@@ -113,9 +113,8 @@ func waitForPreflight(st *state) {
 		if !st.rewritten[id] || id == PreflightLogicalID {
 			continue
 		}
-		r := st.resource(id)
 		switch {
-		case dependsOn(r, PreflightLogicalID) || slices.Contains(deps(id), PreflightLogicalID):
+		case slices.Contains(deps(id), PreflightLogicalID):
 			waits[id] = true
 		case upstream[id]:
 			st.warn(tfPreflightCycle, id, "%s depends on it (DependsOn or a reference), so it cannot also wait for the preflight without a circular dependency; it is created before the network is checked",
@@ -124,7 +123,7 @@ func waitForPreflight(st *state) {
 			add(id)
 		}
 	}
-	for _, id := range dependencyOrder(st, deps) {
+	for _, id := range template.NewGraph(st.ids, deps).Order() {
 		if waits[id] || upstream[id] {
 			continue
 		}
@@ -143,95 +142,21 @@ func waitForPreflight(st *state) {
 	}
 }
 
-// resourceDeps are the resources a resource depends on directly: its
-// DependsOn and the resources its properties reference.
-func resourceDeps(r map[string]any) []string {
-	return appendReferenced(appendDependsOn(nil, r["DependsOn"]), r["Properties"])
-}
-
-// appendDependsOn appends the logical ids of a DependsOn value to out.
-func appendDependsOn(out []string, dependsOn any) []string {
-	switch d := dependsOn.(type) {
-	case string:
-		out = append(out, d)
-	case []any:
-		for _, e := range d {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
-// depsOf returns resourceDeps by logical id, walking each resource's
-// Properties once: the DependsOn is read on every call (waitForPreflight
-// adds to it), the Properties must not change meanwhile.
+// depsOf returns template.ResourceDeps by logical id, walking each
+// resource's Properties once: the DependsOn is read on every call
+// (waitForPreflight adds to it), the Properties must not change meanwhile.
 func depsOf(st *state) func(id string) []string {
 	refs := map[string][]string{}
 	return func(id string) []string {
 		r := st.resource(id)
 		props, ok := refs[id]
 		if !ok {
-			props = referenced(r["Properties"])
+			props = template.ReferencedIDs(r["Properties"])
 			refs[id] = props
 		}
-		if r["DependsOn"] == nil {
-			return slices.Clip(props)
-		}
-		return append(appendDependsOn(make([]string, 0, len(props)+4), r["DependsOn"]), props...)
+		deps, _ := template.DependsOn(r)
+		return append(deps, props...)
 	}
-}
-
-// dependencyOrder lists the resources dependencies first (sorted ids among
-// equals); the members of a cycle, which CloudFormation refuses anyway,
-// come last in id order.
-func dependencyOrder(st *state, depsOf func(string) []string) []string {
-	deps := map[string][]string{}
-	for _, id := range st.ids {
-		for _, d := range depsOf(id) {
-			if d != id && st.resource(d) != nil && !slices.Contains(deps[id], d) {
-				deps[id] = append(deps[id], d)
-			}
-		}
-	}
-	var out []string
-	done := map[string]bool{}
-	for progress := true; progress; {
-		progress = false
-		for _, id := range st.ids {
-			if done[id] {
-				continue
-			}
-			ready := true
-			for _, d := range deps[id] {
-				if !done[d] {
-					ready = false
-					break
-				}
-			}
-			if ready {
-				done[id], progress = true, true
-				out = append(out, id)
-			}
-		}
-	}
-	for _, id := range st.ids {
-		if !done[id] {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-func dependsOn(r map[string]any, id string) bool {
-	switch t := r["DependsOn"].(type) {
-	case string:
-		return t == id
-	case []any:
-		return containsValue(t, id)
-	}
-	return false
 }
 
 // bucketNames lists the buckets the preflight checks the Region of: the
@@ -268,7 +193,7 @@ func bucketNames(st *state) []any {
 		if left == 0 {
 			break
 		}
-		for _, r := range referenced(st.resource(id)) {
+		for _, r := range template.ReferencedIDs(st.resource(id)) {
 			if seen, ok := used[r]; ok && !seen {
 				used[r] = true
 				left--
@@ -367,7 +292,7 @@ func egressServices(st *state) []any {
 	// roles and the registries of their images (ECS pulls the images
 	// from the task's network).
 	task := func(v any) {
-		for _, td := range referenced(v) {
+		for _, td := range template.ReferencedIDs(v) {
 			if st.typeOf(td) == "AWS::ECS::TaskDefinition" {
 				tp := st.props(td)
 				roles(tp["TaskRoleArn"])
@@ -387,7 +312,7 @@ func egressServices(st *state) []any {
 			return
 		}
 		found := false
-		for _, ip := range referenced(v) {
+		for _, ip := range template.ReferencedIDs(v) {
 			if st.typeOf(ip) == "AWS::IAM::InstanceProfile" {
 				found = true
 				for _, r := range asList(st.props(ip)["Roles"]) {
@@ -412,7 +337,7 @@ func egressServices(st *state) []any {
 				continue
 			}
 			// The ASG's launch template or launch configuration.
-			for _, lt := range referenced([]any{p["LaunchTemplate"], p["MixedInstancesPolicy"], p["LaunchConfigurationName"]}) {
+			for _, lt := range template.ReferencedIDs([]any{p["LaunchTemplate"], p["MixedInstancesPolicy"], p["LaunchConfigurationName"]}) {
 				switch st.typeOf(lt) {
 				case "AWS::EC2::LaunchTemplate":
 					data, _ := st.props(lt)["LaunchTemplateData"].(map[string]any)
@@ -503,7 +428,7 @@ func exprText(v any) string {
 		return t
 	case map[string]any:
 		if sub, ok := t["Fn::Sub"]; ok && len(t) == 1 {
-			s, _ := subParts(sub)
+			s, _, _ := template.SubArgs(sub)
 			return s
 		}
 		if j, ok := t["Fn::Join"].([]any); ok && len(t) == 1 && len(j) == 2 {
@@ -550,7 +475,7 @@ func trusts(doc any, roles map[string]bool) bool {
 	for _, s := range asList(m["Statement"]) {
 		stmt, _ := s.(map[string]any)
 		pr, _ := stmt["Principal"].(map[string]any)
-		if pr == nil || !slices.ContainsFunc(referenced(pr["AWS"]), func(r string) bool { return roles[r] }) {
+		if pr == nil || !slices.ContainsFunc(template.ReferencedIDs(pr["AWS"]), func(r string) bool { return roles[r] }) {
 			continue
 		}
 		for _, a := range allowedActions(map[string]any{"Statement": []any{stmt}}, nil) {
@@ -597,7 +522,7 @@ func keyPolicyActions(st *state, roles map[string]bool) []string {
 		for _, s := range asList(doc["Statement"]) {
 			stmt, _ := s.(map[string]any)
 			pr, _ := stmt["Principal"].(map[string]any)
-			if pr == nil || !slices.ContainsFunc(referenced(pr["AWS"]), func(r string) bool { return roles[r] }) {
+			if pr == nil || !slices.ContainsFunc(template.ReferencedIDs(pr["AWS"]), func(r string) bool { return roles[r] }) {
 				continue
 			}
 			out = allowedActions(map[string]any{"Statement": []any{stmt}}, out)
@@ -620,7 +545,7 @@ func roleActions(st *state, role string, attached map[string][]string) []string 
 func roleActionsBy(st *state, role string, attached map[string][]string, allow func(any, []string) []string) []string {
 	p := st.props(role)
 	actions := append([]string(nil), attached[role]...)
-	for _, ref := range referenced(p["ManagedPolicyArns"]) {
+	for _, ref := range template.ReferencedIDs(p["ManagedPolicyArns"]) {
 		if st.typeOf(ref) == "AWS::IAM::ManagedPolicy" {
 			actions = allow(st.props(ref)["PolicyDocument"], actions)
 		}
@@ -664,27 +589,6 @@ func keepUserProperties(existing, want map[string]any, tokenSetting bool) {
 			props[k] = v
 		}
 	}
-}
-
-// dependencies returns the resources id depends on, directly or through
-// others: its DependsOn and the resources its properties reference.
-func dependencies(st *state, id string, deps func(string) []string) map[string]bool {
-	seen := map[string]bool{}
-	queue := []string{id}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		if st.resource(cur) == nil {
-			continue
-		}
-		for _, n := range deps(cur) {
-			if !seen[n] && n != id && st.resource(n) != nil {
-				seen[n] = true
-				queue = append(queue, n)
-			}
-		}
-	}
-	return seen
 }
 
 // Bounds of the MacroWarnings property (it must stay small: the custom
@@ -740,7 +644,7 @@ func passPreflightSeal(st *state) error {
 		return err
 	}
 	props[contract.PropFingerprint] = fp
-	if old != nil && !equal(old, fp) {
+	if old != nil && !template.Equal(old, fp) {
 		st.change("preflight", PreflightLogicalID, "Fingerprint updated (the template or its parameters changed)")
 	}
 	return nil

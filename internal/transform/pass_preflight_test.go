@@ -49,12 +49,12 @@ func checkWaits(t *testing.T, doc map[string]any) {
 	deps := map[string][]string{}
 	for _, id := range template.SortedKeys(res) {
 		r, _ := res[id].(map[string]any)
-		for _, d := range resourceDeps(r) {
+		for _, d := range template.ResourceDeps(r) {
 			if _, ok := res[d]; ok && d != id {
 				deps[id] = append(deps[id], d)
 			}
 		}
-		if dependsOn(r, contract.LogicalID) && slices.Contains(referenced(r["Properties"]), contract.LogicalID) {
+		if ds, _ := template.DependsOn(r); slices.Contains(ds, contract.LogicalID) && slices.Contains(template.ReferencedIDs(r["Properties"]), contract.LogicalID) {
 			t.Errorf("%s: DependsOn %s beside a reference to it (W3005)", id, contract.LogicalID)
 		}
 	}
@@ -149,7 +149,7 @@ func TestFingerprint(t *testing.T) {
 	}
 	load := func() map[string]any { return fragment(t, in) }
 	base := fingerprintOf(t, load(), with())
-	if again := fingerprintOf(t, load(), with()); !equal(base, again) {
+	if again := fingerprintOf(t, load(), with()); !template.Equal(base, again) {
 		t.Errorf("identical input, different fingerprints:\n%v\n%v", base, again)
 	}
 	// A change anywhere in the template changes it.
@@ -163,11 +163,11 @@ func TestFingerprint(t *testing.T) {
 			break
 		}
 	}
-	if changed := fingerprintOf(t, doc, with()); equal(base, changed) {
+	if changed := fingerprintOf(t, doc, with()); template.Equal(base, changed) {
 		t.Error("a function's MemorySize changed, the fingerprint did not")
 	}
 	// Settings change the render, so the fingerprint.
-	if changed := fingerprintOf(t, load(), with("ClientCidrs", "10.8.0.0/16")); equal(base, changed) {
+	if changed := fingerprintOf(t, load(), with("ClientCidrs", "10.8.0.0/16")); template.Equal(base, changed) {
 		t.Error("a setting changed, the fingerprint did not")
 	}
 	// Every parameter value reaches it through a Ref, except NoEcho ones.
@@ -175,7 +175,7 @@ func TestFingerprint(t *testing.T) {
 	params := template.Section(doc, "Parameters")
 	params["Secret"] = map[string]any{"Type": "String", "NoEcho": true}
 	fp := fingerprintOf(t, doc, with())
-	refs := referenced(fp)
+	refs := template.ReferencedIDs(fp)
 	for _, name := range template.SortedKeys(params) {
 		if got := slices.Contains(refs, name); got == (name == "Secret") {
 			t.Errorf("parameter %s referenced by the fingerprint: %v", name, got)
@@ -218,13 +218,13 @@ func TestPreflightBucketsAndEgress(t *testing.T) {
 	p, _ := template.Section(res.Fragment, "Resources")[contract.LogicalID].(map[string]any)
 	props, _ := p["Properties"].(map[string]any)
 	wantBuckets := []any{"extra-bucket", map[string]any{"Ref": "DataBucket"}}
-	if !equal(props[contract.PropBucketNames], wantBuckets) {
+	if !template.Equal(props[contract.PropBucketNames], wantBuckets) {
 		t.Errorf("BucketNames %v, want %v (the setting, the used data bucket; not CloudTrailBucket, an unused or a log bucket)", props[contract.PropBucketNames], wantBuckets)
 	}
 	// The function's role: its inline actions (iam:PassRole is no call) and
 	// the ECS task execution policy's ECR pulls and logs.
 	wantEgress := []any{"athena", "ecr.api", "ecr.dkr", "logs", "s3", "sqs"}
-	if !equal(props[contract.PropEgressServices], wantEgress) {
+	if !template.Equal(props[contract.PropEgressServices], wantEgress) {
 		t.Errorf("EgressServices %v, want %v", props[contract.PropEgressServices], wantEgress)
 	}
 }

@@ -18,7 +18,7 @@ var redeploySuffixRe = regexp.MustCompile(`Private[0-9a-f]{8,64}$`)
 // deploys, or "".
 func changedAPIOf(st *state, id string) string {
 	api := ""
-	for _, r := range referenced(st.props(id)["RestApiId"]) {
+	for _, r := range template.ReferencedIDs(st.props(id)["RestApiId"]) {
 		if st.changedAPIs[r] {
 			api = r
 		}
@@ -141,14 +141,14 @@ func (rn renamer) node(key string, arg any) (any, bool) {
 }
 
 func (rn renamer) sub(sub any) (any, bool) {
-	str, vars := subParts(sub)
+	str, vars, _ := template.SubArgs(sub)
 	if !rn.mentioned(str) {
 		return nil, false
 	}
-	ns, changed := subVars(str, func(name string) (string, bool) {
+	ns, changed := template.ScanSub(str, func(name string) (string, bool) {
 		base, attr, hasAttr := strings.Cut(name, ".")
 		n, ok := rn.renames[base]
-		if !ok || vars[base] {
+		if !ok || template.IsSubVariable(vars, base) {
 			return "", false
 		}
 		if hasAttr {

@@ -71,7 +71,7 @@ func implicitAPIs(st *state) {
 // private: a public (edge or regional) custom domain cannot serve them.
 func domainMappings(st *state) {
 	for _, id := range st.ofType("AWS::ApiGateway::BasePathMapping") {
-		for _, api := range referenced(st.props(id)["RestApiId"]) {
+		for _, api := range template.ReferencedIDs(st.props(id)["RestApiId"]) {
 			if st.privateAPIs[api] {
 				st.warn(tfPublicDomain, id, "maps a public custom domain to %s, which is now private; a public custom domain cannot serve a private API: use a private custom domain (AWS::ApiGateway::DomainNameV2) or the endpoint alias hostname", api)
 			}
@@ -87,7 +87,7 @@ func restAPI(st *state, id string) error {
 
 	cfg, ok, err := editObject(p["EndpointConfiguration"], func(m map[string]any) (bool, error) {
 		ch := false
-		if !equal(m["Types"], []any{"PRIVATE"}) {
+		if !template.Equal(m["Types"], []any{"PRIVATE"}) {
 			details = append(details, fmt.Sprintf("endpoint type %s -> PRIVATE", describe(m["Types"], "EDGE")))
 			m["Types"] = []any{"PRIVATE"}
 			st.newAPIs[id] = true
@@ -219,7 +219,7 @@ func serverlessAPI(st *state, id string) error {
 			if err != nil {
 				return err
 			}
-			if !equal(hoisted, auth) {
+			if !template.Equal(hoisted, auth) {
 				details = append(details, "policy: Fn::If moved into Auth.ResourcePolicy.CustomStatements (SAM does not evaluate it around Auth or ResourcePolicy)")
 				auth = hoisted
 			}
@@ -371,7 +371,7 @@ func mergeEndpointIDs(v any, ep any) (any, bool, error) {
 		out, added := addEndpoint(t, ep)
 		return out, added, nil
 	default:
-		if equal(v, ep) || template.IsNoValue(v) {
+		if template.Equal(v, ep) || template.IsNoValue(v) {
 			if template.IsNoValue(v) {
 				return []any{ep}, true, nil
 			}
@@ -392,7 +392,7 @@ func addEndpoint(l []any, ep any) ([]any, bool) {
 	out := append([]any(nil), l...)
 	if _, _, no, ok := ifBranches(ep); ok {
 		for i, v := range out {
-			if equal(v, no) {
+			if template.Equal(v, no) {
 				out[i] = ep
 				return out, true
 			}
@@ -550,7 +550,7 @@ func coversWholeAPI(stmt map[string]any) bool {
 		s, ok := r.(string)
 		if m, isMap := r.(map[string]any); !ok && isMap {
 			if sub, isSub := m["Fn::Sub"]; isSub {
-				s, _ = subParts(sub)
+				s, _, _ = template.SubArgs(sub)
 			}
 		}
 		if wholeAPIResource(s) {

@@ -2,10 +2,11 @@ package transform
 
 import (
 	"fmt"
-	"path"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -100,7 +101,7 @@ func roleTargets(st *state, v any) (ids, external []string) {
 	case string:
 		return nil, []string{fmt.Sprintf("%q", t)}
 	case map[string]any:
-		refs := referenced(t)
+		refs := template.ReferencedIDs(t)
 		if len(refs) == 0 {
 			return nil, []string{describe(t, "")}
 		}
@@ -145,7 +146,7 @@ func rolePolicyActions(st *state) map[string][]string {
 		if len(actions) == 0 {
 			continue
 		}
-		for _, ref := range append(referenced(pp["Roles"]), referenced(pp["RoleName"])...) {
+		for _, ref := range append(template.ReferencedIDs(pp["Roles"]), template.ReferencedIDs(pp["RoleName"])...) {
 			out[ref] = append(out[ref], actions...)
 		}
 	}
@@ -176,26 +177,12 @@ func allowedActions(doc any, out []string) []string {
 	return out
 }
 
-// coversENI reports whether the action patterns (IAM wildcards * and ?)
-// allow every EC2 call that Lambda checks the execution role for.
+// coversENI reports whether the action patterns allow every EC2 call that
+// Lambda checks the execution role for, matched as IAM matches them
+// (perimeter/policy: * and ? only, case-insensitive).
 func coversENI(patterns []string) bool {
-	// Only a pattern that can match "ec2:..." is lowered and matched: one
-	// starting with e, a wildcard, a class or an escape.
-	var lower []string
-	for _, p := range patterns {
-		if p != "" && strings.IndexByte("eE*?[\\", p[0]) >= 0 {
-			lower = append(lower, strings.ToLower(p))
-		}
-	}
-	for _, want := range [...]string{"ec2:createnetworkinterface", "ec2:describenetworkinterfaces", "ec2:deletenetworkinterface"} {
-		ok := false
-		for _, p := range lower {
-			if m, err := path.Match(p, want); err == nil && m {
-				ok = true
-				break
-			}
-		}
-		if !ok {
+	for _, want := range [...]string{"ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"} {
+		if !slices.ContainsFunc(patterns, func(p string) bool { return policy.MatchAction(p, want) }) {
 			return false
 		}
 	}

@@ -13,8 +13,12 @@ func TestCoversENI(t *testing.T) {
 		{[]string{"s3:GetObject", "ec2:*"}, true},
 		{[]string{"*"}, true},
 		{[]string{"?c2:*NetworkInterface*"}, true},
-		{[]string{"[e]c2:*"}, true},
-		{[]string{`\ec2:*`}, true},
+		// IAM has no classes or escapes: path.Match's accepted these (it
+		// said yes to ec2:[cd]*, which grants no EC2 action).
+		{[]string{"[e]c2:*"}, false},
+		{[]string{`\ec2:*`}, false},
+		{[]string{"ec2:[cd]*"}, false},
+		{[]string{"ec2:[CD]*NetworkInterface*"}, false},
 		{[]string{"s3:*", "logs:*"}, false},
 		{[]string{"ec2:Describe*"}, false},
 		{nil, false},

@@ -19,7 +19,7 @@ func samAuthIf(id string, auth any) (any, error) {
 	if cond, yes, no, ok := ifBranches(auth); ok {
 		restY, rpY := splitResourcePolicy(yes)
 		restN, rpN := splitResourcePolicy(no)
-		if !equal(restY, restN) {
+		if !template.Equal(restY, restN) {
 			return nil, &Error{Resource: id,
 				Message: fmt.Sprintf("Auth is chosen by Fn::If on condition %s and its branches differ beyond ResourcePolicy (%s): SAM reads Auth before CloudFormation evaluates conditions, "+
 					"so it ignores all of it and would deploy the now PRIVATE API with no resource policy, which API Gateway refuses", cond, strings.Join(diffKeys(restY, restN), ", ")),
@@ -117,7 +117,7 @@ func diffKeys(a, b map[string]any) []string {
 	}
 	var out []string
 	for _, k := range sortedSet(seen) {
-		if !equal(a[k], b[k]) {
+		if !template.Equal(a[k], b[k]) {
 			out = append(out, k)
 		}
 	}

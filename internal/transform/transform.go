@@ -8,6 +8,7 @@ package transform
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -221,18 +222,10 @@ func validate(doc map[string]any) ([]string, error) {
 			return nil, &Error{Resource: id, Message: fmt.Sprintf("the resource's Type is %s, not a resource type name", template.AKindOf(t)),
 				Remedy: "set Type to a resource type name, e.g. AWS::Lambda::Function"}
 		}
-		switch d := r["DependsOn"].(type) {
-		case nil, string:
-		case []any:
-			for _, e := range d {
-				if _, ok := e.(string); !ok {
-					return nil, &Error{Resource: id, Message: fmt.Sprintf("DependsOn holds %s, not a logical id", template.AKindOf(e)),
-						Remedy: "list logical ids (strings) in DependsOn"}
-				}
-			}
-		default:
-			return nil, &Error{Resource: id, Message: fmt.Sprintf("DependsOn is %s, not a logical id or a list of them", template.AKindOf(d)),
-				Remedy: "give DependsOn a logical id or a list of logical ids"}
+		if _, err := template.DependsOn(r); err != nil {
+			var de *template.DependsOnError
+			errors.As(err, &de)
+			return nil, &Error{Resource: id, Message: de.Problem, Remedy: de.Fix}
 		}
 		if p, ok := r["Properties"]; ok && p != nil {
 			if _, ok := p.(map[string]any); !ok {

@@ -1,7 +1,6 @@
 package transform
 
 import (
-	"reflect"
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
@@ -54,121 +53,6 @@ func rewrite(v any, fn func(map[string]any) (any, bool)) (any, bool) {
 	return nv, changed
 }
 
-// subVars calls fn for each ${name} in a Fn::Sub string (not ${!literal})
-// and replaces the whole ${...} with what fn returns when it says so.
-func subVars(s string, fn func(name string) (string, bool)) (string, bool) {
-	if !strings.Contains(s, "${") {
-		return s, false
-	}
-	var b strings.Builder
-	changed := false
-	done := 0 // s[:done] is in b (once changed)
-	for pos := 0; ; {
-		i := strings.Index(s[pos:], "${")
-		if i < 0 {
-			break
-		}
-		i += pos
-		j := strings.IndexByte(s[i:], '}')
-		if j < 0 {
-			break
-		}
-		name, end := s[i+2:i+j], i+j+1
-		if !strings.HasPrefix(name, "!") {
-			if repl, ok := fn(strings.TrimSpace(name)); ok {
-				b.WriteString(s[done:i])
-				b.WriteString(repl)
-				changed, done = true, end
-			}
-		}
-		pos = end
-	}
-	if !changed {
-		return s, false
-	}
-	b.WriteString(s[done:])
-	return b.String(), true
-}
-
-// referenced returns the logical ids a value refers to (Ref, Fn::GetAtt,
-// ${X} and ${X.Attr} in Fn::Sub), in no particular order.
-func referenced(v any) []string {
-	return appendReferenced(nil, v)
-}
-
-// appendReferenced appends to out the logical ids v refers to, as
-// referenced returns them. An object of one key is looked at through its
-// one member (no lookup by name), since Ref, Fn::GetAtt and Fn::Sub are
-// objects of one key.
-func appendReferenced(out []string, v any) []string {
-	switch t := v.(type) {
-	case map[string]any:
-		if len(t) == 1 {
-			for k, e := range t {
-				switch k {
-				case "Ref":
-					if r, ok := e.(string); ok {
-						return append(out, r)
-					}
-				case "Fn::GetAtt":
-					if r, _, ok := template.GetAtt(t); ok {
-						return append(out, r)
-					}
-				case "Fn::Sub":
-					str, vars := subParts(e)
-					subVars(str, func(name string) (string, bool) {
-						base, _, _ := strings.Cut(name, ".")
-						if !vars[base] {
-							out = append(out, base)
-						}
-						return "", false
-					})
-					if l, ok := e.([]any); ok && len(l) == 2 {
-						out = appendReferenced(out, l[1])
-					}
-					return out
-				}
-				return appendReferenced(out, e)
-			}
-		}
-		for _, e := range t {
-			if isContainer(e) {
-				out = appendReferenced(out, e)
-			}
-		}
-	case []any:
-		for _, e := range t {
-			if isContainer(e) {
-				out = appendReferenced(out, e)
-			}
-		}
-	}
-	return out
-}
-
-// subParts returns the string of a Fn::Sub argument and its variable names.
-func subParts(arg any) (string, map[string]bool) {
-	switch t := arg.(type) {
-	case string:
-		return t, nil
-	case []any:
-		if len(t) == 0 {
-			return "", nil
-		}
-		s, _ := t[0].(string)
-		vars := map[string]bool{}
-		if len(t) > 1 {
-			if m, ok := t[1].(map[string]any); ok {
-				for k := range m {
-					vars[k] = true
-				}
-			}
-		}
-		return s, vars
-	}
-	return "", nil
-}
-
 // mentions reports whether any string in v contains sub (case-insensitive).
 func mentions(v any, sub string) bool {
 	sub = strings.ToLower(sub)
@@ -193,13 +77,10 @@ func collectStrings(v any, fn func(string)) {
 	}
 }
 
-// equal is deep equality of generic values.
-func equal(a, b any) bool { return reflect.DeepEqual(a, b) }
-
 // containsValue reports whether list holds a value deep-equal to v.
 func containsValue(list []any, v any) bool {
 	for _, e := range list {
-		if equal(e, v) {
+		if template.Equal(e, v) {
 			return true
 		}
 	}
@@ -264,27 +145,4 @@ func ifBranches(v any) (cond string, yes, no any, ok bool) {
 	}
 	c, _ := l[0].(string)
 	return c, l[1], l[2], true
-}
-
-// mergeDependsOn adds ids to a resource's DependsOn without duplicates,
-// keeping a single string a string when nothing is added.
-func mergeDependsOn(r map[string]any, ids ...string) bool {
-	var cur []any
-	switch t := r["DependsOn"].(type) {
-	case string:
-		cur = []any{t}
-	case []any:
-		cur = t
-	}
-	out := append([]any(nil), cur...)
-	for _, id := range ids {
-		if !containsValue(out, id) {
-			out = append(out, id)
-		}
-	}
-	if len(out) == len(cur) {
-		return false
-	}
-	r["DependsOn"] = out
-	return true
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // Client networks of the availability model.
@@ -341,7 +343,7 @@ func matches(r *resolved, host, p string) bool {
 
 // priority is a listener rule's Priority (a large number when unknown).
 func priority(r *resolved) int {
-	s, ok := asString(r.Props["Priority"])
+	s, ok := template.ScalarString(r.Props["Priority"])
 	if !ok {
 		return 1 << 30
 	}
@@ -528,11 +530,11 @@ func (st *state) inherentGap(si *inst) (bool, string) {
 	}
 	minHealthy, desired := 100, 1
 	if dc, ok := si.res.Props["DeploymentConfiguration"].(map[string]any); ok {
-		if v, ok := asString(dc["MinimumHealthyPercent"]); ok {
+		if v, ok := template.ScalarString(dc["MinimumHealthyPercent"]); ok {
 			fmt.Sscan(v, &minHealthy)
 		}
 	}
-	if v, ok := asString(si.res.Props["DesiredCount"]); ok {
+	if v, ok := template.ScalarString(si.res.Props["DesiredCount"]); ok {
 		fmt.Sscan(v, &desired)
 	}
 	if (desired*minHealthy+99)/100 > 0 {

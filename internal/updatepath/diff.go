@@ -56,10 +56,6 @@ func Diff(prefix string, before, after any) []Delta {
 	return out
 }
 
-// Equal reports whether CloudFormation sees two values as the same:
-// scalars by their string form (443 and "443"), objects and lists deeply.
-func Equal(a, b any) bool { return equal(a, b) }
-
 func sortPaths(paths []diffPath) {
 	sort.SliceStable(paths, func(i, j int) bool { return paths[i].Path < paths[j].Path })
 }
@@ -161,7 +157,7 @@ func diff(a, b any, path string, out *[]diffPath) {
 		}
 		return
 	}
-	if !equal(a, b) {
+	if !template.Equal(a, b) {
 		*out = append(*out, both(path, a, b, append(subPaths(a, path), subPaths(b, path)...)))
 	}
 }

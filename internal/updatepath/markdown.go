@@ -28,8 +28,11 @@ func WriteJSON(w io.Writer, p *Plan) error {
 func WriteMarkdown(w io.Writer, p *Plan, title, level string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s\n\n", level, title)
-	fmt.Fprintf(&b, "%s %s; %d waves, then cleanup of %d.\n\n",
-		Verdict(&p.Rollout), p.Counts.Text(), len(p.Rollout.Waves), len(p.Rollout.Cleanup))
+	if err := WriteVerdictMarkdown(&b, &p.Verdict, level+"#"); err != nil {
+		return err
+	}
+	fmt.Fprintf(&b, "Resources: %s; %d waves, then cleanup of %d.\n\n",
+		p.Counts.Text(), len(p.Rollout.Waves), len(p.Rollout.Cleanup))
 	writeFindings(&b, p.Rollout, level)
 	fmt.Fprintf(&b, "%s# Resources\n\n| Resource | Type | Action | Behavior | Replaced because | Wave |\n|---|---|---|---|---|---|\n", level)
 	for _, r := range p.Resources {

@@ -3,7 +3,6 @@ package updatepath
 import (
 	"encoding/json"
 	"maps"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,16 +16,6 @@ type noValueT struct{}
 
 var noValue = noValueT{}
 
-// tri is a condition's value: true, false or unknown (a parameter without
-// a value).
-type tri int
-
-const (
-	triUnknown tri = iota
-	triTrue
-	triFalse
-)
-
 // evaluator resolves one template's values against its parameter values:
 // parameters, pseudo parameters, Fn::FindInMap, conditions (Fn::If),
 // Fn::Sub/Join/Select/Split over known values. References to resources stay
@@ -37,7 +26,7 @@ type evaluator struct {
 	pseudo     map[string]string
 	mappings   map[string]any
 	conditions map[string]any
-	condMemo   map[string]tri
+	conds      *template.Conditions
 	resources  map[string]any
 }
 
@@ -47,9 +36,13 @@ func newEvaluator(doc map[string]any, values map[string]string, pseudo map[strin
 		pseudo:     pseudo,
 		mappings:   template.Section(doc, "Mappings"),
 		conditions: template.Section(doc, "Conditions"),
-		condMemo:   map[string]tri{},
 		resources:  template.Resources(doc),
 	}
+	e.conds = template.NewConditions(e.conditions, func(v any) (any, bool) {
+		r := e.resolve(v)
+		_, known := template.ScalarString(r)
+		return r, known
+	})
 	for name, p := range template.Section(doc, "Parameters") {
 		pm, _ := p.(map[string]any)
 		v, ok := values[name]
@@ -70,20 +63,13 @@ func newEvaluator(doc map[string]any, values map[string]string, pseudo map[strin
 	return e
 }
 
-// scalarString turns a JSON scalar into the string CloudFormation compares.
+// scalarString turns a parameter's Default into the string
+// CloudFormation gives the parameter.
 func scalarString(v any) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case json.Number:
-		return t.String()
-	case bool:
-		return strconv.FormatBool(t)
-	case float64:
-		return strconv.FormatFloat(t, 'f', -1, 64)
-	case int:
-		return strconv.Itoa(t)
-	case nil:
+	if s, ok := template.ScalarString(v); ok {
+		return s
+	}
+	if v == nil {
 		return ""
 	}
 	b, _ := json.Marshal(v)
@@ -96,89 +82,18 @@ func (e *evaluator) isResource(id string) bool {
 	return ok
 }
 
-// condition evaluates a named condition.
-func (e *evaluator) condition(name string) tri {
-	if v, ok := e.condMemo[name]; ok {
-		return v
-	}
-	e.condMemo[name] = triUnknown // a cycle evaluates to unknown
-	c, ok := e.conditions[name]
-	if !ok {
-		return triUnknown
-	}
-	v := e.condExpr(c)
-	e.condMemo[name] = v
-	return v
-}
-
-func (e *evaluator) condExpr(v any) tri {
-	name, arg, ok := template.Intrinsic(v)
-	if !ok {
-		if b, isBool := v.(bool); isBool {
-			return boolTri(b)
-		}
-		return triUnknown
-	}
-	args, _ := arg.([]any)
-	switch name {
-	case "Condition":
-		s, _ := arg.(string)
-		return e.condition(s)
-	case "Fn::Equals":
-		if len(args) != 2 {
-			return triUnknown
-		}
-		a, aok := asString(e.resolve(args[0]))
-		b, bok := asString(e.resolve(args[1]))
-		if !aok || !bok {
-			return triUnknown
-		}
-		return boolTri(a == b)
-	case "Fn::Not":
-		if len(args) != 1 {
-			return triUnknown
-		}
-		switch e.condExpr(args[0]) {
-		case triTrue:
-			return triFalse
-		case triFalse:
-			return triTrue
-		}
-		return triUnknown
-	case "Fn::And", "Fn::Or":
-		and := name == "Fn::And"
-		out := boolTri(and)
-		for _, a := range args {
-			switch e.condExpr(a) {
-			case triUnknown:
-				out = triUnknown
-			case triFalse:
-				if and {
-					return triFalse
-				}
-			case triTrue:
-				if !and {
-					return triTrue
-				}
-			}
-		}
-		return out
-	}
-	return triUnknown
-}
-
-func boolTri(b bool) tri {
-	if b {
-		return triTrue
-	}
-	return triFalse
-}
-
 // present reports whether a resource or output with this Condition exists
 // (an unknown condition counts as present).
 func (e *evaluator) present(entry map[string]any) bool {
 	c, ok := entry["Condition"].(string)
-	return !ok || e.condition(c) != triFalse
+	return !ok || e.condition(c) != template.False
+}
+
+// condition evaluates a named condition (Unknown when it compares a value
+// known only at deploy time, or when CloudFormation would refuse it).
+func (e *evaluator) condition(name string) template.Truth {
+	t, _ := e.conds.Eval(name)
+	return t
 }
 
 // resolve returns v with everything resolvable resolved; AWS::NoValue
@@ -239,7 +154,7 @@ func identical(a, b any) bool {
 	switch x := a.(type) {
 	case map[string]any:
 		y, ok := b.(map[string]any)
-		return ok && sameObject(x, y)
+		return ok && template.SameObject(x, y)
 	case []any:
 		y, ok := b.([]any)
 		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
@@ -253,61 +168,9 @@ func identical(a, b any) bool {
 	return a == b
 }
 
-// asString is a scalar's string form (numbers and booleans as written).
-func asString(v any) (string, bool) {
-	switch t := v.(type) {
-	case string:
-		return t, true
-	case json.Number, bool, float64, int:
-		return scalarString(t), true
-	}
-	return "", false
-}
-
-// equal compares resolved values as CloudFormation does: scalars by their
-// string form, objects and lists deeply.
-func equal(a, b any) bool {
-	switch x := a.(type) {
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		if sameObject(x, y) {
-			return true
-		}
-		for k, v := range x {
-			w, ok := y[k]
-			if !ok || !equal(v, w) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !equal(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case nil:
-		return b == nil
-	}
-	as, aok := asString(a)
-	bs, bok := asString(b)
-	if aok && bok {
-		return as == bs
-	}
-	return reflect.DeepEqual(a, b)
-}
-
 func (e *evaluator) intrinsic(name string, arg any, orig map[string]any) any {
 	r := e.intrinsicValue(name, arg, orig)
-	if m, ok := r.(map[string]any); ok && !sameObject(m, orig) && equal(m, orig) {
+	if m, ok := r.(map[string]any); ok && !template.SameObject(m, orig) && template.Equal(m, orig) {
 		return orig // left as it was: keep sharing
 	}
 	return r
@@ -345,9 +208,9 @@ func (e *evaluator) intrinsicValue(name string, arg any, orig map[string]any) an
 			return map[string]any{name: e.resolve(arg)}
 		}
 		switch e.condition(c) {
-		case triTrue:
+		case template.True:
 			return e.resolve(args[1])
-		case triFalse:
+		case template.False:
 			return e.resolve(args[2])
 		}
 		return map[string]any{name: []any{c, e.resolve(args[1]), e.resolve(args[2])}}
@@ -378,7 +241,7 @@ func (e *evaluator) intrinsicValue(name string, arg any, orig map[string]any) an
 				if items, ok := args[1].([]any); ok {
 					parts := make([]string, 0, len(items))
 					for _, it := range items {
-						s, ok := asString(it)
+						s, ok := template.ScalarString(it)
 						if !ok {
 							return map[string]any{name: args}
 						}
@@ -402,8 +265,8 @@ func (e *evaluator) intrinsicValue(name string, arg any, orig map[string]any) an
 	case "Fn::Split":
 		args, _ := e.resolve(arg).([]any)
 		if len(args) == 2 {
-			d, ok1 := asString(args[0])
-			s, ok2 := asString(args[1])
+			d, ok1 := template.ScalarString(args[0])
+			s, ok2 := template.ScalarString(args[1])
 			if ok1 && ok2 && d != "" {
 				var out []any
 				for _, p := range strings.Split(s, d) {
@@ -428,7 +291,7 @@ func args0(a []any) any {
 }
 
 func str(v any) string {
-	s, _ := asString(v)
+	s, _ := template.ScalarString(v)
 	return s
 }
 
@@ -471,46 +334,22 @@ func (e *evaluator) sub(arg any) any {
 	default:
 		return map[string]any{"Fn::Sub": e.resolve(arg)}
 	}
-	var b strings.Builder
 	left := map[string]any{}
-	symbolic := false
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			b.WriteString(s)
-			break
-		}
-		b.WriteString(s[:i])
-		if strings.HasPrefix(s[i:], "${!") {
-			b.WriteString("${!")
-			s = s[i+3:]
-			symbolic = true
-			continue
-		}
-		j := strings.IndexByte(s[i:], '}')
-		if j < 0 {
-			b.WriteString(s[i:])
-			break
-		}
-		name := s[i+2 : i+j]
-		s = s[i+j+1:]
+	symbolic := template.SubHasLiteral(s)
+	out, _ := template.ScanSub(s, func(name string) (string, bool) {
 		if v, ok := vars[name]; ok {
-			if vs, ok := asString(v); ok {
-				b.WriteString(vs)
-				continue
+			if vs, ok := template.ScalarString(v); ok {
+				return vs, true
 			}
 			left[name] = v
 		} else if p, ok := e.pseudo[name]; ok {
-			b.WriteString(p)
-			continue
+			return p, true
 		} else if p, ok := e.params[name].(string); ok {
-			b.WriteString(p)
-			continue
+			return p, true
 		}
-		b.WriteString("${" + name + "}")
 		symbolic = true
-	}
-	out := b.String()
+		return "", false
+	})
 	if len(left) > 0 {
 		return map[string]any{"Fn::Sub": []any{out, left}}
 	}
@@ -527,78 +366,32 @@ type ref struct {
 }
 
 // refs lists the references to resources inside a resolved value, with
-// the property path each sits in (sorted by the caller).
+// the property path each sits in (path prefixed; sorted by the caller).
 func (e *evaluator) refs(v any, path string, out *[]ref) {
-	var segs []string
-	if path != "" {
-		segs = []string{path}
-	}
-	e.walkRefs(v, segs, out)
+	template.WalkReferences(v, func(segs []string, r template.Reference) {
+		if !r.IsResourceRef() || !e.isResource(r.Name) {
+			return
+		}
+		attr := r.Attr
+		if attr == "" {
+			attr = "Ref"
+		}
+		*out = append(*out, ref{r.Name, attr, joinSegs(path, segs)})
+	})
 }
 
-// walkRefs builds a path only where a reference is found.
-func (e *evaluator) walkRefs(v any, segs []string, out *[]ref) {
-	at := func() string {
-		var b strings.Builder
-		for i, sg := range segs {
-			if i > 0 && !strings.HasPrefix(sg, "[") {
-				b.WriteByte('.')
-			}
-			b.WriteString(sg)
+// joinSegs is a property path: path, then the keys (after a dot) and
+// "[i]" indexes of segs.
+func joinSegs(path string, segs []string) string {
+	var b strings.Builder
+	b.WriteString(path)
+	for _, sg := range segs {
+		if b.Len() > 0 && !strings.HasPrefix(sg, "[") {
+			b.WriteByte('.')
 		}
-		return b.String()
+		b.WriteString(sg)
 	}
-	switch t := v.(type) {
-	case map[string]any:
-		if len(t) == 1 {
-			if r, ok := template.Ref(t); ok {
-				if e.isResource(r) {
-					*out = append(*out, ref{r, "Ref", at()})
-				}
-				return
-			}
-			if r, a, ok := template.GetAtt(t); ok {
-				if e.isResource(r) {
-					*out = append(*out, ref{r, a, at()})
-				}
-				return
-			}
-			if s, ok := t["Fn::Sub"]; ok {
-				str := ""
-				switch x := s.(type) {
-				case string:
-					str = x
-				case []any:
-					if len(x) == 2 {
-						str, _ = x[0].(string)
-						e.walkRefs(x[1], segs, out)
-					}
-				}
-				for _, name := range template.SubVariables(str) {
-					id, attr, found := strings.Cut(name, ".")
-					if !found {
-						attr = "Ref"
-					}
-					if e.isResource(id) {
-						*out = append(*out, ref{id, attr, at()})
-					}
-				}
-				return
-			}
-		}
-		_, _, intrinsic := template.Intrinsic(t)
-		for k, x := range t { // any order: the caller sorts the references
-			if intrinsic {
-				e.walkRefs(x, segs, out)
-				continue
-			}
-			e.walkRefs(x, append(segs, k), out)
-		}
-	case []any:
-		for i, x := range t {
-			e.walkRefs(x, append(segs, index(i)), out)
-		}
-	}
+	return b.String()
 }
 
 // sortRefs orders references deterministically.
@@ -621,20 +414,4 @@ func joinPath(path, k string) string {
 		return k
 	}
 	return path + "." + k
-}
-
-var indexes = func() []string {
-	out := make([]string, 64)
-	for i := range out {
-		out[i] = "[" + strconv.Itoa(i) + "]"
-	}
-	return out
-}()
-
-// index is "[i]".
-func index(i int) string {
-	if i < len(indexes) {
-		return indexes[i]
-	}
-	return "[" + strconv.Itoa(i) + "]"
 }

@@ -2,6 +2,7 @@ package updatepath
 
 import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // ruleFixedName: a replaced resource whose physical name stays the same.
@@ -29,7 +30,7 @@ func checkFixedName(m *model) []finding.Finding {
 			continue
 		}
 		o, n := m.old.props(id)[prop], m.new.props(id)[prop]
-		if n == nil || !equal(o, n) {
+		if n == nil || !template.Equal(o, n) {
 			continue
 		}
 		fs = append(fs, ruleFixedName.New(id, "",

@@ -1,9 +1,6 @@
 package updatepath
 
 import (
-	"reflect"
-	"strings"
-
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -17,7 +14,7 @@ type differences struct {
 func newDifferences(old, nu *evaluator) *differences {
 	d := &differences{names: map[string]bool{}, conditions: map[string]bool{}, mappings: map[string]bool{}}
 	for k, v := range old.params {
-		if w, ok := nu.params[k]; !ok || !equal(v, w) {
+		if w, ok := nu.params[k]; !ok || !template.Equal(v, w) {
 			d.names[k] = true
 		}
 	}
@@ -38,14 +35,14 @@ func newDifferences(old, nu *evaluator) *differences {
 	}
 	for _, c := range []map[string]any{old.conditions, nu.conditions} {
 		for k := range c {
-			if old.condition(k) != nu.condition(k) || !equal(old.conditions[k], nu.conditions[k]) {
+			if old.condition(k) != nu.condition(k) || !template.Equal(old.conditions[k], nu.conditions[k]) {
 				d.conditions[k] = true
 			}
 		}
 	}
 	for _, mp := range []map[string]any{old.mappings, nu.mappings} {
 		for k := range mp {
-			if !equal(old.mappings[k], nu.mappings[k]) {
+			if !template.Equal(old.mappings[k], nu.mappings[k]) {
 				d.mappings[k] = true
 			}
 		}
@@ -56,63 +53,16 @@ func newDifferences(old, nu *evaluator) *differences {
 // reads reports whether a raw value reads a name that resolves differently
 // (or one this check cannot follow, such as a computed mapping name).
 func (d *differences) reads(v any) bool {
-	switch t := v.(type) {
-	case map[string]any:
-		if c, ok := t["Condition"].(string); ok && d.conditions[c] {
-			return true
+	found := false
+	template.WalkReferences(v, func(_ []string, r template.Reference) {
+		switch r.Kind {
+		case template.ByRef, template.ByGetAtt, template.BySub:
+			found = found || d.names[r.Name]
+		case template.ByCondition:
+			found = found || r.Name == "" || d.conditions[r.Name]
+		case template.ByFindInMap:
+			found = found || r.Name == "" || d.mappings[r.Name]
 		}
-		if name, arg, ok := template.Intrinsic(t); ok {
-			switch name {
-			case "Ref":
-				if s, ok := arg.(string); ok && d.names[s] {
-					return true
-				}
-			case "Fn::GetAtt":
-				if r, _, ok := template.GetAtt(t); ok && d.names[r] {
-					return true
-				}
-			case "Fn::If":
-				if l, ok := arg.([]any); ok && len(l) > 0 {
-					if c, ok := l[0].(string); !ok || d.conditions[c] {
-						return true
-					}
-				}
-			case "Fn::FindInMap":
-				if l, ok := arg.([]any); ok && len(l) > 0 {
-					if mp, ok := l[0].(string); !ok || d.mappings[mp] {
-						return true
-					}
-				}
-			case "Fn::Sub":
-				s, _ := arg.(string)
-				if l, ok := arg.([]any); ok && len(l) > 0 {
-					s, _ = l[0].(string)
-				}
-				for _, n := range template.SubVariables(s) {
-					id, _, _ := strings.Cut(n, ".")
-					if d.names[id] || d.names[n] {
-						return true
-					}
-				}
-			}
-		}
-		for _, x := range t {
-			if d.reads(x) {
-				return true
-			}
-		}
-	case []any:
-		for _, x := range t {
-			if d.reads(x) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// sameObject reports whether two resource objects are the same map (not
-// merely equal).
-func sameObject(a, b map[string]any) bool {
-	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+	})
+	return found
 }

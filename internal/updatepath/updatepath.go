@@ -84,6 +84,8 @@ const (
 
 // Plan is the computed update.
 type Plan struct {
+	// Verdict is what a report says first (the JSON's first object).
+	Verdict Decision `json:"verdict"`
 	// Counts are the plan's counts, the ones every report prints.
 	Counts Counts `json:"counts"`
 	// Resources are the resources the update touches, knock-on ones
@@ -258,7 +260,7 @@ func evaluate(doc map[string]any, values map[string]string, pseudo map[string]st
 			continue
 		}
 		if differ != nil {
-			if pr := prev.resources[id]; pr != nil && sameObject(pr.raw, m) && !differ.reads(m) {
+			if pr := prev.resources[id]; pr != nil && template.SameObject(pr.raw, m) && !differ.reads(m) {
 				cp := *pr
 				cp.Deps = slices.Clone(pr.Deps)
 				s.resources[id] = &cp
@@ -282,7 +284,8 @@ func evaluate(doc map[string]any, values map[string]string, pseudo map[string]st
 		for _, rf := range res.Refs {
 			deps[rf.Target] = true
 		}
-		for _, d := range dependsOn(res.Attrs["DependsOn"]) {
+		dependsOn, _ := template.DependsOn(m)
+		for _, d := range dependsOn {
 			if ev.isResource(d) {
 				deps[d] = true
 			}
@@ -358,22 +361,6 @@ func topKey(path string) string {
 		return path[:i]
 	}
 	return path
-}
-
-func dependsOn(v any) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, x := range t {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 func pseudoParams(in Input) map[string]string {
@@ -470,7 +457,7 @@ func (m *model) actions() {
 			continue
 		}
 		r := &Resource{LogicalID: id, Type: n.Type, Action: Modify, Behavior: BehaviorNone}
-		if sameObject(o.raw, n.raw) && equal(o.Props, n.Props) {
+		if template.SameObject(o.raw, n.raw) && template.Equal(o.Props, n.Props) {
 			continue // shared and resolved alike (evaluate)
 		}
 		r.Changes = m.changes(o, n)
@@ -511,7 +498,7 @@ func (m *model) changes(o, n *resolved) []Change {
 	for _, k := range []string{"Metadata", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "UpdatePolicy"} {
 		ov, inO := o.Attrs[k]
 		nv, inN := n.Attrs[k]
-		if equal(ov, nv) {
+		if template.Equal(ov, nv) {
 			continue
 		}
 		b := BehaviorNone
@@ -680,7 +667,7 @@ func (m *model) diffOutputs() {
 					out.Because = append(out.Because, rf.Target+"."+rf.Attr)
 				}
 			}
-			if equal(o.Value, n.Value) && len(out.Because) == 0 && o.Export == n.Export {
+			if template.Equal(o.Value, n.Value) && len(out.Because) == 0 && o.Export == n.Export {
 				continue
 			}
 			out.Change = "changed"
@@ -854,6 +841,7 @@ func (m *model) plan() *Plan {
 			ro.Warnings = append(ro.Warnings, b)
 		}
 	}
+	p.Verdict = m.verdict(p)
 	return p
 }
 
@@ -864,8 +852,9 @@ func (m *model) waitsForPreflight(r *Resource) bool {
 	if o == nil || n == nil {
 		return false
 	}
-	had := dependsOn(o.Attrs["DependsOn"])
-	for _, d := range dependsOn(n.Attrs["DependsOn"]) {
+	had, _ := template.DependsOn(o.raw)
+	now, _ := template.DependsOn(n.raw)
+	for _, d := range now {
 		if dr := m.new.resources[d]; dr != nil && dr.Type == preflightcontract.Type && !slices.Contains(had, d) {
 			return true
 		}

@@ -1,8 +1,8 @@
 package updatepath
 
 import (
+	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
@@ -51,23 +51,13 @@ func validate(name string, doc map[string]any) error {
 					Fix: "make Properties an object of property name to value"}
 			}
 		}
-		var deps []any
-		switch d := m["DependsOn"].(type) {
-		case nil:
-		case string:
-			deps = []any{d}
-		case []any:
-			deps = d
-		default:
-			return &TemplateError{Template: name, Resource: id, Problem: "DependsOn is " + template.AKindOf(d) + ", not a logical id or a list of them",
-				Fix: "give DependsOn a logical id or a list of logical ids"}
+		deps, err := template.DependsOn(m)
+		if err != nil {
+			var de *template.DependsOnError
+			errors.As(err, &de)
+			return &TemplateError{Template: name, Resource: id, Problem: de.Problem, Fix: de.Fix}
 		}
-		for _, d := range deps {
-			s, ok := d.(string)
-			if !ok {
-				return &TemplateError{Template: name, Resource: id, Problem: "DependsOn holds " + template.AKindOf(d) + ", not a logical id",
-					Fix: "list logical ids (strings) in DependsOn"}
-			}
+		for _, s := range deps {
 			if s == id {
 				return &TemplateError{Template: name, Resource: id, Problem: "DependsOn names the resource itself",
 					Fix: "remove " + id + " from its own DependsOn"}
@@ -85,48 +75,12 @@ func validate(name string, doc map[string]any) error {
 // among one side's resources, which CloudFormation refuses ("Circular
 // dependency between resources").
 func acyclic(name string, s *side) error {
-	const (
-		unseen = iota
-		open
-		done
-	)
-	state := map[string]int{}
-	var stack []string
-	var cycle []string
-	var walk func(id string) bool
-	walk = func(id string) bool {
-		state[id] = open
-		stack = append(stack, id)
-		for _, d := range s.resources[id].Deps {
-			switch state[d] {
-			case open:
-				for i, x := range stack {
-					if x == d {
-						cycle = append(append([]string{}, stack[i:]...), d)
-					}
-				}
-				return true
-			case unseen:
-				if walk(d) {
-					return true
-				}
-			}
-		}
-		stack = stack[:len(stack)-1]
-		state[id] = done
-		return false
+	ids := sortedKeys(s.resources)
+	cycle := template.NewGraph(ids, func(id string) []string { return s.resources[id].Deps }).Cycle()
+	if cycle == nil {
+		return nil
 	}
-	ids := make([]string, 0, len(s.resources))
-	for id := range s.resources {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		if state[id] == unseen && walk(id) {
-			return &TemplateError{Template: name, Resource: cycle[0],
-				Problem: "the resources depend on each other in a cycle (" + strings.Join(cycle, " -> ") + ", through DependsOn, Ref, Fn::GetAtt or Fn::Sub)",
-				Fix:     "remove one dependency of the cycle (a DependsOn entry or a reference) so that the resources can be ordered"}
-		}
-	}
-	return nil
+	return &TemplateError{Template: name, Resource: cycle[0],
+		Problem: "the resources depend on each other in a cycle (" + strings.Join(cycle, " -> ") + ", through DependsOn, Ref, Fn::GetAtt or Fn::Sub)",
+		Fix:     "remove one dependency of the cycle (a DependsOn entry or a reference) so that the resources can be ordered"}
 }

@@ -232,7 +232,7 @@ func (e evaluator) statement(st *Statement, r Request) (statementEval, error) {
 	}
 	hit := ""
 	for _, a := range st.Actions {
-		if matchAction(a, r.Action) {
+		if MatchAction(a, r.Action) {
 			hit = a
 			break
 		}

@@ -46,9 +46,10 @@ func globMatch(pattern, s string) bool {
 	return p == len(pattern)
 }
 
-// matchAction matches an action pattern (service:Action with wildcards)
-// case-insensitively, as IAM does.
-func matchAction(pattern, action string) bool {
+// MatchAction matches an action pattern (service:Action with the wildcards
+// * and ?, nothing else: no classes, no escapes) case-insensitively, as
+// IAM does.
+func MatchAction(pattern, action string) bool {
 	return globMatch(strings.ToLower(pattern), strings.ToLower(action))
 }
 

@@ -1,8 +1,8 @@
-package transform
+package template
 
 import "testing"
 
-func TestSubVars(t *testing.T) {
+func TestScanSub(t *testing.T) {
 	up := func(name string) (string, bool) {
 		if name == "A" || name == "B.Arn" {
 			return "<" + name + ">", true
@@ -20,9 +20,9 @@ func TestSubVars(t *testing.T) {
 		{"${A", "${A", false},
 		{"x${A}${", "x<A>${", true},
 	} {
-		got, ch := subVars(c.in, up)
+		got, ch := ScanSub(c.in, up)
 		if got != c.want || ch != c.changed {
-			t.Errorf("subVars(%q) = %q, %v; want %q, %v", c.in, got, ch, c.want, c.changed)
+			t.Errorf("ScanSub(%q) = %q, %v; want %q, %v", c.in, got, ch, c.want, c.changed)
 		}
 	}
 }

@@ -1,6 +1,12 @@
-// Package controls evaluates templates against AWS's own proactive
-// controls (AWS Control Tower rules, run by cfn-guard), the way a
-// CloudFormation hook sees a stack's resources at deploy time.
+// Package controls is test support: it evaluates templates against AWS's
+// own proactive controls (AWS Control Tower rules, run by cfn-guard), the
+// way a CloudFormation hook sees a stack's resources at deploy time, so
+// tests prove a render passes them. It is not a user feature: it resolves
+// deploy-time values from samples (Pseudo, the caller's parameter values),
+// so its answer is about the samples, not a user's stack; the cfn-guard
+// and Control Tower rule files it needs are the pinned test tools of
+// `make tools`; and an account that enables these controls has
+// CloudFormation's own hook run them on the real values at deploy time.
 package controls
 
 import (
@@ -33,7 +39,11 @@ func Pseudo() map[string]any {
 // Other intrinsics (Fn::Sub, Fn::GetAtt, Refs to resources) stay as they
 // are. doc is not modified.
 func Resolve(doc map[string]any, values map[string]any) (map[string]any, error) {
-	r := &resolver{doc: doc, values: values, pseudo: Pseudo(), conds: map[string]bool{}, busy: map[string]bool{}}
+	r := &resolver{doc: doc, values: values, pseudo: Pseudo()}
+	r.conds = template.NewConditions(template.Section(doc, "Conditions"), func(v any) (any, bool) {
+		out, _, err := r.value(v)
+		return out, err == nil && known(out)
+	})
 	out := make(map[string]any, len(doc))
 	for k, v := range doc {
 		if k != "Resources" {
@@ -71,8 +81,7 @@ type resolver struct {
 	doc    map[string]any
 	values map[string]any
 	pseudo map[string]any
-	conds  map[string]bool
-	busy   map[string]bool
+	conds  *template.Conditions
 }
 
 // value resolves v; keep is false when v is AWS::NoValue.
@@ -179,76 +188,18 @@ func (r *resolver) ref(name string) (any, bool) {
 	return v, true
 }
 
+// condition evaluates a named condition with internal/template's one
+// evaluator; a condition that compares a value without a sample is an
+// error naming the fix.
 func (r *resolver) condition(name string) (bool, error) {
-	if v, ok := r.conds[name]; ok {
-		return v, nil
-	}
-	if r.busy[name] {
-		return false, fmt.Errorf("condition %s refers to itself", name)
-	}
-	def, ok := template.Section(r.doc, "Conditions")[name]
-	if !ok {
-		return false, fmt.Errorf("condition %s is not declared", name)
-	}
-	r.busy[name] = true
-	v, err := r.evalCondition(def)
-	delete(r.busy, name)
+	t, err := r.conds.Eval(name)
 	if err != nil {
-		return false, fmt.Errorf("condition %s: %w", name, err)
+		return false, err
 	}
-	r.conds[name] = v
-	return v, nil
-}
-
-func (r *resolver) evalCondition(v any) (bool, error) {
-	name, arg, ok := template.Intrinsic(v)
-	if !ok {
-		return false, fmt.Errorf("%s is not a condition function", template.KindOf(v))
+	if t == template.Unknown {
+		return false, fmt.Errorf("condition %s compares a value only known at deploy time: give the parameter a sample value", name)
 	}
-	args, _ := arg.([]any)
-	switch name {
-	case "Condition":
-		c, _ := arg.(string)
-		return r.condition(c)
-	case "Fn::Equals":
-		if len(args) != 2 {
-			return false, fmt.Errorf("Fn::Equals needs two values")
-		}
-		a, _, err := r.value(args[0])
-		if err != nil {
-			return false, err
-		}
-		b, _, err := r.value(args[1])
-		if err != nil {
-			return false, err
-		}
-		if !known(a) || !known(b) {
-			return false, fmt.Errorf("Fn::Equals compares a value only known at deploy time (%v, %v): give the parameter a sample value", a, b)
-		}
-		return fmt.Sprint(a) == fmt.Sprint(b), nil
-	case "Fn::Not":
-		if len(args) != 1 {
-			return false, fmt.Errorf("Fn::Not needs one condition")
-		}
-		b, err := r.evalCondition(args[0])
-		return !b, err
-	case "Fn::And", "Fn::Or":
-		and := name == "Fn::And"
-		result := and
-		for _, a := range args {
-			b, err := r.evalCondition(a)
-			if err != nil {
-				return false, err
-			}
-			if and {
-				result = result && b
-			} else {
-				result = result || b
-			}
-		}
-		return result, nil
-	}
-	return false, fmt.Errorf("%s is not a condition function", name)
+	return t == template.True, nil
 }
 
 // known reports whether v holds no intrinsic function.
