@@ -1,10 +1,16 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/dnsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
@@ -86,5 +92,76 @@ func TestEnableWalksPublicToInternal(t *testing.T) {
 	}
 	if c, _, _ := srv.Resolve("quilt-registry.example.com"); !strings.HasPrefix(c, "internal-") {
 		t.Errorf("quilt-registry.example.com -> %q", c)
+	}
+}
+
+// TestEnableWalkOnATerminal answers on a pseudo-terminal: the
+// LoadBalancerScheme choice (each value with what it means), the
+// side-by-side change set, the Route 53 change batch, the retire change
+// set.
+func TestEnableWalkOnATerminal(t *testing.T) {
+	srv := enableServe(t, "alb", func(s *stackfake.Scenario) { s.Execution.Step = time.Millisecond })
+	t.Setenv("AWS_ENDPOINT_URL_ROUTE_53", srv.URL())
+	dns, err := dnsfake.Start(func(name string) (dnsfake.Record, bool) {
+		c, a, ok := srv.Resolve(name)
+		return dnsfake.Record{CNAME: c, A: a}, ok
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dns.Close()
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptm.Close()
+	defer tty.Close()
+	if err := pty.Setsize(ptm, &pty.Winsize{Rows: 40, Cols: 160}); err != nil {
+		t.Fatal(err)
+	}
+	var screen bytes.Buffer
+	read := make(chan struct{})
+	var prompts []string
+	go func() {
+		defer close(read)
+		r := bufio.NewReader(ptm)
+		var line []byte
+		for {
+			b, err := r.ReadByte()
+			if err != nil {
+				return
+			}
+			screen.WriteByte(b)
+			line = append(line, b)
+			switch {
+			case bytes.HasSuffix(line, []byte("nothing to stop): ")):
+				prompts = append(prompts, "choose")
+				_, _ = io.WriteString(ptm, "1\n")
+			case bytes.HasSuffix(line, []byte("[y/N] ")):
+				prompts = append(prompts, string(line))
+				_, _ = io.WriteString(ptm, "y\n")
+			}
+			if b == '\n' || bytes.HasSuffix(line, []byte("[y/N] ")) || bytes.HasSuffix(line, []byte("nothing to stop): ")) {
+				line = line[:0]
+			}
+		}
+	}()
+	code := run([]string{"enable", "--stack", "quilt", "--region", "us-east-1", "--hosted-zone-id", "Z0123456789EXAMPLE", "--resolver", dns.Addr(),
+		"--poll", "2ms", "--change-set-name", "tty"}, tty, tty, os.Stderr)
+	tty.Close()
+	<-read
+	s := screen.String()
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, s)
+	}
+	if len(prompts) != 4 || prompts[0] != "choose" || !strings.Contains(prompts[1], "Execute change set tty-side-by-side") ||
+		!strings.Contains(prompts[2], "Apply these 2 change(s) to hosted zone Z0123456789EXAMPLE") || !strings.Contains(prompts[3], "Execute change set tty-retire") {
+		t.Fatalf("prompts %q\n%s", prompts, s)
+	}
+	for _, want := range []string{"1) LoadBalancerScheme=internal: ", "2) LoadBalancerScheme=unchanged: ", "LoadBalancerScheme=internal chosen",
+		"UPSERT quilt.example.com CNAME", "enabled: Private Endpoints enabled on quilt and verified; the catalog is served by the internal load balancer LoadBalancerInternal"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("terminal lacks %q:\n%s", want, s)
+		}
 	}
 }
