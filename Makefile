@@ -14,6 +14,11 @@ CFNGUARD_STAMP := $(TOOLS)/cfnguard/.installed-$(CFNGUARD_VERSION)
 # staticcheck 2026.2.2 (v0.8.2) is the release built for Go 1.26 (go.mod).
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(TOOLS)/bin/staticcheck-$(STATICCHECK_VERSION)
+# The mermaid npm package's parser checks the reports' diagrams under node
+# (internal/review's TestMermaidParses): @mermaid-js/mermaid-cli needs a
+# browser, the parser does not.
+MERMAID_VERSION := 12.3.0
+MERMAID_STAMP := $(TOOLS)/mermaid/.installed-$(MERMAID_VERSION)
 
 LAMBDA_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w -buildid="
 DEMO_TEMPLATE := templates/examples/quilt-private-endpoints.yaml
@@ -30,8 +35,12 @@ build/macro/bootstrap: FORCE
 build/customresource/bootstrap: FORCE
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(HOST_ARCH) $(GO) build $(LAMBDA_FLAGS) -o $@ ./customresource
 
+# qpe --version prints the module version and this commit (-X main.commit:
+# the toolchain's own VCS stamp is missing from a worktree or a tarball).
+QPE_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+
 build/qpe: FORCE
-	CGO_ENABLED=0 $(GO) build -trimpath -o $@ ./cmd/qpe
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-X main.commit=$(QPE_COMMIT)" -o $@ ./cmd/qpe
 
 # Deployment packages: deterministic arm64 zips (same bytes on every build).
 DIST ?= $(CURDIR)/dist
@@ -50,14 +59,13 @@ stackset: package
 	$(GO) run ./tools/stacksettemplate templates/template.yaml > $(DIST)/backend-stackset.yaml
 	@echo "wrote $(DIST)/backend-stackset.yaml, $(DIST)/macro.zip, $(DIST)/customresource.zip"
 
-# `sam build` (BuildMethod: makefile) calls these with ARTIFACTS_DIR set.
-build-MacroFunction:
-	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./macro
+# `sam build` (BuildMethod: makefile) calls these with ARTIFACTS_DIR set;
+# without it they stop instead of writing /bootstrap.
+build-MacroFunction build-PreflightFunction: build-%: FORCE
+	@if [ -z "$(ARTIFACTS_DIR)" ]; then echo "$@: ARTIFACTS_DIR is not set: sam build sets it; outside SAM use make build or make package" >&2; exit 2; fi
+	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./$(if $(filter MacroFunction,$*),macro,customresource)
 
-build-PreflightFunction:
-	$(ARM64_ENV) $(GO) build $(LAMBDA_FLAGS) -o $(ARTIFACTS_DIR)/bootstrap ./customresource
-
-tools: $(RIE) $(CFNGUARD_STAMP) $(STATICCHECK)
+tools: $(RIE) $(CFNGUARD_STAMP) $(STATICCHECK) $(MERMAID_STAMP)
 
 $(RIE):
 	GOBIN=$(TOOLS)/bin $(GO) install $(RIE_MODULE)@$(RIE_VERSION)
@@ -72,6 +80,11 @@ $(STATICCHECK):
 $(CFNGUARD_STAMP):
 	mkdir -p $(TOOLS)/cfnguard
 	cd $(TOOLS)/cfnguard && npm install --omit=peer --no-audit --no-fund --no-save $(CFNGUARD_PKG)@$(CFNGUARD_VERSION)
+	touch $@
+
+$(MERMAID_STAMP):
+	mkdir -p $(TOOLS)/mermaid
+	cd $(TOOLS)/mermaid && npm install --no-audit --no-fund --no-save --ignore-scripts mermaid@$(MERMAID_VERSION)
 	touch $@
 
 fmt-check:

@@ -115,7 +115,7 @@ Exit status: 0 no error finding, 1 error findings, 2 usage or credentials.`,
 	f.StringSliceVar(&users, "user-subnets", nil, "subnets of the internal load balancer, comma-separated")
 	f.BoolVar(&vpnClients, "vpn-clients", false, "users reach S3 over a VPN: require an S3 interface endpoint")
 	f.StringSliceVar(&callerGroups, "caller-security-groups", nil, "security groups the stack's Lambdas use, if known")
-	f.StringVar(&format, "format", "text", "output format: text or json")
+	f.StringVarP(&format, "format", "o", "text", "output format: text or json (-o for short)")
 	f.DurationVar(&timeout, "timeout", preflight.DefaultTimeout, "deadline for the whole check")
 	f.BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
 	return cmd

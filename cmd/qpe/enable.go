@@ -165,7 +165,7 @@ ask), credentials or a missing stack.`,
 	f.StringVar(&resolverAddr, "resolver", "", "check the host names with this DNS server `HOST:PORT` (e.g. the VPN's resolver) instead of this machine's")
 	f.DurationVar(&dnsTimeout, "dns-timeout", enable.DefaultDNSTimeout, "how long to wait for a Route 53 change to be INSYNC and resolve from here")
 	f.StringVar(&changeSet, "change-set-name", "", "name of the change set (default qpe-enable-<UTC time>)")
-	f.StringVar(&format, "format", "text", "output format: text or json")
+	f.StringVarP(&format, "format", "o", "text", "output format: text or json (-o for short)")
 	f.DurationVar(&poll, "poll", enable.DefaultPoll, "interval between two reads of the stack events")
 	return cmd
 }

@@ -36,7 +36,9 @@ func newRootCmd() *cobra.Command {
 		Short:         "Quilt Private Endpoints: render, plan, review, check, perimeter, verify, enable",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildVersion(),
 	}
+	root.SetVersionTemplate("qpe {{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.String("region", "", "AWS Region: the stack's, or the VPCs' for perimeter's NAT lookup and ARN partition (default: AWS_REGION or the profile's)")
 	pf.String("profile", "", "AWS profile (default: AWS_PROFILE or default)")

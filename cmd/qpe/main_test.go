@@ -33,8 +33,10 @@ func TestFlagsShared(t *testing.T) {
 			}
 			return
 		}
-		if c.Runnable() && c.Name() != "help" && c.Flags().Lookup("format") == nil {
-			t.Errorf("%s has no --format", c.CommandPath())
+		if c.Runnable() && c.Name() != "help" {
+			if f := c.Flags().Lookup("format"); f == nil || f.Shorthand != "o" {
+				t.Errorf("%s has no --format with -o for short", c.CommandPath())
+			}
 		}
 	}
 	walk(newRootCmd())

@@ -84,7 +84,7 @@ func perimWarn(cmd *cobra.Command, name string, warnings []string) {
 // perimJSONFormat registers --format on a command whose output is a policy
 // document, JSON only, and returns the check of its value.
 func perimJSONFormat(cmd *cobra.Command, name string) func() error {
-	format := cmd.Flags().String("format", "json", "output format: json (a policy document has no other)")
+	format := cmd.Flags().StringP("format", "o", "json", "output format: json (a policy document has no other) (-o for short)")
 	return func() error {
 		if *format != "json" {
 			return &exitError{code: 2, err: fmt.Errorf("perimeter %s: --format %q: the policy is printed as json", name, *format)}
@@ -286,7 +286,7 @@ Exit status: 0 whatever the decision, 1 the policy or the request is invalid
 	fs.StringVar(&resource, "resource", "", "the request's resource ARN, or * (required)")
 	fs.StringVar(&principal, "principal-arn", "", "the caller: IAM ARN, account ID, or service principal (e.g. logging.s3.amazonaws.com)")
 	fs.StringArrayVar(&contexts, "context", nil, "condition key=value; repeat, and repeat a key for several values")
-	fs.StringVar(&format, "format", "text", "text or json")
+	fs.StringVarP(&format, "format", "o", "text", "output format: text or json (-o for short)")
 	return cmd
 }
 
@@ -339,7 +339,7 @@ Exit status: 0 planned, 2 usage error or (with --nat-ips auto) no AWS access.`,
 	}
 	f.register(cmd)
 	cmd.Flags().StringVar(&bucket, "bucket", "", "the test bucket (required)")
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	cmd.Flags().StringVarP(&format, "format", "o", "text", "output format: text or json (-o for short)")
 	return cmd
 }
 

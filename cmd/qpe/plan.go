@@ -62,7 +62,7 @@ func newPlanCmd() *cobra.Command {
 	var format string
 	var acceptDowntime bool
 	cmd := &cobra.Command{
-		Use:   "plan [--parameter N=V ...] [--format markdown|json] [--dns-moved] [--accept-downtime] DEPLOYED NEW",
+		Use:   "plan [--parameter N=V ...] [--format markdown|json|sarif] [--dns-moved] [--accept-downtime] DEPLOYED NEW",
 		Short: "Compute what a CloudFormation update from DEPLOYED to NEW does, and whether it can roll back",
 		Long: `Plan runs the update-path model on two templates (JSON or YAML): each
 resource's action (add, modify with or without interruption, replace with the
@@ -87,7 +87,7 @@ or --accept-downtime), 1 blockers, not rollback-safe, or private-network
 downtime, 2 usage error, or an unreadable or invalid template (a resource
 that is not an object or has no Type, a DependsOn on an unknown resource, a
 dependency cycle: CloudFormation refuses it).`,
-		Example: `  qpe plan stable.yaml <(qpe render --set LoadBalancerScheme=internal stable.yaml)
+		Example: `  qpe plan quilt.yaml <(qpe render --set LoadBalancerScheme=internal --set UserSubnetIds=subnet-0123456789abcdef0,subnet-0123456789abcdef1 --set ApiGatewayVPCEndpointId=vpce-0123456789abcdef0 quilt.yaml)
   qpe plan --format json --stack-name quilt deployed.yaml new.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {
@@ -96,12 +96,14 @@ dependency cycle: CloudFormation refuses it).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "markdown" && format != "json" {
-				return &exitError{code: 2, err: fmt.Errorf("plan: --format %q: the format is markdown or json", format)}
+			if format != "markdown" && format != "json" && format != "sarif" {
+				return &exitError{code: 2, err: fmt.Errorf("plan: --format %q: the format is markdown, json or sarif", format)}
 			}
 			var docs [2]map[string]any
+			var newData []byte
 			for i, path := range args {
 				data, err := readTemplate(cmd, path)
+				newData = data
 				if err != nil {
 					return &exitError{code: 2, err: fmt.Errorf("plan: %w", err)}
 				}
@@ -134,9 +136,12 @@ dependency cycle: CloudFormation refuses it).`,
 				return &exitError{code: 2, err: fmt.Errorf("plan: %w", err)}
 			}
 			var out bytes.Buffer
-			if format == "json" {
+			switch format {
+			case "sarif":
+				err = writeSARIF(cmd, "plan", updatepath.Rules(), updatepath.SARIFItems(p), sarifSource(args[1], newData, nil))
+			case "json":
 				err = updatepath.WriteJSON(&out, p)
-			} else {
+			default:
 				err = updatepath.WriteMarkdown(&out, p, "Update plan: "+reviewName(args[0])+" -> "+reviewName(args[1]), "#")
 			}
 			if err != nil {
@@ -156,7 +161,7 @@ dependency cycle: CloudFormation refuses it).`,
 	}
 	cmd.Flags().StringArrayVar(&f.parameters, "parameter", nil, "the stack's value of a template parameter `Name=Value` (repeatable)")
 	cmd.Flags().StringArrayVar(&f.newParameters, "new-parameter", nil, "a parameter value the update changes `Name=Value` (repeatable)")
-	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
+	cmd.Flags().StringVarP(&format, "format", "o", "markdown", "output format: markdown, json, or sarif (blockers and warnings, located in NEW) (-o for short)")
 	cmd.Flags().BoolVar(&acceptDowntime, "accept-downtime", false, "exit 0 even when users on the private network lose an entry point during the update")
 	f.register(cmd)
 	return cmd

@@ -19,7 +19,7 @@ func newRenderCmd() *cobra.Command {
 	var sets, parameters []string
 	var output string
 	cmd := &cobra.Command{
-		Use:   "render [--set Name=Value ...] [--parameter Name=Value ...] [--format json|yaml] TEMPLATE",
+		Use:   "render [--set Name=Value ...] [--parameter Name=Value ...] [--format json|yaml|sarif] TEMPLATE",
 		Short: "Rewrite a template for Private Endpoints, as the macro does",
 		Long: `Render runs the QuiltPrivateEndpoints engine on TEMPLATE (YAML with short-form
 tags, or JSON; "-" reads standard input) and prints the rewritten template.
@@ -35,24 +35,29 @@ When TEMPLATE lists QuiltPrivateEndpoints in its Transform section, that entry's
 Parameters are used too (--set wins), the entry is removed and any other
 transforms stay in the output.
 
-Exit status: 0 rendered, 1 the engine refused the template (the message names
-the resource or setting and the fix), 2 usage error. Nothing is written to
-standard output unless the whole template rendered.`,
+Exit status (the same table for every command, README "Exit status"): 0
+rendered; 1 the engine refused the template (the message names the resource
+or setting and the fix); 2 usage error, or TEMPLATE unreadable or not a
+template (invalid YAML or JSON). Nothing is written to standard output unless
+the whole template rendered.`,
 		Example: `  qpe render templates/examples/quilt-network1.yaml
   qpe render --set Exclude=StackStatusFunction --set PreflightMode=none -o yaml stack.yaml
   cat stack.json | qpe render -`,
 		Args: oneTemplate("render"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "json" && output != "yaml" {
-				return &exitError{code: 2, err: fmt.Errorf("render: -o %q: the output format is json or yaml", output)}
+			if output != "json" && output != "yaml" && output != "sarif" {
+				return &exitError{code: 2, err: fmt.Errorf("render: -o %q: the output format is json, yaml or sarif", output)}
 			}
-			req, rest, err := loadRequest(cmd, args[0], sets, parameters)
+			req, rest, data, err := loadRequest(cmd, args[0], sets, parameters)
 			if err != nil {
 				return err
 			}
 			res, err := transform.Transform(cmd.Context(), req)
 			if err != nil {
 				return &exitError{code: 1, err: err}
+			}
+			if output == "sarif" {
+				return writeSARIF(cmd, "render", transform.Rules(), findingItems(res.Warnings), sarifSource(args[0], data, res.Renamed))
 			}
 			out := res.Fragment
 			if rest != nil {
@@ -79,7 +84,7 @@ standard output unless the whole template rendered.`,
 	}
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "Transform parameter `Name=Value` (repeatable; lists comma separated)")
 	cmd.Flags().StringArrayVar(&parameters, "parameter", nil, "value of a template parameter `Name=Value`, as the stack passes it (repeatable)")
-	cmd.Flags().StringVarP(&output, "format", "o", "json", "output format: json or yaml (-o for short)")
+	cmd.Flags().StringVarP(&output, "format", "o", "json", "output format: json, yaml, or sarif (the engine's warnings, located in TEMPLATE) (-o for short)")
 	return cmd
 }
 
@@ -98,22 +103,22 @@ func oneTemplate(name string) cobra.PositionalArgs {
 // Transform entry removed (its Parameters are settings; --set wins),
 // --parameter values as the template's parameter values. rest is what is
 // left of the Transform section.
-func loadRequest(cmd *cobra.Command, path string, sets, parameters []string) (req transform.Request, rest any, err error) {
+func loadRequest(cmd *cobra.Command, path string, sets, parameters []string) (req transform.Request, rest any, data []byte, err error) {
 	params, err := parseSets("--set", sets)
 	if err != nil {
-		return req, nil, &exitError{code: 2, err: err}
+		return req, nil, nil, &exitError{code: 2, err: err}
 	}
-	data, err := readTemplate(cmd, path)
+	data, err = readTemplate(cmd, path)
 	if err != nil {
-		return req, nil, &exitError{code: 2, err: err}
+		return req, nil, nil, &exitError{code: 2, err: err}
 	}
 	doc, err := template.Decode(data)
 	if err != nil {
-		return req, nil, &exitError{code: 1, err: fmt.Errorf("%s: %w", path, err)}
+		return req, nil, nil, &exitError{code: 2, err: fmt.Errorf("%s: %w", path, err)}
 	}
 	values, err := stringValues("--parameter", parameters)
 	if err != nil {
-		return req, nil, &exitError{code: 2, err: err}
+		return req, nil, nil, &exitError{code: 2, err: err}
 	}
 	inv, err := macroevent.Build(doc, params, values)
 	if err != nil {
@@ -121,9 +126,9 @@ func loadRequest(cmd *cobra.Command, path string, sets, parameters []string) (re
 		if _, usage := errors.AsType[*macroevent.ParameterError](err); usage {
 			code = 2
 		}
-		return req, nil, &exitError{code: code, err: err}
+		return req, nil, nil, &exitError{code: code, err: err}
 	}
-	return inv.Request(), inv.OtherTransforms, nil
+	return inv.Request(), inv.OtherTransforms, data, nil
 }
 
 // parseSets turns repeated Name=Value flags (--set, --parameter) into a

@@ -81,18 +81,19 @@ func TestRenderUsage(t *testing.T) {
 func TestRenderBadTemplate(t *testing.T) {
 	tests := []struct {
 		name, stdin, want string
+		code              int
 	}{
-		{name: "invalid YAML", stdin: "Resources: [\n", want: "invalid YAML"},
-		{name: "invalid JSON", stdin: `{"Resources": }`, want: "invalid JSON"},
-		{name: "not a mapping", stdin: "- a\n- b\n", want: "not a mapping"},
-		{name: "Transform Parameters not a mapping", stdin: "Transform:\n  - Name: QuiltPrivateEndpoints\n    Parameters: [a]\nResources: {}\n", want: "Parameters of QuiltPrivateEndpoints"},
-		{name: "Transform Parameter Ref without Default", stdin: "Transform:\n  Name: QuiltPrivateEndpoints\n  Parameters:\n    Exclude: !Ref Ex\nParameters:\n  Ex:\n    Type: String\nResources: {}\n", want: "--set Exclude=VALUE"},
+		{name: "invalid YAML", stdin: "Resources: [\n", want: "invalid YAML", code: 2},
+		{name: "invalid JSON", stdin: `{"Resources": }`, want: "invalid JSON", code: 2},
+		{name: "not a mapping", stdin: "- a\n- b\n", want: "not a mapping", code: 2},
+		{name: "Transform Parameters not a mapping", stdin: "Transform:\n  - Name: QuiltPrivateEndpoints\n    Parameters: [a]\nResources: {}\n", want: "Parameters of QuiltPrivateEndpoints", code: 1},
+		{name: "Transform Parameter Ref without Default", stdin: "Transform:\n  Name: QuiltPrivateEndpoints\n  Parameters:\n    Exclude: !Ref Ex\nParameters:\n  Ex:\n    Type: String\nResources: {}\n", want: "--set Exclude=VALUE", code: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errs := qpeRun(t, tc.stdin, "render", "-")
-			if code != 1 {
-				t.Errorf("exit %d, want 1 (stderr %q)", code, errs)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, errs)
 			}
 			if out != "" {
 				t.Errorf("stdout not empty (partial output): %q", out)

@@ -24,7 +24,7 @@ func newReviewCmd() *cobra.Command {
 	var format, changeset, stack string
 	var pf planFlags
 	cmd := &cobra.Command{
-		Use:   "review [--set Name=Value ...] [--format markdown|json] [--changeset FILE] [--stack NAME] TEMPLATE",
+		Use:   "review [--set Name=Value ...] [--format markdown|json|sarif] [--changeset FILE] [--stack NAME] TEMPLATE",
 		Short: "Report what enabling Private Endpoints changes, with update behaviour and risks",
 		Long: `Review runs the QuiltPrivateEndpoints engine on TEMPLATE (as render does) and
 reports, resource by resource, each changed property with its value before and
@@ -50,8 +50,9 @@ TEMPLATE is omitted), DescribeStacks (parameter values, exports) and
 ListImports for each export (an export in use is a blocker naming the
 importing stack). Read-only.
 
-Exit status: 0 reported, 1 the engine refused the template or an input is
-unreadable, 2 usage error.`,
+Exit status (README "Exit status"): 0 reported; 1 the engine refused the
+template or the changeset JSON is unusable; 2 usage error, or TEMPLATE
+unreadable or not a template (invalid YAML or JSON), or the stack unreadable.`,
 		Example: `  qpe review templates/examples/quilt-network1.yaml > review.md
   qpe review --format json --set LoadBalancerScheme=internal stack.yaml
   aws cloudformation describe-change-set --change-set-name ARN > cs.json
@@ -63,8 +64,8 @@ unreadable, 2 usage error.`,
 			return oneTemplate("review")(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "markdown" && format != "json" {
-				return &exitError{code: 2, err: fmt.Errorf("review: --format %q: the format is markdown or json", format)}
+			if format != "markdown" && format != "json" && format != "sarif" {
+				return &exitError{code: 2, err: fmt.Errorf("review: --format %q: the format is markdown, json or sarif", format)}
 			}
 			var cs *review.ChangeSet
 			if changeset != "" {
@@ -94,7 +95,7 @@ unreadable, 2 usage error.`,
 			}
 			// CloudFormation hands the macro the template without its own
 			// Transform entry: that is the "before" side too.
-			req, _, err := loadRequest(cmd, args[0], sets, parameters)
+			req, _, data, err := loadRequest(cmd, args[0], sets, parameters)
 			if err != nil {
 				return err
 			}
@@ -132,6 +133,9 @@ unreadable, 2 usage error.`,
 			if cs != nil {
 				review.Annotate(report, cs)
 			}
+			if format == "sarif" {
+				return writeSARIF(cmd, "review", review.Rules(), review.SARIFItems(report.Risks), sarifSource(args[0], data, res.Renamed))
+			}
 			var out bytes.Buffer
 			if format == "json" {
 				err = review.WriteJSON(&out, report)
@@ -149,7 +153,7 @@ unreadable, 2 usage error.`,
 	}
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "Transform parameter `Name=Value` (repeatable; lists comma separated)")
 	cmd.Flags().StringArrayVar(&parameters, "parameter", nil, "value of a template parameter `Name=Value`, as the stack passes it (repeatable)")
-	cmd.Flags().StringVar(&format, "format", "markdown", "output format: markdown or json")
+	cmd.Flags().StringVarP(&format, "format", "o", "markdown", "output format: markdown, json, or sarif (the risks, located in TEMPLATE) (-o for short)")
 	cmd.Flags().StringVar(&changeset, "changeset", "", "describe-change-set JSON `FILE` to annotate")
 	cmd.Flags().StringVar(&stack, "stack", "", "take the deployed side from the live stack `NAME` (GetTemplate, DescribeStacks, ListImports)")
 	pf.register(cmd)

@@ -86,7 +86,7 @@ Exit status: 0 no error finding, 1 error findings, 2 usage, credentials or a mis
 	}
 	f := cmd.Flags()
 	f.StringVar(&stack, "stack", "", "name or id of the deployed stack (required)")
-	f.StringVar(&format, "format", "text", "output format: text or json")
+	f.StringVarP(&format, "format", "o", "text", "output format: text or json (-o for short)")
 	f.StringVar(&endpoint, "api-endpoint", "", "expected execute-api VPC endpoint (default: from the stack)")
 	f.DurationVar(&timeout, "timeout", verify.DefaultTimeout, "deadline for the whole verification")
 	f.IntVar(&concurrency, "concurrency", verify.DefaultConcurrency, "AWS calls in flight at once")

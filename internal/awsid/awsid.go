@@ -22,3 +22,18 @@ func Pattern(prefix string) string {
 func Account(s string) bool {
 	return len(s) == 12 && strings.Trim(s, "0123456789") == ""
 }
+
+// Partition returns the ARN partition of a Region (aws for an unknown one).
+func Partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(region, "us-iso-"):
+		return "aws-iso"
+	}
+	return "aws"
+}

@@ -166,20 +166,8 @@ func isRegion(s string) bool {
 	return regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`).MatchString(s)
 }
 
-// PartitionOf returns the ARN partition of a Region.
-func PartitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	}
-	return "aws"
-}
+// PartitionOf returns the ARN partition of a Region (awsid.Partition).
+func PartitionOf(region string) string { return awsid.Partition(region) }
 
 // checkTagKey applies IAM's rules for tag keys.
 func checkTagKey(k string) error {

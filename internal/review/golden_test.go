@@ -16,6 +16,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding/findingtest"
 	"github.com/quiltdata/quilt-private-endpoints/internal/quiltfixture"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
+	"github.com/quiltdata/quilt-private-endpoints/internal/sarif"
+	"github.com/quiltdata/quilt-private-endpoints/internal/sarif/sariftest"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
@@ -159,6 +161,57 @@ func outputs(t *testing.T, r *review.Report) (md, js []byte) {
 	return m.Bytes(), j.Bytes()
 }
 
+// caseSARIF is the case's risks as SARIF, located in its source template
+// (the fixture's file, or the case's template file, by its path in the
+// repository).
+func caseSARIF(t *testing.T, dir string, r *review.Report) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "case.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c goldenCase
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	var uri string
+	var data []byte
+	switch {
+	case c.Fixture == "stable":
+		uri, data = "internal/quiltfixture/stable.yaml", quiltfixture.Stable()
+	case c.Fixture == "private":
+		uri, data = "internal/quiltfixture/private.yaml", quiltfixture.Private()
+	default:
+		name := c.Template
+		if name == "" {
+			name = c.Before
+		}
+		uri = "internal/review/" + filepath.ToSlash(filepath.Join(dir, name))
+		if data, err = os.ReadFile(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pos, err := template.Locate(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := map[string]string{}
+	for _, res := range r.Resources {
+		if res.RenamedFrom != "" {
+			renamed[res.LogicalID] = res.RenamedFrom
+		}
+	}
+	l, err := sarif.Build("test", review.Rules(), review.SARIFItems(r.Risks), sarif.Source{URI: uri, Positions: pos, Renamed: renamed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := sarif.Write(&b, l); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
 // TestGolden compares the Markdown and JSON reports of each case in
 // testdata/ with expected.md and expected.json (go test -update rewrites
 // them), and checks that a second run gives the same bytes.
@@ -174,12 +227,15 @@ func TestGolden(t *testing.T) {
 	for _, f := range dirs {
 		dir := filepath.Dir(f)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			md, js := outputs(t, buildCase(t, dir))
+			r := buildCase(t, dir)
+			md, js := outputs(t, r)
 			md2, js2 := outputs(t, buildCase(t, dir))
 			if !bytes.Equal(md, md2) || !bytes.Equal(js, js2) {
 				t.Fatal("two runs gave different reports")
 			}
-			for name, got := range map[string][]byte{"expected.md": md, "expected.json": js} {
+			sf := caseSARIF(t, dir, r)
+			sariftest.Validate(t, sf)
+			for name, got := range map[string][]byte{"expected.md": md, "expected.json": js, "expected.sarif": sf} {
 				path := filepath.Join(dir, name)
 				if *update {
 					if err := os.WriteFile(path, got, 0o644); err != nil {

@@ -62,6 +62,13 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		body(&b)
 		b.WriteString("</details>\n\n")
 	}
+	if r.Plan != nil {
+		details("Rollout picture: the waves and the availability timeline", func(b *bytes.Buffer) {
+			var sb strings.Builder
+			updatepath.WriteMermaid(&sb, r.Plan)
+			b.WriteString(sb.String())
+		})
+	}
 	details(fmt.Sprintf("Risks in full (%d)", len(r.Risks)), func(b *bytes.Buffer) { writeRisks(b, r) })
 	details(fmt.Sprintf("Parameters (%d)", len(r.Parameters)), func(b *bytes.Buffer) { writeParameters(b, r) })
 	details(fmt.Sprintf("Resources (%d)", len(r.Resources)), func(b *bytes.Buffer) { writeResources(b, r) })

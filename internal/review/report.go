@@ -79,6 +79,8 @@ type Report struct {
 	// Rollout and Outputs are the update path's (Input.Plan).
 	Rollout *updatepath.Rollout `json:"rollout,omitempty"`
 	Outputs []updatepath.Output `json:"outputs,omitempty"`
+	// Plan is the update path the report renders (for the diagrams).
+	Plan *updatepath.Plan `json:"-"`
 }
 
 // SpecSource says where the update behaviours come from.
@@ -190,7 +192,7 @@ func Build(in Input, spec *cfnspec.Spec) *Report {
 	}
 	r.Resources = resourcesFromPlan(in.After, plan, spec, why)
 	if in.Plan != nil {
-		r.Rollout, r.Outputs = &in.Plan.Rollout, in.Plan.Outputs
+		r.Rollout, r.Outputs, r.Plan = &in.Plan.Rollout, in.Plan.Outputs, in.Plan
 	}
 	r.IAM = iamChanges(in.Before, in.After)
 	for _, sec := range sectionNames(in.Before, in.After) {

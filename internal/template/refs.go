@@ -140,9 +140,9 @@ func (w *refWalker) walk(v any) {
 // the walker reads specially.
 func (w *refWalker) intrinsic(k string, arg any, m map[string]any) bool {
 	switch k {
-	case "Ref":
+	case "Ref", "Condition":
 		if s, ok := arg.(string); ok {
-			w.emit(Reference{Kind: ByRef, Name: s})
+			w.emit(Reference{Kind: pickKind(k == "Ref", ByRef, ByCondition), Name: s})
 			return true
 		}
 		w.walk(arg)
@@ -154,24 +154,12 @@ func (w *refWalker) intrinsic(k string, arg any, m map[string]any) bool {
 		}
 		w.walk(arg)
 		return true
-	case "Condition":
-		if s, ok := arg.(string); ok {
-			w.emit(Reference{Kind: ByCondition, Name: s})
-			return true
-		}
-		w.walk(arg)
-		return true
-	case "Fn::If":
-		if l, _ := arg.([]any); len(l) > 0 {
-			c, _ := l[0].(string)
-			w.emit(Reference{Kind: ByCondition, Name: c})
-		}
-		w.walk(arg)
-		return true
-	case "Fn::FindInMap":
+	case "Fn::If", "Fn::FindInMap":
+		// The first argument names a condition, or a mapping; the rest
+		// (and a computed name) are walked.
 		if l, _ := arg.([]any); len(l) > 0 {
 			name, _ := l[0].(string)
-			w.emit(Reference{Kind: ByFindInMap, Name: name})
+			w.emit(Reference{Kind: pickKind(k == "Fn::If", ByCondition, ByFindInMap), Name: name})
 		}
 		w.walk(arg)
 		return true
@@ -202,6 +190,14 @@ func (w *refWalker) intrinsic(k string, arg any, m map[string]any) bool {
 		return true
 	}
 	return false
+}
+
+// pickKind is a when cond holds, else b.
+func pickKind(cond bool, a, b RefKind) RefKind {
+	if cond {
+		return a
+	}
+	return b
 }
 
 // isContainer reports whether v is an object or a list.

@@ -22,6 +22,9 @@ func DecodeYAML(data []byte) (map[string]any, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
 	if err := dec.Decode(&root); err != nil && !errors.Is(err, io.EOF) {
+		if line := tabLine(data, err); line > 0 {
+			return nil, fmt.Errorf("template: invalid YAML: line %d: a tab character in the indentation: YAML indents with spaces only; replace the tab with spaces (%w)", line, err)
+		}
 		return nil, fmt.Errorf("template: invalid YAML: %w", err)
 	}
 	if root.Kind == 0 {
@@ -48,6 +51,25 @@ func DecodeYAML(data []byte) (map[string]any, error) {
 		return nil, fmt.Errorf("template: the document is a %s, not a mapping", KindOf(v))
 	}
 	return m, nil
+}
+
+// tabLine is the line of a YAML error when that line is indented with a
+// tab (yaml.v3 says only "found character that cannot start any token"),
+// else 0.
+func tabLine(data []byte, err error) int {
+	var line int
+	if _, scanErr := fmt.Sscanf(strings.TrimPrefix(err.Error(), "yaml: "), "line %d:", &line); scanErr != nil || line < 1 {
+		return 0
+	}
+	lines := bytes.Split(data, []byte("\n"))
+	if line > len(lines) {
+		return 0
+	}
+	indent := lines[line-1][:len(lines[line-1])-len(bytes.TrimLeft(lines[line-1], " \t"))]
+	if bytes.IndexByte(indent, '\t') < 0 {
+		return 0
+	}
+	return line
 }
 
 func fromNode(n *yaml.Node, path []string) (any, error) {

@@ -55,6 +55,13 @@ func tool(t testing.TB, env, rel string) string {
 // RIE returns the path of aws-lambda-rie.
 func RIE(t testing.TB) string { return tool(t, "QPE_RIE", "bin/aws-lambda-rie") }
 
+// MermaidDir returns the folder the npm package mermaid is installed in
+// (node_modules/mermaid below it), for node to resolve "mermaid" from.
+func MermaidDir(t testing.TB) string {
+	p := tool(t, "QPE_MERMAID_DIR", "mermaid/node_modules/mermaid")
+	return filepath.Dir(filepath.Dir(p))
+}
+
 // CfnGuardDir returns the folder of the npm package @cdklabs/cdk-validator-cfnguard.
 func CfnGuardDir(t testing.TB) string {
 	return tool(t, "QPE_CFNGUARD_DIR", "cfnguard/node_modules/@cdklabs/cdk-validator-cfnguard")

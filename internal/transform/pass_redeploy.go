@@ -177,29 +177,25 @@ func (rn renamer) mentioned(s string) bool {
 	return false
 }
 
-func (rn renamer) dependsOn(v any) (any, bool) {
-	switch t := v.(type) {
-	case string:
-		if n, ok := rn.renames[t]; ok {
-			return n, true
+// dependsOn is a resource's DependsOn with the renames applied, in the
+// same form (one id stays one id), and whether any applied.
+func (rn renamer) dependsOn(r map[string]any) (any, bool) {
+	ids, _ := template.DependsOn(r) // validate refused any other shape
+	changed := false
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		if n, ok := rn.renames[id]; ok {
+			id, changed = n, true
 		}
-	case []any:
-		var out []any
-		for i, e := range t {
-			if s, ok := e.(string); ok {
-				if n, ok := rn.renames[s]; ok {
-					if out == nil {
-						out = append([]any(nil), t...)
-					}
-					out[i] = n
-				}
-			}
-		}
-		if out != nil {
-			return out, true
-		}
+		out[i] = id
 	}
-	return v, false
+	if !changed {
+		return nil, false
+	}
+	if _, one := r["DependsOn"].(string); one {
+		return out[0], true
+	}
+	return out, true
 }
 
 func removeSorted(l []string, s string) []string {

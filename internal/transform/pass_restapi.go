@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/apideny"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -112,7 +113,7 @@ func restAPI(st *state, id string) error {
 		changed = true
 	}
 
-	pol, polChanged, polDetails, err := rewritePolicy(p["Policy"], ep)
+	pol, polChanged, polDetails, err := rewritePolicy(p["Policy"], ep, st.apiTarget(id))
 	if err != nil {
 		return &Error{Resource: id, Message: "Policy: " + err.Error(),
 			Remedy: "give the resource policy as an object or a JSON string, or list the API in the Exclude setting"}
@@ -184,7 +185,7 @@ func serverlessAPI(st *state, id string) error {
 	polPropChanged, polProp := false, false
 	if cur, ok := p["Policy"]; ok && cur != nil && !template.IsNoValue(cur) {
 		var d []string
-		pol, polPropChanged, d, err = rewritePolicy(cur, ep)
+		pol, polPropChanged, d, err = rewritePolicy(cur, ep, st.apiTarget(id))
 		if err != nil {
 			return &Error{Resource: id, Message: "Policy: " + err.Error(),
 				Remedy: "give the resource policy as an object or a JSON string, or list the API in the Exclude setting"}
@@ -273,7 +274,7 @@ func samResourcePolicy(st *state, id string, r map[string]any, ep any, details *
 	} else if r["SourceVpceWhitelist"] != nil && r["IntrinsicVpceWhitelist"] == nil {
 		st.warn(tfSourceVpceWhitelist, id, "Auth.ResourcePolicy.SourceVpceWhitelist lists literal endpoint ids; make sure the endpoint in %s is one of them", st.set.EndpointParameter)
 	}
-	stmts, d, ch := customStatements(r["CustomStatements"], ep, hasDeny)
+	stmts, d, ch := customStatements(r["CustomStatements"], ep, hasDeny, st.apiTarget(id))
 	if ch {
 		r["CustomStatements"] = stmts
 		*details = append(*details, d...)
@@ -285,10 +286,10 @@ func samResourcePolicy(st *state, id string, r map[string]any, ep any, details *
 // customStatements adds the Allow and Deny to SAM CustomStatements: a
 // list, one statement, or an Fn::If of those (each branch; samAuthIf puts
 // a condition there, where SAM passes it through).
-func customStatements(v any, ep any, hasDeny bool) (any, []string, bool) {
+func customStatements(v any, ep any, hasDeny bool, api apideny.API) (any, []string, bool) {
 	if cond, yes, no, ok := ifBranches(v); ok {
-		y, dy, cy := customStatements(yes, ep, hasDeny)
-		n, dn, cn := customStatements(no, ep, hasDeny)
+		y, dy, cy := customStatements(yes, ep, hasDeny, api)
+		n, dn, cn := customStatements(no, ep, hasDeny, api)
 		if !cy && !cn {
 			return v, nil, false
 		}
@@ -298,7 +299,7 @@ func customStatements(v any, ep any, hasDeny bool) (any, []string, bool) {
 	if !template.IsNoValue(v) {
 		l = asList(v)
 	}
-	return addStatements(l, ep, hasDeny)
+	return addStatements(l, ep, hasDeny, api)
 }
 
 // editObject applies fn to a copy of an object-valued property. A missing,
@@ -420,13 +421,13 @@ func describe(v any, absent string) string {
 // to a resource policy given as an object, a JSON string, absent, or under
 // Fn::If. A JSON string that needs a change comes back as an object, because
 // the endpoint reference cannot resolve inside a string.
-func rewritePolicy(v any, ep any) (any, bool, []string, error) {
+func rewritePolicy(v any, ep any, api apideny.API) (any, bool, []string, error) {
 	if cond, yes, no, ok := ifBranches(v); ok {
-		ny, cy, dy, err := rewritePolicy(yes, ep)
+		ny, cy, dy, err := rewritePolicy(yes, ep, api)
 		if err != nil {
 			return nil, false, nil, err
 		}
-		nn, cn, dn, err := rewritePolicy(no, ep)
+		nn, cn, dn, err := rewritePolicy(no, ep, api)
 		if err != nil {
 			return nil, false, nil, err
 		}
@@ -465,7 +466,7 @@ func rewritePolicy(v any, ep any) (any, bool, []string, error) {
 			}
 		}
 	}
-	newStmts, details, changed := addStatements(stmts, ep, false)
+	newStmts, details, changed := addStatements(stmts, ep, false, api)
 	if !changed {
 		return v, false, nil, nil
 	}
@@ -482,9 +483,10 @@ func rewritePolicy(v any, ep any) (any, bool, []string, error) {
 }
 
 // addStatements returns statements with the Allow for execute-api:Invoke
-// (only when none allows it) and the aws:SourceVpce Deny (unless one exists;
-// an existing one gains the endpoint).
-func addStatements(stmts []any, ep any, hasDeny bool) ([]any, []string, bool) {
+// (only when none allows it) and the aws:SourceVpce Deny (unless one
+// protects the API, as apideny judges it; a narrower one still gains the
+// endpoint, so that it does not refuse the stack's own endpoint).
+func addStatements(stmts []any, ep any, hasDeny bool, api apideny.API) ([]any, []string, bool) {
 	out := append([]any(nil), stmts...)
 	var details []string
 	hasAllow := false
@@ -498,13 +500,10 @@ func addStatements(stmts []any, ep any, hasDeny bool) ([]any, []string, bool) {
 		case strings.EqualFold(effect, "Allow") && allowsInvoke(m["Action"]):
 			hasAllow = true
 		case strings.EqualFold(effect, "Deny"):
+			if apideny.Check(m, api).Protects {
+				hasDeny = true
+			}
 			if op, key, ok := vpceCondition(m); ok {
-				// A Deny limited to some actions or paths leaves the rest
-				// open to every endpoint: it gains the endpoint, and the
-				// full Deny is still added.
-				if coversWholeAPI(m) {
-					hasDeny = true
-				}
 				cond := m["Condition"].(map[string]any)
 				keys := cond[op].(map[string]any)
 				vals := asList(keys[key])
@@ -532,50 +531,6 @@ func addStatements(stmts []any, ep any, hasDeny bool) ([]any, []string, bool) {
 		details = append(details, "policy: added Deny unless aws:SourceVpce is the endpoint")
 	}
 	return out, details, len(details) > 0
-}
-
-// coversWholeAPI reports whether a statement applies to execute-api:Invoke
-// on every method and path of the API.
-func coversWholeAPI(stmt map[string]any) bool {
-	if _, ok := stmt["NotAction"]; ok {
-		return false
-	}
-	if _, ok := stmt["NotResource"]; ok {
-		return false
-	}
-	if !allowsInvoke(stmt["Action"]) {
-		return false
-	}
-	for _, r := range asList(stmt["Resource"]) {
-		s, ok := r.(string)
-		if m, isMap := r.(map[string]any); !ok && isMap {
-			if sub, isSub := m["Fn::Sub"]; isSub {
-				s, _, _ = template.SubArgs(sub)
-			}
-		}
-		if wholeAPIResource(s) {
-			return true
-		}
-	}
-	return false
-}
-
-// wholeAPIResource: "*", or an execute-api resource whose path after the
-// API is only wildcards (execute-api:/*, arn:...:execute-api:...:${Api}/*/*).
-func wholeAPIResource(s string) bool {
-	if s == "*" {
-		return true
-	}
-	head, path, ok := strings.Cut(s, "/")
-	if !ok || !strings.Contains(head, "execute-api:") {
-		return false
-	}
-	for _, seg := range strings.Split(path, "/") {
-		if seg != "*" {
-			return false
-		}
-	}
-	return true
 }
 
 // allowsInvoke reports whether an Action value covers execute-api:Invoke.

@@ -71,42 +71,17 @@ func usesOf(doc map[string]any) uses {
 	conds := template.Section(doc, "Conditions")
 	u := uses{conditions: map[string]bool{}, mappings: map[string]bool{}}
 	var queue []string
-	var walk func(v any, findInMap bool)
-	walk = func(v any, findInMap bool) {
-		switch t := v.(type) {
-		case map[string]any:
-			for k, e := range t {
-				switch k {
-				case "Condition":
-					if s, ok := e.(string); ok {
-						u.markCondition(conds, s, &queue)
-					}
-				case "Fn::If":
-					if l, ok := e.([]any); ok && len(l) > 0 {
-						if s, ok := l[0].(string); ok {
-							u.markCondition(conds, s, &queue)
-						}
-					}
-				case "Fn::FindInMap":
-					if l, ok := e.([]any); ok && len(l) > 0 && findInMap {
-						if s, ok := l[0].(string); ok {
-							u.mappings[s] = true
-						} else {
-							u.dynamic = true
-						}
-					}
-				}
-				if isContainer(e) {
-					walk(e, findInMap)
-				}
+	walk := func(v any, findInMap bool) {
+		template.WalkReferences(v, func(_ []string, r template.Reference) {
+			switch {
+			case r.Kind == template.ByCondition && r.Name != "":
+				u.markCondition(conds, r.Name, &queue)
+			case r.Kind == template.ByFindInMap && findInMap && r.Name == "":
+				u.dynamic = true
+			case r.Kind == template.ByFindInMap && findInMap:
+				u.mappings[r.Name] = true
 			}
-		case []any:
-			for _, e := range t {
-				if isContainer(e) {
-					walk(e, findInMap)
-				}
-			}
-		}
+		})
 	}
 	for _, sec := range template.SortedKeys(doc) {
 		if sec != "Conditions" {
@@ -119,16 +94,6 @@ func usesOf(doc map[string]any) uses {
 		walk(conds[name], true)
 	}
 	return u
-}
-
-// isContainer reports whether v is an object or a list (what a walk
-// descends into).
-func isContainer(v any) bool {
-	switch v.(type) {
-	case map[string]any, []any:
-		return true
-	}
-	return false
 }
 
 // markCondition records a use of a declared condition, and queues it for

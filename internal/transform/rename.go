@@ -87,12 +87,10 @@ func applyRenames(st *state) {
 	rn := renamer{renames: st.renamed}
 	for _, id := range st.ids {
 		r := st.resource(id)
-		if dep, ok := r["DependsOn"]; ok {
-			if nd, ch := rn.dependsOn(dep); ch {
-				nr := shallow(r)
-				nr["DependsOn"] = nd
-				st.put(id, nr)
-			}
+		if nd, ch := rn.dependsOn(r); ch {
+			nr := shallow(r)
+			nr["DependsOn"] = nd
+			st.put(id, nr)
 		}
 	}
 	st.walkers = append(st.walkers, rn)

@@ -32,6 +32,10 @@ type state struct {
 	pass *pass
 	bug  error
 
+	// The results (passes.go: result) passes hand to the passes after
+	// them; each pass declares the ones it reads and writes, and the
+	// driver orders the passes from that (TestPassDeclarations checks the
+	// declarations against the code).
 	rewritten   map[string]bool // resources that get DependsOn preflight
 	changedAPIs map[string]bool // REST APIs whose policy or endpoint changed
 	privateAPIs map[string]bool // REST APIs that are private after the rewrite
@@ -226,7 +230,14 @@ func (st *state) vpc() any     { return st.param(st.set.VpcParameter) }
 // endpoint returns the endpoint id expression: the parameter, or in create
 // mode the preflight's endpoint when the parameter is empty.
 func (st *state) endpoint() any {
-	ref := st.param(st.set.EndpointParameter)
+	st.usedParams[st.set.EndpointParameter] = true
+	return st.endpointExpr()
+}
+
+// endpointExpr is endpoint without marking the parameter used (for passes
+// that only read the finished template).
+func (st *state) endpointExpr() any {
+	ref := map[string]any{"Ref": st.set.EndpointParameter}
 	if st.set.PreflightMode != ModeCreate {
 		return ref
 	}

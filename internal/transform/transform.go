@@ -111,8 +111,8 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	st := newState(req, set, ids)
-	ps := passes()
-	if err := checkOrder(ps); err != nil {
+	ps, err := order(passes())
+	if err != nil {
 		return nil, err
 	}
 	for i := range ps {

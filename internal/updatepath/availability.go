@@ -854,12 +854,41 @@ func (m *model) availability() Availability {
 
 // display is a resolved value as a string: itself, the text of a Fn::Sub
 // that stays symbolic (its ${...} names what is known only at deploy
-// time), else its JSON.
+// time), a Ref as ${Name}, a Fn::Join of such parts, a Fn::Select of a
+// Fn::Split as {Name part i}; else its JSON.
 func display(v any) string {
-	if m, ok := v.(map[string]any); ok {
-		if l, ok := m["Fn::Sub"].([]any); ok && len(l) == 2 {
+	switch t := v.(type) {
+	case string:
+		return t
+	case map[string]any:
+		if r, ok := t["Ref"].(string); ok && len(t) == 1 {
+			return "${" + r + "}"
+		}
+		if l, ok := t["Fn::Sub"].([]any); ok && len(l) == 2 {
 			if s, ok := l[0].(string); ok {
 				return s
+			}
+		}
+		if s, ok := t["Fn::Sub"].(string); ok {
+			return s
+		}
+		if l, ok := t["Fn::Join"].([]any); ok && len(l) == 2 {
+			sep, _ := l[0].(string)
+			parts, ok := l[1].([]any)
+			if ok {
+				var out []string
+				for _, p := range parts {
+					out = append(out, display(p))
+				}
+				return strings.Join(out, sep)
+			}
+		}
+		if l, ok := t["Fn::Select"].([]any); ok && len(l) == 2 {
+			if sp, ok := l[1].(map[string]any); ok {
+				if sl, ok := sp["Fn::Split"].([]any); ok && len(sl) == 2 {
+					inner := strings.Trim(display(sl[1]), "${}")
+					return "{" + inner + " part " + scalarString(l[0]) + "}"
+				}
 			}
 		}
 	}

@@ -33,6 +33,9 @@ func WriteMarkdown(w io.Writer, p *Plan, title, level string) error {
 	}
 	fmt.Fprintf(&b, "Resources: %s; %d waves, then cleanup of %d.\n\n",
 		p.Counts.Text(), len(p.Rollout.Waves), len(p.Rollout.Cleanup))
+	fmt.Fprintf(&b, "<details><summary><b>Rollout picture: the waves and the availability timeline</b></summary>\n\n")
+	WriteMermaid(&b, p)
+	b.WriteString("</details>\n\n")
 	writeFindings(&b, p.Rollout, level)
 	fmt.Fprintf(&b, "%s# Resources\n\n| Resource | Type | Action | Behavior | Replaced because | Wave |\n|---|---|---|---|---|---|\n", level)
 	for _, r := range p.Resources {
@@ -136,6 +139,8 @@ func writeRollout(b *strings.Builder, ro Rollout, outputs []Output, level string
 	for _, s := range ro.Rollback {
 		if !s.Possible {
 			impossible = append(impossible, fmt.Sprintf("- `%s`: %s: impossible (%s: %s)", s.Resource, s.Step, s.Rule, s.Why))
+		} else if s.RefusedInFlight != "" {
+			impossible = append(impossible, fmt.Sprintf("- `%s`: %s: refused when a sibling of its wave fails (%s: %s)", s.Resource, s.Step, s.Rule, s.RefusedInFlight))
 		}
 	}
 	if len(impossible) > 0 {

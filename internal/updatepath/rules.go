@@ -16,6 +16,8 @@ func rules() finding.Catalogue[*model] {
 		finding.Check[*model]{Rule: ruleRuntime, Run: checkRuntime},
 		finding.Check[*model]{Rule: ruleGeofence, Run: checkGeofence},
 		finding.Check[*model]{Rule: ruleCustomResource, Run: checkCustomResource},
+		finding.Check[*model]{Rule: ruleCanaryInFlight, Run: checkCanaryInFlight},
+		finding.Check[*model]{Rule: ruleCanaryRuntime, Run: checkCanaryRuntime},
 	)
 }
 
@@ -36,6 +38,7 @@ var rollbackConstraints = []rollbackConstraint{
 	{ruleIrreversible, irreversibleRollback},
 	{ruleRuntime, runtimeRollback},
 	{ruleCustomResource, customResourceRollback},
+	{ruleCanaryRuntime, canaryRuntimeRollback},
 }
 
 // updatedIDs lists the resources the update changes, sorted.

@@ -85,8 +85,35 @@ func custom(typ, v string) string {
   Callout: {Type: ` + typ + `, Properties: {ServiceToken: arn:aws:lambda:us-east-1:1:function:f, task: ` + v + `}}`
 }
 
+// canary is a Synthetics canary; v changes its script, dep is its DependsOn
+// ("" for none).
+func canary(runtime, v, dep string) string {
+	d := ""
+	if dep != "" {
+		d = ", DependsOn: " + dep
+	}
+	return `
+  Canary: {Type: AWS::Synthetics::Canary` + d + `, Properties: {Name: c, RuntimeVersion: ` + runtime + `, ExecutionRoleArn: arn:aws:iam::1:role/r, ArtifactS3Location: "s3://b", Schedule: {Expression: rate(1 hour)}, Code: {Handler: i.h, Script: ` + v + `}}}`
+}
+
 func ruleCases() []ruleCase {
 	return []ruleCase{
+		{name: "canary updated beside another change", id: "QPE-UP-009",
+			deployed: res(canary("syn-nodejs-puppeteer-9.1", "a", ""), flag2("a")), new: res(canary("syn-nodejs-puppeteer-9.1", "b", ""), flag2("b")), triggered: true},
+		{name: "canary updated last, alone in its wave", id: "QPE-UP-009",
+			deployed: res(canary("syn-nodejs-puppeteer-9.1", "a", ""), flag2("a")), new: res(canary("syn-nodejs-puppeteer-9.1", "b", "Flag"), flag2("b"))},
+		{name: "canary updated alone", id: "QPE-UP-009",
+			deployed: res(canary("syn-nodejs-puppeteer-9.1", "a", "")), new: res(canary("syn-nodejs-puppeteer-9.1", "b", ""))},
+		{name: "canary updated on a deprecated runtime", id: "QPE-UP-010", today: "2026-12-01",
+			deployed: res(canary("syn-nodejs-puppeteer-7.0", "a", "")), new: res(canary("syn-nodejs-puppeteer-7.0", "b", "")), triggered: true},
+		{name: "canary created on a deprecated runtime", id: "QPE-UP-010", today: "2026-12-01",
+			deployed: res(flag2("a")), new: res(flag2("a"), canary("syn-python-selenium-4.1", "b", "")), triggered: true},
+		{name: "canary moved off a deprecated runtime: the rollback to it is refused", id: "QPE-UP-010", today: "2026-12-01",
+			deployed: res(canary("syn-nodejs-puppeteer-7.0", "a", "")), new: res(canary("syn-nodejs-puppeteer-10.0", "b", "")), triggered: true},
+		{name: "canary on a runtime before its deprecation date", id: "QPE-UP-010", today: "2026-01-21",
+			deployed: res(canary("syn-nodejs-puppeteer-7.0", "a", "")), new: res(canary("syn-nodejs-puppeteer-7.0", "b", ""))},
+		{name: "canary on Node.js 20 without a Synthetics date: a warning only", id: "QPE-UP-010", today: "2026-12-01",
+			deployed: res(canary("syn-nodejs-puppeteer-10.0", "a", "")), new: res(canary("syn-nodejs-puppeteer-10.0", "b", ""))},
 		{name: "EDGE to PRIVATE beside another change", id: "QPE-UP-001",
 			deployed: res(api("EDGE"), flag2("a")), new: res(api("PRIVATE"), flag2("b")), triggered: true},
 		{name: "EDGE to PRIVATE alone", id: "QPE-UP-001",
@@ -172,6 +199,27 @@ func TestRules(t *testing.T) {
 			}
 		})
 	}
+	t.Run("canary in flight is stuck only when its wave fails", func(t *testing.T) {
+		p := compute(t, Input{Deployed: decode(t, res(canary("syn-nodejs-puppeteer-9.1", "a", ""), flag2("a"), fn("python3.12", "128"))),
+			New: decode(t, res(canary("syn-nodejs-puppeteer-9.1", "b", ""), flag2("b"), `
+  Fn: {Type: AWS::Lambda::Function, DependsOn: Canary, Properties: {Runtime: python3.12, Handler: i.h, Role: arn:aws:iam::1:role/r, MemorySize: 256, Code: {ZipFile: x}}}`))})
+		if fp, _ := p.FailAt("Flag"); !slices.Equal(fp.Stuck, []string{"Canary"}) {
+			t.Errorf("Flag fails beside the canary: stuck %v, want [Canary]", fp.Stuck)
+		}
+		if fp, _ := p.FailAt("Fn"); len(fp.Stuck) != 0 {
+			t.Errorf("Fn fails after the canary finished: stuck %v, want none", fp.Stuck)
+		}
+		if p.Rollout.RollbackSafe {
+			t.Error("a canary in flight beside another change is not rollback-safe")
+		}
+	})
+	t.Run("Node.js 20 canary warns", func(t *testing.T) {
+		p := compute(t, Input{Deployed: decode(t, res(canary("syn-nodejs-puppeteer-10.0", "a", ""))),
+			New: decode(t, res(canary("syn-nodejs-puppeteer-10.0", "b", "")))})
+		if !slices.ContainsFunc(p.Rollout.Warnings, func(b Blocker) bool { return b.ID == "QPE-UP-010" && strings.Contains(b.Detail, "nodejs20.x") }) {
+			t.Errorf("warnings %+v, want QPE-UP-010 naming nodejs20.x", p.Rollout.Warnings)
+		}
+	})
 	findingtest.Catalogue(t, findingtest.Spec{
 		Rules:    Rules(),
 		Files:    "rule_*.go",

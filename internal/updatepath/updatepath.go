@@ -205,6 +205,10 @@ type RollbackStep struct {
 	// Rule and Why say why a step is impossible.
 	Rule string `json:"rule,omitempty"`
 	Why  string `json:"why,omitempty"`
+	// RefusedInFlight says why the step fails when the failure comes while
+	// the resource is still updating (a sibling of its wave fails): it is
+	// stuck at that failure point only.
+	RefusedInFlight string `json:"refusedInFlight,omitempty"`
 }
 
 // FailurePoint is a failure and the rollback it starts.
@@ -404,6 +408,14 @@ type model struct {
 // object or has no Type, a DependsOn on an unknown resource, a dependency
 // cycle), or when ctx is done.
 func Compute(ctx context.Context, in Input) (*Plan, error) {
+	return computeShared(ctx, in, true)
+}
+
+// computeShared is Compute; with share false, the new template is resolved
+// without reusing the deployed side's resolution of the resources and
+// properties it shares (evaluate), which must not change the plan
+// (TestShareShortcut, FuzzShareShortcut).
+func computeShared(ctx context.Context, in Input, share bool) (*Plan, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -428,7 +440,11 @@ func Compute(ctx context.Context, in Input) (*Plan, error) {
 		today: in.Today,
 	}
 	m.old = evaluate(in.Deployed, in.DeployedParams, pseudo, nil)
-	m.new = evaluate(in.New, newValues, pseudo, m.old)
+	prev := m.old
+	if !share {
+		prev = nil
+	}
+	m.new = evaluate(in.New, newValues, pseudo, prev)
 	if err := acyclic("deployed", m.old); err != nil {
 		return nil, err
 	}
@@ -881,6 +897,12 @@ func (m *model) rollbackStep(id string) RollbackStep {
 			break
 		}
 	}
+	if why, bad := canaryInFlight(m, id); bad {
+		st.RefusedInFlight = why
+		if st.Possible {
+			st.Rule = ruleCanaryInFlight.ID
+		}
+	}
 	return st
 }
 
@@ -921,9 +943,10 @@ func exportName(v any) string {
 // waves is rolled back, and the failing one's in-flight siblings, which may
 // have completed; failing names the failing resource ("" for any).
 func failAt(ro *Rollout, k int, failing string) FailurePoint {
-	possible := map[string]bool{}
+	possible, inFlight := map[string]bool{}, map[string]bool{}
 	for _, st := range ro.Rollback {
 		possible[st.Resource] = st.Possible
+		inFlight[st.Resource] = st.RefusedInFlight != ""
 	}
 	fp := FailurePoint{Wave: k}
 	if k >= len(ro.Waves) {
@@ -949,6 +972,9 @@ func failAt(ro *Rollout, k int, failing string) FailurePoint {
 		for _, id := range ro.Waves[k] {
 			if id != failing && (failing != "" || len(ro.Waves[k]) > 1) {
 				add(id)
+				if possible[id] && inFlight[id] {
+					fp.Stuck = append(fp.Stuck, id) // still updating when its sibling fails
+				}
 			}
 		}
 	}

@@ -41,15 +41,15 @@ func checkAPIPolicy() finding.Check[*state] {
 				out = append(out, c.New(a.name(), "", "REST API %s: %v", a.name(), err))
 				continue
 			}
-			denies := vpceDenies(doc)
-			ok, partial := false, false
+			denies := vpceDenies(doc, st.apiTarget(a))
+			ok, partial := false, ""
 			var others []string
 			for _, d := range denies {
 				if len(want) > 0 && slices.ContainsFunc(want, func(w string) bool { return w != "" && slices.Contains(d.endpoints, w) }) {
 					if d.whole {
 						ok = true
-					} else {
-						partial = true
+					} else if partial == "" {
+						partial = d.why
 					}
 					continue
 				}
@@ -57,9 +57,9 @@ func checkAPIPolicy() finding.Check[*state] {
 			}
 			switch {
 			case ok:
-			case partial:
+			case partial != "":
 				out = append(out, c.New(a.name(), "",
-					"the resource policy of REST API %s denies calls from other VPC endpoints only on part of the API (its Resource is narrower than execute-api:/*)", a.name()))
+					"the resource policy of REST API %s has a Deny-unless-aws:SourceVpce statement for the expected endpoint that does not protect the API: %s, so calls through other VPC endpoints get in", a.name(), partial))
 			case len(others) > 0:
 				out = append(out, c.New(a.name(), "",
 					"the resource policy of REST API %s denies calls unless they come through %s, not through the expected %s",

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/apideny"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
 )
@@ -143,7 +144,7 @@ func (st *state) apiReachable(a *apiState, raw, endpoint string) string {
 		}
 	}
 	if len(denied) > 0 {
-		if !denyAdmits(raw, endpoint) {
+		if !denyAdmits(raw, endpoint, st.apiTarget(a)) {
 			return "" // QPE-VF-022: the Deny-unless-aws:SourceVpce names other endpoints
 		}
 		return fmt.Sprintf("the resource policy of REST API %s denies calls through the expected endpoint %s: %s",
@@ -160,12 +161,12 @@ const anonymous = "anonymous"
 // denyAdmits reports whether the policy's Deny-unless-aws:SourceVpce
 // statement covers the whole API and lists the endpoint, as QPE-VF-022
 // wants it.
-func denyAdmits(raw, endpoint string) bool {
+func denyAdmits(raw, endpoint string, api apideny.API) bool {
 	doc, err := parsePolicy(raw)
 	if err != nil {
 		return false
 	}
-	for _, d := range vpceDenies(doc) {
+	for _, d := range vpceDenies(doc, api) {
 		if d.whole && slices.Contains(d.endpoints, endpoint) {
 			return true
 		}

@@ -3,8 +3,12 @@ package verify
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/apideny"
+	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 )
 
 // parsePolicy decodes a REST API's resource policy. GetRestApi returns it
@@ -42,90 +46,44 @@ func strs(v any) []string {
 	return nil
 }
 
-func statements(doc map[string]any) []map[string]any {
-	var out []map[string]any
-	switch x := doc["Statement"].(type) {
-	case map[string]any:
-		out = append(out, x)
-	case []any:
-		for _, e := range x {
-			if m, ok := e.(map[string]any); ok {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
-}
+func statements(doc map[string]any) []map[string]any { return apideny.Statements(doc["Statement"]) }
 
-// vpceDeny describes a Deny statement that blocks execute-api:Invoke from
-// everyone unless the call comes through the listed VPC endpoints.
+// vpceDeny describes a Deny statement conditioned on aws:SourceVpce.
 type vpceDeny struct {
 	endpoints []string
-	// whole is true when it covers the whole API (Resource * or .../*).
+	// whole is true when it protects the whole API for every caller
+	// (apideny: every principal, the whole API, no other condition).
 	whole bool
+	// why says what makes it narrower when not whole.
+	why string
 }
 
-// vpceDenies finds the Deny-unless-SourceVpce statements: Effect Deny,
-// Principal * (or AWS *), Action execute-api:Invoke (or execute-api:*, *),
-// and a single condition StringNotEquals[IfExists] on aws:SourceVpce (key
-// case-insensitive, as IAM treats condition keys).
-func vpceDenies(doc map[string]any) []vpceDeny {
+// vpceDenies finds the Deny statements with a StringNotEquals[IfExists]
+// condition on aws:SourceVpce and judges each with apideny, the predicate
+// the macro uses.
+func vpceDenies(doc map[string]any, api apideny.API) []vpceDeny {
 	var out []vpceDeny
-	for _, s := range statements(doc) {
-		if e, _ := s["Effect"].(string); !strings.EqualFold(e, "Deny") {
+	for _, s := range apideny.Statements(doc["Statement"]) {
+		v := apideny.Check(s, api)
+		if !v.VpceDeny {
 			continue
 		}
-		if !principalAll(s["Principal"]) || s["NotAction"] != nil {
-			continue
-		}
-		if !slices.ContainsFunc(strs(s["Action"]), func(a string) bool {
-			a = strings.ToLower(a)
-			return a == "execute-api:invoke" || a == "execute-api:*" || a == "*"
-		}) {
-			continue
-		}
-		cond, _ := s["Condition"].(map[string]any)
-		if len(cond) != 1 {
-			continue
-		}
-		for op, kv := range cond {
-			if op != "StringNotEquals" && op != "StringNotEqualsIfExists" {
-				continue
-			}
-			keys, _ := kv.(map[string]any)
-			if len(keys) != 1 {
-				continue
-			}
-			for k, v := range keys {
-				if strings.EqualFold(k, "aws:SourceVpce") {
-					out = append(out, vpceDeny{endpoints: strs(v), whole: coversAPI(strs(s["Resource"]))})
-				}
-			}
-		}
+		out = append(out, vpceDeny{endpoints: strs(v.Endpoints), whole: v.Protects, why: v.Why})
 	}
 	return out
 }
 
-func principalAll(p any) bool {
-	if s, ok := p.(string); ok {
-		return s == "*"
+// apiTarget is the live API a Deny must protect: its id, and the stack's
+// partition, Region and account (unknown without the stack's ARN).
+func (st *state) apiTarget(a *apiState) apideny.API {
+	api := apideny.API{Region: st.in.Region}
+	if a.api != nil {
+		api.ID = aws.ToString(a.api.Id)
 	}
-	if m, ok := p.(map[string]any); ok {
-		return slices.Contains(strs(m["AWS"]), "*")
+	if parsed, err := arn.Parse(st.stackID); err == nil {
+		api.Partition, api.Region, api.Account = parsed.Partition, parsed.Region, parsed.AccountID
+	} else if api.Region != "" {
+		api.Partition = awsid.Partition(api.Region)
 	}
-	return false
-}
-
-// coversAPI reports whether a resource list covers every stage, method and
-// path: "*", "execute-api:/*" or "arn:...:execute-api:<region>:<acct>:<api>/*".
-func coversAPI(resources []string) bool {
-	for _, r := range resources {
-		if r == "*" {
-			return true
-		}
-		if i := strings.Index(r, "/"); i >= 0 && r[i+1:] == "*" {
-			return true
-		}
-	}
-	return false
+	return api
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	apigwtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/apideny/apidenytest"
 )
 
 func TestParsePolicy(t *testing.T) {
@@ -35,46 +37,44 @@ func TestParsePolicy(t *testing.T) {
 	}
 }
 
+// TestVpceDenies: QPE-VF-022 judges each Deny with the macro's predicate
+// (apideny): every narrow variant is reported, every good one accepted.
 func TestVpceDenies(t *testing.T) {
-	const vpce = "vpce-0123456789abcdef0"
-	deny := func(extra string) string {
-		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"},` + extra + `]}`
-	}
-	for _, tc := range []struct {
-		name   string
-		policy string
-		want   []string // endpoints of whole-API denies
-		part   bool     // a deny exists but covers part of the API
-	}{
-		{"standard", deny(`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"}}}`), []string{vpce}, false},
-		{"key lower case, arn resource, list values", deny(`{"Effect":"Deny","Principal":{"AWS":"*"},"Action":["execute-api:Invoke"],"Resource":["arn:aws:execute-api:us-east-1:123456789012:abc/*"],"Condition":{"StringNotEquals":{"aws:sourcevpce":["` + vpce + `","vpce-1"]}}}`), []string{vpce, "vpce-1"}, false},
-		{"IfExists and wildcard action", deny(`{"Effect":"Deny","Principal":"*","Action":"execute-api:*","Resource":"*","Condition":{"StringNotEqualsIfExists":{"aws:SourceVpce":"` + vpce + `"}}}`), []string{vpce}, false},
-		{"only part of the API", deny(`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:1:abc/prod/GET/preview","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"}}}`), nil, true},
-		{"allow, not deny", deny(`{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"` + vpce + `"}}}`), nil, false},
-		{"SourceVpc, not SourceVpce", deny(`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpc":"vpc-1"}}}`), nil, false},
-		{"narrowed by a second condition", deny(`{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"},"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`), nil, false},
-		{"one principal only", deny(`{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"execute-api:Invoke","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"}}}`), nil, false},
-		{"NotAction", deny(`{"Effect":"Deny","Principal":"*","NotAction":"execute-api:Invoke","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"}}}`), nil, false},
-		{"single statement object", `{"Statement":{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"` + vpce + `"}}}}`, []string{vpce}, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			doc, err := parsePolicy(tc.policy)
+	st := &state{in: Input{Region: apidenytest.Region},
+		stackID: "arn:aws:cloudformation:us-east-1:" + apidenytest.Account + ":stack/quilt/x"}
+	a := &apiState{res: res{logical: "Api", physical: apidenytest.APIID}, api: &apigwtypes.RestApi{Id: aws.String(apidenytest.APIID)},
+		wantEndpoint: apidenytest.Endpoint}
+	allow := `{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"}`
+	for _, c := range apidenytest.Cases() {
+		if c.TemplateOnly {
+			continue
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			// As API Gateway returns it: escaped once more than JSON needs.
+			raw := strings.ReplaceAll(strings.ReplaceAll(`{"Version":"2012-10-17","Statement":[`+allow+`,`+c.JSON()+`]}`, `"`, `\"`), "/", `\/`)
+			a.api.Policy = aws.String(raw)
+			doc, err := parsePolicy(raw)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var whole []string
-			part := false
-			for _, d := range vpceDenies(doc) {
-				if d.whole {
-					whole = append(whole, d.endpoints...)
-				} else {
-					part = true
-				}
+			whole := false
+			for _, d := range vpceDenies(doc, st.apiTarget(a)) {
+				whole = whole || d.whole
 			}
-			if !slices.Equal(whole, tc.want) || part != tc.part {
-				t.Errorf("whole %v part %v, want %v %v", whole, part, tc.want, tc.part)
+			if whole != c.Protects {
+				t.Errorf("whole = %v, want %v", whole, c.Protects)
+			}
+			st.apis = []*apiState{a}
+			got := checkAPIPolicy().Run(st)
+			if (len(got) == 0) != c.Protects {
+				t.Errorf("QPE-VF-022 findings %v, want none: %v", got, c.Protects)
 			}
 		})
+	}
+	// A single statement object, as IAM allows.
+	doc, _ := parsePolicy(`{"Statement":{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}}`)
+	if d := vpceDenies(doc, st.apiTarget(a)); len(d) != 1 || !d[0].whole || !slices.Equal(d[0].endpoints, []string{"vpce-1"}) {
+		t.Errorf("single statement: %+v", d)
 	}
 }
 

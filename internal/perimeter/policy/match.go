@@ -76,3 +76,7 @@ func matchARN(pattern, arn string) bool {
 	}
 	return true
 }
+
+// MatchARN reports whether a Resource pattern covers arn, component by
+// component, as IAM matches Resource elements.
+func MatchARN(pattern, arn string) bool { return matchARN(pattern, arn) }
