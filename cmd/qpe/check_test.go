@@ -247,7 +247,10 @@ func TestCheckScopeFlags(t *testing.T) {
 		got[f.ID] += f.Message + "|" + f.Remedy
 	}
 	for id, want := range map[string]string{
-		"QPE-EG-001":  "com.amazonaws.us-east-2.sqs with private DNS (missing)",
+		// sqs is the one endpoint missing; ecr-public has none, so the fix
+		// is a NAT route and the endpoints are not listed (only what the
+		// fix needs).
+		"QPE-EG-001":  "1 of the VPC endpoints",
 		"QPE-EP-010":  "192.0.2.0/24",
 		"QPE-NET-005": "the only user subnet subnet-0c000000000000101 is in us-east-2a",
 	} {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
+	"github.com/quiltdata/quilt-private-endpoints/internal/livestack"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
@@ -77,7 +79,7 @@ unreadable or not a template (invalid YAML or JSON), or the stack unreadable.`,
 					return &exitError{code: 1, err: fmt.Errorf("review: %s: %w", changeset, err)}
 				}
 			}
-			var dep *review.Deployed
+			var dep *livestack.Stack
 			if stack != "" {
 				var err error
 				if dep, err = reviewLoadStack(cmd, stack); err != nil {
@@ -122,7 +124,7 @@ unreadable or not a template (invalid YAML or JSON), or the stack unreadable.`,
 				return err
 			}
 			if dep != nil {
-				pin.Deployed, pin.DeployedParams, pin.ImportedExports = dep.Processed, dep.Parameters, dep.Imports
+				pin.Deployed, pin.DeployedParams, pin.ImportedExports = dep.Processed, dep.Resolved(), dep.Imports
 				pin.StackName, pin.AccountID = dep.Name, dep.AccountID
 				pin.Region, _ = cmd.Flags().GetString("region")
 			}
@@ -161,7 +163,7 @@ unreadable or not a template (invalid YAML or JSON), or the stack unreadable.`,
 }
 
 // reviewLoadStack reads the live stack for --stack.
-func reviewLoadStack(cmd *cobra.Command, stack string) (*review.Deployed, error) {
+func reviewLoadStack(cmd *cobra.Command, stack string) (*livestack.Stack, error) {
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
@@ -173,9 +175,18 @@ func reviewLoadStack(cmd *cobra.Command, stack string) (*review.Deployed, error)
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	dep, err := review.LoadStack(ctx, cloudformation.NewFromConfig(cfg), stack)
+	dep, err := livestack.Read(ctx, cloudformation.NewFromConfig(cfg), stack, livestack.Options{Parts: livestack.Original | livestack.Processed | livestack.Imports})
+	if err == nil {
+		err = dep.Errs()
+	}
+	if err == nil && (dep.Original == nil || dep.Processed == nil) {
+		err = fmt.Errorf("cloudformation:GetTemplate returned an empty template for stack %s", stack)
+	}
+	if errors.Is(err, livestack.ErrNotFound) {
+		return nil, &exitError{code: 1, err: fmt.Errorf("review: stack %s does not exist in this account and Region (check --stack, --region and --profile): %w", stack, err)}
+	}
 	if err != nil {
-		return nil, &exitError{code: 1, err: err}
+		return nil, &exitError{code: 1, err: fmt.Errorf("review: stack %s: %w", stack, err)}
 	}
 	progress(fmt.Sprintf("stack %s read: %d parameters, %d exports", stack, len(dep.Parameters), len(dep.Imports)))
 	return dep, nil

@@ -117,7 +117,7 @@ func TestReviewStackExportInUse(t *testing.T) {
 func TestReviewStackMissing(t *testing.T) {
 	reviewStackServe(t)
 	code, _, errs := qpeRun(t, "", "review", "--stack", "nope", "--region", "us-east-1")
-	if code != 1 || !strings.Contains(errs, "describe stack nope") {
+	if code != 1 || !strings.Contains(errs, "stack nope does not exist") {
 		t.Errorf("exit %d: %s", code, errs)
 	}
 }

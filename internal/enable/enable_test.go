@@ -273,3 +273,26 @@ func TestFollowASettledStack(t *testing.T) {
 		t.Errorf("verify %+v", r.Verify.Findings)
 	}
 }
+
+// TestSSMParameterResolvedForChecks: a VPC given as a Systems Manager
+// parameter (the stack's value is the SSM name, DescribeStacks'
+// ResolvedValue the vpc- id) is checked, planned and rendered with the
+// resolved id, as review and verify do; the change set keeps the SSM name
+// (UsePreviousValue). Before the one live-stack reader, enable checked
+// "/quilt/vpc" and stopped with QPE-IN-002.
+func TestSSMParameterResolvedForChecks(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, "public", func(s *stackfake.Scenario) {
+		s.Stack.ResolvedParameters = map[string]string{"VPC": s.Stack.Parameters["VPC"]}
+		s.Stack.Parameters["VPC"] = "/quilt/network/vpc"
+	})
+	r := w.run(t, Input{Yes: true})
+	sg := r.Stages[0]
+	if sg.Preflight == nil || !sg.Preflight.OK {
+		t.Fatalf("exit %d outcome %s: %s\npreflight %+v\n%s", r.Exit, r.Outcome, r.Message, sg.Preflight, w.out.String())
+	}
+	mustContain(t, w.out.String(), "checking the network: vpc-0a1b2c3d4e5f60718")
+	if strings.Contains(w.out.String(), "/quilt/network/vpc") && strings.Contains(w.out.String(), "checking the network: /quilt") {
+		t.Errorf("checked the SSM name:\n%s", w.out.String())
+	}
+}

@@ -2,14 +2,9 @@ package enable
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/smithy-go"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
@@ -38,10 +33,10 @@ type PlanSummary struct {
 // review of the same change. An unsafe rollout stops here unless accepted.
 func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	st := r.stack
-	imports, err := importedExports(ctx, r.clients.CloudFormation, st.Exports)
-	if err != nil {
+	if err := st.ImportsErr; err != nil {
 		return r.stopped(OutcomeRefused, 1, "reading who imports the stack's exports (cloudformation:ListImports): "+err.Error())
 	}
+	imports := st.Imports
 	p, err := updatepath.Compute(ctx, updatepath.Input{
 		Deployed: st.Processed, New: rd.Processed,
 		DeployedParams: st.Parameters, NewParams: rd.Params,
@@ -109,26 +104,6 @@ func (r *Result) refuseDowntime(p *updatepath.Plan) bool {
 	// The error names the way round (side by side, then retire) and the
 	// flag; qpe enable without --set PublicLoadBalancer takes that way.
 	return r.stopped(OutcomeDowntimeRefused, 1, fmt.Sprintf("%v. Nothing was changed", err))
-}
-
-// importedExports asks ListImports for each export of the stack.
-func importedExports(ctx context.Context, cfn CloudFormationAPI, exports []string) (map[string][]string, error) {
-	out := map[string][]string{}
-	for _, e := range exports {
-		p := cloudformation.NewListImportsPaginator(cfn, &cloudformation.ListImportsInput{ExportName: aws.String(e)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			var ae smithy.APIError
-			if errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "is not imported by any stack") {
-				break
-			}
-			if err != nil {
-				return nil, fmt.Errorf("export %s: %w", e, err)
-			}
-			out[e] = append(out[e], page.Imports...)
-		}
-	}
-	return out, nil
 }
 
 func stringSettings(m map[string]any) map[string]string {

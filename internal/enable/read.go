@@ -6,21 +6,19 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
-	"github.com/aws/smithy-go"
-
-	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/livestack"
 )
 
-// deployedStack is step 1's reading of the live stack.
+// deployedStack is step 1's reading of the live stack (internal/livestack).
 type deployedStack struct {
 	ID, Name             string
 	Status, StatusReason string
-	Parameters           map[string]string
-	Exports              []string // export names of the outputs
+	// Parameters are the values the stack runs with (for a Systems Manager
+	// parameter type, the value resolved at the last deploy): what the
+	// render, the plan and the network check use. The change set keeps each
+	// parameter with UsePreviousValue, which CloudFormation resolves again.
+	Parameters map[string]string
+	Exports    []string // export names of the outputs
 	// Outputs are the stack's output values by key.
 	Outputs      map[string]string
 	Capabilities []string
@@ -28,72 +26,46 @@ type deployedStack struct {
 	// Processed is what CloudFormation deployed (after them).
 	Original, Processed          map[string]any
 	Partition, Region, AccountID string
+	// Imports maps each export to the stacks importing it; ImportsErr says
+	// why they could not be read (step 3 reports it).
+	Imports    map[string][]string
+	ImportsErr error
 }
 
-// readStack reads the stack's description and both stages of its template.
+// readStack reads the stack's description, both stages of its template and
+// who imports its exports, with the one live-stack reader.
 func readStack(ctx context.Context, cfn CloudFormationAPI, name string) (*deployedStack, error) {
-	out, err := cfn.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(name)})
+	s, err := livestack.Read(ctx, cfn, name, livestack.Options{Parts: livestack.Original | livestack.Processed | livestack.Imports})
+	if errors.Is(err, livestack.ErrNotFound) {
+		return nil, usagef("stack %s does not exist in this account and Region (check --stack, --region and --profile)", name)
+	}
 	if err != nil {
-		var ae smithy.APIError
-		if errors.As(err, &ae) && ae.ErrorCode() == "ValidationError" && strings.Contains(ae.ErrorMessage(), "does not exist") {
-			return nil, usagef("stack %s does not exist in this account and Region (check --stack, --region and --profile)", name)
-		}
 		return nil, usagef("reading stack %s (cloudformation:DescribeStacks): %v", name, err)
 	}
-	if len(out.Stacks) == 0 {
-		return nil, usagef("stack %s does not exist in this account and Region", name)
-	}
-	s := out.Stacks[0]
 	st := &deployedStack{
-		ID: aws.ToString(s.StackId), Name: aws.ToString(s.StackName),
-		Status: string(s.StackStatus), StatusReason: aws.ToString(s.StackStatusReason),
-		Parameters: map[string]string{}, Outputs: map[string]string{},
-	}
-	for _, p := range s.Parameters {
-		st.Parameters[aws.ToString(p.ParameterKey)] = aws.ToString(p.ParameterValue)
+		ID: s.ID, Name: s.Name, Status: s.Status, StatusReason: s.StatusReason,
+		Parameters: s.Resolved(), Exports: s.Exports(), Capabilities: s.Capabilities,
+		Original: s.Original, Processed: s.Processed,
+		Partition: s.Partition, Region: s.Region, AccountID: s.AccountID,
+		Imports: s.Imports, ImportsErr: s.Err(livestack.Imports),
+		Outputs: map[string]string{},
 	}
 	for _, o := range s.Outputs {
-		st.Outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-		if e := aws.ToString(o.ExportName); e != "" {
-			st.Exports = append(st.Exports, e)
+		st.Outputs[o.Key] = o.Value
+	}
+	for _, t := range []struct {
+		part livestack.Part
+		what string
+		doc  map[string]any
+	}{{livestack.Original, "template", st.Original}, {livestack.Processed, "processed template", st.Processed}} {
+		if err := s.Err(t.part); err != nil {
+			return nil, usagef("reading the %s of stack %s: %v", t.what, name, err)
+		}
+		if t.doc == nil {
+			return nil, usagef("reading the %s of stack %s: cloudformation:GetTemplate returned an empty template", t.what, name)
 		}
 	}
-	for _, c := range s.Capabilities {
-		st.Capabilities = append(st.Capabilities, string(c))
-	}
-	st.Partition, st.Region, st.AccountID = arnParts(st.ID)
-	if st.Original, err = getTemplate(ctx, cfn, st.ID, cfntypes.TemplateStageOriginal); err != nil {
-		return nil, usagef("reading the template of stack %s: %v", name, err)
-	}
-	if st.Processed, err = getTemplate(ctx, cfn, st.ID, cfntypes.TemplateStageProcessed); err != nil {
-		return nil, usagef("reading the processed template of stack %s: %v", name, err)
-	}
 	return st, nil
-}
-
-func getTemplate(ctx context.Context, cfn CloudFormationAPI, stack string, stage cfntypes.TemplateStage) (map[string]any, error) {
-	out, err := cfn.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(stack), TemplateStage: stage})
-	if err != nil {
-		return nil, fmt.Errorf("cloudformation:GetTemplate (%s): %w", stage, err)
-	}
-	body := aws.ToString(out.TemplateBody)
-	if strings.TrimSpace(body) == "" {
-		return nil, fmt.Errorf("cloudformation:GetTemplate (%s) returned an empty template", stage)
-	}
-	doc, err := template.Decode([]byte(body))
-	if err != nil {
-		return nil, fmt.Errorf("the %s template: %w", stage, err)
-	}
-	return doc, nil
-}
-
-// arnParts reads partition, Region and account from a stack ARN.
-func arnParts(s string) (partition, region, account string) {
-	a, err := arn.Parse(s)
-	if err != nil {
-		return "aws", "", ""
-	}
-	return a.Partition, a.Region, a.AccountID
 }
 
 // unstable says why a stack cannot be updated now ("" when it can): only a

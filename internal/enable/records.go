@@ -7,8 +7,9 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/livestack"
 )
 
 // InternalLB is the internal load balancer the host names move to.
@@ -44,8 +45,8 @@ const (
 )
 
 // internalLB reads the internal load balancer's DNS name from the stack's
-// outputs, else from its resources (the <lb>Internal load balancer,
-// elasticloadbalancing:DescribeLoadBalancers).
+// outputs, else from its resources (the <lb>Internal load balancer, through
+// the one live-stack reader, then elasticloadbalancing:DescribeLoadBalancers).
 func (r *Result) internalLB(ctx context.Context) (*InternalLB, error) {
 	st := r.stack
 	var keys []string
@@ -60,29 +61,28 @@ func (r *Result) internalLB(ctx context.Context) (*InternalLB, error) {
 		return &InternalLB{LogicalID: id, DNSName: st.Outputs[keys[0]], CanonicalHostedZoneID: st.Outputs[strings.TrimSuffix(id, "Internal")+outInternalZone],
 			From: "stack output " + keys[0]}, nil
 	}
-	p := cloudformation.NewListStackResourcesPaginator(r.clients.CloudFormation, &cloudformation.ListStackResourcesInput{StackName: aws.String(st.ID)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("listing the stack's resources (cloudformation:ListStackResources): %w", err)
+	ls, err := livestack.Read(ctx, r.clients.CloudFormation, st.ID, livestack.Options{Parts: livestack.Resources})
+	if err == nil {
+		err = ls.Err(livestack.Resources)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing the stack's resources: %w", err)
+	}
+	for _, res := range ls.Resources {
+		if res.Type != "AWS::ElasticLoadBalancingV2::LoadBalancer" || !strings.HasSuffix(res.LogicalID, "Internal") {
+			continue
 		}
-		for _, s := range page.StackResourceSummaries {
-			id := aws.ToString(s.LogicalResourceId)
-			if aws.ToString(s.ResourceType) != "AWS::ElasticLoadBalancingV2::LoadBalancer" || !strings.HasSuffix(id, "Internal") {
-				continue
-			}
-			if r.clients.LoadBalancing == nil {
-				return nil, fmt.Errorf("no load balancing client to read %s", id)
-			}
-			out, err := r.clients.LoadBalancing.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{LoadBalancerArns: []string{aws.ToString(s.PhysicalResourceId)}})
-			if err != nil {
-				return nil, fmt.Errorf("reading load balancer %s (elasticloadbalancing:DescribeLoadBalancers): %w", id, err)
-			}
-			if len(out.LoadBalancers) == 1 {
-				lb := out.LoadBalancers[0]
-				return &InternalLB{LogicalID: id, DNSName: aws.ToString(lb.DNSName), CanonicalHostedZoneID: aws.ToString(lb.CanonicalHostedZoneId),
-					From: "stack resource " + id}, nil
-			}
+		if r.clients.LoadBalancing == nil {
+			return nil, fmt.Errorf("no load balancing client to read %s", res.LogicalID)
+		}
+		out, err := r.clients.LoadBalancing.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{LoadBalancerArns: []string{res.PhysicalID}})
+		if err != nil {
+			return nil, fmt.Errorf("reading load balancer %s (elasticloadbalancing:DescribeLoadBalancers): %w", res.LogicalID, err)
+		}
+		if len(out.LoadBalancers) == 1 {
+			lb := out.LoadBalancers[0]
+			return &InternalLB{LogicalID: res.LogicalID, DNSName: aws.ToString(lb.DNSName), CanonicalHostedZoneID: aws.ToString(lb.CanonicalHostedZoneId),
+				From: "stack resource " + res.LogicalID}, nil
 		}
 	}
 	return nil, fmt.Errorf("stack %s has no internal load balancer: no output *%s and no load balancer resource *Internal", st.Name, outInternalDNS)

@@ -33,9 +33,12 @@ func WriteText(w io.Writer, r Report, color bool) error {
 			}
 		}
 		fmt.Fprintf(&b, "%-7s %s  %s\n", sev, f.ID, f.Resource)
-		fmt.Fprintf(&b, "        %s\n", f.Message)
+		// A message or remedy of several lines (one service per line)
+		// keeps its lines under the finding's indentation.
+		indent := strings.NewReplacer("\n", "\n        ")
+		fmt.Fprintf(&b, "        %s\n", indent.Replace(f.Message))
 		if f.Remedy != "" {
-			fmt.Fprintf(&b, "        fix: %s\n", f.Remedy)
+			fmt.Fprintf(&b, "        fix: %s\n", indent.Replace(f.Remedy))
 		}
 	}
 	fmt.Fprintf(&b, "\n%d error(s), %d warning(s), %d info\n", r.Count(Error), r.Count(Warning), r.Count(Info))

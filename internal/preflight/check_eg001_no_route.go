@@ -1,8 +1,6 @@
 package preflight
 
 import (
-	"strings"
-
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
@@ -21,8 +19,8 @@ func checkEgressRoute() finding.Check[*inventory] {
 				continue
 			}
 			fs = append(fs, c.New(e.group.resource(), inv.natRemedy(e, false),
-				"route table %s (used by %s) has no 0.0.0.0/0 route and %d of the VPC endpoints that could replace a NAT gateway are missing or unusable, so the stack cannot reach those services: %s",
-				e.group.id, e.group.subnetList(), len(e.missing), strings.Join(e.missing, "; ")))
+				"route table %s (used by %s) has no 0.0.0.0/0 route and %d of the VPC endpoints that could replace a NAT gateway are missing or unusable (listed in the fix), so the stack cannot reach those services",
+				e.group.id, e.group.subnetList(), len(e.missing)))
 		}
 		return fs
 	}

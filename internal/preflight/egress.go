@@ -95,7 +95,18 @@ func (inv *inventory) natRemedy(e egress, replace bool) string {
 	if len(e.noEndpoint) > 0 {
 		return fix + "; a NAT route is required, because no VPC endpoint serves " + strings.Join(serviceNames(e.noEndpoint), ", ")
 	}
-	return fmt.Sprintf("%s; or, instead of a NAT gateway, provide in %s: %s", fix, inv.in.VpcID, strings.Join(e.missing, "; "))
+	return fmt.Sprintf("%s; or, instead of a NAT gateway, provide in %s these %d, one service per line:%s", fix, inv.in.VpcID, len(e.missing), bullets(e.missing))
+}
+
+// bullets lists items one per line ("\n  - item"), so that a finding with
+// many services reads one service per line instead of one long line.
+func bullets(items []string) string {
+	var b strings.Builder
+	for _, it := range items {
+		b.WriteString("\n  - ")
+		b.WriteString(it)
+	}
+	return b.String()
 }
 
 // workingNAT is the first (by id) available public NAT gateway of the VPC, or "".

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awserr"
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
+	"github.com/quiltdata/quilt-private-endpoints/internal/fanout"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 )
 
@@ -42,6 +42,11 @@ const (
 
 // pageSize is the MaxResults of every paginated Describe call.
 const pageSize = 1000
+
+// maxInFlight bounds the inventory's calls in flight: more than its
+// eleven items, so that one round trip reads them all, but not one
+// goroutine per call for a long bucket list.
+const maxInFlight = 16
 
 // inventory is everything the checks read, gathered up front.
 type inventory struct {
@@ -224,27 +229,14 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 		}
 	}
 
-	type task struct {
-		name string
-		run  func(context.Context)
-	}
-	var tasks []task
+	// One bounded reader: each item is a task keyed by the item, whose
+	// error (or panic) the group keeps; a bucket is a task of its own.
+	g := fanout.New[item](ctx, maxInFlight)
 	add := func(it item, fn func(context.Context) error) {
 		if inv.skipped[it] {
 			return
 		}
-		tasks = append(tasks, task{string(it), func(ctx context.Context) {
-			// A panic here would end the process (the custom resource's
-			// too, before it answers): it becomes this item's error.
-			defer func() {
-				if p := recover(); p != nil {
-					inv.fail(it, fmt.Errorf("internal error (panic): %v", p))
-				}
-			}()
-			if err := fn(ctx); err != nil {
-				inv.fail(it, err)
-			}
-		}})
+		g.Go(it, fn)
 	}
 	vpcFilter := []types.Filter{{Name: aws.String("vpc-id"), Values: []string{in.VpcID}}}
 	ec := countingEC2{c.EC2, &inv.calls}
@@ -264,9 +256,16 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 		}
 		return nil
 	})
-	add(itemDNS, func(ctx context.Context) error {
-		return inv.readDNS(ctx, ec)
-	})
+	var dnsVPCMissing atomic.Bool
+	for _, a := range []types.VpcAttributeName{types.VpcAttributeNameEnableDnsSupport, types.VpcAttributeNameEnableDnsHostnames} {
+		add(itemDNS, func(ctx context.Context) error {
+			missing, err := inv.readDNS(ctx, ec, a)
+			if missing {
+				dnsVPCMissing.Store(true)
+			}
+			return err
+		})
+	}
 	// A subnet-id filter, unlike SubnetIds, does not fail the whole call
 	// when one id does not exist: missing ones are reported one by one.
 	add(itemSubnets, func(ctx context.Context) error {
@@ -350,35 +349,19 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 		buckets = nil
 		inv.skipped[itemBuckets] = true
 	}
+	bucketOf := map[item]string{}
 	for _, b := range buckets {
-		tasks = append(tasks, task{"the Region of bucket " + b + " (s3:GetBucketLocation)", func(ctx context.Context) {
-			var info bucketInfo
-			defer func() {
-				if p := recover(); p != nil {
-					info = bucketInfo{err: fmt.Errorf("internal error (panic): %v", p)}
-				}
-				bmu.Lock()
-				inv.buckets[b] = info
-				bmu.Unlock()
-			}()
-			info = bucketRegion(ctx, c.S3, &inv.calls, b)
-		}})
-	}
-
-	var wg sync.WaitGroup
-	var pmu sync.Mutex
-	pending := map[string]bool{}
-	for _, t := range tasks {
-		pmu.Lock()
-		pending[t.name] = true
-		pmu.Unlock()
-		wg.Go(func() {
-			t.run(ctx)
-			pmu.Lock()
-			delete(pending, t.name)
-			pmu.Unlock()
+		key := item("the Region of bucket " + b + " (s3:GetBucketLocation)")
+		bucketOf[key] = b
+		g.Go(key, func(ctx context.Context) error {
+			info := bucketRegion(ctx, c.S3, &inv.calls, b)
+			bmu.Lock()
+			inv.buckets[b] = info
+			bmu.Unlock()
+			return nil
 		})
 	}
+
 	stop := make(chan struct{})
 	if in.Progress != nil {
 		every := in.ProgressInterval
@@ -393,9 +376,11 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 				case <-stop:
 					return
 				case <-tick.C:
-					pmu.Lock()
-					names := slices.Sorted(maps.Keys(pending))
-					pmu.Unlock()
+					var names []string
+					for _, k := range g.Pending() {
+						names = append(names, string(k))
+					}
+					slices.Sort(names)
 					if len(names) > 0 {
 						progress(in, "still waiting for %s", strings.Join(names, ", "))
 					}
@@ -403,8 +388,18 @@ func collect(ctx context.Context, c Clients, in Input) *inventory {
 			}
 		}()
 	}
-	wg.Wait()
+	for _, it := range g.Wait() {
+		if b, ok := bucketOf[it]; ok {
+			inv.buckets[b] = bucketInfo{err: g.Err(it)} // a panic: failures are per bucket
+			continue
+		}
+		inv.fail(it, g.Err(it))
+	}
 	close(stop)
+	if dnsVPCMissing.Load() {
+		inv.skipped[itemDNS] = true // the VPC check reports it
+		delete(inv.errs, itemDNS)
+	}
 	if inv.errs[itemVPC] == nil && !inv.skipped[itemVPC] && inv.vpc == nil {
 		// QPE-NET-001 reports the missing VPC; what it would hold is moot.
 		for _, it := range []item{itemDNS, itemVPCSubnets, itemRouteTables, itemEndpoints, itemGroups, itemNATs} {
@@ -430,46 +425,26 @@ func readSubnets(ctx context.Context, ec EC2API, filters []types.Filter, m map[s
 	return nil
 }
 
-// readDNS reads enableDnsSupport and enableDnsHostnames concurrently.
-func (inv *inventory) readDNS(ctx context.Context, ec EC2API) error {
-	attrs := []types.VpcAttributeName{types.VpcAttributeNameEnableDnsSupport, types.VpcAttributeNameEnableDnsHostnames}
-	vals := make([]bool, len(attrs))
-	errs := make([]error, len(attrs))
-	var wg sync.WaitGroup
-	for i, a := range attrs {
-		wg.Go(func() {
-			defer func() {
-				if p := recover(); p != nil {
-					errs[i] = fmt.Errorf("internal error (panic): %v", p)
-				}
-			}()
-			out, err := ec.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: aws.String(inv.in.VpcID), Attribute: a})
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			switch a {
-			case types.VpcAttributeNameEnableDnsSupport:
-				vals[i] = out.EnableDnsSupport != nil && aws.ToBool(out.EnableDnsSupport.Value)
-			default:
-				vals[i] = out.EnableDnsHostnames != nil && aws.ToBool(out.EnableDnsHostnames.Value)
-			}
-		})
+// readDNS reads one DNS attribute of the VPC (enableDnsSupport or
+// enableDnsHostnames); missing says the VPC does not exist, which the VPC
+// check reports.
+func (inv *inventory) readDNS(ctx context.Context, ec EC2API, a types.VpcAttributeName) (missing bool, err error) {
+	out, err := ec.DescribeVpcAttribute(ctx, &ec2.DescribeVpcAttributeInput{VpcId: aws.String(inv.in.VpcID), Attribute: a})
+	if awserr.Is(err, "InvalidVpcID.NotFound") {
+		return true, nil
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if awserr.Is(err, "InvalidVpcID.NotFound") {
-			inv.mu.Lock()
-			inv.skipped[itemDNS] = true // the VPC check reports it
-			inv.mu.Unlock()
-			return nil
-		}
+	if err != nil {
+		return false, err
 	}
-	if err := errors.Join(errs...); err != nil {
-		return err
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	switch a {
+	case types.VpcAttributeNameEnableDnsSupport:
+		inv.dnsSupport = out.EnableDnsSupport != nil && aws.ToBool(out.EnableDnsSupport.Value)
+	default:
+		inv.dnsHostnames = out.EnableDnsHostnames != nil && aws.ToBool(out.EnableDnsHostnames.Value)
 	}
-	inv.dnsSupport, inv.dnsHostnames = vals[0], vals[1]
-	return nil
+	return false, nil
 }
 
 // bucketRegion asks S3 where a bucket lives: GetBucketLocation, else (when

@@ -148,8 +148,10 @@ func Inspect(ctx context.Context, c Clients, in Input) Result {
 	progress(in, "inventory read in %s (%d AWS calls)", time.Since(start).Round(time.Millisecond), inv.calls.Load())
 	fs := Catalogue().Run(inv, inv.runnable)
 	for i := range fs {
-		// One line each: a finding goes into a CloudFormation Reason.
-		fs[i].Resource, fs[i].Message, fs[i].Remedy = oneLine(fs[i].Resource), oneLine(fs[i].Message), oneLine(fs[i].Remedy)
+		// A resource is one line; a message or remedy that lists services
+		// keeps one per line (qpe check prints them so; the custom
+		// resource's Reason joins the lines).
+		fs[i].Resource = oneLine(fs[i].Resource)
 	}
 	var gateways []string
 	for _, g := range inv.tableGroups() {

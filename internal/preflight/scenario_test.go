@@ -31,6 +31,9 @@ type scenario struct {
 		Findings []string `yaml:"findings"`
 		// Contains are substrings some finding's message or remedy holds.
 		Contains []string `yaml:"contains"`
+		// Excludes are substrings no finding holds (what the fix does
+		// not need).
+		Excludes []string `yaml:"excludes"`
 		// MaxSeconds bounds the run's wall time.
 		MaxSeconds float64 `yaml:"maxSeconds"`
 		// MinCalls proves faults were hit and retried.
@@ -180,6 +183,13 @@ func TestScenarios(t *testing.T) {
 					return strings.Contains(f.Message, s) || strings.Contains(f.Remedy, s)
 				}) {
 					t.Errorf("no finding mentions %q\n%s", s, text(rep))
+				}
+			}
+			for _, s := range sc.Expect.Excludes {
+				if slices.ContainsFunc(rep.Findings, func(f finding.Finding) bool {
+					return strings.Contains(f.Message, s) || strings.Contains(f.Remedy, s)
+				}) {
+					t.Errorf("a finding mentions %q, which its fix does not need\n%s", s, text(rep))
 				}
 			}
 			if strings.HasPrefix(name, "good-") && !rep.OK {

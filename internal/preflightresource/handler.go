@@ -483,13 +483,14 @@ func distinctFirst(fs []finding.Finding) []finding.Finding {
 	return append(first, rest...)
 }
 
-// describe renders a finding for the Reason.
+// describe renders a finding for the Reason, on one line (a message that
+// lists services one per line has its lines joined with "; ").
 func describe(f finding.Finding) string {
 	s := fmt.Sprintf("[%s %s] %s: %s", f.Severity, f.ID, f.Resource, f.Message)
 	if f.Remedy != "" {
 		s += " Fix: " + f.Remedy
 	}
-	return s
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), "; ")
 }
 
 // summary is the one-line Data.Summary.

@@ -21,13 +21,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/quiltdata/quilt-private-endpoints/internal/awserr"
+	"github.com/quiltdata/quilt-private-endpoints/internal/fanout"
 	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
@@ -221,30 +221,35 @@ func isOwnedEndpoint(w world, o Owner, id string) bool {
 }
 
 // read gets the VPC, the subnets, the route tables and the endpoints of the
-// VPC with four concurrent calls.
+// VPC with four concurrent calls (one bounded reader: internal/fanout; a
+// panic there becomes the call's error, since the custom resource's
+// recover does not see other goroutines and the process would end before
+// it answers).
 func read(ctx context.Context, c EC2API, s Spec) (world, error) {
 	var w world
-	var wg sync.WaitGroup
-	errs := make([]error, 4)
+	const (
+		readVPC       = "ec2:DescribeVpcs"
+		readSubnets   = "ec2:DescribeSubnets"
+		readRoutes    = "ec2:DescribeRouteTables"
+		readEndpoints = "ec2:DescribeVpcEndpoints"
+	)
+	g := fanout.New[string](ctx, 4)
 	vpcFilter := []types.Filter{{Name: aws.String("vpc-id"), Values: []string{s.VpcID}}}
-	wg.Go(func() {
-		defer recoverInto(&errs[0])
+	g.Go(readVPC, func(ctx context.Context) error {
 		out, err := c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{s.VpcID}})
 		if err != nil {
 			if apiCode(err) == "InvalidVpcID.NotFound" {
 				err = &PreconditionError{Msg: fmt.Sprintf("VPC %s not found in %s", s.VpcID, s.Region)}
 			}
-			errs[0] = err
-			return
+			return err
 		}
 		if len(out.Vpcs) == 0 {
-			errs[0] = &PreconditionError{Msg: fmt.Sprintf("VPC %s not found in %s", s.VpcID, s.Region)}
-			return
+			return &PreconditionError{Msg: fmt.Sprintf("VPC %s not found in %s", s.VpcID, s.Region)}
 		}
 		w.vpc = out.Vpcs[0]
+		return nil
 	})
-	wg.Go(func() {
-		defer recoverInto(&errs[1])
+	g.Go(readSubnets, func(ctx context.Context) error {
 		p := ec2.NewDescribeSubnetsPaginator(c, &ec2.DescribeSubnetsInput{SubnetIds: s.SubnetIDs})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
@@ -252,44 +257,42 @@ func read(ctx context.Context, c EC2API, s Spec) (world, error) {
 				if apiCode(err) == "InvalidSubnetID.NotFound" {
 					err = &PreconditionError{Msg: fmt.Sprintf("subnets not found: %v", err)}
 				}
-				errs[1] = err
-				return
+				return err
 			}
 			w.subnets = append(w.subnets, out.Subnets...)
 		}
+		return nil
 	})
-	wg.Go(func() {
-		defer recoverInto(&errs[2])
+	g.Go(readRoutes, func(ctx context.Context) error {
 		p := ec2.NewDescribeRouteTablesPaginator(c, &ec2.DescribeRouteTablesInput{Filters: vpcFilter})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
 			if err != nil {
-				errs[2] = err
-				return
+				return err
 			}
 			w.routeTables = append(w.routeTables, out.RouteTables...)
 		}
+		return nil
 	})
-	wg.Go(func() {
-		defer recoverInto(&errs[3])
+	g.Go(readEndpoints, func(ctx context.Context) error {
 		p := ec2.NewDescribeVpcEndpointsPaginator(c, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilter})
 		for p.HasMorePages() {
 			out, err := p.NextPage(ctx)
 			if err != nil {
-				errs[3] = err
-				return
+				return err
 			}
 			w.endpoints = append(w.endpoints, out.VpcEndpoints...)
 		}
+		return nil
 	})
-	wg.Wait()
-	for i, what := range []string{"ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeVpcEndpoints"} {
-		if errs[i] != nil {
+	g.Wait()
+	for _, what := range []string{readVPC, readSubnets, readRoutes, readEndpoints} {
+		if err := g.Err(what); err != nil {
 			var pe *PreconditionError
-			if errors.As(errs[i], &pe) {
+			if errors.As(err, &pe) {
 				return w, pe
 			}
-			return w, fmt.Errorf("%s in %s: %w", what, s.VpcID, errs[i])
+			return w, fmt.Errorf("%s in %s: %w", what, s.VpcID, err)
 		}
 	}
 	for _, sn := range w.subnets {
@@ -618,15 +621,6 @@ func tagValue(tags []types.Tag, key string) string {
 		}
 	}
 	return ""
-}
-
-// recoverInto turns a panic of a reading goroutine into its error: the
-// caller's recover (cfnresponse.Runner) does not see other goroutines, and
-// a panic there would end the process before the response is sent.
-func recoverInto(errp *error) {
-	if p := recover(); p != nil {
-		*errp = fmt.Errorf("internal error (panic): %v", p)
-	}
 }
 
 // apiCode is err's AWS API error code (awserr.Code).

@@ -154,7 +154,11 @@ func (s *Server) describeStacks() string {
 	b.WriteString(el("StackName", st.Name))
 	b.WriteString("<Parameters>")
 	for _, k := range sortedKeys(st.Parameters) {
-		b.WriteString("<member>" + el("ParameterKey", k) + el("ParameterValue", st.Parameters[k]) + "</member>")
+		b.WriteString("<member>" + el("ParameterKey", k) + el("ParameterValue", st.Parameters[k]))
+		if r, ok := st.ResolvedParameters[k]; ok {
+			b.WriteString(el("ResolvedValue", r))
+		}
+		b.WriteString("</member>")
 	}
 	b.WriteString("</Parameters>")
 	b.WriteString(el("CreationTime", xmlTime(st.Created)))

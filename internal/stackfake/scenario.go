@@ -56,7 +56,11 @@ type Stack struct {
 	Created      time.Time         `yaml:"created"`
 	LastUpdated  *time.Time        `yaml:"lastUpdated"`
 	Parameters   map[string]string `yaml:"parameters"`
-	Outputs      map[string]string `yaml:"outputs"`
+	// ResolvedParameters are the values CloudFormation resolved for the
+	// parameters of a Systems Manager type (DescribeStacks ResolvedValue):
+	// Parameters holds the SSM parameter's name, this its value.
+	ResolvedParameters map[string]string `yaml:"resolvedParameters"`
+	Outputs            map[string]string `yaml:"outputs"`
 	// Template is the processed template (after macros) that GetTemplate
 	// returns as JSON; nil makes GetTemplate return an empty body.
 	Template any `yaml:"template"`

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/smithy-go"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/fanout"
 )
 
 // ecsBatch is how many services one DescribeServices call may name.
@@ -52,13 +54,13 @@ func (st *state) expectService(r res) *serviceState {
 
 // readLBs reads each load balancer the template wants internal, one
 // DescribeLoadBalancers call each (a stack has one or two).
-func (st *state) readLBs(ctx context.Context, c Clients, lim limiter) {
+func (st *state) readLBs(c Clients, g *fanout.Group[read]) {
 	for _, lb := range st.lbs {
 		if lb.physical == "" {
 			st.fail(lb.name(), "the load balancer", fmt.Errorf("the stack has no physical id for it (status %s)", lb.status))
 			continue
 		}
-		err := lim.do(ctx, func() error {
+		g.Go(read{lb.name(), "the load balancer (DescribeLoadBalancers)"}, func(ctx context.Context) error {
 			out, err := c.LoadBalancing.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{LoadBalancerArns: []string{lb.physical}})
 			if err == nil && len(out.LoadBalancers) == 1 {
 				lb.lb = &out.LoadBalancers[0]
@@ -67,16 +69,13 @@ func (st *state) readLBs(ctx context.Context, c Clients, lim limiter) {
 			}
 			return err
 		})
-		if err != nil {
-			st.fail(lb.name(), "the load balancer (DescribeLoadBalancers)", err)
-		}
 	}
 }
 
 // readServices reads the ECS services, by cluster, ten per
 // DescribeServices call; a service ECS reports as a failure (MISSING) is a
 // QPE-VF-090 finding.
-func (st *state) readServices(ctx context.Context, c Clients, lim limiter) {
+func (st *state) readServices(c Clients, g *fanout.Group[read]) {
 	byCluster := map[string][]*serviceState{}
 	var clusters []string
 	for _, s := range st.services {
@@ -96,19 +95,18 @@ func (st *state) readServices(ctx context.Context, c Clients, lim limiter) {
 			for i, s := range batch {
 				refs[i] = s.physical
 			}
-			var out *ecs.DescribeServicesOutput
-			err := lim.do(ctx, func() error {
-				var err error
-				out, err = c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: refs})
-				return err
-			})
-			for _, s := range batch {
-				if err != nil {
-					st.fail(s.name(), "the ECS service (DescribeServices)", err)
-					continue
+			// One call for the batch; its failure is each service's.
+			g.Go(read{"ECS services " + strings.Join(refs, ", "), "the ECS services (DescribeServices)"}, func(ctx context.Context) error {
+				out, err := c.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: refs})
+				for _, s := range batch {
+					if err != nil {
+						st.fail(s.name(), "the ECS service (DescribeServices)", err)
+						continue
+					}
+					st.matchService(s, out)
 				}
-				st.matchService(s, out)
-			}
+				return nil
+			})
 		}
 	}
 }

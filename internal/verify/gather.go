@@ -12,133 +12,60 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	apigwtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/synthetics"
 	syntypes "github.com/aws/aws-sdk-go-v2/service/synthetics/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/fanout"
+	"github.com/quiltdata/quilt-private-endpoints/internal/livestack"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // canaryRunsRead is how many recent runs are read per canary.
 const canaryRunsRead = 10
 
-// limiter bounds the AWS calls in flight.
-type limiter chan struct{}
+// read names one read for QPE-VF-090: the resource and what was read.
+type read struct{ resource, what string }
 
-// do runs f holding a slot; it gives up when ctx ends first.
-func (l limiter) do(ctx context.Context, f func() error) error {
-	select {
-	case l <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-l }()
-	return f()
-}
-
-// gather reads the stack, then every resource's live state concurrently.
+// gather reads the stack (internal/livestack), then every resource's live
+// state: each read is a task of one bounded reader (internal/fanout), whose
+// errors, panics included, become QPE-VF-090 findings in one place.
 func gather(ctx context.Context, c Clients, in Input) (*state, error) {
 	st := &state{in: in, now: in.Now(), physical: map[string]string{}}
-	lim := make(limiter, in.Concurrency)
 	start := time.Now()
 
 	// Round 1: the stack, its resources and its processed template.
-	var (
-		wg        sync.WaitGroup
-		stack     *cfntypes.Stack
-		stackErr  error
-		resources []cfntypes.StackResourceSummary
-		listErr   error
-		body      string
-		tplErr    error
-	)
-	wg.Add(3)
-	go func() {
-		defer wg.Done()
-		stackErr = lim.do(ctx, func() error {
-			out, err := c.CloudFormation.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(in.Stack)})
-			if err != nil {
-				return err
-			}
-			if len(out.Stacks) == 0 {
-				return fmt.Errorf("%w: %s", ErrStackNotFound, in.Stack)
-			}
-			stack = &out.Stacks[0]
-			return nil
-		})
-	}()
-	go func() {
-		defer wg.Done()
-		p := cloudformation.NewListStackResourcesPaginator(c.CloudFormation, &cloudformation.ListStackResourcesInput{StackName: aws.String(in.Stack)})
-		for p.HasMorePages() && listErr == nil {
-			listErr = lim.do(ctx, func() error {
-				page, err := p.NextPage(ctx)
-				if err == nil {
-					resources = append(resources, page.StackResourceSummaries...)
-				}
-				return err
-			})
+	stack, err := livestack.Read(ctx, c.CloudFormation, in.Stack, livestack.Options{Parts: livestack.Processed | livestack.Resources, Limit: in.Concurrency})
+	if err != nil {
+		if errors.Is(err, livestack.ErrNotFound) || isStackMissing(err) {
+			return nil, fmt.Errorf("%w: no stack named %q in %s (check --stack and --region): %w", ErrStackNotFound, in.Stack, in.Region, err)
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		tplErr = lim.do(ctx, func() error {
-			out, err := c.CloudFormation.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: aws.String(in.Stack), TemplateStage: cfntypes.TemplateStageProcessed})
-			if err == nil {
-				body = aws.ToString(out.TemplateBody)
-			}
-			return err
-		})
-	}()
-	wg.Wait()
-	if stackErr != nil {
-		if isStackMissing(stackErr) {
-			return nil, fmt.Errorf("%w: no stack named %q in %s (check --stack and --region): %w", ErrStackNotFound, in.Stack, in.Region, stackErr)
-		}
-		return nil, fmt.Errorf("read stack %s: %w", in.Stack, stackErr)
+		return nil, fmt.Errorf("read stack %s: %w", in.Stack, err)
 	}
-	st.stackName = aws.ToString(stack.StackName)
-	st.stackID = aws.ToString(stack.StackId)
-	st.stackStatus = string(stack.StackStatus)
-	st.statusWhy = aws.ToString(stack.StackStatusReason)
-	st.params = map[string]string{}
-	for _, p := range stack.Parameters {
-		v := aws.ToString(p.ParameterValue)
-		if p.ResolvedValue != nil {
-			v = aws.ToString(p.ResolvedValue)
-		}
-		st.params[aws.ToString(p.ParameterKey)] = v
+	st.stackName, st.stackID = stack.Name, stack.ID
+	st.stackStatus, st.statusWhy = stack.Status, stack.StatusReason
+	st.params = stack.Resolved()
+	if err := stack.Err(livestack.Resources); err != nil {
+		st.fail(st.stackName, "the stack's resources (ListStackResources)", err)
 	}
-	if listErr != nil {
-		st.fail(st.stackName, "the stack's resources (ListStackResources)", listErr)
+	switch err := stack.Err(livestack.Processed); {
+	case errors.Is(err, livestack.ErrDecode):
+		st.fail(st.stackName, "the stack's processed template (GetTemplate)", err)
+	case err != nil:
+		st.fail(st.stackName, "the stack's processed template (GetTemplate); expectations fall back to the stack parameters", err)
 	}
-	if tplErr != nil {
-		st.fail(st.stackName, "the stack's processed template (GetTemplate); expectations fall back to the stack parameters", tplErr)
-	} else if body != "" {
-		doc, err := template.Decode([]byte(body))
-		if err != nil {
-			st.fail(st.stackName, "the stack's processed template (GetTemplate)", fmt.Errorf("cannot decode it: %w", err))
-		}
-		st.template = doc
-	}
-	for _, r := range resources {
-		st.physical[aws.ToString(r.LogicalResourceId)] = aws.ToString(r.PhysicalResourceId)
+	st.template = stack.Processed
+	for _, r := range stack.Resources {
+		st.physical[r.LogicalID] = r.PhysicalID
 	}
 	st.expectNetwork()
-	in.progress("stack %s read in %s: %d resources", st.stackName, time.Since(start).Round(time.Millisecond), len(resources))
+	in.progress("stack %s read in %s: %d resources", st.stackName, time.Since(start).Round(time.Millisecond), len(stack.Resources))
 
 	// Round 2: every function, API and canary, and the network preflight.
-	for _, r := range resources {
-		rr := res{
-			logical:     aws.ToString(r.LogicalResourceId),
-			physical:    aws.ToString(r.PhysicalResourceId),
-			status:      string(r.ResourceStatus),
-			lastUpdated: aws.ToTime(r.LastUpdatedTimestamp),
-		}
-		switch aws.ToString(r.ResourceType) {
+	for _, r := range stack.Resources {
+		rr := res{logical: r.LogicalID, physical: r.PhysicalID, status: r.Status, lastUpdated: r.LastUpdated}
+		switch r.Type {
 		case typeFunction:
 			st.functions = append(st.functions, st.expectFunction(rr))
 		case typeRestAPI:
@@ -153,181 +80,129 @@ func gather(ctx context.Context, c Clients, in Input) (*state, error) {
 			st.services = append(st.services, st.expectService(rr))
 		}
 	}
+	g := fanout.New[read](ctx, in.Concurrency)
 	lambdaPace := newPacer(in.LambdaRate, int(max(1, in.LambdaRate)))
 	for _, f := range st.functions {
 		if f.physical == "" {
 			st.fail(f.name(), "the function", fmt.Errorf("the stack has no physical id for it (status %s)", f.status))
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := lambdaPace.wait(ctx)
+		g.GoAfter(read{f.name(), "the function's configuration (GetFunctionConfiguration)"}, lambdaPace.wait, func(ctx context.Context) error {
+			out, err := c.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(f.physical)})
 			if err == nil {
-				err = lim.do(ctx, func() error {
-					out, err := c.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(f.physical)})
-					f.cfg = out
-					return err
-				})
+				f.cfg = out
 			}
-			if err != nil {
-				f.cfg = nil
-				st.fail(f.name(), "the function's configuration (GetFunctionConfiguration)", err)
-			}
-		}()
+			return err
+		})
 	}
+	deployments := &deploymentReads{byAPI: map[*apiState]map[string]*apigwtypes.Deployment{}}
 	for _, a := range st.apis {
 		if a.physical == "" {
 			st.fail(a.name(), "the REST API", fmt.Errorf("the stack has no physical id for it (status %s)", a.status))
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			st.readAPI(ctx, c, lim, a)
-		}()
+		st.readAPI(c, g, a, deployments)
 	}
 	for _, cn := range st.canaries {
 		if cn.physical == "" {
 			st.fail(cn.name(), "the canary", fmt.Errorf("the stack has no physical id for it (status %s)", cn.status))
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			st.readCanary(ctx, c, lim, cn)
-		}()
+		st.readCanary(c, g, cn)
 	}
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		st.readLBs(ctx, c, lim)
-	}()
-	go func() {
-		defer wg.Done()
-		st.readServices(ctx, c, lim)
-	}()
+	st.readLBs(c, g)
+	st.readServices(c, g)
 	if c.Network.EC2 != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(read{st.stackName, "the network preflight"}, func(ctx context.Context) error {
 			st.network = runNetwork(ctx, c.Network, st)
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	for _, k := range g.Wait() {
+		st.fail(k.resource, k.what, g.Err(k))
+	}
+	for a, byID := range deployments.byAPI {
+		for i := range a.stages {
+			a.stages[i].deployment = byID[aws.ToString(a.stages[i].stage.DeploymentId)]
+		}
+	}
 	in.progress("%d functions, %d REST APIs, %d canaries, %d load balancers, %d ECS services read in %s",
 		len(st.functions), len(st.apis), len(st.canaries), len(st.lbs), len(st.services), time.Since(start).Round(time.Millisecond))
 	return st, nil
 }
 
-func (st *state) readAPI(ctx context.Context, c Clients, lim limiter, a *apiState) {
-	var wg sync.WaitGroup
-	var stages []apigwtypes.Stage
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		err := lim.do(ctx, func() error {
-			out, err := c.APIGateway.GetRestApi(ctx, &apigateway.GetRestApiInput{RestApiId: aws.String(a.physical)})
-			if err == nil {
-				a.api = &apigwtypes.RestApi{
-					Id: out.Id, Name: out.Name, CreatedDate: out.CreatedDate,
-					EndpointConfiguration: out.EndpointConfiguration, Policy: out.Policy,
-					DisableExecuteApiEndpoint: out.DisableExecuteApiEndpoint,
-				}
+// deploymentReads are the deployments read for each REST API's stages.
+type deploymentReads struct {
+	mu    sync.Mutex
+	byAPI map[*apiState]map[string]*apigwtypes.Deployment
+}
+
+// readAPI reads the REST API and its stages; the stages' task then reads
+// each deployment they name once.
+func (st *state) readAPI(c Clients, g *fanout.Group[read], a *apiState, d *deploymentReads) {
+	g.Go(read{a.name(), "the REST API (GetRestApi)"}, func(ctx context.Context) error {
+		out, err := c.APIGateway.GetRestApi(ctx, &apigateway.GetRestApiInput{RestApiId: aws.String(a.physical)})
+		if err == nil {
+			a.api = &apigwtypes.RestApi{
+				Id: out.Id, Name: out.Name, CreatedDate: out.CreatedDate,
+				EndpointConfiguration: out.EndpointConfiguration, Policy: out.Policy,
+				DisableExecuteApiEndpoint: out.DisableExecuteApiEndpoint,
 			}
-			return err
-		})
-		if err != nil {
-			st.fail(a.name(), "the REST API (GetRestApi)", err)
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		err := lim.do(ctx, func() error {
-			out, err := c.APIGateway.GetStages(ctx, &apigateway.GetStagesInput{RestApiId: aws.String(a.physical)})
-			if err == nil {
-				stages = out.Item
-			}
-			return err
-		})
-		if err != nil {
-			st.fail(a.name(), "the REST API's stages (GetStages)", err)
-		}
-	}()
-	wg.Wait()
-	slices.SortFunc(stages, func(x, y apigwtypes.Stage) int {
-		return strings.Compare(aws.ToString(x.StageName), aws.ToString(y.StageName))
+		return err
 	})
-	a.stages = make([]stageState, len(stages))
-	deployments := map[string]*apigwtypes.Deployment{}
-	var mu sync.Mutex
-	for i, sg := range stages {
-		a.stages[i].stage = sg
-		id := aws.ToString(sg.DeploymentId)
-		if id == "" {
-			continue
+	g.Go(read{a.name(), "the REST API's stages (GetStages)"}, func(ctx context.Context) error {
+		out, err := c.APIGateway.GetStages(ctx, &apigateway.GetStagesInput{RestApiId: aws.String(a.physical)})
+		if err != nil {
+			return err
 		}
-		mu.Lock()
-		_, seen := deployments[id]
-		deployments[id] = nil
-		mu.Unlock()
-		if seen {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := lim.do(ctx, func() error {
+		stages := out.Item
+		slices.SortFunc(stages, func(x, y apigwtypes.Stage) int {
+			return strings.Compare(aws.ToString(x.StageName), aws.ToString(y.StageName))
+		})
+		a.stages = make([]stageState, len(stages))
+		byID := map[string]*apigwtypes.Deployment{}
+		d.mu.Lock()
+		d.byAPI[a] = byID
+		d.mu.Unlock()
+		seen := map[string]bool{}
+		for i, sg := range stages {
+			a.stages[i].stage = sg
+			id := aws.ToString(sg.DeploymentId)
+			if id == "" || seen[id] {
+				continue
+			}
+			seen[id] = true
+			g.Go(read{a.name(), fmt.Sprintf("deployment %s of stage %s (GetDeployment)", id, aws.ToString(sg.StageName))}, func(ctx context.Context) error {
 				out, err := c.APIGateway.GetDeployment(ctx, &apigateway.GetDeploymentInput{RestApiId: aws.String(a.physical), DeploymentId: aws.String(id)})
 				if err == nil {
-					mu.Lock()
-					deployments[id] = &apigwtypes.Deployment{Id: out.Id, CreatedDate: out.CreatedDate, Description: out.Description}
-					mu.Unlock()
+					d.mu.Lock()
+					byID[id] = &apigwtypes.Deployment{Id: out.Id, CreatedDate: out.CreatedDate, Description: out.Description}
+					d.mu.Unlock()
 				}
 				return err
 			})
-			if err != nil {
-				st.fail(a.name(), fmt.Sprintf("deployment %s of stage %s (GetDeployment)", id, aws.ToString(sg.StageName)), err)
-			}
-		}()
-	}
-	wg.Wait()
-	for i := range a.stages {
-		a.stages[i].deployment = deployments[aws.ToString(a.stages[i].stage.DeploymentId)]
-	}
+		}
+		return nil
+	})
 }
 
-func (st *state) readCanary(ctx context.Context, c Clients, lim limiter, cn *canaryState) {
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		err := lim.do(ctx, func() error {
-			out, err := c.Synthetics.GetCanary(ctx, &synthetics.GetCanaryInput{Name: aws.String(cn.physical)})
-			if err == nil {
-				cn.canary = out.Canary
-			}
-			return err
-		})
-		if err != nil {
-			st.fail(cn.name(), "the canary (GetCanary)", err)
+// readCanary reads the canary and its recent runs.
+func (st *state) readCanary(c Clients, g *fanout.Group[read], cn *canaryState) {
+	g.Go(read{cn.name(), "the canary (GetCanary)"}, func(ctx context.Context) error {
+		out, err := c.Synthetics.GetCanary(ctx, &synthetics.GetCanaryInput{Name: aws.String(cn.physical)})
+		if err == nil {
+			cn.canary = out.Canary
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		err := lim.do(ctx, func() error {
-			out, err := c.Synthetics.GetCanaryRuns(ctx, &synthetics.GetCanaryRunsInput{Name: aws.String(cn.physical), MaxResults: aws.Int32(canaryRunsRead)})
-			if err == nil {
-				cn.runs, cn.runsRead = newestFirst(out.CanaryRuns), true
-			}
-			return err
-		})
-		if err != nil {
-			cn.runs, cn.runsRead = nil, false
-			st.fail(cn.name(), "the canary's runs (GetCanaryRuns)", err)
+		return err
+	})
+	g.Go(read{cn.name(), "the canary's runs (GetCanaryRuns)"}, func(ctx context.Context) error {
+		out, err := c.Synthetics.GetCanaryRuns(ctx, &synthetics.GetCanaryRunsInput{Name: aws.String(cn.physical), MaxResults: aws.Int32(canaryRunsRead)})
+		if err == nil {
+			cn.runs, cn.runsRead = newestFirst(out.CanaryRuns), true
 		}
-	}()
-	wg.Wait()
+		return err
+	})
 }
 
 // expectNetwork sets the stack's VPC, subnets and endpoint from the

@@ -32,6 +32,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/synthetics"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/livestack"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 )
 
@@ -51,9 +52,7 @@ var ErrStackNotFound = errors.New("stack not found")
 
 // CloudFormationAPI is the part of *cloudformation.Client Run uses.
 type CloudFormationAPI interface {
-	DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
-	ListStackResources(ctx context.Context, in *cloudformation.ListStackResourcesInput, optFns ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error)
-	GetTemplate(ctx context.Context, in *cloudformation.GetTemplateInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error)
+	livestack.API // the one reader of the live stack
 }
 
 // LambdaAPI is the part of *lambda.Client Run uses.
