@@ -20,7 +20,9 @@ import (
 // actionFor maps an SDK method to the IAM action that authorises it, where
 // the two names differ.
 var actionFor = map[string]string{
-	"s3:HeadBucket": "s3:ListBucket",
+	// HeadBucket is called only for the x-amz-bucket-region header, which
+	// S3 sends with its 403 too: no permission is needed (nor granted).
+	"s3:HeadBucket": "",
 }
 
 // sdkCalls lists the AWS SDK operations that a Lambda main package can call:
@@ -106,7 +108,9 @@ func interfaceMethods(t *testing.T, file string, set map[string]bool) {
 				if a, ok := actionFor[call]; ok {
 					call = a
 				}
-				set[call] = true
+				if call != "" {
+					set[call] = true
+				}
 			}
 		}
 		return true
@@ -236,14 +240,24 @@ func TestPreflightRoleMutatesOnlyOwnedResources(t *testing.T) {
 				continue
 			}
 			switch {
-			case verb == "CreateTags":
-				if !strings.Contains(string(cond), "ec2:CreateAction") {
-					t.Errorf("%s: %s without an ec2:CreateAction condition lets the role retag customer resources", s["Sid"], a)
+			case verb == "CreateTags" || verb == "DeleteTags":
+				// On create only, or only the used-by mark on endpoints the
+				// project created.
+				onCreate := verb == "CreateTags" && strings.Contains(string(cond), "ec2:CreateAction")
+				mark := strings.Contains(string(cond), `"aws:TagKeys":"quilt-private-endpoints:used-by:*"`) &&
+					strings.Contains(string(cond), "aws:ResourceTag/"+ownerTag) && strings.Contains(string(cond), `"Null":{"aws:TagKeys":"false"}`)
+				if !onCreate && !mark {
+					t.Errorf("%s: %s without an ec2:CreateAction condition, or the used-by key and owner tag conditions, lets the role retag customer resources", s["Sid"], a)
 				}
 			case verb == "CreateVpcEndpoint" && slices.ContainsFunc(resources, func(r string) bool { return strings.Contains(r, ":security-group/") }):
 				// An endpoint may be given only security groups the project created.
 				if !strings.Contains(string(cond), "aws:ResourceTag/"+ownerTag) {
 					t.Errorf("%s: %s may attach any security group: it needs the aws:ResourceTag/%s condition", s["Sid"], a, ownerTag)
+				}
+			case strings.HasPrefix(verb, "Create") && slices.ContainsFunc(resources, func(r string) bool { return strings.Contains(r, ":vpc/") }):
+				// Create mode only in a VPC its owner opted in.
+				if !strings.Contains(string(cond), `"aws:ResourceTag/quilt-private-endpoints:allow-create":"true"`) {
+					t.Errorf("%s: %s on any VPC: it needs the aws:ResourceTag/quilt-private-endpoints:allow-create condition", s["Sid"], a)
 				}
 			case strings.HasPrefix(verb, "Create"):
 				for _, r := range resources {
@@ -259,6 +273,32 @@ func TestPreflightRoleMutatesOnlyOwnedResources(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestOwnerTagPinnedToTheAccountsStacks: a condition on the owner tag
+// requires a stack ARN of this account and Region, not any value (a tag
+// someone wrote by hand, or another account's stack).
+func TestOwnerTagPinnedToTheAccountsStacks(t *testing.T) {
+	n := 0
+	for _, s := range roleStatements(t, "PreflightRole") {
+		cond, _ := s["Condition"].(map[string]any)
+		for _, kv := range cond {
+			m, _ := kv.(map[string]any)
+			for k, v := range m {
+				if !strings.HasSuffix(k, "Tag/quilt-private-endpoints:stack-id") {
+					continue
+				}
+				n++
+				b, _ := json.Marshal(v)
+				if !strings.Contains(string(b), `"Fn::Sub":"arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*"`) {
+					t.Errorf("%s: %s is %s, want the stack ARNs of this account and Region", s["Sid"], k, b)
+				}
+			}
+		}
+	}
+	if n < 4 {
+		t.Errorf("%d owner tag conditions, want at least 4", n)
 	}
 }
 

@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -44,6 +42,8 @@ type perimFlags struct {
 	vpcs, ips         []string
 	exemptTag, prefix string
 	natIPs, scope     string
+	allowWideIP       bool
+	exemptOrg         string
 }
 
 func (f *perimFlags) register(cmd *cobra.Command) {
@@ -53,6 +53,8 @@ func (f *perimFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.exemptTag, "exempt-tag", perimeter.DefaultExemptTag, "principal tag that exempts a principal when set to true")
 	fs.StringVar(&f.prefix, "bucket-prefix", perimeter.DefaultBucketPrefix, "bucket-name prefix the S3 scope covers")
 	fs.StringVar(&f.natIPs, "nat-ips", "", "NAT gateways' public addresses to trust: auto (read them with ec2:DescribeNatGateways), none, or IP,IP,...; when unset, the NAT gateways are looked up only to warn")
+	fs.BoolVar(&f.allowWideIP, "allow-wide-ip", false, "do not warn about very short --ip prefixes (IPv4 shorter than /8, IPv6 shorter than /32); ranges covering the whole internet are refused regardless")
+	fs.StringVar(&f.exemptOrg, "exempt-org", "", "organization id (o-...) whose principals the bucket policy's exempt tag exempts; by default only the bucket owner's account")
 	fs.StringVar(&f.scope, "scope", string(perimeter.ScopeS3), "s3 (S3 on the prefixed buckets) or all (every action but AWS's exempted data-plane actions)")
 }
 
@@ -63,7 +65,7 @@ func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimeter.Resolv
 	aws := awsOptions(cmd)
 	opts := perimeter.Options{
 		VPCs: f.vpcs, IPs: f.ips, ExemptTag: f.exemptTag, BucketPrefix: f.prefix,
-		Scope: perimeter.Scope(f.scope), Region: aws.Region,
+		Scope: perimeter.Scope(f.scope), Region: aws.Region, AllowWideIPs: f.allowWideIP, ExemptOrgID: f.exemptOrg,
 	}
 	r, err := perimeter.Resolve(cmd.Context(), opts, f.natIPs, perimeter.AWSNATLookup(aws))
 	if err != nil {
@@ -72,6 +74,7 @@ func (f *perimFlags) prepare(cmd *cobra.Command, name string) (*perimeter.Resolv
 	for _, n := range r.Notes {
 		fmt.Fprintf(cmd.ErrOrStderr(), "qpe: %s: %s\n", name, n)
 	}
+	perimWarn(cmd, name, r.Spec.RangeWarnings)
 	return r, nil
 }
 
@@ -345,10 +348,7 @@ Exit status: 0 planned, 2 usage error or (with --nat-ips auto) no AWS access.`,
 
 // perimReadFile reads a file, or standard input for "-".
 func perimReadFile(cmd *cobra.Command, name string) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(cmd.InOrStdin())
-	}
-	return os.ReadFile(name)
+	return readInput(cmd, "the policy", name)
 }
 
 func perimNoArgs(cmd *cobra.Command, args []string) error {

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -151,21 +148,7 @@ func parseSets(flag string, sets []string) (map[string]any, error) {
 }
 
 func readTemplate(cmd *cobra.Command, path string) ([]byte, error) {
-	if path == "-" {
-		b, err := io.ReadAll(cmd.InOrStdin())
-		if err != nil {
-			return nil, fmt.Errorf("read standard input: %w", err)
-		}
-		if len(bytes.TrimSpace(b)) == 0 {
-			return nil, errors.New("standard input is empty: pipe a template in, or give its file name")
-		}
-		return b, nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
+	return readInput(cmd, "the template", path)
 }
 
 func shallowCopy(m map[string]any) map[string]any {

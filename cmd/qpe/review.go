@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -71,7 +70,7 @@ unreadable or not a template (invalid YAML or JSON), or the stack unreadable.`,
 			}
 			var cs *review.ChangeSet
 			if changeset != "" {
-				data, err := os.ReadFile(changeset)
+				data, err := readInput(cmd, "the change set", changeset)
 				if err != nil {
 					return &exitError{code: 1, err: fmt.Errorf("review: --changeset: %w", err)}
 				}

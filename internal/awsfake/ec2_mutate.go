@@ -61,6 +61,7 @@ func (s *Server) mutatingHandlers() map[string]handler {
 		"AuthorizeSecurityGroupIngress": m.authorizeIngress,
 		"DeleteSecurityGroup":           m.deleteSecurityGroup,
 		"CreateTags":                    m.createTags,
+		"DeleteTags":                    m.deleteTags,
 	}
 }
 
@@ -501,6 +502,35 @@ func (m *mutator) createTags(q query) (any, error) {
 	if len(ids) == 0 || len(kv) == 0 {
 		return nil, badRequest("MissingParameter", "The request must contain the parameters ResourceId and Tag")
 	}
+	return m.retag(ids, func(tags map[string]string) {
+		for k, v := range kv {
+			tags[k] = v
+		}
+	})
+}
+
+// deleteTags removes the named tag keys (a Tag.N with a Value removes the
+// key only when the value matches, as EC2 does).
+func (m *mutator) deleteTags(q query) (any, error) {
+	ids := q.List("ResourceId")
+	if len(ids) == 0 {
+		return nil, badRequest("MissingParameter", "The request must contain the parameter ResourceId")
+	}
+	tagsQ := q.Structs("Tag")
+	return m.retag(ids, func(tags map[string]string) {
+		for _, t := range tagsQ {
+			k := t.Get("Key")
+			if v, ok := t.v["Value"]; ok && len(v) > 0 && tags[k] != v[0] {
+				continue
+			}
+			delete(tags, k)
+		}
+	})
+}
+
+// retag applies edit to the tags of each resource, or fails (changing
+// nothing after the first unknown id) with EC2's NotFound code.
+func (m *mutator) retag(ids []string, edit func(map[string]string)) (any, error) {
 	w := m.s.world
 	for _, id := range ids {
 		var target *map[string]string
@@ -536,9 +566,7 @@ func (m *mutator) createTags(q query) (any, error) {
 		if *target == nil {
 			*target = map[string]string{}
 		}
-		for k, v := range kv {
-			(*target)[k] = v
-		}
+		edit(*target)
 	}
 	return xmlReturn{Return: true}, nil
 }

@@ -33,6 +33,10 @@ type Runner struct {
 	// when the work runs long. Zero means a tenth of the remaining time,
 	// at least 1 s and at most 15 s.
 	Margin time.Duration
+	// FallbackID, when set, gives the physical id to answer when the work
+	// returns none or is cut off (it may record what the work did so far);
+	// "" falls back to the event's id, then defaultID.
+	FallbackID func() string
 }
 
 // Outcome says what Run sent.
@@ -132,6 +136,9 @@ func (rn *Runner) Run(ctx context.Context, ev cfn.Event, defaultID string, work 
 	cancel()
 
 	physical := out.res.PhysicalID
+	if physical == "" && rn.FallbackID != nil {
+		physical = rn.FallbackID()
+	}
 	if physical == "" {
 		physical = ev.PhysicalResourceID
 	}
@@ -189,7 +196,9 @@ func (rn *Runner) Run(ctx context.Context, ev cfn.Event, defaultID string, work 
 		level = slog.LevelWarn
 	}
 	attrs := []any{
-		"outcome", string(resp.Status), "request_type", string(ev.RequestType),
+		// The request's ids (request_type among them) are the Logger's: one
+		// of each per line.
+		"outcome", string(resp.Status),
 		"physical_id", physical, "reason", oneLine(reason, 2000), "body_bytes", len(body),
 		"timed_out", timedOut, "panicked", out.panicked,
 		"duration_ms", time.Since(start).Milliseconds(), "response_url", Redact(ev.ResponseURL),

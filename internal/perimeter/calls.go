@@ -104,14 +104,32 @@ func (s *Spec) Request(c StackCall, natIP string) policy.Request {
 	}
 	return policy.Request{
 		Action: c.Action, Resource: c.Resource, Principal: session,
-		Context: map[string][]string{
-			"aws:SourceIp":              {ip},
-			"aws:PrincipalArn":          {role},
-			"aws:PrincipalAccount":      {ExampleAccount},
-			"aws:ViaAWSService":         {"false"},
-			"aws:PrincipalIsAWSService": {"false"},
-		},
+		Context: func() map[string][]string {
+			m := s.exampleContext()
+			m["aws:SourceIp"] = []string{ip}
+			m["aws:PrincipalArn"] = []string{role}
+			return m
+		}(),
 	}
+}
+
+// exampleOtherAccount stands for an account the bucket is shared with.
+const exampleOtherAccount = "444455556666"
+
+// exampleContext is the context of a request by a principal of the
+// example account (the bucket owner's), in the organization when the spec
+// names one.
+func (s *Spec) exampleContext() map[string][]string {
+	m := map[string][]string{
+		"aws:PrincipalAccount":      {ExampleAccount},
+		"aws:ResourceAccount":       {ExampleAccount},
+		"aws:ViaAWSService":         {"false"},
+		"aws:PrincipalIsAWSService": {"false"},
+	}
+	if s.ExemptOrgID != "" {
+		m["aws:PrincipalOrgID"] = []string{s.ExemptOrgID}
+	}
+	return m
 }
 
 // NATStatus is what is known of the VPCs' NAT gateways.

@@ -38,10 +38,14 @@ func (v Values) MarshalJSON() ([]byte, error) {
 
 // Statement IDs of the generated policies.
 const (
-	SidS3      = "QuiltS3NetworkPerimeter"
-	SidAll     = "EnforceNetworkPerimeterSourceVPC"
-	SidBucket  = "QuiltBucketNetworkPerimeter"
-	exemptTrue = "true"
+	SidS3     = "QuiltS3NetworkPerimeter"
+	SidAll    = "EnforceNetworkPerimeterSourceVPC"
+	SidBucket = "QuiltBucketNetworkPerimeter"
+	// SidBucketExempt limits the exempt tag to the bucket owner's account
+	// (or the organization given): a principal of an account the bucket is
+	// shared with cannot exempt itself by tagging its own role.
+	SidBucketExempt = "QuiltBucketExemptTagOwnerOnly"
+	exemptTrue      = "true"
 )
 
 // ExemptedDataPlaneActions are the actions AWS's reference SCP
@@ -114,6 +118,16 @@ func (s *Spec) BucketPolicy(bucket string) (*Document, error) {
 	}
 	c := s.networkConditions()
 	c["BoolIfExists"]["aws:PrincipalIsAWSService"] = Values{"false"}
+	// The same perimeter without the tag exemption, for principals outside
+	// the owner's account (or organization): the tag exempts only insiders.
+	o := s.networkConditions()
+	o["BoolIfExists"]["aws:PrincipalIsAWSService"] = Values{"false"}
+	delete(o["StringNotEqualsIfExists"], "aws:PrincipalTag/"+s.ExemptTag)
+	if s.ExemptOrgID != "" {
+		o["StringNotEqualsIfExists"]["aws:PrincipalOrgID"] = Values{s.ExemptOrgID}
+	} else {
+		o["StringNotEquals"] = map[string]Values{"aws:ResourceAccount": {"${aws:PrincipalAccount}"}}
+	}
 	return &Document{Version: "2012-10-17", Statement: []Statement{{
 		Sid:       SidBucket,
 		Effect:    "Deny",
@@ -121,6 +135,13 @@ func (s *Spec) BucketPolicy(bucket string) (*Document, error) {
 		Action:    Values{"s3:*"},
 		Resource:  s.BucketARNs(bucket),
 		Condition: c,
+	}, {
+		Sid:       SidBucketExempt,
+		Effect:    "Deny",
+		Principal: "*",
+		Action:    Values{"s3:*"},
+		Resource:  s.BucketARNs(bucket),
+		Condition: o,
 	}}}, nil
 }
 

@@ -14,7 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
@@ -55,6 +55,14 @@ type Options struct {
 	BucketPrefix string // bucket-name prefix the S3 scope covers
 	Scope        Scope
 	Region       string // selects the partition (aws, aws-cn, aws-us-gov)
+	// AllowWideIPs silences the warning about very short prefixes (IPv4
+	// shorter than /8, IPv6 shorter than /32); a range covering the whole
+	// internet is refused regardless.
+	AllowWideIPs bool
+	// ExemptOrgID, when set (o-...), limits the bucket policy's exempt tag
+	// to principals of that organization instead of the bucket owner's
+	// account.
+	ExemptOrgID string
 }
 
 // Spec is the validated, normalised form of Options: sorted and without
@@ -71,12 +79,16 @@ type Spec struct {
 	Scope        Scope
 	Region       string
 	Partition    string
+	ExemptOrgID  string
+	// RangeWarnings are what the caller must show about the trusted
+	// ranges (very short prefixes).
+	RangeWarnings []string
 }
 
 // Validate checks the options and returns their normalised form. Errors
 // name the option at fault and the expected form.
 func (o Options) Validate() (*Spec, error) {
-	s := &Spec{ExemptTag: o.ExemptTag, BucketPrefix: o.BucketPrefix, Scope: o.Scope, Region: o.Region, Partition: "aws"}
+	s := &Spec{ExemptTag: o.ExemptTag, BucketPrefix: o.BucketPrefix, Scope: o.Scope, Region: o.Region, Partition: "aws", ExemptOrgID: o.ExemptOrgID}
 	if s.ExemptTag == "" {
 		s.ExemptTag = DefaultExemptTag
 	}
@@ -115,6 +127,9 @@ func (o Options) Validate() (*Spec, error) {
 			continue
 		}
 		for _, p := range ps {
+			if what := wholeInternet(p); what != "" {
+				errs = append(errs, fmt.Errorf("--ip %q covers %s: the perimeter would trust every address; list only your own public ranges", ip, what))
+			}
 			prefixes[p] = true
 		}
 	}
@@ -132,6 +147,19 @@ func (o Options) Validate() (*Spec, error) {
 	// The trusted ranges are merged; the NAT addresses stay /32s (or /128s)
 	// so that a reviewer sees each Elastic IP.
 	merged := aggregate(prefixes)
+	if len(errs) == 0 {
+		for _, p := range sortedPrefixes(merged) {
+			q := netip.MustParsePrefix(p)
+			if what := wholeInternet(q); what != "" {
+				errs = append(errs, fmt.Errorf("--ip: the ranges merge into %s, which covers %s: the perimeter would trust every address; list only your own public ranges", p, what))
+			} else if wide(q) && !o.AllowWideIPs {
+				s.RangeWarnings = append(s.RangeWarnings, fmt.Sprintf("--ip %s is a very short prefix (%s addresses trusted); pass --allow-wide-ip if that is intended", p, addressCount(q)))
+			}
+		}
+	}
+	if o.ExemptOrgID != "" && !orgID.MatchString(o.ExemptOrgID) {
+		errs = append(errs, fmt.Errorf("--exempt-org %q is not an organization id (o- followed by 10 to 32 lowercase letters or digits)", o.ExemptOrgID))
+	}
 	for p := range nat {
 		merged[p] = true
 	}
@@ -169,20 +197,67 @@ func isRegion(s string) bool {
 // PartitionOf returns the ARN partition of a Region (awsid.Partition).
 func PartitionOf(region string) string { return awsid.Partition(region) }
 
-// checkTagKey applies IAM's rules for tag keys.
+// tagKey is IAM's pattern for a tag key: letters, separators (spaces, not
+// tabs or newlines), numbers and _ . : / = + - @.
+var tagKey = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
+
+// orgID is the form of an AWS Organizations id.
+var orgID = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+
+// checkTagKey applies IAM's rules for tag keys: 1 to 128 characters of
+// tagKey, not starting with aws:.
 func checkTagKey(k string) error {
-	if k == "" || len([]rune(k)) > 128 {
+	if k == "" || utf8.RuneCountInString(k) > 128 {
 		return errors.New("a tag key has 1 to 128 characters")
 	}
 	if strings.HasPrefix(strings.ToLower(k), "aws:") {
 		return errors.New("tag keys starting with aws: are reserved for AWS")
 	}
-	for _, r := range k {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r) || strings.ContainsRune("_.:/=+-@", r)) {
-			return fmt.Errorf("a tag key holds letters, digits, spaces and _ . : / = + - @, not %q", r)
+	if !tagKey.MatchString(k) {
+		for _, r := range k {
+			if !tagKey.MatchString(string(r)) {
+				return fmt.Errorf("a tag key holds letters, digits, spaces and _ . : / = + - @ (IAM's pattern [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+), not %q", r)
+			}
 		}
+		return errors.New("a tag key must be valid UTF-8")
 	}
 	return nil
+}
+
+// globalUnicast is 2000::/3, every IPv6 address routed on the internet.
+var globalUnicast = netip.MustParsePrefix("2000::/3")
+
+// mapped4 is ::ffff:0:0/96, the IPv4-mapped IPv6 addresses: the whole IPv4
+// internet written in IPv6.
+var mapped4 = netip.MustParsePrefix("::ffff:0:0/96")
+
+// wholeInternet says which internet a prefix covers whole ("" when none):
+// 0.0.0.0/0, ::/0, 2000::/3 (all global unicast IPv6) or ::ffff:0:0/96.
+func wholeInternet(p netip.Prefix) string {
+	switch {
+	case p.Bits() == 0 && p.Addr().Is4():
+		return "the whole IPv4 internet"
+	case p.Bits() == 0:
+		return "the whole IPv4 and IPv6 address space"
+	case p.Addr().Is6() && p.Bits() <= globalUnicast.Bits() && p.Contains(globalUnicast.Addr()):
+		return "every global IPv6 address (2000::/3)"
+	case p.Addr().Is6() && p.Bits() <= mapped4.Bits() && p.Contains(mapped4.Addr()):
+		return "the whole IPv4 internet (as IPv4-mapped IPv6 addresses)"
+	}
+	return ""
+}
+
+// wide reports a very short prefix: IPv4 shorter than /8 (over 16 million
+// addresses), IPv6 shorter than /32 (a regional registry's allocation).
+func wide(p netip.Prefix) bool {
+	if p.Addr().Is4() {
+		return p.Bits() < 8
+	}
+	return p.Bits() < 32
+}
+
+func addressCount(p netip.Prefix) string {
+	return fmt.Sprintf("2^%d", p.Addr().BitLen()-p.Bits())
 }
 
 // aggregate returns the fewest prefixes covering exactly the union of the

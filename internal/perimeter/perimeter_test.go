@@ -198,7 +198,15 @@ func TestSeedRequests(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err = policy.Evaluate(parsed(t, bp), policy.Request{Action: tc.action, Resource: testObject, Principal: tc.principal, Context: tc.ctx})
+			// S3 sets the bucket's and the caller's accounts on every request.
+			ctx := map[string][]string{"aws:ResourceAccount": {ExampleAccount}, "aws:PrincipalAccount": {ExampleAccount}}
+			if parts := strings.SplitN(tc.principal, ":", 6); len(parts) == 6 {
+				ctx["aws:PrincipalAccount"] = []string{parts[4]}
+			}
+			for k, v := range tc.ctx {
+				ctx[k] = v
+			}
+			res, err = policy.Evaluate(parsed(t, bp), policy.Request{Action: tc.action, Resource: testObject, Principal: tc.principal, Context: ctx})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -58,12 +58,8 @@ func (s *Spec) Plan(bucket string, natIPs []string) ([]PlanRow, error) {
 		service                                bool
 	}
 	base := func(extra map[string][]string) map[string][]string {
-		m := map[string][]string{
-			"aws:PrincipalArn":          {testerRole},
-			"aws:PrincipalAccount":      {ExampleAccount},
-			"aws:PrincipalIsAWSService": {"false"},
-			"aws:ViaAWSService":         {"false"},
-		}
+		m := s.exampleContext()
+		m["aws:PrincipalArn"] = []string{testerRole}
 		for k, v := range extra {
 			m[k] = v
 		}
@@ -103,6 +99,18 @@ func (s *Spec) Plan(bucket string, natIPs []string) ([]PlanRow, error) {
 			name: "with the exempt tag " + s.ExemptTag + "=true, from elsewhere", how: "as a role tagged " + s.ExemptTag + "=true, outside the VPCs and ranges: " + get,
 			action: "s3:GetObject", resource: object, principal: tester,
 			ctx: base(map[string][]string{"aws:SourceIp": {ExampleOutsideIP}, tag: {"true"}}),
+		},
+		row{
+			name:   "with the exempt tag " + s.ExemptTag + "=true, from account " + exampleOtherAccount + " (outside the owner's), from elsewhere",
+			how:    "as a role of another account the bucket is shared with, tagged " + s.ExemptTag + "=true, outside the VPCs and ranges: " + get,
+			action: "s3:GetObject", resource: object, principal: strings.Replace(tester, ExampleAccount, exampleOtherAccount, 1),
+			ctx: func() map[string][]string {
+				m := base(map[string][]string{"aws:SourceIp": {ExampleOutsideIP}, tag: {"true"},
+					"aws:PrincipalArn":     {strings.Replace(testerRole, ExampleAccount, exampleOtherAccount, 1)},
+					"aws:PrincipalAccount": {exampleOtherAccount}})
+				delete(m, "aws:PrincipalOrgID")
+				return m
+			}(),
 		},
 		row{
 			name: "with the exempt tag " + s.ExemptTag + "=false, from elsewhere", how: "as a role tagged " + s.ExemptTag + "=false, outside the VPCs and ranges: " + get,

@@ -53,17 +53,18 @@ func TestPlan(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(t, rows, map[string]want{
-			"from " + vpcLocal + " (through its S3 endpoint)":                   {n, n},
-			"from " + vpcVPN + " (through its S3 endpoint)":                     {n, n},
-			"from a VPC not in the list (vpc-0ffffffffffffffff)":                {d, d},
-			"from the trusted range 192.0.2.0/24 (192.0.2.1)":                   {n, n},
-			"with the exempt tag NetworkRestrictedExempt=true, from elsewhere":  {n, n},
-			"with the exempt tag NetworkRestrictedExempt=false, from elsewhere": {d, d},
-			"via an AWS service on the caller's behalf (e.g. Athena)":           {n, n},
-			"as an AWS service principal (S3 server access logging)":            {n, ""},
-			"from elsewhere (198.51.100.20, no tag)":                            {d, d},
-			"list the bucket from elsewhere (198.51.100.20)":                    {d, d},
-			"through a NAT gateway (example address 203.0.113.10)":              {d, d},
+			"from " + vpcLocal + " (through its S3 endpoint)":                                                                   {n, n},
+			"from " + vpcVPN + " (through its S3 endpoint)":                                                                     {n, n},
+			"from a VPC not in the list (vpc-0ffffffffffffffff)":                                                                {d, d},
+			"from the trusted range 192.0.2.0/24 (192.0.2.1)":                                                                   {n, n},
+			"with the exempt tag NetworkRestrictedExempt=true, from elsewhere":                                                  {n, n},
+			"with the exempt tag NetworkRestrictedExempt=true, from account 444455556666 (outside the owner's), from elsewhere": {d, n},
+			"with the exempt tag NetworkRestrictedExempt=false, from elsewhere":                                                 {d, d},
+			"via an AWS service on the caller's behalf (e.g. Athena)":                                                           {n, n},
+			"as an AWS service principal (S3 server access logging)":                                                            {n, ""},
+			"from elsewhere (198.51.100.20, no tag)":                                                                            {d, d},
+			"list the bucket from elsewhere (198.51.100.20)":                                                                    {d, d},
+			"through a NAT gateway (example address 203.0.113.10)":                                                              {d, d},
 		})
 	})
 

@@ -103,7 +103,9 @@ func TestE2EHostile(t *testing.T) {
 			e := startE2E(t, bin, goodWorld(), nil, "AWS_LAMBDA_FUNCTION_TIMEOUT=6")
 			e.rcv.mode.Store(tc.mode)
 			start := time.Now()
-			puts := e.invokeAll(t, mustJSON(t, newEvent(cfn.RequestCreate, e.rcv.url(), "", validateProps(), nil)))
+			ev := newEvent(cfn.RequestCreate, e.rcv.url(), "", validateProps(), nil)
+			e.cfn.genuine(ev)
+			puts := e.invokeAll(t, mustJSON(t, ev))
 			t.Logf("%d PUTs in %s", len(puts), time.Since(start).Round(time.Millisecond))
 			if len(puts) == 0 || puts[0].resp.Status != cfn.StatusSuccess {
 				t.Fatalf("PUTs %+v", puts)
@@ -147,7 +149,7 @@ func TestE2EHostile(t *testing.T) {
 	// the deadline.
 	pendingVPC2 := func() *awsfake.World {
 		w := emptyWorld()
-		w.Vpcs[1].Tags = map[string]string{awsfake.PendingDescribesTag: "100000"}
+		w.Vpcs[1].Tags[awsfake.PendingDescribesTag] = "100000"
 		return w
 	}
 	inVPC2 := func(w awsfake.World) []string {
@@ -204,7 +206,7 @@ func TestE2EHostile(t *testing.T) {
 		}
 		// The answered id is the new one, so that CloudFormation's rollback
 		// sends a Delete for it; that Delete removes what is left.
-		if want := PhysicalID(contract.ModeCreate, tVPC2, tStack, tLogical); u.PhysicalResourceID != want {
+		if want := PhysicalID(contract.ModeCreate, tVPC2, tStack, tLogical); baseOf(u.PhysicalResourceID) != want {
 			t.Fatalf("physical id %s, want %s", u.PhysicalResourceID, want)
 		}
 		if d, _ := e.invoke(t, newEvent(cfn.RequestDelete, e.rcv.url(), u.PhysicalResourceID, p2, nil)); d.Status != cfn.StatusSuccess {

@@ -16,16 +16,6 @@ import (
 // the EC2 one (issue 13): a rollback is never jammed, and the egress the
 // stack needs is checked.
 
-// stackDouble serves one stack in a status; the event's StackId must be
-// the returned id for DescribeStacks to find it.
-func stackDouble(t *testing.T, status string, faults ...stackfake.Fault) (*stackfake.Server, string) {
-	t.Helper()
-	scn := &stackfake.Scenario{Region: "us-east-1", Account: "123456789012", Stack: stackfake.Stack{Name: "quilt-prod", Status: status}, Faults: faults}
-	srv := stackfake.Start(scn)
-	t.Cleanup(srv.Close)
-	return srv, scn.StackID()
-}
-
 // rollbackEvent is the Update CloudFormation sends when it rolls back: the
 // previous properties (props) and, as old, the failed update's.
 func rollbackEvent(url, stackID string, props, old map[string]any) cfn.Event {
@@ -52,13 +42,14 @@ func TestE2ERollback(t *testing.T) {
 	}{
 		{"rolling back on a broken network: SUCCESS, said in Data", "UPDATE_ROLLBACK_IN_PROGRESS", nil, previous, cfn.StatusSuccess},
 		{"an ordinary update on the same broken network: FAILED", "UPDATE_IN_PROGRESS", nil, previous, cfn.StatusFailed},
-		{"status unreadable, the properties the resource has: SUCCESS", "", []stackfake.Fault{{Service: "cloudformation", Status: 403, Code: "AccessDenied"}}, failed, cfn.StatusSuccess},
-		{"status unreadable, new properties: FAILED", "", []stackfake.Fault{{Service: "cloudformation", Status: 403, Code: "AccessDenied"}}, previous, cfn.StatusFailed},
+		{"status unreadable, the properties the resource has: SUCCESS", "", []stackfake.Fault{{Service: "cloudformation", Operation: "DescribeStacks", Status: 403, Code: "AccessDenied"}}, failed, cfn.StatusSuccess},
+		{"status unreadable, new properties: FAILED", "", []stackfake.Fault{{Service: "cloudformation", Operation: "DescribeStacks", Status: 403, Code: "AccessDenied"}}, previous, cfn.StatusFailed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			stacks, stackID := stackDouble(t, tc.status, tc.faults...)
-			e := startE2E(t, bin, badWorld(), nil, "AWS_ENDPOINT_URL_CLOUDFORMATION="+stacks.URL())
+			d := newCFNDouble(t, tc.status, tc.faults...)
+			stacks, stackID := d.srv, tStack
+			e := startE2EWith(t, bin, badWorld(), nil, d)
 			// In the last two cases old is the failed update's properties, or
 			// the same as props (an update that changed only the template).
 			old := failed

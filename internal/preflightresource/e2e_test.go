@@ -21,23 +21,48 @@ import (
 
 type e2e struct {
 	srv *awsfake.Server
+	cfn *cfnDouble
 	rcv *receiver
 	fn  *testenv.Lambda
 }
 
+// startE2E runs the function with the EC2 double, a CloudFormation double
+// and a loopback receiver it trusts (QPE_RESPONSE_ORIGINS).
 func startE2E(t *testing.T, bootstrap string, w *awsfake.World, opts []awsfake.Option, env ...string) *e2e {
 	t.Helper()
-	srv := awsfake.Start(t, w, opts...)
-	env = append([]string{
-		"AWS_ENDPOINT_URL=" + srv.URL, "AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1",
-		"AWS_ACCESS_KEY_ID=AKIDE2ETEST", "AWS_SECRET_ACCESS_KEY=e2e-secret", "AWS_SESSION_TOKEN=",
-		"AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true",
-	}, env...)
-	return &e2e{srv: srv, rcv: newReceiver(t), fn: testenv.StartLambda(t, bootstrap, env...)}
+	return startE2EWith(t, bootstrap, w, opts, newCFNDouble(t, ""), env...)
 }
 
-// invoke sends one event and waits for its single response.
+func startE2EWith(t *testing.T, bootstrap string, w *awsfake.World, opts []awsfake.Option, d *cfnDouble, env ...string) *e2e {
+	t.Helper()
+	return startOn(t, bootstrap, awsfake.Start(t, w, opts...), d, env...)
+}
+
+// startOn runs the function on an EC2 double already running (two stacks
+// in one account).
+func startOn(t *testing.T, bootstrap string, srv *awsfake.Server, d *cfnDouble, env ...string) *e2e {
+	t.Helper()
+	rcv := newReceiver(t)
+	env = append([]string{
+		"AWS_ENDPOINT_URL=" + srv.URL, "AWS_ENDPOINT_URL_CLOUDFORMATION=" + d.srv.URL(), "AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=AKIDE2ETEST", "AWS_SECRET_ACCESS_KEY=e2e-secret", "AWS_SESSION_TOKEN=",
+		"AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true",
+		cfnresponse.OriginsEnv + "=" + rcv.origin(),
+	}, env...)
+	return &e2e{srv: srv, cfn: d, rcv: rcv, fn: testenv.StartLambda(t, bootstrap, env...)}
+}
+
+// invoke sends one event CloudFormation really sent (the double confirms
+// it) and waits for its single response.
 func (e *e2e) invoke(t *testing.T, ev cfn.Event) (cfn.Response, time.Duration) {
+	t.Helper()
+	e.cfn.genuine(ev)
+	return e.invokeAsIs(t, ev)
+}
+
+// invokeAsIs sends one event, leaving the CloudFormation double as it is,
+// and waits for its single response.
+func (e *e2e) invokeAsIs(t *testing.T, ev cfn.Event) (cfn.Response, time.Duration) {
 	t.Helper()
 	before := len(e.rcv.all())
 	start := time.Now()
@@ -97,7 +122,7 @@ func TestE2E(t *testing.T) {
 		e := startE2E(t, bin, goodWorld(), nil)
 		u := e.rcv.url()
 		r, _ := e.invoke(t, newEvent(cfn.RequestCreate, u, "", validateProps(), nil))
-		if r.Status != cfn.StatusSuccess || r.Data[contract.AttrAPIEndpointID] != tAPI || r.Data[contract.AttrS3GatewayID] != tS3 {
+		if r.Status != cfn.StatusSuccess || r.Data[contract.AttrAPIEndpointID] != tAPI || r.Data[contract.AttrS3GatewayID] != "" {
 			t.Fatalf("create: %+v", r)
 		}
 		id := r.PhysicalResourceID
@@ -158,7 +183,9 @@ func TestE2E(t *testing.T) {
 		if r3.Status != cfn.StatusSuccess || r3.PhysicalResourceID == r.PhysicalResourceID || !strings.Contains(r3.PhysicalResourceID, tVPC2) {
 			t.Fatalf("replacement: %+v", r3)
 		}
-		if d, _ := e.invoke(t, newEvent(cfn.RequestDelete, u, r.PhysicalResourceID, p, nil)); d.Status != cfn.StatusSuccess {
+		// CloudFormation deletes the replaced id in the update's cleanup.
+		e.cfn.cleanup(r3.PhysicalResourceID)
+		if d, _ := e.invokeAsIs(t, newEvent(cfn.RequestDelete, u, r.PhysicalResourceID, p, nil)); d.Status != cfn.StatusSuccess {
 			t.Fatalf("delete old: %s", d.Reason)
 		}
 		for _, ep := range e.srv.World().VpcEndpoints {

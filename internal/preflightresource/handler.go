@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-lambda-go/cfn"
@@ -74,6 +75,12 @@ type Handler struct {
 	Margin time.Duration
 	// PollInterval is the first wait between endpoint state polls (default 500 ms).
 	PollInterval time.Duration
+	// Region is the function's own Region (AWS_REGION): a ResponseURL must
+	// be CloudFormation's response bucket of this Region.
+	Region string
+	// ResponseOrigins are extra trusted ResponseURL origins
+	// (cfnresponse.OriginsEnv; tests and other partitions).
+	ResponseOrigins []cfnresponse.Origin
 }
 
 // PhysicalID is the deterministic physical id of the resource for a mode
@@ -93,15 +100,23 @@ func ownerHash(stackID, logicalID string) string {
 // parsedID is a physical id this function issued for this resource.
 type parsedID struct {
 	mode, vpc string
+	// rec is what a create-mode resource recorded (nil: an id without a
+	// record, from validate mode or an earlier version).
+	rec *provision.Record
 }
 
-// parsePhysicalID recognises an id issued for this stack and logical id.
+// parsePhysicalID recognises an id issued for this stack and logical id:
+// PhysicalID, or in create mode recordedID.
 func parsePhysicalID(id, stackID, logicalID string) (parsedID, bool) {
 	parts := strings.Split(id, ":")
-	if len(parts) != 4 || parts[0] != PhysicalIDPrefix || parts[3] != ownerHash(stackID, logicalID) {
+	if (len(parts) != 4 && len(parts) != 6) || parts[0] != PhysicalIDPrefix || parts[3] != ownerHash(stackID, logicalID) {
 		return parsedID{}, false
 	}
-	return parsedID{mode: parts[1], vpc: parts[2]}, true
+	rec, ok := parseRecord(parts[4:])
+	if !ok {
+		return parsedID{}, false
+	}
+	return parsedID{mode: parts[1], vpc: parts[2], rec: rec}, true
 }
 
 // request is one event parsed once: its properties (or why they are
@@ -130,10 +145,26 @@ type request struct {
 	// cleanup is a replacement in create mode: when it fails, what it
 	// created in the new VPC is removed.
 	cleanup bool
+	// recorded is what the resource recorded in the VPC it keeps (an
+	// Update in create mode in the same VPC), for provision.Spec.Recorded.
+	recorded *provision.Record
+	// progress is the create-mode id recording what exists so far (set as
+	// provisioning goes): the answer when the work fails or is cut off.
+	progress *atomic.Pointer[string]
+	// record is what provisioning recorded so far.
+	record *atomic.Pointer[provision.Record]
+}
+
+// idNow is the id recording what was created so far, or fallback.
+func (r request) idNow(fallback string) string {
+	if p := r.progress.Load(); p != nil {
+		return *p
+	}
+	return fallback
 }
 
 func parseRequest(ev cfn.Event, eventErr *cfnresponse.EventError) request {
-	r := request{ev: ev, eventErr: eventErr}
+	r := request{ev: ev, eventErr: eventErr, progress: &atomic.Pointer[string]{}, record: &atomic.Pointer[provision.Record]{}}
 	if ev.RequestType != cfn.RequestCreate {
 		r.oldID = ev.PhysicalResourceID
 	}
@@ -151,7 +182,11 @@ func parseRequest(ev cfn.Event, eventErr *cfnresponse.EventError) request {
 		// stack (this resource) is deleted.
 		r.id = r.oldID
 	}
-	r.replacing = ev.RequestType == cfn.RequestUpdate && r.propErr == nil && r.oldID != "" && r.oldID != r.id
+	if old, ok := parsePhysicalID(r.oldID, ev.StackID, ev.LogicalResourceID); ok && r.propErr == nil && ev.RequestType == cfn.RequestUpdate &&
+		old.mode == contract.ModeCreate && r.props.Mode == contract.ModeCreate && old.vpc == r.props.VpcID {
+		r.recorded = old.rec
+	}
+	r.replacing = ev.RequestType == cfn.RequestUpdate && r.propErr == nil && r.oldID != "" && baseOf(r.oldID) != baseOf(r.id)
 	r.cleanup = r.replacing && r.props.Mode == contract.ModeCreate
 	switch {
 	case r.cleanup:
@@ -191,17 +226,33 @@ func (h *Handler) HandleJSON(ctx context.Context, payload json.RawMessage) error
 func (h *Handler) Handle(ctx context.Context, ev cfn.Event) error { return h.handle(ctx, ev, nil) }
 
 func (h *Handler) handle(ctx context.Context, ev cfn.Event, eventErr *cfnresponse.EventError) error {
-	r := parseRequest(ev, eventErr)
 	log := h.logger(ctx, ev)
-	log.Info("custom resource request", "mode", r.props.Mode, "response_url", cfnresponse.Redact(ev.ResponseURL))
+	if err := cfnresponse.CheckResponseURL(ev.ResponseURL, h.Region, h.ResponseOrigins); err != nil {
+		// Not CloudFormation's: no AWS call, and no PUT (the URL may be anyone's).
+		log.Error("request refused: its ResponseURL is not CloudFormation's", "why", err.Error(), "response_url", cfnresponse.Redact(ev.ResponseURL))
+		return fmt.Errorf("request refused: %w", err)
+	}
+	log.Info("custom resource request", "response_url", cfnresponse.Redact(ev.ResponseURL))
 	sender := h.Sender
 	if sender == nil {
 		sender = &cfnresponse.Sender{}
 	}
 	s := *sender
 	s.Logger = log
-	runner := &cfnresponse.Runner{Sender: &s, Logger: log, Margin: h.Margin}
-	_, err := runner.Run(ctx, ev, r.failID, func(ctx context.Context) (cfnresponse.Result, error) {
+	// The properties are parsed inside the deadline guard; until they are,
+	// a cut answers with the event's id (or an invalid-properties one).
+	var parsed atomic.Pointer[request]
+	fallback := func() string {
+		if r := parsed.Load(); r != nil {
+			return r.idNow(r.failID)
+		}
+		return ""
+	}
+	runner := &cfnresponse.Runner{Sender: &s, Logger: log, Margin: h.Margin, FallbackID: fallback}
+	_, err := runner.Run(ctx, ev, PhysicalID("invalid", "none", ev.StackID, ev.LogicalResourceID), func(ctx context.Context) (cfnresponse.Result, error) {
+		r := parseRequest(ev, eventErr)
+		parsed.Store(&r)
+		log.Info("parsed", "mode", r.props.Mode)
 		return h.work(ctx, log, r)
 	})
 	return err
@@ -261,13 +312,17 @@ func (h *Handler) work(ctx context.Context, log *slog.Logger, r request) (cfnres
 		}
 		return fail, err
 	}
+	if _, err := h.confirm(ctx, log, ev, c); err != nil {
+		// Nothing is read or changed for a request CloudFormation did not send.
+		return fail, err
+	}
 	if why, rollingBack := h.rollback(ctx, log, r, c); why != "" {
 		if propFailure != nil {
 			return notFailing(log, why, rollingBack, fail, propFailure), nil
 		}
 		res, err := h.apply(ctx, log, r, c)
 		if err != nil {
-			res.PhysicalID = r.id
+			res.PhysicalID = r.idNow(r.id)
 		}
 		return notFailing(log, why, rollingBack, res, err), nil
 	}
@@ -285,7 +340,7 @@ func (h *Handler) work(ctx context.Context, log *slog.Logger, r request) (cfnres
 	if err == nil {
 		return res, nil
 	}
-	res.PhysicalID = r.failID
+	res.PhysicalID = r.idNow(r.failID)
 	if r.cleanup {
 		left, cerr := h.cleanupReplacement(ctx, log, c, r)
 		if cerr == nil && left.Empty() {
@@ -347,11 +402,20 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 
 	if p.Mode == contract.ModeCreate && awsid.Valid(p.VpcID, "vpc") && allWellFormed(p.SubnetIDs, "subnet") &&
 		(apiID == "" || awsid.Valid(apiID, "vpce")) {
+		base := baseOf(r.id)
 		pr, err := provision.Ensure(ctx, c.EC2, provision.Spec{
 			Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID, PrivateDNS: p.EndpointPrivateDNS,
 			Owner:        provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID},
 			PollInterval: h.PollInterval, Step: step,
+			Recorded: r.recorded,
+			OnRecord: func(rec provision.Record) {
+				id := recordedID(base, rec)
+				r.progress.Store(&id)
+				r.record.Store(&rec)
+			},
 		})
+		// The physical id records what the resource owns and shares.
+		res.PhysicalID = recordedID(base, pr.Record)
 		for _, n := range pr.Notes {
 			log.Info("provision note", "note", n)
 		}
@@ -359,7 +423,11 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 			log.Info("created", "ids", pr.Created)
 		}
 		var pe *provision.PreconditionError
+		var notIn *provision.NotOptedInError
 		switch {
+		case errors.As(err, &notIn):
+			// Refused before anything is read of the VPC but its tags.
+			return res, err
 		case errors.As(err, &pe):
 			// The checks below name the problem and its fix.
 			log.Warn("nothing created", "reason", pe.Msg)
@@ -415,12 +483,24 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 		for _, w := range p.Warnings {
 			items = append(items, "[macro warning] "+w)
 		}
-		res.Data = data(apiID, s3ID, "")
-		return res, &cfnresponse.Failure{
+		var failure error = &cfnresponse.Failure{
 			Summary: fmt.Sprintf("Quilt private endpoints preflight (%s mode) found %d error(s) in %s:", p.Mode, n, p.VpcID),
 			Items:   items,
-			Hint:    "run `qpe check` with the same VPC, subnets and endpoint for the full list",
+			Hint:    "run `qpe check` with the same VPC, subnets and endpoint for the full list (the function's log has every finding)",
 		}
+		if p.Mode == contract.ModeValidate {
+			res.Data = data(apiID, "", "")
+			failure = onlyNamedError(p, apiID, failure)
+		} else {
+			res.Data = data(apiID, s3ID, "")
+		}
+		return res, failure
+	}
+	if p.Mode == contract.ModeValidate {
+		// Validate mode names only what the request named: not the gateway
+		// it found, nor other ids of the VPC (the log has them).
+		res.Data = data(apiID, "", onlyNamed(p, apiID, summary(p, apiID, "", warnings, notes)))
+		return res, nil
 	}
 	if s3ID == "" && len(rep.S3GatewayEndpointIDs) > 0 {
 		s3ID = rep.S3GatewayEndpointIDs[0]
@@ -496,7 +576,10 @@ func describe(f finding.Finding) string {
 // summary is the one-line Data.Summary.
 func summary(p Properties, apiID, s3ID string, warnings []finding.Finding, notes []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "OK (%s): %s, %d subnets, execute-api endpoint %s, S3 gateway endpoint %s", p.Mode, p.VpcID, len(p.SubnetIDs), apiID, orNone(s3ID))
+	fmt.Fprintf(&b, "OK (%s): %s, %d subnets, execute-api endpoint %s", p.Mode, p.VpcID, len(p.SubnetIDs), apiID)
+	if p.Mode != contract.ModeValidate {
+		fmt.Fprintf(&b, ", S3 gateway endpoint %s", orNone(s3ID))
+	}
 	if len(warnings) > 0 {
 		ids := make([]string, 0, len(warnings))
 		for _, w := range warnings {
@@ -531,34 +614,64 @@ func orNone(s string) string {
 	return s
 }
 
-// delete removes what this resource created in create mode; in validate
-// mode, and for ids this function never issued, it makes no AWS call.
+// delete removes what this resource recorded in create mode (its physical
+// id), once CloudFormation confirms the Delete; in validate mode, for ids
+// this function never issued, and for ids without a record, it makes no
+// AWS call. A Delete that cannot be confirmed deletes nothing and answers
+// SUCCESS naming what it left: a stack is never jammed.
 func (h *Handler) delete(ctx context.Context, log *slog.Logger, r request) (cfnresponse.Result, error) {
 	ev := r.ev
 	res := cfnresponse.Result{PhysicalID: r.failID}
 	pid, ok := parsePhysicalID(r.oldID, ev.StackID, ev.LogicalResourceID)
-	if !ok || pid.mode != contract.ModeCreate || !awsid.Valid(pid.vpc, "vpc") {
+	switch {
+	case !ok || pid.mode != contract.ModeCreate || !awsid.Valid(pid.vpc, "vpc"):
 		log.Info("delete: nothing to remove", "physical_id", r.oldID, "issued_here", ok)
+		return res, nil
+	case pid.rec == nil:
+		res.Reason = fmt.Sprintf("Nothing deleted: %s was created by an earlier version that did not record the ids it created; "+
+			"endpoints and security groups tagged %s=%s in %s are left (delete them by hand)", r.oldID, provision.TagStackID, ev.StackID, pid.vpc)
+		log.Warn("delete: no record in the physical id, nothing deleted", "physical_id", r.oldID)
+		return res, nil
+	case pid.rec.Empty():
+		log.Info("delete: nothing recorded", "physical_id", r.oldID)
 		return res, nil
 	}
 	c, err := h.clients(ctx)
 	if err != nil {
 		return res, err
 	}
-	removed, err := provision.Remove(ctx, c.EC2, pid.vpc, provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID}, h.PollInterval,
+	rec := *pid.rec
+	conf, err := h.confirm(ctx, log, ev, c)
+	if err != nil {
+		res.Reason = cut(fmt.Sprintf("Nothing deleted (%v); left in %s: %s", err, pid.vpc, rec), 1000)
+		log.Warn("delete: not confirmed, nothing deleted", "left", rec.String())
+		return res, nil
+	}
+	if conf.cleanup {
+		// The replaced id's Delete keeps what the current id records.
+		if cur, ok := parsePhysicalID(conf.current, ev.StackID, ev.LogicalResourceID); ok && cur.vpc == pid.vpc && cur.rec != nil {
+			rec = rec.Minus(*cur.rec)
+		}
+	}
+	removed, err := provision.Remove(ctx, c.EC2, pid.vpc, provision.Owner{StackID: ev.StackID, LogicalID: ev.LogicalResourceID}, rec, h.PollInterval,
 		func(format string, args ...any) { cfnresponse.Step(ctx, format, args...) })
-	log.Info("delete", "endpoints", removed.Endpoints, "security_groups", removed.SecurityGroups)
+	log.Info("delete", "endpoints", removed.Endpoints, "security_groups", removed.SecurityGroups, "unshared", removed.Unshared, "kept", removed.Kept)
 	if err != nil {
 		return res, fmt.Errorf("deleting the endpoints this stack created in %s: %w", pid.vpc, err)
+	}
+	if len(removed.Kept) > 0 {
+		res.Reason = cut("Kept in "+pid.vpc+": "+strings.Join(removed.Kept, "; "), 1000)
 	}
 	return res, nil
 }
 
 // cleanupReplacement removes what a failed replacement created in the new
-// VPC, on a context of its own (the work's may be over: the failure may be
-// its deadline) that ends at the work's deadline, and returns what is left.
+// VPC (what it recorded), on a context of its own (the work's may be over:
+// the failure may be its deadline) that ends at the work's deadline, and
+// returns what is left.
 func (h *Handler) cleanupReplacement(ctx context.Context, log *slog.Logger, c Clients, r request) (provision.Owned, error) {
-	if !awsid.Valid(r.props.VpcID, "vpc") {
+	rec := r.record.Load()
+	if !awsid.Valid(r.props.VpcID, "vpc") || rec == nil || rec.Empty() {
 		return provision.Owned{}, nil
 	}
 	dl, ok := ctx.Deadline()
@@ -568,7 +681,7 @@ func (h *Handler) cleanupReplacement(ctx context.Context, log *slog.Logger, c Cl
 	cctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), dl)
 	defer cancel()
 	cfnresponse.Step(ctx, "removing what the failed replacement created in %s", r.props.VpcID)
-	removed, err := provision.Remove(cctx, c.EC2, r.props.VpcID, provision.Owner{StackID: r.ev.StackID, LogicalID: r.ev.LogicalResourceID}, h.PollInterval, nil)
+	removed, err := provision.Remove(cctx, c.EC2, r.props.VpcID, provision.Owner{StackID: r.ev.StackID, LogicalID: r.ev.LogicalResourceID}, *rec, h.PollInterval, nil)
 	log.Info("cleanup after a failed replacement", "endpoints", removed.Endpoints, "security_groups", removed.SecurityGroups,
 		"left", removed.Left.String(), "error", fmt.Sprint(err))
 	return removed.Left, err

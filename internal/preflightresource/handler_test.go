@@ -2,6 +2,7 @@ package preflightresource
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/cfn"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
@@ -23,6 +27,7 @@ import (
 
 type harness struct {
 	srv     *awsfake.Server
+	cfn     *cfnDouble
 	rcv     *receiver
 	h       *Handler
 	logs    *testenv.SyncBuffer
@@ -30,26 +35,40 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, w *awsfake.World, opts ...awsfake.Option) *harness {
-	hs := &harness{srv: awsfake.Start(t, w, opts...), rcv: newReceiver(t), logs: &testenv.SyncBuffer{}}
+	hs := &harness{srv: awsfake.Start(t, w, opts...), cfn: newCFNDouble(t, ""), rcv: newReceiver(t), logs: &testenv.SyncBuffer{}}
 	cfg := hs.srv.Config()
+	origins, err := cfnresponse.ParseOrigins(hs.rcv.origin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stacks := cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.BaseEndpoint = aws.String(hs.cfn.srv.URL()) })
 	hs.h = &Handler{
 		Logger: slog.New(slog.NewJSONHandler(hs.logs, nil)),
 		Clients: func(ctx context.Context) (Clients, error) {
 			hs.clients.Add(1)
-			return Clients{Region: cfg.Region, Preflight: preflight.NewClients(cfg), EC2: ec2.NewFromConfig(cfg)}, nil
+			return Clients{Region: cfg.Region, Preflight: preflight.NewClients(cfg), EC2: ec2.NewFromConfig(cfg), Stacks: stacks}, nil
 		},
-		Sender:       &cfnresponse.Sender{Backoff: 10 * time.Millisecond, AttemptTimeout: 2 * time.Second},
-		PollInterval: 10 * time.Millisecond,
+		Sender:          &cfnresponse.Sender{Backoff: 10 * time.Millisecond, AttemptTimeout: 2 * time.Second},
+		PollInterval:    10 * time.Millisecond,
+		Region:          "us-east-1",
+		ResponseOrigins: origins,
 	}
 	return hs
+}
+
+// lambdaContext is a context as the Lambda runtime gives it: the invoked
+// function's ARN names the function's account.
+func lambdaContext(ctx context.Context) context.Context {
+	return lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: "0d0d-lambda", InvokedFunctionArn: tFunction})
 }
 
 // do handles one event with a deadline and returns the single response.
 func (hs *harness) do(t *testing.T, ev cfn.Event, timeout time.Duration) cfn.Response {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	ctx, cancel := context.WithTimeout(lambdaContext(context.Background()), timeout)
 	defer cancel()
 	before := len(hs.rcv.all())
+	hs.cfn.genuine(ev)
 	if err := hs.h.Handle(ctx, ev); err != nil {
 		t.Fatalf("Handle: %v", err)
 	}
@@ -91,7 +110,9 @@ func TestHandleValidate(t *testing.T) {
 			ev:     func(u string) cfn.Event { return newEvent(cfn.RequestCreate, u, "", validateProps(), nil) },
 			status: cfn.StatusSuccess,
 			checkFn: func(t *testing.T, r cfn.Response) {
-				if r.Data[contract.AttrAPIEndpointID] != tAPI || r.Data[contract.AttrS3GatewayID] != tS3 {
+				// Validate mode names only what the request named: not the
+				// S3 gateway it found.
+				if r.Data[contract.AttrAPIEndpointID] != tAPI || r.Data[contract.AttrS3GatewayID] != "" || strings.Contains(fmt.Sprint(r.Data), tS3) {
 					t.Errorf("data %v", r.Data)
 				}
 				if s, _ := r.Data[contract.AttrSummary].(string); !strings.HasPrefix(s, "OK (validate)") || strings.Contains(s, "\n") {
@@ -106,7 +127,16 @@ func TestHandleValidate(t *testing.T) {
 			name: "create on a bad world lists errors with remedies", world: badWorld(),
 			ev:     func(u string) cfn.Event { return newEvent(cfn.RequestCreate, u, "", validateProps(), nil) },
 			status: cfn.StatusFailed,
-			reason: []string{"found", "error(s) in " + tVPC, "QPE-S3-", "Fix:", tRtbPriv},
+			reason: []string{"found", "error(s) in " + tVPC, "QPE-S3-", "Fix:", "rtb-..."},
+			checkFn: func(t *testing.T, r cfn.Response) {
+				// The Reason (a stack event) names only what the request
+				// named: not the VPC's route tables, groups or CIDR blocks.
+				for _, layout := range []string{tRtbPriv, "sg-0d00000000000e001", "10.20."} {
+					if strings.Contains(r.Reason, layout) {
+						t.Errorf("the Reason names %s, which the request did not", layout)
+					}
+				}
+			},
 		},
 		{
 			name: "update on a good world keeps the physical id", world: goodWorld(),
@@ -230,10 +260,12 @@ func TestHandleCreateMode(t *testing.T) {
 	if r.Status != cfn.StatusSuccess {
 		t.Fatalf("create: %s", r.Reason)
 	}
-	id := PhysicalID(contract.ModeCreate, tVPC, tStack, tLogical)
+	// The physical id records what was created.
+	id := r.PhysicalResourceID
 	api, _ := r.Data[contract.AttrAPIEndpointID].(string)
 	s3, _ := r.Data[contract.AttrS3GatewayID].(string)
-	if r.PhysicalResourceID != id || !strings.HasPrefix(api, "vpce-") || !strings.HasPrefix(s3, "vpce-") {
+	if baseOf(id) != PhysicalID(contract.ModeCreate, tVPC, tStack, tLogical) || !strings.HasPrefix(api, "vpce-") || !strings.HasPrefix(s3, "vpce-") ||
+		!strings.Contains(id, api) || !strings.Contains(id, s3) {
 		t.Fatalf("response %+v", r)
 	}
 	w := hs.srv.World()
@@ -274,8 +306,8 @@ func TestHandleCreateMode(t *testing.T) {
 	}
 	p2 := createProps(tVPC2, tSubnetE, tSubnetF)
 	repl := hs.do(t, newEvent(cfn.RequestUpdate, u, id, p2, p), 60*time.Second)
-	id2 := PhysicalID(contract.ModeCreate, tVPC2, tStack, tLogical)
-	if repl.Status != cfn.StatusSuccess || repl.PhysicalResourceID != id2 {
+	id2 := repl.PhysicalResourceID
+	if repl.Status != cfn.StatusSuccess || baseOf(id2) != PhysicalID(contract.ModeCreate, tVPC2, tStack, tLogical) {
 		t.Fatalf("replacement: %+v", repl)
 	}
 	if n := len(hs.srv.World().VpcEndpoints); n != 4 {
@@ -307,7 +339,7 @@ func TestHandleCreateModeFailureThenDelete(t *testing.T) {
 	// Endpoints never become available: the Create fails before its deadline
 	// with the pending ids; the Delete that follows removes them.
 	w := emptyWorld()
-	w.Vpcs[0].Tags = map[string]string{awsfake.PendingDescribesTag: "100000"}
+	w.Vpcs[0].Tags[awsfake.PendingDescribesTag] = "100000"
 	hs := newHarness(t, w)
 	hs.h.Margin = 300 * time.Millisecond
 	p := createProps(tVPC, tSubnetA, tSubnetB)
@@ -391,8 +423,10 @@ func TestHandlePanicAndHang(t *testing.T) {
 		if r.Status != cfn.StatusFailed || !strings.Contains(r.Reason, "checking "+tVPC) {
 			t.Errorf("%s %s", r.Status, r.Reason)
 		}
-		if want := PhysicalID(contract.ModeCreate, tVPC, tStack, tLogical); r.PhysicalResourceID != want {
-			t.Errorf("physical id %s, want %s (so that the Delete removes what was created)", r.PhysicalResourceID, want)
+		w := hs.srv.World()
+		if want := PhysicalID(contract.ModeCreate, tVPC, tStack, tLogical); baseOf(r.PhysicalResourceID) != want || len(w.VpcEndpoints) != 2 ||
+			!strings.Contains(r.PhysicalResourceID, w.VpcEndpoints[0].ID) || !strings.Contains(r.PhysicalResourceID, w.VpcEndpoints[1].ID) {
+			t.Errorf("physical id %s, want %s recording %+v (so that the Delete removes what was created)", r.PhysicalResourceID, want, w.VpcEndpoints)
 		}
 	})
 	t.Run("AWS hangs", func(t *testing.T) {
@@ -443,7 +477,8 @@ func TestSlowResponseEndpoint(t *testing.T) {
 		delivered.Store(int64(time.Since(start)))
 	}))
 	defer slow.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	hs.h.ResponseOrigins = append(hs.h.ResponseOrigins, cfnresponse.Origin{Scheme: "http", Host: "127.0.0.1", Port: slow.URL[strings.LastIndex(slow.URL, ":")+1:]})
+	ctx, cancel := context.WithTimeout(lambdaContext(context.Background()), 3*time.Second)
 	defer cancel()
 	if err := hs.h.Handle(ctx, newEvent(cfn.RequestCreate, slow.URL+"/r?"+secretQuery, "", validateProps(), nil)); err != nil {
 		t.Fatalf("Handle: %v\n%s", err, hs.logs)

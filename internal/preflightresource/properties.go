@@ -82,7 +82,7 @@ func ParseProperties(raw map[string]any) (Properties, error) {
 	}
 
 	if l, ok := listProp(raw, contract.PropSubnetIDs); !ok {
-		bad("%s must be a list of subnet ids or a comma-separated string, got %s", contract.PropSubnetIDs, show(raw[contract.PropSubnetIDs]))
+		bad("%s must be a list of at most %d subnet ids or a comma-separated string, got %s", contract.PropSubnetIDs, MaxListItems, show(raw[contract.PropSubnetIDs]))
 	} else if p.SubnetIDs = l; len(l) == 0 {
 		bad("%s is required (the private subnets of the stack's Lambdas)", contract.PropSubnetIDs)
 	}
@@ -97,7 +97,7 @@ func ParseProperties(raw map[string]any) (Properties, error) {
 	}
 
 	if l, ok := listProp(raw, contract.PropBucketNames); !ok {
-		bad("%s must be a list of bucket names or a comma-separated string, got %s", contract.PropBucketNames, show(raw[contract.PropBucketNames]))
+		bad("%s must be a list of at most %d bucket names or a comma-separated string, got %s", contract.PropBucketNames, MaxListItems, show(raw[contract.PropBucketNames]))
 	} else {
 		p.Buckets = l
 	}
@@ -119,7 +119,7 @@ func ParseProperties(raw map[string]any) (Properties, error) {
 		{contract.PropClientCidrs, "CIDR blocks", &p.ClientCidrs},
 	} {
 		if v, ok := listProp(raw, l.name); !ok {
-			bad("%s must be a list of %s or a comma-separated string, got %s", l.name, l.what, show(raw[l.name]))
+			bad("%s must be a list of at most %d %s or a comma-separated string, got %s", l.name, MaxListItems, l.what, show(raw[l.name]))
 		} else {
 			*l.dst = v
 		}
@@ -195,39 +195,58 @@ func scalar(v any) (string, bool) {
 	return "", false
 }
 
+// MaxListItems bounds each list property (subnets, buckets, services,
+// CIDR blocks): far above any real VPC (200 subnets by default), far below
+// what would slow the function down.
+const MaxListItems = 1000
+
 // listProp accepts a list of strings or a comma-separated string (or a list
-// of them); blanks and duplicates are dropped.
+// of them); blanks and duplicates are dropped, in linear time. More than
+// MaxListItems items is not a valid list.
 func listProp(raw map[string]any, key string) ([]string, bool) {
 	v, present := raw[key]
 	if !present || v == nil {
 		return nil, true
 	}
-	var items []string
+	var out []string
+	seen := map[string]bool{}
+	add := func(list string) bool {
+		for s := range strings.SplitSeq(list, ",") {
+			if s = strings.TrimSpace(s); s != "" && !seen[s] {
+				if len(out) == MaxListItems {
+					return false
+				}
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+		return true
+	}
 	switch x := v.(type) {
 	case string:
-		items = strings.Split(x, ",")
+		if !add(x) {
+			return nil, false
+		}
 	case []any:
 		// An element may itself be a comma-separated string
 		// ([!Join [",", ...]], or a CommaDelimitedList value in a list).
+		if len(x) > MaxListItems {
+			return nil, false
+		}
 		for _, e := range x {
 			s, ok := e.(string)
-			if !ok {
+			if !ok || !add(s) {
 				return nil, false
 			}
-			items = append(items, strings.Split(s, ",")...)
 		}
 	case []string:
 		for _, s := range x {
-			items = append(items, strings.Split(s, ",")...)
+			if !add(s) {
+				return nil, false
+			}
 		}
 	default:
 		return nil, false
-	}
-	var out []string
-	for _, s := range items {
-		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
 	}
 	return out, true
 }

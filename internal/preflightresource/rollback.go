@@ -17,10 +17,12 @@ import (
 	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 )
 
-// StackAPI is the part of *cloudformation.Client the rollback detection
-// uses: DescribeStacks on the event's own stack.
+// StackAPI is the part of *cloudformation.Client the function uses on the
+// event's own stack: DescribeStackResource confirms the request (trust.go),
+// DescribeStacks detects a rollback or a replacement's cleanup.
 type StackAPI interface {
 	DescribeStacks(ctx context.Context, in *cloudformation.DescribeStacksInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error)
+	DescribeStackResource(ctx context.Context, in *cloudformation.DescribeStackResourceInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourceOutput, error)
 }
 
 // statusTimeout bounds the DescribeStacks of the rollback detection.

@@ -15,6 +15,9 @@ import (
 	"github.com/aws/aws-lambda-go/cfn"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
+	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
+	"github.com/quiltdata/quilt-private-endpoints/internal/provision"
+	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
 )
 
 // Test fixtures: VPC worlds for the wire double, a loopback receiver for the
@@ -33,8 +36,14 @@ const (
 	tRtbPriv = "rtb-0d000000000000001"
 	tRtbMain = "rtb-0d0000000000000f0"
 	tNAT     = "nat-0d000000000000001"
-	tStack   = "arn:aws:cloudformation:us-east-1:123456789012:stack/quilt-prod/0d0d0d0d-1111-2222-3333-444444444444"
+	// tAccount is the function's own account: the emulator's invoked ARN
+	// (arn:aws:lambda:us-east-1:012345678912:function:...) names it.
+	tAccount = "012345678912"
+	// tStack is the stack of the CloudFormation double (stackfake's ARN).
+	tStack   = "arn:aws:cloudformation:us-east-1:" + tAccount + ":stack/quilt-prod/0a1b2c3d-0000-4000-8000-000000000001"
 	tLogical = "QuiltPrivateEndpointsPreflight"
+	// tFunction is the function's ARN (the unit tests' lambdacontext).
+	tFunction = "arn:aws:lambda:us-east-1:" + tAccount + ":function:quilt-private-endpoints-preflight"
 	// secretQuery is what a presigned S3 URL carries: it must never be logged.
 	secretQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAQPESECRET0000000%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=7200&X-Amz-SignedHeaders=host&X-Amz-Signature=5ec4e75ec4e75ec4e75ec4e75ec4e75ec4e75ec4e75ec4e75ec4e75ec4e75ec4"
 )
@@ -49,8 +58,8 @@ func emptyWorld() *awsfake.World {
 	return &awsfake.World{
 		Region: "us-east-1",
 		Vpcs: []awsfake.Vpc{
-			{ID: tVPC, CidrBlock: "10.20.0.0/16", EnableDNSHostnames: true},
-			{ID: tVPC2, CidrBlock: "10.30.0.0/16", EnableDNSHostnames: true},
+			{ID: tVPC, CidrBlock: "10.20.0.0/16", EnableDNSHostnames: true, Tags: map[string]string{provision.TagAllowCreate: "true"}},
+			{ID: tVPC2, CidrBlock: "10.30.0.0/16", EnableDNSHostnames: true, Tags: map[string]string{provision.TagAllowCreate: "true"}},
 		},
 		Subnets: []awsfake.Subnet{
 			{ID: tSubnetA, VpcID: tVPC, CidrBlock: "10.20.1.0/24", AvailabilityZone: "us-east-1a"},
@@ -184,6 +193,9 @@ func newReceiver(t *testing.T) *receiver {
 	return r
 }
 
+// origin is the receiver's scheme://host:port, for QPE_RESPONSE_ORIGINS.
+func (r *receiver) origin() string { return r.srv.URL }
+
 func (r *receiver) url() string {
 	return r.srv.URL + "/cloudformation-custom-resource-response-useast1/arn%3Aaws%3Acloudformation%3Aus-east-1%3A123456789012%3Astack/quilt-prod/0d0d%7CPreflight%7Creq?" + secretQuery
 }
@@ -229,3 +241,56 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b.Bytes()
 }
+
+// cfnDouble is CloudFormation for the tests (stackfake): the stack tStack
+// holding the preflight resource, whose state confirms a request or not.
+type cfnDouble struct {
+	srv     *stackfake.Server
+	stackID string
+}
+
+func newCFNDouble(t *testing.T, status string, faults ...stackfake.Fault) *cfnDouble {
+	t.Helper()
+	d := newStackDouble(t, "quilt-prod", status, faults...)
+	if d.stackID != tStack {
+		t.Fatalf("the double's stack is %s, the tests' %s", d.stackID, tStack)
+	}
+	return d
+}
+
+// newStackDouble serves another stack of the account.
+func newStackDouble(t *testing.T, name, status string, faults ...stackfake.Fault) *cfnDouble {
+	t.Helper()
+	if status == "" {
+		status = "UPDATE_IN_PROGRESS"
+	}
+	scn := &stackfake.Scenario{Region: "us-east-1", Account: tAccount, PageSize: 100, Stack: stackfake.Stack{Name: name, Status: status}, Faults: faults}
+	srv := stackfake.Start(scn)
+	t.Cleanup(srv.Close)
+	return &cfnDouble{srv: srv, stackID: scn.StackID()}
+}
+
+// resourceStatus is the resource's state when CloudFormation sends a request.
+var resourceStatus = map[cfn.RequestType]string{
+	cfn.RequestCreate: "CREATE_IN_PROGRESS", cfn.RequestUpdate: "UPDATE_IN_PROGRESS", cfn.RequestDelete: "DELETE_IN_PROGRESS",
+}
+
+// genuine puts the resource in the state CloudFormation is in when it
+// really sends ev.
+func (d *cfnDouble) genuine(ev cfn.Event) {
+	d.set(ev.LogicalResourceID, ev.PhysicalResourceID, resourceStatus[ev.RequestType])
+}
+
+func (d *cfnDouble) set(logicalID, physicalID, status string) {
+	d.srv.SetResource(stackfake.Resource{LogicalID: logicalID, Type: contract.Type, PhysicalID: physicalID, Status: status})
+}
+
+// cleanup is the state after a replacement: the stack deletes the old
+// physical id while the resource has current.
+func (d *cfnDouble) cleanup(current string) {
+	d.srv.SetStackStatus("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS")
+	d.set(tLogical, current, "UPDATE_COMPLETE")
+}
+
+// describes counts the DescribeStackResource calls.
+func (d *cfnDouble) describes() int { return d.srv.Calls()["cloudformation:DescribeStackResource"] }

@@ -10,7 +10,10 @@
 // parameters, and the security group has a deterministic name. It never
 // modifies a resource it did not create: an existing customer S3 gateway
 // endpoint that lacks a route table is left alone (the checks report it).
-// Remove deletes only what carries the owner tags.
+// It works only in a VPC its owner opted in (TagAllowCreate). What it
+// creates is recorded (Record, kept in the custom resource's physical id);
+// Remove deletes only recorded ids that still carry the owner tags and that
+// no other stack marked as used.
 package provision
 
 import (
@@ -60,13 +63,15 @@ type EC2API interface {
 	ModifyVpcEndpoint(ctx context.Context, in *ec2.ModifyVpcEndpointInput, optFns ...func(*ec2.Options)) (*ec2.ModifyVpcEndpointOutput, error)
 	DeleteVpcEndpoints(ctx context.Context, in *ec2.DeleteVpcEndpointsInput, optFns ...func(*ec2.Options)) (*ec2.DeleteVpcEndpointsOutput, error)
 	DeleteSecurityGroup(ctx context.Context, in *ec2.DeleteSecurityGroupInput, optFns ...func(*ec2.Options)) (*ec2.DeleteSecurityGroupOutput, error)
+	CreateTags(ctx context.Context, in *ec2.CreateTagsInput, optFns ...func(*ec2.Options)) (*ec2.CreateTagsOutput, error)
+	DeleteTags(ctx context.Context, in *ec2.DeleteTagsInput, optFns ...func(*ec2.Options)) (*ec2.DeleteTagsOutput, error)
 }
 
 // Actions lists the EC2 API actions this package calls (for the IAM policy).
 func Actions() []string {
 	return []string{
 		"ec2:AuthorizeSecurityGroupIngress", "ec2:CreateSecurityGroup", "ec2:CreateTags",
-		"ec2:CreateVpcEndpoint", "ec2:DeleteSecurityGroup", "ec2:DeleteVpcEndpoints",
+		"ec2:CreateVpcEndpoint", "ec2:DeleteSecurityGroup", "ec2:DeleteTags", "ec2:DeleteVpcEndpoints",
 		"ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets",
 		"ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ec2:ModifyVpcEndpoint",
 	}
@@ -132,6 +137,15 @@ type Spec struct {
 	// with 403.
 	PrivateDNS bool
 	Owner      Owner
+	// Recorded is what the resource recorded in this VPC before (its
+	// physical id): only these ids are its own, and only while they carry
+	// its owner tags. nil (a Create, or a resource of an earlier version
+	// that recorded nothing) takes what carries the owner tags as its own:
+	// a retried Create finds what the first attempt made.
+	Recorded *Record
+	// OnRecord, when set, receives the record each time it grows (so that
+	// an answer cut by the deadline still names what was created).
+	OnRecord func(Record)
 	// PollInterval is the first wait between state polls (default 500 ms, doubling to 10 s).
 	PollInterval time.Duration
 	// Step, when set, receives what is being done now (for timeouts' reasons).
@@ -144,6 +158,8 @@ type Result struct {
 	S3GatewayEndpointID string
 	// Created lists the ids created by this call.
 	Created []string
+	// Record is what the resource now owns and shares in the VPC.
+	Record Record
 	// Notes are facts for the log and the summary (reused endpoints,
 	// route tables left to the customer).
 	Notes []string
@@ -180,6 +196,13 @@ func Ensure(ctx context.Context, c EC2API, s Spec) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	if !OptedIn(w.vpc) {
+		return res, &NotOptedInError{VpcID: s.VpcID}
+	}
+	if s.Recorded != nil {
+		// What was recorded stays recorded (the Delete checks its tags).
+		res.Record = s.Recorded.clone()
+	}
 	rts, err := effectiveRouteTables(w, s.SubnetIDs)
 	if err != nil {
 		return res, err
@@ -201,7 +224,7 @@ func Ensure(ctx context.Context, c EC2API, s Spec) (Result, error) {
 
 	var wait []string
 	for _, id := range []string{res.APIEndpointID, res.S3GatewayEndpointID} {
-		if id != "" && (slices.Contains(res.Created, id) || isOwnedEndpoint(w, s.Owner, id)) {
+		if id != "" && (slices.Contains(res.Created, id) || isOwnedEndpoint(w, s, id)) {
 			wait = append(wait, id)
 		}
 	}
@@ -211,13 +234,29 @@ func Ensure(ctx context.Context, c EC2API, s Spec) (Result, error) {
 	return res, nil
 }
 
-func isOwnedEndpoint(w world, o Owner, id string) bool {
+func isOwnedEndpoint(w world, s Spec, id string) bool {
 	for _, e := range w.endpoints {
 		if aws.ToString(e.VpcEndpointId) == id {
-			return o.owns(e.Tags)
+			return s.own(id, e.Tags)
 		}
 	}
 	return false
+}
+
+// own reports whether a resource is the owner's: it carries the owner tags
+// and, when something was recorded, it is recorded (a tag someone else
+// added does not make a resource its own).
+func (s Spec) own(id string, tags []types.Tag) bool {
+	return s.Owner.owns(tags) && (s.Recorded == nil || slices.Contains(s.Recorded.Owned, id))
+}
+
+// record adds owned ids (or a shared one) to the result and reports it.
+func (s Spec) record(res *Result, shared string, owned ...string) {
+	res.Record.own(owned...)
+	res.Record.share(shared)
+	if s.OnRecord != nil {
+		s.OnRecord(res.Record.clone())
+	}
 }
 
 // read gets the VPC, the subnets, the route tables and the endpoints of the
@@ -340,7 +379,7 @@ func ensureAPIEndpoint(ctx context.Context, c EC2API, s Spec, w world, res *Resu
 		if !live(e) || aws.ToString(e.ServiceName) != svc || !strings.EqualFold(string(e.VpcEndpointType), endpointTypeIface) {
 			continue
 		}
-		if s.Owner.owns(e.Tags) {
+		if s.own(aws.ToString(e.VpcEndpointId), e.Tags) {
 			if owned == nil {
 				owned = &w.endpoints[i]
 			}
@@ -352,11 +391,25 @@ func ensureAPIEndpoint(ctx context.Context, c EC2API, s Spec, w world, res *Resu
 	switch {
 	case owned != nil:
 		res.APIEndpointID = aws.ToString(owned.VpcEndpointId)
+		ids := []string{res.APIEndpointID}
+		for _, g := range owned.Groups {
+			ids = append(ids, aws.ToString(g.GroupId))
+		}
+		s.record(res, "", ids...)
 		return reconcileSubnets(ctx, c, *owned, subnets, res, step)
 	case customer != nil:
 		// One execute-api endpoint per VPC: a second one with private DNS
 		// would conflict with it, and the catalog needs only one.
 		res.APIEndpointID = aws.ToString(customer.VpcEndpointId)
+		if s.Owner.otherStack(customer.Tags) {
+			// Another stack's: mark it used, so that its Delete keeps it.
+			if err := markUsed(ctx, c, s.Owner, *customer); err != nil {
+				return err
+			}
+			s.record(res, res.APIEndpointID)
+			res.Notes = append(res.Notes, fmt.Sprintf("using the execute-api endpoint %s that stack %s created (shared: recorded, not modified)", res.APIEndpointID, tagValue(customer.Tags, TagStackID)))
+			return nil
+		}
 		res.Notes = append(res.Notes, fmt.Sprintf("using the existing execute-api endpoint %s of the VPC (not created by this stack, not modified)", res.APIEndpointID))
 		return nil
 	}
@@ -364,6 +417,7 @@ func ensureAPIEndpoint(ctx context.Context, c EC2API, s Spec, w world, res *Resu
 	if err != nil {
 		return err
 	}
+	s.record(res, "", group)
 	step("creating the execute-api interface endpoint in %s", s.VpcID)
 	out, err := c.CreateVpcEndpoint(ctx, &ec2.CreateVpcEndpointInput{
 		VpcId:             aws.String(s.VpcID),
@@ -386,6 +440,7 @@ func ensureAPIEndpoint(ctx context.Context, c EC2API, s Spec, w world, res *Resu
 	}
 	res.APIEndpointID = aws.ToString(out.VpcEndpoint.VpcEndpointId)
 	res.Created = append(res.Created, res.APIEndpointID)
+	s.record(res, "", res.APIEndpointID)
 	return nil
 }
 
@@ -434,7 +489,7 @@ func ensureGroup(ctx context.Context, c EC2API, s Spec, w world, res *Result, st
 			return nil, fmt.Errorf("ec2:DescribeSecurityGroups in %s: %w", s.VpcID, err)
 		}
 		for i, g := range out.SecurityGroups {
-			if s.Owner.owns(g.Tags) && aws.ToString(g.VpcId) == s.VpcID {
+			if s.own(aws.ToString(g.GroupId), g.Tags) && aws.ToString(g.VpcId) == s.VpcID {
 				return &out.SecurityGroups[i], nil
 			}
 		}
@@ -467,7 +522,7 @@ func ensureGroup(ctx context.Context, c EC2API, s Spec, w world, res *Result, st
 				return "", err
 			}
 			if g == nil {
-				return "", fmt.Errorf("security group %s exists in %s but does not carry this stack's owner tags: delete or rename it", name, s.VpcID)
+				return "", fmt.Errorf("security group %s exists in %s but is not one this resource created (not recorded in its physical id, or without its owner tags): delete it", name, s.VpcID)
 			}
 		default:
 			return "", fmt.Errorf("ec2:CreateSecurityGroup %s in %s: %w", name, s.VpcID, err)
@@ -499,6 +554,7 @@ func ensureS3Gateway(ctx context.Context, c EC2API, s Spec, w world, rts []strin
 	covered := map[string]string{} // route table -> endpoint
 	var owned *types.VpcEndpoint
 	var customer []string
+	others := map[string]types.VpcEndpoint{} // another stack's gateways
 	for i, e := range w.endpoints {
 		if !live(e) || aws.ToString(e.ServiceName) != svc || !strings.EqualFold(string(e.VpcEndpointType), endpointTypeGateway) {
 			continue
@@ -507,12 +563,29 @@ func ensureS3Gateway(ctx context.Context, c EC2API, s Spec, w world, rts []strin
 		for _, rt := range e.RouteTableIds {
 			covered[rt] = id
 		}
-		if s.Owner.owns(e.Tags) {
+		if s.own(id, e.Tags) {
 			if owned == nil {
 				owned = &w.endpoints[i]
 			}
 		} else {
 			customer = append(customer, id)
+			if s.Owner.otherStack(e.Tags) {
+				others[id] = e
+			}
+		}
+	}
+	if owned != nil {
+		s.record(res, "", aws.ToString(owned.VpcEndpointId))
+	}
+	// Another stack's gateway that routes one of the subnets is used:
+	// marked and recorded as shared.
+	for _, rt := range rts {
+		if e, ok := others[covered[rt]]; ok {
+			if err := markUsed(ctx, c, s.Owner, e); err != nil {
+				return err
+			}
+			s.record(res, covered[rt])
+			delete(others, covered[rt])
 		}
 	}
 	var missing []string
@@ -566,6 +639,7 @@ func ensureS3Gateway(ctx context.Context, c EC2API, s Spec, w world, rts []strin
 	}
 	res.S3GatewayEndpointID = aws.ToString(out.VpcEndpoint.VpcEndpointId)
 	res.Created = append(res.Created, res.S3GatewayEndpointID)
+	s.record(res, "", res.S3GatewayEndpointID)
 	return nil
 }
 

@@ -34,7 +34,7 @@ var owner = Owner{StackID: stackID, LogicalID: "QuiltPrivateEndpointsPreflight"}
 func emptyWorld() *awsfake.World {
 	return &awsfake.World{
 		Region: "us-east-1",
-		Vpcs:   []awsfake.Vpc{{ID: vpcID, CidrBlock: "10.4.0.0/16", EnableDNSHostnames: true}},
+		Vpcs:   []awsfake.Vpc{{ID: vpcID, CidrBlock: "10.4.0.0/16", EnableDNSHostnames: true, Tags: map[string]string{TagAllowCreate: "true"}}},
 		Subnets: []awsfake.Subnet{
 			{ID: subnetA, VpcID: vpcID, CidrBlock: "10.4.1.0/24", AvailabilityZone: "us-east-1a"},
 			{ID: subnetB, VpcID: vpcID, CidrBlock: "10.4.2.0/24", AvailabilityZone: "us-east-1b"},
@@ -224,7 +224,7 @@ func TestEnsureGivenAPIEndpointAndReconcile(t *testing.T) {
 
 func TestEnsureWaitStopsAtTheDeadline(t *testing.T) {
 	w := emptyWorld()
-	w.Vpcs[0].Tags = map[string]string{awsfake.PendingDescribesTag: "100000"}
+	w.Vpcs[0].Tags[awsfake.PendingDescribesTag] = "100000"
 	_, c := start(t, w)
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
@@ -277,7 +277,10 @@ func TestRemoveDeletesOnlyOwned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	removed, err := Remove(context.Background(), c, vpcID, owner, 5*time.Millisecond, nil)
+	if len(res.Record.Owned) != 3 || len(res.Record.Shared) != 0 {
+		t.Fatalf("record %+v, want the 2 endpoints and the group", res.Record)
+	}
+	removed, err := Remove(context.Background(), c, vpcID, owner, res.Record, 5*time.Millisecond, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +304,7 @@ func TestRemoveDeletesOnlyOwned(t *testing.T) {
 		}
 	}
 	// Already gone: success, nothing deleted.
-	again, err := Remove(context.Background(), c, vpcID, owner, 5*time.Millisecond, nil)
+	again, err := Remove(context.Background(), c, vpcID, owner, res.Record, 5*time.Millisecond, nil)
 	if err != nil || len(again.Endpoints)+len(again.SecurityGroups) != 0 {
 		t.Errorf("second Remove: %+v, %v", again, err)
 	}

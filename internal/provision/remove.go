@@ -9,18 +9,24 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
-// Removed says what Remove deleted, and what it left.
+// Removed says what Remove deleted, kept and left.
 type Removed struct {
 	Endpoints      []string
 	SecurityGroups []string
-	// Left is what the owner still has in the VPC after an error (read
+	// Unshared are another stack's endpoints this one no longer marks as used.
+	Unshared []string
+	// Kept names each recorded id left on purpose, with why (another stack
+	// uses it; it no longer carries this stack's owner tags).
+	Kept []string
+	// Left is what of the record is still there after an error (read
 	// again); empty when Remove succeeded.
 	Left Owned
 }
 
-// Owned are the endpoints and security groups an owner has in a VPC.
+// Owned are endpoints and security groups.
 type Owned struct {
 	Endpoints      []string
 	SecurityGroups []string
@@ -39,46 +45,118 @@ func (o Owned) String() string {
 // NotFound, like InvalidRoute.NotFound).
 var endpointGone = []string{"InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"}
 
-// ListOwned reads the endpoints (not being deleted) and security groups of
-// vpcID that carry owner's tags.
-func ListOwned(ctx context.Context, c EC2API, vpcID string, o Owner) (Owned, error) {
-	eps, err := ownedEndpoints(ctx, c, vpcID, o)
-	if err != nil {
-		return Owned{}, err
-	}
-	groups, err := ownedGroups(ctx, c, vpcID, o)
-	return Owned{Endpoints: eps, SecurityGroups: groups}, err
-}
-
 // rereadTimeout bounds the read after an error (on a context of its own:
 // the error may be the deadline).
 const rereadTimeout = 5 * time.Second
 
-// Remove deletes the endpoints and security groups of vpcID that carry
-// owner's tags (and nothing else), waiting for the endpoints to go so that
-// their security group can be deleted. After any error it reads the owned
-// resources again: when nothing is left the removal succeeded (what is
-// already gone is success); otherwise the error names what is left, also
-// in Removed.Left.
-func Remove(ctx context.Context, c EC2API, vpcID string, o Owner, interval time.Duration, step func(string, ...any)) (Removed, error) {
-	r, err := remove(ctx, c, vpcID, o, interval, step)
+// Remove deletes what rec records in vpcID and nothing else: an owned id
+// only while it carries owner's tags, is in the VPC, and (for an endpoint)
+// no other stack marked it used (TagUsedByPrefix); the security groups of
+// an endpoint it keeps stay too. It removes owner's mark from the shared
+// endpoints. After any error it reads the record again: when nothing of it
+// is left the removal succeeded (what is already gone is success);
+// otherwise the error names what is left, also in Removed.Left.
+func Remove(ctx context.Context, c EC2API, vpcID string, o Owner, rec Record, interval time.Duration, step func(string, ...any)) (Removed, error) {
+	r, err := remove(ctx, c, vpcID, o, rec, interval, step)
 	if err == nil {
 		return r, nil
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rereadTimeout)
 	defer cancel()
-	left, lerr := ListOwned(rctx, c, vpcID, o)
+	eps, _, lerr := recordedEndpoints(rctx, c, vpcID, o, rec)
+	var groups []string
+	if lerr == nil {
+		groups, _, lerr = recordedGroups(rctx, c, vpcID, o, rec, nil)
+	}
 	if lerr != nil {
 		return r, fmt.Errorf("%w (and reading what is left failed: %v)", err, lerr)
 	}
-	r.Left = left
-	if left.Empty() {
+	r.Left = Owned{SecurityGroups: groups}
+	for _, e := range eps {
+		r.Left.Endpoints = append(r.Left.Endpoints, aws.ToString(e.VpcEndpointId))
+	}
+	if r.Left.Empty() {
 		return r, nil
 	}
-	return r, fmt.Errorf("%w; still there: %s", err, left)
+	return r, fmt.Errorf("%w; still there: %s", err, r.Left)
 }
 
-func remove(ctx context.Context, c EC2API, vpcID string, o Owner, interval time.Duration, step func(string, ...any)) (Removed, error) {
+func split(ids []string) (endpoints, groups []string) {
+	for _, id := range ids {
+		switch {
+		case strings.HasPrefix(id, "vpce-"):
+			endpoints = append(endpoints, id)
+		case strings.HasPrefix(id, "sg-"):
+			groups = append(groups, id)
+		}
+	}
+	return endpoints, groups
+}
+
+// recordedEndpoints reads the recorded endpoints of the VPC that still
+// exist: those to delete, and those kept (with why).
+func recordedEndpoints(ctx context.Context, c EC2API, vpcID string, o Owner, rec Record) (del []types.VpcEndpoint, kept []string, err error) {
+	ids, _ := split(rec.Owned)
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
+	p := ec2.NewDescribeVpcEndpointsPaginator(c, &ec2.DescribeVpcEndpointsInput{Filters: []types.Filter{
+		{Name: aws.String("vpc-endpoint-id"), Values: ids}, {Name: aws.String("vpc-id"), Values: []string{vpcID}}}})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("ec2:DescribeVpcEndpoints %s: %w", strings.Join(ids, ","), err)
+		}
+		for _, e := range out.VpcEndpoints {
+			id := aws.ToString(e.VpcEndpointId)
+			st := strings.ToLower(string(e.State))
+			switch {
+			case !slices.Contains(ids, id) || aws.ToString(e.VpcId) != vpcID || st == "deleted" || st == "deleting":
+			case !o.owns(e.Tags):
+				kept = append(kept, id+" (no longer carries this stack's owner tags)")
+			case len(o.users(e.Tags)) > 0:
+				kept = append(kept, id+" (still used by "+strings.Join(o.users(e.Tags), ", ")+")")
+			default:
+				del = append(del, e)
+			}
+		}
+	}
+	return del, kept, nil
+}
+
+// recordedGroups reads the recorded security groups of the VPC that still
+// exist and carry the owner tags (minus those in keep: attached to a kept
+// endpoint).
+func recordedGroups(ctx context.Context, c EC2API, vpcID string, o Owner, rec Record, keep []string) (del, kept []string, err error) {
+	_, ids := split(rec.Owned)
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
+	p := ec2.NewDescribeSecurityGroupsPaginator(c, &ec2.DescribeSecurityGroupsInput{Filters: []types.Filter{
+		{Name: aws.String("group-id"), Values: ids}, {Name: aws.String("vpc-id"), Values: []string{vpcID}}}})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("ec2:DescribeSecurityGroups %s: %w", strings.Join(ids, ","), err)
+		}
+		for _, g := range out.SecurityGroups {
+			id := aws.ToString(g.GroupId)
+			switch {
+			case !slices.Contains(ids, id) || aws.ToString(g.VpcId) != vpcID:
+			case !o.owns(g.Tags):
+				kept = append(kept, id+" (no longer carries this stack's owner tags)")
+			case slices.Contains(keep, id):
+				kept = append(kept, id+" (on an endpoint that is kept)")
+			default:
+				del = append(del, id)
+			}
+		}
+	}
+	slices.Sort(del)
+	return del, kept, nil
+}
+
+func remove(ctx context.Context, c EC2API, vpcID string, o Owner, rec Record, interval time.Duration, step func(string, ...any)) (Removed, error) {
 	var r Removed
 	if interval <= 0 {
 		interval = defaultPollInterval
@@ -86,11 +164,26 @@ func remove(ctx context.Context, c EC2API, vpcID string, o Owner, interval time.
 	if step == nil {
 		step = func(string, ...any) {}
 	}
-	step("looking for endpoints owned by %s in %s", o.LogicalID, vpcID)
-	ids, err := ownedEndpoints(ctx, c, vpcID, o)
+	step("reading the endpoints this resource recorded in %s", vpcID)
+	eps, kept, err := recordedEndpoints(ctx, c, vpcID, o, rec)
 	if err != nil {
 		return r, err
 	}
+	r.Kept = kept
+	var ids, keepGroups []string
+	for _, e := range eps {
+		ids = append(ids, aws.ToString(e.VpcEndpointId))
+	}
+	// The groups of a kept endpoint stay with it.
+	if len(kept) > 0 {
+		all, _ := split(rec.Owned)
+		for _, e := range all {
+			if !slices.Contains(ids, e) {
+				keepGroups = append(keepGroups, groupsOf(ctx, c, e)...)
+			}
+		}
+	}
+	slices.Sort(ids)
 	if len(ids) > 0 {
 		step("deleting endpoints %s", strings.Join(ids, ","))
 		out, err := c.DeleteVpcEndpoints(ctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: ids})
@@ -112,10 +205,11 @@ func remove(ctx context.Context, c EC2API, vpcID string, o Owner, interval time.
 		r.Endpoints = ids
 	}
 
-	groups, err := ownedGroups(ctx, c, vpcID, o)
+	groups, gkept, err := recordedGroups(ctx, c, vpcID, o, rec, keepGroups)
 	if err != nil {
 		return r, err
 	}
+	r.Kept = append(r.Kept, gkept...)
 	for len(groups) > 0 {
 		var left []string
 		for _, g := range groups {
@@ -143,43 +237,29 @@ func remove(ctx context.Context, c EC2API, vpcID string, o Owner, interval time.
 		}
 		interval = min(interval*2, maxPollInterval)
 	}
+
+	for _, id := range rec.Shared {
+		step("removing this stack's mark from %s", id)
+		_, err := c.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: []types.Tag{{Key: aws.String(o.usedByKey()), Value: aws.String(o.StackID)}}})
+		if err != nil && !slices.Contains(endpointGone, apiCode(err)) {
+			return r, fmt.Errorf("ec2:DeleteTags %s (this stack's used-by mark): %w", id, err)
+		}
+		r.Unshared = append(r.Unshared, id)
+	}
 	return r, nil
 }
 
-func ownedEndpoints(ctx context.Context, c EC2API, vpcID string, o Owner) ([]string, error) {
-	var ids []string
-	p := ec2.NewDescribeVpcEndpointsPaginator(c, &ec2.DescribeVpcEndpointsInput{Filters: o.filters(vpcID)})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ec2:DescribeVpcEndpoints (owned by %s in %s): %w", o.LogicalID, vpcID, err)
-		}
-		for _, e := range out.VpcEndpoints {
-			// Check the tags again: never delete on the strength of a filter alone.
-			st := strings.ToLower(string(e.State))
-			if o.owns(e.Tags) && aws.ToString(e.VpcId) == vpcID && st != "deleted" && st != "deleting" {
-				ids = append(ids, aws.ToString(e.VpcEndpointId))
-			}
+// groupsOf are the security groups of an endpoint ("" when it cannot be read).
+func groupsOf(ctx context.Context, c EC2API, id string) []string {
+	out, err := c.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: []types.Filter{{Name: aws.String("vpc-endpoint-id"), Values: []string{id}}}})
+	if err != nil {
+		return nil
+	}
+	var gs []string
+	for _, e := range out.VpcEndpoints {
+		for _, g := range e.Groups {
+			gs = append(gs, aws.ToString(g.GroupId))
 		}
 	}
-	slices.Sort(ids)
-	return ids, nil
-}
-
-func ownedGroups(ctx context.Context, c EC2API, vpcID string, o Owner) ([]string, error) {
-	var ids []string
-	p := ec2.NewDescribeSecurityGroupsPaginator(c, &ec2.DescribeSecurityGroupsInput{Filters: o.filters(vpcID)})
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("ec2:DescribeSecurityGroups (owned by %s in %s): %w", o.LogicalID, vpcID, err)
-		}
-		for _, g := range out.SecurityGroups {
-			if o.owns(g.Tags) && aws.ToString(g.VpcId) == vpcID {
-				ids = append(ids, aws.ToString(g.GroupId))
-			}
-		}
-	}
-	slices.Sort(ids)
-	return ids, nil
+	return gs
 }

@@ -1,53 +1,68 @@
 package stackfake
 
 import (
+	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
-	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // computeChanges lists the resource changes from the deployed processed
-// template to the new one, the way DescribeChangeSet shows them: the diff
-// and the update behaviour of each changed property are internal/review's
-// (from the resource specification of internal/cfnspec), a renamed resource
-// is an Add and a Remove, and a resource that refers to a replaced one gets
-// a Dynamic detail caused by it.
+// template to the new one, the way DescribeChangeSet shows them, from the
+// double's own small model (it imports nothing of review or updatepath,
+// the code its change sets are used to test): a resource only in the new
+// template is an Add, only in the deployed one a Remove (so a renamed
+// resource is both); a resource whose Type, Properties or Metadata differ
+// (compared as CloudFormation compares values, template.Equal) is a
+// Modify with one detail per changed top-level property, replaced when a
+// changed path is create-only in internal/cfnspec; and a resource that
+// refers to a replaced one gets a Dynamic detail caused by it.
 func computeChanges(before, after map[string]any, physical map[string]string) []resourceChange {
 	spec := cfnspec.New()
-	rep := review.Build(review.Input{Name: "changeset", Before: before, After: after}, spec)
 	var out []resourceChange
 	byID := map[string]int{}
 	push := func(rc resourceChange) {
 		byID[rc.LogicalID] = len(out)
 		out = append(out, rc)
 	}
-	for _, res := range rep.Resources {
-		switch res.Action {
-		case review.ActionAdd:
-			push(resourceChange{Action: "Add", LogicalID: res.LogicalID, Type: res.Type})
-		case review.ActionRemove:
-			push(resourceChange{Action: "Remove", LogicalID: res.LogicalID, Type: res.Type, PhysicalID: physical[res.LogicalID]})
-		case review.ActionRename:
-			push(resourceChange{Action: "Add", LogicalID: res.LogicalID, Type: res.Type})
-			push(resourceChange{Action: "Remove", LogicalID: res.RenamedFrom, Type: res.Type, PhysicalID: physical[res.RenamedFrom]})
-		case review.ActionModify:
-			rc := resourceChange{Action: "Modify", LogicalID: res.LogicalID, Type: res.Type, PhysicalID: physical[res.LogicalID]}
-			for _, c := range res.Changes {
-				if c.Behavior <= cfnspec.None && c.Attribute != "Properties" {
-					continue // DependsOn and the like: no resource update
+	br, ar0 := template.Resources(before), template.Resources(after)
+	ids := template.SortedKeys(ar0)
+	for _, id := range template.SortedKeys(br) {
+		if _, ok := ar0[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		bm, inBefore := br[id].(map[string]any)
+		am, inAfter := ar0[id].(map[string]any)
+		switch {
+		case !inBefore:
+			push(resourceChange{Action: "Add", LogicalID: id, Type: typeOf(am)})
+		case !inAfter:
+			push(resourceChange{Action: "Remove", LogicalID: id, Type: typeOf(bm), PhysicalID: physical[id]})
+		default:
+			rc := resourceChange{Action: "Modify", LogicalID: id, Type: typeOf(am), PhysicalID: physical[id]}
+			if typeOf(am) != typeOf(bm) {
+				rc.addDetail(changeDetail{Attribute: "Properties", Evaluation: "Static", ChangeSource: "DirectModification", RequiresRecreation: "Always"})
+			} else {
+				bp, ap := template.Section(bm, "Properties"), template.Section(am, "Properties")
+				for _, k := range unionKeys(bp, ap) {
+					if template.Equal(bp[k], ap[k]) {
+						continue
+					}
+					u := cfnspec.Mutable
+					for _, path := range changedPaths(k, bp[k], ap[k]) {
+						if w := lookup(spec, rc.Type, path); worse(w, u) {
+							u = w
+						}
+					}
+					rc.addDetail(changeDetail{Attribute: "Properties", Name: k, Evaluation: "Static", ChangeSource: "DirectModification", RequiresRecreation: recreation(u)})
 				}
-				d := changeDetail{Attribute: c.Attribute, Evaluation: "Static", ChangeSource: "DirectModification", RequiresRecreation: "Never"}
-				if c.Attribute == "Properties" {
-					d.Name = topName(c.Path)
-					d.RequiresRecreation = recreation(c.Update)
+				if !template.Equal(bm["Metadata"], am["Metadata"]) {
+					rc.addDetail(changeDetail{Attribute: "Metadata", Evaluation: "Static", ChangeSource: "DirectModification", RequiresRecreation: "Never"})
 				}
-				if c.Attribute == "Type" {
-					d.Attribute, d.RequiresRecreation = "Properties", "Always"
-				}
-				rc.addDetail(d)
 			}
 			if len(rc.Details) > 0 {
 				push(rc)
@@ -61,7 +76,7 @@ func computeChanges(before, after map[string]any, physical map[string]string) []
 		}
 	}
 	// Knock-on: a reference to a replaced resource changes value.
-	ar := template.Resources(after)
+	ar := ar0
 	for _, id := range template.SortedKeys(ar) {
 		if i, ok := byID[id]; ok && out[i].Action != "Modify" {
 			continue
@@ -136,12 +151,69 @@ func recreation(u cfnspec.UpdateType) string {
 	return "Never"
 }
 
-// topName is the top-level property of a review path ("A.B[0]" -> "A").
-func topName(path string) string {
-	if i := strings.IndexAny(path, ".["); i >= 0 {
-		return path[:i]
+func typeOf(m map[string]any) string {
+	t, _ := m["Type"].(string)
+	return t
+}
+
+func unionKeys(a, b map[string]any) []string {
+	keys := template.SortedKeys(a)
+	for _, k := range template.SortedKeys(b) {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
 	}
-	return path
+	slices.Sort(keys)
+	return keys
+}
+
+// worse says whether update type a replaces more than b.
+func worse(a, b cfnspec.UpdateType) bool {
+	rank := func(u cfnspec.UpdateType) int {
+		switch u {
+		case cfnspec.Immutable:
+			return 2
+		case cfnspec.Conditional:
+			return 1
+		}
+		return 0
+	}
+	return rank(a) > rank(b)
+}
+
+// changedPaths lists the paths ("A.B[0]") where two values of property
+// path differ: the deepest object keys and list items both sides have; a
+// value added, removed or of another shape is changed where it is.
+func changedPaths(path string, a, b any) []string {
+	if template.Equal(a, b) {
+		return nil
+	}
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if _, _, fx := template.Intrinsic(x); !ok || fx {
+			break
+		}
+		if _, _, fy := template.Intrinsic(y); fy {
+			break
+		}
+		var out []string
+		for _, k := range unionKeys(x, y) {
+			out = append(out, changedPaths(path+"."+k, x[k], y[k])...)
+		}
+		return out
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			break
+		}
+		var out []string
+		for i := range x {
+			out = append(out, changedPaths(fmt.Sprintf("%s[%d]", path, i), x[i], y[i])...)
+		}
+		return out
+	}
+	return []string{path}
 }
 
 // reference is one Ref, Fn::GetAtt or ${X} of Fn::Sub inside a value.

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/macroevent"
-	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -321,7 +320,7 @@ func (s *Server) expand(ctx context.Context, cs *changeSet) (map[string]any, str
 		return nil, "Template error: " + err.Error()
 	}
 	if inv.OtherTransforms != nil {
-		return nil, fmt.Sprintf("stackfake: runs the %s macro only, not %s", macroevent.MacroName, review.Short(inv.OtherTransforms))
+		return nil, fmt.Sprintf("stackfake: runs the %s macro only, not %s", macroevent.MacroName, shortJSON(inv.OtherTransforms))
 	}
 	id := s.scn.Account + "::" + macroevent.MacroName
 	c := s.state()
@@ -528,4 +527,13 @@ func (s *Server) deployedTemplate() map[string]any {
 		return map[string]any{}
 	}
 	return doc
+}
+
+// shortJSON shows a template value in a message.
+func shortJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }

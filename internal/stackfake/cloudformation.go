@@ -37,6 +37,9 @@ func (s *Server) cloudFormation(w http.ResponseWriter, r *http.Request) {
 	}
 	switch action {
 	case "DescribeStacks", "ListStackResources", "GetTemplate":
+	case "DescribeStackResource":
+		s.describeStackResource(w, name, r.PostForm.Get("LogicalResourceId"))
+		return
 	case "ListImports":
 		body, err := s.listImports(r.PostForm.Get("ExportName"))
 		if err != nil {
@@ -57,7 +60,10 @@ func (s *Server) cloudFormation(w http.ResponseWriter, r *http.Request) {
 	var body string
 	switch action {
 	case "DescribeStacks":
+		c := s.state()
+		c.mu.Lock()
 		body = s.describeStacks()
+		c.mu.Unlock()
 	case "ListStackResources":
 		var err error
 		body, err = s.listStackResources(r.PostForm.Get("NextToken"))

@@ -78,7 +78,7 @@ func TestDecodeJSONSyntaxErrors(t *testing.T) {
 		{``, "unexpected EOF"},
 		{`{"a": 1}}`, "data after the top-level value"},
 		{`{"a": 1} {}`, "data after the top-level value"},
-		{strings.Repeat("[", maxJSONDepth+2) + strings.Repeat("]", maxJSONDepth+2), "nested more than 10000 levels deep"},
+		{strings.Repeat("[", maxJSONDepth+2) + strings.Repeat("]", maxJSONDepth+2), "nested more than 100 levels deep"},
 	} {
 		_, err := DecodeJSONValue([]byte(tc.src))
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "template: invalid JSON: ") {

@@ -39,7 +39,7 @@ func DecodeYAML(data []byte) (map[string]any, error) {
 	case len(next.Content) > 0 && !(next.Content[0].Kind == yaml.ScalarNode && next.Content[0].ShortTag() == "!!null" && next.Content[0].Value == ""):
 		return nil, fmt.Errorf("template: line %d: a second YAML document: a template is one document; remove the --- separator or split the file", next.Line)
 	}
-	if err := refuseUnsupported(&root); err != nil {
+	if err := refuseUnsupported(&root, 0); err != nil {
 		return nil, err
 	}
 	v, err := fromNode(&root, nil)
@@ -99,7 +99,10 @@ var unsupportedTags = map[string]bool{"!!binary": true, "!!omap": true, "!!pairs
 // and refuses what CloudFormation does not accept: anchors, aliases, hash
 // merges and the explicit tags above. It runs before any value is built, so
 // an alias bomb or a recursive alias costs no more than its own text.
-func refuseUnsupported(n *yaml.Node) error {
+func refuseUnsupported(n *yaml.Node, depth int) error {
+	if depth > MaxDepth+1 { // +1: the document node
+		return fmt.Errorf("template: invalid YAML: line %d: nested more than %d levels deep: flatten the template (CloudFormation templates nest a few dozen levels at most)", n.Line, MaxDepth)
+	}
 	const fix = "CloudFormation does not accept YAML anchors, aliases or merge keys: write the value out in full"
 	switch {
 	case n.Kind == yaml.AliasNode:
@@ -112,7 +115,7 @@ func refuseUnsupported(n *yaml.Node) error {
 		return fmt.Errorf("template: line %d: the YAML tag %s is not accepted by CloudFormation: write the value as a plain or quoted string", n.Line, n.Tag)
 	}
 	for _, c := range n.Content {
-		if err := refuseUnsupported(c); err != nil {
+		if err := refuseUnsupported(c, depth+1); err != nil {
 			return err
 		}
 	}

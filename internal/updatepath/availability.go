@@ -172,6 +172,14 @@ func (m *model) stateAt(p point) *state {
 	return st
 }
 
+// before is the state before the update (built once).
+func (m *model) before() *state {
+	if m.beforeState == nil {
+		m.beforeState = m.stateAt(-1)
+	}
+	return m.beforeState
+}
+
 // target is the instance key a reference from in's configuration names:
 // the copy of a replaced resource of the same template.
 func (m *model) target(in *inst, id string) string {
@@ -489,7 +497,7 @@ func (st *state) hasTargets(tg string) (bool, string) {
 	}
 	// Name the services that were registered with it before the update.
 	var moved []string
-	for _, si := range st.m.stateAt(-1).registered(tg) {
+	for _, si := range st.m.before().registered(tg) {
 		r := st.m.res[si.id]
 		switch {
 		case r != nil && r.Action == Remove:
@@ -786,7 +794,8 @@ func (m *model) availability() Availability {
 	}
 	w := point(len(m.waves))
 	states := make([]*state, 0, w+3)
-	for p := point(-1); p <= w+1; p++ {
+	states = append(states, m.before())
+	for p := point(0); p <= w+1; p++ {
 		states = append(states, m.stateAt(p))
 	}
 	type check func(st *state, network string) (served bool, why string, inherent bool)

@@ -21,6 +21,8 @@ func TestOddShapes(t *testing.T) {
 		`{"Resources": {"A": {"Type": "AWS::ElasticLoadBalancingV2::ListenerRule", "Properties": {"ListenerArn": {"Ref": "A"}, "Actions": [{"TargetGroupArn": {"Ref": "A"}}]}}}}`,
 		`{"Outputs": {"O": {"Value": {"Ref": "A"}, "Export": {"Name": {"Fn::Join": ["-", [{"Ref": "AWS::StackName"}, "x"]]}}}}, "Resources": {"A": {"Type": "AWS::SNS::Topic"}}}`,
 		`{"Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"EndpointConfiguration": "PRIVATE"}}, "W": {"Type": "AWS::WAFv2::WebACL", "Properties": {"Rules": {"Fn::If": ["X", [], []]}}}}}`,
+		`{"Resources": {"R": {"Type": "AWS::ElasticLoadBalancingV2::ListenerRule", "Properties": {"Priority": "x", "Conditions": [3, {"Field": "host-header", "Values": "a"}, {"Field": "host-header", "HostHeaderConfig": {"Values": ["[", {"Ref": "R"}]}}], "Actions": "forward"}}, "S": {"Type": "AWS::ECS::Service", "Properties": {"LoadBalancers": "x", "DeploymentConfiguration": {"MinimumHealthyPercent": "abc"}, "TaskDefinition": {"Ref": "S"}}}}}`,
+		`{"Resources": {"T": {"Type": "AWS::ECS::TaskDefinition", "Properties": {"ContainerDefinitions": [{"Environment": [{"Name": "A", "Value": {"Fn::Sub": "${Api}"}}, 3]}, "x"]}}, "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"EndpointConfiguration": {"Types": [3]}}}, "L": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {"Scheme": []}}}, "Outputs": {"D": {"Value": {"Fn::GetAtt": ["L", "DNSName"]}}}}`,
 	}
 	stable := quiltfixture.Decode(quiltfixture.Stable())
 	for _, a := range docs {

@@ -20,7 +20,14 @@ var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/*/expecte
 // side (a fixture, or "render": the transform of the deployed one with
 // Settings) and what the model is told about the stack.
 type goldenInput struct {
-	Deployed        string              `json:"deployed"`
+	Deployed string `json:"deployed"`
+	// DeployedSettings, when set, make the deployed side the transform of
+	// the deployed fixture with them (a stack an earlier render deployed);
+	// the new side ("render") is then the transform of the fixture too.
+	DeployedSettings map[string]string `json:"deployedSettings"`
+	// DNSMoved: the host names already resolve to the internal load
+	// balancer (Input.DNSMoved).
+	DNSMoved        bool                `json:"dnsMoved"`
 	New             string              `json:"new"`
 	Settings        map[string]string   `json:"settings"`
 	Params          map[string]string   `json:"params"`
@@ -50,23 +57,30 @@ func goldenPlan(t testing.TB, dir string) *updatepath.Plan {
 		t.Fatal(err)
 	}
 	tt, _ := t.(*testing.T)
-	deployed := fixture(tt, in.Deployed)
-	var next map[string]any
-	if in.New == "render" {
+	source := fixture(tt, in.Deployed)
+	render := func(settings map[string]string) map[string]any {
 		params := map[string]any{}
-		for k, v := range in.Settings {
+		for k, v := range settings {
 			params[k] = v
 		}
-		res, err := transform.Transform(context.Background(), transform.Request{Fragment: deployed, Params: params})
+		res, err := transform.Transform(context.Background(), transform.Request{Fragment: source, Params: params})
 		if err != nil {
 			t.Fatal(err)
 		}
-		next = res.Fragment
+		return res.Fragment
+	}
+	deployed := source
+	if in.DeployedSettings != nil {
+		deployed = render(in.DeployedSettings)
+	}
+	var next map[string]any
+	if in.New == "render" {
+		next = render(in.Settings)
 	} else {
 		next = fixture(tt, in.New)
 	}
 	p, err := updatepath.Compute(context.Background(), updatepath.Input{Deployed: deployed, New: next, Today: today, DeployedParams: in.Params,
-		StackName: in.StackName, ImportedExports: in.ImportedExports})
+		StackName: in.StackName, ImportedExports: in.ImportedExports, DNSMoved: in.DNSMoved})
 	if err != nil {
 		t.Fatal(err)
 	}

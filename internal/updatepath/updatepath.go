@@ -401,6 +401,8 @@ type model struct {
 	outputs   []Output
 	today     time.Time
 	stackWide bool // an export changes: the stack can fail at its end
+	// beforeState is the availability model's state before the update.
+	beforeState *state
 }
 
 // Compute computes the plan of an update. It fails only on a template
