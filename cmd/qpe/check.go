@@ -23,6 +23,8 @@ func newCheckCmd() *cobra.Command {
 		vpc, endpoint, format          string
 		subnets, buckets, callerGroups []string
 		services, clients, users       []string
+		tmpl                           string
+		sets                           []string
 		vpnClients, quiet              bool
 		timeout                        time.Duration
 	)
@@ -38,7 +40,9 @@ each with the exact fix (catalogue: docs/checks.md):
     the users' networks let in on 443;
   - an available S3 gateway endpoint on every private subnet's effective route table and its
     policy; buckets in the Region; with --vpn-clients an S3 interface endpoint and the VPN DNS note;
-  - egress to the AWS services the stack calls (--services, default what a Quilt stack calls):
+  - egress to the AWS services the stack calls (--services; default: the services the preflight
+    of --template checks, the same list the deployed check uses, else the Quilt list with es
+    and cloudtrail):
     0.0.0.0/0 to an available public NAT gateway, or a VPC endpoint for each service (some
     services have none: then the NAT route is required);
   - the subnets (and --user-subnets of an internal load balancer) exist, are in the VPC and span
@@ -66,6 +70,13 @@ Exit status: 0 no error finding, 1 error findings, 2 usage or credentials.`,
 			}
 			if timeout <= 0 {
 				return &exitError{code: 2, err: fmt.Errorf("check: --timeout must be positive, not %s", timeout)}
+			}
+			if tmpl != "" && !cmd.Flags().Changed("services") {
+				svcs, err := templateServices(cmd, tmpl, sets, endpoint)
+				if err != nil {
+					return err
+				}
+				services = svcs
 			}
 			if r := awsOptions(cmd).Region; r != "" && !preflight.ValidRegion(r) {
 				return &exitError{code: 2, err: fmt.Errorf("check: --region %q is not a Region name (expected the form us-east-1, eu-west-1, us-gov-west-1); nothing was checked", r)}
@@ -110,7 +121,9 @@ Exit status: 0 no error finding, 1 error findings, 2 usage or credentials.`,
 	f.StringSliceVar(&subnets, "subnets", nil, "private subnets the stack's Lambdas use, comma-separated (required)")
 	f.StringVar(&endpoint, "api-endpoint", "", "the execute-api interface VPC endpoint, vpce-... (required)")
 	f.StringSliceVar(&buckets, "buckets", nil, "buckets that must be in the Region, comma-separated")
-	f.StringSliceVar(&services, "services", awsservices.QuiltDefault(), "AWS services the stack calls from the VPC (awsservices names: sqs, monitoring, ecr.api, ...), comma-separated")
+	f.StringSliceVar(&services, "services", awsservices.QuiltChecked(), "AWS services the stack calls from the VPC (awsservices names: sqs, monitoring, ecr.api, ...), comma-separated; default: those the preflight of --template checks, else what a Quilt template's preflight checks")
+	f.StringVar(&tmpl, "template", "", "the stack's template `FILE` (as given, or rendered): check the egress services its preflight checks")
+	f.StringArrayVar(&sets, "set", nil, "Transform parameter `Name=Value` for rendering --template (as for qpe render)")
 	f.StringSliceVar(&clients, "client-cidrs", nil, "the users' networks (office, VPN) that must reach the execute-api endpoint on 443, comma-separated")
 	f.StringSliceVar(&users, "user-subnets", nil, "subnets of the internal load balancer, comma-separated")
 	f.BoolVar(&vpnClients, "vpn-clients", false, "users reach S3 over a VPN: require an S3 interface endpoint")

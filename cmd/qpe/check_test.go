@@ -2,12 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/quiltfixture"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
 )
 
@@ -263,5 +267,58 @@ func TestCheckScopeFlags(t *testing.T) {
 	}
 	if _, ok := got["QPE-EG-001"]; ok && strings.Contains(got["QPE-EG-001"], "monitoring") {
 		t.Errorf("--services did not replace the default list: %q", got["QPE-EG-001"])
+	}
+}
+
+// TestCheckDefaultServices: qpe check's services are those the preflight
+// of the template given with --template checks (rendered, or as written by
+// the macro), else the Quilt list with es and cloudtrail, which the
+// deployed preflight of a Quilt template checks.
+func TestCheckDefaultServices(t *testing.T) {
+	def := newCheckCmd().Flags().Lookup("services").DefValue
+	for _, want := range []string{"es", "cloudtrail", "sqs", "ecr-public"} {
+		if !strings.Contains(def, want) {
+			t.Errorf("the default services %s lack %s", def, want)
+		}
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "stable.yaml")
+	if err := os.WriteFile(src, quiltfixture.Stable(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, rendered, errs := qpeRun(t, "", "render", "--set", "LoadBalancerScheme=unchanged", "--set", "ApiGatewayVPCEndpointId="+checkEndpoint, src)
+	if code != 0 {
+		t.Fatalf("render: %d %s", code, errs)
+	}
+	doc, err := template.DecodeJSON([]byte(rendered))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, ok := preflightServices(doc)
+	if !ok {
+		t.Fatal("the render has no preflight services")
+	}
+	out := filepath.Join(dir, "rendered.json")
+	if err := os.WriteFile(out, []byte(rendered), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		path string
+		sets []string
+	}{
+		{"rendered template", out, nil},
+		{"template as written, rendered with --set", src, []string{"LoadBalancerScheme=unchanged"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := newCheckCmd()
+			got, err := templateServices(cmd, tc.path, tc.sets, checkEndpoint)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("services %v, want the preflight's %v", got, want)
+			}
+		})
 	}
 }

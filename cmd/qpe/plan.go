@@ -87,7 +87,7 @@ or --accept-downtime), 1 blockers, not rollback-safe, or private-network
 downtime, 2 usage error, or an unreadable or invalid template (a resource
 that is not an object or has no Type, a DependsOn on an unknown resource, a
 dependency cycle: CloudFormation refuses it).`,
-		Example: `  qpe plan quilt.yaml <(qpe render --set LoadBalancerScheme=internal --set UserSubnetIds=subnet-0123456789abcdef0,subnet-0123456789abcdef1 --set ApiGatewayVPCEndpointId=vpce-0123456789abcdef0 quilt.yaml)
+		Example: `  qpe plan quilt.yaml <(qpe render --set LoadBalancerScheme=internal --set PublicLoadBalancer=keep --set UserSubnetIds=subnet-0123456789abcdef0,subnet-0123456789abcdef1 --set ApiGatewayVPCEndpointId=vpce-0123456789abcdef0 quilt.yaml)
   qpe plan --format json --stack-name quilt deployed.yaml new.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {

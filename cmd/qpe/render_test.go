@@ -121,19 +121,24 @@ func TestRenderIsTheEngine(t *testing.T) {
 		// transform is the Transform section render must keep.
 		transform any
 	}{
-		{name: "example file", args: []string{"render", exampleFile(t)}, data: example, params: map[string]any{}},
-		{name: "example on stdin", args: []string{"render", "-"}, stdin: string(example), data: example, params: map[string]any{}},
+		{name: "example file, no LoadBalancerScheme", args: []string{"render", exampleFile(t)}, data: example, params: map[string]any{}},
+		{name: "example file", args: []string{"render", "--set", "LoadBalancerScheme=unchanged", exampleFile(t)}, data: example,
+			params: map[string]any{"LoadBalancerScheme": "unchanged"}},
+		{name: "example on stdin", args: []string{"render", "--set", "LoadBalancerScheme=unchanged", "-"}, stdin: string(example), data: example,
+			params: map[string]any{"LoadBalancerScheme": "unchanged"}},
 		{
-			name: "with settings", args: []string{"render", "--set", "Exclude=StackStatusFunction,SearchIndexer", "--set", "PreflightMode=none", exampleFile(t)},
-			data: example, params: map[string]any{"Exclude": "StackStatusFunction,SearchIndexer", "PreflightMode": "none"},
+			name: "with settings", args: []string{"render", "--set", "Exclude=StackStatusFunction,SearchIndexer", "--set", "PreflightMode=none",
+				"--set", "LoadBalancerScheme=internal", "--set", "PublicLoadBalancer=keep", "--set", "UserSubnetIds=subnet-0123456789abcdef0", exampleFile(t)},
+			data: example, params: map[string]any{"Exclude": "StackStatusFunction,SearchIndexer", "PreflightMode": "none",
+				"LoadBalancerScheme": "internal", "PublicLoadBalancer": "keep", "UserSubnetIds": "subnet-0123456789abcdef0"},
 		},
 		{
 			// The template's own Transform entry gives settings (--set wins)
 			// and disappears; other transforms stay.
 			name: "Transform section", args: []string{"render", "--set", "PreflightMode=validate", "-"},
-			stdin: "Transform:\n  - Name: QuiltPrivateEndpoints\n    Parameters:\n      Exclude: StackStatusFunction\n      PreflightMode: none\n" +
+			stdin: "Transform:\n  - Name: QuiltPrivateEndpoints\n    Parameters:\n      Exclude: StackStatusFunction\n      PreflightMode: none\n      LoadBalancerScheme: unchanged\n" +
 				"  - AWS::Serverless-2016-10-31\n" + string(example),
-			data: example, params: map[string]any{"Exclude": "StackStatusFunction", "PreflightMode": "validate"},
+			data: example, params: map[string]any{"Exclude": "StackStatusFunction", "PreflightMode": "validate", "LoadBalancerScheme": "unchanged"},
 			transform: []any{"AWS::Serverless-2016-10-31"},
 		},
 		{
@@ -278,6 +283,25 @@ func TestMacroEqualsRenderUnderRIE(t *testing.T) {
 			wantFailure: []string{"ApiGatewayVPCEndpointId", "vpce-"},
 		},
 	}
+	// The examples have an internet-facing load balancer: LoadBalancerScheme
+	// has no default. Each case above leaves it unchanged; the cases below
+	// refuse its absence and build the internal load balancer beside it.
+	for i := range cases {
+		if cases[i].params == nil {
+			cases[i].params = map[string]any{}
+		}
+		cases[i].params["LoadBalancerScheme"] = "unchanged"
+		cases[i].sets = append(cases[i].sets, "LoadBalancerScheme=unchanged")
+	}
+	cases = append(cases,
+		macroCase{name: "no LoadBalancerScheme", fragment: exampleDoc, params: map[string]any{},
+			wantFailure: []string{"LoadBalancerScheme", "internal", "unchanged", "no default"}},
+		macroCase{name: "internal without PublicLoadBalancer", fragment: exampleDoc, params: map[string]any{"LoadBalancerScheme": "internal"},
+			sets: []string{"LoadBalancerScheme=internal"}, wantFailure: []string{"PublicLoadBalancer", "keep", "retire"}},
+		macroCase{name: "side by side", fragment: exampleDoc,
+			params: map[string]any{"LoadBalancerScheme": "internal", "PublicLoadBalancer": "keep", "UserSubnetIds": "subnet-0123456789abcdef0,subnet-1123456789abcdef0"},
+			sets:   []string{"LoadBalancerScheme=internal", "PublicLoadBalancer=keep", "UserSubnetIds=subnet-0123456789abcdef0,subnet-1123456789abcdef0"}},
+	)
 
 	bootstrap := testenv.BuildBootstrap(t, "./macro")
 	fn := testenv.StartLambda(t, bootstrap, "AWS_LAMBDA_FUNCTION_TIMEOUT=60")

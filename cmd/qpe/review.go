@@ -55,7 +55,7 @@ Exit status (README "Exit status"): 0 reported; 1 the engine refused the
 template or the changeset JSON is unusable; 2 usage error, or TEMPLATE
 unreadable or not a template (invalid YAML or JSON), or the stack unreadable.`,
 		Example: `  qpe review templates/examples/quilt-network1.yaml > review.md
-  qpe review --format json --set LoadBalancerScheme=internal stack.yaml
+  qpe review --format json --set LoadBalancerScheme=internal --set PublicLoadBalancer=keep stack.yaml
   aws cloudformation describe-change-set --change-set-name ARN > cs.json
   qpe review --changeset cs.json stack.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {

@@ -48,12 +48,13 @@ stack:
 }
 
 // TestReviewStackExportInUse reviews the live stack's own template with an
-// internal ALB: the replaced load balancer changes an export another stack
-// imports, a blocker that names it; the exports nobody imports are not.
+// internal ALB only (PublicLoadBalancer=retire): the retired load balancer
+// changes an export another stack imports, a blocker that names it; the
+// exports nobody imports are not.
 func TestReviewStackExportInUse(t *testing.T) {
 	reviewStackServe(t)
 	code, out, errs := qpeRun(t, "", "review", "--stack", "quilt", "--region", "us-east-1",
-		"--set", "LoadBalancerScheme=internal", "--set", "ApiGatewayVPCEndpointId=vpce-0a1b2c3d4e5f60718",
+		"--set", "LoadBalancerScheme=internal", "--set", "PublicLoadBalancer=retire", "--set", "ApiGatewayVPCEndpointId=vpce-0a1b2c3d4e5f60718",
 		"--set", "UserSubnetIds=subnet-0a1b2c3d4e5f60201,subnet-0a1b2c3d4e5f60202", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
@@ -97,16 +98,20 @@ func TestReviewStackExportInUse(t *testing.T) {
 	if rep.Rollout.RollbackSafe == nil || len(rep.Rollout.Waves) == 0 {
 		t.Errorf("no rollout: %s", out)
 	}
-	knock := map[string]string{}
+	// Blue/green: nothing of the load balancer is replaced in place (no
+	// cascade from a create-only Scheme): the public side is retired for
+	// its internal twin, a new logical id.
+	action := map[string]string{}
 	for _, r := range rep.Resources {
-		// A listener rule is modified too: its action follows the target
-		// group the rewrite replaces with the load balancer.
-		if r.Action == "knock-on" || r.Behavior == "replacement" {
-			knock[r.LogicalID] = strings.Join(r.ReplacedBecause, ",")
+		action[r.LogicalID] = r.Action
+		if r.Action == "knock-on" && (strings.Contains(r.LogicalID, "Listener") || strings.Contains(r.LogicalID, "LoadBalancer")) {
+			t.Errorf("%s is a knock-on replacement (%v): the internal side must be new resources", r.LogicalID, r.ReplacedBecause)
 		}
 	}
-	if knock["Listener"] != "cascade: LoadBalancer.Ref" || knock["CatalogListenerRule"] != "cascade: Listener.Ref" {
-		t.Errorf("knock-on replacements: %v", knock)
+	for _, id := range []string{"LoadBalancerInternal", "ListenerInternal", "CatalogListenerRuleInternal"} {
+		if action[id] != "renamed" {
+			t.Errorf("%s: action %q, want renamed (the public resource retired for it)", id, action[id])
+		}
 	}
 	if !strings.Contains(errs, "qpe review: stack quilt read: 2 parameters, 3 exports") {
 		t.Errorf("stderr: %s", errs)

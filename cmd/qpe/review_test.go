@@ -59,7 +59,7 @@ func TestReviewGolden(t *testing.T) {
 	root := testenv.Root(t)
 	golden := filepath.Join(root, "internal", "review", "testdata")
 	example := filepath.Join(golden, "network1", "quilt-network1.yaml")
-	sets := []string{"--set", "ApiGatewayVPCEndpointId=vpce-0123456789abcdef0", "--set", "LoadBalancerScheme=internal",
+	sets := []string{"--set", "ApiGatewayVPCEndpointId=vpce-0123456789abcdef0", "--set", "LoadBalancerScheme=internal", "--set", "PublicLoadBalancer=keep",
 		"--set", "UserSubnetIds=subnet-0123456789abcdef0,subnet-1123456789abcdef0"}
 	cases := []struct {
 		name string
@@ -70,7 +70,7 @@ func TestReviewGolden(t *testing.T) {
 		{"json", append(append([]string{"review", "--format", "json"}, sets...), example), "network1/expected.json"},
 		{"changeset", append(append([]string{"review", "--changeset", filepath.Join(golden, "network1-changeset", "changeset.json")}, sets...), example),
 			"network1-changeset/expected.md"},
-		{"network2", []string{"review", "--set", "ApiGatewayVPCEndpointId=vpce-0123456789abcdef0", filepath.Join(golden, "network2", "quilt-network2.yaml")},
+		{"network2", []string{"review", "--set", "ApiGatewayVPCEndpointId=vpce-0123456789abcdef0", "--set", "LoadBalancerScheme=unchanged", filepath.Join(golden, "network2", "quilt-network2.yaml")},
 			"network2/expected.md"},
 	}
 	for _, c := range cases {

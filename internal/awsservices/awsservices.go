@@ -99,6 +99,17 @@ func FromActions(region string, actions []string) []string {
 // quiltDefault for the derivation). The caller owns the returned slice.
 func QuiltDefault() []string { return slices.Clone(quiltDefault) }
 
+// QuiltChecked is what the preflight the macro writes into a Quilt
+// template checks, at the most: QuiltDefault and the services the
+// templates' IAM policies add, es (the search domain's es:ESHttp* calls)
+// and cloudtrail (the private build). qpe check's default when no template
+// is given, so that the laptop check is not weaker than the deployed one.
+func QuiltChecked() []string {
+	out := append(QuiltDefault(), quiltChecked...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // FromImage returns the services a pull of a container image reference
 // ("public.ecr.aws/nginx/nginx:1.24",
 // "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1") reaches, sorted;

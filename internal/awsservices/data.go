@@ -32,6 +32,7 @@ var services = []entry{
 	{name: "athena", endpoint: "athena"},
 	{name: "bedrock-runtime", endpoint: "bedrock-runtime"},
 	{name: "cloudformation", endpoint: "cloudformation"},
+	{name: "cloudtrail", endpoint: "cloudtrail"},
 	{name: "ec2", endpoint: "ec2"},
 	{name: "ec2messages", endpoint: "ec2messages"},
 	{name: "ecr.api", endpoint: "ecr.api"},
@@ -145,6 +146,11 @@ var notCalls = map[string]string{
 // Left out: es (Quilt's search domain is a VPC domain, reached through its
 // own network interfaces) and non-AWS hosts (email.quiltdata.com, SSO
 // identity providers), which are not AWS services.
+// quiltChecked are the services a Quilt template's preflight adds to
+// QuiltDefault (its EgressServices, from the IAM policies: the private
+// 1.62.1 build's lists es and cloudtrail).
+var quiltChecked = []string{"cloudtrail", "es"}
+
 var quiltDefault = []string{
 	"acm", "athena", "aws-marketplace", "bedrock-runtime", "cloudformation",
 	"ec2messages", "ecr-public", "ecr.api", "ecr.dkr", "ecs", "ecs-agent",

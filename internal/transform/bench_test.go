@@ -38,6 +38,11 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// quiltLikeSettings are the settings of the runs on quiltLike: the
+// side-by-side load balancer.
+var quiltLikeSettings = map[string]any{"LoadBalancerScheme": "internal", "PublicLoadBalancer": "keep",
+	"UserSubnetIds": "subnet-0123456789abcdef0,subnet-1123456789abcdef0"}
+
 func TestQuiltLikeSize(t *testing.T) {
 	data := quiltLike(150)
 	doc, err := template.DecodeJSON(data)
@@ -48,7 +53,7 @@ func TestQuiltLikeSize(t *testing.T) {
 	if len(data) < 900_000 || n < 800 {
 		t.Fatalf("generated template is %d bytes with %d resources; want about 1 MB and 800+", len(data), n)
 	}
-	res, err := Transform(context.Background(), Request{Fragment: doc})
+	res, err := Transform(context.Background(), Request{Fragment: doc, Params: quiltLikeSettings})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +74,7 @@ func BenchmarkTransform(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, err := Transform(ctx, Request{Fragment: doc})
+		res, err := Transform(ctx, Request{Fragment: doc, Params: quiltLikeSettings})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -124,7 +129,7 @@ func BenchmarkEngine(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := Transform(ctx, Request{Fragment: doc}); err != nil {
+		if _, err := Transform(ctx, Request{Fragment: doc, Params: quiltLikeSettings}); err != nil {
 			b.Fatal(err)
 		}
 	}

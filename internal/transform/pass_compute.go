@@ -2,15 +2,14 @@ package transform
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
 // passCompute moves other compute off public IPs: ECS services in awsvpc
 // mode get AssignPublicIp DISABLED on the private subnets, canaries without
-// a VPCConfig get one, and with LoadBalancerScheme=internal the application
-// load balancers become internal on the user subnets.
+// a VPCConfig get one (the loadbalancer pass builds the internal load
+// balancers).
 func passCompute(st *state) error {
 	for _, id := range st.of("AWS::ECS::Service") {
 		ecsService(st, id)
@@ -31,11 +30,6 @@ func passCompute(st *state) error {
 	}
 	publicInstances(st)
 	nestedStacks(st)
-	if st.set.LoadBalancerScheme == "internal" {
-		for _, id := range st.of("AWS::ElasticLoadBalancingV2::LoadBalancer") {
-			loadBalancer(st, id)
-		}
-	}
 	return nil
 }
 
@@ -119,26 +113,6 @@ func ifRebuild(v any) (yes, no any, rebuild func(y, n any) any, ok bool) {
 		}, true
 	}
 	return nil, nil, nil, false
-}
-
-func loadBalancer(st *state, id string) {
-	p := st.props(id)
-	if t, _ := p["Type"].(string); t != "" && !strings.EqualFold(t, "application") {
-		return
-	}
-	if p["Scheme"] == "internal" {
-		return
-	}
-	np := st.editProps(id)
-	st.change("compute", id, "Scheme %s -> internal on %s", describe(np["Scheme"], "internet-facing"), st.set.UserSubnetsParameter)
-	np["Scheme"] = "internal"
-	np["Subnets"] = st.param(st.set.UserSubnetsParameter)
-	if _, ok := np["SubnetMappings"]; ok {
-		delete(np, "SubnetMappings")
-		st.warn(tfSubnetMappings, id, "SubnetMappings (Elastic IPs) removed; an internal load balancer takes Subnets only")
-	}
-	st.rewritten[id] = true
-	st.internalLBs[id] = true
 }
 
 // publicInstances warns about EC2 instances and launch templates that ask

@@ -8,9 +8,9 @@ import (
 )
 
 // passExports warns about exported outputs whose value changes because
-// they follow a resource the run replaces (a load balancer made internal)
-// or gives a new logical id (a REST API made private, a target group): a
-// stack importing one fails the update at its end.
+// they follow a resource the run gives a new logical id (a REST API made
+// private, a public load balancer retired for its internal twin): a stack
+// importing one fails the update at its end.
 func passExports(st *state) error {
 	outs := template.Section(st.doc, "Outputs")
 	for _, name := range template.SortedKeys(outs) {
@@ -21,7 +21,7 @@ func passExports(st *state) error {
 		}
 		var why []string
 		for _, id := range template.ReferencedIDs(o["Value"]) {
-			if st.internalLBs[id] || st.renamed[id] != "" {
+			if st.renamed[id] != "" {
 				why = append(why, id)
 			}
 		}

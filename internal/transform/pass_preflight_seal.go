@@ -46,15 +46,17 @@ func passPreflightSeal(st *state) error {
 		}
 	}
 	delete(props, contract.PropWarnings)
-	slices.Sort(ws)
-	ws = slices.Compact(ws)
-	if len(ws) > maxWarnings {
-		ws = append(ws[:maxWarnings-1], fmt.Sprintf("... and %d more warnings (see the macro's log)", len(ws)-maxWarnings+1))
-	}
+	// Shortened first, so that a long warning of this run and the same one
+	// kept from a run before are one.
 	for i, w := range ws {
 		if len(w) > maxWarningBytes {
 			ws[i] = strings.ToValidUTF8(w[:maxWarningBytes-3], "") + "..."
 		}
+	}
+	slices.Sort(ws)
+	ws = slices.Compact(ws)
+	if len(ws) > maxWarnings {
+		ws = append(ws[:maxWarnings-1], fmt.Sprintf("... and %d more warnings (see the macro's log)", len(ws)-maxWarnings+1))
 	}
 	if len(ws) > 0 {
 		props[contract.PropWarnings] = toAny(ws)

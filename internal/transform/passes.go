@@ -19,7 +19,6 @@ const (
 	resChangedAPIs result = "changedAPIs" // REST APIs whose policy or endpoint changed
 	resPrivateAPIs result = "privateAPIs" // REST APIs private after the rewrite
 	resNewAPIs     result = "newAPIs"     // REST APIs made private: they get a new logical id
-	resInternalLBs result = "internalLBs" // load balancers made internal (replaced)
 	resMoved       result = "moved"       // functions and canaries put into the VPC
 	resUsedParams  result = "usedParams"  // parameters the passes refer to
 	resNeedSG      result = "needSG"      // a moved function or canary uses the security group
@@ -29,7 +28,7 @@ const (
 
 // allResults lists the results (TestPassDeclarations reads the source for
 // them).
-var allResults = []result{resRewritten, resChangedAPIs, resPrivateAPIs, resNewAPIs, resInternalLBs, resMoved,
+var allResults = []result{resRewritten, resChangedAPIs, resPrivateAPIs, resNewAPIs, resMoved,
 	resUsedParams, resNeedSG, resRenamed, resWalkers}
 
 // pass is one rewrite of the engine. It declares the resource types it
@@ -63,13 +62,17 @@ func passes() []pass {
 			kinds:  []string{"AWS::Lambda::Function", "AWS::Serverless::Function"},
 			writes: []result{resMoved, resNeedSG, resRewritten, resUsedParams}},
 		{name: "compute", run: passCompute,
-			kinds: []string{"AWS::ECS::Service", "AWS::Synthetics::Canary", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+			kinds: []string{"AWS::ECS::Service", "AWS::Synthetics::Canary",
 				"AWS::EC2::LaunchTemplate", "AWS::EC2::Instance", "AWS::CloudFormation::Stack", "AWS::Serverless::Application"},
-			writes: []result{resInternalLBs, resMoved, resNeedSG, resRewritten, resUsedParams}},
-		// loadbalancer replaces the target groups of the load balancers
-		// compute made internal, and drops their geofence.
+			writes: []result{resMoved, resNeedSG, resRewritten, resUsedParams}},
+		// loadbalancer builds the internal twin of each internet-facing load
+		// balancer, or warns of a half-private stack beside the APIs made
+		// private; after compute, whose services and canaries (the
+		// document) it registers and lets in.
 		{name: "loadbalancer", run: passLoadBalancer,
-			reads: []result{resInternalLBs}, writes: []result{resRenamed, resRewritten}},
+			kinds: []string{typeLoadBalancer, typeListener, typeListenerRule, typeListenerCert, typeTargetGroup,
+				typeWebACL, typeWebACLAssoc, typeECSService, typeCanary},
+			reads: []result{resPrivateAPIs}, writes: []result{resRenamed, resRewritten, resUsedParams}, after: []string{"compute"}},
 		// roles works from the functions and canaries moved into the VPC.
 		{name: "roles", run: passRoles,
 			reads: []result{resMoved}, writes: []result{resRewritten}},
@@ -87,7 +90,7 @@ func passes() []pass {
 			reads: []result{resNewAPIs}, writes: []result{resRenamed, resRewritten}, after: []string{"redeploy"}},
 		// exports reports exported values that follow a replaced resource.
 		{name: "exports", run: passExports,
-			reads: []result{resInternalLBs, resRenamed}},
+			reads: []result{resRenamed}},
 		// references runs the walkers the passes registered and makes every
 		// reference follow the renames; after exports, which reads the
 		// Outputs while they name the old ids (the document).

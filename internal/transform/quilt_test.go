@@ -79,7 +79,8 @@ func TestQuiltStableBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Transform(context.Background(), Request{Fragment: fragment(t, data), Params: map[string]any{"EndpointParameter": "ApiGatewayVPCEndpoint", "ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0"}})
+	res, err := Transform(context.Background(), Request{Fragment: fragment(t, data), Params: map[string]any{"EndpointParameter": "ApiGatewayVPCEndpoint", "ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0",
+		"LoadBalancerScheme": "internal", "PublicLoadBalancer": "keep", "UserSubnetIds": "subnet-0123456789abcdef0,subnet-1123456789abcdef0"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package transform_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,24 +13,28 @@ import (
 )
 
 // TestRenderIsRollbackSafe: for both Quilt-shaped fixtures and every
-// combination of the settings that shape the update (LoadBalancerScheme,
-// PreflightMode), and with the geofence on or off, the update from the
+// combination of the settings that shape the update (LoadBalancerScheme
+// with PublicLoadBalancer keep or retire, PreflightMode), and with the geofence on or off, the update from the
 // template to its render rolls back cleanly from a failure anywhere and
 // meets no blocker.
 func TestRenderIsRollbackSafe(t *testing.T) {
 	today := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	fixtures := map[string][]byte{"stable": quiltfixture.Stable(), "private": quiltfixture.Private()}
 	for _, name := range []string{"stable", "private"} {
-		for _, scheme := range []string{"unchanged", "internal"} {
+		for _, scheme := range []string{"unchanged", "internal/keep", "internal/retire"} {
 			for _, mode := range []string{"validate", "create", "none"} {
 				for _, geo := range []string{"*", "US,CA"} {
 					t.Run(fmt.Sprintf("%s/%s/%s/geofence=%s", name, scheme, mode, geo), func(t *testing.T) {
 						in := quiltfixture.Decode(fixtures[name])
-						res, err := transform.Transform(context.Background(), transform.Request{Fragment: in, Params: map[string]any{
+						params := map[string]any{
 							"LoadBalancerScheme": scheme, "PreflightMode": mode,
 							"ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0",
 							"UserSubnetIds":           "subnet-0123456789abcdef0,subnet-1123456789abcdef0",
-						}})
+						}
+						if s, public, ok := strings.Cut(scheme, "/"); ok {
+							params["LoadBalancerScheme"], params["PublicLoadBalancer"] = s, public
+						}
+						res, err := transform.Transform(context.Background(), transform.Request{Fragment: in, Params: params})
 						if err != nil {
 							t.Fatal(err)
 						}

@@ -27,5 +27,8 @@ func Rules() []finding.Rule {
 		tfExternalWebACL,
 		tfExportChanges,
 		tfSecurityGroupLimit,
+		tfHalfPrivate,
+		tfPerIPRule,
+		tfGeoCompound,
 	}
 }

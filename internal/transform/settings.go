@@ -56,6 +56,7 @@ const (
 	SetPreflightMode        = "PreflightMode"
 	SetServiceToken         = "ServiceToken"
 	SetLoadBalancerScheme   = "LoadBalancerScheme"
+	SetPublicLoadBalancer   = "PublicLoadBalancer"
 	SetEndpointID           = "ApiGatewayVPCEndpointId"
 	SetVpcID                = "VpcId"
 	SetSubnetIDs            = "SubnetIds"
@@ -69,7 +70,7 @@ const (
 // SettingNames lists every valid setting, sorted.
 func SettingNames() []string {
 	names := []string{SetEndpointParameter, SetVpcParameter, SetSubnetsParameter, SetUserSubnetsParameter,
-		SetSecurityGroupIds, SetExclude, SetPreflightMode, SetServiceToken, SetLoadBalancerScheme,
+		SetSecurityGroupIds, SetExclude, SetPreflightMode, SetServiceToken, SetLoadBalancerScheme, SetPublicLoadBalancer,
 		SetEndpointID, SetVpcID, SetSubnetIDs, SetUserSubnetIDs, SetBucketNames, SetClientCidrs, SetEndpointPrivateDNS}
 	sort.Strings(names)
 	return names
@@ -107,11 +108,17 @@ type Settings struct {
 	UserSubnetsParameter string
 	// SecurityGroupIds are literal sg- ids or logical ids of template
 	// parameters/resources; empty means the macro's own security group.
-	SecurityGroupIds   []string
-	Exclude            []string
-	PreflightMode      string
-	ServiceToken       string // empty: DefaultServiceToken
-	LoadBalancerScheme string // "" (leave alone) or "internal"
+	SecurityGroupIds []string
+	Exclude          []string
+	PreflightMode    string
+	ServiceToken     string // empty: DefaultServiceToken
+	// LoadBalancerScheme is SchemeInternal, SchemeUnchanged, or "" when
+	// not given (allowed only for a template without an internet-facing
+	// application load balancer; see LoadBalancerChoice).
+	LoadBalancerScheme string
+	// PublicLoadBalancer is PublicKeep or PublicRetire with SchemeInternal
+	// ("" otherwise, or when the template has no internet-facing one).
+	PublicLoadBalancer string
 	// Values that become parameter defaults.
 	EndpointID    string
 	VpcID         string
@@ -177,10 +184,9 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 					"give the preflight function's ARN, arn:<partition>:lambda:<region>:<account>:function:<name>, or leave it out to use "+PreflightFunctionName)
 			}
 		case SetLoadBalancerScheme:
-			s.LoadBalancerScheme, err = enumSetting(name, v, "internal", "unchanged")
-			if s.LoadBalancerScheme == "unchanged" {
-				s.LoadBalancerScheme = ""
-			}
+			s.LoadBalancerScheme, err = enumSetting(name, v, SchemeInternal, SchemeUnchanged)
+		case SetPublicLoadBalancer:
+			s.PublicLoadBalancer, err = enumSetting(name, v, PublicKeep, PublicRetire)
 		case SetEndpointID:
 			s.EndpointID, err = idSetting(name, v, "vpce")
 		case SetVpcID:
@@ -213,6 +219,9 @@ func ParseSettings(params map[string]any, doc map[string]any) (Settings, error) 
 				s.EndpointParameter = "ApiGatewayVPCEndpoint"
 			}
 		}
+	}
+	if err := checkLoadBalancerChoice(s, doc); err != nil {
+		return s, err
 	}
 	seen := map[string]string{}
 	for _, p := range [][2]string{{SetEndpointParameter, s.EndpointParameter}, {SetVpcParameter, s.VpcParameter},

@@ -38,7 +38,11 @@ func TestParseSettings(t *testing.T) {
 		{name: "service token", params: map[string]any{"ServiceToken": "arn:aws:lambda:eu-west-1:123456789012:function:pre"},
 			want: with(func(s *Settings) { s.ServiceToken = "arn:aws:lambda:eu-west-1:123456789012:function:pre" })},
 		{name: "scheme", params: map[string]any{"LoadBalancerScheme": "internal"}, want: with(func(s *Settings) { s.LoadBalancerScheme = "internal" })},
-		{name: "scheme unchanged", params: map[string]any{"LoadBalancerScheme": "unchanged"}, want: defaults},
+		{name: "scheme unchanged", params: map[string]any{"LoadBalancerScheme": "unchanged"}, want: with(func(s *Settings) { s.LoadBalancerScheme = "unchanged" })},
+		{name: "scheme internal keep", params: map[string]any{"LoadBalancerScheme": "internal", "PublicLoadBalancer": "Keep"},
+			want: with(func(s *Settings) { s.LoadBalancerScheme, s.PublicLoadBalancer = "internal", "keep" })},
+		{name: "public without internal", params: map[string]any{"PublicLoadBalancer": "retire"}, wantErr: "applies only with LoadBalancerScheme=internal"},
+		{name: "bad public", params: map[string]any{"PublicLoadBalancer": "delete"}, wantErr: "use one of keep, retire"},
 		{name: "values", params: map[string]any{"ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0", "VpcId": "vpc-01234567",
 			"SubnetIds": []any{"subnet-01234567", "subnet-11234567"}, "UserSubnetIds": "subnet-21234567"},
 			want: with(func(s *Settings) {
@@ -132,5 +136,59 @@ func TestSettingErrorsNeverQuoteValues(t *testing.T) {
 	_, err := ParseSettings(map[string]any{SetVpcParameter: secret, SetSubnetsParameter: secret}, doc)
 	if err == nil || strings.Contains(err.Error(), secret) {
 		t.Errorf("duplicate parameter name: %v", err)
+	}
+}
+
+// TestLoadBalancerChoice: a template with an internet-facing application
+// load balancer has no default for LoadBalancerScheme, nor with internal
+// for PublicLoadBalancer; the refusal names the setting and its choices.
+func TestLoadBalancerChoice(t *testing.T) {
+	lb := func(props map[string]any) map[string]any {
+		return map[string]any{"Resources": map[string]any{"LB": map[string]any{"Type": typeLoadBalancer, "Properties": props}}}
+	}
+	public := lb(map[string]any{"Scheme": "internet-facing"})
+	cases := []struct {
+		name        string
+		doc         map[string]any
+		params      map[string]any
+		wantSetting string // "" for no refusal
+	}{
+		{name: "no scheme", doc: public, wantSetting: SetLoadBalancerScheme},
+		{name: "scheme absent means internet-facing", doc: lb(map[string]any{}), wantSetting: SetLoadBalancerScheme},
+		{name: "scheme by intrinsic", doc: lb(map[string]any{"Scheme": map[string]any{"Fn::FindInMap": []any{"M", "a", "b"}}}), wantSetting: SetLoadBalancerScheme},
+		{name: "internal without public choice", doc: public, params: map[string]any{"LoadBalancerScheme": "internal"}, wantSetting: SetPublicLoadBalancer},
+		{name: "public choice without internal", doc: public, params: map[string]any{"LoadBalancerScheme": "unchanged", "PublicLoadBalancer": "keep"}, wantSetting: SetPublicLoadBalancer},
+		{name: "keep", doc: public, params: map[string]any{"LoadBalancerScheme": "internal", "PublicLoadBalancer": "keep"}},
+		{name: "retire", doc: public, params: map[string]any{"LoadBalancerScheme": "internal", "PublicLoadBalancer": "retire"}},
+		{name: "unchanged", doc: public, params: map[string]any{"LoadBalancerScheme": "unchanged"}},
+		{name: "excluded", doc: public, params: map[string]any{"Exclude": "LB"}},
+		{name: "already internal", doc: lb(map[string]any{"Scheme": "internal"})},
+		{name: "network load balancer", doc: lb(map[string]any{"Type": "network"})},
+		{name: "no load balancer", doc: map[string]any{"Resources": map[string]any{"F": map[string]any{"Type": "AWS::Lambda::Function"}}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := LoadBalancerChoice(c.params, c.doc)
+			if c.wantSetting == "" {
+				if e != nil {
+					t.Fatalf("refused: %v", e)
+				}
+				return
+			}
+			if e == nil || e.Resource != "setting "+c.wantSetting {
+				t.Fatalf("got %v, want a refusal of setting %s", e, c.wantSetting)
+			}
+			for _, ch := range e.Choices {
+				if !strings.Contains(e.Error(), c.wantSetting+"="+ch.Value+" ("+ch.Meaning+")") {
+					t.Errorf("the refusal does not name choice %s with its meaning: %v", ch.Value, e)
+				}
+			}
+			if _, err := ParseSettings(c.params, c.doc); !errors.Is(err, error(e)) && (err == nil || err.Error() != e.Error()) {
+				t.Errorf("ParseSettings gives %v, LoadBalancerChoice %v", err, e)
+			}
+		})
+	}
+	if e := LoadBalancerChoice(nil, public); e.Setting != SetLoadBalancerScheme || len(e.Choices) != 2 {
+		t.Errorf("Setting %q, %d choices; want %s and 2", e.Setting, len(e.Choices), SetLoadBalancerScheme)
 	}
 }

@@ -40,7 +40,6 @@ type state struct {
 	changedAPIs map[string]bool // REST APIs whose policy or endpoint changed
 	privateAPIs map[string]bool // REST APIs that are private after the rewrite
 	newAPIs     map[string]bool // REST APIs whose endpoint type became PRIVATE: they get a new logical id
-	internalLBs map[string]bool // load balancers the run made internal (replaced)
 	moved       map[string]bool // functions and canaries put into the VPC
 	usedParams  map[string]bool
 	needSG      bool
@@ -64,8 +63,8 @@ func newState(req Request, set Settings, ids []string) *state {
 		req: req, set: set, doc: doc, res: res, ids: ids,
 		own: map[string]bool{}, sect: map[string]bool{}, excluded: map[string]bool{},
 		rewritten: map[string]bool{}, changedAPIs: map[string]bool{}, privateAPIs: map[string]bool{},
-		newAPIs: map[string]bool{}, internalLBs: map[string]bool{},
-		moved: map[string]bool{}, usedParams: map[string]bool{},
+		newAPIs: map[string]bool{},
+		moved:   map[string]bool{}, usedParams: map[string]bool{},
 	}
 	for _, id := range set.Exclude {
 		st.excluded[id] = true

@@ -87,6 +87,11 @@ type Error struct {
 	Message  string
 	// Remedy says what to change; the text shows it after "Fix:".
 	Remedy string
+	// Setting and Choices are set when a setting without a default is
+	// missing: its name and the values to choose from (see
+	// LoadBalancerChoice).
+	Setting string
+	Choices []Choice
 }
 
 func (e *Error) Error() string {
@@ -285,7 +290,7 @@ func intrinsicObject(v any) (string, bool) {
 func editsProperties(typ any) bool {
 	switch typ {
 	case "AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::ApiGateway::RestApi", "AWS::Serverless::Api",
-		"AWS::ECS::Service", "AWS::Synthetics::Canary", "AWS::IAM::Role", "AWS::ElasticLoadBalancingV2::LoadBalancer", PreflightType:
+		"AWS::ECS::Service", "AWS::Synthetics::Canary", "AWS::IAM::Role", "AWS::ElasticLoadBalancingV2::LoadBalancer", typeWebACL, PreflightType:
 		return true
 	}
 	return false

@@ -19,7 +19,7 @@ func benchPair(b *testing.B, data []byte) (deployed, rendered map[string]any) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: renderSettings("internal", "validate")})
+	res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: renderSettings("internal/keep", "validate")})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func benchRender(b *testing.B, data []byte) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: renderSettings("internal", "validate")}); err != nil {
+		if _, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: renderSettings("internal/keep", "validate")}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -75,7 +75,7 @@ func benchRatio(b *testing.B, data []byte) {
 	var render, plan time.Duration
 	for i := 0; i < b.N; i++ {
 		c := cpuTime()
-		if _, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: renderSettings("internal", "validate")}); err != nil {
+		if _, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: renderSettings("internal/keep", "validate")}); err != nil {
 			b.Fatal(err)
 		}
 		render += cpuTime() - c

@@ -74,7 +74,7 @@ func TestNaiveInPlaceRewriteIsNotRollbackSafe(t *testing.T) {
 // fixture with each combination of the settings and asserts that a failure
 // anywhere rolls back cleanly.
 func TestDefaultRenderIsRollbackSafe(t *testing.T) {
-	for _, scheme := range []string{"unchanged", "internal"} {
+	for _, scheme := range []string{"unchanged", "internal/keep", "internal/retire"} {
 		for _, mode := range []string{"validate", "create"} {
 			t.Run(scheme+"/"+mode, func(t *testing.T) {
 				stable := quiltfixture.Decode(quiltfixture.Stable())
@@ -104,12 +104,17 @@ func TestDefaultRenderIsRollbackSafe(t *testing.T) {
 }
 
 // renderSettings are the Transform parameters of a render of the stable
-// fixture: the endpoint (validate mode) and the user subnets (internal ALB)
-// the macro needs values for.
+// fixture (scheme "unchanged" or "internal/<PublicLoadBalancer>"): the
+// endpoint (validate mode) and the user subnets (internal ALB) the macro
+// needs values for.
 func renderSettings(scheme, mode string) map[string]any {
 	p := map[string]any{"LoadBalancerScheme": scheme, "PreflightMode": mode}
 	if mode != "create" {
 		p["ApiGatewayVPCEndpointId"] = "vpce-0a1b2c3d4e5f60718"
+	}
+	if s, public, ok := strings.Cut(scheme, "/"); ok { // internal/keep, internal/retire
+		p["LoadBalancerScheme"], p["PublicLoadBalancer"] = s, public
+		scheme = s
 	}
 	if scheme == "internal" {
 		p["UserSubnetIds"] = "subnet-0a1b2c3d4e5f60201,subnet-0a1b2c3d4e5f60202"

@@ -52,9 +52,9 @@ func renders(t testing.TB) (deployed map[string]any, news map[string]map[string]
 	users := "subnet-0a1b2c3d4e5f60201,subnet-0a1b2c3d4e5f60202"
 	vpce := "vpce-0a1b2c3d4e5f60718"
 	for i, set := range []map[string]any{ // the settings of the golden cases
-		{"LoadBalancerScheme": "internal", "PreflightMode": "create", "UserSubnetIds": users},
-		{"ApiGatewayVPCEndpointId": vpce, "LoadBalancerScheme": "internal", "UserSubnetIds": users},
-		{"ApiGatewayVPCEndpointId": vpce, "LoadBalancerScheme": "internal", "PreflightMode": "validate", "UserSubnetIds": users},
+		{"LoadBalancerScheme": "internal", "PublicLoadBalancer": "keep", "PreflightMode": "create", "UserSubnetIds": users},
+		{"ApiGatewayVPCEndpointId": vpce, "LoadBalancerScheme": "internal", "PublicLoadBalancer": "keep", "UserSubnetIds": users},
+		{"ApiGatewayVPCEndpointId": vpce, "LoadBalancerScheme": "internal", "PublicLoadBalancer": "retire", "PreflightMode": "validate", "UserSubnetIds": users},
 		{"LoadBalancerScheme": "unchanged", "PreflightMode": "create"},
 		{"ApiGatewayVPCEndpointId": vpce, "LoadBalancerScheme": "unchanged", "PreflightMode": "validate"},
 	} {

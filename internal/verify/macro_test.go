@@ -19,7 +19,8 @@ import (
 // macroStack deploys, in the double, what the Private Endpoints macro makes
 // of the project's network-1.0 example (Lambdas outside the VPC, EDGE API,
 // ECS services with public addresses, an internet-facing load balancer
-// that LoadBalancerScheme=internal makes internal):
+// that LoadBalancerScheme=internal with PublicLoadBalancer=retire replaces
+// with an internal one, the end state):
 // the processed template is the engine's real output, and every live
 // resource is what CloudFormation would have made of it.
 func macroStack(t *testing.T) *stackfake.Scenario {
@@ -32,7 +33,7 @@ func macroStack(t *testing.T) *stackfake.Scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: map[string]any{"PreflightMode": "none", "LoadBalancerScheme": "internal", "UserSubnetIds": "subnet-0ccccccccccccccc3,subnet-0ddddddddddddddd4"}, Region: "us-east-1", AccountID: "123456789012"})
+	res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: map[string]any{"PreflightMode": "none", "LoadBalancerScheme": "internal", "PublicLoadBalancer": "retire", "UserSubnetIds": "subnet-0ccccccccccccccc3,subnet-0ddddddddddddddd4"}, Region: "us-east-1", AccountID: "123456789012"})
 	if err != nil {
 		t.Fatal(err)
 	}

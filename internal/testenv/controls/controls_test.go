@@ -141,11 +141,15 @@ func TestControlsPassOnTheRenderedExample(t *testing.T) {
 		{name: "excluded function", doc: example(t), params: map[string]any{"Exclude": "StackStatusFunction"}, wantLambda: []string{"StackStatusFunction"}},
 		{name: "preflight off", doc: example(t), params: map[string]any{"PreflightMode": "none"}},
 		{name: "preflight creates endpoints", doc: example(t), params: map[string]any{"PreflightMode": "create"}},
-		{name: "internal load balancer", doc: example(t), params: map[string]any{"LoadBalancerScheme": "internal", "UserSubnetIds": "subnet-0123456789abcdef0,subnet-1123456789abcdef0"}},
+		{name: "internal load balancer beside the public one", doc: example(t), params: map[string]any{"LoadBalancerScheme": "internal", "PublicLoadBalancer": "keep", "UserSubnetIds": "subnet-0123456789abcdef0,subnet-1123456789abcdef0"}},
+		{name: "internal load balancer only", doc: example(t), params: map[string]any{"LoadBalancerScheme": "internal", "PublicLoadBalancer": "retire", "UserSubnetIds": "subnet-0123456789abcdef0,subnet-1123456789abcdef0"}},
 		{name: "Lambda@Edge and conditional VpcConfig", doc: withEdgeAndConditional(example(t)), params: map[string]any{}, wantLambda: []string{"EdgeAuth"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			if _, ok := tc.params["LoadBalancerScheme"]; !ok {
+				tc.params["LoadBalancerScheme"] = "unchanged" // the example has an internet-facing load balancer
+			}
 			vs := evaluate(t, render(t, tc.doc, tc.params))
 			got := Resources(vs, lambdaInVPC)
 			if !reflect.DeepEqual(got, tc.wantLambda) {
