@@ -446,7 +446,7 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 	in := preflight.Input{
 		Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID,
 		Buckets: p.Buckets, VPNClients: p.VPNClients,
-		EgressServices: p.EgressServices, UserSubnets: p.UserSubnets, ClientCidrs: p.ClientCidrs,
+		EgressServices: p.EgressServices, UserSubnets: p.UserSubnets, ServiceSubnets: p.ServiceSubnets, ClientCidrs: p.ClientCidrs,
 		AccountID: accountOf(ev.StackID),
 		// Nothing could be created (the checks say why): "no endpoint id
 		// given" is not the customer's problem in create mode.
