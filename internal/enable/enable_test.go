@@ -296,3 +296,21 @@ func TestSSMParameterResolvedForChecks(t *testing.T) {
 		t.Errorf("checked the SSM name:\n%s", w.out.String())
 	}
 }
+
+// TestNetworkCheckIsTheDeployTimeCheck: enable's network check reads its
+// input from the rendered template's preflight resource, as the custom
+// resource will: a ClientCidrs setting the endpoint does not let in is
+// QPE-EP-010 on the laptop, before any change set. Before the one
+// preflight-input reader, enable left client CIDRs (and egress services,
+// buckets and user subnets) out, passed, and the deploy failed.
+func TestNetworkCheckIsTheDeployTimeCheck(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, "public", nil)
+	r := w.run(t, Input{Yes: true, Settings: map[string]string{"ClientCidrs": "10.99.0.0/16"}})
+	if r.Outcome != OutcomePreflightFailed || r.Stages[0].Preflight == nil || !hasFinding(r.Stages[0].Preflight.Findings, "QPE-EP-010") {
+		t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	if n := w.stack.Calls()["cloudformation:CreateChangeSet"]; n != 0 {
+		t.Errorf("CreateChangeSet called %d times", n)
+	}
+}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflightresource"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
@@ -58,21 +60,40 @@ func networkOf(s transform.Settings, params map[string]string) (network, error) 
 	return n, nil
 }
 
-// preflight is step 2: `qpe check`'s engine on the stack's own network,
-// from the laptop. Errors stop here, before any change set exists.
+// preflight is step 2: the deploy-time check, from the laptop. The input
+// is the one the custom resource will get: the preflight resource of the
+// rendered template, its properties resolved with the stack's values and
+// parsed by the custom resource's parser (preflightresource.FromTemplate),
+// so egress services, buckets, client CIDRs and user subnets are checked
+// as at deploy time, and nothing is added that the deploy-time check does
+// not know. Without a preflight resource (PreflightMode none) the network
+// is read from the settings and parameters (networkOf). Errors stop here,
+// before any change set exists.
 func (r *Result) preflight(ctx context.Context, sg *Stage, rd *rendering) bool {
-	n, err := networkOf(rd.Result.Settings, rd.Params)
+	st := r.stack
+	p, found, err := preflightresource.FromTemplate(rd.Processed, contract.Stack{Params: rd.Params,
+		Partition: st.Partition, Region: st.Region, AccountID: st.AccountID, StackName: st.Name, StackID: st.ID})
 	if err != nil {
-		return r.stopped(OutcomePreflightFailed, 1, err.Error())
+		return r.stopped(OutcomePreflightFailed, 1, "reading the preflight's input from the rendered template: "+err.Error())
 	}
-	r.step("checking the network: %s, subnets %s, endpoint %s", n.VpcID, strings.Join(n.SubnetIDs, ","), orNone(n.EndpointID))
-	rep := preflight.Run(ctx, r.clients.Network, preflight.Input{
-		Region: r.stack.Region, VpcID: n.VpcID, SubnetIDs: n.SubnetIDs, APIEndpointID: n.EndpointID,
-		CallerSecurityGroupIDs: n.SecurityGroupIDs, Progress: r.observer.Step,
-		// The preflight resource creates the endpoint: "no endpoint id" is
-		// not a problem here.
-		EndpointOptional: n.CreateEndpoint,
-	})
+	var in preflight.Input
+	if found {
+		in = p.Input(st.Region, st.AccountID)
+	} else {
+		n, err := networkOf(rd.Result.Settings, rd.Params)
+		if err != nil {
+			return r.stopped(OutcomePreflightFailed, 1, err.Error())
+		}
+		in = preflight.Input{Region: st.Region, VpcID: n.VpcID, SubnetIDs: n.SubnetIDs, APIEndpointID: n.EndpointID,
+			CallerSecurityGroupIDs: n.SecurityGroupIDs,
+			// The preflight resource creates the endpoint: "no endpoint id"
+			// is not a problem here.
+			EndpointOptional: n.CreateEndpoint,
+		}
+	}
+	in.Progress = r.observer.Step
+	r.step("checking the network: %s, subnets %s, endpoint %s", in.VpcID, strings.Join(in.SubnetIDs, ","), orNone(in.APIEndpointID))
+	rep := preflight.Run(ctx, r.clients.Network, in)
 	sg.Preflight = &rep
 	r.observer.Preflight(sg)
 	if !rep.OK {

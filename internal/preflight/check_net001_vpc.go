@@ -17,8 +17,8 @@ func checkVPCExists() finding.Check[*inventory] {
 			return nil
 		}
 		return []finding.Finding{c.New(inv.in.VpcID,
-			"pass the id of an existing VPC, and check the account (AWS profile) and the Region "+inv.in.Region,
-			"VPC %s does not exist in %s (InvalidVpcID.NotFound)", inv.in.VpcID, inv.in.Region)}
+			"check the Region first: pass the Region the VPC is in (--region, AWS_REGION) and the account it is in (AWS profile); else pass the id of an existing VPC",
+			"Region %s: VPC %s does not exist in this Region (InvalidVpcID.NotFound); the findings after this one follow from it", inv.in.Region, inv.in.VpcID)}
 	}
 	return c
 }

@@ -164,5 +164,19 @@ func Inspect(ctx context.Context, c Clients, in Input) Result {
 		}
 	}
 	slices.Sort(gateways)
-	return Result{Report: finding.NewReport(fs), S3GatewayEndpointIDs: gateways}
+	return Result{Report: causeFirst(finding.NewReport(fs)), S3GatewayEndpointIDs: gateways}
+}
+
+// causeFirst puts a missing VPC (QPE-NET-001) first: in the wrong Region,
+// or the wrong account, the endpoint and the subnets are missing too, and
+// the fixes of those findings (create an endpoint in the VPC) would send
+// the reader the wrong way.
+func causeFirst(rep finding.Report) finding.Report {
+	i := slices.IndexFunc(rep.Findings, func(f finding.Finding) bool { return f.ID == checkVPCExists().ID })
+	if i > 0 {
+		f := rep.Findings[i]
+		copy(rep.Findings[1:i+1], rep.Findings[:i])
+		rep.Findings[0] = f
+	}
+	return rep
 }

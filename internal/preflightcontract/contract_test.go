@@ -108,6 +108,23 @@ func TestRenderedPreflightParses(t *testing.T) {
 			if !ok || r.err != nil {
 				t.Fatalf("resolving %v: %v", raw, r.err)
 			}
+			// The one reader enable and verify use resolves the same way.
+			sp := map[string]string{}
+			for k, v := range tc.params {
+				if l, ok := v.([]any); ok {
+					var parts []string
+					for _, e := range l {
+						parts = append(parts, fmt.Sprint(e))
+					}
+					v = strings.Join(parts, ",")
+				}
+				sp[k] = fmt.Sprint(v)
+			}
+			mine, found, err := contract.ResolveProperties(res.Fragment, contract.Stack{Params: sp, Partition: "aws", Region: "us-east-1",
+				AccountID: "123456789012", StackName: "quilt", StackID: "arn:aws:cloudformation:us-east-1:123456789012:stack/quilt/1"})
+			if err != nil || !found || !reflect.DeepEqual(mine, resolved) {
+				t.Errorf("ResolveProperties: found %v, err %v\n%v\nwant %v", found, err, mine, resolved)
+			}
 			got, err := preflightresource.ParseProperties(resolved)
 			if err != nil {
 				t.Fatalf("the custom resource refuses the macro's properties %v: %v", resolved, err)

@@ -443,15 +443,11 @@ func (h *Handler) apply(ctx context.Context, log *slog.Logger, r request, c Clie
 	}
 
 	step("checking %s", p.VpcID)
-	in := preflight.Input{
-		Region: c.Region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: apiID,
-		Buckets: p.Buckets, VPNClients: p.VPNClients,
-		EgressServices: p.EgressServices, UserSubnets: p.UserSubnets, ServiceSubnets: p.ServiceSubnets, ClientCidrs: p.ClientCidrs,
-		AccountID: accountOf(ev.StackID),
-		// Nothing could be created (the checks say why): "no endpoint id
-		// given" is not the customer's problem in create mode.
-		EndpointOptional: p.Mode == contract.ModeCreate,
-	}
+	// The one mapping of properties to checks (Properties.Input); in
+	// create mode nothing could be created when apiID is still empty (the
+	// checks say why): "no endpoint id given" is not the customer's problem.
+	in := p.Input(c.Region, accountOf(ev.StackID))
+	in.APIEndpointID = apiID
 	in.Lambda = true // remedies fit the Lambda: its role and Timeout, no qpe check flags
 	if dl, ok := ctx.Deadline(); ok {
 		// The checks end a little before the work's deadline, so that a
