@@ -32,3 +32,18 @@ func SplitList(v string) []string {
 	}
 	return out
 }
+
+// NoEcho reports whether a parameter declaration (the object under
+// Parameters) is NoEcho: its value is a secret that must appear in no
+// output, property, event or log. CloudFormation accepts true and "true" in
+// any case.
+func NoEcho(param any) bool {
+	p, _ := param.(map[string]any)
+	switch v := p["NoEcho"].(type) {
+	case bool:
+		return v
+	case string:
+		return strings.EqualFold(v, "true")
+	}
+	return false
+}

@@ -87,7 +87,7 @@ func fingerprint(st *state) (any, error) {
 	params := template.Section(st.doc, "Parameters")
 	for _, name := range template.SortedKeys(params) {
 		p, _ := params[name].(map[string]any)
-		if strings.EqualFold(fmt.Sprint(p["NoEcho"]), "true") {
+		if template.NoEcho(p) {
 			continue
 		}
 		ref := map[string]any{"Ref": name}

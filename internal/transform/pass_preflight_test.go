@@ -401,3 +401,47 @@ func TestPreflightEgressImagesAndKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestPreflightBucketsNoEcho: a NoEcho data bucket parameter (true, "true",
+// "TRUE") never becomes a preflight property: its value would reach a
+// FAILED reason and the logs. The same parameter without NoEcho does.
+func TestPreflightBucketsNoEcho(t *testing.T) {
+	for _, tc := range []struct {
+		noEcho any
+		want   bool // copied into BucketNames
+	}{
+		{nil, true}, {false, true}, {"false", true},
+		{true, false}, {"true", false}, {"TRUE", false}, {"True", false},
+	} {
+		param := map[string]any{"Type": "String"}
+		if tc.noEcho != nil {
+			param["NoEcho"] = tc.noEcho
+		}
+		doc := map[string]any{
+			"Parameters": map[string]any{
+				"VPC": map[string]any{"Type": "AWS::EC2::VPC::Id"}, "Subnets": map[string]any{"Type": "List<AWS::EC2::Subnet::Id>"},
+				"ApiGatewayVPCEndpointId": map[string]any{"Type": "String"},
+				"SecretBucket":            param,
+			},
+			"Resources": map[string]any{
+				"Fn": map[string]any{"Type": "AWS::Lambda::Function", "Properties": map[string]any{
+					"Role": "arn:aws:iam::111122223333:role/r", "Handler": "h", "Runtime": "python3.11", "Code": map[string]any{"ZipFile": "x"},
+					"Environment": map[string]any{"Variables": map[string]any{"B": map[string]any{"Ref": "SecretBucket"}}}}},
+			},
+		}
+		res, err := Transform(context.Background(), Request{Fragment: doc,
+			TemplateParameterValues: map[string]any{"ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0", "SecretBucket": "s3cr3t-bucket"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := template.Section(res.Fragment, "Resources")[contract.LogicalID].(map[string]any)
+		props, _ := p["Properties"].(map[string]any)
+		got := false
+		for _, b := range asList(props[contract.PropBucketNames]) {
+			got = got || template.Equal(b, map[string]any{"Ref": "SecretBucket"})
+		}
+		if got != tc.want {
+			t.Errorf("NoEcho %v: BucketNames %v, want the parameter copied: %v", tc.noEcho, props[contract.PropBucketNames], tc.want)
+		}
+	}
+}

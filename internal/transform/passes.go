@@ -55,6 +55,9 @@ func passes() []pass {
 	return []pass{
 		{name: "httpapi", run: passHTTPAPI,
 			kinds: []string{"AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi", "AWS::Serverless::Function"}},
+		// functionurls refuses Lambda function URLs open to the internet.
+		{name: "functionurls", run: passFunctionURLs,
+			kinds: []string{"AWS::Lambda::Url", "AWS::Serverless::Function"}},
 		{name: "restapi", run: passRestAPI,
 			kinds:  []string{"AWS::ApiGateway::RestApi", "AWS::Serverless::Api"},
 			writes: []result{resChangedAPIs, resNewAPIs, resPrivateAPIs, resRewritten, resUsedParams}},

@@ -12,14 +12,16 @@ import (
 // template's resources use and that are not a trail or log bucket (never
 // CloudTrailBucket: an organisation trail bucket, typically in another
 // account, read by CloudTrail and Athena, not through the gateway endpoint).
+// A NoEcho parameter is never copied: the preflight would write its value
+// into a FAILED reason (a stack event) and its logs.
 func bucketNames(st *state) []any {
 	out := toAny(st.set.BucketNames)
 	params := template.Section(st.doc, "Parameters")
 	var candidates []string
 	for _, name := range template.SortedKeys(params) {
 		p, _ := params[name].(map[string]any)
-		if t, _ := p["Type"].(string); t != "String" {
-			continue
+		if t, _ := p["Type"].(string); t != "String" || template.NoEcho(p) {
+			continue // a NoEcho value never becomes a preflight property
 		}
 		if !strings.HasSuffix(name, "Bucket") && !strings.HasSuffix(name, "BucketName") {
 			continue

@@ -30,5 +30,6 @@ func Rules() []finding.Rule {
 		tfHalfPrivate,
 		tfPerIPRule,
 		tfGeoCompound,
+		tfPublicFunctionURL,
 	}
 }

@@ -45,7 +45,7 @@ func TestRulesCatalogue(t *testing.T) {
 // the goldens were made with, and it does not depend on the order the
 // passes are listed in.
 func TestPassOrder(t *testing.T) {
-	want := []string{"httpapi", "restapi", "functions", "compute", "loadbalancer", "roles", "hostnames", "redeploy",
+	want := []string{"httpapi", "functionurls", "restapi", "functions", "compute", "loadbalancer", "roles", "hostnames", "redeploy",
 		"newapi", "exports", "references", "securitygroup", "preflight", "apiwait", "canaries", "parameters", "unused", "names", "selfcheck", "preflight-seal"}
 	names := func(ps []pass) []string {
 		var out []string

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	apigwtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -19,6 +20,8 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/fanout"
 	"github.com/quiltdata/quilt-private-endpoints/internal/livestack"
+	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflightresource"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -208,8 +211,19 @@ func (st *state) readCanary(c Clients, g *fanout.Group[read], cn *canaryState) {
 // expectNetwork sets the stack's VPC, subnets and endpoint from the
 // parameters (and Input.EndpointID).
 func (st *state) expectNetwork() {
-	st.vpcID = st.params[paramVPC]
-	st.subnets = template.SplitList(st.params[paramSubnets])
+	// The preflight resource's input, read as the custom resource read it
+	// at deploy time (one reader: preflightresource.FromTemplate), names
+	// the VPC and subnets whatever parameters the settings use; without
+	// one (PreflightMode none, no template), Quilt's own parameters do.
+	partition, region, account := arnParts(st.stackID)
+	if p, found, err := preflightresource.FromTemplate(st.template, contract.Stack{Params: st.params,
+		Partition: partition, Region: region, AccountID: account, StackName: st.stackName, StackID: st.stackID}); found && err == nil {
+		st.preflight = &p
+		st.vpcID, st.subnets, st.subnetsSrc = p.VpcID, p.SubnetIDs, "the preflight resource's "+contract.PropSubnetIDs
+	} else {
+		st.vpcID = st.params[paramVPC]
+		st.subnets, st.subnetsSrc = template.SplitList(st.params[paramSubnets]), "stack parameter "+paramSubnets
+	}
 	if st.in.EndpointID != "" {
 		st.endpointID, st.endpointSrc = st.in.EndpointID, "--api-endpoint"
 		return
@@ -237,7 +251,7 @@ func (st *state) expectFunction(r res) *functionState {
 		}
 	}
 	if f.wantSubnets == nil && len(st.subnets) > 0 {
-		f.wantSubnets, f.subnetsFrom = st.subnets, "stack parameter "+paramSubnets
+		f.wantSubnets, f.subnetsFrom = st.subnets, st.subnetsSrc
 	}
 	return f
 }
@@ -265,6 +279,15 @@ func (st *state) expectAPI(r res) *apiState {
 		a.wantEndpoint, a.wantFrom = ids[0], "the processed template"
 	}
 	return a
+}
+
+// arnParts reads partition, Region and account from a stack ARN.
+func arnParts(s string) (partition, region, account string) {
+	a, err := arn.Parse(s)
+	if err != nil {
+		return "aws", "", ""
+	}
+	return a.Partition, a.Region, a.AccountID
 }
 
 // isStackMissing recognises CloudFormation's answer for a missing stack:

@@ -13,7 +13,8 @@ import (
 // VPC, subnets and execute-api endpoint. The security groups the template
 // gives the functions are the endpoint's callers. Its findings keep their
 // own ids (QPE-EP-*, QPE-S3-*, QPE-EG-*, ...), documented with qpe check.
-// Without a VPC parameter there is nothing to check: QPE-VF-002 says so.
+// Its input is the preflight resource's, as the custom resource read it at
+// deploy time; without a VPC there is nothing to check: QPE-VF-002 says so.
 // The endpoint is the stack's (parameter or --api-endpoint), else the one
 // the processed template gives the REST API.
 func runNetwork(ctx context.Context, c preflight.Clients, st *state) []finding.Finding {
@@ -35,14 +36,18 @@ func runNetwork(ctx context.Context, c preflight.Clients, st *state) []finding.F
 			endpoint = a.wantEndpoint // a literal in the processed template
 		}
 	}
-	in := preflight.Input{
-		Region:                 st.in.Region,
-		VpcID:                  st.vpcID,
-		SubnetIDs:              st.subnets,
-		APIEndpointID:          endpoint,
-		CallerSecurityGroupIDs: groups,
-		Progress:               st.in.Progress,
+	// The deploy-time input when the stack has a preflight resource (the
+	// same egress services, buckets, client CIDRs and user subnets), plus
+	// what is known only after the deploy: the endpoint (created in create
+	// mode) and the functions' security groups.
+	in := preflight.Input{Region: st.in.Region, VpcID: st.vpcID, SubnetIDs: st.subnets}
+	if st.preflight != nil {
+		_, _, account := arnParts(st.stackID)
+		in = st.preflight.Input(st.in.Region, account)
 	}
+	in.APIEndpointID = endpoint
+	in.CallerSecurityGroupIDs = groups
+	in.Progress = st.in.Progress
 	if dl, ok := ctx.Deadline(); ok {
 		in.Timeout = time.Until(dl)
 	}

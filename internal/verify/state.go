@@ -13,6 +13,7 @@ import (
 	syntypes "github.com/aws/aws-sdk-go-v2/service/synthetics/types"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
+	"github.com/quiltdata/quilt-private-endpoints/internal/preflightresource"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -50,9 +51,13 @@ type state struct {
 	// physical maps logical id to physical id (for Ref resolution).
 	physical map[string]string
 
-	// expected network, from the template and the stack parameters.
-	vpcID       string
-	subnets     []string
+	// expected network, from the preflight resource of the processed
+	// template (else the stack parameters).
+	vpcID      string
+	subnets    []string
+	subnetsSrc string // where subnets came from, for messages
+	// preflight is the preflight resource's input (nil without one).
+	preflight   *preflightresource.Properties
 	endpointID  string
 	endpointSrc string // where endpointID came from, for messages
 

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -244,5 +245,52 @@ func TestEndpointOverride(t *testing.T) {
 	}
 	if !slices.ContainsFunc(rep.Findings, func(f finding.Finding) bool { return strings.Contains(f.Message, "(from --api-endpoint)") }) {
 		t.Errorf("no finding says where the endpoint came from: %+v", rep.Findings)
+	}
+}
+
+// TestNetworkFromPreflightResource: the network preflight takes its VPC and
+// subnets from the preflight resource of the processed template (read as
+// the custom resource reads it), so a stack whose settings name its VPC
+// parameter NetworkVpc is checked too. Before the one preflight-input
+// reader verify read the parameters VPC and Subnets by name: QPE-VF-002
+// and no network check (QPE-S3-001 missed).
+func TestNetworkFromPreflightResource(t *testing.T) {
+	const name = "no-s3-gateway.yaml"
+	scn, err := stackfake.Load(scenarioPath(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rename := func(v any) any {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out any
+		if err := json.Unmarshal([]byte(strings.ReplaceAll(string(b), `"VPC"`, `"NetworkVpc"`)), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	tmpl, _ := rename(scn.Stack.Template).(map[string]any)
+	tmpl["Resources"].(map[string]any)["QuiltPrivateEndpointsPreflight"] = map[string]any{
+		"Type": "Custom::QuiltPrivateEndpoints",
+		"Properties": map[string]any{
+			"ServiceToken": map[string]any{"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:preflight"},
+			"Mode":         "validate", "VpcId": map[string]any{"Ref": "NetworkVpc"}, "SubnetIds": map[string]any{"Ref": "Subnets"},
+			"ApiGatewayVPCEndpointId": map[string]any{"Ref": "ApiGatewayVPCEndpoint"},
+		},
+	}
+	scn.Stack.Template = tmpl
+	scn.Stack.Parameters["NetworkVpc"] = scn.Stack.Parameters["VPC"]
+	delete(scn.Stack.Parameters, "VPC")
+
+	d := doubles{stack: stackfake.Start(scn)}
+	t.Cleanup(d.stack.Close)
+	c := NewClients(aws.Config{Region: scn.Region, Credentials: aws.AnonymousCredentials{}, BaseEndpoint: aws.String(d.stack.URL())})
+	d.ec2 = awsfake.Start(t, loadExtras(t, name).Network)
+	c.Network = preflight.NewClients(d.ec2.Config())
+	rep := run(t, c, Input{})
+	if got := ids(rep); !slices.Contains(got, "QPE-S3-001") || slices.Contains(got, "QPE-VF-002") {
+		t.Errorf("ids %v: want the network preflight's QPE-S3-001 and no QPE-VF-002", got)
 	}
 }
