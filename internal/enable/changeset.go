@@ -47,6 +47,9 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 	st := r.stack
 	body := rd.Body
 	name := r.input.ChangeSetName
+	if sg.Name != StageUpdate { // two updates in one run: one change set each
+		name += "-" + sg.Name
+	}
 	in := &cloudformation.CreateChangeSetInput{
 		StackName:     aws.String(st.ID),
 		ChangeSetName: aws.String(name),

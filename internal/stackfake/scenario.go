@@ -39,6 +39,8 @@ type Scenario struct {
 	// LoadBalancers by ARN (elbv2.go) and ECSServices by ARN (ecs.go).
 	LoadBalancers map[string]LoadBalancer `yaml:"loadBalancers"`
 	ECSServices   map[string]ECSService   `yaml:"ecsServices"`
+	// Route53 is the account's hosted zones (route53.go).
+	Route53 Route53 `yaml:"route53"`
 	// Faults injected into matching calls.
 	Faults []Fault `yaml:"faults"`
 	// Execution shapes ExecuteChangeSet (execute.go).
