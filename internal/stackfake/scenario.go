@@ -45,6 +45,9 @@ type Scenario struct {
 	Faults []Fault `yaml:"faults"`
 	// Execution shapes ExecuteChangeSet (execute.go).
 	Execution Execution `yaml:"execution"`
+	// BucketOwners gives the owner account of a bucket PutObject writes
+	// to; a bucket not listed belongs to Account.
+	BucketOwners map[string]string `yaml:"bucketOwners"`
 }
 
 // Stack is the CloudFormation view: DescribeStacks, ListStackResources and
