@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -130,5 +131,47 @@ func TestGoldenPlans(t *testing.T) {
 				t.Error("the plan is not deterministic")
 			}
 		})
+	}
+}
+
+// TestStageAvailability: on the stable fixture, the side-by-side step and
+// the retire after it (DNS moved) are rollback-safe with no private-network
+// downtime; retiring straight from stable (the load balancer replaced in
+// place) loses the catalog, registry and s3-proxy hosts on the private
+// network from the wave their services switch target groups.
+func TestStageAvailability(t *testing.T) {
+	for _, dir := range []string{"stable-render-internal-create", "stable-keep-then-retire"} {
+		p := goldenPlan(t, filepath.Join("testdata", dir))
+		if !p.Rollout.RollbackSafe || p.Rollout.Availability.PrivateNetworkDowntime || p.RefuseDowntime(false) != nil {
+			t.Errorf("%s: rollbackSafe %v, privateNetworkDowntime %v: %+v", dir, p.Rollout.RollbackSafe,
+				p.Rollout.Availability.PrivateNetworkDowntime, p.Rollout.Availability.Entries)
+		}
+	}
+	p := goldenPlan(t, filepath.Join("testdata", "stable-render-internal-retire"))
+	if !p.Rollout.Availability.PrivateNetworkDowntime || p.RefuseDowntime(false) == nil {
+		t.Fatal("retiring straight from stable must report private-network downtime")
+	}
+	waveOf := map[string]int{}
+	for _, r := range p.Resources {
+		waveOf[r.LogicalID] = r.Wave
+	}
+	for host, service := range map[string]string{
+		"quilt.example.com":          "NginxCatalogService",
+		"quilt-registry.example.com": "RegistryService",
+		"quilt-s3-proxy.example.com": "S3ProxyService",
+	} {
+		want := fmt.Sprintf("wave %d", waveOf[service])
+		found := false
+		for _, e := range p.Rollout.Availability.Entries {
+			if e.Host == host && e.Network == updatepath.NetworkPrivate {
+				found = len(e.Lost) > 0 && e.Lost[0].From == want && !e.Lost[0].Inherent && e.Lost[len(e.Lost)-1].Until == "after"
+				if !found {
+					t.Errorf("%s on the private network: lost %+v, want from %s (%s switches) until after", host, e.Lost, want, service)
+				}
+			}
+		}
+		if !found && !t.Failed() {
+			t.Errorf("no private entry for %s", host)
+		}
 	}
 }
