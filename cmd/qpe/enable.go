@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -16,17 +17,20 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/enable"
 	"github.com/quiltdata/quilt-private-endpoints/internal/macroevent"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
 func newEnableCmd() *cobra.Command {
 	var (
-		stack, bucket, format, changeSet string
-		sets, parameters                 []string
-		yes, acceptUnsafe, follow        bool
-		poll                             time.Duration
+		stack, bucket, format, changeSet, zone string
+		resolverAddr                           string
+		sets, parameters                       []string
+		yes, acceptUnsafe, acceptDowntime      bool
+		follow, finish                         bool
+		poll, dnsTimeout                       time.Duration
 	)
 	cmd := &cobra.Command{
-		Use:   "enable --stack NAME [--region R] [--profile P] [--set Name=Value ...] [--parameter Name=Value ...] [--s3-bucket B] [--yes] [--format text|json]",
+		Use:   "enable --stack NAME [--region R] [--profile P] [--set Name=Value ...] [--parameter Name=Value ...] [--s3-bucket B] [--hosted-zone-id Z] [--finish] [--yes] [--format text|json]",
 		Short: "Take a live Quilt stack private: check, plan, change set, confirm, execute, follow, verify",
 		Long: `enable turns Private Endpoints on for a deployed Quilt stack, in one command:
   1. reads the stack (its template, parameter values and status; a stack that is not in a stable
@@ -47,12 +51,27 @@ func newEnableCmd() *cobra.Command {
   7. on failure: the first failure, what the rollback did, and for UPDATE_ROLLBACK_FAILED the exact
      continue-update-rollback command and what to fix after it;
   8. on success: qpe verify.
+A stack with an internet-facing load balancer going internal (LoadBalancerScheme=internal; without
+the setting enable asks on a terminal, and without a terminal it stops and names the choices) is
+walked without downtime for users on the private network: the side-by-side update
+(PublicLoadBalancer=keep: a new internal load balancer beside the public one, both serving); the
+DNS step (the records to change, each host name a CNAME to the internal load balancer's DNS name,
+checked from here, following CNAMEs; with --hosted-zone-id enable shows the Route 53 change batch,
+UPSERTs it once confirmed and waits for INSYNC); then the retire update (PublicLoadBalancer=retire,
+planned with DNS moved), and verify. Each step resumes: run qpe enable again (or with --finish once
+the records point at the internal load balancer) and it continues where the stack stands. A plan
+in which users on the private network lose an entry point is refused unless --accept-downtime.
 AWS access: the standard credential chain and the SDK's endpoint variables (AWS_ENDPOINT_URL,
-AWS_ENDPOINT_URL_CLOUDFORMATION, _S3, _EC2, _LAMBDA, _API_GATEWAY, _SYNTHETICS, _STS).
-Exit status: 0 enabled and verified (or nothing to do), 1 stopped by a check, a refused plan, a
-failed update or a failed verify (or not executed), 2 usage, credentials or a missing stack.`,
+AWS_ENDPOINT_URL_CLOUDFORMATION, _S3, _EC2, _LAMBDA, _API_GATEWAY, _SYNTHETICS, _STS,
+_ELASTIC_LOAD_BALANCING_V2, _ROUTE_53).
+Exit status: 0 enabled and verified (or nothing to do), 1 stopped by a check (DNS not moved yet
+included: the stack is left side by side, both load balancers serving), a refused plan, a failed
+update or a failed verify (or not executed), 2 usage (a LoadBalancerScheme to choose with nobody to
+ask), credentials or a missing stack.`,
 		Example: `  qpe enable --stack quilt --region us-east-1
   qpe enable --stack quilt --set LoadBalancerScheme=internal --yes --format json > enable.json
+  qpe enable --stack quilt --set LoadBalancerScheme=internal --hosted-zone-id Z0123456789EXAMPLE
+  qpe enable --stack quilt --finish
   qpe enable --stack quilt --follow`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -64,6 +83,17 @@ failed update or a failed verify (or not executed), 2 usage, credentials or a mi
 			}
 			if poll <= 0 {
 				return &exitError{code: 2, err: fmt.Errorf("enable: --poll must be positive, not %s", poll)}
+			}
+			if dnsTimeout <= 0 {
+				return &exitError{code: 2, err: fmt.Errorf("enable: --dns-timeout must be positive, not %s", dnsTimeout)}
+			}
+			if resolverAddr != "" {
+				if _, _, err := net.SplitHostPort(resolverAddr); err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("enable: --resolver must be HOST:PORT (e.g. 10.0.0.2:53): %w", err)}
+				}
+			}
+			if finish && follow {
+				return &exitError{code: 2, err: errors.New("enable: --finish and --follow do not go together: --follow only follows the last update")}
 			}
 			settings, err := stringValues("--set", sets)
 			if err != nil {
@@ -92,11 +122,17 @@ failed update or a failed verify (or not executed), 2 usage, credentials or a mi
 			}
 			in := enable.Input{
 				Stack: stack, Region: cfg.Region, Settings: settings, Parameters: values, S3Bucket: bucket,
-				Yes: yes, AcceptUnsafe: acceptUnsafe, FollowOnly: follow, ChangeSetName: changeSet, Poll: poll,
+				Yes: yes, AcceptUnsafe: acceptUnsafe, AcceptDowntime: acceptDowntime, FollowOnly: follow, Finish: finish,
+				HostedZoneID: zone, DNSTimeout: dnsTimeout, ChangeSetName: changeSet, Poll: poll,
 				Observer: &enable.Writer{W: progressTo, Live: isTerminal(progressTo), Brief: format == "json"},
 			}
+			if resolverAddr != "" {
+				in.Resolver = resolverAt(resolverAddr)
+			}
 			if isTerminal(cmd.InOrStdin()) {
-				in.Confirm = askOn(cmd.InOrStdin(), progressTo)
+				lines := bufio.NewReader(cmd.InOrStdin())
+				in.Confirm = askOn(lines, progressTo)
+				in.Choose = chooseOn(lines, progressTo)
 			}
 			r, err := enable.Run(ctx, enable.NewClients(cfg), in)
 			if err != nil {
@@ -122,11 +158,24 @@ failed update or a failed verify (or not executed), 2 usage, credentials or a mi
 	f.StringVar(&bucket, "s3-bucket", "", "bucket to upload a template over 51,200 bytes to")
 	f.BoolVar(&yes, "yes", false, "execute the change set without asking (CI)")
 	f.BoolVar(&acceptUnsafe, strings.TrimPrefix(enable.AcceptUnsafeFlag, "--"), false, "go on with a plan whose rollback can fail (its recovery is printed)")
+	f.BoolVar(&acceptDowntime, strings.TrimPrefix(enable.AcceptDowntimeFlag, "--"), false, "go on with a plan in which users on the private network lose an entry point")
 	f.BoolVar(&follow, "follow", false, "only follow the stack's current or last update, then verify")
+	f.BoolVar(&finish, "finish", false, "a stack left side by side: check DNS, then retire the public load balancer")
+	f.StringVar(&zone, "hosted-zone-id", "", "Route 53 hosted zone (in the stack's account) whose records enable moves to the internal load balancer, after showing the change batch")
+	f.StringVar(&resolverAddr, "resolver", "", "check the host names with this DNS server `HOST:PORT` (e.g. the VPN's resolver) instead of this machine's")
+	f.DurationVar(&dnsTimeout, "dns-timeout", enable.DefaultDNSTimeout, "how long to wait for a Route 53 change to be INSYNC and resolve from here")
 	f.StringVar(&changeSet, "change-set-name", "", "name of the change set (default qpe-enable-<UTC time>)")
 	f.StringVarP(&format, "format", "o", "text", "output format: text or json (-o for short)")
 	f.DurationVar(&poll, "poll", enable.DefaultPoll, "interval between two reads of the stack events")
 	return cmd
+}
+
+// resolverAt is a resolver that asks only the DNS server at addr.
+func resolverAt(addr string) *net.Resolver {
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}
 }
 
 // isTerminal reports whether v is a terminal (a character device).
@@ -140,29 +189,61 @@ func isTerminal(v any) bool {
 }
 
 // askOn asks a yes/no question on a terminal: only "y" or "yes" is yes.
-func askOn(in io.Reader, out io.Writer) func(ctx context.Context, q string) (bool, error) {
-	lines := bufio.NewReader(in)
+func askOn(lines *bufio.Reader, out io.Writer) func(ctx context.Context, q string) (bool, error) {
 	return func(ctx context.Context, q string) (bool, error) {
 		fmt.Fprintf(out, "%s [y/N] ", q)
-		answer := make(chan string, 1)
-		fail := make(chan error, 1)
-		go func() {
-			s, err := lines.ReadString('\n')
-			if err != nil && s == "" {
-				fail <- err
-				return
-			}
-			answer <- s
-		}()
-		select {
-		case <-ctx.Done():
-			fmt.Fprintln(out)
-			return false, ctx.Err()
-		case err := <-fail:
+		s, err := readLine(ctx, lines, out)
+		if err != nil {
 			return false, err
-		case s := <-answer:
-			s = strings.ToLower(strings.TrimSpace(s))
-			return s == "y" || s == "yes", nil
 		}
+		s = strings.ToLower(s)
+		return s == "y" || s == "yes", nil
+	}
+}
+
+// chooseOn asks for one of a setting's values on a terminal, each shown
+// with what it means for users: the answer is its number or its value.
+func chooseOn(lines *bufio.Reader, out io.Writer) enable.Chooser {
+	return func(ctx context.Context, setting, q string, choices []transform.Choice) (string, error) {
+		fmt.Fprintln(out, q)
+		for i, c := range choices {
+			fmt.Fprintf(out, "  %d) %s=%s: %s\n", i+1, setting, c.Value, c.Meaning)
+		}
+		for {
+			fmt.Fprintf(out, "Choose 1-%d (or the value; nothing to stop): ", len(choices))
+			s, err := readLine(ctx, lines, out)
+			if err != nil || s == "" {
+				return "", err
+			}
+			for i, c := range choices {
+				if s == fmt.Sprint(i+1) || strings.EqualFold(s, c.Value) {
+					return c.Value, nil
+				}
+			}
+			fmt.Fprintf(out, "%q is not one of the choices.\n", s)
+		}
+	}
+}
+
+// readLine reads one answer, or gives up when ctx ends (Ctrl-C).
+func readLine(ctx context.Context, lines *bufio.Reader, out io.Writer) (string, error) {
+	answer := make(chan string, 1)
+	fail := make(chan error, 1)
+	go func() {
+		s, err := lines.ReadString('\n')
+		if err != nil && s == "" {
+			fail <- err
+			return
+		}
+		answer <- s
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(out)
+		return "", ctx.Err()
+	case err := <-fail:
+		return "", err
+	case s := <-answer:
+		return strings.TrimSpace(s), nil
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -47,6 +48,9 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 	st := r.stack
 	body := rd.Body
 	name := r.input.ChangeSetName
+	if sg.Name != StageUpdate { // two updates in one run: one change set each
+		name += "-" + sg.Name
+	}
 	in := &cloudformation.CreateChangeSetInput{
 		StackName:     aws.String(st.ID),
 		ChangeSetName: aws.String(name),
@@ -67,8 +71,15 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 	info := &ChangeSetInfo{Name: name}
 	if len(body) > MaxTemplateBody {
 		key := fmt.Sprintf("qpe-enable/%s/%s.json", st.Name, name)
-		if _, err := r.clients.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(r.input.S3Bucket), Key: aws.String(key), Body: bytes.NewReader(body)}); err != nil {
-			return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("uploading the template to s3://%s/%s: %v", r.input.S3Bucket, key, err))
+		// The bucket must be the stack's account's: a name taken by another
+		// account would receive the template and serve it back altered.
+		owner, err := arn.Parse(st.ID)
+		if err != nil {
+			return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("the stack id %s is not an ARN, so the bucket's owner cannot be pinned: %v", st.ID, err))
+		}
+		if _, err := r.clients.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(r.input.S3Bucket), Key: aws.String(key), Body: bytes.NewReader(body),
+			ExpectedBucketOwner: aws.String(owner.AccountID)}); err != nil {
+			return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("uploading the template to s3://%s/%s (expected owner: the stack's account %s; a bucket of another account is refused): %v", r.input.S3Bucket, key, owner.AccountID, err))
 		}
 		info.TemplateURL = fmt.Sprintf("https://%s.s3.%s.amazonaws.com/%s", r.input.S3Bucket, st.Region, key)
 		in.TemplateURL = aws.String(info.TemplateURL)

@@ -7,18 +7,27 @@
 // changeset.go), asks (step 5, confirm.go), executes it and follows the stack
 // events (step 6, follow.go), explains a failure and the way out of a jammed
 // rollback (step 7, failure.go), and verifies the result (step 8,
-// verify.go). Output goes to an Observer (progress.go writes it for a
-// terminal or a log); the logic prints nothing itself.
+// verify.go). A stack with an internet-facing load balancer going internal
+// is walked (walk.go) through two updates with the DNS step between them:
+// side by side (PublicLoadBalancer=keep), the records to change printed,
+// changed in Route 53 on request (route53.go) and checked from here
+// (dns.go, dnscheck.go, records.go, hosts.go), then retire; a re-run
+// resumes where the stack stands. LoadBalancerScheme is asked, never
+// defaulted (scheme.go). Output goes to an Observer (progress.go writes it
+// for a terminal or a log); the logic prints nothing itself.
 package enable
 
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
@@ -53,8 +62,13 @@ type S3API interface {
 type Clients struct {
 	CloudFormation CloudFormationAPI
 	S3             S3API
-	Network        preflight.Clients
-	Verify         verify.Clients
+	// LoadBalancing reads the internal load balancer when the stack's
+	// outputs do not name it; Route53 changes the host names' records
+	// (--hosted-zone-id).
+	LoadBalancing verify.LoadBalancingAPI
+	Route53       Route53API
+	Network       preflight.Clients
+	Verify        verify.Clients
 }
 
 // NewClients builds the SDK clients from cfg.
@@ -62,6 +76,8 @@ func NewClients(cfg aws.Config) Clients {
 	return Clients{
 		CloudFormation: cloudformation.NewFromConfig(cfg),
 		S3:             s3.NewFromConfig(cfg, awsclient.S3Options),
+		LoadBalancing:  elbv2.NewFromConfig(cfg),
+		Route53:        route53.NewFromConfig(cfg),
 		Network:        preflight.NewClients(cfg),
 		Verify:         verify.NewClients(cfg),
 	}
@@ -86,6 +102,24 @@ type Input struct {
 	// AcceptUnsafe goes on with a plan whose rollback can fail
 	// (--accept-unsafe).
 	AcceptUnsafe bool
+	// AcceptDowntime goes on with a plan in which users on the private
+	// network lose an entry point (--accept-downtime).
+	AcceptDowntime bool
+	// Finish resumes a stack left side by side: checks DNS, then retires
+	// the public load balancer (--finish).
+	Finish bool
+	// HostedZoneID is the Route 53 hosted zone (in the stack's account)
+	// whose records enable offers to move (--hosted-zone-id).
+	HostedZoneID string
+	// Resolver checks the host names from this machine (default
+	// net.DefaultResolver).
+	Resolver Resolver
+	// DNSTimeout bounds the wait for a record change to be INSYNC and
+	// seen from here (default DefaultDNSTimeout).
+	DNSTimeout time.Duration
+	// Choose asks for a setting without a default (LoadBalancerScheme);
+	// nil means there is nobody to ask: the setting must come with --set.
+	Choose Chooser
 	// FollowOnly follows the stack's current (or last) update and verifies,
 	// without creating anything (--follow).
 	FollowOnly bool
@@ -142,10 +176,14 @@ type Result struct {
 	clients  Clients
 	input    Input
 	stageNow *Stage
+	// dnsMoved: the DNS stage found every host name on the internal load
+	// balancer (the retire plan takes DNS as moved).
+	dnsMoved bool
 }
 
-// Stage is one update of the stack: its checks, plan, change set and
-// outcome (the JSON's "stages": one today, see Run).
+// Stage is one stage of the run: an update (its checks, plan, change set
+// and outcome) or the DNS step between the side-by-side and the retire
+// updates (walk.go).
 type Stage struct {
 	Name      string            `json:"name"`
 	Settings  map[string]string `json:"settings"`
@@ -153,7 +191,9 @@ type Stage struct {
 	Plan      *PlanSummary      `json:"plan,omitempty"`
 	ChangeSet *ChangeSetInfo    `json:"changeSet,omitempty"`
 	Update    *UpdateOutcome    `json:"update,omitempty"`
-	Outcome   string            `json:"outcome"`
+	// DNS is the DNS stage's records and checks.
+	DNS     *DNSStep `json:"dns,omitempty"`
+	Outcome string   `json:"outcome"`
 }
 
 // UsageError is an error that is the caller's (exit 2): a missing stack,
@@ -189,14 +229,24 @@ func Run(ctx context.Context, c Clients, in Input) (*Result, error) {
 	}
 	r.step("stack %s is %s, deployed with %s; its %d parameters keep their values, the change set asks CAPABILITY_IAM, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND",
 		st.Name, st.Status, orNone(strings.Join(st.Capabilities, ", ")), len(st.Parameters))
-	// One update: the rewrite makes a REST API private as a new RestApi
-	// and replaces what a load balancer made internal holds, so every step
-	// of the one update rolls back (docs/transform.md); no staged rollout,
-	// and the plan (step 3) refuses any update that would not roll back.
-	sg := &Stage{Name: "update", Settings: in.Settings}
-	r.Stages = append(r.Stages, sg)
-	r.stageNow = sg
-	if done := r.runStage(ctx, sg); done {
+	// A stack with an internet-facing load balancer going internal takes
+	// two updates with the DNS step between them (walk.go); any other,
+	// one. Each update rolls back at every point (the plan, step 3,
+	// refuses one that would not).
+	pos := positionOf(st)
+	if in.Finish {
+		if err := r.finishable(pos); err != nil {
+			return nil, err
+		}
+	}
+	if stop := r.chooseScheme(ctx, pos); stop {
+		return r, nil
+	}
+	rt, err := r.route(pos)
+	if err != nil {
+		return nil, err
+	}
+	if done := r.walk(ctx, rt); done {
 		return r, nil
 	}
 	return r.verifyStack(ctx), nil
@@ -214,6 +264,12 @@ func defaults(in Input) Input {
 	}
 	if in.Observer == nil {
 		in.Observer = nopObserver{}
+	}
+	if in.DNSTimeout <= 0 {
+		in.DNSTimeout = DefaultDNSTimeout
+	}
+	if in.Resolver == nil {
+		in.Resolver = net.DefaultResolver
 	}
 	if in.ChangeSetName == "" {
 		in.ChangeSetName = "qpe-enable-" + time.Now().UTC().Format("20060102-150405")

@@ -314,3 +314,21 @@ func TestNetworkCheckIsTheDeployTimeCheck(t *testing.T) {
 		t.Errorf("CreateChangeSet called %d times", n)
 	}
 }
+
+// TestUploadPinsBucketOwner: the --s3-bucket upload names the stack's
+// account as the bucket's expected owner (the double refuses a PutObject
+// without it), so a bucket of another account is refused and nothing is
+// created from it.
+func TestUploadPinsBucketOwner(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, "public", func(s *stackfake.Scenario) {
+		tpl := s.Stack.Template.(map[string]any)
+		tpl["Metadata"] = map[string]any{"Padding": strings.Repeat("x", MaxTemplateBody)}
+		s.BucketOwners = map[string]string{"squatted-bucket": "999999999999"}
+	})
+	r := w.run(t, Input{Yes: true, S3Bucket: "squatted-bucket"})
+	if r.Exit != 1 || r.Outcome != OutcomeChangeSetFailed || w.stack.Calls()["cloudformation:CreateChangeSet"] != 0 {
+		t.Fatalf("exit %d outcome %s calls %v: %s", r.Exit, r.Outcome, w.stack.Calls(), r.Message)
+	}
+	mustContain(t, r.Message, "s3://squatted-bucket", "expected owner", "AccessDenied")
+}

@@ -3,6 +3,7 @@ package enable
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,6 +28,8 @@ type world struct {
 	ec2     *awsfake.Server
 	clients Clients
 	out     bytes.Buffer
+	// resolver answers the DNS check (withDNS); nil: the laptop's.
+	resolver Resolver
 }
 
 // startWorld serves testdata/<name>.yaml; edit changes the scenario first.
@@ -81,6 +84,12 @@ func (w *world) input(in Input) Input {
 		in.ChangeSetName = "qpe-enable-test"
 	}
 	in.Observer = &Writer{W: &w.out}
+	if in.Resolver == nil {
+		in.Resolver = w.resolver
+	}
+	if in.DNSTimeout == 0 {
+		in.DNSTimeout = 10 * time.Second
+	}
 	return in
 }
 
@@ -104,3 +113,5 @@ func mustContain(t *testing.T, s string, want ...string) {
 		}
 	}
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

@@ -42,6 +42,9 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 		DeployedParams: st.Parameters, NewParams: rd.Params,
 		Partition: st.Partition, Region: st.Region, AccountID: st.AccountID, StackName: st.Name,
 		ImportedExports: imports, Today: r.input.Now(), Renamed: rd.Result.Renamed,
+		// After the DNS stage found every host on the internal load
+		// balancer, the retire update is planned with DNS moved.
+		DNSMoved: r.dnsMoved,
 	})
 	if err != nil {
 		return r.stopped(OutcomeRefused, 1, "planning the update: "+err.Error())
@@ -62,7 +65,7 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	sg.Plan = ps
 	r.observer.Plan(sg)
 	if p.Safe() {
-		return false
+		return r.refuseDowntime(p)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "the update cannot be rolled back safely: %d blocker(s):", len(p.Rollout.Blockers))
@@ -77,7 +80,30 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 		return r.stopped(OutcomeRefused, 1, b.String())
 	}
 	r.step("%s given: going on with an update that cannot be rolled back safely", AcceptUnsafeFlag)
-	return false
+	return r.refuseDowntime(p)
+}
+
+// AcceptDowntimeFlag is the flag that accepts private-network downtime.
+const AcceptDowntimeFlag = "--accept-downtime"
+
+// OutcomeDowntimeRefused: the plan takes an entry point away from users on
+// the private network, and --accept-downtime was not given.
+const OutcomeDowntimeRefused = "downtime-refused"
+
+// refuseDowntime stops a plan in which users on the private network lose
+// an entry point (updatepath's rule, shared with qpe plan), unless
+// --accept-downtime.
+func (r *Result) refuseDowntime(p *updatepath.Plan) bool {
+	err := p.RefuseDowntime(r.input.AcceptDowntime)
+	if err == nil {
+		if p.Rollout.Availability.PrivateNetworkDowntime {
+			r.step("%s given: going on with an update in which users on the private network lose the catalog for a while", AcceptDowntimeFlag)
+		}
+		return false
+	}
+	// The error names the way round (side by side, then retire) and the
+	// flag; qpe enable without --set PublicLoadBalancer takes that way.
+	return r.stopped(OutcomeDowntimeRefused, 1, fmt.Sprintf("%v. Nothing was changed", err))
 }
 
 func stringSettings(m map[string]any) map[string]string {

@@ -23,6 +23,10 @@ type Observer interface {
 	// Event is a new stack event; Tick comes after every read of them.
 	Event(e Event, p Progress)
 	Tick(p Progress)
+	// DNS shows the DNS stage's records and what they resolve to;
+	// RecordChange the Route 53 change batch before it is applied.
+	DNS(sg *Stage)
+	RecordChange(sg *Stage)
 	// Verified shows verify's report.
 	Verified(r *Result)
 }
@@ -37,6 +41,8 @@ func (nopObserver) Settled(*Stage)        {}
 func (nopObserver) Event(Event, Progress) {}
 func (nopObserver) Tick(Progress)         {}
 func (nopObserver) Verified(*Result)      {}
+func (nopObserver) DNS(*Stage)            {}
+func (nopObserver) RecordChange(*Stage)   {}
 
 // Writer is the text Observer. On a terminal (Live) the stack events are
 // one progress line redrawn in place (resources done of total, the ones in
@@ -117,6 +123,25 @@ func (w *Writer) Settled(sg *Stage) {
 	if sg.Update != nil {
 		WriteUpdate(w.W, sg.Update)
 	}
+}
+
+// DNS prints the records to change and what each resolves to now. It
+// prints in Brief mode too: the records are what the user acts on.
+func (w *Writer) DNS(sg *Stage) {
+	if sg.DNS == nil {
+		return
+	}
+	w.clear()
+	WriteDNS(w.W, sg.DNS)
+}
+
+// RecordChange prints the Route 53 change batch.
+func (w *Writer) RecordChange(sg *Stage) {
+	if sg.DNS == nil || sg.DNS.Change == nil {
+		return
+	}
+	w.clear()
+	WriteRecordChange(w.W, sg.DNS.Change)
 }
 
 // Verified prints verify's report.

@@ -17,8 +17,10 @@ type deployedStack struct {
 	// parameter type, the value resolved at the last deploy): what the
 	// render, the plan and the network check use. The change set keeps each
 	// parameter with UsePreviousValue, which CloudFormation resolves again.
-	Parameters   map[string]string
-	Exports      []string // export names of the outputs
+	Parameters map[string]string
+	Exports    []string // export names of the outputs
+	// Outputs are the stack's output values by key.
+	Outputs      map[string]string
 	Capabilities []string
 	// Original is the template as submitted (with its transforms);
 	// Processed is what CloudFormation deployed (after them).
@@ -46,6 +48,10 @@ func readStack(ctx context.Context, cfn CloudFormationAPI, name string) (*deploy
 		Original: s.Original, Processed: s.Processed,
 		Partition: s.Partition, Region: s.Region, AccountID: s.AccountID,
 		Imports: s.Imports, ImportsErr: s.Err(livestack.Imports),
+		Outputs: map[string]string{},
+	}
+	for _, o := range s.Outputs {
+		st.Outputs[o.Key] = o.Value
 	}
 	for _, t := range []struct {
 		part livestack.Part

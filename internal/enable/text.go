@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
 // WritePlan prints step 3: what changes, what is replaced, the risks and
@@ -33,10 +34,34 @@ func WritePlan(w io.Writer, sg *Stage) {
 		verdict = fmt.Sprintf("NOT rollback-safe (%d blocker(s))", len(p.Rollout.Blockers))
 	}
 	fmt.Fprintf(w, "  rollout: %d wave(s); %s\n", len(p.Rollout.Waves), verdict)
+	writeAvailability(w, p.Rollout.Availability)
 	for _, b := range p.Rollout.Blockers {
 		fmt.Fprintf(w, "    %s %s: %s\n", b.ID, b.Resource, b.Detail)
 		if b.Recovery != "" {
 			fmt.Fprintf(w, "      recovery: %s\n", b.Recovery)
+		}
+	}
+}
+
+// writeAvailability says who loses what during the update: each entry
+// point's gaps on the private network (the one that must stay served) and
+// on the internet.
+func writeAvailability(w io.Writer, av updatepath.Availability) {
+	if len(av.Entries) == 0 {
+		return
+	}
+	if av.PrivateNetworkDowntime {
+		fmt.Fprintln(w, "  availability: users on the private network LOSE entry points during this update:")
+	} else {
+		fmt.Fprintln(w, "  availability: no downtime for users on the private network")
+	}
+	for _, e := range av.Entries {
+		for _, g := range e.Lost {
+			kind := ""
+			if g.Inherent {
+				kind = " (the service's own deployment configuration, on every update)"
+			}
+			fmt.Fprintf(w, "    %s (%s) lost on the %s network from %s until %s: %s%s\n", e.Host, e.Entry, e.Network, g.From, g.Until, g.Why, kind)
 		}
 	}
 }
@@ -113,6 +138,40 @@ func WriteUpdate(w io.Writer, u *UpdateOutcome) {
 	}
 	if u.Resume != "" {
 		fmt.Fprintf(w, "  follow again: %s\n", u.Resume)
+	}
+}
+
+// WriteDNS prints the DNS stage: the internal load balancer, each record
+// to change and what it resolves to from here.
+func WriteDNS(w io.Writer, d *DNSStep) {
+	lb := d.LoadBalancer
+	fmt.Fprintf(w, "DNS: point these records at the internal load balancer %s (%s):\n", lb.LogicalID, lb.DNSName)
+	for _, rec := range d.Records {
+		state := "not yet: resolves to " + strings.Join(rec.Resolves, " -> ")
+		switch {
+		case rec.Moved:
+			state = "done: " + strings.Join(rec.Resolves, " -> ")
+		case rec.Problem != "":
+			state = "not yet: " + rec.Problem
+		}
+		fmt.Fprintf(w, "  %-40s %-5s %s   [%s]\n", rec.Host, rec.Type, rec.Value, state)
+	}
+	if lb.CanonicalHostedZoneID != "" {
+		fmt.Fprintf(w, "  (an alias A record instead of a CNAME: target %s, hosted zone %s)\n", lb.DNSName, lb.CanonicalHostedZoneID)
+	}
+}
+
+// WriteRecordChange prints the Route 53 change batch.
+func WriteRecordChange(w io.Writer, c *RecordChange) {
+	fmt.Fprintf(w, "Route 53 change batch for hosted zone %s (%s):\n", c.HostedZoneID, c.ZoneName)
+	for _, ch := range c.Changes {
+		fmt.Fprintf(w, "  %s\n", ch)
+	}
+	if len(c.Changes) == 0 {
+		fmt.Fprintln(w, "  (nothing to change in this zone)")
+	}
+	if len(c.OutsideZone) > 0 {
+		fmt.Fprintf(w, "  not in this zone, change them where they are: %s\n", strings.Join(c.OutsideZone, ", "))
 	}
 }
 

@@ -30,5 +30,11 @@ func (r *Result) verifyStack(ctx context.Context) *Result {
 		n := rep.Count(finding.Error)
 		return r.stop(OutcomeVerifyFailed, 1, fmt.Sprintf("the update completed, but verify found %d error(s): the stack is not (yet) private as it should be; each finding says what to fix", n))
 	}
-	return r.stop(OutcomeEnabled, 0, fmt.Sprintf("Private Endpoints enabled on %s and verified", r.stack.Name))
+	msg := fmt.Sprintf("Private Endpoints enabled on %s and verified", r.stack.Name)
+	for _, sg := range r.Stages {
+		if sg.DNS != nil && sg.DNS.Moved {
+			msg += fmt.Sprintf("; the catalog is served by the internal load balancer %s (%s)", sg.DNS.LoadBalancer.LogicalID, sg.DNS.LoadBalancer.DNSName)
+		}
+	}
+	return r.stop(OutcomeEnabled, 0, msg)
 }

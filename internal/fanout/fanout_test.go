@@ -115,18 +115,23 @@ func TestGate(t *testing.T) {
 func TestCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	g := New[string](ctx, 1)
-	hold := make(chan struct{})
-	g.Go("holder", func(context.Context) error { <-hold; return nil })
+	hold, held := make(chan struct{}), make(chan struct{})
+	g.Go("holder", func(context.Context) error { close(held); <-hold; return nil })
+	<-held // the only slot is taken
 	var ran atomic.Bool
 	g.Go("waiter", func(context.Context) error { ran.Store(true); return nil })
-	time.Sleep(10 * time.Millisecond)
 	p := g.Pending()
 	slices.Sort(p)
 	if !slices.Equal(p, []string{"holder", "waiter"}) {
 		t.Errorf("pending %v", p)
 	}
 	cancel()
-	time.Sleep(10 * time.Millisecond)
+	for deadline := time.Now().Add(5 * time.Second); slices.Contains(g.Pending(), "waiter"); {
+		if time.Now().After(deadline) {
+			t.Fatal("the waiter did not give up")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	close(hold)
 	g.Wait()
 	if ran.Load() || !errors.Is(g.Err("waiter"), context.Canceled) || g.Err("holder") != nil {

@@ -131,15 +131,12 @@ func (s *Server) elbv2(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) loadBalancerXML(arn string, lb LoadBalancer) string {
 	name, scheme := lbName(arn, lb), or(lb.Scheme, "internet-facing")
-	dns := name + "-1234567890." + s.scn.Region + ".elb.amazonaws.com"
-	if scheme == "internal" {
-		dns = "internal-" + dns
-	}
+	dns := s.lbDNSName(arn, lb)
 	var b strings.Builder
 	b.WriteString("<member>")
 	b.WriteString(el("LoadBalancerArn", arn))
 	b.WriteString(el("DNSName", dns))
-	b.WriteString(el("CanonicalHostedZoneId", "Z35SXDOTRQ7X7K"))
+	b.WriteString(el("CanonicalHostedZoneId", lbHostedZone))
 	b.WriteString(el("CreatedTime", "2026-06-01T09:00:00.000Z"))
 	b.WriteString(el("LoadBalancerName", name))
 	b.WriteString(el("Scheme", scheme))
@@ -159,6 +156,19 @@ func (s *Server) loadBalancerXML(arn string, lb LoadBalancer) string {
 	b.WriteString(el("IpAddressType", "ipv4"))
 	b.WriteString("</member>")
 	return b.String()
+}
+
+// lbHostedZone is the load balancers' canonical hosted zone (us-east-1's).
+const lbHostedZone = "Z35SXDOTRQ7X7K"
+
+// lbDNSName is the load balancer's DNS name: internal-NAME-... for an
+// internal one, as ELB names them.
+func (s *Server) lbDNSName(arn string, lb LoadBalancer) string {
+	dns := lbName(arn, lb) + "-1234567890." + s.scn.Region + ".elb.amazonaws.com"
+	if lb.Scheme == "internal" {
+		dns = "internal-" + dns
+	}
+	return dns
 }
 
 // lbName is the load balancer's name: the scenario's, else the one in its

@@ -132,7 +132,9 @@ func (s *Server) apply(u *update) {
 		st.Template = u.cs.Processed
 		st.OriginalTemplate = u.cs.Original
 		st.Parameters = u.cs.Parameters
+		before := slices.Clone(st.Resources)
 		s.rebuildResources(u)
+		s.syncLive(u, before)
 	case "UPDATE_ROLLBACK_COMPLETE":
 		u.cs.ExecutionStatus = "EXECUTE_FAILED"
 		for i := range st.Resources {
@@ -271,7 +273,7 @@ func (s *Server) timeline(cs *changeSet, token string, start time.Time) *update 
 		}
 		phys := physical[rc.LogicalID]
 		if rc.Action == "Add" || rc.Replacement == "True" {
-			phys = newPhysicalID(st.Name, rc.LogicalID, cs.ID)
+			phys = s.newPhysical(rc.Type, rc.LogicalID, cs.ID)
 		}
 		if ex.FailAt != nil && ex.FailAt.Resource == rc.LogicalID {
 			emit(rc.LogicalID, physical[rc.LogicalID], rc.Type, verb+"_IN_PROGRESS", "")

@@ -23,6 +23,21 @@ func (s *Server) s3Put(w http.ResponseWriter, r *http.Request) {
 		writeS3Error(w, f.Status, faultCode(f), faultMessage(f))
 		return
 	}
+	// As S3 with the header: the caller pins the bucket's owner, and a
+	// bucket of another account is refused. The double insists on the
+	// header, so a client that does not pin the owner fails its tests.
+	owner := s.scn.BucketOwners[bucket]
+	if owner == "" {
+		owner = s.scn.Account
+	}
+	switch want := r.Header.Get("x-amz-expected-bucket-owner"); {
+	case want == "":
+		writeS3Error(w, http.StatusBadRequest, "InvalidRequest", "stackfake: PutObject without x-amz-expected-bucket-owner (ExpectedBucketOwner): the bucket's owner is not pinned")
+		return
+	case want != owner:
+		writeS3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxObject+1))
 	if err != nil {
 		writeS3Error(w, http.StatusBadRequest, "IncompleteBody", err.Error())

@@ -39,10 +39,15 @@ type Scenario struct {
 	// LoadBalancers by ARN (elbv2.go) and ECSServices by ARN (ecs.go).
 	LoadBalancers map[string]LoadBalancer `yaml:"loadBalancers"`
 	ECSServices   map[string]ECSService   `yaml:"ecsServices"`
+	// Route53 is the account's hosted zones (route53.go).
+	Route53 Route53 `yaml:"route53"`
 	// Faults injected into matching calls.
 	Faults []Fault `yaml:"faults"`
 	// Execution shapes ExecuteChangeSet (execute.go).
 	Execution Execution `yaml:"execution"`
+	// BucketOwners gives the owner account of a bucket PutObject writes
+	// to; a bucket not listed belongs to Account.
+	BucketOwners map[string]string `yaml:"bucketOwners"`
 }
 
 // Stack is the CloudFormation view: DescribeStacks, ListStackResources and

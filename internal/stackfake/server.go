@@ -10,9 +10,10 @@ import (
 	"time"
 )
 
-// Server serves one scenario for all four services on one address: the
+// Server serves one scenario for all its services on one address: the
 // CloudFormation Query API on POST /, Lambda under /2015-03-31/functions/,
-// API Gateway under /restapis/, Synthetics under /canary/.
+// API Gateway under /restapis/, Synthetics under /canary/, Route 53 under
+// /2013-04-01/.
 type Server struct {
 	scn *Scenario
 	srv *httptest.Server
@@ -22,6 +23,8 @@ type Server struct {
 	faults      []int          // remaining failures per fault (-1: unlimited)
 	inflight    int
 	maxInflight int
+
+	r53 map[string]*r53Change // Route 53 changes by id (route53.go)
 
 	cfnOnce sync.Once
 	cfn     *cfnState // change sets, events, updates (changeset.go)
@@ -99,6 +102,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.apiGateway(w, r)
 	case strings.HasPrefix(p, "/canary/"):
 		s.synthetics(w, r)
+	case strings.HasPrefix(p, "/2013-04-01/"):
+		s.route53(w, r)
 	case r.Method == http.MethodPut:
 		s.s3Put(w, r)
 	default:
