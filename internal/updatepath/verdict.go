@@ -232,8 +232,11 @@ func (m *model) hostsOf(lb string) []string {
 				vals = append(vals, l...)
 			}
 			for _, v := range vals {
-				if s, ok := v.(string); ok && !slices.Contains(hosts, s) {
-					hosts = append(hosts, s)
+				// A host name from a parameter without a value stays
+				// symbolic ({QuiltWebHost part 0}-registry...), as the
+				// availability model shows it.
+				if h := display(v); h != "" && !slices.Contains(hosts, h) {
+					hosts = append(hosts, h)
 				}
 			}
 		}
