@@ -17,6 +17,7 @@ func Catalogue() finding.Catalogue[*inventory] {
 		checkSubnetInVPC(),
 		checkSubnetAZs(),
 		checkUserSubnets(),
+		checkUserSubnetZones(),
 		checkAPIEndpointExists(),
 		checkAPIEndpointType(),
 		checkAPIEndpointService(),

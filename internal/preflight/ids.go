@@ -60,6 +60,7 @@ func normalize(in Input) Input {
 	}
 	in.EgressServices = slices.Compact(slices.Sorted(slices.Values(services)))
 	in.UserSubnets = cleanList(in.UserSubnets)
+	in.ServiceSubnets = cleanList(in.ServiceSubnets)
 	in.ClientCidrs = cleanList(in.ClientCidrs)
 	in.AccountID = strings.TrimSpace(in.AccountID)
 	return in

@@ -64,6 +64,10 @@ type Input struct {
 	// UserSubnets are the subnets of the internal load balancer (optional):
 	// they must exist, be in the VPC and span two Availability Zones.
 	UserSubnets []string
+	// ServiceSubnets are the subnets of the ECS services behind the
+	// internal load balancer (optional): UserSubnets must have a subnet in
+	// each of their Availability Zones.
+	ServiceSubnets []string
 	// ClientCidrs are the networks of the catalog's users (office, VPN;
 	// optional): the execute-api endpoint must let them in on TCP 443.
 	ClientCidrs []string

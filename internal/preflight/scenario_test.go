@@ -53,6 +53,7 @@ type scenarioInput struct {
 	Timeout      string   `yaml:"timeout"`
 	Services     []string `yaml:"services"`
 	UserSubnets  []string `yaml:"userSubnets"`
+	ServiceSubs  []string `yaml:"serviceSubnets"`
 	ClientCidrs  []string `yaml:"clientCidrs"`
 	Lambda       bool     `yaml:"lambda"`
 }
@@ -80,6 +81,7 @@ func loadScenario(t testing.TB, path string) (scenario, preflight.Input, *awsfak
 		CallerSecurityGroupIDs: sc.Input.CallerGroups,
 		EgressServices:         sc.Input.Services,
 		UserSubnets:            sc.Input.UserSubnets,
+		ServiceSubnets:         sc.Input.ServiceSubs,
 		ClientCidrs:            sc.Input.ClientCidrs,
 		Lambda:                 sc.Input.Lambda,
 		Timeout:                10 * time.Second,

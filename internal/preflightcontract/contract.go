@@ -39,6 +39,9 @@ const (
 	PropEgressServices = "EgressServices"
 	// PropUserSubnets are the subnets of the internal load balancer.
 	PropUserSubnets = "UserSubnets"
+	// PropServiceSubnets are the subnets of the ECS services the internal
+	// load balancer forwards to: its subnets must cover their zones.
+	PropServiceSubnets = "ServiceSubnets"
 	// PropClientCidrs are the networks of the catalog's users, who must
 	// reach the execute-api endpoint on TCP 443.
 	PropClientCidrs = "ClientCidrs"
@@ -57,7 +60,7 @@ func Properties() []string {
 	return []string{
 		PropServiceToken, PropServiceTimeout, PropMode, PropVpcID, PropSubnetIDs,
 		PropAPIEndpointID, PropBucketNames, PropVPNClients, PropFingerprint, PropEgressServices,
-		PropUserSubnets, PropClientCidrs, PropEndpointPrivateDNS, PropWarnings,
+		PropUserSubnets, PropServiceSubnets, PropClientCidrs, PropEndpointPrivateDNS, PropWarnings,
 	}
 }
 

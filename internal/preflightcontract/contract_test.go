@@ -39,7 +39,9 @@ func TestRenderedPreflightParses(t *testing.T) {
 		name     string
 		settings map[string]any
 		params   map[string]any
-		want     preflightresource.Properties
+		// resources are added to the template.
+		resources map[string]any
+		want      preflightresource.Properties
 	}{
 		{
 			name:     "validate mode",
@@ -48,6 +50,25 @@ func TestRenderedPreflightParses(t *testing.T) {
 			want: preflightresource.Properties{Mode: contract.ModeValidate, VpcID: vpc, SubnetIDs: []string{subnetA, subnetB},
 				APIEndpointID: vpce, Buckets: []string{"quilt-extra", "quilt-data"}, ClientCidrs: []string{"10.8.0.0/16"},
 				EgressServices: []string{"s3", "sqs"}},
+		},
+		{
+			name: "internal load balancer beside the public one: its subnets and the services'",
+			settings: map[string]any{"PreflightMode": contract.ModeValidate, "LoadBalancerScheme": "internal", "PublicLoadBalancer": "keep",
+				"UserSubnetIds": subnetA + "," + subnetB},
+			params: map[string]any{"ApiGatewayVPCEndpointId": vpce, "VPC": vpc, "Subnets": []any{subnetA, subnetB}, "DataBucket": "quilt-data",
+				"UserSubnets": []any{subnetA, subnetB}},
+			resources: map[string]any{
+				"LB": map[string]any{"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": map[string]any{"Scheme": "internet-facing"}},
+				"Listener": map[string]any{"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": map[string]any{"LoadBalancerArn": map[string]any{"Ref": "LB"},
+					"Port": 80, "DefaultActions": []any{map[string]any{"Type": "forward", "TargetGroupArn": map[string]any{"Ref": "TG"}}}}},
+				"TG": map[string]any{"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": map[string]any{"Port": 80}},
+				"Service": map[string]any{"Type": "AWS::ECS::Service", "Properties": map[string]any{
+					"LoadBalancers":        []any{map[string]any{"ContainerName": "c", "ContainerPort": 80, "TargetGroupArn": map[string]any{"Ref": "TG"}}},
+					"NetworkConfiguration": map[string]any{"AwsvpcConfiguration": map[string]any{"AssignPublicIp": "DISABLED", "Subnets": map[string]any{"Ref": "Subnets"}}}}},
+			},
+			want: preflightresource.Properties{Mode: contract.ModeValidate, VpcID: vpc, SubnetIDs: []string{subnetA, subnetB},
+				APIEndpointID: vpce, Buckets: []string{"quilt-data"}, EgressServices: []string{"ecr.api", "ecr.dkr", "logs", "s3", "sqs"},
+				UserSubnets: []string{subnetA, subnetB}, ServiceSubnets: []string{subnetA, subnetB}},
 		},
 		{
 			name:     "create mode, endpoint left to the preflight",
@@ -62,6 +83,9 @@ func TestRenderedPreflightParses(t *testing.T) {
 			doc, err := template.DecodeJSON(in)
 			if err != nil {
 				t.Fatal(err)
+			}
+			for id, r := range tc.resources {
+				template.Resources(doc)[id] = r
 			}
 			res, err := transform.Transform(context.Background(), transform.Request{Fragment: doc, Params: tc.settings,
 				TemplateParameterValues: tc.params, Region: "us-east-1", AccountID: "123456789012"})

@@ -30,7 +30,7 @@ func (p Properties) Input(region, accountID string) preflight.Input {
 	return preflight.Input{
 		Region: region, VpcID: p.VpcID, SubnetIDs: p.SubnetIDs, APIEndpointID: p.APIEndpointID,
 		Buckets: p.Buckets, VPNClients: p.VPNClients,
-		EgressServices: p.EgressServices, UserSubnets: p.UserSubnets, ClientCidrs: p.ClientCidrs,
+		EgressServices: p.EgressServices, UserSubnets: p.UserSubnets, ServiceSubnets: p.ServiceSubnets, ClientCidrs: p.ClientCidrs,
 		AccountID:        accountID,
 		EndpointOptional: p.Mode == contract.ModeCreate,
 	}

@@ -24,6 +24,7 @@ type Properties struct {
 	Fingerprint        string
 	EgressServices     []string
 	UserSubnets        []string
+	ServiceSubnets     []string
 	ClientCidrs        []string
 	EndpointPrivateDNS bool
 	// Warnings are the macro's, reported in the summary and the Reason.
@@ -116,6 +117,7 @@ func ParseProperties(raw map[string]any) (Properties, error) {
 	}{
 		{contract.PropEgressServices, "AWS service names (sqs, ecr.api, ...)", &p.EgressServices},
 		{contract.PropUserSubnets, "subnet ids", &p.UserSubnets},
+		{contract.PropServiceSubnets, "subnet ids", &p.ServiceSubnets},
 		{contract.PropClientCidrs, "CIDR blocks", &p.ClientCidrs},
 	} {
 		if v, ok := listProp(raw, l.name); !ok {

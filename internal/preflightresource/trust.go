@@ -205,7 +205,7 @@ var (
 // keeps everything (it is the owner's).
 func onlyNamed(p Properties, apiID, s string) string {
 	named := map[string]bool{p.VpcID: true, apiID: true, p.APIEndpointID: true}
-	for _, l := range [][]string{p.SubnetIDs, p.UserSubnets, p.ClientCidrs} {
+	for _, l := range [][]string{p.SubnetIDs, p.UserSubnets, p.ServiceSubnets, p.ClientCidrs} {
 		for _, v := range l {
 			named[v] = true
 		}

@@ -42,6 +42,9 @@ func passPreflight(st *state) error {
 	props[contract.PropEgressServices] = egressServices(st)
 	if st.set.LoadBalancerScheme == "internal" {
 		props[contract.PropUserSubnets] = st.param(st.set.UserSubnetsParameter)
+		if s := serviceSubnets(st); s != nil {
+			props[contract.PropServiceSubnets] = s
+		}
 	}
 	if len(st.set.ClientCidrs) > 0 {
 		props[contract.PropClientCidrs] = toAny(st.set.ClientCidrs)
@@ -107,4 +110,36 @@ func keepUserProperties(existing, want map[string]any, tokenSetting bool) {
 			props[k] = v
 		}
 	}
+}
+
+// serviceSubnets is the list of the subnets of the ECS services registered
+// with a load balancer (the internal one serves them all), for the
+// preflight's zone check: their one Subnets value, or the values joined and
+// split again when they differ; nil without such a service.
+func serviceSubnets(st *state) any {
+	var vals []any
+	for _, id := range st.ofType(typeECSService) {
+		p := st.props(id)
+		if _, ok := p["LoadBalancers"].([]any); !ok {
+			continue
+		}
+		var subnets []any
+		collectKey(p["NetworkConfiguration"], "Subnets", &subnets)
+		for _, s := range subnets {
+			if !containsValue(vals, s) {
+				vals = append(vals, s)
+			}
+		}
+	}
+	switch len(vals) {
+	case 0:
+		return nil
+	case 1:
+		return vals[0]
+	}
+	joined := make([]any, len(vals))
+	for i, v := range vals {
+		joined[i] = map[string]any{"Fn::Join": []any{",", v}}
+	}
+	return map[string]any{"Fn::Split": []any{",", map[string]any{"Fn::Join": []any{",", joined}}}}
 }
