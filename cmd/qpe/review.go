@@ -119,6 +119,12 @@ unreadable or not a template (invalid YAML or JSON), or the stack unreadable.`,
 				in.Changes = append(in.Changes, review.EngineChange{Pass: c.Pass, Resource: c.Resource, Detail: c.Detail})
 			}
 			pin := updatepath.Input{Deployed: before, New: res.Fragment, DeployedParams: valueStrings(req.TemplateParameterValues), Renamed: res.Renamed}
+			// The template as given, with its Transform section: deployed
+			// as given without the macro's entry, it drops the Transform
+			// of a deployed render (QPE-UP-011).
+			if given, err := template.Decode(data); err == nil {
+				pin.NewAsGiven = given
+			}
 			if err := pf.input("review", &pin); err != nil {
 				return err
 			}

@@ -31,15 +31,19 @@ func checkDroppedTransform(m *model) []finding.Finding {
 	if !deployedRender {
 		return nil
 	}
-	if macroevent.HasEntry(m.in.New) {
+	given := m.in.New
+	if m.in.NewAsGiven != nil {
+		given = m.in.NewAsGiven
+	}
+	if macroevent.HasEntry(given) {
 		return nil
 	}
-	if _, newRender := renderMark(m.in.New); newRender {
+	if _, newRender := renderMark(given); newRender {
 		return nil
 	}
 	return []finding.Finding{ruleDroppedTransform.New(at, "",
-		"the deployed stack is a render of %s (%s) but the new template has no %s Transform and is not a render: "+
-			"the update makes the stack public again and removes what the macro made",
+		"the deployed stack is a render of %s (%s) but the new template, as given, has no %s Transform and is not a render: "+
+			"deployed as given, the update makes the stack public again and removes what the macro made",
 		macroevent.MacroName, at, macroevent.MacroName)}
 }
 

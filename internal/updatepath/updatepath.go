@@ -56,6 +56,11 @@ type Input struct {
 	// the new id and removes the old one; the added resource carries
 	// RenamedFrom and its changes against the old one.
 	Renamed map[string]string
+	// NewAsGiven is the new template as the user gives it, with its
+	// Transform section, when New is the engine's render of it (qpe review):
+	// QPE-UP-011 reads it to tell whether the template, deployed as given,
+	// keeps the macro. Nil means New as given.
+	NewAsGiven map[string]any
 }
 
 // DefaultRollbackTolerant are the custom resource types known to answer

@@ -1,0 +1,29 @@
+package updatepath
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestDroppedTransformAsGiven: with NewAsGiven (qpe review, where New is
+// the render), QPE-UP-011 reads the template as given.
+func TestDroppedTransformAsGiven(t *testing.T) {
+	deployed := res(custom("Custom::QuiltPrivateEndpoints", "a"), api("PRIVATE"))
+	render := res(custom("Custom::QuiltPrivateEndpoints", "a"), api("PRIVATE"))
+	for _, c := range []struct {
+		name, given string
+		want        bool
+	}{
+		{"given without the Transform", res(api("EDGE")), true},
+		{"given with the Transform", "Transform: QuiltPrivateEndpoints\n" + res(api("EDGE")), false},
+		{"given as a render", render, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := compute(t, Input{Deployed: decode(t, deployed), New: decode(t, render), NewAsGiven: decode(t, c.given)})
+			got := slices.ContainsFunc(p.Rollout.Blockers, func(b Blocker) bool { return b.ID == "QPE-UP-011" })
+			if got != c.want {
+				t.Errorf("QPE-UP-011 = %v, want %v; blockers %+v", got, c.want, p.Rollout.Blockers)
+			}
+		})
+	}
+}
