@@ -60,6 +60,7 @@ func riskChecks() []riskCheck {
 		{RiskHTTPAPIPublic, finding.Check[*riskInput]{Rule: ruleHTTPAPIPublic, Run: checkHTTPAPIPublic}},
 		{RiskReplacement, finding.Check[*riskInput]{Rule: ruleReplacement, Run: checkReplacement}},
 		{RiskEngineWarnings, finding.Check[*riskInput]{Rule: ruleEngineWarnings, Run: checkEngineWarnings}},
+		{RiskPublicFunctionURL, finding.Check[*riskInput]{Rule: rulePublicFunctionURL, Run: checkPublicFunctionURL}},
 	}
 }
 

@@ -292,6 +292,11 @@ func cidrListSetting(name string, v any) ([]string, error) {
 
 // listSetting accepts a list of strings, a comma-separated string, or an
 // empty string (empty list). Items are trimmed; empty items are dropped.
+// maxListSetting caps a list setting (subnets, buckets, Exclude, CIDRs):
+// a VPC has at most a few hundred subnets and a template 500 resources, so
+// 1,000 items is far above any real value, and the work stays small.
+const maxListSetting = 1000
+
 func listSetting(name string, v any) ([]string, error) {
 	var items []string
 	switch t := v.(type) {
@@ -310,12 +315,17 @@ func listSetting(name string, v any) ([]string, error) {
 	default:
 		return nil, kindError(name, v, "a list of strings or a comma-separated string")
 	}
+	// One pass with a set: linear in the items, whatever their number.
 	var out []string
-	seen := map[string]bool{}
+	seen := make(map[string]bool, min(len(items), maxListSetting+1))
 	for _, s := range items {
 		s = strings.TrimSpace(s)
 		if s == "" || seen[s] {
 			continue
+		}
+		if len(out) == maxListSetting {
+			return nil, &Error{Resource: name, Message: fmt.Sprintf("the setting lists more than %d distinct items", maxListSetting),
+				Remedy: "give the values this stack uses (a VPC's subnets, the template's resources), not more"}
 		}
 		seen[s] = true
 		out = append(out, s)

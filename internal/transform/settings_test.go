@@ -2,9 +2,11 @@ package transform
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseSettings(t *testing.T) {
@@ -190,5 +192,31 @@ func TestLoadBalancerChoice(t *testing.T) {
 	}
 	if e := LoadBalancerChoice(nil, public); e.Setting != SetLoadBalancerScheme || len(e.Choices) != 2 {
 		t.Errorf("Setting %q, %d choices; want %s and 2", e.Setting, len(e.Choices), SetLoadBalancerScheme)
+	}
+}
+
+// TestListSettingBounded: list settings are de-duplicated in one pass and
+// capped: 200,000 subnet ids are refused at once, naming the setting;
+// 200,000 copies of a few ids collapse to those ids.
+func TestListSettingBounded(t *testing.T) {
+	many := make([]string, 200000)
+	for i := range many {
+		many[i] = fmt.Sprintf("subnet-%017x", i)
+	}
+	start := time.Now()
+	_, err := ParseSettings(map[string]any{"SubnetIds": strings.Join(many, ",")}, nil)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("200,000 subnet ids took %v", took)
+	}
+	if err == nil || !strings.Contains(err.Error(), "SubnetIds") || !strings.Contains(err.Error(), "more than 1000") {
+		t.Fatalf("err = %v, want the cap named", err)
+	}
+	dup := make([]any, 200000)
+	for i := range dup {
+		dup[i] = fmt.Sprintf("subnet-%017x", i%3)
+	}
+	s, err := ParseSettings(map[string]any{"SubnetIds": dup}, nil)
+	if err != nil || len(s.SubnetIDs) != 3 {
+		t.Fatalf("duplicates: %v %v", s.SubnetIDs, err)
 	}
 }
