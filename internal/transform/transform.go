@@ -116,6 +116,9 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	st := newState(req, set, ids)
+	// First, so the preflight's Fingerprint covers it (a new engine version
+	// runs the preflight again).
+	st.recordRenderInfo()
 	ps, err := order(passes())
 	if err != nil {
 		return nil, err

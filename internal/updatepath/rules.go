@@ -18,6 +18,7 @@ func rules() finding.Catalogue[*model] {
 		finding.Check[*model]{Rule: ruleCustomResource, Run: checkCustomResource},
 		finding.Check[*model]{Rule: ruleCanaryInFlight, Run: checkCanaryInFlight},
 		finding.Check[*model]{Rule: ruleCanaryRuntime, Run: checkCanaryRuntime},
+		finding.Check[*model]{Rule: ruleDroppedTransform, Run: checkDroppedTransform},
 	)
 }
 
