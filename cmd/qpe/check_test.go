@@ -189,7 +189,7 @@ func TestCheckMalformedEndpointID(t *testing.T) {
 }
 
 func TestCheckDeadline(t *testing.T) {
-	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Action: "DescribeSubnets", Kind: awsfake.Hang}))
+	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Operation: "DescribeSubnets", Kind: awsfake.Hang}))
 	start := time.Now()
 	code, out, errs := qpeRun(t, "", checkArgs("--timeout", "1500ms")...)
 	took := time.Since(start)
@@ -202,7 +202,7 @@ func TestCheckDeadline(t *testing.T) {
 }
 
 func TestCheckRejectedCredentials(t *testing.T) {
-	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Action: "GetCallerIdentity", Kind: awsfake.Denied}))
+	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Operation: "GetCallerIdentity", Kind: awsfake.Denied}))
 	code, out, errs := qpeRun(t, "", checkArgs()...)
 	if code != 2 || out != "" || !strings.Contains(errs, "refused the credentials") {
 		t.Errorf("code %d, stdout %q, stderr %q", code, out, errs)
@@ -210,7 +210,7 @@ func TestCheckRejectedCredentials(t *testing.T) {
 }
 
 func TestCheckSTSOutageStillChecks(t *testing.T) {
-	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Action: "GetCallerIdentity", Kind: awsfake.Hang}))
+	checkFakeAWS(t, checkWorld(), awsfake.WithFaults(awsfake.Fault{Operation: "GetCallerIdentity", Kind: awsfake.Hang}))
 	code, out, errs := qpeRun(t, "", checkArgs("--timeout", "4s")...)
 	if code != 0 || !strings.Contains(errs, "could not confirm the identity (continuing)") {
 		t.Errorf("code %d\n%s\n%s", code, out, errs)

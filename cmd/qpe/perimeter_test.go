@@ -167,7 +167,7 @@ func TestPerimeterSCPWithoutAWSAccess(t *testing.T) {
 }
 
 func TestPerimeterNATAutoDenied(t *testing.T) {
-	perimFakeAWS(t, awsfake.WithFaults(awsfake.Fault{Action: "DescribeNatGateways", Kind: awsfake.Denied}))
+	perimFakeAWS(t, awsfake.WithFaults(awsfake.Fault{Operation: "DescribeNatGateways", Kind: awsfake.Denied}))
 	code, out, errOut := qpeRun(t, "", perimSeedArgs("scp", "--nat-ips", "auto")...)
 	if code != 2 || out != "" || !strings.Contains(errOut, "UnauthorizedOperation") || !strings.Contains(errOut, "ec2:DescribeNatGateways") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)

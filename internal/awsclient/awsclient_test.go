@@ -113,7 +113,7 @@ func TestNoRegionIsAConfigError(t *testing.T) {
 
 func TestRejectedCredentialsAreACredentialsError(t *testing.T) {
 	testenv.IsolateAWS(t)
-	srv := awsfake.Start(t, world(), awsfake.WithFaults(awsfake.Fault{Action: "GetCallerIdentity", Kind: awsfake.Denied}))
+	srv := awsfake.Start(t, world(), awsfake.WithFaults(awsfake.Fault{Operation: "GetCallerIdentity", Kind: awsfake.Denied}))
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
@@ -131,7 +131,7 @@ func TestRejectedCredentialsAreACredentialsError(t *testing.T) {
 
 func TestIdentityOutageIsNotACredentialsError(t *testing.T) {
 	testenv.IsolateAWS(t)
-	srv := awsfake.Start(t, world(), awsfake.WithFaults(awsfake.Fault{Action: "GetCallerIdentity", Kind: awsfake.ServerError}))
+	srv := awsfake.Start(t, world(), awsfake.WithFaults(awsfake.Fault{Operation: "GetCallerIdentity", Kind: awsfake.ServerError}))
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	t.Setenv("AWS_ENDPOINT_URL", srv.URL)

@@ -15,7 +15,6 @@
 package awsfake
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -32,39 +31,30 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld"
 )
 
-// FaultKind is a kind of injected failure.
-type FaultKind string
+// FaultKind is a kind of injected failure (the doubles' shared model).
+type FaultKind = fakeworld.FaultKind
 
-// Fault kinds.
+// Fault kinds: see fakeworld. EC2 answers Throttle with 503
+// RequestLimitExceeded (S3: SlowDown, STS: Throttling), Denied with 403
+// UnauthorizedOperation (S3, STS: AccessDenied), Malformed with truncated XML.
 const (
-	// Throttle answers 503 RequestLimitExceeded (S3: SlowDown, STS: Throttling).
-	Throttle FaultKind = "throttle"
-	// ServerError answers 500 InternalError.
-	ServerError FaultKind = "server-error"
-	// Hang blocks until the client gives up (its context ends).
-	Hang FaultKind = "hang"
-	// Malformed answers 200 with truncated XML.
-	Malformed FaultKind = "malformed"
-	// Denied answers 403 UnauthorizedOperation (S3: AccessDenied).
-	Denied FaultKind = "denied"
-	// ErrorCode answers 400 with the fault's Code (an error the double
-	// never makes by itself, e.g. InvalidRoute.NotFound).
-	ErrorCode FaultKind = "error-code"
+	Throttle    = fakeworld.Throttle
+	ServerError = fakeworld.ServerError
+	Hang        = fakeworld.Hang
+	Malformed   = fakeworld.Malformed
+	Denied      = fakeworld.Denied
+	ErrorCode   = fakeworld.ErrorCode
 )
 
-// Fault injects a failure into the calls of an action.
-type Fault struct {
-	// Action is the EC2 or STS action ("DescribeSubnets"), or
-	// "s3:GetBucketLocation" / "s3:HeadBucket"; "" matches every call.
-	Action string    `yaml:"action" json:"action"`
-	Kind   FaultKind `yaml:"kind" json:"kind"`
-	// Count limits the fault to the first Count matching calls; 0 = always.
-	Count int `yaml:"count" json:"count"`
-	// Code is the error code of an ErrorCode fault.
-	Code string `yaml:"code" json:"code"`
-}
+// Fault injects a failure into matching calls: the doubles' shared
+// fault model. Operation is the EC2 or STS action ("DescribeSubnets") or
+// "s3:GetBucketLocation" / "s3:HeadBucket"; Service is ec2, sts or s3.
+// A Status without a Kind answers that status with Code and Message.
+type Fault = fakeworld.Fault
 
 // Option configures a Server.
 type Option func(*Server)
@@ -96,7 +86,7 @@ type Server struct {
 	mu       sync.Mutex
 	world    *World
 	faults   []Fault
-	seen     []int // per fault: matching calls so far
+	inject   *fakeworld.Injector
 	latency  time.Duration
 	pageSize int
 	calls    []Call
@@ -122,7 +112,7 @@ func New(world *World, opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.seen = make([]int, len(s.faults))
+	s.inject = fakeworld.NewInjector(s.faults)
 	s.ec2 = map[string]handler{
 		"DescribeVpcs":           s.describeVpcs,
 		"DescribeVpcAttribute":   s.describeVpcAttribute,
@@ -230,8 +220,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.calls = append(s.calls, Call{Action: action, Params: params})
 	s.inFlight++
 	s.maxIn = max(s.maxIn, s.inFlight)
-	fault, code := s.pickFault(action)
-	latency := s.latency
+	fault, flat := s.inject.Pick(serviceOf(proto), action, "")
+	latency := s.latency + flat
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
@@ -239,10 +229,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}()
 
-	if latency > 0 && !sleep(r.Context(), latency) {
+	if !fakeworld.Sleep(r.Context(), latency) {
 		return
 	}
-	switch fault {
+	if fault == nil {
+		s.serveProto(w, r, proto, action, params)
+		return
+	}
+	code := fault.Code
+	switch fault.Kind {
 	case Hang:
 		<-r.Context().Done()
 		return
@@ -265,7 +260,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, proto, &APIError{Status: http.StatusForbidden, Code: code, Message: "You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/qpe-test is not authorized to perform: " + action})
 		return
 	}
+	if fault.Status != 0 {
+		msg := fault.Message
+		if msg == "" {
+			msg = "injected " + code
+		}
+		writeError(w, r, proto, &APIError{Status: fault.Status, Code: code, Message: msg})
+		return
+	}
+	s.serveProto(w, r, proto, action, params)
+}
 
+// serveProto answers a call the double serves normally.
+func (s *Server) serveProto(w http.ResponseWriter, r *http.Request, proto protocol, action string, params url.Values) {
 	switch proto {
 	case protoSTS:
 		s.serveSTS(w, r, action)
@@ -276,20 +283,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// pickFault returns the kind of the first fault matching the call, and
-// counts it. Call with s.mu held.
-func (s *Server) pickFault(action string) (FaultKind, string) {
-	for i, f := range s.faults {
-		if f.Action != "" && f.Action != action {
-			continue
-		}
-		if f.Count > 0 && s.seen[i] >= f.Count {
-			continue
-		}
-		s.seen[i]++
-		return f.Kind, f.Code
-	}
-	return "", ""
+// serviceOf names a protocol's service for Fault.Service.
+func serviceOf(p protocol) string {
+	return map[protocol]string{protoEC2: "ec2", protoSTS: "sts", protoS3: "s3"}[p]
 }
 
 // classify tells the protocol and action of a request.
@@ -311,17 +307,6 @@ func classify(r *http.Request) (protocol, string, url.Values) {
 		op = "s3:HeadBucket"
 	}
 	return protoS3, op, url.Values{"Path": {r.URL.Path}}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 func requestID() string {

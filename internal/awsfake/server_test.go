@@ -253,7 +253,7 @@ func TestFaults(t *testing.T) {
 	in := &ec2.DescribeVpcsInput{VpcIds: []string{vpcID}}
 
 	t.Run("throttling for the first calls is retried by the SDK", func(t *testing.T) {
-		srv, c := start(t, awsfake.WithFaults(awsfake.Fault{Action: "DescribeVpcs", Kind: awsfake.Throttle, Count: 2}))
+		srv, c := start(t, awsfake.WithFaults(awsfake.Fault{Operation: "DescribeVpcs", Kind: awsfake.Throttle, Times: 2}))
 		if _, err := c.DescribeVpcs(ctx, in); err != nil {
 			t.Fatal(err)
 		}
@@ -282,7 +282,7 @@ func TestFaults(t *testing.T) {
 		}
 	})
 	t.Run("malformed XML is a deserialization error", func(t *testing.T) {
-		_, c := start(t, awsfake.WithFaults(awsfake.Fault{Kind: awsfake.Malformed, Count: 10}))
+		_, c := start(t, awsfake.WithFaults(awsfake.Fault{Kind: awsfake.Malformed, Times: 10}))
 		_, err := c.DescribeVpcs(ctx, in)
 		var de *smithy.DeserializationError
 		if !errors.As(err, &de) {
@@ -303,7 +303,7 @@ func TestFaults(t *testing.T) {
 		}
 	})
 	t.Run("denied", func(t *testing.T) {
-		_, c := start(t, awsfake.WithFaults(awsfake.Fault{Action: "DescribeVpcs", Kind: awsfake.Denied}))
+		_, c := start(t, awsfake.WithFaults(awsfake.Fault{Operation: "DescribeVpcs", Kind: awsfake.Denied}))
 		if _, err := c.DescribeVpcs(ctx, in); code(err) != "UnauthorizedOperation" {
 			t.Errorf("err = %v", err)
 		}

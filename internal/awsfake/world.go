@@ -2,9 +2,8 @@ package awsfake
 
 import (
 	"fmt"
-	"os"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld"
 )
 
 // World is the AWS account the double serves: one Region's VPC resources and
@@ -42,14 +41,10 @@ type Vpc struct {
 // DNSSupport is enableDnsSupport with its default (true).
 func (v Vpc) DNSSupport() bool { return v.EnableDNSSupport == nil || *v.EnableDNSSupport }
 
-// Subnet is a subnet.
-type Subnet struct {
-	ID               string            `yaml:"id" json:"id"`
-	VpcID            string            `yaml:"vpc" json:"vpc"`
-	CidrBlock        string            `yaml:"cidr" json:"cidr"`
-	AvailabilityZone string            `yaml:"az" json:"az"`
-	Tags             map[string]string `yaml:"tags" json:"tags"`
-}
+// Subnet is a subnet with its one Availability Zone (az) and VPC: the
+// doubles' shared world type, so the stack double's load balancers report
+// the zone DescribeSubnets does.
+type Subnet = fakeworld.Subnet
 
 // RouteTable is a route table, its subnet associations and its routes.
 // Routes of the gateway endpoints that list the table are added on output.
@@ -139,17 +134,20 @@ type Bucket struct {
 	DenyHead        bool   `yaml:"denyHead" json:"denyHead"`
 }
 
-// LoadWorld reads a World from a YAML or JSON file.
+// LoadWorld reads a World from a YAML or JSON scenario file, laid over its
+// "base" chain as every scenario of the doubles is (fakeworld.Load).
 func LoadWorld(path string) (*World, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
+	var w World
+	if err := fakeworld.Load(path, &w); err != nil {
 		return nil, fmt.Errorf("load world: %w", err)
 	}
-	var w World
-	if err := yaml.Unmarshal(data, &w); err != nil {
-		return nil, fmt.Errorf("load world %s: %w", path, err)
-	}
 	return &w, nil
+}
+
+// Network is the part of the world the stack double shares: the Region and
+// the subnets with their zones.
+func (w *World) Network() fakeworld.Network {
+	return fakeworld.Network{Region: w.Region, Subnets: w.Subnets}
 }
 
 // withDefaults fills the defaults the doc comments promise.

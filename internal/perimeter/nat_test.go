@@ -92,21 +92,21 @@ func TestNATGatewaysNone(t *testing.T) {
 
 func TestNATGatewaysFaults(t *testing.T) {
 	t.Run("throttled once, then served", func(t *testing.T) {
-		srv := awsfake.Start(t, natWorld(), awsfake.WithFaults(awsfake.Fault{Action: "DescribeNatGateways", Kind: awsfake.Throttle, Count: 1}))
+		srv := awsfake.Start(t, natWorld(), awsfake.WithFaults(awsfake.Fault{Operation: "DescribeNatGateways", Kind: awsfake.Throttle, Times: 1}))
 		gws, err := NATGateways(context.Background(), ec2.NewFromConfig(srv.Config()), []string{vpcLocal})
 		if err != nil || len(gws) != 2 {
 			t.Fatalf("got %d gateways, %v", len(gws), err)
 		}
 	})
 	t.Run("access denied", func(t *testing.T) {
-		srv := awsfake.Start(t, natWorld(), awsfake.WithFaults(awsfake.Fault{Action: "DescribeNatGateways", Kind: awsfake.Denied}))
+		srv := awsfake.Start(t, natWorld(), awsfake.WithFaults(awsfake.Fault{Operation: "DescribeNatGateways", Kind: awsfake.Denied}))
 		_, err := NATGateways(context.Background(), ec2.NewFromConfig(srv.Config()), []string{vpcLocal})
 		if err == nil || !strings.Contains(err.Error(), "ec2:DescribeNatGateways") || !strings.Contains(err.Error(), "UnauthorizedOperation") {
 			t.Fatalf("error = %v", err)
 		}
 	})
 	t.Run("hang ends with the context", func(t *testing.T) {
-		srv := awsfake.Start(t, natWorld(), awsfake.WithFaults(awsfake.Fault{Action: "DescribeNatGateways", Kind: awsfake.Hang}))
+		srv := awsfake.Start(t, natWorld(), awsfake.WithFaults(awsfake.Fault{Operation: "DescribeNatGateways", Kind: awsfake.Hang}))
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
 		start := time.Now()

@@ -131,7 +131,7 @@ func BenchmarkCheckLatency50ms(b *testing.B) {
 // says which calls are still awaited.
 func TestProgressNamesWhatIsSlow(t *testing.T) {
 	w, in := bigWorld(2, 1)
-	srv := awsfake.Start(t, w, awsfake.WithFaults(awsfake.Fault{Action: "DescribeRouteTables", Kind: awsfake.Hang}))
+	srv := awsfake.Start(t, w, awsfake.WithFaults(awsfake.Fault{Operation: "DescribeRouteTables", Kind: awsfake.Hang}))
 	var mu sync.Mutex
 	var msgs []string
 	in.Timeout = 400 * time.Millisecond

@@ -35,9 +35,9 @@ func TestEveryCallFailing(t *testing.T) {
 			t.Run(action+"/"+string(kind), func(t *testing.T) {
 				t.Parallel()
 				w, in := bigWorld(2, 1)
-				faults := []awsfake.Fault{{Action: action, Kind: kind}}
+				faults := []awsfake.Fault{{Operation: action, Kind: kind}}
 				if action == "s3:GetBucketLocation" {
-					faults = append(faults, awsfake.Fault{Action: "s3:HeadBucket", Kind: kind})
+					faults = append(faults, awsfake.Fault{Operation: "s3:HeadBucket", Kind: kind})
 				}
 				srv := awsfake.Start(t, w, awsfake.WithFaults(faults...))
 				in.Timeout = 600 * time.Millisecond

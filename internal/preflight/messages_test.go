@@ -86,7 +86,7 @@ func TestRemedyNamesEveryVPCCIDRBlock(t *testing.T) {
 // (errors.Join), the finding still has no raw newline.
 func TestFindingsAreOneLine(t *testing.T) {
 	w, in := bigWorld(2, 1)
-	rep, _ := run(t, w, in, awsfake.Fault{Action: "DescribeVpcAttribute", Kind: awsfake.Denied})
+	rep, _ := run(t, w, in, awsfake.Fault{Operation: "DescribeVpcAttribute", Kind: awsfake.Denied})
 	if !slicesHasID(rep, "QPE-AWS-001") {
 		t.Fatalf("no QPE-AWS-001:\n%s", text(rep))
 	}
@@ -131,7 +131,7 @@ func TestLambdaRemedyHasNoCLIFlag(t *testing.T) {
 		w, in := bigWorld(2, 1)
 		in.Lambda = lambda
 		in.Timeout = 500 * time.Millisecond
-		rep, _ := run(t, w, in, awsfake.Fault{Action: "DescribeNatGateways", Kind: awsfake.Hang})
+		rep, _ := run(t, w, in, awsfake.Fault{Operation: "DescribeNatGateways", Kind: awsfake.Hang})
 		if !slicesHasID(rep, "QPE-AWS-001") {
 			t.Fatalf("no QPE-AWS-001:\n%s", text(rep))
 		}

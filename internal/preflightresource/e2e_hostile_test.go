@@ -123,7 +123,7 @@ func TestE2EHostile(t *testing.T) {
 
 	t.Run("Delete: InvalidRoute.NotFound is not 'already gone'; what is left is named, the next Delete removes it", func(t *testing.T) {
 		e := startE2E(t, bin, emptyWorld(), []awsfake.Option{awsfake.WithFaults(
-			awsfake.Fault{Action: "DeleteVpcEndpoints", Kind: awsfake.ErrorCode, Code: "InvalidRoute.NotFound", Count: 1})})
+			awsfake.Fault{Operation: "DeleteVpcEndpoints", Kind: awsfake.ErrorCode, Code: "InvalidRoute.NotFound", Times: 1})})
 		p := createProps(tVPC, tSubnetA, tSubnetB)
 		r, _ := e.invoke(t, newEvent(cfn.RequestCreate, e.rcv.url(), "", p, nil))
 		if r.Status != cfn.StatusSuccess {
@@ -186,7 +186,7 @@ func TestE2EHostile(t *testing.T) {
 
 	t.Run("the cleanup cannot remove everything: named in the Reason, and the Delete for the answered id removes it", func(t *testing.T) {
 		e := startE2E(t, bin, pendingVPC2(), []awsfake.Option{awsfake.WithFaults(
-			awsfake.Fault{Action: "DeleteVpcEndpoints", Kind: awsfake.Denied, Count: 1})}, "AWS_LAMBDA_FUNCTION_TIMEOUT=9")
+			awsfake.Fault{Operation: "DeleteVpcEndpoints", Kind: awsfake.Denied, Times: 1})}, "AWS_LAMBDA_FUNCTION_TIMEOUT=9")
 		p := createProps(tVPC, tSubnetA, tSubnetB)
 		r, _ := e.invoke(t, newEvent(cfn.RequestCreate, e.rcv.url(), "", p, nil))
 		if r.Status != cfn.StatusSuccess {

@@ -145,7 +145,7 @@ func (s *Server) loadBalancerXML(arn string, lb LoadBalancer) string {
 	b.WriteString(el("Type", or(lb.Type, "application")))
 	b.WriteString("<AvailabilityZones>")
 	for i, sn := range lb.Subnets {
-		b.WriteString("<member>" + el("ZoneName", fmt.Sprintf("%s%c", s.scn.Region, 'a'+i%26)) + el("SubnetId", sn) + "</member>")
+		b.WriteString("<member>" + el("ZoneName", s.subnetZone(sn, i)) + el("SubnetId", sn) + "</member>")
 	}
 	b.WriteString("</AvailabilityZones>")
 	b.WriteString("<SecurityGroups>")
@@ -156,6 +156,16 @@ func (s *Server) loadBalancerXML(arn string, lb LoadBalancer) string {
 	b.WriteString(el("IpAddressType", "ipv4"))
 	b.WriteString("</member>")
 	return b.String()
+}
+
+// subnetZone is the Availability Zone of the load balancer's i-th subnet:
+// the shared world's (the zone EC2 DescribeSubnets answers) when the
+// scenario's network has the subnet, else the Region's i-th zone.
+func (s *Server) subnetZone(id string, i int) string {
+	if z, ok := s.scn.Network.Zone(id); ok {
+		return z
+	}
+	return fmt.Sprintf("%s%c", s.scn.Region, 'a'+i%26)
 }
 
 // lbHostedZone is the load balancers' canonical hosted zone (us-east-1's).

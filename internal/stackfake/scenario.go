@@ -13,11 +13,11 @@ package stackfake
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld"
 )
 
 // Scenario is one deployed stack as the AWS APIs would describe it.
@@ -39,6 +39,10 @@ type Scenario struct {
 	// LoadBalancers by ARN (elbv2.go) and ECSServices by ARN (ecs.go).
 	LoadBalancers map[string]LoadBalancer `yaml:"loadBalancers"`
 	ECSServices   map[string]ECSService   `yaml:"ecsServices"`
+	// Network is the world shared with the EC2 double (awsfake reads the
+	// same "network" key as its World): the load balancers' subnets take
+	// their Availability Zones from it.
+	Network fakeworld.Network `yaml:"network"`
 	// Route53 is the account's hosted zones (route53.go).
 	Route53 Route53 `yaml:"route53"`
 	// Faults injected into matching calls.
@@ -155,31 +159,15 @@ type CanaryRun struct {
 	Completed       time.Time `yaml:"completed"`
 }
 
-// Fault makes matching calls fail or slow down.
-type Fault struct {
-	// Service is cloudformation, lambda, apigateway or synthetics; empty
-	// matches all.
-	Service string `yaml:"service"`
-	// Operation, e.g. GetFunctionConfiguration; empty matches all.
-	Operation string `yaml:"operation"`
-	// Target restricts the fault to one resource (function name, API id,
-	// canary name, stack name); empty matches all.
-	Target string `yaml:"target"`
-	// Status is the HTTP status to answer (e.g. 429, 500, 403); 0 injects
-	// only the latency.
-	Status  int    `yaml:"status"`
-	Code    string `yaml:"code"`
-	Message string `yaml:"message"`
-	// Times is how many matching calls fail; 0 means every call.
-	Times int `yaml:"times"`
-	// Latency is added before answering, e.g. "50ms".
-	Latency time.Duration `yaml:"latency"`
-}
+// Fault makes matching calls fail or slow down: the doubles' shared fault
+// model (Service cloudformation, lambda, apigateway, synthetics,
+// elasticloadbalancing, ecs, route53 or s3; Target a function name, API id,
+// canary name, stack name, load balancer ARN or name).
+type Fault = fakeworld.Fault
 
-// Load reads a scenario file (YAML or JSON). A file whose top-level "base"
-// names another scenario file (relative to its own directory) is laid over
-// it: maps merge key by key, a null removes the base's key, any other
-// value (lists included) replaces the base's.
+// Load reads a scenario file (YAML or JSON) laid over its "base" chain
+// (fakeworld.LoadDocument): maps merge key by key, a null removes the
+// base's key, any other value (lists included) replaces the base's.
 func Load(path string) (*Scenario, error) {
 	doc, err := LoadDocument(path)
 	if err != nil {
@@ -198,55 +186,9 @@ func Load(path string) (*Scenario, error) {
 
 // LoadDocument reads a scenario file merged over its base chain, as a
 // generic document: tests read their own keys from it (what a scenario
-// expects, the VPC world of another double).
+// expects).
 func LoadDocument(path string) (map[string]any, error) {
-	return loadMerged(path, 0)
-}
-
-func loadMerged(path string, depth int) (map[string]any, error) {
-	if depth > 8 {
-		return nil, fmt.Errorf("scenario %s: base chain too deep", path)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read scenario: %w", err)
-	}
-	var doc map[string]any
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("decode scenario %s: %w", path, err)
-	}
-	base, _ := doc["base"].(string)
-	if base == "" {
-		return doc, nil
-	}
-	delete(doc, "base")
-	under, err := loadMerged(filepath.Join(filepath.Dir(path), base), depth+1)
-	if err != nil {
-		return nil, err
-	}
-	return merge(under, doc), nil
-}
-
-// merge lays over onto under: maps merge recursively, other values replace.
-func merge(under, over map[string]any) map[string]any {
-	out := make(map[string]any, len(under)+len(over))
-	for k, v := range under {
-		out[k] = v
-	}
-	for k, v := range over {
-		if v == nil {
-			delete(out, k) // "key: null" removes the base's entry
-			continue
-		}
-		um, uok := out[k].(map[string]any)
-		om, ook := v.(map[string]any)
-		if uok && ook {
-			out[k] = merge(um, om)
-			continue
-		}
-		out[k] = v
-	}
-	return out
+	return fakeworld.LoadDocument(path)
 }
 
 // Parse decodes a scenario from YAML or JSON bytes and fills defaults.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld"
 )
 
 // Server serves one scenario for all its services on one address: the
@@ -20,7 +22,7 @@ type Server struct {
 
 	mu          sync.Mutex
 	calls       map[string]int // "service:Operation" -> count
-	faults      []int          // remaining failures per fault (-1: unlimited)
+	inject      *fakeworld.Injector
 	inflight    int
 	maxInflight int
 
@@ -32,13 +34,7 @@ type Server struct {
 
 // Start serves the scenario on a local address until Close.
 func Start(scn *Scenario) *Server {
-	s := &Server{scn: scn, calls: map[string]int{}, faults: make([]int, len(scn.Faults))}
-	for i, f := range scn.Faults {
-		s.faults[i] = f.Times
-		if f.Times == 0 {
-			s.faults[i] = -1
-		}
-	}
+	s := &Server{scn: scn, calls: map[string]int{}, inject: fakeworld.NewInjector(scn.Faults)}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.route))
 	return s
 }
@@ -111,42 +107,36 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// begin counts the call and applies the first matching fault: it reports
-// the fault to answer with, if any, after sleeping its latency.
+// begin counts the call and applies the first matching fault
+// (fakeworld's shared model): it reports the fault to answer with, if any,
+// after sleeping its latency. A fault given by Kind comes back with the
+// Status this double answers it with; Hang waits for the client to give up.
 func (s *Server) begin(r *http.Request, service, op, target string) *Fault {
 	s.mu.Lock()
 	s.calls[service+":"+op]++
-	var hit *Fault
-	var latency time.Duration
-	for i := range s.scn.Faults {
-		f := &s.scn.Faults[i]
-		if (f.Service != "" && f.Service != service) || (f.Operation != "" && f.Operation != op) || (f.Target != "" && f.Target != target) {
-			continue
-		}
-		if f.Status == 0 {
-			latency += f.Latency
-			continue
-		}
-		if s.faults[i] == 0 {
-			continue
-		}
-		if s.faults[i] > 0 {
-			s.faults[i]--
-		}
-		latency += f.Latency
-		hit = f
-		break
-	}
 	s.mu.Unlock()
-	if latency > 0 {
-		t := time.NewTimer(latency)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done(): // the client gave up: answer nothing useful
+	hit, latency := s.inject.Pick(service, op, target)
+	fakeworld.Sleep(r.Context(), latency) // if the client gave up, answer nothing useful
+	if hit == nil {
+		return nil
+	}
+	f := *hit
+	if f.Status == 0 {
+		switch f.Kind {
+		case fakeworld.Hang:
+			<-r.Context().Done()
+			f.Status = http.StatusGatewayTimeout
+		case fakeworld.Throttle:
+			f.Status = http.StatusTooManyRequests
+		case fakeworld.Denied:
+			f.Status = http.StatusForbidden
+		case fakeworld.ErrorCode:
+			f.Status = http.StatusBadRequest
+		default: // ServerError; Malformed is answered as a server error here
+			f.Status = http.StatusInternalServerError
 		}
 	}
-	return hit
+	return &f
 }
 
 func faultCode(f *Fault) string {
