@@ -132,12 +132,14 @@ func (r *resolver) ref(name string) (any, error) {
 	}
 	decl, ok := template.Section(r.doc, "Parameters")[name].(map[string]any)
 	if !ok {
+		//lint:ignore ST1005 "Ref" is the intrinsic function the message names
 		return nil, fmt.Errorf("Ref %s: not a parameter of the template (a resource's value is known only once deployed)", name)
 	}
 	v, given := r.st.Params[name]
 	if !given {
 		d, has := decl["Default"]
 		if !has {
+			//lint:ignore ST1005 "Ref" is the intrinsic function the message names
 			return nil, fmt.Errorf("Ref %s: the stack gives no value and the parameter has no Default", name)
 		}
 		v = scalarString(d)
