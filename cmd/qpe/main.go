@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsclient"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
 // exitError carries a process exit code out of a command.
@@ -38,7 +39,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 		Version:       buildVersion(),
 	}
-	root.SetVersionTemplate("qpe {{.Version}}\n")
+	root.SetVersionTemplate("qpe {{.Version}}\nengine " + transform.EngineVersion + " (recorded in each render's Metadata.QuiltPrivateEndpoints)\n")
 	pf := root.PersistentFlags()
 	pf.String("region", "", "AWS Region: the stack's, or the VPCs' for perimeter's NAT lookup and ARN partition (default: AWS_REGION or the profile's)")
 	pf.String("profile", "", "AWS profile (default: AWS_PROFILE or default)")

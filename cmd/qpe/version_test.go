@@ -5,6 +5,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
 func TestVersionText(t *testing.T) {
@@ -29,7 +31,8 @@ func TestVersionFlag(t *testing.T) {
 	if code := run([]string{"--version"}, strings.NewReader(""), &out, &errs); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs.String())
 	}
-	if !strings.HasPrefix(out.String(), "qpe ") || !strings.Contains(out.String(), buildVersion()) {
+	if !strings.HasPrefix(out.String(), "qpe ") || !strings.Contains(out.String(), buildVersion()) ||
+		!strings.Contains(out.String(), "engine "+transform.EngineVersion) {
 		t.Errorf("--version printed %q", out.String())
 	}
 }
