@@ -148,8 +148,10 @@ func losses(ro *Rollout) []Loss {
 			l.What = inherent
 			l.When = "briefly while their services deploy"
 			l.Why = "inherent: the services' own deployment configuration, on every update"
+		case until == "after" && network == NetworkInternet:
+			l.When = "from " + from + " on: still lost after the update (served on the private network only)"
 		case until == "after":
-			l.When = "from " + from + " until DNS moves to the new load balancer"
+			l.When = "from " + from + " until DNS moves to the new load balancer, after the update"
 		case from == until:
 			l.When = "during " + from
 		default:
@@ -201,14 +203,31 @@ func (m *model) dnsSteps(p *Plan) []Step {
 				What: "route users' networks (VPN, Direct Connect) to the subnets of the internal load balancer " + r.LogicalID +
 					" and allow them in its security group: " + strings.Join(hosts, ", ") + " answer only there"})
 		}
+		until := "until then these host names reach nothing: the load balancer their records name is gone after the update"
+		if m.otherLoadBalancerStays(r.LogicalID) {
+			until = "until then users keep reaching the load balancer their records name now, which the update keeps"
+		}
 		s := Step{When: StepAfter, What: "repoint DNS: " + strings.Join(hosts, ", ") + " to " + r.LogicalID +
-			"'s new DNS name (CNAME, or an alias A record with its CanonicalHostedZoneID); until then users reach the old load balancer or nothing"}
+			"'s new DNS name (CNAME, or an alias A record with its CanonicalHostedZoneID); " + until}
 		for _, h := range hosts {
 			s.Records = append(s.Records, Record{Name: h, Type: "CNAME", Value: value})
 		}
 		out = append(out, s)
 	}
 	return out
+}
+
+// otherLoadBalancerStays: the new template keeps a load balancer other
+// than id that was deployed before (the public side of a side-by-side
+// update), so records that name it still lead somewhere.
+func (m *model) otherLoadBalancerStays(id string) bool {
+	for lid, r := range m.new.resources {
+		if lid != id && r.Type == "AWS::ElasticLoadBalancingV2::LoadBalancer" && m.old.resources[lid] != nil &&
+			(m.res[lid] == nil || m.res[lid].Action != Replace) {
+			return true
+		}
+	}
+	return false
 }
 
 // hostsOf lists the host names the load balancer's listener rules route
