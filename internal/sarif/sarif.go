@@ -5,8 +5,6 @@
 package sarif
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -248,13 +246,10 @@ func orText(s, fallback string) string {
 
 // Write writes the log as indented JSON.
 func Write(w io.Writer, l *Log) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(l); err != nil {
+	b, err := template.EncodeJSON(l, true)
+	if err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
-	_, err := w.Write(b.Bytes())
+	_, err = w.Write(b)
 	return err
 }
