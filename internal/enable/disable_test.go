@@ -75,7 +75,9 @@ func TestDisableOneUpdate(t *testing.T) {
 		t.Error("the render's Metadata is still deployed")
 	}
 	if r.Public == nil || !r.Public.OK || r.Public.Checks[0].Check != CheckRenderMetadata ||
-		!slices.ContainsFunc(r.Public.Checks, func(c PublicCheck) bool { return c.Check == CheckRestAPI && c.OK && strings.Contains(c.Detail, "is REGIONAL") }) {
+		!slices.ContainsFunc(r.Public.Checks, func(c PublicCheck) bool {
+			return c.Check == CheckRestAPI && c.OK && strings.Contains(c.Detail, "is REGIONAL")
+		}) {
 		t.Errorf("public %+v", r.Public)
 	}
 	cs := sg.ChangeSet

@@ -169,9 +169,9 @@ type Result struct {
 	Verify      *finding.Report `json:"verify,omitempty"`
 	// Public is qpe disable's check that the stack is public again.
 	Public  *PublicReport `json:"public,omitempty"`
-	Outcome     string          `json:"outcome"`
-	Message     string          `json:"message,omitempty"`
-	Exit        int             `json:"exit"`
+	Outcome string        `json:"outcome"`
+	Message string        `json:"message,omitempty"`
+	Exit    int           `json:"exit"`
 
 	stack    *deployedStack
 	observer Observer
