@@ -56,6 +56,13 @@ const (
 	// default 90; next/parameter.yaml) and makes LogGroup's RetentionInDays,
 	// the literal 90 before, refer to it.
 	ChangeParameter Change = "parameter"
+	// ChangeMigration gives the registry migration's task definition
+	// (RegistryMigrationTaskDefinition) a new image, so MigrationCallout,
+	// the custom resource that runs it, is updated: Quilt's migration runs
+	// the registry image, whose hash every release changes. An image
+	// without a hash (the fixture's) gets the next minor version of its
+	// tag. A rollback then sends MigrationCallout an Update (QPE-UP-008).
+	ChangeMigration Change = "migration"
 	// ChangeRenameAPI renames the REST API Api to QuiltApi, every
 	// reference following. Quilt has not done this; it is the release an
 	// upgrade must refuse (the macro's ApiPrivate and its stage would be
@@ -66,7 +73,7 @@ const (
 
 // Changes lists every Change in the order NextRelease applies them.
 func Changes() []Change {
-	return []Change{ChangeRelease, ChangeFunction, ChangeEnvVar, ChangeAPIMethod, ChangeRemoved, ChangeParameter}
+	return []Change{ChangeRelease, ChangeFunction, ChangeEnvVar, ChangeAPIMethod, ChangeRemoved, ChangeParameter, ChangeMigration}
 }
 
 // Next is the stable fixture's next release with the given changes (every
@@ -100,7 +107,7 @@ func NextRelease(doc map[string]any, changes ...Change) (map[string]any, error) 
 	apply := map[Change]func(map[string]any) error{
 		ChangeRelease: nextArtifacts, ChangeFunction: nextFunction, ChangeEnvVar: nextEnvVar,
 		ChangeAPIMethod: nextAPIMethod, ChangeRemoved: nextRemoved, ChangeParameter: nextParameter,
-		ChangeRenameAPI: nextRenameAPI,
+		ChangeMigration: nextMigration, ChangeRenameAPI: nextRenameAPI,
 	}
 	for _, c := range all {
 		if !slices.Contains(changes, c) {
@@ -300,6 +307,36 @@ func nextParameter(doc map[string]any) error {
 		return fmt.Errorf("LogGroup's RetentionInDays is %v, not the parameter's default 90", p["RetentionInDays"])
 	}
 	p["RetentionInDays"] = map[string]any{"Ref": "CatalogLogRetentionDays"}
+	return nil
+}
+
+// imageTag is the version tag of an image without a hash (name:X.Y).
+var imageTag = regexp.MustCompile(`:([0-9]+)\.([0-9]+)$`)
+
+func nextMigration(doc map[string]any) error {
+	c, err := firstContainer(doc, "RegistryMigrationTaskDefinition")
+	if err != nil {
+		return err
+	}
+	switch img := c["Image"].(type) {
+	case string:
+		if !hexRun.MatchString(img) {
+			m := imageTag.FindStringSubmatchIndex(img)
+			if m == nil {
+				return fmt.Errorf("RegistryMigrationTaskDefinition's image %q has neither a hash nor a X.Y tag", img)
+			}
+			minor, _ := strconv.Atoi(img[m[4]:m[5]])
+			c["Image"] = img[:m[4]] + strconv.Itoa(minor+1)
+			return nil
+		}
+	case nil:
+		return fmt.Errorf("RegistryMigrationTaskDefinition's first container has no image")
+	}
+	before, _ := template.EncodeJSON(c["Image"], false)
+	c["Image"] = rehash(c["Image"])
+	if after, _ := template.EncodeJSON(c["Image"], false); string(after) == string(before) {
+		return fmt.Errorf("RegistryMigrationTaskDefinition's image %s has no hash to change", before)
+	}
 	return nil
 }
 

@@ -125,6 +125,12 @@ func TestNextRelease(t *testing.T) {
 				t.Error("LogGroup's RetentionInDays must refer to the new parameter")
 			}
 		}}},
+		"migration": {[]Change{ChangeMigration}, []check{func(t *testing.T, doc map[string]any) {
+			c := props(doc, "RegistryMigrationTaskDefinition")["ContainerDefinitions"].([]any)[0].(map[string]any)
+			if c["Image"] != "public.ecr.aws/docker/library/busybox:1.37" {
+				t.Errorf("migration image %v, want the next tag", c["Image"])
+			}
+		}, same("MigrationCallout", "RegistryTaskDefinition")}},
 		"renameapi": {[]Change{ChangeRenameAPI}, []check{has("QuiltApi"), lacks("Api"), func(t *testing.T, doc map[string]any) {
 			if r, _ := template.Ref(props(doc, "PreviewMethod")["RestApiId"]); r != "QuiltApi" {
 				t.Error("references must follow the renamed API")

@@ -15,10 +15,17 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
-// macroTouched lists the resources the macro made in the deployed render of
-// a golden case (enable.ProtectedResources: the stable identity contract
-// without API deployments) that the plan replaces or removes.
-func macroTouched(t *testing.T, dir string, p *updatepath.Plan) []string {
+// upgrade is a golden upgrade case (New "next"): its plan, the resources
+// the macro made in the deployed render (enable.ProtectedResources: the
+// stable identity contract without API deployments), and the plan of the
+// same upgrade without the macro (the next release over the stable
+// fixture as given).
+type upgrade struct {
+	plan, raw *updatepath.Plan
+	owned     []string
+}
+
+func upgradeCase(t *testing.T, dir string) upgrade {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, "input.json"))
 	if err != nil {
@@ -27,6 +34,9 @@ func macroTouched(t *testing.T, dir string, p *updatepath.Plan) []string {
 	var in goldenInput
 	if err := json.Unmarshal(raw, &in); err != nil {
 		t.Fatal(err)
+	}
+	if in.New != "next" || in.DeployedSettings == nil {
+		t.Fatalf("%s: an upgrade case renders the next release over a deployed render", dir)
 	}
 	source := fixture(t, in.Deployed)
 	params := map[string]any{}
@@ -37,15 +47,33 @@ func macroTouched(t *testing.T, dir string, p *updatepath.Plan) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	owned := enable.ProtectedResources(source, res.Fragment, res.Renamed)
-	if len(owned) == 0 {
+	u := upgrade{plan: goldenPlan(t, dir), owned: enable.ProtectedResources(source, res.Fragment, res.Renamed)}
+	if len(u.owned) == 0 {
 		t.Fatalf("%s: the deployed render owns no resource: the check would pass vacuously", dir)
 	}
+	u.raw, err = updatepath.Compute(context.Background(), updatepath.Input{Deployed: source, New: quiltfixture.Next(in.NextChanges...), Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// macroTouched lists the resources the macro made that the plan replaces
+// or removes.
+func (u upgrade) macroTouched() []string {
 	var out []string
-	for _, r := range p.Resources {
-		if (r.Action == updatepath.Replace || r.Action == updatepath.Remove) && slices.Contains(owned, r.LogicalID) {
+	for _, r := range u.plan.Resources {
+		if (r.Action == updatepath.Replace || r.Action == updatepath.Remove) && slices.Contains(u.owned, r.LogicalID) {
 			out = append(out, r.LogicalID+" "+string(r.Action))
 		}
+	}
+	return out
+}
+
+func blockerKeys(bs []updatepath.Blocker) []string {
+	var out []string
+	for _, b := range bs {
+		out = append(out, b.ID+" "+b.Resource)
 	}
 	return out
 }
@@ -53,9 +81,12 @@ func macroTouched(t *testing.T, dir string, p *updatepath.Plan) []string {
 // TestUpgradeFixtures: an upgrade of an enabled stack to Quilt's next
 // release (testdata/upgrade-*: the render of quiltfixture.Next, every
 // change or one kind of change, over the render of the stable fixture, same
-// settings) is rollback-safe, has no private-network downtime, and replaces
-// or removes none of the resources the macro made. The waves are in the
-// golden plans (TestGoldenPlans); the log lists them per case.
+// settings) has no private-network downtime, replaces or removes none of
+// the resources the macro made, adds no blocker to the same upgrade without
+// the macro, and is rollback-safe unless that one is not: Quilt's
+// migration re-run (ChangeMigration) is QPE-UP-008 on MigrationCallout with
+// or without the macro. What the update adds runs after the preflight.
+// The waves are in the golden plans (TestGoldenPlans); the log lists them.
 func TestUpgradeFixtures(t *testing.T) {
 	dirs, _ := filepath.Glob(filepath.Join("testdata", "upgrade-*", "input.json"))
 	// One case per kind of change (a regression points at it), and every
@@ -67,15 +98,33 @@ func TestUpgradeFixtures(t *testing.T) {
 	for _, f := range dirs {
 		dir := filepath.Dir(f)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			p := goldenPlan(t, dir)
-			if !p.Rollout.RollbackSafe || len(p.Rollout.Blockers) > 0 {
-				t.Errorf("not rollback-safe: %+v", p.Rollout.Blockers)
+			u := upgradeCase(t, dir)
+			p := u.plan
+			got, raw := blockerKeys(p.Rollout.Blockers), blockerKeys(u.raw.Rollout.Blockers)
+			for _, b := range got {
+				if !slices.Contains(raw, b) {
+					t.Errorf("blocker %s is the macro's: the upgrade without it has only %v", b, raw)
+				}
+			}
+			if u.raw.Rollout.RollbackSafe && !p.Rollout.RollbackSafe {
+				t.Errorf("not rollback-safe (the upgrade without the macro is): %v", got)
 			}
 			if p.Rollout.Availability.PrivateNetworkDowntime || p.RefuseDowntime(false) != nil {
 				t.Errorf("private-network downtime: %+v", p.Rollout.Availability.Entries)
 			}
-			if got := macroTouched(t, dir, p); len(got) > 0 {
+			if got := u.macroTouched(); len(got) > 0 {
 				t.Errorf("resources the macro made are replaced or removed: %v", got)
+			}
+			waveOf := map[string]int{}
+			for _, r := range p.Resources {
+				waveOf[r.LogicalID] = r.Wave
+			}
+			if pw, ok := waveOf["QuiltPrivateEndpointsPreflight"]; ok {
+				for _, r := range p.Resources {
+					if r.Action == updatepath.Add && r.Wave <= pw {
+						t.Errorf("%s is added in wave %d, not after the preflight (wave %d)", r.LogicalID, r.Wave, pw)
+					}
+				}
 			}
 			var deployments []string
 			for _, r := range p.Resources {
@@ -83,7 +132,8 @@ func TestUpgradeFixtures(t *testing.T) {
 					deployments = append(deployments, r.LogicalID+" "+string(r.Action))
 				}
 			}
-			t.Logf("%d waves, %d replaced, deployments %v", len(p.Rollout.Waves), p.Counts.Replaced, deployments)
+			t.Logf("%d waves, rollbackSafe %v, blockers %v, %d replaced, deployments %v",
+				len(p.Rollout.Waves), p.Rollout.RollbackSafe, got, p.Counts.Replaced, deployments)
 		})
 	}
 }
@@ -93,7 +143,7 @@ func TestUpgradeFixtures(t *testing.T) {
 // ApiPrivate and replaces its stage.
 func TestUpgradeMacroTouched(t *testing.T) {
 	dir := filepath.Join("testdata", "refuse-upgrade-renameapi")
-	got := strings.Join(macroTouched(t, dir, goldenPlan(t, dir)), ", ")
+	got := strings.Join(upgradeCase(t, dir).macroTouched(), ", ")
 	for _, w := range []string{"ApiPrivate remove", "ApiStagePrivate"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("macro resources replaced or removed: %q, want %q among them", got, w)
