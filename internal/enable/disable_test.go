@@ -222,7 +222,9 @@ func TestDisableRefuses(t *testing.T) {
 	}{
 		{name: "not enabled", scenario: "public", outcome: OutcomeNotEnabled, exit: 1, want: "stack quilt is not enabled: its template has no QuiltPrivateEndpoints Transform"},
 		{name: "unstable", scenario: "public", enable: true, outcome: OutcomeNotStable, exit: 1, want: "UPDATE_ROLLBACK_FAILED",
-			edit: func(t *testing.T, w *world) { w.stack.EditStack(func(s *stackfake.Stack) { s.Status = "UPDATE_ROLLBACK_FAILED" }) }},
+			edit: func(t *testing.T, w *world) {
+				w.stack.EditStack(func(s *stackfake.Stack) { s.Status = "UPDATE_ROLLBACK_FAILED" })
+			}},
 		{name: "render deployed plainly", scenario: "public", enable: true, outcome: OutcomeNotEnabled, exit: 1, want: "deployed as a plain template",
 			edit: func(t *testing.T, w *world) {
 				w.stack.EditStack(func(s *stackfake.Stack) { s.OriginalTemplate = s.Template })
