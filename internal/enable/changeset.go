@@ -34,6 +34,10 @@ type ChangeSetInfo struct {
 	Changes      int                     `json:"changes"`
 	Replacements int                     `json:"replacements"`
 	Review       *review.ChangeSetReview `json:"review,omitempty"`
+
+	// reviewed is what the change set was created with: qpe disable's
+	// final update submits exactly it again (disable_policy.go).
+	reviewed *cloudformation.CreateChangeSetInput
 }
 
 // emptyChangeSet tells CloudFormation's "nothing to change" reasons.
@@ -92,6 +96,7 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 		return nil, r.stopped(OutcomeChangeSetFailed, 1, "creating the change set (cloudformation:CreateChangeSet): "+err.Error())
 	}
 	info.ID = aws.ToString(out.Id)
+	info.reviewed = in
 	r.ChangeSetID = info.ID
 	sg.ChangeSet = info
 	r.step("change set %s created; waiting for CloudFormation to compute it", name)

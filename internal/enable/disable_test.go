@@ -2,6 +2,7 @@ package enable
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -264,6 +265,70 @@ func TestDisableRefuses(t *testing.T) {
 					t.Errorf("%s called", op)
 				}
 			}
+		})
+	}
+}
+
+// The stack policy qpe enable set is lifted for the final update only:
+// the reviewed change set is deleted, UpdateStack runs exactly its
+// template and parameters with a during-update policy that is the
+// customer's own (their statements kept, qpe's removed), and that policy
+// is the stack's afterwards. Without a customer policy it is allow-all.
+func TestDisableLiftsTheStackPolicy(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, existing string
+		kept           int // the customer's statements kept
+	}{
+		{"no policy of the customer's", "", 0},
+		{"the customer's policy", customerPolicy, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w := startWorld(t, "public", nil)
+			if c.existing != "" {
+				w.setPolicy(t, c.existing)
+			}
+			if r := w.run(t, Input{Yes: true}); r.Exit != 0 {
+				t.Fatalf("enable: %s", r.Message)
+			}
+			enabled := w.policyStatements(t)
+			if len(enabled) != max(c.kept, 1)+1 {
+				t.Fatalf("after enable: %v", enabled)
+			}
+			calls := w.stack.Calls()
+			w.out.Reset()
+			r := w.disable(t, Input{Yes: true})
+			if r.Exit != 0 || r.Outcome != OutcomeDisabled {
+				t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+			}
+			after := w.stack.Calls()
+			for op, want := range map[string]int{"cloudformation:UpdateStack": 1, "cloudformation:ExecuteChangeSet": 0, "cloudformation:DeleteChangeSet": 1, "cloudformation:SetStackPolicy": 1} {
+				if got := after[op] - calls[op]; got != want {
+					t.Errorf("%s called %d times, want %d", op, got, want)
+				}
+			}
+			lift := r.Stages[0].PolicyLift
+			if lift == nil || !lift.Set || len(lift.Protected) == 0 || len(lift.DuringUpdate) == 0 {
+				t.Fatalf("lift %+v", lift)
+			}
+			got := w.policyStatements(t)
+			var during []string
+			for _, st := range statements(t, lift.DuringUpdate) {
+				b, _ := json.Marshal(st)
+				during = append(during, string(b))
+			}
+			if !slices.Equal(got, during) || slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "Deny") && strings.Contains(s, "ApiPrivate") }) {
+				t.Errorf("policy after %v, during %v", got, during)
+			}
+			if c.kept > 0 && (len(got) != c.kept || !slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "LogicalResourceId/Database") })) {
+				t.Errorf("the customer's statements are not kept: %v", got)
+			}
+			if c.kept == 0 && (len(got) != 1 || !strings.Contains(got[0], `"Allow"`)) {
+				t.Errorf("want allow-all, got %v", got)
+			}
+			mustContain(t, w.out.String(), "lifted for this update only (StackPolicyDuringUpdateBody)",
+				"stack policy set to the stack's own statements, without qpe's")
 		})
 	}
 }

@@ -55,6 +55,9 @@ type CloudFormationAPI interface {
 	// (stackpolicy_set.go).
 	GetStackPolicy(ctx context.Context, in *cloudformation.GetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetStackPolicyOutput, error)
 	SetStackPolicy(ctx context.Context, in *cloudformation.SetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.SetStackPolicyOutput, error)
+	// UpdateStack runs qpe disable's final update with the stack policy
+	// lifted for it (disable_policy.go).
+	UpdateStack(ctx context.Context, in *cloudformation.UpdateStackInput, optFns ...func(*cloudformation.Options)) (*cloudformation.UpdateStackOutput, error)
 }
 
 // S3API uploads a template too large to pass inline.
@@ -206,7 +209,10 @@ type Stage struct {
 	// StackPolicy is the private stack policy set after the update
 	// (stackpolicy_set.go).
 	StackPolicy *PolicyStep `json:"stackPolicy,omitempty"`
-	Outcome     string      `json:"outcome"`
+	// PolicyLift is qpe disable's final update lifting that policy
+	// (disable_policy.go).
+	PolicyLift *PolicyLift `json:"stackPolicyLifted,omitempty"`
+	Outcome    string      `json:"outcome"`
 }
 
 // UsageError is an error that is the caller's (exit 2): a missing stack,
