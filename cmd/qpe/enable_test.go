@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld"
 	"github.com/quiltdata/quilt-private-endpoints/internal/macro"
 	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/testenv"
@@ -49,19 +49,13 @@ func serveDoubles(t *testing.T, path string, edit func(*stackfake.Scenario)) *st
 	for _, svc := range []string{"CLOUDFORMATION", "LAMBDA", "API_GATEWAY", "SYNTHETICS", "ELASTIC_LOAD_BALANCING_V2", "ECS"} {
 		t.Setenv("AWS_ENDPOINT_URL_"+svc, srv.URL())
 	}
-	doc, err := stackfake.LoadDocument(path)
-	if err != nil {
+	var doc struct {
+		Network awsfake.World `yaml:"network"`
+	}
+	if err := fakeworld.Load(path, &doc); err != nil {
 		t.Fatal(err)
 	}
-	b, err := yaml.Marshal(doc["network"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var world awsfake.World
-	if err := yaml.Unmarshal(b, &world); err != nil {
-		t.Fatal(err)
-	}
-	ec2 := awsfake.Start(t, &world)
+	ec2 := awsfake.Start(t, &doc.Network)
 	t.Setenv("AWS_ENDPOINT_URL_EC2", ec2.URL)
 	t.Setenv("AWS_ENDPOINT_URL_S3", ec2.URL)
 	t.Setenv("AWS_ENDPOINT_URL_STS", ec2.URL)

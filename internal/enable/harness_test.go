@@ -11,9 +11,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld"
 	"github.com/quiltdata/quilt-private-endpoints/internal/macro"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
@@ -55,15 +55,10 @@ func startWorld(t *testing.T, name string, edit func(*stackfake.Scenario)) *worl
 		},
 	}
 	w.clients = NewClients(cfg)
-	doc, err := stackfake.LoadDocument(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var x struct {
 		Network *awsfake.World `yaml:"network"`
 	}
-	b, _ := yaml.Marshal(doc)
-	if err := yaml.Unmarshal(b, &x); err != nil {
+	if err := fakeworld.Load(path, &x); err != nil {
 		t.Fatal(err)
 	}
 	w.ec2 = awsfake.Start(t, x.Network)

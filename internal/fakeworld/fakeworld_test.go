@@ -3,6 +3,7 @@ package fakeworld_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,5 +67,57 @@ func TestSleepEndsWithContext(t *testing.T) {
 	}
 	if !fakeworld.Sleep(context.Background(), 0) {
 		t.Error("Sleep(0) reported an interrupted wait")
+	}
+}
+
+// TestLoadByID lays a scenario over an implicit base with lists merged by
+// id: replaced in place, appended, removed; lists of plain values replace.
+func TestLoadByID(t *testing.T) {
+	dir := filepath.Join("testdata", "byid")
+	var doc struct {
+		Input struct {
+			VPC     string   `yaml:"vpc"`
+			Subnets []string `yaml:"subnets"`
+		} `yaml:"input"`
+		World struct {
+			fakeworld.Network `yaml:",inline"`
+			NatGateways       []map[string]any        `yaml:"natGateways"`
+			Buckets           []struct{ Name string } `yaml:"buckets"`
+		} `yaml:"world"`
+		Remove []string `yaml:"remove"`
+	}
+	if err := fakeworld.Load(filepath.Join(dir, "scenario.yaml"), &doc, fakeworld.WithBase(filepath.Join(dir, "base.yaml")), fakeworld.ByID()); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range doc.World.Subnets {
+		got = append(got, s.ID+"/"+s.AvailabilityZone)
+	}
+	if want := "subnet-a/us-east-1a subnet-b/us-east-1f subnet-c/us-east-1c"; strings.Join(got, " ") != want {
+		t.Errorf("subnets %v, want %s", got, want)
+	}
+	if len(doc.World.NatGateways) != 0 || doc.Remove != nil {
+		t.Errorf("nat gateways %v, remove %v: want both gone", doc.World.NatGateways, doc.Remove)
+	}
+	if len(doc.World.Buckets) != 2 || doc.World.Region != "us-east-1" || doc.Input.VPC != "vpc-1" {
+		t.Errorf("world %+v, input %+v: want the base's region, vpc and bucket kept", doc.World, doc.Input)
+	}
+	if strings.Join(doc.Input.Subnets, " ") != "subnet-c" {
+		t.Errorf("input subnets %v, want the scenario's list", doc.Input.Subnets)
+	}
+
+	// Without ByID the same file's lists replace the base's, and the base
+	// file is never laid over itself.
+	var plain struct {
+		World fakeworld.Network `yaml:"world"`
+	}
+	if err := fakeworld.Load(filepath.Join(dir, "scenario.yaml"), &plain, fakeworld.WithBase(filepath.Join(dir, "base.yaml"))); err != nil {
+		t.Fatal(err)
+	}
+	if len(plain.World.Subnets) != 2 || plain.World.Subnets[0].ID != "subnet-b" {
+		t.Errorf("without ByID: subnets %+v, want the scenario's two", plain.World.Subnets)
+	}
+	if err := fakeworld.Load(filepath.Join(dir, "base.yaml"), &plain, fakeworld.WithBase(filepath.Join(dir, "base.yaml")), fakeworld.ByID()); err != nil || len(plain.World.Subnets) != 2 {
+		t.Errorf("base over itself: %v, %+v", err, plain.World.Subnets)
 	}
 }

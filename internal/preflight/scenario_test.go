@@ -2,28 +2,26 @@ package preflight_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 )
 
-// scenario is a testdata/scenarios/*.yaml file: a world (testdata/base.yaml
-// with the scenario's resources replacing or adding to it by id, and the
-// ids under remove taken out), the input, faults, and what must be found.
+// scenario is a testdata/scenarios/*.yaml file laid over testdata/base.yaml
+// by fakeworld's loader: a world (base.yaml's with the scenario's resources
+// replacing or adding to it by id, and the ids under remove taken out), the
+// input, faults, and what must be found.
 type scenario struct {
 	Description string          `yaml:"description"`
 	Input       scenarioInput   `yaml:"input"`
 	World       awsfake.World   `yaml:"world"`
-	Remove      []string        `yaml:"remove"`
 	Faults      []awsfake.Fault `yaml:"faults"`
 	PageSize    int             `yaml:"pageSize"`
 	Expect      struct {
@@ -42,10 +40,10 @@ type scenario struct {
 }
 
 type scenarioInput struct {
-	Region       *string  `yaml:"region"`
-	VPC          *string  `yaml:"vpc"`
+	Region       string   `yaml:"region"`
+	VPC          string   `yaml:"vpc"`
 	Subnets      []string `yaml:"subnets"`
-	APIEndpoint  *string  `yaml:"apiEndpoint"`
+	APIEndpoint  string   `yaml:"apiEndpoint"`
 	Buckets      []string `yaml:"buckets"`
 	NoBuckets    bool     `yaml:"noBuckets"`
 	VPNClients   bool     `yaml:"vpnClients"`
@@ -58,24 +56,19 @@ type scenarioInput struct {
 	Lambda       bool     `yaml:"lambda"`
 }
 
+// loadScenario reads a scenario through the doubles' one loader.
 func loadScenario(t testing.TB, path string) (scenario, preflight.Input, *awsfake.World) {
 	t.Helper()
-	var base, sc scenario
-	for p, dst := range map[string]*scenario{"testdata/base.yaml": &base, path: &sc} {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := yaml.Unmarshal(data, dst); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
+	var sc scenario
+	if err := fakeworld.Load(path, &sc, fakeworld.WithBase(filepath.Join("testdata", "base.yaml")), fakeworld.ByID()); err != nil {
+		t.Fatal(err)
 	}
 	in := preflight.Input{
-		Region:        pick(sc.Input.Region, base.Input.Region),
-		VpcID:         pick(sc.Input.VPC, base.Input.VPC),
-		SubnetIDs:     cmpOr(sc.Input.Subnets, base.Input.Subnets),
-		APIEndpointID: pick(sc.Input.APIEndpoint, base.Input.APIEndpoint),
-		Buckets:       cmpOr(sc.Input.Buckets, base.Input.Buckets),
+		Region:        sc.Input.Region,
+		VpcID:         sc.Input.VPC,
+		SubnetIDs:     sc.Input.Subnets,
+		APIEndpointID: sc.Input.APIEndpoint,
+		Buckets:       sc.Input.Buckets,
 		VPNClients:    sc.Input.VPNClients,
 
 		CallerSecurityGroupIDs: sc.Input.CallerGroups,
@@ -96,46 +89,7 @@ func loadScenario(t testing.TB, path string) (scenario, preflight.Input, *awsfak
 		}
 		in.Timeout = d
 	}
-	w := merge(base.World, sc.World, sc.Remove)
-	return sc, in, &w
-}
-
-func pick(p, d *string) string {
-	if p != nil {
-		return *p
-	}
-	return *d
-}
-
-func cmpOr(a, b []string) []string {
-	if a != nil {
-		return a
-	}
-	return b
-}
-
-// merge overlays o on b: same id replaces, new id appends; remove drops.
-func merge(b, o awsfake.World, remove []string) awsfake.World {
-	b.Vpcs = mergeList(b.Vpcs, o.Vpcs, remove, func(v awsfake.Vpc) string { return v.ID })
-	b.Subnets = mergeList(b.Subnets, o.Subnets, remove, func(v awsfake.Subnet) string { return v.ID })
-	b.RouteTables = mergeList(b.RouteTables, o.RouteTables, remove, func(v awsfake.RouteTable) string { return v.ID })
-	b.VpcEndpoints = mergeList(b.VpcEndpoints, o.VpcEndpoints, remove, func(v awsfake.VpcEndpoint) string { return v.ID })
-	b.SecurityGroups = mergeList(b.SecurityGroups, o.SecurityGroups, remove, func(v awsfake.SecurityGroup) string { return v.ID })
-	b.NatGateways = mergeList(b.NatGateways, o.NatGateways, remove, func(v awsfake.NatGateway) string { return v.ID })
-	b.Buckets = mergeList(b.Buckets, o.Buckets, remove, func(v awsfake.Bucket) string { return v.Name })
-	return b
-}
-
-func mergeList[T any](base, over []T, remove []string, id func(T) string) []T {
-	out := slices.Clone(base)
-	for _, o := range over {
-		if i := slices.IndexFunc(out, func(b T) bool { return id(b) == id(o) }); i >= 0 {
-			out[i] = o
-		} else {
-			out = append(out, o)
-		}
-	}
-	return slices.DeleteFunc(out, func(t T) bool { return slices.Contains(remove, id(t)) })
+	return sc, in, &sc.World
 }
 
 func ids(r finding.Report) []string {

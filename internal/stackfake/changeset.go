@@ -40,6 +40,10 @@ type cfnState struct {
 	events     []stackEvent // chronological
 	update     *update
 	seq        int
+	// policy is the stack policy (SetStackPolicy, stackpolicy.go) and
+	// policyBody its body as set; nil: the stack has none.
+	policy     *stackPolicy
+	policyBody string
 }
 
 // state returns the server's CloudFormation state, creating it once.
@@ -78,6 +82,9 @@ type changeSet struct {
 	Original        map[string]any
 	Processed       map[string]any
 	Changes         []resourceChange
+	// policy is UpdateStack's StackPolicyDuringUpdateBody, in force for
+	// this update instead of the stack's policy; nil: the stack's.
+	policy *stackPolicy
 }
 
 // resourceChange is one ResourceChange of a change set.
@@ -112,6 +119,12 @@ func (s *Server) changeSetAction(w http.ResponseWriter, r *http.Request, action 
 		body, err = s.describeStackEvents(r.PostForm)
 	case "ContinueUpdateRollback":
 		body, err = s.continueUpdateRollback(r.PostForm)
+	case "SetStackPolicy":
+		body, err = s.setStackPolicy(r.PostForm)
+	case "GetStackPolicy":
+		body, err = s.getStackPolicy(r.PostForm)
+	case "UpdateStack":
+		body, err = s.updateStack(r.Context(), r.PostForm)
 	default:
 		return false
 	}

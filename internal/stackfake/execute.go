@@ -264,6 +264,12 @@ func (s *Server) timeline(cs *changeSet, token string, start time.Time) *update 
 	ex := s.scn.Execution
 
 	stackEv("UPDATE_IN_PROGRESS", "User Initiated")
+	if d := s.policyDenial(cs); d != nil { // stackpolicy.go: checked before the first resource action
+		emit(d.logicalID, physical[d.logicalID], d.typ, "UPDATE_FAILED", d.reason)
+		stackEv("UPDATE_ROLLBACK_IN_PROGRESS", fmt.Sprintf("The following resource(s) failed to update: [%s]. ", d.logicalID))
+		s.rollbackCleanup(u, emit, stackEv)
+		return u
+	}
 	var done []resourceChange
 	var failed *resourceChange
 	for _, rc := range forwardOrder(cs) {

@@ -169,7 +169,7 @@ type Fault = fakeworld.Fault
 // (fakeworld.LoadDocument): maps merge key by key, a null removes the
 // base's key, any other value (lists included) replaces the base's.
 func Load(path string) (*Scenario, error) {
-	doc, err := LoadDocument(path)
+	doc, err := fakeworld.LoadDocument(path)
 	if err != nil {
 		return nil, err
 	}
@@ -182,13 +182,6 @@ func Load(path string) (*Scenario, error) {
 		return nil, fmt.Errorf("scenario %s: %w", path, err)
 	}
 	return s, nil
-}
-
-// LoadDocument reads a scenario file merged over its base chain, as a
-// generic document: tests read their own keys from it (what a scenario
-// expects).
-func LoadDocument(path string) (map[string]any, error) {
-	return fakeworld.LoadDocument(path)
 }
 
 // Parse decodes a scenario from YAML or JSON bytes and fills defaults.

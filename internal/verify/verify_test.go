@@ -18,9 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	syntypes "github.com/aws/aws-sdk-go-v2/service/synthetics/types"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsfake"
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld"
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
 	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
@@ -56,16 +56,8 @@ func scenarioPath(name string) string {
 
 func loadExtras(t *testing.T, name string) extras {
 	t.Helper()
-	doc, err := stackfake.LoadDocument(scenarioPath(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := yaml.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var x extras
-	if err := yaml.Unmarshal(b, &x); err != nil {
+	if err := fakeworld.Load(scenarioPath(name), &x); err != nil {
 		t.Fatal(err)
 	}
 	return x
