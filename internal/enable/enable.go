@@ -140,6 +140,11 @@ type Input struct {
 	ChangeSetTimeout time.Duration
 	// VerifyTimeout bounds verify (default verify.DefaultTimeout).
 	VerifyTimeout time.Duration
+	// StackPolicy sets the private stack policy after each update
+	// (stackpolicy_set.go). Held off by default until qpe disable lifts
+	// the policy for its own update: a stack with it cannot be disabled by
+	// a change set.
+	StackPolicy bool
 	// Now is the clock of the plan (Lambda runtime dates) and of verify's
 	// canary freshness (default time.Now).
 	Now func() time.Time
