@@ -64,6 +64,9 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	slices.Sort(ps.Replaced)
 	sg.Plan = ps
 	r.observer.Plan(sg)
+	if stop := r.refuseMacroReplacement(p); stop {
+		return true
+	}
 	if p.Safe() {
 		return r.refuseDowntime(p)
 	}

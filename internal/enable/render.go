@@ -32,7 +32,8 @@ type rendering struct {
 // render adds the transform entry to the deployed template and renders it.
 func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
 	st := r.stack
-	declared := template.Section(st.Original, "Parameters")
+	base := r.baseTemplate()
+	declared := template.Section(base, "Parameters")
 	params := map[string]string{}
 	for k, v := range st.Parameters {
 		if _, ok := declared[k]; ok {
@@ -42,7 +43,7 @@ func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
 	for k, v := range r.input.Parameters {
 		params[k] = v
 	}
-	submitted := macroevent.WithEntry(st.Original, sg.Settings)
+	submitted := macroevent.WithEntry(base, sg.Settings)
 	body, err := template.EncodeJSON(submitted, false)
 	if err != nil {
 		return nil, r.stopped(OutcomeRenderFailed, 1, "encoding the template: "+err.Error())
