@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld/wire"
 )
 
 // serveSTS answers GetCallerIdentity.
@@ -15,9 +17,7 @@ func (s *Server) serveSTS(w http.ResponseWriter, r *http.Request, action string)
 	s.mu.Lock()
 	acct := s.world.AccountID
 	s.mu.Unlock()
-	w.Header().Set("Content-Type", "text/xml")
-	fmt.Fprintf(w, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::%s:user/qpe-test</Arn><UserId>AIDAAWSFAKEUSER0001</UserId><Account>%s</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
-		acct, acct, requestID())
+	wire.Query(w, stsNamespace, action, fmt.Sprintf("<Arn>arn:aws:iam::%s:user/qpe-test</Arn><UserId>AIDAAWSFAKEUSER0001</UserId><Account>%s</Account>", acct, acct), requestID())
 }
 
 // serveS3 answers path-style GetBucketLocation and HeadBucket.

@@ -33,6 +33,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld"
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld/wire"
 )
 
 // FaultKind is a kind of injected failure (the doubles' shared model).
@@ -243,7 +244,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case Malformed:
 		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-		fmt.Fprintf(w, "<%sResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>%s</requestId><item><unclosed", action, requestID())
+		fmt.Fprintf(w, "<%sResponse xmlns=%q><requestId>%s</requestId><item><unclosed", action, wire.EC2Namespace, requestID())
 		return
 	case Throttle:
 		code := map[protocol]string{protoEC2: "RequestLimitExceeded", protoSTS: "Throttling", protoS3: "SlowDown"}[proto]

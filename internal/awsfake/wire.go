@@ -11,10 +11,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld/wire"
 )
 
-// ec2Namespace is the xmlns of every EC2 answer.
-const ec2Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/"
+// stsNamespace is the xmlns of every STS answer.
+const stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
 
 // APIError is an AWS error answer.
 type APIError struct {
@@ -56,13 +58,7 @@ func (s *Server) serveEC2(w http.ResponseWriter, r *http.Request, action string,
 		writeError(w, r, protoEC2, &APIError{Status: 500, Code: "InternalError", Message: err.Error()})
 		return
 	}
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	fmt.Fprintf(&b, "<%sResponse xmlns=%q><requestId>%s</requestId>", action, ec2Namespace, requestID())
-	b.Write(inner)
-	fmt.Fprintf(&b, "</%sResponse>", action)
-	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-	_, _ = w.Write(b.Bytes())
+	wire.EC2(w, action, inner, requestID())
 }
 
 // marshalInner encodes the fields of v without an element around them.
@@ -85,38 +81,26 @@ func marshalInner(v any) ([]byte, error) {
 	return data, nil
 }
 
-// writeError writes an error as the protocol does.
+// writeError writes an error as the protocol does: EC2's and STS's
+// through the shared wire shapes, S3's (REST-XML, no body for HEAD) here.
 func writeError(w http.ResponseWriter, r *http.Request, p protocol, e *APIError) {
 	id := requestID()
-	var body string
 	switch p {
 	case protoEC2:
-		body = fmt.Sprintf("%s<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>%s</RequestID></Response>",
-			xml.Header, esc(e.Code), esc(e.Message), id)
+		wire.EC2Error(w, e.Status, e.Code, e.Message, id)
+		return
 	case protoSTS:
-		typ := "Sender"
-		if e.Status >= 500 {
-			typ = "Receiver"
-		}
-		body = fmt.Sprintf(`%s<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>%s</RequestId></ErrorResponse>`,
-			xml.Header, typ, esc(e.Code), esc(e.Message), id)
-	default:
-		w.Header().Set("x-amz-request-id", id)
-		if r.Method == http.MethodHead {
-			w.WriteHeader(e.Status)
-			return
-		}
-		body = fmt.Sprintf("%s<Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>", xml.Header, esc(e.Code), esc(e.Message), id)
+		wire.QueryError(w, stsNamespace, e.Status, e.Code, e.Message, id)
+		return
+	}
+	w.Header().Set("x-amz-request-id", id)
+	if r.Method == http.MethodHead {
+		w.WriteHeader(e.Status)
+		return
 	}
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 	w.WriteHeader(e.Status)
-	_, _ = w.Write([]byte(body))
-}
-
-func esc(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s))
-	return b.String()
+	fmt.Fprintf(w, "%s<Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>", xml.Header, wire.Escape(e.Code), wire.Escape(e.Message), id)
 }
 
 // query is an EC2 Query request's parameters.

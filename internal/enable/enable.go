@@ -182,9 +182,11 @@ type Result struct {
 	ChangeSetID string          `json:"changeSetId"`
 	Stages      []*Stage        `json:"stages"`
 	Verify      *finding.Report `json:"verify,omitempty"`
-	Outcome     string          `json:"outcome"`
-	Message     string          `json:"message,omitempty"`
-	Exit        int             `json:"exit"`
+	// Public is qpe disable's check that the stack is public again.
+	Public  *PublicReport `json:"public,omitempty"`
+	Outcome string        `json:"outcome"`
+	Message string        `json:"message,omitempty"`
+	Exit    int           `json:"exit"`
 
 	// Upgrade is what an upgrade to a new template read and decided
 	// (upgrade.go); nil without --template.
@@ -198,6 +200,10 @@ type Result struct {
 	// dnsMoved: the DNS stage found every host name on the internal load
 	// balancer (the retire plan takes DNS as moved).
 	dnsMoved bool
+	// disable: the run is qpe disable (disable.go), the way back; ours
+	// are the load balancers the macro made, which must be gone after it.
+	disable bool
+	ours    []string
 }
 
 // Stage is one stage of the run: an update (its checks, plan, change set
@@ -243,7 +249,7 @@ func Run(ctx context.Context, c Clients, in Input) (*Result, error) {
 	if in.FollowOnly {
 		return r.followOnly(ctx), nil
 	}
-	if reason := unstable(st.Status, st.StatusReason, in.Stack); reason != "" {
+	if reason := unstable(st.Status, st.StatusReason, in.Stack, r.command()); reason != "" {
 		return r.stop(OutcomeNotStable, 1, reason), nil
 	}
 	r.step("stack %s is %s, deployed with %s; its %d parameters keep their values, the change set asks CAPABILITY_IAM, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND",

@@ -66,6 +66,9 @@ func (r *Result) followOnly(ctx context.Context) *Result {
 	if done := r.followUpdate(ctx, sg, newFollower(r.clients.CloudFormation, r.stack.ID, "", 0)); done {
 		return r
 	}
+	if r.disable {
+		return r.followedDisable(ctx)
+	}
 	return r.verifyStack(ctx)
 }
 

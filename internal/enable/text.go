@@ -145,7 +145,7 @@ func WriteUpdate(w io.Writer, u *UpdateOutcome) {
 // to change and what it resolves to from here.
 func WriteDNS(w io.Writer, d *DNSStep) {
 	lb := d.LoadBalancer
-	fmt.Fprintf(w, "DNS: point these records at the internal load balancer %s (%s):\n", lb.LogicalID, lb.DNSName)
+	fmt.Fprintf(w, "DNS: point these records at the %s load balancer %s (%s):\n", orDefault(d.Toward, "internal"), lb.LogicalID, lb.DNSName)
 	for _, rec := range d.Records {
 		state := "not yet: resolves to " + strings.Join(rec.Resolves, " -> ")
 		switch {

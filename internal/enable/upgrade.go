@@ -144,7 +144,7 @@ func planUpgrade(st *deployedStack, newDoc map[string]any, in Input) (*Upgrade, 
 	if len(kept) > 0 {
 		entry["Parameters"] = kept
 	}
-	others := macroevent.Others(newDoc)
+	_, others := macroevent.WithoutEntry(newDoc)
 	doc["Transform"] = slices.Insert(slices.Clone(others), min(at, len(others)), any(entry))
 	up.doc = doc
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/macroevent"
 	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
 
@@ -29,10 +30,15 @@ type macroChange struct {
 // macroReplacements lists the resources the deployed render's macro made
 // (ProtectedResources of the deployed original and render: the stable
 // identity contract less what is replaced by design, the API deployments)
-// that the plan replaces or removes, sorted. It is the one home of this
-// question in enable, to be answered by updatepath's QPE-UP-012 once that
-// rule lands.
-func macroReplacements(st *deployedStack, p *updatepath.Plan) []macroChange {
+// that the plan replaces or removes, sorted. None for an update whose
+// template has no QuiltPrivateEndpoints entry (qpe disable's, which
+// removes them on purpose; QPE-UP-011 covers one made by mistake). It is
+// the one home of this question in enable, to be answered by updatepath's
+// QPE-UP-012 once that rule lands.
+func macroReplacements(st *deployedStack, submitted map[string]any, p *updatepath.Plan) []macroChange {
+	if !macroevent.HasEntry(submitted) {
+		return nil
+	}
 	owned := ProtectedResources(st.Original, st.Processed, nil)
 	var out []macroChange
 	for _, res := range p.Resources {
@@ -50,8 +56,8 @@ func macroReplacements(st *deployedStack, p *updatepath.Plan) []macroChange {
 // the internal load balancer's DNS name their records point at) or
 // re-runs the preflight from scratch, and a stack policy set by qpe
 // enable denies it anyway.
-func (r *Result) refuseMacroReplacement(p *updatepath.Plan) bool {
-	changes := macroReplacements(r.stack, p)
+func (r *Result) refuseMacroReplacement(rd *rendering, p *updatepath.Plan) bool {
+	changes := macroReplacements(r.stack, rd.Submitted, p)
 	if len(changes) == 0 {
 		return false
 	}

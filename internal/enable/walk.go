@@ -169,7 +169,7 @@ func (r *Result) walk(ctx context.Context, rt route) (done bool) {
 		}
 		if sg.Outcome == OutcomeUpdated {
 			if err := r.reread(ctx); err != nil {
-				return r.stopped(OutcomeUpdateFailed, 1, fmt.Sprintf("the %s update completed, but reading the stack again failed: %v; run qpe enable again", sg.Name, err))
+				return r.stopped(OutcomeUpdateFailed, 1, fmt.Sprintf("the %s update completed, but reading the stack again failed: %v; run qpe %s again", sg.Name, err, r.command()))
 			}
 		}
 	}

@@ -248,7 +248,4 @@ func TestEntry(t *testing.T) {
 			t.Errorf("%s: Entry = %v, %d, %v; want %v, %d, %v", c.name, params, before, ok, c.wantParams, c.wantBefore, c.wantOK)
 		}
 	}
-	if got := Others(map[string]any{"Transform": []any{"A", MacroName, "B"}}); !reflect.DeepEqual(got, []any{"A", "B"}) {
-		t.Errorf("Others = %v", got)
-	}
 }

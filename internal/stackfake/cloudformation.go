@@ -2,13 +2,14 @@ package stackfake
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld/wire"
 )
 
 const cfnNS = "http://cloudformation.amazonaws.com/doc/2010-05-15/"
@@ -118,30 +119,18 @@ func faultCodeQuery(f *Fault) string {
 	}
 }
 
+// requestID is the request id every answer of this double carries.
+const requestID = "00000000-0000-4000-8000-000000000000"
+
 func writeQuery(w http.ResponseWriter, action, result string) {
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("X-Amzn-RequestId", "00000000-0000-4000-8000-000000000000")
-	fmt.Fprintf(w, `<%sResponse xmlns="%s"><%sResult>%s</%sResult><ResponseMetadata><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ResponseMetadata></%sResponse>`,
-		action, cfnNS, action, result, action, action)
+	wire.Query(w, cfnNS, action, result, requestID)
 }
 
 func writeQueryError(w http.ResponseWriter, status int, code, msg string) {
-	typ := "Sender"
-	if status >= 500 {
-		typ = "Receiver"
-	}
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("X-Amzn-RequestId", "00000000-0000-4000-8000-000000000000")
-	w.WriteHeader(status)
-	fmt.Fprintf(w, `<ErrorResponse xmlns="%s"><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ErrorResponse>`,
-		cfnNS, typ, esc(code), esc(msg))
+	wire.QueryError(w, cfnNS, status, code, msg, requestID)
 }
 
-func esc(v string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(v))
-	return b.String()
-}
+func esc(v string) string { return wire.Escape(v) }
 
 func el(name, v string) string {
 	if v == "" {

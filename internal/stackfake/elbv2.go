@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld/wire"
 )
 
 // elbv2Version is the Query API version of Elastic Load Balancing v2: its
@@ -123,10 +125,7 @@ func (s *Server) elbv2(w http.ResponseWriter, r *http.Request) {
 	if end < len(picked) {
 		b.WriteString(el("NextMarker", fmt.Sprintf("lb-%d", end)))
 	}
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("X-Amzn-RequestId", "00000000-0000-4000-8000-000000000000")
-	fmt.Fprintf(w, `<%sResponse xmlns="%s"><%sResult>%s</%sResult><ResponseMetadata><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ResponseMetadata></%sResponse>`,
-		action, elbv2NS, action, b.String(), action, action)
+	wire.Query(w, elbv2NS, action, b.String(), requestID)
 }
 
 func (s *Server) loadBalancerXML(arn string, lb LoadBalancer) string {

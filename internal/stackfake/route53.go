@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld/wire"
 )
 
 // Route 53 (REST-XML, API version 2013-04-01): GetHostedZone,
@@ -392,13 +394,5 @@ func writeR53(w http.ResponseWriter, root, body string) {
 }
 
 func writeR53Error(w http.ResponseWriter, status int, code, msg string) {
-	typ := "Sender"
-	if status >= 500 {
-		typ = "Receiver"
-	}
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("X-Amzn-RequestId", "00000000-0000-4000-8000-000000000000")
-	w.WriteHeader(status)
-	fmt.Fprintf(w, `<?xml version="1.0"?><ErrorResponse xmlns="%s"><Error><Type>%s</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>00000000-0000-4000-8000-000000000000</RequestId></ErrorResponse>`,
-		route53NS, typ, esc(code), esc(msg))
+	wire.QueryError(w, route53NS, status, code, msg, requestID)
 }

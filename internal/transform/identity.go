@@ -58,3 +58,17 @@ func Identities(input, render map[string]any, renamed map[string]string) []Ident
 	})
 	return out
 }
+
+// deploymentType is the type of the resources the macro makes whose
+// logical id follows the REST API's body by design (pass_redeploy).
+const deploymentType = "AWS::ApiGateway::Deployment"
+
+// ReplacedByDesign reports whether a resource of type typ that the macro
+// made (Identities) is meant to be replaced by later updates: an API
+// Gateway deployment's logical id follows the API's body, so a new release
+// that changes the API brings a new deployment and the old one is removed
+// in cleanup. The one answer for what guards the macro's resources: the
+// stack policy and QPE-UP-012 leave these out.
+func ReplacedByDesign(typ string) bool {
+	return typ == deploymentType
+}

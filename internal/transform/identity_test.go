@@ -41,7 +41,11 @@ func TestStableIdentity(t *testing.T) {
 				t.Fatal(err)
 			}
 			var b strings.Builder
+			var owned []string
 			for _, e := range transform.Identities(in, res.Fragment, res.Renamed) {
+				if e.Section == "Resources" {
+					owned = append(owned, e.ID)
+				}
 				line := e.Section + " " + e.ID
 				if e.Type != "" {
 					line += " " + e.Type
@@ -74,6 +78,9 @@ func TestStableIdentity(t *testing.T) {
 			if extra := transform.Identities(res.Fragment, again.Fragment, again.Renamed); len(extra) != 0 {
 				t.Errorf("a render of the render adds %+v", extra)
 			}
+			if !template.Equal(again.Fragment["Metadata"], res.Fragment["Metadata"]) {
+				t.Errorf("a render of the render records\n%v\nnot\n%v", again.Fragment["Metadata"], res.Fragment["Metadata"])
+			}
 
 			// The render records how it was made, and it reads back.
 			info, ok, err := transform.ReadRenderInfo(res.Fragment)
@@ -90,6 +97,11 @@ func TestStableIdentity(t *testing.T) {
 			if !reflect.DeepEqual(back, res.Settings) {
 				t.Errorf("recorded settings read back as\n%+v\nwant\n%+v", back, res.Settings)
 			}
+			// The render alone says what the macro owns: the Resources of
+			// the contract, nothing more.
+			if len(owned) == 0 || !reflect.DeepEqual(info.Resources, owned) {
+				t.Errorf("recorded Resources = %v, want the contract's %v", info.Resources, owned)
+			}
 			if _, ok, _ := transform.ReadRenderInfo(in); ok {
 				t.Error("the input reads as a render")
 			}
@@ -99,10 +111,11 @@ func TestStableIdentity(t *testing.T) {
 
 func TestReadRenderInfo(t *testing.T) {
 	for _, c := range []struct {
-		name    string
-		meta    any // Metadata.QuiltPrivateEndpoints; nil: absent
-		ok      bool
-		wantErr string
+		name      string
+		meta      any // Metadata.QuiltPrivateEndpoints; nil: absent
+		ok        bool
+		wantErr   string
+		resources []string // want RenderInfo.Resources
 	}{
 		{name: "absent"},
 		{name: "not an object", meta: "x", wantErr: "Metadata.QuiltPrivateEndpoints: is a string, not an object"},
@@ -111,6 +124,13 @@ func TestReadRenderInfo(t *testing.T) {
 		{name: "unknown setting", meta: map[string]any{"EngineVersion": "9.0.0", "Settings": map[string]any{"Future": "x"}},
 			wantErr: "Settings.Future: is not a setting this engine knows"},
 		{name: "good", meta: map[string]any{"EngineVersion": "1.0.0", "Settings": map[string]any{"PreflightMode": "none"}}, ok: true},
+		{name: "resources not a list", meta: map[string]any{"EngineVersion": "1.0.0", "Resources": "ApiPrivate"},
+			wantErr: "Metadata.QuiltPrivateEndpoints.Resources: is a string, not a list of logical ids"},
+		{name: "resource not a string", meta: map[string]any{"EngineVersion": "1.0.0", "Resources": []any{"ApiPrivate", 3}},
+			wantErr: "Metadata.QuiltPrivateEndpoints.Resources[1]: is not a logical id"},
+		{name: "resources", meta: map[string]any{"EngineVersion": "1.0.0", "Settings": map[string]any{},
+			"Resources": []any{"QuiltPrivateEndpointsPreflight", "ApiPrivate", "ApiPrivate"}}, ok: true,
+			resources: []string{"ApiPrivate", "QuiltPrivateEndpointsPreflight"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			doc := map[string]any{"Resources": map[string]any{}}
@@ -129,6 +149,9 @@ func TestReadRenderInfo(t *testing.T) {
 			}
 			if ok && fmt.Sprint(info.Settings) != fmt.Sprint(c.meta.(map[string]any)["Settings"]) {
 				t.Errorf("Settings = %v", info.Settings)
+			}
+			if !reflect.DeepEqual(info.Resources, c.resources) {
+				t.Errorf("Resources = %#v, want %#v", info.Resources, c.resources)
 			}
 		})
 	}
@@ -156,5 +179,22 @@ func TestRenderInfoNoEcho(t *testing.T) {
 	}
 	if got := info.RedactedSettings(); !reflect.DeepEqual(got, []string{"BucketNames"}) {
 		t.Errorf("RedactedSettings = %v", got)
+	}
+}
+
+// TestReplacedByDesign: of the resources the macro makes, only API Gateway
+// deployments are replaced by design.
+func TestReplacedByDesign(t *testing.T) {
+	for typ, want := range map[string]bool{
+		"AWS::ApiGateway::Deployment":               true,
+		"AWS::ApiGateway::RestApi":                  false,
+		"AWS::ApiGateway::Stage":                    false,
+		"AWS::ElasticLoadBalancingV2::LoadBalancer": false,
+		"Custom::QuiltPrivateEndpoints":             false,
+		"":                                          false,
+	} {
+		if got := transform.ReplacedByDesign(typ); got != want {
+			t.Errorf("ReplacedByDesign(%q) = %v, want %v", typ, got, want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -23,14 +24,19 @@ const MetadataKey = "QuiltPrivateEndpoints"
 const redactedSetting = "(from a NoEcho parameter, not recorded)"
 
 // RenderInfo is what a render records in Metadata.QuiltPrivateEndpoints:
-// the engine version and the effective settings (defaults filled in), so
-// that review --stack, verify and upgrades read them back instead of
-// guessing.
+// the engine version, the effective settings (defaults filled in) and the
+// logical ids of the resources the macro made or renamed, so that review
+// --stack, verify and upgrades read them back instead of guessing.
 type RenderInfo struct {
 	EngineVersion string
 	// Settings are the effective settings as Transform parameters (strings,
 	// lists of strings): ParseSettings reads them back.
 	Settings map[string]any
+	// Resources are the logical ids of the resources the macro owns in the
+	// render (Identities, section Resources: added or renamed), sorted: the
+	// render alone says what the macro made. Nil for a render made before
+	// the engine recorded them.
+	Resources []string
 }
 
 // Effective returns the settings as Transform parameters, defaults filled
@@ -108,6 +114,43 @@ func (st *state) recordRenderInfo() {
 	st.section("Metadata")[MetadataKey] = want
 }
 
+// recordOwned adds to Metadata.QuiltPrivateEndpoints (written by
+// recordRenderInfo) the sorted logical ids of the resources the macro owns
+// in the render: those it added or renamed in this run (Identities), and,
+// for a render of a render, those the input's Metadata already lists that
+// the render still has. It runs after every pass (the list is what they
+// made), so the preflight's Fingerprint does not cover it: it follows from
+// the input, settings and engine version, which it covers.
+func (st *state) recordOwned() {
+	owned := map[string]bool{}
+	for _, e := range Identities(st.req.Fragment, st.doc, st.renamed) {
+		if e.Section == "Resources" {
+			owned[e.ID] = true
+		}
+	}
+	if prev, ok := template.Section(st.req.Fragment, "Metadata")[MetadataKey].(map[string]any); ok {
+		for _, v := range asList(prev["Resources"]) {
+			if id, isStr := v.(string); isStr && st.res[id] != nil {
+				owned[id] = true
+			}
+		}
+	}
+	ids := make([]any, 0, len(owned))
+	for _, id := range slices.Sorted(maps.Keys(owned)) {
+		ids = append(ids, id)
+	}
+	meta, _ := template.Section(st.doc, "Metadata")[MetadataKey].(map[string]any)
+	if meta == nil || template.Equal(meta["Resources"], ids) {
+		return
+	}
+	next := make(map[string]any, len(meta)+1)
+	for k, v := range meta {
+		next[k] = v
+	}
+	next["Resources"] = ids
+	st.section("Metadata")[MetadataKey] = next
+}
+
 // ReadRenderInfo reads back what a render recorded (RenderInfo) from a
 // template, e.g. a stack's processed template. ok is false when the
 // template carries none (not a render, or one made before the engine
@@ -141,6 +184,24 @@ func ReadRenderInfo(doc map[string]any) (info RenderInfo, ok bool, err error) {
 				Remedy: "use a qpe at least as new as the engine that made the render (" + v + "), or render again"}
 		}
 		info.Settings[name] = template.Clone(set[name])
+	}
+	if raw, present := m["Resources"]; present {
+		list, isList := raw.([]any)
+		if !isList {
+			return RenderInfo{}, false, &Error{Resource: where + ".Resources", Message: fmt.Sprintf("is %s, not a list of logical ids", template.AKindOf(raw)),
+				Remedy: "render the template again with the macro (the macro writes this entry)"}
+		}
+		info.Resources = make([]string, 0, len(list))
+		for i, e := range list {
+			id, isStr := e.(string)
+			if !isStr || id == "" {
+				return RenderInfo{}, false, &Error{Resource: fmt.Sprintf("%s.Resources[%d]", where, i), Message: "is not a logical id",
+					Remedy: "render the template again with the macro (the macro writes this entry)"}
+			}
+			info.Resources = append(info.Resources, id)
+		}
+		slices.Sort(info.Resources)
+		info.Resources = slices.Compact(info.Resources)
 	}
 	return info, true, nil
 }

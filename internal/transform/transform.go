@@ -138,6 +138,7 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 			return nil, err
 		}
 	}
+	st.recordOwned()
 	sort.Slice(st.changes, func(i, j int) bool {
 		a, b := st.changes[i], st.changes[j]
 		if a.Pass != b.Pass {

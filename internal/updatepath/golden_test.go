@@ -28,12 +28,19 @@ type goldenInput struct {
 	DeployedSettings map[string]string `json:"deployedSettings"`
 	// DNSMoved: the host names already resolve to the internal load
 	// balancer (Input.DNSMoved).
-	DNSMoved        bool                `json:"dnsMoved"`
-	New             string              `json:"new"`
-	Settings        map[string]string   `json:"settings"`
-	Params          map[string]string   `json:"params"`
-	StackName       string              `json:"stackName"`
-	ImportedExports map[string][]string `json:"importedExports"`
+	DNSMoved bool `json:"dnsMoved"`
+	// New is a fixture, "render" (the transform of the deployed fixture
+	// with Settings) or "next" (the transform with Settings of the stable
+	// fixture's next release, quiltfixture.Next with NextChanges: an
+	// upgrade of a stack an earlier render deployed).
+	New string `json:"new"`
+	// NextChanges are the quiltfixture.Change values of "next"; none means
+	// every one.
+	NextChanges     []quiltfixture.Change `json:"nextChanges"`
+	Settings        map[string]string     `json:"settings"`
+	Params          map[string]string     `json:"params"`
+	StackName       string                `json:"stackName"`
+	ImportedExports map[string][]string   `json:"importedExports"`
 }
 
 func fixture(t *testing.T, name string) map[string]any {
@@ -59,7 +66,7 @@ func goldenPlan(t testing.TB, dir string) *updatepath.Plan {
 	}
 	tt, _ := t.(*testing.T)
 	source := fixture(tt, in.Deployed)
-	render := func(settings map[string]string) map[string]any {
+	renderOf := func(source map[string]any, settings map[string]string) map[string]any {
 		params := map[string]any{}
 		for k, v := range settings {
 			params[k] = v
@@ -70,14 +77,18 @@ func goldenPlan(t testing.TB, dir string) *updatepath.Plan {
 		}
 		return res.Fragment
 	}
+	render := func(settings map[string]string) map[string]any { return renderOf(source, settings) }
 	deployed := source
 	if in.DeployedSettings != nil {
 		deployed = render(in.DeployedSettings)
 	}
 	var next map[string]any
-	if in.New == "render" {
+	switch in.New {
+	case "render":
 		next = render(in.Settings)
-	} else {
+	case "next":
+		next = renderOf(quiltfixture.Next(in.NextChanges...), in.Settings)
+	default:
 		next = fixture(tt, in.New)
 	}
 	p, err := updatepath.Compute(context.Background(), updatepath.Input{Deployed: deployed, New: next, Today: today, DeployedParams: in.Params,

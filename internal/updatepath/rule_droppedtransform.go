@@ -28,7 +28,7 @@ var ruleDroppedTransform = finding.Rule{
 
 func checkDroppedTransform(m *model) []finding.Finding {
 	at, deployedRender := renderMark(m.in.Deployed)
-	if !deployedRender {
+	if !deployedRender || m.in.Leaving {
 		return nil
 	}
 	given := m.in.New

@@ -1,0 +1,152 @@
+package updatepath_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/enable"
+	"github.com/quiltdata/quilt-private-endpoints/internal/quiltfixture"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
+	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
+)
+
+// upgrade is a golden upgrade case (New "next"): its plan, the resources
+// the macro made in the deployed render (enable.ProtectedResources: the
+// stable identity contract without API deployments), and the plan of the
+// same upgrade without the macro (the next release over the stable
+// fixture as given).
+type upgrade struct {
+	plan, raw *updatepath.Plan
+	owned     []string
+}
+
+func upgradeCase(t *testing.T, dir string) upgrade {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "input.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in goldenInput
+	if err := json.Unmarshal(raw, &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.New != "next" || in.DeployedSettings == nil {
+		t.Fatalf("%s: an upgrade case renders the next release over a deployed render", dir)
+	}
+	source := fixture(t, in.Deployed)
+	params := map[string]any{}
+	for k, v := range in.DeployedSettings {
+		params[k] = v
+	}
+	res, err := transform.Transform(context.Background(), transform.Request{Fragment: source, Params: params})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := upgrade{plan: goldenPlan(t, dir), owned: enable.ProtectedResources(source, res.Fragment, res.Renamed)}
+	if len(u.owned) == 0 {
+		t.Fatalf("%s: the deployed render owns no resource: the check would pass vacuously", dir)
+	}
+	u.raw, err = updatepath.Compute(context.Background(), updatepath.Input{Deployed: source, New: quiltfixture.Next(in.NextChanges...), Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// macroTouched lists the resources the macro made that the plan replaces
+// or removes.
+func (u upgrade) macroTouched() []string {
+	var out []string
+	for _, r := range u.plan.Resources {
+		if (r.Action == updatepath.Replace || r.Action == updatepath.Remove) && slices.Contains(u.owned, r.LogicalID) {
+			out = append(out, r.LogicalID+" "+string(r.Action))
+		}
+	}
+	return out
+}
+
+func blockerKeys(bs []updatepath.Blocker) []string {
+	var out []string
+	for _, b := range bs {
+		out = append(out, b.ID+" "+b.Resource)
+	}
+	return out
+}
+
+// TestUpgradeFixtures: an upgrade of an enabled stack to Quilt's next
+// release (testdata/upgrade-*: the render of quiltfixture.Next, every
+// change or one kind of change, over the render of the stable fixture, same
+// settings) has no private-network downtime, replaces or removes none of
+// the resources the macro made, adds no blocker to the same upgrade without
+// the macro, and is rollback-safe unless that one is not: Quilt's
+// migration re-run (ChangeMigration) is QPE-UP-008 on MigrationCallout with
+// or without the macro. What the update adds runs after the preflight.
+// The waves are in the golden plans (TestGoldenPlans); the log lists them.
+func TestUpgradeFixtures(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join("testdata", "upgrade-*", "input.json"))
+	// One case per kind of change (a regression points at it), and every
+	// change with each load balancer setting.
+	want := len(quiltfixture.Changes()) + 3
+	if len(dirs) < want {
+		t.Fatalf("want at least %d upgrade cases, found %d", want, len(dirs))
+	}
+	for _, f := range dirs {
+		dir := filepath.Dir(f)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			u := upgradeCase(t, dir)
+			p := u.plan
+			got, raw := blockerKeys(p.Rollout.Blockers), blockerKeys(u.raw.Rollout.Blockers)
+			for _, b := range got {
+				if !slices.Contains(raw, b) {
+					t.Errorf("blocker %s is the macro's: the upgrade without it has only %v", b, raw)
+				}
+			}
+			if u.raw.Rollout.RollbackSafe && !p.Rollout.RollbackSafe {
+				t.Errorf("not rollback-safe (the upgrade without the macro is): %v", got)
+			}
+			if p.Rollout.Availability.PrivateNetworkDowntime || p.RefuseDowntime(false) != nil {
+				t.Errorf("private-network downtime: %+v", p.Rollout.Availability.Entries)
+			}
+			if got := u.macroTouched(); len(got) > 0 {
+				t.Errorf("resources the macro made are replaced or removed: %v", got)
+			}
+			waveOf := map[string]int{}
+			for _, r := range p.Resources {
+				waveOf[r.LogicalID] = r.Wave
+			}
+			if pw, ok := waveOf["QuiltPrivateEndpointsPreflight"]; ok {
+				for _, r := range p.Resources {
+					if r.Action == updatepath.Add && r.Wave <= pw {
+						t.Errorf("%s is added in wave %d, not after the preflight (wave %d)", r.LogicalID, r.Wave, pw)
+					}
+				}
+			}
+			var deployments []string
+			for _, r := range p.Resources {
+				if r.Type == "AWS::ApiGateway::Deployment" {
+					deployments = append(deployments, r.LogicalID+" "+string(r.Action))
+				}
+			}
+			t.Logf("%d waves, rollbackSafe %v, blockers %v, %d replaced, deployments %v",
+				len(p.Rollout.Waves), p.Rollout.RollbackSafe, got, p.Counts.Replaced, deployments)
+		})
+	}
+}
+
+// TestUpgradeMacroTouched: the check of TestUpgradeFixtures can fail: a
+// next release that renames the source REST API removes the macro's
+// ApiPrivate and replaces its stage.
+func TestUpgradeMacroTouched(t *testing.T) {
+	dir := filepath.Join("testdata", "refuse-upgrade-renameapi")
+	got := strings.Join(upgradeCase(t, dir).macroTouched(), ", ")
+	for _, w := range []string{"ApiPrivate remove", "ApiStagePrivate"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("macro resources replaced or removed: %q, want %q among them", got, w)
+		}
+	}
+}
