@@ -51,6 +51,10 @@ type CloudFormationAPI interface {
 	DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChangeSetInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error)
 	ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteChangeSetInput, optFns ...func(*cloudformation.Options)) (*cloudformation.ExecuteChangeSetOutput, error)
 	DescribeStackEvents(ctx context.Context, in *cloudformation.DescribeStackEventsInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error)
+	// GetStackPolicy and SetStackPolicy keep the private stack policy
+	// (stackpolicy_set.go).
+	GetStackPolicy(ctx context.Context, in *cloudformation.GetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetStackPolicyOutput, error)
+	SetStackPolicy(ctx context.Context, in *cloudformation.SetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.SetStackPolicyOutput, error)
 }
 
 // S3API uploads a template too large to pass inline, and reads the new
@@ -151,6 +155,11 @@ type Input struct {
 	ChangeSetTimeout time.Duration
 	// VerifyTimeout bounds verify (default verify.DefaultTimeout).
 	VerifyTimeout time.Duration
+	// StackPolicy sets the private stack policy after each update
+	// (stackpolicy_set.go). Held off by default until qpe disable lifts
+	// the policy for its own update: a stack with it cannot be disabled by
+	// a change set.
+	StackPolicy bool
 	// Now is the clock of the plan (Lambda runtime dates) and of verify's
 	// canary freshness (default time.Now).
 	Now func() time.Time
@@ -217,8 +226,11 @@ type Stage struct {
 	ChangeSet *ChangeSetInfo    `json:"changeSet,omitempty"`
 	Update    *UpdateOutcome    `json:"update,omitempty"`
 	// DNS is the DNS stage's records and checks.
-	DNS     *DNSStep `json:"dns,omitempty"`
-	Outcome string   `json:"outcome"`
+	DNS *DNSStep `json:"dns,omitempty"`
+	// StackPolicy is the private stack policy set after the update
+	// (stackpolicy_set.go).
+	StackPolicy *PolicyStep `json:"stackPolicy,omitempty"`
+	Outcome     string      `json:"outcome"`
 }
 
 // UsageError is an error that is the caller's (exit 2): a missing stack,

@@ -121,6 +121,12 @@ func WriteUpdate(w io.Writer, u *UpdateOutcome) {
 	if f := u.FirstFailure; f != nil {
 		fmt.Fprintf(w, "  first failure: %s (%s) %s: %s\n", f.Resource, f.Type, f.Status, f.Reason)
 	}
+	if d := u.PolicyDenial; d != nil {
+		fmt.Fprintf(w, "  stack policy: %s\n", d.Message)
+		for _, f := range d.Fix {
+			fmt.Fprintf(w, "  fix: %s\n", f)
+		}
+	}
 	if len(u.RolledBack) > 0 {
 		fmt.Fprintf(w, "  rolled back to their old configuration: %s\n", strings.Join(u.RolledBack, ", "))
 	}

@@ -164,6 +164,7 @@ func (r *Result) walk(ctx context.Context, rt route) (done bool) {
 			}
 			continue
 		}
+		before := r.protectedNow()
 		if done := r.runStage(ctx, sg); done {
 			return true
 		}
@@ -171,6 +172,9 @@ func (r *Result) walk(ctx context.Context, rt route) (done bool) {
 			if err := r.reread(ctx); err != nil {
 				return r.stopped(OutcomeUpdateFailed, 1, fmt.Sprintf("the %s update completed, but reading the stack again failed: %v; run qpe %s again", sg.Name, err, r.command()))
 			}
+		}
+		if r.input.StackPolicy && (sg.Outcome == OutcomeUpdated || sg.Outcome == OutcomeNothingToDo) {
+			r.protect(ctx, sg, before) // stackpolicy_set.go
 		}
 	}
 	return false
