@@ -46,6 +46,7 @@ func TestExitCodes(t *testing.T) {
 		{"check without flags", []string{"check"}, 2},
 		{"verify without --stack", []string{"verify"}, 2},
 		{"enable without --stack", []string{"enable"}, 2},
+		{"disable without --stack", []string{"disable"}, 2},
 		{"perimeter scp bad format", []string{"perimeter", "scp", "-o", "text"}, 2},
 		{"unknown command", []string{"nope"}, 2},
 	} {

@@ -43,7 +43,7 @@ func newRootCmd() *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.String("region", "", "AWS Region: the stack's, or the VPCs' for perimeter's NAT lookup and ARN partition (default: AWS_REGION or the profile's)")
 	pf.String("profile", "", "AWS profile (default: AWS_PROFILE or default)")
-	root.AddCommand(newRenderCmd(), newCheckCmd(), newReviewCmd(), newPerimeterCmd(), newVerifyCmd(), newPlanCmd(), newEnableCmd())
+	root.AddCommand(newRenderCmd(), newCheckCmd(), newReviewCmd(), newPerimeterCmd(), newVerifyCmd(), newPlanCmd(), newEnableCmd(), newDisableCmd())
 	return root
 }
 

@@ -55,7 +55,7 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 		StackName:     aws.String(st.ID),
 		ChangeSetName: aws.String(name),
 		ChangeSetType: cfntypes.ChangeSetTypeUpdate,
-		Description:   aws.String("qpe enable: " + macroevent.MacroName),
+		Description:   aws.String("qpe " + r.command() + ": " + macroevent.MacroName),
 		Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam, cfntypes.CapabilityCapabilityNamedIam,
 			cfntypes.CapabilityCapabilityAutoExpand},
 	}
@@ -70,7 +70,7 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 	}
 	info := &ChangeSetInfo{Name: name}
 	if len(body) > MaxTemplateBody {
-		key := fmt.Sprintf("qpe-enable/%s/%s.json", st.Name, name)
+		key := fmt.Sprintf("qpe-%s/%s/%s.json", r.command(), st.Name, name)
 		// The bucket must be the stack's account's: a name taken by another
 		// account would receive the template and serve it back altered.
 		owner, err := arn.Parse(st.ID)

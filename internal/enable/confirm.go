@@ -15,7 +15,7 @@ func (r *Result) confirm(ctx context.Context, sg *Stage, cs *ChangeSetInfo) bool
 		return false
 	}
 	if r.input.Confirm == nil {
-		return r.stopped(OutcomeAwaiting, 1, fmt.Sprintf("no terminal to ask and no --yes: change set %s is ready and nothing was executed. Review it, %s; or run qpe enable again with --yes", cs.Name, later))
+		return r.stopped(OutcomeAwaiting, 1, fmt.Sprintf("no terminal to ask and no --yes: change set %s is ready and nothing was executed. Review it, %s; or run qpe %s again with --yes", cs.Name, later, r.command()))
 	}
 	q := fmt.Sprintf("Execute change set %s on stack %s (%d changes, %d replacements)?", cs.Name, r.stack.Name, cs.Changes, cs.Replacements)
 	ok, err := r.input.Confirm(ctx, q)
@@ -39,5 +39,5 @@ func (r *Result) regionFlag() string {
 
 // resumeCommand follows the stack's update again.
 func (r *Result) resumeCommand() string {
-	return fmt.Sprintf("qpe enable --stack %s%s --follow", r.stack.Name, r.regionFlag())
+	return fmt.Sprintf("qpe %s --stack %s%s --follow", r.command(), r.stack.Name, r.regionFlag())
 }

@@ -21,10 +21,13 @@ const DefaultDNSTimeout = 5 * time.Minute
 // DNSStep is the DNS stage: the records to change, what they resolve to
 // from here, and the change enable made in Route 53 (--hosted-zone-id).
 type DNSStep struct {
-	LoadBalancer *InternalLB   `json:"loadBalancer"`
-	Records      []DNSRecord   `json:"records"`
-	Change       *RecordChange `json:"change,omitempty"`
-	// Moved: every host name resolves to the internal load balancer.
+	LoadBalancer *InternalLB `json:"loadBalancer"`
+	// Toward is the side the records move to: "internal" (qpe enable) or
+	// "public" (qpe disable, the reverse).
+	Toward  string        `json:"toward"`
+	Records []DNSRecord   `json:"records"`
+	Change  *RecordChange `json:"change,omitempty"`
+	// Moved: every host name resolves to the load balancer.
 	Moved bool `json:"moved"`
 	// Checks is how many times enable resolved the host names.
 	Checks int `json:"checks"`
@@ -33,10 +36,10 @@ type DNSStep struct {
 // dnsStage is the step between the two updates: print the records to
 // change, change them in Route 53 when asked to (--hosted-zone-id), and
 // check from this machine that every host name resolves to the internal
-// load balancer. Users keep the catalog throughout: both load balancers
+// load balancer (with qpe disable: back to the public one, dnsTarget). Users keep the catalog throughout: both load balancers
 // serve it. last: no retire update follows (PublicLoadBalancer=keep).
 func (r *Result) dnsStage(ctx context.Context, sg *Stage, last bool) bool {
-	lb, err := r.internalLB(ctx)
+	lb, err := r.dnsTarget(ctx)
 	if err != nil {
 		return r.stopped(OutcomeDNSFailed, 1, "the DNS step: "+err.Error())
 	}
@@ -44,12 +47,12 @@ func (r *Result) dnsStage(ctx context.Context, sg *Stage, last bool) bool {
 	if err != nil {
 		return r.stopped(OutcomeDNSFailed, 1, "the DNS step: "+err.Error())
 	}
-	d := &DNSStep{LoadBalancer: lb}
+	d := &DNSStep{LoadBalancer: lb, Toward: r.toward()}
 	sg.DNS = d
 	for _, h := range hosts {
 		d.Records = append(d.Records, DNSRecord{Host: h, Type: "CNAME", Value: lb.DNSName})
 	}
-	r.step("the internal load balancer %s is %s (%s)", lb.LogicalID, lb.DNSName, lb.From)
+	r.step("the %s load balancer %s is %s (%s)", d.Toward, lb.LogicalID, lb.DNSName, lb.From)
 	r.checkDNS(ctx, d)
 	r.observer.DNS(sg)
 	if !d.Moved && r.input.HostedZoneID != "" {
@@ -70,11 +73,13 @@ func (r *Result) dnsStage(ctx context.Context, sg *Stage, last bool) bool {
 		if last {
 			next = "qpe verify --stack " + r.stack.Name + r.regionFlag()
 		}
-		return r.stopped(OutcomeAwaitingDNS, 1, fmt.Sprintf("both load balancers serve the catalog; %d host name(s) do not resolve to the internal load balancer %s yet: %s. Point them at it (CNAME %s), then run `%s`",
-			len(d.pending()), lb.DNSName, strings.Join(d.pending(), ", "), lb.DNSName, next))
+		return r.stopped(OutcomeAwaitingDNS, 1, fmt.Sprintf("both load balancers serve the catalog; %d host name(s) do not resolve to the %s load balancer %s yet: %s. Point them at it (CNAME %s), then run `%s`",
+			len(d.pending()), d.Toward, lb.DNSName, strings.Join(d.pending(), ", "), lb.DNSName, next))
 	}
 	sg.Outcome = OutcomeDNSMoved
-	r.dnsMoved = true
+	// The availability model reads DNSMoved as "the hosts resolve to the
+	// internal load balancer": true after enable's DNS step only.
+	r.dnsMoved = !r.disable
 	r.step("DNS moved: every host name resolves to %s", lb.DNSName)
 	return false
 }
@@ -93,8 +98,8 @@ func (r *Result) changeRecords(ctx context.Context, sg *Stage, d *DNSStep) bool 
 	}
 	if !r.input.Yes {
 		if r.input.Confirm == nil {
-			return r.stopped(OutcomeAwaitingDNS, 1, fmt.Sprintf("no terminal to ask and no --yes: the change batch above was not applied to hosted zone %s. Run qpe enable --stack %s%s --hosted-zone-id %s --yes, or change the records yourself and run `%s`",
-				rc.HostedZoneID, r.stack.Name, r.regionFlag(), rc.HostedZoneID, r.finishCommand()))
+			return r.stopped(OutcomeAwaitingDNS, 1, fmt.Sprintf("no terminal to ask and no --yes: the change batch above was not applied to hosted zone %s. Run qpe %s --stack %s%s --hosted-zone-id %s --yes, or change the records yourself and run `%s`",
+				rc.HostedZoneID, r.command(), r.stack.Name, r.regionFlag(), rc.HostedZoneID, r.finishCommand()))
 		}
 		ok, err := r.input.Confirm(ctx, fmt.Sprintf("Apply these %d change(s) to hosted zone %s (%s)?", len(rc.Changes), rc.HostedZoneID, rc.ZoneName))
 		if err != nil || !ok {
@@ -148,5 +153,8 @@ func (d *DNSStep) pending() []string {
 
 // finishCommand is the command that resumes after the DNS change.
 func (r *Result) finishCommand() string {
+	if r.disable {
+		return fmt.Sprintf("qpe disable --stack %s%s", r.stack.Name, r.regionFlag())
+	}
 	return fmt.Sprintf("qpe enable --stack %s%s --finish", r.stack.Name, r.regionFlag())
 }

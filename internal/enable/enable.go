@@ -51,6 +51,10 @@ type CloudFormationAPI interface {
 	DeleteChangeSet(ctx context.Context, in *cloudformation.DeleteChangeSetInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DeleteChangeSetOutput, error)
 	ExecuteChangeSet(ctx context.Context, in *cloudformation.ExecuteChangeSetInput, optFns ...func(*cloudformation.Options)) (*cloudformation.ExecuteChangeSetOutput, error)
 	DescribeStackEvents(ctx context.Context, in *cloudformation.DescribeStackEventsInput, optFns ...func(*cloudformation.Options)) (*cloudformation.DescribeStackEventsOutput, error)
+	// GetStackPolicy and SetStackPolicy keep the private stack policy
+	// (stackpolicy_set.go).
+	GetStackPolicy(ctx context.Context, in *cloudformation.GetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetStackPolicyOutput, error)
+	SetStackPolicy(ctx context.Context, in *cloudformation.SetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.SetStackPolicyOutput, error)
 }
 
 // S3API uploads a template too large to pass inline.
@@ -167,9 +171,11 @@ type Result struct {
 	ChangeSetID string          `json:"changeSetId"`
 	Stages      []*Stage        `json:"stages"`
 	Verify      *finding.Report `json:"verify,omitempty"`
-	Outcome     string          `json:"outcome"`
-	Message     string          `json:"message,omitempty"`
-	Exit        int             `json:"exit"`
+	// Public is qpe disable's check that the stack is public again.
+	Public  *PublicReport `json:"public,omitempty"`
+	Outcome string        `json:"outcome"`
+	Message string        `json:"message,omitempty"`
+	Exit    int           `json:"exit"`
 
 	stack    *deployedStack
 	observer Observer
@@ -179,6 +185,10 @@ type Result struct {
 	// dnsMoved: the DNS stage found every host name on the internal load
 	// balancer (the retire plan takes DNS as moved).
 	dnsMoved bool
+	// disable: the run is qpe disable (disable.go), the way back; ours
+	// are the load balancers the macro made, which must be gone after it.
+	disable bool
+	ours    []string
 }
 
 // Stage is one stage of the run: an update (its checks, plan, change set
@@ -192,8 +202,11 @@ type Stage struct {
 	ChangeSet *ChangeSetInfo    `json:"changeSet,omitempty"`
 	Update    *UpdateOutcome    `json:"update,omitempty"`
 	// DNS is the DNS stage's records and checks.
-	DNS     *DNSStep `json:"dns,omitempty"`
-	Outcome string   `json:"outcome"`
+	DNS *DNSStep `json:"dns,omitempty"`
+	// StackPolicy is the private stack policy set after the update
+	// (stackpolicy_set.go).
+	StackPolicy *PolicyStep `json:"stackPolicy,omitempty"`
+	Outcome     string      `json:"outcome"`
 }
 
 // UsageError is an error that is the caller's (exit 2): a missing stack,
@@ -224,7 +237,7 @@ func Run(ctx context.Context, c Clients, in Input) (*Result, error) {
 	if in.FollowOnly {
 		return r.followOnly(ctx), nil
 	}
-	if reason := unstable(st.Status, st.StatusReason, in.Stack); reason != "" {
+	if reason := unstable(st.Status, st.StatusReason, in.Stack, r.command()); reason != "" {
 		return r.stop(OutcomeNotStable, 1, reason), nil
 	}
 	r.step("stack %s is %s, deployed with %s; its %d parameters keep their values, the change set asks CAPABILITY_IAM, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND",

@@ -39,7 +39,7 @@ func (r *Result) followUpdate(ctx context.Context, sg *Stage, f *follower) (done
 		}
 		return r.stopped(OutcomeUpdateFailed, 1, err.Error())
 	}
-	r.explain(sg, u)
+	r.explain(ctx, sg, u)
 	r.observer.Settled(sg)
 	switch u.Status {
 	case "UPDATE_COMPLETE", "CREATE_COMPLETE", "IMPORT_COMPLETE": // --follow may find a creation or an import
@@ -51,6 +51,9 @@ func (r *Result) followUpdate(ctx context.Context, sg *Stage, f *follower) (done
 		msg := "the update failed and was rolled back: the stack is " + u.Status
 		if u.FirstFailure != nil {
 			msg = fmt.Sprintf("the update failed at %s (%s): %s; the rollback ended %s", u.FirstFailure.Resource, u.FirstFailure.Type, u.FirstFailure.Reason, u.Status)
+		}
+		if u.PolicyDenial != nil { // failure.go
+			msg = u.PolicyDenial.Message
 		}
 		return r.stopped(OutcomeUpdateFailed, 1, msg)
 	}
@@ -65,6 +68,9 @@ func (r *Result) followOnly(ctx context.Context) *Result {
 	r.step("following the last operation of stack %s (now %s)", r.stack.Name, r.stack.Status)
 	if done := r.followUpdate(ctx, sg, newFollower(r.clients.CloudFormation, r.stack.ID, "", 0)); done {
 		return r
+	}
+	if r.disable {
+		return r.followedDisable(ctx)
 	}
 	return r.verifyStack(ctx)
 }

@@ -45,6 +45,8 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 		// After the DNS stage found every host on the internal load
 		// balancer, the retire update is planned with DNS moved.
 		DNSMoved: r.dnsMoved,
+		// qpe disable's final update drops the Transform on purpose.
+		Leaving: sg.Name == StageLeave,
 	})
 	if err != nil {
 		return r.stopped(OutcomeRefused, 1, "planning the update: "+err.Error())

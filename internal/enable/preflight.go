@@ -70,6 +70,9 @@ func networkOf(s transform.Settings, params map[string]string) (network, error) 
 // is read from the settings and parameters (networkOf). Errors stop here,
 // before any change set exists.
 func (r *Result) preflight(ctx context.Context, sg *Stage, rd *rendering) bool {
+	if sg.Name == StageLeave { // leaving: the stack no longer needs the private network
+		return false
+	}
 	st := r.stack
 	p, found, err := preflightresource.FromTemplate(rd.Processed, contract.Stack{Params: rd.Params,
 		Partition: st.Partition, Region: st.Region, AccountID: st.AccountID, StackName: st.Name, StackID: st.ID})
@@ -98,7 +101,7 @@ func (r *Result) preflight(ctx context.Context, sg *Stage, rd *rendering) bool {
 	r.observer.Preflight(sg)
 	if !rep.OK {
 		errs := rep.Count(finding.Error)
-		return r.stopped(OutcomePreflightFailed, 1, fmt.Sprintf("the network check found %d error(s): fix them (each finding says how) and run qpe enable again; nothing was changed", errs))
+		return r.stopped(OutcomePreflightFailed, 1, fmt.Sprintf("the network check found %d error(s): fix them (each finding says how) and run qpe %s again; nothing was changed", errs, r.command()))
 	}
 	return false
 }

@@ -53,16 +53,18 @@ type Writer struct {
 	W     io.Writer
 	Live  bool
 	Brief bool
+	// Command names the command in each step line (default "enable").
+	Command string
 	// Width bounds the progress line (default 100).
 	Width int
 
 	drawn bool
 }
 
-// Step prints "qpe enable: msg".
+// Step prints "qpe enable: msg" (or the Command's name).
 func (w *Writer) Step(msg string) {
 	w.clear()
-	fmt.Fprintf(w.W, "qpe enable: %s\n", msg)
+	fmt.Fprintf(w.W, "qpe %s: %s\n", orDefault(w.Command, "enable"), msg)
 }
 
 // Preflight prints the network findings.
@@ -144,9 +146,17 @@ func (w *Writer) RecordChange(sg *Stage) {
 	WriteRecordChange(w.W, sg.DNS.Change)
 }
 
-// Verified prints verify's report.
+// Verified prints verify's report (qpe disable: the check that the stack
+// is public again).
 func (w *Writer) Verified(r *Result) {
-	if w.Brief || r.Verify == nil {
+	if w.Brief {
+		return
+	}
+	if r.Public != nil {
+		w.clear()
+		WritePublic(w.W, r.Public)
+	}
+	if r.Verify == nil {
 		return
 	}
 	w.clear()

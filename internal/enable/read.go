@@ -70,24 +70,24 @@ func readStack(ctx context.Context, cfn CloudFormationAPI, name string) (*deploy
 
 // unstable says why a stack cannot be updated now ("" when it can): only a
 // stable *_COMPLETE state can take an update.
-func unstable(status, reason, stack string) string {
+func unstable(status, reason, stack, cmd string) string {
 	why := ""
 	if reason != "" {
 		why = " (" + reason + ")"
 	}
 	switch {
 	case status == "UPDATE_ROLLBACK_FAILED":
-		return fmt.Sprintf("stack %s is UPDATE_ROLLBACK_FAILED%s: it cannot be updated until its rollback completes. Fix: `aws cloudformation continue-update-rollback --stack-name %s` (add --resources-to-skip for the resources whose rollback failed), then run qpe enable again", stack, why, stack)
+		return fmt.Sprintf("stack %s is UPDATE_ROLLBACK_FAILED%s: it cannot be updated until its rollback completes. Fix: `aws cloudformation continue-update-rollback --stack-name %s` (add --resources-to-skip for the resources whose rollback failed), then run qpe %s again", stack, why, stack, cmd)
 	case status == "REVIEW_IN_PROGRESS":
 		return fmt.Sprintf("stack %s is REVIEW_IN_PROGRESS: it was never created, only a change set to create it exists. Fix: execute or delete that change set first", stack)
 	case strings.HasSuffix(status, "_IN_PROGRESS"):
-		return fmt.Sprintf("stack %s is %s: another operation is running. Wait for it (`aws cloudformation describe-stacks --stack-name %s`), then run qpe enable again", stack, status, stack)
+		return fmt.Sprintf("stack %s is %s: another operation is running. Wait for it (`aws cloudformation describe-stacks --stack-name %s`), then run qpe %s again", stack, status, stack, cmd)
 	case status == "ROLLBACK_COMPLETE", status == "ROLLBACK_FAILED", status == "CREATE_FAILED":
 		return fmt.Sprintf("stack %s is %s%s: its creation failed, and CloudFormation cannot update it. Fix: delete the stack and create it again", stack, status, why)
 	case strings.HasPrefix(status, "DELETE_"):
 		return fmt.Sprintf("stack %s is %s: it is being or has been deleted", stack, status)
 	case status == "UPDATE_FAILED", status == "IMPORT_ROLLBACK_FAILED":
-		return fmt.Sprintf("stack %s is %s%s: a previous operation failed and was not rolled back. Fix: `aws cloudformation rollback-stack --stack-name %s` or repair it, then run qpe enable again", stack, status, why, stack)
+		return fmt.Sprintf("stack %s is %s%s: a previous operation failed and was not rolled back. Fix: `aws cloudformation rollback-stack --stack-name %s` or repair it, then run qpe %s again", stack, status, why, stack, cmd)
 	case !strings.HasSuffix(status, "_COMPLETE"):
 		return fmt.Sprintf("stack %s is %s%s: not a stable *_COMPLETE state", stack, status, why)
 	}

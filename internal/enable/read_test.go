@@ -23,7 +23,7 @@ func TestUnstable(t *testing.T) {
 		{"DELETE_COMPLETE", "deleted"},
 		{"UPDATE_FAILED", "rollback-stack --stack-name quilt"},
 	} {
-		got := unstable(c.status, "reason", "quilt")
+		got := unstable(c.status, "reason", "quilt", "enable")
 		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
 			t.Errorf("%s: %q, want %q", c.status, got, c.want)
 		}

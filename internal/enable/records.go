@@ -12,7 +12,8 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/livestack"
 )
 
-// InternalLB is the internal load balancer the host names move to.
+// InternalLB is the load balancer the host names move to: the internal one
+// with qpe enable, the public one with qpe disable.
 type InternalLB struct {
 	// LogicalID is its logical id (<lb>Internal).
 	LogicalID string `json:"logicalId"`

@@ -31,6 +31,9 @@ type rendering struct {
 
 // render adds the transform entry to the deployed template and renders it.
 func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
+	if sg.Name == StageLeave { // qpe disable's final update: no Transform
+		return r.renderLeave(ctx, sg)
+	}
 	st := r.stack
 	declared := template.Section(st.Original, "Parameters")
 	params := map[string]string{}

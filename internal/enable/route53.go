@@ -135,7 +135,7 @@ func describeRecord(rs *r53types.ResourceRecordSet) string {
 
 // applyRecordChange submits the batch and waits for INSYNC.
 func (r *Result) applyRecordChange(ctx context.Context, rc *RecordChange) error {
-	batch := &r53types.ChangeBatch{Comment: aws.String(fmt.Sprintf("qpe enable: stack %s's host names to its internal load balancer", r.stack.Name))}
+	batch := &r53types.ChangeBatch{Comment: aws.String(fmt.Sprintf("qpe %s: stack %s's host names to its %s load balancer", r.command(), r.stack.Name, r.toward()))}
 	for _, ch := range rc.Changes {
 		rs := &r53types.ResourceRecordSet{Name: aws.String(ch.Name), Type: r53types.RRType(ch.Type)}
 		if ch.AliasZone != "" {

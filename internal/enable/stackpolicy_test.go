@@ -3,7 +3,9 @@ package enable
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/quiltfixture"
@@ -85,4 +87,142 @@ func TestPrivateStackPolicy(t *testing.T) {
 			t.Errorf("policy %s, want the Allow statement only", body)
 		}
 	})
+}
+
+// statements decodes a policy's statements as generic values.
+func statements(t *testing.T, body []byte) []map[string]any {
+	t.Helper()
+	var p struct{ Statement []map[string]any }
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	return p.Statement
+}
+
+func TestWithPrivateStatements(t *testing.T) {
+	customer := `{"Statement": [
+	  {"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"},
+	  {"Effect": "Deny", "Action": ["Update:Replace", "Update:Delete"], "Principal": "*", "Resource": ["LogicalResourceId/Database"]},
+	  {"Effect": "Deny", "Action": "Update:*", "Principal": "*", "Resource": "*", "Condition": {"StringEquals": {"ResourceType": ["AWS::RDS::DBInstance"]}}}]}`
+	ids := []string{"LoadBalancerInternal", "ApiPrivate"}
+	ours := `{"Effect":"Deny","Action":["Update:Delete","Update:Replace"],"Principal":"*","Resource":["LogicalResourceId/ApiPrivate","LogicalResourceId/LoadBalancerInternal"]}`
+	first, changed, err := WithPrivateStatements(customer, ids)
+	if err != nil || !changed {
+		t.Fatalf("merge: %v changed=%v", err, changed)
+	}
+	withNoPolicy, _, _ := WithPrivateStatements("", ids)
+	cases := []struct {
+		name, existing string
+		ids, known     []string
+		changed        bool
+		// want are the statements, compact JSON, in order; nil with
+		// changed=false.
+		want []string
+		err  string
+	}{
+		{name: "no policy: allow all, then ours", ids: ids, changed: true,
+			want: []string{`{"Effect":"Allow","Action":["Update:*"],"Principal":"*","Resource":["*"]}`, ours}},
+		{name: "no policy, nothing to protect", changed: false},
+		{name: "the customer's statements kept as written, no Allow added", existing: customer, ids: ids, changed: true,
+			want: []string{`{"Effect":"Allow","Action":"Update:*","Principal":"*","Resource":"*"}`,
+				`{"Effect":"Deny","Action":["Update:Replace","Update:Delete"],"Principal":"*","Resource":["LogicalResourceId/Database"]}`,
+				`{"Effect":"Deny","Action":"Update:*","Principal":"*","Resource":"*","Condition":{"StringEquals":{"ResourceType":["AWS::RDS::DBInstance"]}}}`, ours}},
+		{name: "re-run adds nothing", existing: string(first), ids: ids, changed: false},
+		{name: "re-run on our own policy adds nothing", existing: string(withNoPolicy), ids: ids, changed: false},
+		{name: "ids grew: our old statement replaced", existing: string(withNoPolicy), ids: append(slices.Clone(ids), "ListenerInternal"), known: ids, changed: true,
+			want: []string{`{"Effect":"Allow","Action":["Update:*"],"Principal":"*","Resource":["*"]}`,
+				`{"Effect":"Deny","Action":["Update:Delete","Update:Replace"],"Principal":"*","Resource":["LogicalResourceId/ApiPrivate","LogicalResourceId/ListenerInternal","LogicalResourceId/LoadBalancerInternal"]}`}},
+		{name: "a customer's Deny naming one of our ids and another is theirs", existing: `{"Statement": [{"Effect": "Deny", "Action": ["Update:Delete", "Update:Replace"], "Principal": "*", "Resource": ["LogicalResourceId/ApiPrivate", "LogicalResourceId/Database"]}]}`,
+			ids: ids, changed: true,
+			want: []string{`{"Effect":"Deny","Action":["Update:Delete","Update:Replace"],"Principal":"*","Resource":["LogicalResourceId/ApiPrivate","LogicalResourceId/Database"]}`, ours}},
+		{name: "not JSON", existing: `Statement`, ids: ids, err: "not a JSON object"},
+		{name: "too long", ids: manyIDs(600), err: "over the 16384"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			body, changed, err := WithPrivateStatements(tc.existing, tc.ids, tc.known...)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil || changed != tc.changed {
+				t.Fatalf("err %v, changed %v want %v", err, changed, tc.changed)
+			}
+			if !changed {
+				if body != nil {
+					t.Errorf("unchanged, but a body: %s", body)
+				}
+				return
+			}
+			var got []string
+			for _, st := range statements(t, body) {
+				b, _ := json.Marshal(st)
+				got = append(got, string(b))
+			}
+			var want []string
+			for _, w := range tc.want {
+				var v any
+				_ = json.Unmarshal([]byte(w), &v)
+				b, _ := json.Marshal(v)
+				want = append(want, string(b))
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("statements\n got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+func manyIDs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("ResourceWithAFairlyLongLogicalId%04d", i)
+	}
+	return out
+}
+
+func TestWithoutPrivateStatements(t *testing.T) {
+	ids := []string{"ApiPrivate", "LoadBalancerInternal"}
+	customer := `{"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"},
+	  {"Effect": "Deny", "Action": "Update:Delete", "Principal": "*", "Resource": "LogicalResourceId/Database"}]}`
+	merge := func(existing string) string {
+		b, _, err := WithPrivateStatements(existing, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	cases := []struct {
+		name, policy string
+		changed      bool
+		want         string // the policy expected, compared as statements
+	}{
+		{"no policy", "", false, AllowAllStackPolicy},
+		{"qpe's on a stack that had none: allow all", merge(""), true, AllowAllStackPolicy},
+		{"the customer's policy back", merge(customer), true, customer},
+		{"nothing of qpe's", customer, false, customer},
+		{"other ids are not ours", merge(customer), false, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			owned := ids
+			if tc.want == "" {
+				owned, tc.want = []string{"SomethingElse"}, tc.policy
+			}
+			body, changed, err := WithoutPrivateStatements(tc.policy, owned)
+			if err != nil || changed != tc.changed {
+				t.Fatalf("err %v changed %v", err, changed)
+			}
+			got, _ := json.Marshal(statements(t, body))
+			want, _ := json.Marshal(statements(t, []byte(tc.want)))
+			if string(got) != string(want) {
+				t.Errorf("got %s\nwant %s", got, want)
+			}
+		})
+	}
+	if _, _, err := WithoutPrivateStatements("[", ids); err == nil {
+		t.Error("a policy that is not JSON gave no error")
+	}
 }

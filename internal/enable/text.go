@@ -121,6 +121,12 @@ func WriteUpdate(w io.Writer, u *UpdateOutcome) {
 	if f := u.FirstFailure; f != nil {
 		fmt.Fprintf(w, "  first failure: %s (%s) %s: %s\n", f.Resource, f.Type, f.Status, f.Reason)
 	}
+	if d := u.PolicyDenial; d != nil {
+		fmt.Fprintf(w, "  stack policy: %s\n", d.Message)
+		for _, f := range d.Fix {
+			fmt.Fprintf(w, "  fix: %s\n", f)
+		}
+	}
 	if len(u.RolledBack) > 0 {
 		fmt.Fprintf(w, "  rolled back to their old configuration: %s\n", strings.Join(u.RolledBack, ", "))
 	}
@@ -145,7 +151,7 @@ func WriteUpdate(w io.Writer, u *UpdateOutcome) {
 // to change and what it resolves to from here.
 func WriteDNS(w io.Writer, d *DNSStep) {
 	lb := d.LoadBalancer
-	fmt.Fprintf(w, "DNS: point these records at the internal load balancer %s (%s):\n", lb.LogicalID, lb.DNSName)
+	fmt.Fprintf(w, "DNS: point these records at the %s load balancer %s (%s):\n", orDefault(d.Toward, "internal"), lb.LogicalID, lb.DNSName)
 	for _, rec := range d.Records {
 		state := "not yet: resolves to " + strings.Join(rec.Resolves, " -> ")
 		switch {

@@ -164,13 +164,17 @@ func (r *Result) walk(ctx context.Context, rt route) (done bool) {
 			}
 			continue
 		}
+		before := r.protectedNow()
 		if done := r.runStage(ctx, sg); done {
 			return true
 		}
 		if sg.Outcome == OutcomeUpdated {
 			if err := r.reread(ctx); err != nil {
-				return r.stopped(OutcomeUpdateFailed, 1, fmt.Sprintf("the %s update completed, but reading the stack again failed: %v; run qpe enable again", sg.Name, err))
+				return r.stopped(OutcomeUpdateFailed, 1, fmt.Sprintf("the %s update completed, but reading the stack again failed: %v; run qpe %s again", sg.Name, err, r.command()))
 			}
+		}
+		if sg.Outcome == OutcomeUpdated || sg.Outcome == OutcomeNothingToDo {
+			r.protect(ctx, sg, before) // stackpolicy_set.go
 		}
 	}
 	return false

@@ -3,7 +3,8 @@
 // of Quilt's stable template (1.64.x) where the update path depends on them,
 // Private those of Quilt's own private build (1.62.x). They are much
 // smaller than the real ones and not copies (tests never read the real
-// templates).
+// templates). Next (next.go) is the stable fixture's next release, built the
+// way Quilt's releases differ, for upgrade tests.
 package quiltfixture
 
 import (

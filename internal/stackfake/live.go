@@ -58,6 +58,7 @@ func (s *Server) syncLive(u *update, before []Resource) {
 			delete(s.scn.LoadBalancers, r.PhysicalID) // deleted by the update
 		}
 	}
+	s.syncRestAPIs(u)
 	s.scn.Stack.Outputs, s.scn.Stack.Exports = s.evaluateOutputs(u.cs.Processed)
 }
 

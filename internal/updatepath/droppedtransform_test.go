@@ -27,3 +27,17 @@ func TestDroppedTransformAsGiven(t *testing.T) {
 		})
 	}
 }
+
+// TestDroppedTransformLeaving: qpe disable's update (Leaving) drops the
+// Transform on purpose; QPE-UP-011 stays for the same pair otherwise.
+func TestDroppedTransformLeaving(t *testing.T) {
+	deployed := decode(t, res(custom("Custom::QuiltPrivateEndpoints", "a"), api("REGIONAL")))
+	original := decode(t, res(api("REGIONAL")))
+	for _, leaving := range []bool{false, true} {
+		p := compute(t, Input{Deployed: deployed, New: original, Leaving: leaving})
+		got := slices.ContainsFunc(p.Rollout.Blockers, func(b Blocker) bool { return b.ID == "QPE-UP-011" })
+		if got == leaving {
+			t.Errorf("Leaving %v: QPE-UP-011 = %v; blockers %+v", leaving, got, p.Rollout.Blockers)
+		}
+	}
+}

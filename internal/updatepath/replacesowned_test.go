@@ -24,7 +24,7 @@ func TestReplacesOwned(t *testing.T) {
 		name, deployed, new string
 		asGiven             string
 		want                []string // details' starts, in order
-		up011               bool
+		up011, leaving      bool
 	}{
 		{name: "nothing changes", deployed: deployed, new: deployed},
 		{name: "load balancer replaced", deployed: deployed,
@@ -43,6 +43,8 @@ func TestReplacesOwned(t *testing.T) {
 		{name: "Transform dropped in review (render of the given template): QPE-UP-011 alone", deployed: deployed,
 			new:     owned("Api") + res(api("PRIVATE"), lb("internet-facing", "TG")),
 			asGiven: res(api("EDGE"), lb("internet-facing", "TG")), up011: true},
+		{name: "leaving on purpose (qpe disable): neither", deployed: deployed,
+			new: res(api("EDGE"), lb("internet-facing", "TG")), leaving: true},
 		{name: "template with the Transform, not rendered", deployed: deployed,
 			new: "Transform: QuiltPrivateEndpoints\n" + res(api("EDGE"), lb("internet-facing", "TG"))},
 		{name: "render made before the list existed", deployed: "Metadata: {QuiltPrivateEndpoints: {EngineVersion: 1.0.0}}\n" + res(api("PRIVATE"), lb("internal", "TG")),
@@ -51,7 +53,7 @@ func TestReplacesOwned(t *testing.T) {
 			new: owned("LB") + res(lb("internet-facing", "TG"))},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			in := Input{Deployed: decode(t, c.deployed), New: decode(t, c.new)}
+			in := Input{Deployed: decode(t, c.deployed), New: decode(t, c.new), Leaving: c.leaving}
 			if c.asGiven != "" {
 				in.NewAsGiven = decode(t, c.asGiven)
 			}

@@ -28,7 +28,7 @@ var ruleDroppedTransform = finding.Rule{
 
 func checkDroppedTransform(m *model) []finding.Finding {
 	at, dropped := droppedTransform(m)
-	if !dropped {
+	if !dropped || m.in.Leaving {
 		return nil
 	}
 	return []finding.Finding{ruleDroppedTransform.New(at, "",

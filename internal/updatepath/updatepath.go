@@ -61,6 +61,11 @@ type Input struct {
 	// QPE-UP-011 reads it to tell whether the template, deployed as given,
 	// keeps the macro. Nil means New as given.
 	NewAsGiven map[string]any
+	// Leaving says the update is the deliberate return of a deployed render
+	// to its original template without the QuiltPrivateEndpoints Transform
+	// (qpe disable): QPE-UP-011, which warns of that update made by
+	// mistake, is not raised.
+	Leaving bool
 }
 
 // DefaultRollbackTolerant are the custom resource types known to answer

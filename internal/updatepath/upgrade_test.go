@@ -16,10 +16,10 @@ import (
 )
 
 // upgrade is a golden upgrade case (New "next"): its plan, the resources
-// the macro made in the deployed render (enable.ProtectedResources: the
-// stable identity contract without API deployments), and the plan of the
-// same upgrade without the macro (the next release over the stable
-// fixture as given).
+// the macro made in the deployed render (the owned ids its
+// Metadata.QuiltPrivateEndpoints records, less those replaced by design:
+// API deployments), and the plan of the same upgrade without the macro
+// (the next release over the stable fixture as given).
 type upgrade struct {
 	plan, raw *updatepath.Plan
 	owned     []string
@@ -47,9 +47,23 @@ func upgradeCase(t *testing.T, dir string) upgrade {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := upgrade{plan: goldenPlan(t, dir), owned: enable.ProtectedResources(source, res.Fragment, res.Renamed)}
+	info, ok, err := transform.ReadRenderInfo(res.Fragment)
+	if err != nil || !ok {
+		t.Fatalf("%s: the deployed render's metadata: %v (found %v)", dir, err, ok)
+	}
+	u := upgrade{plan: goldenPlan(t, dir)}
+	for _, id := range info.Resources {
+		r, _ := res.Fragment["Resources"].(map[string]any)[id].(map[string]any)
+		if typ, _ := r["Type"].(string); !transform.ReplacedByDesign(typ) {
+			u.owned = append(u.owned, id)
+		}
+	}
 	if len(u.owned) == 0 {
 		t.Fatalf("%s: the deployed render owns no resource: the check would pass vacuously", dir)
+	}
+	// The stack policy qpe enable sets protects the same resources.
+	if pr := enable.ProtectedResources(source, res.Fragment, res.Renamed); !slices.Equal(pr, u.owned) {
+		t.Errorf("the render's owned resources %v differ from the stack policy's %v", u.owned, pr)
 	}
 	u.raw, err = updatepath.Compute(context.Background(), updatepath.Input{Deployed: source, New: quiltfixture.Next(in.NextChanges...), Today: today})
 	if err != nil {

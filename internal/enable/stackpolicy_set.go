@@ -1,0 +1,97 @@
+package enable
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+)
+
+// PolicyStep is what enable did with the stack policy once an update
+// completed (or found nothing to do): the resources the macro made that
+// the policy protects from Update:Delete and Update:Replace, whether it
+// was set, and how many statements of the stack's own policy it kept.
+type PolicyStep struct {
+	Protected []string `json:"protected"`
+	// Set is true when enable called SetStackPolicy; false when the stack's
+	// policy already was the merged one (a re-run adds nothing).
+	Set bool `json:"set"`
+	// HadPolicy: the stack had a policy before (its statements kept).
+	HadPolicy bool `json:"hadPolicy"`
+	// KeptStatements is how many statements of the stack's own policy
+	// (not qpe's) the policy keeps.
+	KeptStatements int `json:"keptStatements"`
+	// Error says why the policy could not be read or set; the update
+	// itself completed.
+	Error string `json:"error,omitempty"`
+}
+
+// protectedNow are the protected resources of the stack as deployed now
+// (before a stage's update: the ids an earlier policy may name).
+func (r *Result) protectedNow() []string {
+	return DeployedProtectedResources(r.stack.Original, r.stack.Processed)
+}
+
+// protect sets the private stack policy on the stack as deployed now,
+// merged with the stack's own policy (WithPrivateStatements); before are
+// the protected ids before the stage's update. A failure is reported on
+// the stage and in the output, and does not undo the update.
+func (r *Result) protect(ctx context.Context, sg *Stage, before []string) {
+	ids := r.protectedNow()
+	if len(ids) == 0 {
+		return
+	}
+	ps := &PolicyStep{Protected: ids}
+	sg.StackPolicy = ps
+	fail := func(what string, err error) {
+		ps.Error = fmt.Sprintf("%s: %v", what, err)
+		r.step("WARNING: the update completed, but the stack policy that stops an update from replacing or removing the %d private resources qpe made is not set (%s). Fix: allow cloudformation:GetStackPolicy and cloudformation:SetStackPolicy, then run qpe enable --stack %s%s again (it sets the policy on a stack already private; see docs/stackpolicy.md)",
+			len(ids), ps.Error, r.stack.Name, r.regionFlag())
+	}
+	out, err := r.clients.CloudFormation.GetStackPolicy(ctx, &cloudformation.GetStackPolicyInput{StackName: aws.String(r.stack.ID)})
+	if err != nil {
+		fail("reading the stack policy (cloudformation:GetStackPolicy)", err)
+		return
+	}
+	existing := aws.ToString(out.StackPolicyBody)
+	ps.HadPolicy = existing != ""
+	body, changed, err := WithPrivateStatements(existing, ids, before...)
+	if err != nil {
+		fail("merging qpe's statements into the stack's policy", err)
+		return
+	}
+	if ps.HadPolicy {
+		ps.KeptStatements = customerStatements(existing, append(before, ids...))
+	}
+	if !changed {
+		r.step("stack policy: already protects the %d resources qpe made from Update:Delete and Update:Replace (unchanged)", len(ids))
+		return
+	}
+	if _, err := r.clients.CloudFormation.SetStackPolicy(ctx, &cloudformation.SetStackPolicyInput{StackName: aws.String(r.stack.ID), StackPolicyBody: aws.String(string(body))}); err != nil {
+		fail("setting the stack policy (cloudformation:SetStackPolicy)", err)
+		return
+	}
+	ps.Set = true
+	kept := "the stack had no policy: every other update stays allowed"
+	if ps.HadPolicy {
+		kept = fmt.Sprintf("merged with the stack's own policy, its %d statement(s) kept", ps.KeptStatements)
+	}
+	r.step("stack policy set: an update that would replace or remove one of the %d resources qpe made now fails and rolls back (%s; docs/stackpolicy.md)", len(ids), kept)
+}
+
+// customerStatements counts the statements of a policy that are not
+// qpe's (isPrivateStatement for ids); 0 for a policy that cannot be read.
+func customerStatements(policy string, ids []string) int {
+	d, err := readPolicy(policy)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, st := range d.statements {
+		if !isPrivateStatement(st, ids) {
+			n++
+		}
+	}
+	return n
+}
