@@ -2,13 +2,11 @@ package awsfake
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
-	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
 // XML shapes of the EC2 answers (element names as aws-sdk-go-v2's
@@ -179,14 +177,7 @@ func tags(m map[string]string) []xmlTag {
 	return out
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
 
 // attrs are a resource's filterable attributes (filter name -> values).
 type attrs map[string][]string
@@ -284,7 +275,7 @@ func notFound(code, format string) func(string) error {
 // checkIDs rejects malformed ids in an id list.
 func checkIDs(q query, param, prefix, code string) error {
 	for _, id := range q.List(param) {
-		if !awsid.Valid(id, prefix) {
+		if !wellFormed(id, prefix) {
 			return badRequest(code, "Invalid id: \"%s\" (expecting \"%s-...\")", id, prefix)
 		}
 	}
@@ -328,7 +319,7 @@ func (s *Server) describeVpcs(q query) (any, error) {
 }
 
 func (s *Server) vpc(id string) (*Vpc, error) {
-	if !awsid.Valid(id, "vpc") {
+	if !wellFormed(id, "vpc") {
 		return nil, badRequest("InvalidVpcID.Malformed", "Invalid id: \"%s\" (expecting \"vpc-...\")", id)
 	}
 	for i := range s.world.Vpcs {
@@ -541,8 +532,8 @@ func (s *Server) xmlEndpoint(v VpcEndpoint) xmlVpcEndpoint {
 		}
 		x.Groups = append(x.Groups, xmlGroupID{GroupID: g, GroupName: name})
 	}
-	if vpcrules.Is(x.VpcEndpointType, "Interface") {
-		svc := strings.TrimPrefix(v.ServiceName, vpcrules.ServiceName(s.world.Region, ""))
+	if strings.EqualFold(x.VpcEndpointType, "Interface") {
+		svc := strings.TrimPrefix(v.ServiceName, servicePrefix(s.world.Region))
 		x.DNSEntries = append(x.DNSEntries, xmlDNSEntry{DNSName: fmt.Sprintf("%s-fake.%s.%s.vpce.amazonaws.com", v.ID, svc, s.world.Region), HostedZoneID: "Z7HUB22UULQXV"})
 	}
 	return x

@@ -91,10 +91,10 @@ func canaryGroups(st *state) []any {
 // left so (LoadBalancerScheme=unchanged) in front of a catalog whose REST
 // API the run makes private.
 func halfPrivate(st *state, public []string) {
-	if st.set.LoadBalancerScheme != SchemeUnchanged || len(st.privateAPIs) == 0 {
+	if st.set.LoadBalancerScheme != SchemeUnchanged || resPrivateAPIs.of(st).Len() == 0 {
 		return
 	}
-	apis := strings.Join(sortedSet(st.privateAPIs), ", ")
+	apis := strings.Join(resPrivateAPIs.of(st).Sorted(), ", ")
 	for _, lb := range public {
 		st.warn(tfHalfPrivate, lb, "stays internet-facing (LoadBalancerScheme=unchanged) while the REST API %s becomes private: users off the private network "+
 			"load the catalog, but its API calls (previews, thumbnails, transcodes) hang; set LoadBalancerScheme=internal with PublicLoadBalancer=keep to serve it privately without an outage", apis)

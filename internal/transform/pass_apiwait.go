@@ -64,11 +64,12 @@ func isPrivateAPI(st *state, id string) bool {
 	if st.typeOf(id) != "AWS::ApiGateway::RestApi" {
 		return false
 	}
-	if st.newAPIs[id] {
+	if resNewAPIs.of(st).Has(id) {
 		return true
 	}
-	for old, nu := range st.renamed {
-		if nu == id && st.newAPIs[old] {
+	renamed := resRenamed.of(st)
+	for _, old := range renamed.Olds() {
+		if nu, _ := renamed.Get(old); nu == id && resNewAPIs.of(st).Has(old) {
 			return true
 		}
 	}

@@ -22,7 +22,7 @@ const typeCanary = "AWS::Synthetics::Canary"
 func passCanaries(st *state) error {
 	var canaries []string
 	for _, id := range st.of(typeCanary) {
-		if st.rewritten[id] {
+		if resRewritten.of(st).Has(id) {
 			canaries = append(canaries, id)
 		}
 	}

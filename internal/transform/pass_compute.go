@@ -25,8 +25,8 @@ func passCompute(st *state) error {
 			"VpcId": st.vpc(), "SubnetIds": st.subnets(), "SecurityGroupIds": st.securityGroups(),
 		}
 		st.change("compute", id, "added VPCConfig (private subnets, security groups)")
-		st.moved[id] = true
-		st.rewritten[id] = true
+		resMoved.of(st).Add(id)
+		resRewritten.of(st).Add(id)
 	}
 	publicInstances(st)
 	nestedStacks(st)
@@ -43,7 +43,7 @@ func ecsService(st *state, id string) {
 	for _, d := range details {
 		st.change("compute", id, "%s", d)
 	}
-	st.rewritten[id] = true
+	resRewritten.of(st).Add(id)
 }
 
 // ecsNetwork rewrites a NetworkConfiguration value (each branch of an

@@ -21,7 +21,7 @@ func passExports(st *state) error {
 		}
 		var why []string
 		for _, id := range template.ReferencedIDs(o["Value"]) {
-			if st.renamed[id] != "" {
+			if nu, _ := resRenamed.of(st).Get(id); nu != "" {
 				why = append(why, id)
 			}
 		}

@@ -34,7 +34,7 @@ func passFunctions(st *state) error {
 			globalsCover = true
 			for _, id := range serverless {
 				if noSubnets(st.props(id)["VpcConfig"]) {
-					st.moved[id] = true
+					resMoved.of(st).Add(id)
 				}
 			}
 		}
@@ -68,8 +68,8 @@ func passFunctions(st *state) error {
 		}
 		st.editProps(id)["VpcConfig"] = nv
 		st.change("functions", id, "%s", w.detail(cur))
-		st.moved[id] = true
-		st.rewritten[id] = true
+		resMoved.of(st).Add(id)
+		resRewritten.of(st).Add(id)
 	}
 	return nil
 }

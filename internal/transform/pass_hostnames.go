@@ -15,10 +15,10 @@ const endpointVar = "QuiltPrivateEndpointsEndpointId"
 // endpoint alias ${Api}-${Endpoint}.execute-api..., in Fn::Sub and Fn::Join,
 // in resources and outputs.
 func passHostnames(st *state) error {
-	if len(st.privateAPIs) == 0 {
+	if resPrivateAPIs.of(st).Len() == 0 {
 		return nil
 	}
-	st.walkers = append(st.walkers, &hostnames{st: st})
+	resWalkers.of(st).Add(&hostnames{st: st})
 	return nil
 }
 
@@ -57,7 +57,7 @@ func (h *hostnames) flush(where string, resource bool) {
 	}
 	h.st.change("hostnames", where, "execute-api hostname of %s -> endpoint alias", strings.Join(h.hits, ", "))
 	if resource {
-		h.st.rewritten[where] = true
+		resRewritten.of(h.st).Add(where)
 	}
 	h.hits = nil
 }
@@ -83,13 +83,13 @@ func (h *hostnames) sub(arg any) (any, bool) {
 		}
 		base, attr, _ := strings.Cut(name, ".")
 		api := ""
-		if h.st.privateAPIs[base] && !template.IsSubVariable(vars, base) && (attr == "" || attr == "RestApiId") {
+		if resPrivateAPIs.of(h.st).Has(base) && !template.IsSubVariable(vars, base) && (attr == "" || attr == "RestApiId") {
 			api = base
 		} else if template.IsSubVariable(vars, name) {
 			// A variable of the Fn::Sub map that holds the API id.
 			api = joinAPI(subVar(arg, name))
 		}
-		if !h.st.privateAPIs[api] {
+		if !resPrivateAPIs.of(h.st).Has(api) {
 			return "", false
 		}
 		h.hit(api)
@@ -133,7 +133,7 @@ func (h *hostnames) join(arg any) (any, bool) {
 	changed := false
 	for i, p := range parts {
 		api := joinAPI(p)
-		if !h.st.privateAPIs[api] || i+1 >= len(parts) {
+		if !resPrivateAPIs.of(h.st).Has(api) || i+1 >= len(parts) {
 			out = append(out, p)
 			continue
 		}

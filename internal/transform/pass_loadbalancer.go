@@ -261,7 +261,7 @@ func (sd *side) build(st *state) error {
 		st.add(nid, r)
 		st.change("loadbalancer", nid, "%s", what)
 		if st.typeOf(pub) == typeLoadBalancer {
-			st.rewritten[nid] = true // waits for the preflight, which checks UserSubnets
+			resRewritten.of(st).Add(nid) // waits for the preflight, which checks UserSubnets
 		}
 	}
 	return nil
@@ -320,7 +320,7 @@ func (sd *side) register(st *state) error {
 			changed = true
 		}
 		if changed {
-			st.rewritten[svc] = true
+			resRewritten.of(st).Add(svc)
 		}
 	}
 	return nil
@@ -380,18 +380,15 @@ func (sd *side) retire(st *state) {
 			st.edit(id)["DependsOn"] = nd
 		}
 	}
-	if st.renamed == nil {
-		st.renamed = map[string]string{}
-	}
 	for _, pub := range sd.order {
 		if !gone[pub] {
 			continue
 		}
 		delete(st.res, pub)
 		delete(st.own, pub)
-		delete(st.rewritten, pub)
+		resRewritten.of(st).Remove(pub)
 		st.ids = removeSorted(st.ids, pub)
-		st.renamed[pub] = sd.twin[pub]
+		resRenamed.of(st).Add(pub, sd.twin[pub])
 		st.change("loadbalancer", pub, "removed (PublicLoadBalancer=retire): references follow %s", sd.twin[pub])
 	}
 	st.byType = nil

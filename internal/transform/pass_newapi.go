@@ -14,7 +14,7 @@ package transform
 // resources (rather than replacements keeping a name) nothing can mistake
 // them for a name clash.
 func passNewAPI(st *state) error {
-	ids := sortedSet(st.newAPIs)
+	ids := resNewAPIs.of(st).Sorted()
 	renames := map[string]string{}
 	for _, id := range ids {
 		renames[id] = st.freeID(id, "Private", renames)

@@ -61,7 +61,7 @@ func passParameters(st *state) error {
 	for _, name := range []string{s.EndpointParameter, s.VpcParameter, s.SubnetsParameter, s.UserSubnetsParameter} {
 		_, declared := params[name]
 		d := decls[name]
-		if !st.usedParams[name] && !(declared && d.given) {
+		if !resUsedParams.of(st).Has(name) && !(declared && d.given) {
 			continue
 		}
 		if !declared {

@@ -18,7 +18,7 @@ func passPreflight(st *state) error {
 		return nil
 	}
 	existing := st.resource(PreflightLogicalID)
-	if existing == nil && len(st.rewritten) == 0 && len(st.privateAPIs) == 0 && len(st.moved) == 0 {
+	if existing == nil && resRewritten.of(st).Len() == 0 && resPrivateAPIs.of(st).Len() == 0 && resMoved.of(st).Len() == 0 {
 		return nil // nothing private in this template
 	}
 	if cur := existing; cur != nil && cur["Type"] != PreflightType {

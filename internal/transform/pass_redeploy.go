@@ -19,7 +19,7 @@ var redeploySuffixRe = regexp.MustCompile(`Private[0-9a-f]{8,64}$`)
 func changedAPIOf(st *state, id string) string {
 	api := ""
 	for _, r := range template.ReferencedIDs(st.props(id)["RestApiId"]) {
-		if st.changedAPIs[r] {
+		if resChangedAPIs.of(st).Has(r) {
 			api = r
 		}
 	}
@@ -31,7 +31,7 @@ func changedAPIOf(st *state, id string) string {
 // CloudFormation creates a new deployment and the policy and endpoint take
 // effect. Every reference to the old id follows.
 func passRedeploy(st *state) error {
-	if len(st.changedAPIs) == 0 {
+	if resChangedAPIs.of(st).Len() == 0 {
 		return nil
 	}
 	renames := map[string]string{}

@@ -37,7 +37,8 @@ func intrinsicOf(m map[string]any) (string, any, bool) {
 // order (each sees the previous one's result).
 func passReferences(st *state) error {
 	applyRenames(st)
-	if len(st.walkers) == 0 {
+	walkers := resWalkers.of(st).All()
+	if len(walkers) == 0 {
 		return nil
 	}
 	var active []nodeRewriter
@@ -69,7 +70,7 @@ func passReferences(st *state) error {
 	}
 	enter := func(where string, resource bool) {
 		active = active[:0]
-		for _, w := range st.walkers {
+		for _, w := range walkers {
 			if w.applies(where, resource) {
 				active = append(active, w)
 			}

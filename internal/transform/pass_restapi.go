@@ -73,7 +73,7 @@ func implicitAPIs(st *state) {
 func domainMappings(st *state) {
 	for _, id := range st.ofType("AWS::ApiGateway::BasePathMapping") {
 		for _, api := range template.ReferencedIDs(st.props(id)["RestApiId"]) {
-			if st.privateAPIs[api] {
+			if resPrivateAPIs.of(st).Has(api) {
 				st.warn(tfPublicDomain, id, "maps a public custom domain to %s, which is now private; a public custom domain cannot serve a private API: use a private custom domain (AWS::ApiGateway::DomainNameV2) or the endpoint alias hostname", api)
 			}
 		}
@@ -91,7 +91,7 @@ func restAPI(st *state, id string) error {
 		if !template.Equal(m["Types"], []any{"PRIVATE"}) {
 			details = append(details, fmt.Sprintf("endpoint type %s -> PRIVATE", describe(m["Types"], "EDGE")))
 			m["Types"] = []any{"PRIVATE"}
-			st.newAPIs[id] = true
+			resNewAPIs.of(st).Add(id)
 			ch = true
 		}
 		ids, added, err := mergeEndpointIDs(m["VpcEndpointIds"], ep)
@@ -122,7 +122,7 @@ func restAPI(st *state, id string) error {
 		details = append(details, polDetails...)
 		changed = true
 	}
-	st.privateAPIs[id] = true
+	resPrivateAPIs.of(st).Add(id)
 	if !changed {
 		return nil
 	}
@@ -136,8 +136,8 @@ func restAPI(st *state, id string) error {
 	for _, d := range details {
 		st.change("restapi", id, "%s", d)
 	}
-	st.changedAPIs[id] = true
-	st.rewritten[id] = true
+	resChangedAPIs.of(st).Add(id)
+	resRewritten.of(st).Add(id)
 	return nil
 }
 
@@ -155,7 +155,7 @@ func serverlessAPI(st *state, id string) error {
 		if m["Type"] != "PRIVATE" {
 			details = append(details, fmt.Sprintf("endpoint type %s -> PRIVATE", describe(m["Type"], "EDGE")))
 			m["Type"] = "PRIVATE"
-			st.newAPIs[id] = true
+			resNewAPIs.of(st).Add(id)
 			ch = true
 		}
 		ids, added, err := mergeEndpointIDs(m["VPCEndpointIds"], ep)
@@ -226,7 +226,7 @@ func serverlessAPI(st *state, id string) error {
 			}
 		}
 	}
-	st.privateAPIs[id] = true
+	resPrivateAPIs.of(st).Add(id)
 	if !cfgChanged && !authChanged && !polPropChanged {
 		return nil
 	}
@@ -243,8 +243,8 @@ func serverlessAPI(st *state, id string) error {
 	for _, d := range details {
 		st.change("restapi", id, "%s", d)
 	}
-	st.changedAPIs[id] = true
-	st.rewritten[id] = true
+	resChangedAPIs.of(st).Add(id)
+	resRewritten.of(st).Add(id)
 	return nil
 }
 

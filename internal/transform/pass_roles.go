@@ -3,7 +3,6 @@ package transform
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/perimeter/policy"
@@ -21,12 +20,7 @@ func vpcAccessPolicyArn() any {
 // template are reported.
 func passRoles(st *state) error {
 	users := map[string][]string{}
-	var movedIDs []string
-	for id := range st.moved {
-		movedIDs = append(movedIDs, id)
-	}
-	sort.Strings(movedIDs)
-	for _, id := range movedIDs {
+	for _, id := range resMoved.of(st).Sorted() {
 		key := "Role"
 		if st.typeOf(id) == "AWS::Synthetics::Canary" {
 			key = "ExecutionRoleArn"
@@ -70,7 +64,7 @@ func passRoles(st *state) error {
 		}
 		st.editProps(role)["ManagedPolicyArns"] = nv
 		st.change("roles", role, "added managed policy %s (for %s)", VPCAccessPolicy, strings.Join(fns, ", "))
-		st.rewritten[role] = true
+		resRewritten.of(st).Add(role)
 	}
 	return nil
 }

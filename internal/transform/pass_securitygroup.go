@@ -9,7 +9,7 @@ import (
 // canaries use it (SecurityGroupIds not set): egress TCP 443 and DNS (TCP and
 // UDP 53) only, like Quilt's OutboundSecurityGroup.
 func passSecurityGroup(st *state) error {
-	if !st.needSG {
+	if !resNeedSG.of(st).IsSet() {
 		return nil
 	}
 	want, err := securityGroup(st)

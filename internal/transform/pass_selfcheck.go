@@ -37,14 +37,9 @@ func (st *state) apiTarget(ids ...string) apideny.API {
 // another endpoint, without an endpoint or from another account is
 // refused. A render that fails it is not returned.
 func passSelfCheck(st *state) error {
-	ids := make([]string, 0, len(st.privateAPIs))
-	for id := range st.privateAPIs {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, old := range ids {
+	for _, old := range resPrivateAPIs.of(st).Sorted() {
 		id := old
-		if n, ok := st.renamed[old]; ok {
+		if n, ok := resRenamed.of(st).Get(old); ok {
 			id = n
 		}
 		r := st.resource(id)

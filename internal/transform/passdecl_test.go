@@ -1,6 +1,8 @@
 package transform
 
 import (
+	"context"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -9,17 +11,14 @@ import (
 	"testing"
 )
 
-// resultUses finds, in the package's source, the results each pass reads
-// and writes: the state fields of allResults used in its run function and
-// in every function of the package it calls or names (methods by name, an
-// over-approximation). An assignment to the field, to one of its entries
-// (st.moved[id] = true) or x = append(x, ...) writes it; anything else
-// reads it.
-func resultUses(t *testing.T) (reads, writes map[string]map[result]bool) {
+// parsePackage parses the package's source (not its tests): the files,
+// and the functions and methods by name.
+func parsePackage(t *testing.T) (*token.FileSet, []*ast.File, map[string][]*ast.FuncDecl) {
 	t.Helper()
 	fset := token.NewFileSet()
 	files, _ := filepath.Glob("*.go")
-	funcs := map[string][]*ast.FuncDecl{} // by name (methods too)
+	funcs := map[string][]*ast.FuncDecl{}
+	var parsed []*ast.File
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
@@ -28,15 +27,131 @@ func resultUses(t *testing.T) (reads, writes map[string]map[result]bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		parsed = append(parsed, af)
 		for _, d := range af.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok {
 				funcs[fd.Name.Name] = append(funcs[fd.Name.Name], fd)
 			}
 		}
 	}
-	isResult := map[string]bool{}
-	for _, r := range allResults {
-		isResult[string(r)] = true
+	return fset, parsed, funcs
+}
+
+// resultTable reads the table of results (results.go): for each key
+// variable, the result's name and the name of its Go type (T of
+// resultKey[*T]).
+func resultTable(t *testing.T, files []*ast.File) (names, types map[string]string) {
+	t.Helper()
+	names, types = map[string]string{}, map[string]string{}
+	for _, af := range files {
+		for _, d := range af.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, sp := range gd.Specs {
+				vs := sp.(*ast.ValueSpec)
+				for i, v := range vs.Values {
+					cl, ok := v.(*ast.CompositeLit)
+					if !ok {
+						continue
+					}
+					ix, ok := cl.Type.(*ast.IndexExpr)
+					if !ok || !isIdent(ix.X, "resultKey") {
+						continue
+					}
+					star, ok := ix.Index.(*ast.StarExpr)
+					if !ok || len(cl.Elts) == 0 {
+						t.Fatalf("result %s: want resultKey[*T]{name, make}", vs.Names[i].Name)
+					}
+					tn, _ := star.X.(*ast.Ident)
+					bl, _ := cl.Elts[0].(*ast.BasicLit)
+					if tn == nil || bl == nil {
+						t.Fatalf("result %s: want resultKey[*T]{\"name\", make}", vs.Names[i].Name)
+					}
+					names[vs.Names[i].Name] = strings.Trim(bl.Value, `"`)
+					types[vs.Names[i].Name] = tn.Name
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("no results found in the package's source (resultKey[*T]{...} variables)")
+	}
+	return names, types
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
+}
+
+// resultMethods classifies the methods of the results' Go types: a write
+// calls the guard's writing first, a read its reading. A method that calls
+// neither is an error: every access to a result is checked.
+func resultMethods(t *testing.T, funcs map[string][]*ast.FuncDecl, types map[string]string) map[string]map[string]bool {
+	t.Helper()
+	out := map[string]map[string]bool{}
+	for _, typ := range types {
+		out[typ] = map[string]bool{}
+	}
+	for name, fds := range funcs {
+		for _, fd := range fds {
+			if fd.Recv == nil || len(fd.Recv.List) != 1 {
+				continue
+			}
+			star, ok := fd.Recv.List[0].Type.(*ast.StarExpr)
+			if !ok {
+				continue
+			}
+			recv, _ := star.X.(*ast.Ident)
+			if recv == nil || out[recv.Name] == nil {
+				continue
+			}
+			reads, writes := false, false
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if c, ok := n.(*ast.CallExpr); ok {
+					if sel, ok := c.Fun.(*ast.SelectorExpr); ok {
+						reads = reads || sel.Sel.Name == "reading"
+						writes = writes || sel.Sel.Name == "writing"
+					}
+				}
+				return true
+			})
+			if !reads && !writes {
+				t.Errorf("method %s.%s of a result checks no access: call g.reading() or g.writing() first", recv.Name, name)
+			}
+			out[recv.Name][name] = writes
+		}
+	}
+	return out
+}
+
+// resultUses finds, in the package's source, the results each pass reads
+// and writes: the calls of the methods of a result's value (K.of(st).M(),
+// or v.M() after v := K.of(st)) in its run function and in every function
+// of the package it calls or names (methods by name, an
+// over-approximation). A method that calls writing writes the result;
+// one that calls reading reads it. Any other use of K.of is an error.
+func resultUses(t *testing.T) (reads, writes map[string]map[result]bool) {
+	t.Helper()
+	fset, parsed, funcs := parsePackage(t)
+	keyName, keyType := resultTable(t, parsed)
+	methods := resultMethods(t, funcs, keyType)
+	// keyOf returns the key variable of K.of(...), or "".
+	keyOf := func(e ast.Expr) string {
+		c, ok := e.(*ast.CallExpr)
+		if !ok {
+			return ""
+		}
+		sel, ok := c.Fun.(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "of" {
+			return ""
+		}
+		if id, ok := sel.X.(*ast.Ident); ok && keyName[id.Name] != "" {
+			return id.Name
+		}
+		return ""
 	}
 	type uses struct{ reads, writes map[result]bool }
 	var visit func(fd *ast.FuncDecl, u *uses, seen map[*ast.FuncDecl]bool)
@@ -45,30 +160,41 @@ func resultUses(t *testing.T) (reads, writes map[string]map[result]bool) {
 			return
 		}
 		seen[fd] = true
-		written := map[ast.Expr]bool{}
+		bound := map[string]string{}   // local variable -> key
+		handled := map[ast.Expr]bool{} // K.of calls whose use is known
+		use := func(key, method string, at ast.Node) {
+			w, ok := methods[keyType[key]][method]
+			if !ok {
+				t.Errorf("%s: %s: %s is not a method of %s: use a result through its methods only", fset.Position(at.Pos()), fd.Name.Name, method, keyType[key])
+				return
+			}
+			if w {
+				u.writes[result(keyName[key])] = true
+			} else {
+				u.reads[result(keyName[key])] = true
+			}
+		}
 		ast.Inspect(fd.Body, func(n ast.Node) bool {
 			switch x := n.(type) {
 			case *ast.AssignStmt:
-				for _, l := range x.Lhs {
-					if ix, ok := l.(*ast.IndexExpr); ok {
-						l = ix.X
-					}
-					written[l] = true
-				}
-				for i, r := range x.Rhs {
-					if c, ok := r.(*ast.CallExpr); ok && i < len(x.Lhs) {
-						if id, ok := c.Fun.(*ast.Ident); ok && id.Name == "append" && len(c.Args) > 0 {
-							written[c.Args[0]] = true // x = append(x, ...)
+				if len(x.Lhs) == 1 && len(x.Rhs) == 1 {
+					if k := keyOf(x.Rhs[0]); k != "" {
+						if id, ok := x.Lhs[0].(*ast.Ident); ok {
+							bound[id.Name] = k
+							handled[x.Rhs[0]] = true
 						}
 					}
 				}
+			case *ast.CallExpr:
+				if k := keyOf(x); k != "" && !handled[x] {
+					t.Errorf("%s: %s: use %s.of(st) through its methods (%s.of(st).M(...), or v := %s.of(st) then v.M(...))", fset.Position(x.Pos()), fd.Name.Name, k, k, k)
+				}
 			case *ast.SelectorExpr:
-				if isResult[x.Sel.Name] {
-					if written[x] {
-						u.writes[result(x.Sel.Name)] = true
-					} else {
-						u.reads[result(x.Sel.Name)] = true
-					}
+				if k := keyOf(x.X); k != "" {
+					handled[x.X] = true
+					use(k, x.Sel.Name, x)
+				} else if id, ok := x.X.(*ast.Ident); ok && bound[id.Name] != "" {
+					use(bound[id.Name], x.Sel.Name, x)
 				}
 				for _, g := range funcs[x.Sel.Name] {
 					if g.Recv != nil {
@@ -151,13 +277,15 @@ func TestPassDeclarations(t *testing.T) {
 	reads, writes := resultUses(t)
 	for _, p := range passes() {
 		declR, declW := map[result]bool{}, map[result]bool{}
-		for _, r := range p.reads {
+		for _, ref := range p.reads {
+			r := ref.resultName()
 			declR[r] = true
 			if !reads[p.name][r] {
 				t.Errorf("pass %s declares it reads %s, which its code does not read", p.name, r)
 			}
 		}
-		for _, r := range p.writes {
+		for _, ref := range p.writes {
+			r := ref.resultName()
 			declW[r] = true
 			if !writes[p.name][r] {
 				t.Errorf("pass %s declares it writes %s, which its code does not write", p.name, r)
@@ -172,6 +300,85 @@ func TestPassDeclarations(t *testing.T) {
 			if !declR[r] && !declW[r] {
 				t.Errorf("pass %s reads %s without declaring it (reads)", p.name, r)
 			}
+		}
+	}
+}
+
+// TestResultAccess: a pass that reads or writes a result it does not
+// declare is a bug the driver reports, through every method of every
+// result type (a read needs the result in the pass's reads or writes, a
+// write in its writes); between the passes the driver reads results but
+// writes none.
+func TestResultAccess(t *testing.T) {
+	ops := map[string]struct {
+		ref resultRef
+		do  func(*state)
+	}{
+		"logicalSet.Add":    {resPrivateAPIs, func(st *state) { resPrivateAPIs.of(st).Add("Api") }},
+		"logicalSet.Remove": {resPrivateAPIs, func(st *state) { resPrivateAPIs.of(st).Remove("Api") }},
+		"logicalSet.Has":    {resPrivateAPIs, func(st *state) { resPrivateAPIs.of(st).Has("Api") }},
+		"logicalSet.Len":    {resPrivateAPIs, func(st *state) { resPrivateAPIs.of(st).Len() }},
+		"logicalSet.Sorted": {resPrivateAPIs, func(st *state) { resPrivateAPIs.of(st).Sorted() }},
+		"fact.Set":          {resNeedSG, func(st *state) { resNeedSG.of(st).Set() }},
+		"fact.IsSet":        {resNeedSG, func(st *state) { resNeedSG.of(st).IsSet() }},
+		"renames.Add":       {resRenamed, func(st *state) { resRenamed.of(st).Add("Api", "ApiPrivate") }},
+		"renames.Get":       {resRenamed, func(st *state) { resRenamed.of(st).Get("Api") }},
+		"renames.Len":       {resRenamed, func(st *state) { resRenamed.of(st).Len() }},
+		"renames.Olds":      {resRenamed, func(st *state) { resRenamed.of(st).Olds() }},
+		"renames.IsNew":     {resRenamed, func(st *state) { resRenamed.of(st).IsNew("ApiPrivate") }},
+		"renames.Map":       {resRenamed, func(st *state) { resRenamed.of(st).Map() }},
+		"walkerList.Add":    {resWalkers, func(st *state) { resWalkers.of(st).Add(renamer{}) }},
+		"walkerList.All":    {resWalkers, func(st *state) { resWalkers.of(st).All() }},
+	}
+	// Every method of every result type is covered; the source says which
+	// ones write.
+	_, parsed, funcs := parsePackage(t)
+	_, types := resultTable(t, parsed)
+	writes := map[string]bool{}
+	for typ, ms := range resultMethods(t, funcs, types) {
+		for m, w := range ms {
+			writes[typ+"."+m] = w
+			if _, ok := ops[typ+"."+m]; !ok {
+				t.Errorf("method %s.%s of a result: add it to TestResultAccess", typ, m)
+			}
+		}
+	}
+	nop := func(*state) error { return nil }
+	for name, op := range ops {
+		w, ok := writes[name]
+		if !ok {
+			t.Errorf("%s: not a method of a result type", name)
+			continue
+		}
+		for _, c := range []struct {
+			decl          string
+			reads, writes []resultRef
+			ok            bool
+		}{
+			{"undeclared", nil, nil, false},
+			{"declared read", []resultRef{op.ref}, nil, !w},
+			{"declared written", nil, []resultRef{op.ref}, true},
+		} {
+			ps := []pass{{name: "writer", writes: []resultRef{op.ref}, run: nop},
+				{name: "p", reads: c.reads, writes: c.writes, run: func(st *state) error { op.do(st); return nil }}}
+			err := newState(Request{}, Settings{}, nil).run(context.Background(), ps)
+			verb := "reads"
+			if w {
+				verb = "writes"
+			}
+			want := fmt.Sprintf("pass p %s result %s, which it does not declare", verb, op.ref.resultName())
+			switch {
+			case c.ok && err != nil:
+				t.Errorf("%s, %s: %v", name, c.decl, err)
+			case !c.ok && (err == nil || !strings.Contains(err.Error(), want)):
+				t.Errorf("%s, %s: got %v, want an error saying %q", name, c.decl, err, want)
+			}
+		}
+		// The driver, between the passes, reads but does not write.
+		st := newState(Request{}, Settings{}, nil)
+		op.do(st)
+		if w != (st.bug != nil) {
+			t.Errorf("%s outside a pass: bug = %v", name, st.bug)
 		}
 	}
 }

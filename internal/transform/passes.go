@@ -8,29 +8,6 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
-// result is one of the values passes hand to the passes after them, a
-// field of state named alike: what a pass found or did that a later pass
-// needs.
-type result string
-
-// The results.
-const (
-	resRewritten   result = "rewritten"   // resources that wait for the preflight
-	resChangedAPIs result = "changedAPIs" // REST APIs whose policy or endpoint changed
-	resPrivateAPIs result = "privateAPIs" // REST APIs private after the rewrite
-	resNewAPIs     result = "newAPIs"     // REST APIs made private: they get a new logical id
-	resMoved       result = "moved"       // functions and canaries put into the VPC
-	resUsedParams  result = "usedParams"  // parameters the passes refer to
-	resNeedSG      result = "needSG"      // a moved function or canary uses the security group
-	resRenamed     result = "renamed"     // old logical id -> new
-	resWalkers     result = "walkers"     // node rewriters of the one shared walk (references)
-)
-
-// allResults lists the results (TestPassDeclarations reads the source for
-// them).
-var allResults = []result{resRewritten, resChangedAPIs, resPrivateAPIs, resNewAPIs, resMoved,
-	resUsedParams, resNeedSG, resRenamed, resWalkers}
-
 // pass is one rewrite of the engine. It declares the resource types it
 // handles (st.of returns those, less the excluded ones: the driver applies
 // the Exclude setting once), the results it reads and writes, and the
@@ -43,7 +20,7 @@ type pass struct {
 	// reads are the results of other passes it reads: it runs after every
 	// pass that writes them. writes are the results it writes (a result
 	// it also reads is declared written only).
-	reads, writes []result
+	reads, writes []resultRef
 	// after names passes whose effect on the document (not a result) must
 	// come first, each with its reason beside the pass.
 	after []string
@@ -60,14 +37,14 @@ func passes() []pass {
 			kinds: []string{"AWS::Lambda::Url", "AWS::Serverless::Function"}},
 		{name: "restapi", run: passRestAPI,
 			kinds:  []string{"AWS::ApiGateway::RestApi", "AWS::Serverless::Api"},
-			writes: []result{resChangedAPIs, resNewAPIs, resPrivateAPIs, resRewritten, resUsedParams}},
+			writes: []resultRef{resChangedAPIs, resNewAPIs, resPrivateAPIs, resRewritten, resUsedParams}},
 		{name: "functions", run: passFunctions,
 			kinds:  []string{"AWS::Lambda::Function", "AWS::Serverless::Function"},
-			writes: []result{resMoved, resNeedSG, resRewritten, resUsedParams}},
+			writes: []resultRef{resMoved, resNeedSG, resRewritten, resUsedParams}},
 		{name: "compute", run: passCompute,
 			kinds: []string{"AWS::ECS::Service", "AWS::Synthetics::Canary",
 				"AWS::EC2::LaunchTemplate", "AWS::EC2::Instance", "AWS::CloudFormation::Stack", "AWS::Serverless::Application"},
-			writes: []result{resMoved, resNeedSG, resRewritten, resUsedParams}},
+			writes: []resultRef{resMoved, resNeedSG, resRewritten, resUsedParams}},
 		// loadbalancer builds the internal twin of each internet-facing load
 		// balancer, or warns of a half-private stack beside the APIs made
 		// private; after compute, whose services and canaries (the
@@ -75,50 +52,50 @@ func passes() []pass {
 		{name: "loadbalancer", run: passLoadBalancer,
 			kinds: []string{typeLoadBalancer, typeListener, typeListenerRule, typeListenerCert, typeTargetGroup,
 				typeWebACL, typeWebACLAssoc, typeECSService, typeCanary},
-			reads: []result{resPrivateAPIs}, writes: []result{resRenamed, resRewritten, resUsedParams}, after: []string{"compute"}},
+			reads: []resultRef{resPrivateAPIs}, writes: []resultRef{resRenamed, resRewritten, resUsedParams}, after: []string{"compute"}},
 		// roles works from the functions and canaries moved into the VPC.
 		{name: "roles", run: passRoles,
-			reads: []result{resMoved}, writes: []result{resRewritten}},
+			reads: []resultRef{resMoved}, writes: []resultRef{resRewritten}},
 		// hostnames registers the walker that rewrites the hostnames of the
 		// APIs made private.
 		{name: "hostnames", run: passHostnames,
-			reads: []result{resPrivateAPIs}, writes: []result{resWalkers}},
+			reads: []resultRef{resPrivateAPIs}, writes: []resultRef{resWalkers}},
 		{name: "redeploy", run: passRedeploy,
 			kinds: []string{"AWS::ApiGateway::Deployment"},
-			reads: []result{resChangedAPIs}, writes: []result{resRenamed, resRewritten}},
+			reads: []resultRef{resChangedAPIs}, writes: []resultRef{resRenamed, resRewritten}},
 		// newapi renames the APIs made private, after redeploy has hashed
 		// them under their old ids (the document, not a result).
 		{name: "newapi", run: passNewAPI,
 			kinds: namedAPIChildren,
-			reads: []result{resNewAPIs}, writes: []result{resRenamed, resRewritten}, after: []string{"redeploy"}},
+			reads: []resultRef{resNewAPIs}, writes: []resultRef{resRenamed, resRewritten}, after: []string{"redeploy"}},
 		// exports reports exported values that follow a replaced resource.
 		{name: "exports", run: passExports,
-			reads: []result{resRenamed}},
+			reads: []resultRef{resRenamed}},
 		// references runs the walkers the passes registered and makes every
 		// reference follow the renames; after exports, which reads the
 		// Outputs while they name the old ids (the document).
 		{name: "references", run: passReferences,
-			reads: []result{resPrivateAPIs, resRenamed, resWalkers}, writes: []result{resRewritten, resUsedParams, resWalkers},
+			reads: []resultRef{resPrivateAPIs, resRenamed, resWalkers}, writes: []resultRef{resRewritten, resUsedParams, resWalkers},
 			after: []string{"exports"}},
 		// securitygroup is added when a moved function or canary uses it.
 		{name: "securitygroup", run: passSecurityGroup,
-			reads: []result{resNeedSG}, writes: []result{resUsedParams}},
+			reads: []resultRef{resNeedSG}, writes: []resultRef{resUsedParams}},
 		// preflight makes every rewritten resource wait for it.
 		{name: "preflight", run: passPreflight,
-			reads: []result{resMoved, resPrivateAPIs, resRewritten}, writes: []result{resUsedParams}},
+			reads: []resultRef{resMoved, resPrivateAPIs, resRewritten}, writes: []resultRef{resUsedParams}},
 		// apiwait makes the task definitions that call an API this run made
 		// private wait for its stages (after the renames: the document).
 		{name: "apiwait", run: passAPIWait, kinds: []string{"AWS::ECS::TaskDefinition"},
-			reads: []result{resNewAPIs, resRenamed}, after: []string{"references", "preflight"}},
+			reads: []resultRef{resNewAPIs, resRenamed}, after: []string{"references", "preflight"}},
 		// canaries makes the canaries the engine rewrote update last, one at
 		// a time, after every DependsOn the passes before it added (the
 		// document).
-		{name: "canaries", run: passCanaries, reads: []result{resRewritten},
+		{name: "canaries", run: passCanaries, reads: []resultRef{resRewritten},
 			after: []string{"preflight", "securitygroup", "references", "apiwait"},
 			kinds: []string{"AWS::Synthetics::Canary"}},
 		// parameters declares every parameter the passes before it used.
 		{name: "parameters", run: passParameters,
-			reads: []result{resUsedParams}},
+			reads: []resultRef{resUsedParams}},
 		// unused drops the mappings and conditions the passes before it made
 		// dead (the document).
 		{name: "unused", run: passUnused, after: []string{"parameters"}},
@@ -128,7 +105,7 @@ func passes() []pass {
 		// selfcheck simulates every private API's finished resource policy
 		// with the IAM evaluator and refuses a render that lets in another
 		// endpoint or account.
-		{name: "selfcheck", run: passSelfCheck, reads: []result{resPrivateAPIs, resRenamed}, after: []string{"names"}},
+		{name: "selfcheck", run: passSelfCheck, reads: []resultRef{resPrivateAPIs, resRenamed}, after: []string{"names"}},
 		// preflight-seal gives the preflight the warnings and the
 		// fingerprint of the finished template: it runs last.
 		{name: "preflight-seal", run: passPreflightSeal, after: []string{"preflight", "names"}},
@@ -149,7 +126,7 @@ func order(ps []pass) ([]pass, error) {
 		}
 		byName[p.name], names[i] = i, p.name
 		for _, r := range p.writes {
-			writers[r] = append(writers[r], p.name)
+			writers[r.resultName()] = append(writers[r.resultName()], p.name)
 		}
 	}
 	for _, p := range ps {
@@ -159,8 +136,8 @@ func order(ps []pass) ([]pass, error) {
 			}
 		}
 		for _, r := range p.reads {
-			if len(writers[r]) == 0 {
-				return nil, fmt.Errorf("transform: pass %s reads %s, which no pass writes; this is a bug in QuiltPrivateEndpoints", p.name, r)
+			if len(writers[r.resultName()]) == 0 {
+				return nil, fmt.Errorf("transform: pass %s reads %s, which no pass writes; this is a bug in QuiltPrivateEndpoints", p.name, r.resultName())
 			}
 		}
 	}
@@ -168,7 +145,7 @@ func order(ps []pass) ([]pass, error) {
 		p := ps[byName[name]]
 		deps := slices.Clone(p.after)
 		for _, r := range p.reads {
-			deps = append(deps, writers[r]...)
+			deps = append(deps, writers[r.resultName()]...)
 		}
 		return deps
 	})

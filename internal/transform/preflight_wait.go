@@ -23,7 +23,7 @@ func waitForPreflight(st *state) {
 		waits[id] = true
 	}
 	for _, id := range st.ids {
-		if !st.rewritten[id] || id == PreflightLogicalID {
+		if !resRewritten.of(st).Has(id) || id == PreflightLogicalID {
 			continue
 		}
 		switch {

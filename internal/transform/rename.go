@@ -17,9 +17,6 @@ func (st *state) renameResources(pass string, renames map[string]string, detail 
 	if len(renames) == 0 {
 		return
 	}
-	if st.renamed == nil {
-		st.renamed = map[string]string{}
-	}
 	olds := template.SortedKeys(toAnyMapS(renames))
 	for _, old := range olds {
 		nid := renames[old]
@@ -28,20 +25,11 @@ func (st *state) renameResources(pass string, renames map[string]string, detail 
 		delete(st.res, old)
 		delete(st.own, old)
 		st.change(pass, nid, detail, old)
-		st.rewritten[nid] = true
-		delete(st.rewritten, old)
+		resRewritten.of(st).Add(nid)
+		resRewritten.of(st).Remove(old)
 		st.ids = removeSorted(st.ids, old)
 		st.ids = insertSorted(st.ids, nid)
-		// A resource renamed twice keeps one entry, from its first id.
-		again := false
-		for first, cur := range st.renamed {
-			if cur == old {
-				st.renamed[first], again = nid, true
-			}
-		}
-		if !again {
-			st.renamed[old] = nid
-		}
+		resRenamed.of(st).Add(old, nid)
 	}
 	st.byType = nil
 	// The warnings so far name the resources by the ids the output has.
@@ -72,7 +60,7 @@ func (st *state) freeID(base, suffix string, taken map[string]string) string {
 		}
 		_, res := st.res[id]
 		_, par := params[id]
-		if !res && !par && !taken2(taken, id) && !taken2(st.renamed, id) {
+		if !res && !par && !taken2(taken, id) && !resRenamed.of(st).IsNew(id) {
 			return id
 		}
 	}
@@ -81,10 +69,11 @@ func (st *state) freeID(base, suffix string, taken map[string]string) string {
 // applyRenames makes DependsOn follow the renames and registers the walker
 // that makes every other reference follow them.
 func applyRenames(st *state) {
-	if len(st.renamed) == 0 {
+	renamed := resRenamed.of(st)
+	if renamed.Len() == 0 {
 		return
 	}
-	rn := renamer{renames: st.renamed}
+	rn := renamer{renames: renamed.Map()}
 	for _, id := range st.ids {
 		r := st.resource(id)
 		if nd, ch := rn.dependsOn(r); ch {
@@ -93,5 +82,5 @@ func applyRenames(st *state) {
 			st.put(id, nr)
 		}
 	}
-	st.walkers = append(st.walkers, rn)
+	resWalkers.of(st).Add(rn)
 }

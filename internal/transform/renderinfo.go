@@ -123,7 +123,7 @@ func (st *state) recordRenderInfo() {
 // the input, settings and engine version, which it covers.
 func (st *state) recordOwned() {
 	owned := map[string]bool{}
-	for _, e := range Identities(st.req.Fragment, st.doc, st.renamed) {
+	for _, e := range Identities(st.req.Fragment, st.doc, resRenamed.of(st).Map()) {
 		if e.Section == "Resources" {
 			owned[e.ID] = true
 		}

@@ -72,14 +72,14 @@ func TestPassOrder(t *testing.T) {
 	writers := map[result][]string{}
 	for _, p := range rev {
 		for _, r := range p.writes {
-			writers[r] = append(writers[r], p.name)
+			writers[r.resultName()] = append(writers[r.resultName()], p.name)
 		}
 	}
 	for _, p := range back {
 		for _, r := range p.reads {
-			for _, w := range writers[r] {
+			for _, w := range writers[r.resultName()] {
 				if !ran[w] && w != p.name {
-					t.Errorf("listed in reverse, %s runs before %s, which writes the %s it reads", p.name, w, r)
+					t.Errorf("listed in reverse, %s runs before %s, which writes the %s it reads", p.name, w, r.resultName())
 				}
 			}
 		}
@@ -94,8 +94,8 @@ func TestPassOrder(t *testing.T) {
 	for name, ps := range map[string][]pass{
 		"listed twice":   append(passes(), passes()[0]),
 		"unknown after":  {{name: "a", after: []string{"nope"}}},
-		"read unwritten": {{name: "a", reads: []result{resMoved}}},
-		"cycle":          {{name: "a", reads: []result{resMoved}, writes: []result{resNeedSG}}, {name: "b", reads: []result{resNeedSG}, writes: []result{resMoved}}},
+		"read unwritten": {{name: "a", reads: []resultRef{resMoved}}},
+		"cycle":          {{name: "a", reads: []resultRef{resMoved}, writes: []resultRef{resNeedSG}}, {name: "b", reads: []resultRef{resNeedSG}, writes: []resultRef{resMoved}}},
 	} {
 		if _, err := order(ps); err == nil {
 			t.Errorf("%s: not reported", name)

@@ -32,20 +32,10 @@ type state struct {
 	pass *pass
 	bug  error
 
-	// The results (passes.go: result) passes hand to the passes after
-	// them; each pass declares the ones it reads and writes, and the
-	// driver orders the passes from that (TestPassDeclarations checks the
-	// declarations against the code).
-	rewritten   map[string]bool // resources that get DependsOn preflight
-	changedAPIs map[string]bool // REST APIs whose policy or endpoint changed
-	privateAPIs map[string]bool // REST APIs that are private after the rewrite
-	newAPIs     map[string]bool // REST APIs whose endpoint type became PRIVATE: they get a new logical id
-	moved       map[string]bool // functions and canaries put into the VPC
-	usedParams  map[string]bool
-	needSG      bool
-	renamed     map[string]string
-	// walkers rewrite intrinsic nodes in one shared walk (pass_references).
-	walkers []nodeRewriter
+	// results are the values passes hand to the passes after them, by
+	// name (results.go: the table of results); read and written through
+	// their keys only, which check the running pass's declarations.
+	results map[result]any
 }
 
 func newState(req Request, set Settings, ids []string) *state {
@@ -62,9 +52,7 @@ func newState(req Request, set Settings, ids []string) *state {
 	st := &state{
 		req: req, set: set, doc: doc, res: res, ids: ids,
 		own: map[string]bool{}, sect: map[string]bool{}, excluded: map[string]bool{},
-		rewritten: map[string]bool{}, changedAPIs: map[string]bool{}, privateAPIs: map[string]bool{},
-		newAPIs: map[string]bool{},
-		moved:   map[string]bool{}, usedParams: map[string]bool{},
+		results: map[result]any{},
 	}
 	for _, id := range set.Exclude {
 		st.excluded[id] = true
@@ -219,7 +207,7 @@ func (st *state) warn(r finding.Rule, resource, format string, args ...any) {
 
 // param returns {"Ref": name} and records that the parameter is needed.
 func (st *state) param(name string) any {
-	st.usedParams[name] = true
+	resUsedParams.of(st).Add(name)
 	return map[string]any{"Ref": name}
 }
 
@@ -229,7 +217,7 @@ func (st *state) vpc() any     { return st.param(st.set.VpcParameter) }
 // endpoint returns the endpoint id expression: the parameter, or in create
 // mode the preflight's endpoint when the parameter is empty.
 func (st *state) endpoint() any {
-	st.usedParams[st.set.EndpointParameter] = true
+	resUsedParams.of(st).Add(st.set.EndpointParameter)
 	return st.endpointExpr()
 }
 
@@ -259,7 +247,7 @@ func (st *state) endpointValue() any {
 // securityGroups returns the SecurityGroupIds list for moved functions.
 func (st *state) securityGroups() []any {
 	if len(st.set.SecurityGroupIds) == 0 {
-		st.needSG = true
+		resNeedSG.of(st).Set()
 		return []any{map[string]any{"Ref": SecurityGroupLogicalID}}
 	}
 	out := make([]any, 0, len(st.set.SecurityGroupIds))

@@ -119,24 +119,8 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 	// First, so the preflight's Fingerprint covers it (a new engine version
 	// runs the preflight again).
 	st.recordRenderInfo()
-	ps, err := order(passes())
-	if err != nil {
+	if err := st.run(ctx, passes()); err != nil {
 		return nil, err
-	}
-	for i := range ps {
-		p := &ps[i]
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("transform: %s pass: %w", p.name, err)
-		}
-		st.pass = p
-		err := p.run(st)
-		st.pass = nil
-		if st.bug != nil {
-			return nil, st.bug
-		}
-		if err != nil {
-			return nil, err
-		}
 	}
 	st.recordOwned()
 	sort.Slice(st.changes, func(i, j int) bool {
@@ -158,8 +142,34 @@ func Transform(ctx context.Context, req Request) (*Result, error) {
 	}
 	slices.SortFunc(st.warnings, func(a, b finding.Finding) int { return strings.Compare(warningText(a), warningText(b)) })
 	warnings := slices.CompactFunc(st.warnings, func(a, b finding.Finding) bool { return warningText(a) == warningText(b) })
-	return &Result{Fragment: st.doc, Changes: changes, Warnings: warnings, Settings: set, Renamed: st.renamed,
+	return &Result{Fragment: st.doc, Changes: changes, Warnings: warnings, Settings: set, Renamed: resRenamed.of(st).Map(),
 		Moved: movedIntoVPC(req.Fragment, st.doc)}, nil
+}
+
+// run runs the passes in the order their declarations give (order). A
+// pass that reads a resource type or a result it does not declare is a
+// bug, reported in place of the pass's own outcome.
+func (st *state) run(ctx context.Context, ps []pass) error {
+	ps, err := order(ps)
+	if err != nil {
+		return err
+	}
+	for i := range ps {
+		p := &ps[i]
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("transform: %s pass: %w", p.name, err)
+		}
+		st.pass = p
+		err := p.run(st)
+		st.pass = nil
+		if st.bug != nil {
+			return st.bug
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // movedIntoVPC lists the Lambda functions whose effective VpcConfig has
