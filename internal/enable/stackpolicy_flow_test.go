@@ -57,7 +57,7 @@ func TestEnableSetsTheStackPolicy(t *testing.T) {
 			if tc.existing != "" {
 				w.setPolicy(t, tc.existing)
 			}
-			r := w.run(t, Input{Yes: true, StackPolicy: true})
+			r := w.run(t, Input{Yes: true})
 			if r.Exit != 0 || r.Outcome != OutcomeEnabled {
 				t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
 			}
@@ -91,7 +91,7 @@ func TestEnableSetsTheStackPolicy(t *testing.T) {
 				calls = 2
 			}
 			w.out.Reset()
-			r = w.run(t, Input{Yes: true, ChangeSetName: "again", StackPolicy: true})
+			r = w.run(t, Input{Yes: true, ChangeSetName: "again"})
 			if r.Outcome != OutcomeNothingToDo || w.stack.StackPolicy() != before || w.stack.Calls()["cloudformation:SetStackPolicy"] != calls {
 				t.Errorf("re-run: outcome %s, SetStackPolicy calls %d, policy changed %v", r.Outcome, w.stack.Calls()["cloudformation:SetStackPolicy"], w.stack.StackPolicy() != before)
 			}
@@ -104,7 +104,7 @@ func TestWalkSetsThePolicyAfterEachUpdate(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, "alb", nil)
 	w.withDNS(t)
-	r := w.run(t, Input{Yes: true, Settings: internal, HostedZoneID: zoneID, StackPolicy: true})
+	r := w.run(t, Input{Yes: true, Settings: internal, HostedZoneID: zoneID})
 	if r.Exit != 0 || r.Outcome != OutcomeEnabled {
 		t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
 	}
@@ -130,7 +130,7 @@ func TestWalkSetsThePolicyAfterEachUpdate(t *testing.T) {
 func TestDroppedTransformStoppedByThePolicy(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, "public", nil)
-	if r := w.run(t, Input{Yes: true, StackPolicy: true}); r.Exit != 0 {
+	if r := w.run(t, Input{Yes: true}); r.Exit != 0 {
 		t.Fatalf("enable: %s\n%s", r.Message, w.out.String())
 	}
 	ctx := context.Background()
@@ -221,7 +221,7 @@ func TestCustomerPolicyDenialIsTheirs(t *testing.T) {
 	w := startWorld(t, "public", nil)
 	w.setPolicy(t, `{"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"},
 	  {"Effect": "Deny", "Action": "Update:Modify", "Principal": "*", "Resource": "LogicalResourceId/ReportHandler"}]}`)
-	r := w.run(t, Input{Yes: true, StackPolicy: true})
+	r := w.run(t, Input{Yes: true})
 	u := r.Stages[0].Update
 	if r.Outcome != OutcomeUpdateFailed || u == nil || u.PolicyDenial == nil {
 		t.Fatalf("outcome %s update %+v: %s", r.Outcome, u, r.Message)
