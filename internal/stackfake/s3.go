@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld/wire"
 )
 
 // maxObject bounds an uploaded object (CloudFormation reads templates of
@@ -94,9 +96,7 @@ func (s *Server) s3Get(w http.ResponseWriter, r *http.Request) {
 }
 
 func writeS3Error(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/xml")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>`+esc(code)+`</Code><Message>`+esc(msg)+`</Message></Error>`)
+	wire.S3Error(w, status, code, msg, requestID)
 }
 
 // objectKey turns a TemplateURL into the "bucket/key" of an uploaded
