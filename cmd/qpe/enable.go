@@ -28,9 +28,12 @@ func newEnableCmd() *cobra.Command {
 		yes, acceptUnsafe, acceptDowntime      bool
 		follow, finish                         bool
 		poll, dnsTimeout                       time.Duration
+		// An upgrade to a new template (internal/enable/upgrade.go).
+		newTemplate            string
+		acceptMacroReplacement bool
 	)
 	cmd := &cobra.Command{
-		Use:   "enable --stack NAME [--region R] [--profile P] [--set Name=Value ...] [--parameter Name=Value ...] [--s3-bucket B] [--hosted-zone-id Z] [--finish] [--yes] [--format text|json]",
+		Use:   "enable --stack NAME [--template NEW] [--region R] [--profile P] [--set Name=Value ...] [--parameter Name=Value ...] [--s3-bucket B] [--hosted-zone-id Z] [--finish] [--yes] [--format text|json]",
 		Short: "Take a live Quilt stack private: check, plan, change set, confirm, execute, follow, verify",
 		Long: `enable turns Private Endpoints on for a deployed Quilt stack, in one command:
   1. reads the stack (its template, parameter values and status; a stack that is not in a stable
@@ -61,6 +64,17 @@ UPSERTs it once confirmed and waits for INSYNC); then the retire update (PublicL
 planned with DNS moved), and verify. Each step resumes: run qpe enable again (or with --finish once
 the records point at the internal load balancer) and it continues where the stack stands. A plan
 in which users on the private network lose an entry point is refused unless --accept-downtime.
+Upgrades: --template NEW (a local JSON or YAML file, or an S3 URL: s3://BUCKET/KEY,
+https://BUCKET.s3.REGION.amazonaws.com/KEY or https://s3.REGION.amazonaws.com/BUCKET/KEY, read
+with your credentials, the bucket's owner pinned to the stack's account) takes the stack to a new
+Quilt release: NEW gets the ` + macroevent.MacroName + ` entry with the deployed entry's settings (--set
+overrides one; an entry NEW already has must agree with them, or name the differences), every
+parameter the stack has keeps its value, a new one takes its Default or --parameter (one with
+neither stops, all listed), the ones NEW drops are listed; then steps 2-8 as above, planned against
+the deployed processed template. A plan that replaces or removes a resource the macro made (the
+private API and its stages, the internal load balancer side, the preflight, the macro's security
+group; not the API deployments, replaced by design) is refused, with the ids and the change,
+unless ` + enable.AcceptMacroReplacementFlag + `: users on the private network would lose what they use.
 AWS access: the standard credential chain and the SDK's endpoint variables (AWS_ENDPOINT_URL,
 AWS_ENDPOINT_URL_CLOUDFORMATION, _S3, _EC2, _LAMBDA, _API_GATEWAY, _SYNTHETICS, _STS,
 _ELASTIC_LOAD_BALANCING_V2, _ROUTE_53).
@@ -71,6 +85,8 @@ ask), credentials or a missing stack.`,
 		Example: `  qpe enable --stack quilt --region us-east-1
   qpe enable --stack quilt --set LoadBalancerScheme=internal --yes --format json > enable.json
   qpe enable --stack quilt --set LoadBalancerScheme=internal --hosted-zone-id Z0123456789EXAMPLE
+  qpe enable --stack quilt --template quilt-1.65.yaml --yes
+  qpe enable --stack quilt --template s3://my-releases/quilt/1.65/quilt.yaml --parameter NewSetting=on
   qpe enable --stack quilt --finish
   qpe enable --stack quilt --follow`,
 		Args: cobra.NoArgs,
@@ -94,6 +110,17 @@ ask), credentials or a missing stack.`,
 			}
 			if finish && follow {
 				return &exitError{code: 2, err: errors.New("enable: --finish and --follow do not go together: --follow only follows the last update")}
+			}
+			if newTemplate != "" && follow {
+				return &exitError{code: 2, err: errors.New("enable: --template and --follow do not go together: --follow only follows the last update")}
+			}
+			var newBody []byte
+			if newTemplate != "" && !enable.IsS3URL(newTemplate) {
+				b, err := readTemplate(cmd, newTemplate)
+				if err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("enable: --template: %w", err)}
+				}
+				newBody = b
 			}
 			settings, err := stringValues("--set", sets)
 			if err != nil {
@@ -124,6 +151,7 @@ ask), credentials or a missing stack.`,
 				Stack: stack, Region: cfg.Region, Settings: settings, Parameters: values, S3Bucket: bucket,
 				Yes: yes, AcceptUnsafe: acceptUnsafe, AcceptDowntime: acceptDowntime, FollowOnly: follow, Finish: finish,
 				HostedZoneID: zone, DNSTimeout: dnsTimeout, ChangeSetName: changeSet, Poll: poll,
+				Template: newTemplate, TemplateBody: newBody, MaxTemplateBytes: maxInputBytes, AcceptMacroReplacement: acceptMacroReplacement,
 				Observer: &enable.Writer{W: progressTo, Live: isTerminal(progressTo), Brief: format == "json"},
 			}
 			if resolverAddr != "" {
@@ -159,6 +187,8 @@ ask), credentials or a missing stack.`,
 	f.BoolVar(&yes, "yes", false, "execute the change set without asking (CI)")
 	f.BoolVar(&acceptUnsafe, strings.TrimPrefix(enable.AcceptUnsafeFlag, "--"), false, "go on with a plan whose rollback can fail (its recovery is printed)")
 	f.BoolVar(&acceptDowntime, strings.TrimPrefix(enable.AcceptDowntimeFlag, "--"), false, "go on with a plan in which users on the private network lose an entry point")
+	f.StringVar(&newTemplate, "template", "", "upgrade to this new Quilt template `NEW` (a JSON or YAML file, or an S3 URL), keeping the deployed settings and parameter values")
+	f.BoolVar(&acceptMacroReplacement, strings.TrimPrefix(enable.AcceptMacroReplacementFlag, "--"), false, "go on with a plan that replaces or removes resources the macro made (the private API, the internal load balancer side, the preflight)")
 	f.BoolVar(&follow, "follow", false, "only follow the stack's current or last update, then verify")
 	f.BoolVar(&finish, "finish", false, "a stack left side by side: check DNS, then retire the public load balancer")
 	f.StringVar(&zone, "hosted-zone-id", "", "Route 53 hosted zone (in the stack's account) whose records enable moves to the internal load balancer, after showing the change batch")

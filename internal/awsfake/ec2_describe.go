@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
-	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
 // XML shapes of the EC2 answers (element names as aws-sdk-go-v2's
@@ -541,8 +540,8 @@ func (s *Server) xmlEndpoint(v VpcEndpoint) xmlVpcEndpoint {
 		}
 		x.Groups = append(x.Groups, xmlGroupID{GroupID: g, GroupName: name})
 	}
-	if vpcrules.Is(x.VpcEndpointType, "Interface") {
-		svc := strings.TrimPrefix(v.ServiceName, vpcrules.ServiceName(s.world.Region, ""))
+	if strings.EqualFold(x.VpcEndpointType, "Interface") {
+		svc := strings.TrimPrefix(v.ServiceName, servicePrefix(s.world.Region))
 		x.DNSEntries = append(x.DNSEntries, xmlDNSEntry{DNSName: fmt.Sprintf("%s-fake.%s.%s.vpce.amazonaws.com", v.ID, svc, s.world.Region), HostedZoneID: "Z7HUB22UULQXV"})
 	}
 	return x

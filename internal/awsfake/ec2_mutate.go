@@ -21,11 +21,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
-
 	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
-	"github.com/quiltdata/quilt-private-endpoints/internal/vpcrules"
 )
 
 // PendingDescribesTag is the VPC tag that sets how many DescribeVpcEndpoints
@@ -161,7 +157,7 @@ func (m *mutator) checkSubnets(vpc string, ids []string) error {
 		if err != nil {
 			return err
 		}
-		zone := vpcrules.Zone(types.Subnet{AvailabilityZone: aws.String(sn.AvailabilityZone)})
+		zone := sn.AvailabilityZone
 		if other, ok := seen[zone]; ok {
 			return badRequest("DuplicateSubnetsInSameZone", "Found another VPC endpoint subnet in the availability zone of %s. VPC endpoint subnets should be in different availability zones supported by the VPC endpoint service (%s).", id, other)
 		}
@@ -178,7 +174,7 @@ func (m *mutator) checkRouteTables(vpc, service, self string, ids []string) erro
 			return err
 		}
 		for _, e := range m.s.world.VpcEndpoints {
-			if e.ID != self && e.ServiceName == service && vpcrules.Is(e.Type, "Gateway") && e.State != "deleted" && slices.Contains(e.RouteTableIDs, id) {
+			if e.ID != self && e.ServiceName == service && strings.EqualFold(e.Type, "Gateway") && e.State != "deleted" && slices.Contains(e.RouteTableIDs, id) {
 				return badRequest("RouteAlreadyExists", "route table %s already has a route with destination-prefix-list-id %s", id, prefixList(service))
 			}
 		}
@@ -204,7 +200,7 @@ func (m *mutator) createVpcEndpoint(q query) (any, error) {
 		return nil, err
 	}
 	svc := q.Get("ServiceName")
-	if !strings.HasPrefix(svc, vpcrules.ServiceName(m.s.world.Region, "")) {
+	if !strings.HasPrefix(svc, servicePrefix(m.s.world.Region)) {
 		return nil, badRequest("InvalidServiceName", "The Vpc Endpoint Service '%s' does not exist", svc)
 	}
 	typ := orDefault(q.Get("VpcEndpointType"), "Gateway")
@@ -237,7 +233,7 @@ func (m *mutator) createVpcEndpoint(q query) (any, error) {
 			}
 			for _, o := range m.s.world.VpcEndpoints {
 				if o.VpcID == vpc.ID && o.ServiceName == svc && o.PrivateDNS && o.State != "deleted" && o.State != "deleting" {
-					name := strings.TrimPrefix(svc, vpcrules.ServiceName(m.s.world.Region, "")) + "." + m.s.world.Region + ".amazonaws.com"
+					name := strings.TrimPrefix(svc, servicePrefix(m.s.world.Region)) + "." + m.s.world.Region + ".amazonaws.com"
 					return nil, badRequest("InvalidParameter", "private-dns-enabled cannot be set because there is already a conflicting DNS domain for %s in the VPC %s", name, vpc.ID)
 				}
 			}
@@ -314,7 +310,7 @@ func (m *mutator) modifyVpcEndpoint(q query) (any, error) {
 	}
 	add, remove := q.List("AddSubnetId"), q.List("RemoveSubnetId")
 	if len(add)+len(remove) > 0 {
-		if !vpcrules.Is(e.Type, "Interface") {
+		if !strings.EqualFold(e.Type, "Interface") {
 			return nil, badRequest("InvalidParameter", "Subnets can only be modified on Interface endpoints")
 		}
 		subnets := slices.DeleteFunc(slices.Clone(e.SubnetIDs), func(s string) bool { return slices.Contains(remove, s) })
@@ -330,7 +326,7 @@ func (m *mutator) modifyVpcEndpoint(q query) (any, error) {
 	}
 	addRT, removeRT := q.List("AddRouteTableId"), q.List("RemoveRouteTableId")
 	if len(addRT)+len(removeRT) > 0 {
-		if !vpcrules.Is(e.Type, "Gateway") {
+		if !strings.EqualFold(e.Type, "Gateway") {
 			return nil, badRequest("InvalidParameter", "Route tables can only be modified on Gateway endpoints")
 		}
 		if err := m.checkRouteTables(e.VpcID, e.ServiceName, e.ID, addRT); err != nil {

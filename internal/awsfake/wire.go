@@ -81,26 +81,21 @@ func marshalInner(v any) ([]byte, error) {
 	return data, nil
 }
 
-// writeError writes an error as the protocol does: EC2's and STS's
-// through the shared wire shapes, S3's (REST-XML, no body for HEAD) here.
+// writeError writes an error as the protocol does (the shared wire shapes;
+// S3 answers a HEAD with the status only).
 func writeError(w http.ResponseWriter, r *http.Request, p protocol, e *APIError) {
 	id := requestID()
-	switch p {
-	case protoEC2:
+	switch {
+	case p == protoEC2:
 		wire.EC2Error(w, e.Status, e.Code, e.Message, id)
-		return
-	case protoSTS:
+	case p == protoSTS:
 		wire.QueryError(w, stsNamespace, e.Status, e.Code, e.Message, id)
-		return
-	}
-	w.Header().Set("x-amz-request-id", id)
-	if r.Method == http.MethodHead {
+	case r.Method == http.MethodHead:
+		w.Header().Set("x-amz-request-id", id)
 		w.WriteHeader(e.Status)
-		return
+	default:
+		wire.S3Error(w, e.Status, e.Code, e.Message, id)
 	}
-	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-	w.WriteHeader(e.Status)
-	fmt.Fprintf(w, "%s<Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>", xml.Header, wire.Escape(e.Code), wire.Escape(e.Message), id)
 }
 
 // query is an EC2 Query request's parameters.

@@ -25,21 +25,8 @@ type World struct {
 	Buckets        []Bucket        `yaml:"buckets" json:"buckets"`
 }
 
-// Vpc is a VPC. DNS support defaults to on, DNS hostnames to off (as for a
-// VPC created with the API).
-type Vpc struct {
-	ID        string `yaml:"id" json:"id"`
-	CidrBlock string `yaml:"cidr" json:"cidr"`
-	// SecondaryCidrs are further IPv4 blocks associated with the VPC.
-	SecondaryCidrs     []string          `yaml:"secondaryCidrs" json:"secondaryCidrs"`
-	EnableDNSSupport   *bool             `yaml:"enableDnsSupport" json:"enableDnsSupport"`
-	EnableDNSHostnames bool              `yaml:"enableDnsHostnames" json:"enableDnsHostnames"`
-	IsDefault          bool              `yaml:"isDefault" json:"isDefault"`
-	Tags               map[string]string `yaml:"tags" json:"tags"`
-}
-
-// DNSSupport is enableDnsSupport with its default (true).
-func (v Vpc) DNSSupport() bool { return v.EnableDNSSupport == nil || *v.EnableDNSSupport }
+// Vpc is a VPC: the doubles' shared world type (fakeworld.Vpc).
+type Vpc = fakeworld.Vpc
 
 // Subnet is a subnet with its one Availability Zone (az) and VPC: the
 // doubles' shared world type, so the stack double's load balancers report
@@ -83,28 +70,12 @@ type VpcEndpoint struct {
 	Tags             map[string]string `yaml:"tags" json:"tags"`
 }
 
-// SecurityGroup is a security group and its rules.
-type SecurityGroup struct {
-	ID          string            `yaml:"id" json:"id"`
-	VpcID       string            `yaml:"vpc" json:"vpc"`
-	Name        string            `yaml:"name" json:"name"`
-	Description string            `yaml:"description" json:"description"`
-	Ingress     []Permission      `yaml:"ingress" json:"ingress"`
-	Egress      []Permission      `yaml:"egress" json:"egress"`
-	Tags        map[string]string `yaml:"tags" json:"tags"`
-}
+// SecurityGroup is a security group and its rules: the doubles' shared
+// world type (fakeworld.SecurityGroup).
+type SecurityGroup = fakeworld.SecurityGroup
 
-// Permission is one rule: Protocol "tcp", "udp", "icmp" or "-1" (all, the
-// ports are then ignored), from CIDRs, security groups and/or managed prefix
-// lists (pl-...).
-type Permission struct {
-	Protocol    string   `yaml:"protocol" json:"protocol"`
-	FromPort    int32    `yaml:"from" json:"from"`
-	ToPort      int32    `yaml:"to" json:"to"`
-	Cidrs       []string `yaml:"cidrs" json:"cidrs"`
-	Groups      []string `yaml:"groups" json:"groups"`
-	PrefixLists []string `yaml:"prefixLists" json:"prefixLists"`
-}
+// Permission is one rule of a security group (fakeworld.Permission).
+type Permission = fakeworld.Permission
 
 // NatGateway is a NAT gateway. State defaults to available,
 // ConnectivityType to public.
@@ -144,10 +115,10 @@ func LoadWorld(path string) (*World, error) {
 	return &w, nil
 }
 
-// Network is the part of the world the stack double shares: the Region and
-// the subnets with their zones.
+// Network is the part of the world the stack double shares: the Region, the
+// VPCs, the subnets with their zones and the security groups.
 func (w *World) Network() fakeworld.Network {
-	return fakeworld.Network{Region: w.Region, Subnets: w.Subnets}
+	return fakeworld.Network{Region: w.Region, Vpcs: w.Vpcs, Subnets: w.Subnets, SecurityGroups: w.SecurityGroups}
 }
 
 // withDefaults fills the defaults the doc comments promise.
@@ -159,3 +130,7 @@ func (w *World) withDefaults() {
 		w.AccountID = "123456789012"
 	}
 }
+
+// servicePrefix is the prefix of AWS services' endpoint service names in
+// the Region ("com.amazonaws.us-east-1.").
+func servicePrefix(region string) string { return "com.amazonaws." + region + "." }

@@ -71,15 +71,13 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 	info := &ChangeSetInfo{Name: name}
 	if len(body) > MaxTemplateBody {
 		key := fmt.Sprintf("qpe-%s/%s/%s.json", r.command(), st.Name, name)
-		// The bucket must be the stack's account's: a name taken by another
-		// account would receive the template and serve it back altered.
-		owner, err := arn.Parse(st.ID)
+		owner, err := st.bucketOwner()
 		if err != nil {
-			return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("the stack id %s is not an ARN, so the bucket's owner cannot be pinned: %v", st.ID, err))
+			return nil, r.stopped(OutcomeChangeSetFailed, 1, err.Error())
 		}
 		if _, err := r.clients.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(r.input.S3Bucket), Key: aws.String(key), Body: bytes.NewReader(body),
-			ExpectedBucketOwner: aws.String(owner.AccountID)}); err != nil {
-			return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("uploading the template to s3://%s/%s (expected owner: the stack's account %s; a bucket of another account is refused): %v", r.input.S3Bucket, key, owner.AccountID, err))
+			ExpectedBucketOwner: aws.String(owner)}); err != nil {
+			return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("uploading the template to s3://%s/%s (expected owner: the stack's account %s; a bucket of another account is refused): %v", r.input.S3Bucket, key, owner, err))
 		}
 		info.TemplateURL = fmt.Sprintf("https://%s.s3.%s.amazonaws.com/%s", r.input.S3Bucket, st.Region, key)
 		in.TemplateURL = aws.String(info.TemplateURL)
@@ -123,6 +121,18 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 	}
 	r.observer.ChangeSet(sg)
 	return info, false
+}
+
+// bucketOwner is the account every bucket enable reads or writes must
+// belong to (S3's ExpectedBucketOwner): the stack's, from its id. A bucket
+// name taken by another account would receive the template and serve it
+// back altered, or serve a template of its own.
+func (st *deployedStack) bucketOwner() (string, error) {
+	a, err := arn.Parse(st.ID)
+	if err != nil {
+		return "", fmt.Errorf("the stack id %s is not an ARN, so the bucket's owner cannot be pinned: %w", st.ID, err)
+	}
+	return a.AccountID, nil
 }
 
 // waitChangeSet polls DescribeChangeSet until the change set is computed,

@@ -57,9 +57,11 @@ type CloudFormationAPI interface {
 	SetStackPolicy(ctx context.Context, in *cloudformation.SetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.SetStackPolicyOutput, error)
 }
 
-// S3API uploads a template too large to pass inline.
+// S3API uploads a template too large to pass inline, and reads the new
+// template of an upgrade given as an S3 URL (--template).
 type S3API interface {
 	PutObject(ctx context.Context, in *s3.PutObjectInput, optFns ...func(*s3.Options)) (*s3.PutObjectOutput, error)
+	GetObject(ctx context.Context, in *s3.GetObjectInput, optFns ...func(*s3.Options)) (*s3.GetObjectOutput, error)
 }
 
 // Clients are the AWS clients enable uses.
@@ -124,6 +126,19 @@ type Input struct {
 	// Choose asks for a setting without a default (LoadBalancerScheme);
 	// nil means there is nobody to ask: the setting must come with --set.
 	Choose Chooser
+	// Template is the new template of an upgrade (--template NEW): a file
+	// name (its bytes in TemplateBody, read by the caller) or an S3 URL
+	// (read here with GetObject, the bucket's owner pinned to the stack's
+	// account). Empty: the deployed template gets the entry (upgrade.go).
+	Template string
+	// TemplateBody is the file's content when Template is a file.
+	TemplateBody []byte
+	// MaxTemplateBytes bounds a template read from S3 (default
+	// DefaultMaxTemplateBytes).
+	MaxTemplateBytes int64
+	// AcceptMacroReplacement goes on with a plan that replaces or removes
+	// resources the macro made (--accept-macro-replacement).
+	AcceptMacroReplacement bool
 	// FollowOnly follows the stack's current (or last) update and verifies,
 	// without creating anything (--follow).
 	FollowOnly bool
@@ -181,6 +196,10 @@ type Result struct {
 	Outcome string        `json:"outcome"`
 	Message string        `json:"message,omitempty"`
 	Exit    int           `json:"exit"`
+
+	// Upgrade is what an upgrade to a new template read and decided
+	// (upgrade.go); nil without --template.
+	Upgrade *Upgrade `json:"upgrade,omitempty"`
 
 	stack    *deployedStack
 	observer Observer
@@ -247,6 +266,11 @@ func Run(ctx context.Context, c Clients, in Input) (*Result, error) {
 	}
 	r.step("stack %s is %s, deployed with %s; its %d parameters keep their values, the change set asks CAPABILITY_IAM, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND",
 		st.Name, st.Status, orNone(strings.Join(st.Capabilities, ", ")), len(st.Parameters))
+	if in.Template != "" {
+		if err := r.prepareUpgrade(ctx); err != nil {
+			return nil, err
+		}
+	}
 	// A stack with an internet-facing load balancer going internal takes
 	// two updates with the DNS step between them (walk.go); any other,
 	// one. Each update rolls back at every point (the plan, step 3,

@@ -66,6 +66,9 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	slices.Sort(ps.Replaced)
 	sg.Plan = ps
 	r.observer.Plan(sg)
+	if stop := r.refuseMacroReplacement(rd, p); stop {
+		return true
+	}
 	if p.Safe() {
 		return r.refuseDowntime(p)
 	}

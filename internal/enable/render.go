@@ -35,7 +35,8 @@ func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
 		return r.renderLeave(ctx, sg)
 	}
 	st := r.stack
-	declared := template.Section(st.Original, "Parameters")
+	base := r.baseTemplate()
+	declared := template.Section(base, "Parameters")
 	params := map[string]string{}
 	for k, v := range st.Parameters {
 		if _, ok := declared[k]; ok {
@@ -45,7 +46,7 @@ func (r *Result) render(ctx context.Context, sg *Stage) (*rendering, bool) {
 	for k, v := range r.input.Parameters {
 		params[k] = v
 	}
-	submitted := macroevent.WithEntry(st.Original, sg.Settings)
+	submitted := macroevent.WithEntry(base, sg.Settings)
 	body, err := template.EncodeJSON(submitted, false)
 	if err != nil {
 		return nil, r.stopped(OutcomeRenderFailed, 1, "encoding the template: "+err.Error())

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
@@ -61,17 +62,35 @@ type PolicyStatement struct {
 var unprotectedTypes = map[string]bool{"AWS::ApiGateway::Deployment": true}
 
 // ProtectedResources lists the resources of the render that the macro made
-// (the stable identity contract, transform.Identities: added or renamed
-// resources) and that no update should replace or remove: the private API
-// and its stages, the internal load balancer side, the preflight, the
-// macro's security group and ingress rules. API Gateway deployments are left
-// out (unprotectedTypes). Sorted. renamed only names where a resource came
-// from: nil gives the same ids.
+// and that no update should replace or remove: the private API and its
+// stages, the internal load balancer side, the preflight, the macro's
+// security group and ingress rules. The owned ids are the ones the render
+// records (transform.ReadRenderInfo: Metadata.QuiltPrivateEndpoints
+// Resources); for a render made before it recorded them, the stable
+// identity contract (transform.Identities of original and render: added
+// or renamed resources; renamed only names where a resource came from, nil
+// gives the same ids). API Gateway deployments are left out
+// (unprotectedTypes). Sorted. The one place the owned ids are read.
 func ProtectedResources(original, render map[string]any, renamed map[string]string) []string {
+	res := template.Resources(render)
 	var out []string
+	add := func(id, typ string) {
+		if _, ok := res[id]; ok && !unprotectedTypes[typ] {
+			out = append(out, id)
+		}
+	}
+	if info, ok, err := transform.ReadRenderInfo(render); ok && err == nil && info.Resources != nil {
+		for _, id := range info.Resources {
+			m, _ := res[id].(map[string]any)
+			typ, _ := m["Type"].(string)
+			add(id, typ)
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
 	for _, e := range transform.Identities(original, render, renamed) {
-		if e.Section == "Resources" && !unprotectedTypes[e.Type] {
-			out = append(out, e.ID)
+		if e.Section == "Resources" {
+			add(e.ID, e.Type)
 		}
 	}
 	return out

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/quiltfixture"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
@@ -224,5 +225,45 @@ func TestWithoutPrivateStatements(t *testing.T) {
 	}
 	if _, _, err := WithoutPrivateStatements("[", ids); err == nil {
 		t.Error("a policy that is not JSON gave no error")
+	}
+}
+
+func TestProtectedResourcesReadTheRender(t *testing.T) {
+	in := quiltfixture.Decode(quiltfixture.Stable())
+	res, err := transform.Transform(context.Background(), transform.Request{Fragment: in, Params: map[string]any{
+		"ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0", "UserSubnetIds": "subnet-0123456789abcdef0,subnet-1123456789abcdef0",
+		"LoadBalancerScheme": "internal", "PublicLoadBalancer": "keep"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromMeta := ProtectedResources(in, res.Fragment, res.Renamed)
+	// The same render without its Metadata list: the identity contract
+	// gives the same ids.
+	bare, _ := template.Clone(res.Fragment).(map[string]any)
+	meta := template.Section(bare, "Metadata")[transform.MetadataKey].(map[string]any)
+	delete(meta, "Resources")
+	fromIdentities := ProtectedResources(in, bare, nil)
+	if len(fromMeta) == 0 || !slices.Equal(fromMeta, fromIdentities) {
+		t.Fatalf("from the Metadata %v\nfrom Identities %v", fromMeta, fromIdentities)
+	}
+	// The Metadata list wins: an id it lists is protected even if the
+	// input had it; one the render lacks, or a deployment, is not.
+	deployment := ""
+	for id, r := range template.Resources(bare) {
+		if m, _ := r.(map[string]any); m["Type"] == "AWS::ApiGateway::Deployment" {
+			deployment = id
+		}
+	}
+	if deployment == "" {
+		t.Fatal("the render has no API deployment")
+	}
+	meta["Resources"] = []any{"ApiPrivate", "Bucket", "Missing", deployment}
+	template.Resources(bare)["Bucket"] = map[string]any{"Type": "AWS::S3::Bucket"}
+	got := ProtectedResources(in, bare, nil)
+	if want := []string{"ApiPrivate", "Bucket"}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if got := DeployedProtectedResources(in, res.Fragment); got != nil {
+		t.Errorf("a deployed template without the Transform entry protects %v", got)
 	}
 }

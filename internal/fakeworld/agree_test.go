@@ -3,6 +3,7 @@ package fakeworld_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -66,6 +67,34 @@ func TestDoublesAgreeOnZones(t *testing.T) {
 			}
 			if n != 2 {
 				t.Fatalf("%d load balancer zones, want 2", n)
+			}
+		})
+	}
+}
+
+// TestDoublesReadOneWorld: the EC2 double's world and the stack double's
+// scenario, read from the same file, hold the same network (Region, VPCs,
+// subnets, security groups: one set of types, one "network" key), and
+// the EC2 double keeps what only it serves (route tables) besides.
+func TestDoublesReadOneWorld(t *testing.T) {
+	for _, file := range []string{"base.yaml", "over.yaml"} {
+		t.Run(file, func(t *testing.T) {
+			path := filepath.Join("testdata", file)
+			var doc struct {
+				Network awsfake.World `yaml:"network"`
+			}
+			if err := fakeworld.Load(path, &doc); err != nil {
+				t.Fatal(err)
+			}
+			scn, err := stackfake.Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := doc.Network.Network(); !reflect.DeepEqual(got, scn.Network) {
+				t.Errorf("EC2 double's network %+v\nstack double's %+v", got, scn.Network)
+			}
+			if len(scn.Network.Vpcs) != 1 || len(scn.Network.SecurityGroups) != 1 || len(scn.Network.Subnets) != 2 || len(doc.Network.RouteTables) != 1 {
+				t.Errorf("network %+v, route tables %+v: want 1 VPC, 1 group, 2 subnets, 1 route table", scn.Network, doc.Network.RouteTables)
 			}
 		})
 	}

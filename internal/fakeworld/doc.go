@@ -4,6 +4,8 @@
 // one fault model (Fault, Injector), one scenario loader (Load,
 // LoadDocument: YAML or JSON laid over a "base" chain, or over a shared base
 // world with lists of resources merged by id and a "remove" list: WithBase,
-// ByID) and one world of what both doubles describe (Subnet: a subnet with
-// its one Availability Zone and VPC). It imports no code the doubles test.
+// ByID) and one world of what both doubles describe (Network, a scenario's
+// "network" key: the Region, VPCs, subnets, each with its one Availability
+// Zone, and security groups). Package wire writes the AWS XML wire shapes
+// both answer with. Neither imports code the doubles test.
 package fakeworld

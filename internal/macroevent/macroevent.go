@@ -161,39 +161,28 @@ func notAParameterError(doc map[string]any, setting, name string) error {
 // the macro's entries (as written, nil for an entry by name only) and the
 // other entries, in their order.
 func macroEntries(tr any) (params []any, rest []any) {
-	var entries []any
-	switch t := tr.(type) {
-	case nil:
-	case []any:
-		entries = t
-	default:
-		entries = []any{t}
-	}
-	for _, e := range entries {
-		switch t := e.(type) {
-		case string:
-			if t == MacroName {
-				params = append(params, nil)
-				continue
-			}
-		case map[string]any:
-			if t["Name"] == MacroName {
-				params = append(params, t["Parameters"])
-				continue
-			}
+	for _, e := range transformEntries(tr) {
+		if !isEntry(e) {
+			rest = append(rest, e)
+			continue
 		}
-		rest = append(rest, e)
+		if m, isMap := e.(map[string]any); isMap {
+			params = append(params, m["Parameters"])
+			continue
+		}
+		params = append(params, nil)
 	}
 	return params, rest
 }
 
-// WithEntry returns a copy of doc with the macro's entry first in its
-// Transform section, as `qpe enable` submits it: the other transforms
-// follow in their order, an entry of the macro already there gives its
-// Parameters (a mapping; anything else is dropped), and settings win over
-// them.
+// WithEntry returns a copy of doc with the macro's entry in its Transform
+// section, as `qpe enable` submits it: where the template has it already
+// (among the other transforms, which keep their order), else first; an
+// entry of the macro already there gives its Parameters (a mapping;
+// anything else is dropped), and settings win over them.
 func WithEntry(doc map[string]any, settings map[string]string) map[string]any {
 	out, _ := template.Clone(doc).(map[string]any)
+	_, at, _ := Entry(out)
 	entries, rest := macroEntries(out["Transform"])
 	params := map[string]any{}
 	for _, e := range entries {
@@ -209,7 +198,7 @@ func WithEntry(doc map[string]any, settings map[string]string) map[string]any {
 	if len(params) > 0 {
 		entry["Parameters"] = params
 	}
-	out["Transform"] = append([]any{entry}, rest...)
+	out["Transform"] = slices.Insert(slices.Clone(rest), at, any(entry))
 	return out
 }
 

@@ -205,6 +205,8 @@ func TestWithEntry(t *testing.T) {
 			[]any{entry(map[string]any{"PreflightMode": "none", "Exclude": "A"})}},
 		{"by name only", MacroName, nil, []any{entry(nil)}},
 		{"others kept after it", "AWS::Serverless-2016-10-31", nil, []any{entry(nil), "AWS::Serverless-2016-10-31"}},
+		{"kept where it is among the others", []any{"AWS::Serverless-2016-10-31", MacroName, "AWS::LanguageExtensions"}, map[string]string{"PreflightMode": "none"},
+			[]any{"AWS::Serverless-2016-10-31", entry(map[string]any{"PreflightMode": "none"}), "AWS::LanguageExtensions"}},
 	} {
 		doc := map[string]any{"Resources": map[string]any{}}
 		if c.tr != nil {
@@ -218,6 +220,32 @@ func TestWithEntry(t *testing.T) {
 			if _, changed := doc["Transform"]; changed {
 				t.Errorf("%s: the deployed template was changed", c.name)
 			}
+		}
+	}
+}
+
+func TestEntry(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		tr         any
+		wantParams map[string]any
+		wantBefore int
+		wantOK     bool
+	}{
+		{"no section", nil, nil, 0, false},
+		{"others only", []any{"AWS::Serverless-2016-10-31"}, nil, 0, false},
+		{"by name", MacroName, nil, 0, true},
+		{"after another", []any{"AWS::Serverless-2016-10-31", map[string]any{"Name": MacroName, "Parameters": map[string]any{"PreflightMode": map[string]any{"Ref": "Mode"}}}},
+			map[string]any{"PreflightMode": map[string]any{"Ref": "Mode"}}, 1, true},
+		{"parameters not a mapping", map[string]any{"Name": MacroName, "Parameters": "x"}, nil, 0, true},
+	} {
+		doc := map[string]any{"Resources": map[string]any{}}
+		if c.tr != nil {
+			doc["Transform"] = c.tr
+		}
+		params, before, ok := Entry(doc)
+		if !reflect.DeepEqual(params, c.wantParams) || before != c.wantBefore || ok != c.wantOK {
+			t.Errorf("%s: Entry = %v, %d, %v; want %v, %d, %v", c.name, params, before, ok, c.wantParams, c.wantBefore, c.wantOK)
 		}
 	}
 }

@@ -281,9 +281,13 @@ func (s *Server) timeline(cs *changeSet, token string, start time.Time) *update 
 		if rc.Action == "Add" || rc.Replacement == "True" {
 			phys = s.newPhysical(rc.Type, rc.LogicalID, cs.ID)
 		}
+		reason := s.subnetFailure(cs, rc) // world.go: a subnet the shared world does not have
 		if ex.FailAt != nil && ex.FailAt.Resource == rc.LogicalID {
+			reason = orDefault(ex.FailAt.Reason, "stackfake: injected failure")
+		}
+		if reason != "" {
 			emit(rc.LogicalID, physical[rc.LogicalID], rc.Type, verb+"_IN_PROGRESS", "")
-			emit(rc.LogicalID, physical[rc.LogicalID], rc.Type, verb+"_FAILED", orDefault(ex.FailAt.Reason, "stackfake: injected failure"))
+			emit(rc.LogicalID, physical[rc.LogicalID], rc.Type, verb+"_FAILED", reason)
 			rc := rc
 			failed = &rc
 			break

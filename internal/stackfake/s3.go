@@ -4,7 +4,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld/wire"
 )
 
 // maxObject bounds an uploaded object (CloudFormation reads templates of
@@ -23,19 +26,7 @@ func (s *Server) s3Put(w http.ResponseWriter, r *http.Request) {
 		writeS3Error(w, f.Status, faultCode(f), faultMessage(f))
 		return
 	}
-	// As S3 with the header: the caller pins the bucket's owner, and a
-	// bucket of another account is refused. The double insists on the
-	// header, so a client that does not pin the owner fails its tests.
-	owner := s.scn.BucketOwners[bucket]
-	if owner == "" {
-		owner = s.scn.Account
-	}
-	switch want := r.Header.Get("x-amz-expected-bucket-owner"); {
-	case want == "":
-		writeS3Error(w, http.StatusBadRequest, "InvalidRequest", "stackfake: PutObject without x-amz-expected-bucket-owner (ExpectedBucketOwner): the bucket's owner is not pinned")
-		return
-	case want != owner:
-		writeS3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+	if !s.ownerPinned(w, r, "PutObject", bucket) {
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxObject+1))
@@ -55,10 +46,57 @@ func (s *Server) s3Put(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
+// ownerPinned answers as S3 with the x-amz-expected-bucket-owner header:
+// the caller pins the bucket's owner, and a bucket of another account is
+// refused (403 AccessDenied). The double insists on the header, so a client
+// that does not pin the owner fails its tests. false: the error is written.
+func (s *Server) ownerPinned(w http.ResponseWriter, r *http.Request, op, bucket string) bool {
+	owner := s.scn.BucketOwners[bucket]
+	if owner == "" {
+		owner = s.scn.Account
+	}
+	switch want := r.Header.Get("x-amz-expected-bucket-owner"); {
+	case want == "":
+		writeS3Error(w, http.StatusBadRequest, "InvalidRequest", "stackfake: "+op+" without x-amz-expected-bucket-owner (ExpectedBucketOwner): the bucket's owner is not pinned")
+		return false
+	case want != owner:
+		writeS3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+		return false
+	}
+	return true
+}
+
+// s3Get serves a path-style GetObject (GET /bucket/key) of an object
+// PutObject stored: 404 NoSuchKey for any other key.
+func (s *Server) s3Get(w http.ResponseWriter, r *http.Request) {
+	bucket, key, ok := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if !ok || bucket == "" || key == "" {
+		writeS3Error(w, http.StatusBadRequest, "InvalidRequest", "stackfake: GET /bucket/key only")
+		return
+	}
+	if f := s.begin(r, "s3", "GetObject", bucket); f != nil {
+		writeS3Error(w, f.Status, faultCode(f), faultMessage(f))
+		return
+	}
+	if !s.ownerPinned(w, r, "GetObject", bucket) {
+		return
+	}
+	c := s.state()
+	c.mu.Lock()
+	body, found := c.objects[bucket+"/"+key]
+	c.mu.Unlock()
+	if !found {
+		writeS3Error(w, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.")
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Header().Set("ETag", `"stackfake"`)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
 func writeS3Error(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/xml")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>`+esc(code)+`</Code><Message>`+esc(msg)+`</Message></Error>`)
+	wire.S3Error(w, status, code, msg, requestID)
 }
 
 // objectKey turns a TemplateURL into the "bucket/key" of an uploaded

@@ -41,7 +41,8 @@ type Scenario struct {
 	ECSServices   map[string]ECSService   `yaml:"ecsServices"`
 	// Network is the world shared with the EC2 double (awsfake reads the
 	// same "network" key as its World): the load balancers' subnets take
-	// their Availability Zones from it.
+	// their Availability Zones from it, and a Lambda function or ECS service
+	// an update puts in a subnet it does not have fails (world.go).
 	Network fakeworld.Network `yaml:"network"`
 	// Route53 is the account's hosted zones (route53.go).
 	Route53 Route53 `yaml:"route53"`

@@ -102,6 +102,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		s.route53(w, r)
 	case r.Method == http.MethodPut:
 		s.s3Put(w, r)
+	case r.Method == http.MethodGet:
+		s.s3Get(w, r)
 	default:
 		writeJSONError(w, http.StatusNotFound, "UnknownOperationException", "stackfake: no route for "+r.Method+" "+p)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/enable"
 	"github.com/quiltdata/quilt-private-endpoints/internal/quiltfixture"
+	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 	"github.com/quiltdata/quilt-private-endpoints/internal/updatepath"
 )
@@ -23,6 +24,41 @@ import (
 type upgrade struct {
 	plan, raw *updatepath.Plan
 	owned     []string
+	// next is the render of the next release; nextOwned the resources it
+	// owns (as owned); again the render of that render.
+	next, again map[string]any
+	nextOwned   []string
+}
+
+// ownedOf lists the resources a render's Metadata.QuiltPrivateEndpoints
+// records as the macro's, less those replaced by design.
+func ownedOf(t *testing.T, render map[string]any) []string {
+	t.Helper()
+	info, ok, err := transform.ReadRenderInfo(render)
+	if err != nil || !ok {
+		t.Fatalf("the render's metadata: %v (found %v)", err, ok)
+	}
+	var out []string
+	for _, id := range info.Resources {
+		r, _ := render["Resources"].(map[string]any)[id].(map[string]any)
+		if typ, _ := r["Type"].(string); !transform.ReplacedByDesign(typ) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func transformed(t *testing.T, source map[string]any, settings map[string]string) map[string]any {
+	t.Helper()
+	params := map[string]any{}
+	for k, v := range settings {
+		params[k] = v
+	}
+	res, err := transform.Transform(context.Background(), transform.Request{Fragment: source, Params: params})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Fragment
 }
 
 func upgradeCase(t *testing.T, dir string) upgrade {
@@ -47,17 +83,10 @@ func upgradeCase(t *testing.T, dir string) upgrade {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, ok, err := transform.ReadRenderInfo(res.Fragment)
-	if err != nil || !ok {
-		t.Fatalf("%s: the deployed render's metadata: %v (found %v)", dir, err, ok)
-	}
-	u := upgrade{plan: goldenPlan(t, dir)}
-	for _, id := range info.Resources {
-		r, _ := res.Fragment["Resources"].(map[string]any)[id].(map[string]any)
-		if typ, _ := r["Type"].(string); !transform.ReplacedByDesign(typ) {
-			u.owned = append(u.owned, id)
-		}
-	}
+	u := upgrade{plan: goldenPlan(t, dir), owned: ownedOf(t, res.Fragment)}
+	u.next = transformed(t, quiltfixture.Next(in.NextChanges...), in.Settings)
+	u.nextOwned = ownedOf(t, u.next)
+	u.again = transformed(t, u.next, in.Settings)
 	if len(u.owned) == 0 {
 		t.Fatalf("%s: the deployed render owns no resource: the check would pass vacuously", dir)
 	}
@@ -99,7 +128,9 @@ func blockerKeys(bs []updatepath.Blocker) []string {
 // the resources the macro made, adds no blocker to the same upgrade without
 // the macro, and is rollback-safe unless that one is not: Quilt's
 // migration re-run (ChangeMigration) is QPE-UP-008 on MigrationCallout with
-// or without the macro. What the update adds runs after the preflight.
+// or without the macro. What the update adds runs after the preflight. The
+// render of the next release owns the same resources as the deployed one
+// (deployments aside) and is a fixed point of the engine.
 // The waves are in the golden plans (TestGoldenPlans); the log lists them.
 func TestUpgradeFixtures(t *testing.T) {
 	dirs, _ := filepath.Glob(filepath.Join("testdata", "upgrade-*", "input.json"))
@@ -128,6 +159,14 @@ func TestUpgradeFixtures(t *testing.T) {
 			}
 			if got := u.macroTouched(); len(got) > 0 {
 				t.Errorf("resources the macro made are replaced or removed: %v", got)
+			}
+			if !slices.Equal(u.nextOwned, u.owned) {
+				t.Errorf("the next release's render owns %v, the deployed one %v", u.nextOwned, u.owned)
+			}
+			a, _ := template.EncodeJSON(u.next, true)
+			b, _ := template.EncodeJSON(u.again, true)
+			if string(a) != string(b) {
+				t.Error("the render of the next release changes when rendered again")
 			}
 			waveOf := map[string]int{}
 			for _, r := range p.Resources {

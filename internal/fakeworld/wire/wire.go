@@ -2,7 +2,7 @@
 // (internal/awsfake, internal/stackfake) answer with, each shape in one
 // place: the Query protocol's response envelope and error envelope
 // (CloudFormation, Elastic Load Balancing v2, STS; Route 53 errors share the
-// error envelope) and EC2's own response and error shapes. It is test
+// error envelope), EC2's own response and error shapes, and S3's error. It is test
 // support: it imports the standard library only, no code under test.
 package wire
 
@@ -60,6 +60,17 @@ func EC2Error(w http.ResponseWriter, status int, code, message, requestID string
 	w.WriteHeader(status)
 	fmt.Fprintf(w, "%s<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>%s</RequestID></Response>",
 		xml.Header, Escape(code), Escape(message), Escape(requestID))
+}
+
+// S3Error writes S3's error shape (REST-XML): the status, and
+// <Error><Code/><Message/><RequestId/></Error> with the request id in the
+// x-amz-request-id header too. A HEAD answer has no body: answer it with
+// the status only.
+func S3Error(w http.ResponseWriter, status int, code, message, requestID string) {
+	w.Header().Set("Content-Type", "application/xml")
+	w.Header().Set("x-amz-request-id", requestID)
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "%s<Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>", xml.Header, Escape(code), Escape(message), Escape(requestID))
 }
 
 // Escape escapes s for XML character data.

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
@@ -33,9 +34,9 @@ func config(url string) aws.Config {
 }
 
 // TestSDKDecodesErrors: aws-sdk-go-v2 reads the code and message of each
-// error shape the writer produces (EC2's, and the Query protocol's for
-// CloudFormation and STS), client and server errors alike, with characters
-// that need escaping.
+// error shape the writer produces (EC2's, the Query protocol's for
+// CloudFormation and STS, S3's), client and server errors alike, with
+// characters that need escaping.
 func TestSDKDecodesErrors(t *testing.T) {
 	const msg = `Stack with id "a<b>&c" does not exist`
 	ctx := context.Background()
@@ -84,6 +85,12 @@ func TestSDKDecodesErrors(t *testing.T) {
 			},
 			func(cfg aws.Config) error {
 				_, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+				return err
+			}},
+		{"s3", 404, "NoSuchKey",
+			func(w http.ResponseWriter, status int, code, msg string) { wire.S3Error(w, status, code, msg, "req-1") },
+			func(cfg aws.Config) error {
+				_, err := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("b"), Key: aws.String("k")})
 				return err
 			}},
 	} {
