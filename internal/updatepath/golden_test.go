@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/quiltfixture"
@@ -184,5 +185,31 @@ func TestStageAvailability(t *testing.T) {
 		if !found && !t.Failed() {
 			t.Errorf("no private entry for %s", host)
 		}
+	}
+}
+
+// TestGoldenReplacesOwned: QPE-UP-012 is in the golden plans whose case is
+// named refuse-* (an update that replaces or removes what the macro made:
+// a next release that renames the source API, the internal load balancer
+// side dropped by LoadBalancerScheme=unchanged) and in no other: keep ->
+// retire removes only public ids, an upgrade to the next release keeps
+// every one.
+func TestGoldenReplacesOwned(t *testing.T) {
+	dirs, _ := filepath.Glob(filepath.Join("testdata", "*", "input.json"))
+	refused := 0
+	for _, f := range dirs {
+		dir := filepath.Dir(f)
+		name := filepath.Base(dir)
+		got := goldenPlan(t, dir).ReplacesOwned()
+		if want := strings.HasPrefix(name, "refuse-"); (len(got) > 0) != want {
+			t.Errorf("%s: QPE-UP-012 %+v, want it %v", name, got, want)
+		}
+		if len(got) > 0 {
+			refused++
+			t.Logf("%s: %d owned resources replaced or removed", name, len(got))
+		}
+	}
+	if refused < 2 {
+		t.Errorf("%d refuse-* cases, want at least 2: the check would pass vacuously", refused)
 	}
 }

@@ -27,24 +27,36 @@ var ruleDroppedTransform = finding.Rule{
 }
 
 func checkDroppedTransform(m *model) []finding.Finding {
-	at, deployedRender := renderMark(m.in.Deployed)
-	if !deployedRender || m.in.Leaving {
-		return nil
-	}
-	given := m.in.New
-	if m.in.NewAsGiven != nil {
-		given = m.in.NewAsGiven
-	}
-	if macroevent.HasEntry(given) {
-		return nil
-	}
-	if _, newRender := renderMark(given); newRender {
+	at, dropped := droppedTransform(m)
+	if !dropped || m.in.Leaving {
 		return nil
 	}
 	return []finding.Finding{ruleDroppedTransform.New(at, "",
 		"the deployed stack is a render of %s (%s) but the new template, as given, has no %s Transform and is not a render: "+
 			"deployed as given, the update makes the stack public again and removes what the macro made",
 		macroevent.MacroName, at, macroevent.MacroName)}
+}
+
+// droppedTransform reports whether the update drops the deployed render's
+// Transform (QPE-UP-011), with the deployed render's mark: the deployed
+// template is a render and the new one, as given, neither names the macro
+// nor is a render. QPE-UP-012 stays quiet then.
+func droppedTransform(m *model) (string, bool) {
+	at, deployedRender := renderMark(m.in.Deployed)
+	if !deployedRender {
+		return "", false
+	}
+	given := m.in.New
+	if m.in.NewAsGiven != nil {
+		given = m.in.NewAsGiven
+	}
+	if macroevent.HasEntry(given) {
+		return "", false
+	}
+	if _, newRender := renderMark(given); newRender {
+		return "", false
+	}
+	return at, true
 }
 
 // renderMark reports whether doc is a render of the macro, and the mark

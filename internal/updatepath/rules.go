@@ -19,6 +19,7 @@ func rules() finding.Catalogue[*model] {
 		finding.Check[*model]{Rule: ruleCanaryInFlight, Run: checkCanaryInFlight},
 		finding.Check[*model]{Rule: ruleCanaryRuntime, Run: checkCanaryRuntime},
 		finding.Check[*model]{Rule: ruleDroppedTransform, Run: checkDroppedTransform},
+		finding.Check[*model]{Rule: ruleReplacesOwned, Run: checkReplacesOwned},
 	)
 }
 

@@ -80,6 +80,11 @@ func fn(runtime, memory string) string {
   Fn: {Type: AWS::Lambda::Function, Properties: {Runtime: ` + runtime + `, Handler: i.h, Role: arn:aws:iam::1:role/r, MemorySize: ` + memory + `, Code: {ZipFile: x}}}`
 }
 
+// owned is the Metadata of a render that says the macro made ids.
+func owned(ids ...string) string {
+	return "Metadata: {QuiltPrivateEndpoints: {EngineVersion: 1.0.0, Settings: {}, Resources: [" + strings.Join(ids, ", ") + "]}}\n"
+}
+
 func custom(typ, v string) string {
 	return `
   Callout: {Type: ` + typ + `, Properties: {ServiceToken: arn:aws:lambda:us-east-1:1:function:f, task: ` + v + `}}`
@@ -180,6 +185,10 @@ func ruleCases() []ruleCase {
 			deployed: res(custom("Custom::QuiltPrivateEndpoints", "a"), api("PRIVATE")), new: res(custom("Custom::QuiltPrivateEndpoints", "b"), api("PRIVATE"))},
 		{name: "plain stack updated without the Transform", id: "QPE-UP-011",
 			deployed: res(api("EDGE"), flag2("a")), new: res(api("EDGE"), flag2("b"))},
+		{name: "owned load balancer replaced", id: "QPE-UP-012",
+			deployed: owned("LB") + res(lb("internal", "TG")), new: owned("LB") + res(lb("internet-facing", "TG")), triggered: true},
+		{name: "owned load balancer kept, target group not owned replaced", id: "QPE-UP-012",
+			deployed: owned("LB") + res(lb("internal", "TG")), new: owned("LB") + res(lb("internal", "TGInternal"))},
 		{name: "rollback-tolerant custom resource changed", id: "QPE-UP-008",
 			deployed: res(custom("Custom::QuiltPrivateEndpoints", "a"), flag2("a")), new: res(custom("Custom::QuiltPrivateEndpoints", "b"), flag2("b"))},
 	}
