@@ -2,6 +2,7 @@ package awsfake
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -178,14 +179,7 @@ func tags(m map[string]string) []xmlTag {
 	return out
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
 
 // attrs are a resource's filterable attributes (filter name -> values).
 type attrs map[string][]string
