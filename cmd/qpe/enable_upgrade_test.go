@@ -18,7 +18,7 @@ import (
 // nextReleaseFile writes a "next release" of the public scenario's template
 // as YAML, as Quilt ships it (no Transform section): a new Description, a
 // new parameter with a Default, a parameter dropped.
-func nextReleaseFile(t *testing.T) string {
+func nextReleaseFile(t *testing.T, edit func(doc map[string]any)) string {
 	t.Helper()
 	scn, err := stackfake.Load(filepath.Join(testenv.Root(t), "internal", "enable", "testdata", "public.yaml"))
 	if err != nil {
@@ -29,6 +29,9 @@ func nextReleaseFile(t *testing.T) string {
 	params := template.Section(doc, "Parameters")
 	params["LogLevel"] = map[string]any{"Type": "String", "Default": "INFO"}
 	delete(params, "QuiltWebHost")
+	if edit != nil {
+		edit(doc)
+	}
 	b, err := yaml.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +52,7 @@ func TestEnableUpgradeJSON(t *testing.T) {
 	if code, out, errs := qpeRun(t, "", append(base, "--set", "Exclude=ThumbnailHandler", "--change-set-name", "enable")...); code != 0 {
 		t.Fatalf("enable: exit %d\n%s\n%s", code, out, errs)
 	}
-	next := nextReleaseFile(t)
+	next := nextReleaseFile(t, nil)
 	code, out, errs := qpeRun(t, "", append(base, "--template", next, "--change-set-name", "upgrade")...)
 	if code != 0 {
 		t.Fatalf("upgrade: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
@@ -104,5 +107,31 @@ func TestEnableUpgradeUsage(t *testing.T) {
 		if code, _, errs := qpeRun(t, "", c.args...); code != 2 || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, stderr %q", c.args, code, errs)
 		}
+	}
+}
+
+// TestEnableUpgradeMacroReplacement: a release that drops the REST API the
+// macro made private is refused (exit 1) naming it and the flag;
+// --accept-macro-replacement goes on: the private API is deleted.
+func TestEnableUpgradeMacroReplacement(t *testing.T) {
+	enableServe(t, "public", func(s *stackfake.Scenario) { s.Execution.Step = time.Millisecond })
+	base := []string{"enable", "--stack", "quilt", "--region", "us-east-1", "--yes", "--poll", "2ms"}
+	if code, out, errs := qpeRun(t, "", base...); code != 0 {
+		t.Fatalf("enable: exit %d\n%s\n%s", code, out, errs)
+	}
+	next := nextReleaseFile(t, func(doc map[string]any) {
+		res := template.Resources(doc)
+		for _, id := range []string{"Api", "PreviewResource", "PreviewMethod", "PreviewPermission", "ApiDeployment1763112382", "ApiStage"} {
+			delete(res, id)
+		}
+		delete(res["ThumbnailHandler"].(map[string]any), "DependsOn")
+	})
+	code, out, errs := qpeRun(t, "", append(base, "--template", next)...)
+	if code != 1 || !strings.Contains(out, "macro-replacement-refused") || !strings.Contains(out, "ApiPrivate: remove") || !strings.Contains(out, "--accept-macro-replacement") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	code, out, errs = qpeRun(t, "", append(base, "--template", next, "--accept-macro-replacement", "--change-set-name", "forced")...)
+	if code != 0 || !strings.Contains(out, "--accept-macro-replacement given") || !strings.Contains(out, "DELETE_COMPLETE                              ApiPrivate") {
+		t.Fatalf("accepted: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 }

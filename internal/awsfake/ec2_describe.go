@@ -2,12 +2,11 @@ package awsfake
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 )
 
 // XML shapes of the EC2 answers (element names as aws-sdk-go-v2's
@@ -178,14 +177,7 @@ func tags(m map[string]string) []xmlTag {
 	return out
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
 
 // attrs are a resource's filterable attributes (filter name -> values).
 type attrs map[string][]string
@@ -283,7 +275,7 @@ func notFound(code, format string) func(string) error {
 // checkIDs rejects malformed ids in an id list.
 func checkIDs(q query, param, prefix, code string) error {
 	for _, id := range q.List(param) {
-		if !awsid.Valid(id, prefix) {
+		if !wellFormed(id, prefix) {
 			return badRequest(code, "Invalid id: \"%s\" (expecting \"%s-...\")", id, prefix)
 		}
 	}
@@ -327,7 +319,7 @@ func (s *Server) describeVpcs(q query) (any, error) {
 }
 
 func (s *Server) vpc(id string) (*Vpc, error) {
-	if !awsid.Valid(id, "vpc") {
+	if !wellFormed(id, "vpc") {
 		return nil, badRequest("InvalidVpcID.Malformed", "Invalid id: \"%s\" (expecting \"vpc-...\")", id)
 	}
 	for i := range s.world.Vpcs {

@@ -20,8 +20,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/quiltdata/quilt-private-endpoints/internal/awsid"
 )
 
 // PendingDescribesTag is the VPC tag that sets how many DescribeVpcEndpoints
@@ -102,7 +100,7 @@ func digest(q query) string {
 }
 
 func (m *mutator) endpoint(id string) (int, error) {
-	if !awsid.Valid(id, "vpce") {
+	if !wellFormed(id, "vpce") {
 		return -1, badRequest("InvalidVpcEndpointId.Malformed", "The Vpc Endpoint Id '%s' is malformed", id)
 	}
 	for i, e := range m.s.world.VpcEndpoints {
@@ -122,7 +120,7 @@ func (m *mutator) subnet(id, vpc string) (*Subnet, error) {
 			return &m.s.world.Subnets[i], nil
 		}
 	}
-	if !awsid.Valid(id, "subnet") {
+	if !wellFormed(id, "subnet") {
 		return nil, badRequest("InvalidSubnetID.Malformed", "Invalid id: \"%s\"", id)
 	}
 	return nil, badRequest("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", id)
@@ -423,7 +421,7 @@ func (m *mutator) authorizeIngress(q query) (any, error) {
 	id := q.Get("GroupId")
 	i := m.group(id)
 	if i < 0 {
-		if !awsid.Valid(id, "sg") {
+		if !wellFormed(id, "sg") {
 			return nil, badRequest("InvalidGroupId.Malformed", "Invalid id: \"%s\"", id)
 		}
 		return nil, badRequest("InvalidGroup.NotFound", "The security group '%s' does not exist", id)
@@ -472,7 +470,7 @@ func (m *mutator) deleteSecurityGroup(q query) (any, error) {
 	id := q.Get("GroupId")
 	i := m.group(id)
 	if i < 0 {
-		if !awsid.Valid(id, "sg") {
+		if !wellFormed(id, "sg") {
 			return nil, badRequest("InvalidGroupId.Malformed", "Invalid id: \"%s\"", id)
 		}
 		return nil, badRequest("InvalidGroup.NotFound", "The security group '%s' does not exist", id)

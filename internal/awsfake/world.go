@@ -2,6 +2,7 @@ package awsfake
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/fakeworld"
 )
@@ -134,3 +135,12 @@ func (w *World) withDefaults() {
 // servicePrefix is the prefix of AWS services' endpoint service names in
 // the Region ("com.amazonaws.us-east-1.").
 func servicePrefix(region string) string { return "com.amazonaws." + region + "." }
+
+// wellFormed tells whether id is an EC2 id of the kind prefix as EC2 reads
+// it ("subnet-" then 8 or 17 lowercase hex digits); EC2 answers any other
+// with a Malformed error. The double models this itself rather than share
+// the project's validator (internal/awsid), which the code under test uses.
+func wellFormed(id, prefix string) bool {
+	hex, ok := strings.CutPrefix(id, prefix+"-")
+	return ok && (len(hex) == 8 || len(hex) == 17) && strings.Trim(hex, "0123456789abcdef") == ""
+}

@@ -28,7 +28,7 @@ type macroChange struct {
 }
 
 // macroReplacements lists the resources the deployed render's macro made
-// (ProtectedResources of the deployed original and render: the stable
+// (DeployedProtectedResources, as the stack policy: the stable
 // identity contract less what is replaced by design, the API deployments)
 // that the plan replaces or removes, sorted. None for an update whose
 // template has no QuiltPrivateEndpoints entry (qpe disable's, which
@@ -39,7 +39,7 @@ func macroReplacements(st *deployedStack, submitted map[string]any, p *updatepat
 	if !macroevent.HasEntry(submitted) {
 		return nil
 	}
-	owned := ProtectedResources(st.Original, st.Processed, nil)
+	owned := DeployedProtectedResources(st.Original, st.Processed)
 	var out []macroChange
 	for _, res := range p.Resources {
 		if (res.Action == updatepath.Replace || res.Action == updatepath.Remove) && slices.Contains(owned, res.LogicalID) {

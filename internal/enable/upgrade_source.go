@@ -187,7 +187,7 @@ func parentOf(key string) string {
 func decodeNewTemplate(src string, body []byte) (map[string]any, error) {
 	doc, err := template.Decode(body)
 	if err != nil {
-		return nil, fmt.Errorf("--template %s is not a template (JSON or YAML): %w", src, err)
+		return nil, fmt.Errorf("--template %s is not a template (JSON or YAML): %w. Fix: give the Quilt release's CloudFormation template", src, err)
 	}
 	res, ok := doc["Resources"].(map[string]any)
 	if !ok || len(res) == 0 {

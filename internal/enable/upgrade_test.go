@@ -247,3 +247,42 @@ func TestUpgradeRenamedAPIRefused(t *testing.T) {
 		t.Fatalf("accepted: exit %d outcome %s %v: %s\n%s", r.Exit, r.Outcome, stages(r), r.Message, w.out.String())
 	}
 }
+
+// TestUpgradeDroppedLoadBalancerRefused: on a stack walked to an internal
+// load balancer (retire), a release without the load balancer takes the
+// macro's internal side away: refused, each id named; accepted with
+// --accept-macro-replacement.
+func TestUpgradeDroppedLoadBalancerRefused(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, "alb", nil)
+	w.withDNS(t)
+	if r := w.run(t, Input{Yes: true, Settings: internal, HostedZoneID: zoneID}); r.Exit != 0 {
+		t.Fatalf("enable: exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	w.out.Reset()
+	next := release(t, w.deployedOriginal(t), func(doc map[string]any) {
+		res := template.Resources(doc)
+		for _, id := range []string{"LoadBalancer", "Listener", "CatalogListenerRule", "RegistryListenerRule", "ElbSecurityGroup"} {
+			delete(res, id)
+		}
+		delete(res["RegistryService"].(map[string]any), "DependsOn")
+		delete(template.Section(doc, "Outputs"), "LoadBalancerDNSName")
+	})
+	r := w.run(t, Input{Yes: true, Template: "next.json", TemplateBody: encode(t, next), ChangeSetName: "drop"})
+	if r.Exit != 1 || r.Outcome != OutcomeMacroReplacementRefused {
+		t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	mustContain(t, r.Message, "LoadBalancerInternal: remove", "ListenerInternal: remove", AcceptMacroReplacementFlag)
+	// Accepted, the plan's other checks still apply: the hosts lose their
+	// load balancer (downtime, its own flag).
+	w.out.Reset()
+	r = w.run(t, Input{Yes: true, Template: "next.json", TemplateBody: encode(t, next), ChangeSetName: "drop", AcceptMacroReplacement: true})
+	if r.Outcome != OutcomeDowntimeRefused {
+		t.Fatalf("accepted: exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	mustContain(t, w.out.String(), AcceptMacroReplacementFlag+" given", "LoadBalancerInternal: remove")
+	r = w.run(t, Input{Yes: true, Template: "next.json", TemplateBody: encode(t, next), ChangeSetName: "drop", AcceptMacroReplacement: true, AcceptDowntime: true})
+	if len(r.Stages) != 1 || r.Stages[0].Outcome != OutcomeUpdated {
+		t.Fatalf("accepted: exit %d outcome %s %v: %s\n%s", r.Exit, r.Outcome, stages(r), r.Message, w.out.String())
+	}
+}
