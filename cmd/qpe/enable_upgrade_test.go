@@ -127,7 +127,7 @@ func TestEnableUpgradeMacroReplacement(t *testing.T) {
 		delete(res["ThumbnailHandler"].(map[string]any), "DependsOn")
 	})
 	code, out, errs := qpeRun(t, "", append(base, "--template", next)...)
-	if code != 1 || !strings.Contains(out, "macro-replacement-refused") || !strings.Contains(out, "ApiPrivate: remove") || !strings.Contains(out, "--accept-macro-replacement") {
+	if code != 1 || !strings.Contains(out, "macro-replacement-refused") || !strings.Contains(out, "ApiPrivate (AWS::ApiGateway::RestApi), which the macro made, is removed") || !strings.Contains(out, "--accept-macro-replacement") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 	code, out, errs = qpeRun(t, "", append(base, "--template", next, "--accept-macro-replacement", "--change-set-name", "forced")...)

@@ -35,9 +35,10 @@ type ChangeSetInfo struct {
 	Replacements int                     `json:"replacements"`
 	Review       *review.ChangeSetReview `json:"review,omitempty"`
 
-	// reviewed is what the change set was created with: qpe disable's
-	// final update submits exactly it again (disable_policy.go).
-	reviewed *cloudformation.CreateChangeSetInput
+	// input created it and changes are its resource changes: an update
+	// run with the stack policy lifted (stackpolicy_lift.go) reads them.
+	input   *cloudformation.CreateChangeSetInput
+	changes []review.ChangeSetEntry
 }
 
 // emptyChangeSet tells CloudFormation's "nothing to change" reasons.
@@ -72,7 +73,7 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 		}
 		in.Parameters = append(in.Parameters, p)
 	}
-	info := &ChangeSetInfo{Name: name}
+	info := &ChangeSetInfo{Name: name, input: in}
 	if len(body) > MaxTemplateBody {
 		key := fmt.Sprintf("qpe-%s/%s/%s.json", r.command(), st.Name, name)
 		owner, err := st.bucketOwner()
@@ -94,7 +95,6 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 		return nil, r.stopped(OutcomeChangeSetFailed, 1, "creating the change set (cloudformation:CreateChangeSet): "+err.Error())
 	}
 	info.ID = aws.ToString(out.Id)
-	info.reviewed = in
 	r.ChangeSetID = info.ID
 	sg.ChangeSet = info
 	r.step("change set %s created; waiting for CloudFormation to compute it", name)
@@ -114,7 +114,7 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 		}
 		return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("CloudFormation could not create change set %s: %s", name, reason))
 	}
-	info.Changes = len(cs.Changes)
+	info.Changes, info.changes = len(cs.Changes), cs.Changes
 	for _, c := range cs.Changes {
 		if c.ResourceChange != nil && c.ResourceChange.Replacement == "True" {
 			info.Replacements++

@@ -55,8 +55,8 @@ type CloudFormationAPI interface {
 	// (stackpolicy_set.go).
 	GetStackPolicy(ctx context.Context, in *cloudformation.GetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetStackPolicyOutput, error)
 	SetStackPolicy(ctx context.Context, in *cloudformation.SetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.SetStackPolicyOutput, error)
-	// UpdateStack runs qpe disable's final update with the stack policy
-	// lifted for it (disable_policy.go).
+	// UpdateStack runs an update the policy must be lifted for
+	// (stackpolicy_lift.go).
 	UpdateStack(ctx context.Context, in *cloudformation.UpdateStackInput, optFns ...func(*cloudformation.Options)) (*cloudformation.UpdateStackOutput, error)
 }
 
@@ -158,11 +158,6 @@ type Input struct {
 	ChangeSetTimeout time.Duration
 	// VerifyTimeout bounds verify (default verify.DefaultTimeout).
 	VerifyTimeout time.Duration
-	// StackPolicy sets the private stack policy after each update
-	// (stackpolicy_set.go). Held off by default until qpe disable lifts
-	// the policy for its own update: a stack with it cannot be disabled by
-	// a change set.
-	StackPolicy bool
 	// Now is the clock of the plan (Lambda runtime dates) and of verify's
 	// canary freshness (default time.Now).
 	Now func() time.Time
@@ -233,10 +228,7 @@ type Stage struct {
 	// StackPolicy is the private stack policy set after the update
 	// (stackpolicy_set.go).
 	StackPolicy *PolicyStep `json:"stackPolicy,omitempty"`
-	// PolicyLift is qpe disable's final update lifting that policy
-	// (disable_policy.go).
-	PolicyLift *PolicyLift `json:"stackPolicyLifted,omitempty"`
-	Outcome    string      `json:"outcome"`
+	Outcome     string      `json:"outcome"`
 }
 
 // UsageError is an error that is the caller's (exit 2): a missing stack,

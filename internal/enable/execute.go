@@ -13,11 +13,15 @@ import (
 // the stack settles; then step 7 explains a failure. done means the run
 // ends here.
 func (r *Result) execute(ctx context.Context, sg *Stage, cs *ChangeSetInfo) (done bool) {
-	if sg.Name == StageLeave { // qpe disable: the stack policy lifted for it
-		return r.executeLeave(ctx, sg, cs)
+	during, guarded, err := r.liftedPolicy(ctx, cs) // stackpolicy_lift.go
+	if err != nil {
+		return r.stopped(OutcomeUpdateFailed, 1, fmt.Sprintf("change set %s removes or replaces resources the stack policy set by qpe enable protects, and %v; nothing was executed", cs.Name, err))
+	}
+	if during != "" {
+		return r.executeLifted(ctx, sg, cs, during, guarded)
 	}
 	token := clientToken(cs.Name)
-	_, err := r.clients.CloudFormation.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
+	_, err = r.clients.CloudFormation.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
 		ChangeSetName: aws.String(cs.ID), StackName: aws.String(r.stack.ID), ClientRequestToken: aws.String(token),
 	})
 	if err != nil {
@@ -71,6 +75,11 @@ func (r *Result) followOnly(ctx context.Context) *Result {
 	r.step("following the last operation of stack %s (now %s)", r.stack.Name, r.stack.Status)
 	if done := r.followUpdate(ctx, sg, newFollower(r.clients.CloudFormation, r.stack.ID, "", 0)); done {
 		return r
+	}
+	// The stack policy for what the followed update deployed, as after an
+	// update of this run (stackpolicy_set.go).
+	if before := r.protectedNow(); r.reread(ctx) == nil {
+		r.protect(ctx, sg, before)
 	}
 	if r.disable {
 		return r.followedDisable(ctx)

@@ -66,15 +66,16 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	slices.Sort(ps.Replaced)
 	sg.Plan = ps
 	r.observer.Plan(sg)
-	if stop := r.refuseMacroReplacement(rd, p); stop {
+	if stop := r.refuseMacroReplacement(p); stop {
 		return true
 	}
-	if p.Safe() {
+	blockers := otherBlockers(p) // QPE-UP-012's answered just above (upgrade_guard.go)
+	if p.Rollout.RollbackSafe && len(blockers) == 0 {
 		return r.refuseDowntime(p)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "the update cannot be rolled back safely: %d blocker(s):", len(p.Rollout.Blockers))
-	for _, bl := range p.Rollout.Blockers {
+	fmt.Fprintf(&b, "the update cannot be rolled back safely: %d blocker(s):", len(blockers))
+	for _, bl := range blockers {
 		fmt.Fprintf(&b, "\n  %s %s: %s", bl.ID, bl.Resource, bl.Detail)
 		if bl.Recovery != "" {
 			fmt.Fprintf(&b, "\n    recovery: %s", bl.Recovery)

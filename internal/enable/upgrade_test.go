@@ -226,7 +226,7 @@ func TestUpgradeRenamedAPIRefused(t *testing.T) {
 	if r.Exit != 1 || r.Outcome != OutcomeMacroReplacementRefused {
 		t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
 	}
-	mustContain(t, r.Message, "ApiPrivate: remove", "ApiStagePrivate: replace (RestApiId)", AcceptMacroReplacementFlag, "Nothing was changed")
+	mustContain(t, r.Message, "ApiPrivate (AWS::ApiGateway::RestApi), which the macro made, is removed", "ApiStagePrivate (AWS::ApiGateway::Stage), which the macro made, is replaced because RestApiId", "QPE-UP-012", AcceptMacroReplacementFlag, "Nothing was changed")
 	if strings.Contains(r.Message, "ApiDeployment") {
 		t.Errorf("a deployment (replaced by design) is counted: %s", r.Message)
 	}
@@ -240,7 +240,7 @@ func TestUpgradeRenamedAPIRefused(t *testing.T) {
 	if r.Outcome != OutcomeRefused || !strings.Contains(r.Message, "QPE-UP-004 ApiStagePrivate") {
 		t.Fatalf("accepted: exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
 	}
-	mustContain(t, w.out.String(), AcceptMacroReplacementFlag+" given", "ApiPrivate: remove")
+	mustContain(t, w.out.String(), AcceptMacroReplacementFlag+" given", "ApiPrivate (AWS::ApiGateway::RestApi), which the macro made, is removed")
 	w.out.Reset()
 	r = w.run(t, Input{Yes: true, Template: "next.json", TemplateBody: encode(t, next), AcceptMacroReplacement: true, AcceptUnsafe: true, ChangeSetName: "forced"})
 	if len(r.Stages) != 1 || r.Stages[0].Outcome != OutcomeUpdated {
@@ -272,7 +272,7 @@ func TestUpgradeDroppedLoadBalancerRefused(t *testing.T) {
 	if r.Exit != 1 || r.Outcome != OutcomeMacroReplacementRefused {
 		t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
 	}
-	mustContain(t, r.Message, "LoadBalancerInternal: remove", "ListenerInternal: remove", AcceptMacroReplacementFlag)
+	mustContain(t, r.Message, "LoadBalancerInternal (AWS::ElasticLoadBalancingV2::LoadBalancer), which the macro made, is removed", "ListenerInternal (AWS::ElasticLoadBalancingV2::Listener), which the macro made, is removed", AcceptMacroReplacementFlag)
 	// Accepted, the plan's other checks still apply: the hosts lose their
 	// load balancer (downtime, its own flag).
 	w.out.Reset()
@@ -280,7 +280,7 @@ func TestUpgradeDroppedLoadBalancerRefused(t *testing.T) {
 	if r.Outcome != OutcomeDowntimeRefused {
 		t.Fatalf("accepted: exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
 	}
-	mustContain(t, w.out.String(), AcceptMacroReplacementFlag+" given", "LoadBalancerInternal: remove")
+	mustContain(t, w.out.String(), AcceptMacroReplacementFlag+" given", "LoadBalancerInternal (AWS::ElasticLoadBalancingV2::LoadBalancer), which the macro made, is removed")
 	r = w.run(t, Input{Yes: true, Template: "next.json", TemplateBody: encode(t, next), ChangeSetName: "drop", AcceptMacroReplacement: true, AcceptDowntime: true})
 	if len(r.Stages) != 1 || r.Stages[0].Outcome != OutcomeUpdated {
 		t.Fatalf("accepted: exit %d outcome %s %v: %s\n%s", r.Exit, r.Outcome, stages(r), r.Message, w.out.String())

@@ -190,6 +190,9 @@ func resultUses(t *testing.T) (reads, writes map[string]map[result]bool) {
 					t.Errorf("%s: %s: use %s.of(st) through its methods (%s.of(st).M(...), or v := %s.of(st) then v.M(...))", fset.Position(x.Pos()), fd.Name.Name, k, k, k)
 				}
 			case *ast.SelectorExpr:
+				if x.Sel.Name == "results" && !(fd.Recv != nil && fd.Name.Name == "of") {
+					t.Errorf("%s: %s reads state.results: reach a result through its key (K.of(st))", fset.Position(x.Pos()), fd.Name.Name)
+				}
 				if k := keyOf(x.X); k != "" {
 					handled[x.X] = true
 					use(k, x.Sel.Name, x)
