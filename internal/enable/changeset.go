@@ -34,6 +34,11 @@ type ChangeSetInfo struct {
 	Changes      int                     `json:"changes"`
 	Replacements int                     `json:"replacements"`
 	Review       *review.ChangeSetReview `json:"review,omitempty"`
+
+	// input created it and changes are its resource changes: an update
+	// run with the stack policy lifted (stackpolicy_lift.go) reads them.
+	input   *cloudformation.CreateChangeSetInput
+	changes []review.ChangeSetEntry
 }
 
 // emptyChangeSet tells CloudFormation's "nothing to change" reasons.
@@ -68,7 +73,7 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 		}
 		in.Parameters = append(in.Parameters, p)
 	}
-	info := &ChangeSetInfo{Name: name}
+	info := &ChangeSetInfo{Name: name, input: in}
 	if len(body) > MaxTemplateBody {
 		key := fmt.Sprintf("qpe-%s/%s/%s.json", r.command(), st.Name, name)
 		owner, err := st.bucketOwner()
@@ -109,7 +114,7 @@ func (r *Result) changeSet(ctx context.Context, sg *Stage, rd *rendering) (*Chan
 		}
 		return nil, r.stopped(OutcomeChangeSetFailed, 1, fmt.Sprintf("CloudFormation could not create change set %s: %s", name, reason))
 	}
-	info.Changes = len(cs.Changes)
+	info.Changes, info.changes = len(cs.Changes), cs.Changes
 	for _, c := range cs.Changes {
 		if c.ResourceChange != nil && c.ResourceChange.Replacement == "True" {
 			info.Replacements++

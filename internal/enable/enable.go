@@ -55,6 +55,9 @@ type CloudFormationAPI interface {
 	// (stackpolicy_set.go).
 	GetStackPolicy(ctx context.Context, in *cloudformation.GetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.GetStackPolicyOutput, error)
 	SetStackPolicy(ctx context.Context, in *cloudformation.SetStackPolicyInput, optFns ...func(*cloudformation.Options)) (*cloudformation.SetStackPolicyOutput, error)
+	// UpdateStack runs an update the policy must be lifted for
+	// (stackpolicy_lift.go).
+	UpdateStack(ctx context.Context, in *cloudformation.UpdateStackInput, optFns ...func(*cloudformation.Options)) (*cloudformation.UpdateStackOutput, error)
 }
 
 // S3API uploads a template too large to pass inline, and reads the new
@@ -155,11 +158,6 @@ type Input struct {
 	ChangeSetTimeout time.Duration
 	// VerifyTimeout bounds verify (default verify.DefaultTimeout).
 	VerifyTimeout time.Duration
-	// StackPolicy sets the private stack policy after each update
-	// (stackpolicy_set.go). Held off by default until qpe disable lifts
-	// the policy for its own update: a stack with it cannot be disabled by
-	// a change set.
-	StackPolicy bool
 	// Now is the clock of the plan (Lambda runtime dates) and of verify's
 	// canary freshness (default time.Now).
 	Now func() time.Time

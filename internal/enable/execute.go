@@ -13,8 +13,15 @@ import (
 // the stack settles; then step 7 explains a failure. done means the run
 // ends here.
 func (r *Result) execute(ctx context.Context, sg *Stage, cs *ChangeSetInfo) (done bool) {
+	during, guarded, err := r.liftedPolicy(ctx, cs) // stackpolicy_lift.go
+	if err != nil {
+		return r.stopped(OutcomeUpdateFailed, 1, fmt.Sprintf("change set %s removes or replaces resources the stack policy set by qpe enable protects, and %v; nothing was executed", cs.Name, err))
+	}
+	if during != "" {
+		return r.executeLifted(ctx, sg, cs, during, guarded)
+	}
 	token := clientToken(cs.Name)
-	_, err := r.clients.CloudFormation.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
+	_, err = r.clients.CloudFormation.ExecuteChangeSet(ctx, &cloudformation.ExecuteChangeSetInput{
 		ChangeSetName: aws.String(cs.ID), StackName: aws.String(r.stack.ID), ClientRequestToken: aws.String(token),
 	})
 	if err != nil {

@@ -57,7 +57,7 @@ func TestEnableSetsTheStackPolicy(t *testing.T) {
 			if tc.existing != "" {
 				w.setPolicy(t, tc.existing)
 			}
-			r := w.run(t, Input{Yes: true, StackPolicy: true})
+			r := w.run(t, Input{Yes: true})
 			if r.Exit != 0 || r.Outcome != OutcomeEnabled {
 				t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
 			}
@@ -91,7 +91,7 @@ func TestEnableSetsTheStackPolicy(t *testing.T) {
 				calls = 2
 			}
 			w.out.Reset()
-			r = w.run(t, Input{Yes: true, ChangeSetName: "again", StackPolicy: true})
+			r = w.run(t, Input{Yes: true, ChangeSetName: "again"})
 			if r.Outcome != OutcomeNothingToDo || w.stack.StackPolicy() != before || w.stack.Calls()["cloudformation:SetStackPolicy"] != calls {
 				t.Errorf("re-run: outcome %s, SetStackPolicy calls %d, policy changed %v", r.Outcome, w.stack.Calls()["cloudformation:SetStackPolicy"], w.stack.StackPolicy() != before)
 			}
@@ -104,7 +104,7 @@ func TestWalkSetsThePolicyAfterEachUpdate(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, "alb", nil)
 	w.withDNS(t)
-	r := w.run(t, Input{Yes: true, Settings: internal, HostedZoneID: zoneID, StackPolicy: true})
+	r := w.run(t, Input{Yes: true, Settings: internal, HostedZoneID: zoneID})
 	if r.Exit != 0 || r.Outcome != OutcomeEnabled {
 		t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
 	}
@@ -130,7 +130,7 @@ func TestWalkSetsThePolicyAfterEachUpdate(t *testing.T) {
 func TestDroppedTransformStoppedByThePolicy(t *testing.T) {
 	t.Parallel()
 	w := startWorld(t, "public", nil)
-	if r := w.run(t, Input{Yes: true, StackPolicy: true}); r.Exit != 0 {
+	if r := w.run(t, Input{Yes: true}); r.Exit != 0 {
 		t.Fatalf("enable: %s\n%s", r.Message, w.out.String())
 	}
 	ctx := context.Background()
@@ -221,7 +221,7 @@ func TestCustomerPolicyDenialIsTheirs(t *testing.T) {
 	w := startWorld(t, "public", nil)
 	w.setPolicy(t, `{"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"},
 	  {"Effect": "Deny", "Action": "Update:Modify", "Principal": "*", "Resource": "LogicalResourceId/ReportHandler"}]}`)
-	r := w.run(t, Input{Yes: true, StackPolicy: true})
+	r := w.run(t, Input{Yes: true})
 	u := r.Stages[0].Update
 	if r.Outcome != OutcomeUpdateFailed || u == nil || u.PolicyDenial == nil {
 		t.Fatalf("outcome %s update %+v: %s", r.Outcome, u, r.Message)
@@ -233,4 +233,65 @@ func TestCustomerPolicyDenialIsTheirs(t *testing.T) {
 	if r.Stages[0].StackPolicy != nil {
 		t.Errorf("a policy step after a failed update: %+v", r.Stages[0].StackPolicy)
 	}
+}
+
+// An update qpe runs on purpose that removes what the policy protects
+// (here qpe disable's final update) goes through UpdateStack with qpe's
+// statements lifted for it; afterwards the stack's policy is the
+// customer's again (or allow-all when there was none).
+func TestAcceptedUpdateRunsWithThePolicyLifted(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, existing, after string }{
+		{"no policy before", "", AllowAllStackPolicy},
+		{"the customer's policy", customerPolicy, customerPolicy},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := startWorld(t, "public", nil)
+			if tc.existing != "" {
+				w.setPolicy(t, tc.existing)
+			}
+			if r := w.run(t, Input{Yes: true}); r.Exit != 0 {
+				t.Fatalf("enable: %s\n%s", r.Message, w.out.String())
+			}
+			protected := r0Protected(t, w)
+			executed := w.stack.Calls()["cloudformation:ExecuteChangeSet"]
+			w.out.Reset()
+			r := w.disable(t, Input{Yes: true})
+			out := w.out.String()
+			if r.Exit != 0 || r.Outcome != OutcomeDisabled {
+				t.Fatalf("disable: exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, out)
+			}
+			calls := w.stack.Calls()
+			if calls["cloudformation:UpdateStack"] != 1 || calls["cloudformation:ExecuteChangeSet"] != executed || len(w.stack.ChangeSetNames()) != 0 {
+				t.Errorf("calls %v, change sets left %v", calls, w.stack.ChangeSetNames())
+			}
+			ps := r.Stages[len(r.Stages)-1].StackPolicy
+			if ps == nil || len(ps.LiftedFor) == 0 || !ps.Set || len(ps.Protected) != 0 {
+				t.Fatalf("stack policy step %+v", ps)
+			}
+			for _, id := range ps.LiftedFor {
+				if !slices.Contains(protected, id) {
+					t.Errorf("lifted for %s, not protected (%v)", id, protected)
+				}
+			}
+			got, _ := json.Marshal(statements(t, []byte(w.stack.StackPolicy())))
+			want, _ := json.Marshal(statements(t, []byte(tc.after)))
+			if string(got) != string(want) {
+				t.Errorf("policy after disable %s, want %s", got, want)
+			}
+			mustContain(t, out, "with qpe's statements lifted for this update only", "cloudformation:UpdateStack", "qpe's statements removed")
+		})
+	}
+}
+
+// r0Protected are the resources the stack's deployed render protects.
+func r0Protected(t *testing.T, w *world) []string {
+	t.Helper()
+	original, processed := w.templates(t)
+	ids := DeployedProtectedResources(original, processed)
+	if len(ids) == 0 {
+		t.Fatal("the enabled stack protects nothing")
+	}
+	return ids
 }

@@ -25,6 +25,10 @@ type PolicyStep struct {
 	// Error says why the policy could not be read or set; the update
 	// itself completed.
 	Error string `json:"error,omitempty"`
+	// LiftedFor are the protected resources this update removed or
+	// replaced, run with qpe's statements lifted for it
+	// (stackpolicy_lift.go).
+	LiftedFor []string `json:"liftedFor,omitempty"`
 }
 
 // protectedNow are the protected resources of the stack as deployed now
@@ -39,10 +43,13 @@ func (r *Result) protectedNow() []string {
 // the stage and in the output, and does not undo the update.
 func (r *Result) protect(ctx context.Context, sg *Stage, before []string) {
 	ids := r.protectedNow()
-	if len(ids) == 0 {
+	if len(ids) == 0 && len(before) == 0 {
 		return
 	}
 	ps := &PolicyStep{Protected: ids}
+	if sg.StackPolicy != nil {
+		ps.LiftedFor = sg.StackPolicy.LiftedFor
+	}
 	sg.StackPolicy = ps
 	fail := func(what string, err error) {
 		ps.Error = fmt.Sprintf("%s: %v", what, err)
@@ -64,6 +71,9 @@ func (r *Result) protect(ctx context.Context, sg *Stage, before []string) {
 	if ps.HadPolicy {
 		ps.KeptStatements = customerStatements(existing, append(before, ids...))
 	}
+	if !changed && len(ids) == 0 {
+		return // none of qpe's statements, nothing to protect
+	}
 	if !changed {
 		r.step("stack policy: already protects the %d resources qpe made from Update:Delete and Update:Replace (unchanged)", len(ids))
 		return
@@ -73,6 +83,10 @@ func (r *Result) protect(ctx context.Context, sg *Stage, before []string) {
 		return
 	}
 	ps.Set = true
+	if len(ids) == 0 {
+		r.step("stack policy: qpe's statements removed (nothing of the macro's is deployed any more); %d statement(s) of the stack's own kept", ps.KeptStatements)
+		return
+	}
 	kept := "the stack had no policy: every other update stays allowed"
 	if ps.HadPolicy {
 		kept = fmt.Sprintf("merged with the stack's own policy, its %d statement(s) kept", ps.KeptStatements)

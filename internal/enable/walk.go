@@ -173,7 +173,7 @@ func (r *Result) walk(ctx context.Context, rt route) (done bool) {
 				return r.stopped(OutcomeUpdateFailed, 1, fmt.Sprintf("the %s update completed, but reading the stack again failed: %v; run qpe %s again", sg.Name, err, r.command()))
 			}
 		}
-		if r.input.StackPolicy && (sg.Outcome == OutcomeUpdated || sg.Outcome == OutcomeNothingToDo) {
+		if sg.Outcome == OutcomeUpdated || sg.Outcome == OutcomeNothingToDo {
 			r.protect(ctx, sg, before) // stackpolicy_set.go
 		}
 	}
