@@ -94,6 +94,9 @@ func TestStableIdentity(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if parsed, err := info.Parsed(); err != nil || !reflect.DeepEqual(parsed, res.Settings) {
+				t.Errorf("Parsed() = %+v, %v; want %+v", parsed, err, res.Settings)
+			}
 			if !reflect.DeepEqual(back, res.Settings) {
 				t.Errorf("recorded settings read back as\n%+v\nwant\n%+v", back, res.Settings)
 			}

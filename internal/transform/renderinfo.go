@@ -226,3 +226,22 @@ func (ri RenderInfo) RedactedSettings() []string {
 	slices.SortFunc(out, strings.Compare)
 	return out
 }
+
+// Parsed returns the recorded settings parsed (ParseSettings of what the
+// render recorded, without a template: the recorded settings are those
+// that were in effect). The redacted ones (RedactedSettings) are left out,
+// their values unknown: Parsed gives their defaults.
+func (ri RenderInfo) Parsed() (Settings, error) {
+	redacted := ri.RedactedSettings()
+	params := make(map[string]any, len(ri.Settings))
+	for name, v := range ri.Settings {
+		if !slices.Contains(redacted, name) {
+			params[name] = v
+		}
+	}
+	s, err := ParseSettings(params, nil)
+	if err != nil {
+		return Settings{}, fmt.Errorf("the render's recorded settings (Metadata.%s.Settings): %w", MetadataKey, err)
+	}
+	return s, nil
+}

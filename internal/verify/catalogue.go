@@ -12,6 +12,7 @@ func Catalogue() finding.Catalogue[*state] {
 	return finding.NewCatalogue(
 		checkStackStatus(),
 		checkExpectations(),
+		checkRenderSettings(),
 		checkFunctionInVPC(),
 		checkFunctionSubnets(),
 		checkFunctionSecurityGroups(),
@@ -28,6 +29,7 @@ func Catalogue() finding.Catalogue[*state] {
 		checkCanaryState(),
 		checkCanaryVPC(),
 		checkLBInternal(),
+		checkLBInternalExists(),
 		checkServicePublicIP(),
 		checkCouldNotCheck(),
 	)

@@ -20,10 +20,10 @@ func checkExpectations() finding.Check[*state] {
 	c.Run = func(st *state) []finding.Finding {
 		var missing []string
 		if st.vpcID == "" {
-			missing = append(missing, paramVPC)
+			missing = append(missing, st.vpcParam)
 		}
 		if len(st.subnets) == 0 {
-			missing = append(missing, paramSubnets)
+			missing = append(missing, st.subnetsParam)
 		}
 		var out []finding.Finding
 		if len(missing) > 0 {

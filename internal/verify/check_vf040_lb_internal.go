@@ -13,8 +13,8 @@ func checkLBInternal() finding.Check[*state] {
 		Severity: finding.Error,
 		Title:    "the load balancer is internal when the template asks for it",
 		Meaning: "The processed template gives the load balancer Scheme internal (the Private Endpoints macro does with " +
-			"LoadBalancerScheme=internal) but the live load balancer is internet-facing: the catalog is still reachable " +
-			"from the internet, the change did not apply.",
+			"LoadBalancerScheme=internal), or the render's recorded settings retire the public side (PublicLoadBalancer=retire), " +
+			"but the live load balancer is internet-facing: the catalog is still reachable from the internet, the change did not apply.",
 		Remedy: "Update the stack again: a new Scheme replaces the load balancer (CloudFormation creates the internal one on " +
 			"UserSubnets, then deletes the old), so read the change set first; if the last update rolled back, fix its " +
 			"first failure (QPE-VF-001).",
@@ -31,8 +31,8 @@ func checkLBInternal() finding.Check[*state] {
 				scheme = "of an unknown scheme"
 			}
 			out = append(out, c.New(lb.name(), "",
-				"load balancer %s is %s (DNS name %s) although the processed template asks for Scheme internal",
-				lb.name(), scheme, aws.ToString(lb.lb.DNSName)))
+				"load balancer %s is %s (DNS name %s) although %s",
+				lb.name(), scheme, aws.ToString(lb.lb.DNSName), lb.wantFrom))
 		}
 		return out
 	}

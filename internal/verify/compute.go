@@ -20,7 +20,16 @@ const ecsBatch = 10
 // expectLB reads the Scheme the processed template asks for.
 func (st *state) expectLB(r res) *lbState {
 	scheme, _ := st.resolveString(st.properties(r.logical)["Scheme"])
-	return &lbState{res: r, wantInternal: scheme == "internal"}
+	lb := &lbState{res: r, wantInternal: scheme == "internal", wantFrom: "the processed template asks for Scheme internal"}
+	if lb.wantInternal {
+		st.internalLBs = append(st.internalLBs, r.logical)
+	} else {
+		st.publicLBs = append(st.publicLBs, r.logical)
+	}
+	if _, retire := st.render.internalScheme(); retire && !lb.wantInternal {
+		lb.wantInternal, lb.wantFrom = true, "the render's settings retire the public side (PublicLoadBalancer=retire): no load balancer of the stack may stay internet-facing"
+	}
+	return lb
 }
 
 // expectService works out the service's cluster and whether the template

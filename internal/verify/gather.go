@@ -23,6 +23,7 @@ import (
 	contract "github.com/quiltdata/quilt-private-endpoints/internal/preflightcontract"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflightresource"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
 
 // canaryRunsRead is how many recent runs are read per canary.
@@ -59,6 +60,7 @@ func gather(ctx context.Context, c Clients, in Input) (*state, error) {
 		st.fail(st.stackName, "the stack's processed template (GetTemplate); expectations fall back to the stack parameters", err)
 	}
 	st.template = stack.Processed
+	st.render = readRender(st.template)
 	for _, r := range stack.Resources {
 		st.physical[r.LogicalID] = r.PhysicalID
 	}
@@ -215,18 +217,44 @@ func (st *state) expectNetwork() {
 	// at deploy time (one reader: preflightresource.FromTemplate), names
 	// the VPC and subnets whatever parameters the settings use; without
 	// one (PreflightMode none, no template), Quilt's own parameters do.
+	// With the render's record, the parameters its settings name (a
+	// literal setting is the parameter's default); without, Quilt's own.
 	partition, region, account := arnParts(st.stackID)
+	st.vpcParam, st.subnetsParam = paramVPC, paramSubnets
+	set, recorded := st.render.settings, st.render.ok
+	if recorded {
+		st.vpcParam, st.subnetsParam = set.VpcParameter, set.SubnetsParameter
+	}
 	if p, found, err := preflightresource.FromTemplate(st.template, contract.Stack{Params: st.params,
 		Partition: partition, Region: region, AccountID: account, StackName: st.stackName, StackID: st.stackID}); found && err == nil {
 		st.preflight = &p
 		st.vpcID, st.subnets, st.subnetsSrc = p.VpcID, p.SubnetIDs, "the preflight resource's "+contract.PropSubnetIDs
 	} else {
-		st.vpcID = st.params[paramVPC]
-		st.subnets, st.subnetsSrc = template.SplitList(st.params[paramSubnets]), "stack parameter "+paramSubnets
+		st.vpcID = st.params[st.vpcParam]
+		st.subnets, st.subnetsSrc = template.SplitList(st.params[st.subnetsParam]), "stack parameter "+st.subnetsParam
+		if recorded {
+			st.subnetsSrc += " (the render's " + transform.SetSubnetsParameter + " setting)"
+			if st.vpcID == "" {
+				st.vpcID = set.VpcID
+			}
+			if len(st.subnets) == 0 && len(set.SubnetIDs) > 0 {
+				st.subnets, st.subnetsSrc = set.SubnetIDs, "the render's "+transform.SetSubnetIDs+" setting"
+			}
+		}
 	}
 	if st.in.EndpointID != "" {
 		st.endpointID, st.endpointSrc = st.in.EndpointID, "--api-endpoint"
 		return
+	}
+	if recorded {
+		if v := st.params[set.EndpointParameter]; v != "" {
+			st.endpointID, st.endpointSrc = v, "stack parameter "+set.EndpointParameter+" (the render's "+transform.SetEndpointParameter+" setting)"
+			return
+		}
+		if set.EndpointID != "" {
+			st.endpointID, st.endpointSrc = set.EndpointID, "the render's "+transform.SetEndpointID+" setting"
+			return
+		}
 	}
 	for _, p := range endpointParams() {
 		if v := st.params[p]; v != "" {

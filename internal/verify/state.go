@@ -51,8 +51,19 @@ type state struct {
 	// physical maps logical id to physical id (for Ref resolution).
 	physical map[string]string
 
+	// render is what the processed template's Metadata records of how the
+	// render was made (readRender).
+	render renderState
+	// vpcParam and subnetsParam are the stack parameters that hold the VPC
+	// and the subnets: the render's settings' (VpcParameter,
+	// SubnetsParameter), else Quilt's own names.
+	vpcParam, subnetsParam string
+	// internalLBs are the load balancers of the template with Scheme
+	// internal; publicLBs the others.
+	internalLBs, publicLBs []string
+
 	// expected network, from the preflight resource of the processed
-	// template (else the stack parameters).
+	// template (else the stack parameters the render's settings name).
 	vpcID      string
 	subnets    []string
 	subnetsSrc string // where subnets came from, for messages
@@ -134,8 +145,11 @@ type lbState struct {
 	lb *elbtypes.LoadBalancer
 	// wantInternal is true when the processed template's Scheme is (or
 	// resolves to) internal: the Private Endpoints macro's
-	// LoadBalancerScheme=internal setting writes it there.
+	// LoadBalancerScheme=internal setting writes it there, or when the
+	// render's settings retire the public side (every load balancer then
+	// internal); wantFrom says which, for messages.
 	wantInternal bool
+	wantFrom     string
 }
 
 type serviceState struct {
