@@ -76,6 +76,11 @@ func (r *Result) followOnly(ctx context.Context) *Result {
 	if done := r.followUpdate(ctx, sg, newFollower(r.clients.CloudFormation, r.stack.ID, "", 0)); done {
 		return r
 	}
+	// The stack policy for what the followed update deployed, as after an
+	// update of this run (stackpolicy_set.go).
+	if before := r.protectedNow(); r.reread(ctx) == nil {
+		r.protect(ctx, sg, before)
+	}
 	if r.disable {
 		return r.followedDisable(ctx)
 	}

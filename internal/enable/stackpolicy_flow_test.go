@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 
+	"github.com/quiltdata/quilt-private-endpoints/internal/stackfake"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 )
 
@@ -294,4 +295,29 @@ func r0Protected(t *testing.T, w *world) []string {
 		t.Fatal("the enabled stack protects nothing")
 	}
 	return ids
+}
+
+// Ctrl-C during enable's update, then --follow: the followed update's
+// render gets the policy too.
+func TestFollowSetsThePolicy(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, "public", func(s *stackfake.Scenario) { s.Execution.Step = 30 * time.Millisecond })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in := w.input(Input{Yes: true})
+	in.Observer = cancelAt{Writer: &Writer{W: &w.out}, cancel: cancel}
+	r, err := Run(ctx, w.clients, in)
+	if err != nil || r.Outcome != OutcomeFollowingStopped {
+		t.Fatalf("interrupted run: %v %+v\n%s", err, r, w.out.String())
+	}
+	if w.stack.StackPolicy() != "" {
+		t.Fatal("a policy set before the update completed")
+	}
+	r = w.run(t, Input{FollowOnly: true})
+	if r.Exit != 0 || r.Stages[0].StackPolicy == nil || !r.Stages[0].StackPolicy.Set {
+		t.Fatalf("follow: exit %d %s %+v\n%s", r.Exit, r.Message, r.Stages[0].StackPolicy, w.out.String())
+	}
+	if !strings.Contains(w.stack.StackPolicy(), "LogicalResourceId/ApiPrivate") {
+		t.Errorf("policy %s", w.stack.StackPolicy())
+	}
 }
