@@ -321,3 +321,22 @@ func TestFollowSetsThePolicy(t *testing.T) {
 		t.Errorf("policy %s", w.stack.StackPolicy())
 	}
 }
+
+// A policy that cannot be set does not undo the update: the stage says why
+// and the output gives the one command that sets it.
+func TestPolicyNotSetIsAWarning(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, "public", func(s *stackfake.Scenario) {
+		s.Faults = append(s.Faults, stackfake.Fault{Service: "cloudformation", Operation: "SetStackPolicy", Status: 403, Code: "AccessDenied", Message: "not authorized to perform: cloudformation:SetStackPolicy"})
+	})
+	r := w.run(t, Input{Yes: true})
+	if r.Exit != 0 || r.Outcome != OutcomeEnabled {
+		t.Fatalf("exit %d outcome %s: %s", r.Exit, r.Outcome, r.Message)
+	}
+	ps := r.Stages[0].StackPolicy
+	if ps == nil || ps.Set || !strings.Contains(ps.Error, "cloudformation:SetStackPolicy") {
+		t.Fatalf("stack policy step %+v", ps)
+	}
+	mustContain(t, w.out.String(), "WARNING: the update completed, but the stack policy", "not authorized",
+		`aws cloudformation set-stack-policy --stack-name quilt --region us-east-1 --stack-policy-body '{"Statement":[{"Effect":"Allow"`)
+}

@@ -1,8 +1,11 @@
 package enable
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -51,21 +54,33 @@ func (r *Result) protect(ctx context.Context, sg *Stage, before []string) {
 		ps.LiftedFor = sg.StackPolicy.LiftedFor
 	}
 	sg.StackPolicy = ps
-	fail := func(what string, err error) {
+	// fail reports a policy not read or set; body is the policy to set
+	// when it is known (the fix then is one command).
+	fail := func(what string, err error, body []byte) {
 		ps.Error = fmt.Sprintf("%s: %v", what, err)
-		r.step("WARNING: the update completed, but the stack policy that stops an update from replacing or removing the %d private resources qpe made is not set (%s). Fix: allow cloudformation:GetStackPolicy and cloudformation:SetStackPolicy, then run qpe enable --stack %s%s again (it sets the policy on a stack already private; see docs/stackpolicy.md)",
-			len(ids), ps.Error, r.stack.Name, r.regionFlag())
+		state := fmt.Sprintf("the stack policy that stops an update from replacing or removing the %d private resources qpe made is not set", len(ids))
+		if len(ids) == 0 {
+			state = "the stack policy still has qpe's statements on resources the update removed"
+		}
+		fix := fmt.Sprintf("allow cloudformation:GetStackPolicy and cloudformation:SetStackPolicy, then run qpe enable --stack %s%s again (it sets the policy on a stack already private)", r.stack.Name, r.regionFlag())
+		switch {
+		case body != nil:
+			fix = fmt.Sprintf("aws cloudformation set-stack-policy --stack-name %s%s --stack-policy-body '%s'", r.stack.Name, r.regionFlag(), compactPolicy(body))
+		case len(ids) == 0:
+			fix = fmt.Sprintf("read it (aws cloudformation get-stack-policy --stack-name %s%s) and set it again without the Deny of Update:Delete and Update:Replace on %s", r.stack.Name, r.regionFlag(), strings.Join(before, ", "))
+		}
+		r.step("WARNING: the update completed, but %s (%s). Fix: %s; see docs/stackpolicy.md", state, ps.Error, fix)
 	}
 	out, err := r.clients.CloudFormation.GetStackPolicy(ctx, &cloudformation.GetStackPolicyInput{StackName: aws.String(r.stack.ID)})
 	if err != nil {
-		fail("reading the stack policy (cloudformation:GetStackPolicy)", err)
+		fail("reading the stack policy (cloudformation:GetStackPolicy)", err, nil)
 		return
 	}
 	existing := aws.ToString(out.StackPolicyBody)
 	ps.HadPolicy = existing != ""
 	body, changed, err := WithPrivateStatements(existing, ids, before...)
 	if err != nil {
-		fail("merging qpe's statements into the stack's policy", err)
+		fail("merging qpe's statements into the stack's policy", err, nil)
 		return
 	}
 	if ps.HadPolicy {
@@ -79,7 +94,7 @@ func (r *Result) protect(ctx context.Context, sg *Stage, before []string) {
 		return
 	}
 	if _, err := r.clients.CloudFormation.SetStackPolicy(ctx, &cloudformation.SetStackPolicyInput{StackName: aws.String(r.stack.ID), StackPolicyBody: aws.String(string(body))}); err != nil {
-		fail("setting the stack policy (cloudformation:SetStackPolicy)", err)
+		fail("setting the stack policy (cloudformation:SetStackPolicy)", err, body)
 		return
 	}
 	ps.Set = true
@@ -108,4 +123,13 @@ func customerStatements(policy string, ids []string) int {
 		}
 	}
 	return n
+}
+
+// compactPolicy is a policy on one line, for a shell command.
+func compactPolicy(body []byte) string {
+	var b bytes.Buffer
+	if json.Compact(&b, body) != nil {
+		return string(body)
+	}
+	return b.String()
 }
