@@ -49,7 +49,10 @@ With --stack NAME (and the root's --region/--profile) the deployed side is the
 live stack: GetTemplate (Processed for the plan; Original is rendered when
 TEMPLATE is omitted), DescribeStacks (parameter values, exports) and
 ListImports for each export (an export in use is a blocker naming the
-importing stack). Read-only.
+importing stack). The deployed render's record (Metadata.QuiltPrivateEndpoints:
+engine version, settings) is read back and compared with the new render's,
+each changed setting flagged (PublicLoadBalancer keep -> retire expected,
+LoadBalancerScheme internal -> unchanged a warning). Read-only.
 
 Exit status (README "Exit status"): 0 reported; 1 the engine refused the
 template or the changeset JSON is unusable; 2 usage error, or TEMPLATE
@@ -130,6 +133,9 @@ unreadable or not a template (invalid YAML or JSON), or the stack unreadable.`,
 			}
 			if dep != nil {
 				pin.Deployed, pin.DeployedParams, pin.ImportedExports = dep.Processed, dep.Resolved(), dep.Imports
+				// The deployed render's record (engine version, settings)
+				// read back and compared with the new render's.
+				in.DeployedRender = dep.Processed
 				pin.StackName, pin.AccountID = dep.Name, dep.AccountID
 				pin.Region, _ = cmd.Flags().GetString("region")
 			}

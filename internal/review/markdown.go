@@ -56,6 +56,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		"Update behaviour from the CloudFormation resource database %s.\n\n",
 		s.Counts.Text(), s.KnockOn, s.SomeInterruption, s.ParametersAdded, code(r.Spec.Package+"@"+r.Spec.Version))
 	writeRiskTable(&b, r)
+	if r.Render != nil {
+		writeRender(&b, r.Render)
+	}
 
 	details := func(summary string, body func(*bytes.Buffer)) {
 		fmt.Fprintf(&b, "<details><summary><b>%s</b></summary>\n\n", summary)

@@ -41,6 +41,10 @@ type Input struct {
 	// Plan is the update path of the change (updatepath.Compute with
 	// deployed = Before, new = After), when computed.
 	Plan *updatepath.Plan
+	// DeployedRender is the live stack's processed template (review
+	// --stack): its render record is compared with After's
+	// (Report.Render). Nil without a stack.
+	DeployedRender map[string]any
 }
 
 // Actions of a resource.
@@ -79,6 +83,9 @@ type Report struct {
 	// Rollout and Outputs are the update path's (Input.Plan).
 	Rollout *updatepath.Rollout `json:"rollout,omitempty"`
 	Outputs []updatepath.Output `json:"outputs,omitempty"`
+	// Render compares the deployed render's record with the new render's
+	// (review --stack only).
+	Render *RenderComparison `json:"render,omitempty"`
 	// Plan is the update path the report renders (for the diagrams).
 	Plan *updatepath.Plan `json:"-"`
 }
@@ -169,6 +176,9 @@ func Build(in Input, spec *cfnspec.Spec) *Report {
 		Risks:    []Risk{}, Parameters: []Parameter{}, Resources: []Resource{}, IAM: []IAMChange{}, Sections: []Change{},
 	}
 	sort.Strings(r.Warnings)
+	if in.DeployedRender != nil {
+		r.Render = CompareRenders(in.DeployedRender, in.After)
+	}
 	why := map[string][]string{}
 	for _, c := range in.Changes {
 		why[c.Resource] = append(why[c.Resource], c.Pass+": "+c.Detail)
