@@ -182,6 +182,17 @@ func (r *Result) policyDenial(ctx context.Context, u *UpdateOutcome) *PolicyDeni
 		state = "CloudFormation rolled the update back: the stack is UPDATE_ROLLBACK_COMPLETE, unchanged"
 	}
 	name, region := r.stack.Name, r.regionFlag()
+	if d.ByQPE && r.stageNow != nil && r.stageNow.ChangeSet != nil {
+		// This run's own update, planned and shown, e.g. a possible
+		// (Conditional) replacement CloudFormation made certain.
+		d.Message = fmt.Sprintf("the stack policy set by qpe enable stopped this update: it would have %s %s (%s), a private resource qpe made (%s denied%s; qpe lifts its statements only for a removal or replacement you accepted). %s",
+			verb, f.Resource, f.Type, action, where, state)
+		d.Fix = []string{
+			fmt.Sprintf("if replacing it is intended, run the update again with %s: the policy is then lifted for that update only (clients of the private API or load balancer may see a new id or URL)", AcceptMacroReplacementFlag),
+			fmt.Sprintf("otherwise find what makes CloudFormation replace it: qpe plan of the deployed template against the new one (aws cloudformation get-template --stack-name %s%s)", name, region),
+		}
+		return d
+	}
 	if d.ByQPE {
 		d.Message = fmt.Sprintf("the stack policy set by qpe enable stopped an update that would have %s %s (%s), a private resource qpe made (%s denied%s). Most likely the update's template lacks the %s Transform (a new Quilt release given as it is): applied, it would have made the stack public again. %s, still private",
 			verb, f.Resource, f.Type, action, where, macroevent.MacroName, state)

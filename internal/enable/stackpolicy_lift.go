@@ -25,17 +25,17 @@ import (
 // the Transform is gone).
 
 // guardedChanges are the protected resources (ids) that the change set
-// removes or may replace: the actions qpe's Deny statements refuse
-// (Update:Delete; Update:Replace, for Replacement True or Conditional).
-// Sorted.
-func guardedChanges(cs *ChangeSetInfo, ids []string) []string {
+// removes or replaces: the actions qpe's Deny statements refuse
+// (Update:Delete; Update:Replace for Replacement True, and Conditional
+// when conditional). Sorted.
+func guardedChanges(cs *ChangeSetInfo, ids []string, conditional bool) []string {
 	var out []string
 	for _, c := range cs.changes {
 		rc := c.ResourceChange
 		if rc == nil || !slices.Contains(ids, rc.LogicalResourceID) {
 			continue
 		}
-		if rc.Action == "Remove" || rc.Action == "Modify" && (rc.Replacement == "True" || rc.Replacement == "Conditional") {
+		if rc.Action == "Remove" || rc.Action == "Modify" && (rc.Replacement == "True" || conditional && rc.Replacement == "Conditional") {
 			out = append(out, rc.LogicalResourceID)
 		}
 	}
@@ -46,10 +46,14 @@ func guardedChanges(cs *ChangeSetInfo, ids []string) []string {
 // liftedPolicy says whether the change set needs qpe's statements lifted,
 // and the policy to use during its update: the stack's policy without
 // qpe's statements, when that policy has them and the change set removes
-// or replaces one of the resources they name. guarded are those resources.
+// or replaces one of the resources they name (a removal or a certain
+// replacement is one the plan refused unless accepted; a possible,
+// Conditional, one is lifted for only when the user accepted replacing
+// the macro's resources, or leaves with qpe disable: otherwise the policy
+// stays the guard). guarded are those resources.
 func (r *Result) liftedPolicy(ctx context.Context, cs *ChangeSetInfo) (during string, guarded []string, err error) {
 	ids := r.protectedNow()
-	guarded = guardedChanges(cs, ids)
+	guarded = guardedChanges(cs, ids, r.input.AcceptMacroReplacement || r.disable)
 	if len(guarded) == 0 || cs.input == nil {
 		return "", nil, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/quiltfixture"
+	"github.com/quiltdata/quilt-private-endpoints/internal/review"
 	"github.com/quiltdata/quilt-private-endpoints/internal/template"
 	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 )
@@ -265,5 +266,85 @@ func TestProtectedResourcesReadTheRender(t *testing.T) {
 	}
 	if got := DeployedProtectedResources(in, res.Fragment); got != nil {
 		t.Errorf("a deployed template without the Transform entry protects %v", got)
+	}
+}
+
+func TestPolicyDenialReport(t *testing.T) {
+	in := quiltfixture.Decode(quiltfixture.Stable())
+	res, err := transform.Transform(context.Background(), transform.Request{Fragment: in, Params: map[string]any{
+		"ApiGatewayVPCEndpointId": "vpce-0123456789abcdef0", "UserSubnetIds": "subnet-0123456789abcdef0,subnet-1123456789abcdef0", "LoadBalancerScheme": "unchanged"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	original := map[string]any{"Transform": "QuiltPrivateEndpoints"}
+	for k, v := range in {
+		original[k] = v
+	}
+	denied := "Action denied by stack policy: Statement [#2] does not allow [Update:Replace] for resource [LogicalResourceId/ApiPrivate]"
+	cases := []struct {
+		name      string
+		failure   Failure
+		ownRun    bool
+		want      *PolicyDenial // Message and Fix checked by contains
+		message   string
+		fixes     []string
+		notPolicy bool
+	}{
+		{name: "not a policy failure", failure: Failure{Resource: "ApiPrivate", Reason: "Internal Failure"}, notPolicy: true},
+		{name: "qpe's, followed: the Transform dropped", failure: Failure{Resource: "ApiPrivate", Type: "AWS::ApiGateway::RestApi", Reason: denied},
+			want:    &PolicyDenial{Resource: "ApiPrivate", Action: "Update:Replace", Statement: 2, ByQPE: true},
+			message: "would have replaced ApiPrivate (AWS::ApiGateway::RestApi), a private resource qpe made (Update:Replace denied, statement #2). Most likely the update's template lacks the QuiltPrivateEndpoints Transform",
+			fixes:   []string{"qpe enable --stack quilt --region us-east-1 --template NEW", "qpe disable --stack quilt --region us-east-1"}},
+		{name: "qpe's, this run's own update", failure: Failure{Resource: "ApiPrivate", Type: "AWS::ApiGateway::RestApi", Reason: denied}, ownRun: true,
+			want:    &PolicyDenial{Resource: "ApiPrivate", Action: "Update:Replace", Statement: 2, ByQPE: true},
+			message: "stopped this update: it would have replaced ApiPrivate",
+			fixes:   []string{AcceptMacroReplacementFlag, "qpe plan"}},
+		{name: "the stack's own, no statement allows it", failure: Failure{Resource: "Bucket", Type: "AWS::S3::Bucket",
+			Reason: "Action not allowed by stack policy: no statement allows [Update:Modify] for resource [LogicalResourceId/Bucket]"},
+			want:    &PolicyDenial{Resource: "Bucket", Action: "Update:Modify"},
+			message: "the stack's policy stopped an update that would have modified Bucket (AWS::S3::Bucket) (Update:Modify denied; not a resource qpe protects",
+			fixes:   []string{"aws cloudformation get-stack-policy --stack-name quilt --region us-east-1"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Result{stack: &deployedStack{Name: "quilt", Region: "us-east-1", Original: original, Processed: res.Fragment}, stageNow: &Stage{}}
+			if tc.ownRun {
+				r.stageNow.ChangeSet = &ChangeSetInfo{Name: "qpe-enable"}
+			}
+			f := tc.failure
+			f.Status = "UPDATE_FAILED"
+			d := r.policyDenial(context.Background(), &UpdateOutcome{Status: "UPDATE_ROLLBACK_IN_PROGRESS", FirstFailure: &f})
+			if tc.notPolicy {
+				if d != nil {
+					t.Fatalf("a denial: %+v", d)
+				}
+				return
+			}
+			if d == nil || d.Resource != tc.want.Resource || d.Action != tc.want.Action || d.Statement != tc.want.Statement || d.ByQPE != tc.want.ByQPE {
+				t.Fatalf("got %+v, want %+v", d, tc.want)
+			}
+			mustContain(t, d.Message, tc.message)
+			mustContain(t, strings.Join(d.Fix, "\n"), tc.fixes...)
+		})
+	}
+}
+
+func TestGuardedChanges(t *testing.T) {
+	change := func(action, id, replacement string) review.ChangeSetEntry {
+		return review.ChangeSetEntry{Type: "Resource", ResourceChange: &review.ResourceChange{Action: action, LogicalResourceID: id, Replacement: replacement}}
+	}
+	cs := &ChangeSetInfo{changes: []review.ChangeSetEntry{
+		change("Remove", "ListenerInternal", ""), change("Modify", "ApiPrivate", "True"), change("Modify", "ApiStagePrivate", "Conditional"),
+		change("Modify", "LoadBalancerInternal", "False"), change("Add", "Api", ""), change("Remove", "LoadBalancer", ""),
+	}}
+	ids := []string{"ApiPrivate", "ApiStagePrivate", "ListenerInternal", "LoadBalancerInternal"}
+	if got, want := guardedChanges(cs, ids, false), []string{"ApiPrivate", "ListenerInternal"}; !slices.Equal(got, want) {
+		t.Errorf("certain only: %v, want %v", got, want)
+	}
+	if got, want := guardedChanges(cs, ids, true), []string{"ApiPrivate", "ApiStagePrivate", "ListenerInternal"}; !slices.Equal(got, want) {
+		t.Errorf("with conditional: %v, want %v", got, want)
+	}
+	if got := guardedChanges(cs, nil, true); got != nil {
+		t.Errorf("nothing protected: %v", got)
 	}
 }
