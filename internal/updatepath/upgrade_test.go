@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/enable"
@@ -101,18 +100,6 @@ func upgradeCase(t *testing.T, dir string) upgrade {
 	return u
 }
 
-// macroTouched lists the resources the macro made that the plan replaces
-// or removes.
-func (u upgrade) macroTouched() []string {
-	var out []string
-	for _, r := range u.plan.Resources {
-		if (r.Action == updatepath.Replace || r.Action == updatepath.Remove) && slices.Contains(u.owned, r.LogicalID) {
-			out = append(out, r.LogicalID+" "+string(r.Action))
-		}
-	}
-	return out
-}
-
 func blockerKeys(bs []updatepath.Blocker) []string {
 	var out []string
 	for _, b := range bs {
@@ -125,7 +112,7 @@ func blockerKeys(bs []updatepath.Blocker) []string {
 // release (testdata/upgrade-*: the render of quiltfixture.Next, every
 // change or one kind of change, over the render of the stable fixture, same
 // settings) has no private-network downtime, replaces or removes none of
-// the resources the macro made, adds no blocker to the same upgrade without
+// the resources the macro made (QPE-UP-012 silent), adds no blocker to the same upgrade without
 // the macro, and is rollback-safe unless that one is not: Quilt's
 // migration re-run (ChangeMigration) is QPE-UP-008 on MigrationCallout with
 // or without the macro. What the update adds runs after the preflight. The
@@ -157,8 +144,8 @@ func TestUpgradeFixtures(t *testing.T) {
 			if p.Rollout.Availability.PrivateNetworkDowntime || p.RefuseDowntime(false) != nil {
 				t.Errorf("private-network downtime: %+v", p.Rollout.Availability.Entries)
 			}
-			if got := u.macroTouched(); len(got) > 0 {
-				t.Errorf("resources the macro made are replaced or removed: %v", got)
+			if got := p.ReplacesOwned(); len(got) > 0 {
+				t.Errorf("resources the macro made are replaced or removed (QPE-UP-012): %v", blockerKeys(got))
 			}
 			if !slices.Equal(u.nextOwned, u.owned) {
 				t.Errorf("the next release's render owns %v, the deployed one %v", u.nextOwned, u.owned)
@@ -193,13 +180,19 @@ func TestUpgradeFixtures(t *testing.T) {
 
 // TestUpgradeMacroTouched: the check of TestUpgradeFixtures can fail: a
 // next release that renames the source REST API removes the macro's
-// ApiPrivate and replaces its stage.
+// ApiPrivate and replaces its stage, and QPE-UP-012 names both.
 func TestUpgradeMacroTouched(t *testing.T) {
 	dir := filepath.Join("testdata", "refuse-upgrade-renameapi")
-	got := strings.Join(upgradeCase(t, dir).macroTouched(), ", ")
-	for _, w := range []string{"ApiPrivate remove", "ApiStagePrivate"} {
-		if !strings.Contains(got, w) {
-			t.Errorf("macro resources replaced or removed: %q, want %q among them", got, w)
+	u := upgradeCase(t, dir)
+	got := blockerKeys(u.plan.ReplacesOwned())
+	for _, w := range []string{"ApiPrivate", "ApiStagePrivate"} {
+		if !slices.Contains(got, updatepath.ReplacesOwnedID+" "+w) {
+			t.Errorf("QPE-UP-012 on %v, want %s among them", got, w)
+		}
+	}
+	for _, id := range []string{"ApiPrivate", "ApiStagePrivate"} {
+		if !slices.Contains(u.owned, id) {
+			t.Errorf("%s is not among the deployed render's owned resources %v", id, u.owned)
 		}
 	}
 }
