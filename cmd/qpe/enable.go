@@ -73,15 +73,18 @@ parameter the stack has keeps its value, a new one takes its Default or --parame
 neither stops, all listed), the ones NEW drops are listed; then steps 2-8 as above, planned against
 the deployed processed template. A plan that replaces or removes a resource the macro made (the
 private API and its stages, the internal load balancer side, the preflight, the macro's security
-group; not the API deployments, replaced by design) is refused, with the ids and the change,
-unless ` + enable.AcceptMacroReplacementFlag + `: users on the private network would lose what they use.
+group, as the deployed render's Metadata lists them; not the API deployments, replaced by design:
+QPE-UP-012) is refused, with the ids and the change, unless ` + enable.AcceptMacroReplacementFlag + `:
+users on the private network would lose what they use (the plan's other blockers still need
+` + enable.AcceptUnsafeFlag + `).
 AWS access: the standard credential chain and the SDK's endpoint variables (AWS_ENDPOINT_URL,
 AWS_ENDPOINT_URL_CLOUDFORMATION, _S3, _EC2, _LAMBDA, _API_GATEWAY, _SYNTHETICS, _STS,
 _ELASTIC_LOAD_BALANCING_V2, _ROUTE_53).
 Exit status: 0 enabled and verified (or nothing to do), 1 stopped by a check (DNS not moved yet
 included: the stack is left side by side, both load balancers serving), a refused plan, a failed
 update or a failed verify (or not executed), 2 usage (a LoadBalancerScheme to choose with nobody to
-ask), credentials or a missing stack.`,
+ask; a --template that cannot be read, is not a template, disagrees with the deployed settings or
+has a new parameter without a value), credentials or a missing stack.`,
 		Example: `  qpe enable --stack quilt --region us-east-1
   qpe enable --stack quilt --set LoadBalancerScheme=internal --yes --format json > enable.json
   qpe enable --stack quilt --set LoadBalancerScheme=internal --hosted-zone-id Z0123456789EXAMPLE

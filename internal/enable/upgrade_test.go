@@ -286,3 +286,24 @@ func TestUpgradeDroppedLoadBalancerRefused(t *testing.T) {
 		t.Fatalf("accepted: exit %d outcome %s %v: %s\n%s", r.Exit, r.Outcome, stages(r), r.Message, w.out.String())
 	}
 }
+
+// TestUpgradeNotEnabledYet: a public stack given a new release goes
+// private with it in one update: settings from --set, NEW's parameters
+// matched as for an enabled stack.
+func TestUpgradeNotEnabledYet(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, "public", nil)
+	next := release(t, w.deployedOriginal(t), nil)
+	r := w.run(t, Input{Yes: true, Template: "next.json", TemplateBody: encode(t, next), Settings: map[string]string{transform.SetExclude: "ThumbnailHandler"}})
+	if r.Exit != 0 || r.Outcome != OutcomeEnabled || r.Verify == nil || !r.Verify.OK {
+		t.Fatalf("exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	if up := r.Upgrade; up.From.Enabled || up.SettingsFrom != SettingsFromFlags || up.Settings[transform.SetExclude] != "ThumbnailHandler" || len(up.Warnings) != 0 {
+		t.Errorf("upgrade %+v", up)
+	}
+	mustContain(t, r.Message, "upgraded to next.json; Private Endpoints enabled on quilt and verified")
+	got := w.deployedOriginal(t)
+	if params, _, ok := macroevent.Entry(got); !ok || params[transform.SetExclude] != "ThumbnailHandler" || got["Description"] != "Quilt 1.65.0" {
+		t.Errorf("deployed now: Transform %v Description %v", got["Transform"], got["Description"])
+	}
+}

@@ -31,6 +31,9 @@ func (r *Result) verifyStack(ctx context.Context) *Result {
 		return r.stop(OutcomeVerifyFailed, 1, fmt.Sprintf("the update completed, but verify found %d error(s): the stack is not (yet) private as it should be; each finding says what to fix", n))
 	}
 	msg := fmt.Sprintf("Private Endpoints enabled on %s and verified", r.stack.Name)
+	if r.Upgrade != nil {
+		msg = fmt.Sprintf("upgraded to %s; %s", r.Upgrade.To, msg)
+	}
 	for _, sg := range r.Stages {
 		if sg.DNS != nil && sg.DNS.Moved {
 			msg += fmt.Sprintf("; the catalog is served by the internal load balancer %s (%s)", sg.DNS.LoadBalancer.LogicalID, sg.DNS.LoadBalancer.DNSName)
