@@ -55,12 +55,6 @@ type PolicyStatement struct {
 	Resource  []string `json:"Resource"`
 }
 
-// unprotectedTypes are types of resources the macro makes that an update
-// legitimately replaces or removes: an API Gateway deployment's logical id
-// follows the API's body (a new deployment for each change of it, the old
-// one removed in cleanup).
-var unprotectedTypes = map[string]bool{"AWS::ApiGateway::Deployment": true}
-
 // ProtectedResources lists the resources of the render that the macro made
 // and that no update should replace or remove: the private API and its
 // stages, the internal load balancer side, the preflight, the macro's
@@ -70,12 +64,12 @@ var unprotectedTypes = map[string]bool{"AWS::ApiGateway::Deployment": true}
 // identity contract (transform.Identities of original and render: added
 // or renamed resources; renamed only names where a resource came from, nil
 // gives the same ids). API Gateway deployments are left out
-// (unprotectedTypes). Sorted. The one place the owned ids are read.
+// (transform.ReplacedByDesign, the answer QPE-UP-012 gives too). Sorted. The one place the owned ids are read.
 func ProtectedResources(original, render map[string]any, renamed map[string]string) []string {
 	res := template.Resources(render)
 	var out []string
 	add := func(id, typ string) {
-		if _, ok := res[id]; ok && !unprotectedTypes[typ] {
+		if _, ok := res[id]; ok && !transform.ReplacedByDesign(typ) {
 			out = append(out, id)
 		}
 	}
