@@ -241,7 +241,7 @@ func resolvedEntry(doc map[string]any, values map[string]string) (map[string]any
 
 // resolvedSettings are the entry's settings of doc as strings, for the
 // output; an entry that cannot be resolved shows as written (the render
-// step reports why).
+// step reports why). A setting that Refs a NoEcho parameter is not shown.
 func resolvedSettings(doc map[string]any, values map[string]string) map[string]string {
 	params, err := resolvedEntry(doc, values)
 	if err != nil {
@@ -250,6 +250,13 @@ func resolvedSettings(doc map[string]any, values map[string]string) map[string]s
 	out := stringSettings(params)
 	if out == nil {
 		out = map[string]string{}
+	}
+	raw, _, _ := macroevent.Entry(doc)
+	declared := template.Section(doc, "Parameters")
+	for k, v := range raw {
+		if name, isRef := template.Ref(v); isRef && template.NoEcho(declared[name]) {
+			out[k] = fmt.Sprintf("(from NoEcho parameter %s, not shown)", name)
+		}
 	}
 	return out
 }

@@ -108,6 +108,12 @@ func TestPlanUpgradeNotEnabled(t *testing.T) {
 		!reflect.DeepEqual(up.Settings, map[string]string{transform.SetPreflightMode: transform.ModeNone, transform.SetExclude: "B"}) {
 		t.Errorf("upgrade %+v Transform %#v", up, up.doc["Transform"])
 	}
+	// A setting given by a NoEcho parameter is not shown.
+	secret := map[string]any{"Name": macroevent.MacroName, "Parameters": map[string]any{transform.SetServiceToken: map[string]any{"Ref": "Secret"}}}
+	up, err = planUpgrade(st, newTemplate([]any{secret}), Input{Template: "next.yaml"})
+	if err != nil || up.Settings[transform.SetServiceToken] != "(from NoEcho parameter Secret, not shown)" {
+		t.Errorf("NoEcho setting: %v, %v", up.Settings, err)
+	}
 	up, err = planUpgrade(st, newTemplate(nil), Input{Template: "next.yaml"})
 	if err != nil {
 		t.Fatal(err)
