@@ -325,3 +325,30 @@ func TestDisableLiftsTheStackPolicy(t *testing.T) {
 		})
 	}
 }
+
+// A final update that still takes an entry point from the private
+// network (on Quilt's real template: the catalog's API URL while the
+// original REST API, created again, has no stage yet) is refused with
+// what is lost and --accept-downtime, not enable's way round (disable
+// already took it); accepted, it goes on.
+func TestDisableRefusesLeaveDowntime(t *testing.T) {
+	p := &updatepath.Plan{}
+	av := &p.Rollout.Availability
+	av.PrivateNetworkDowntime = true
+	av.Entries = []updatepath.EntryAvailability{{Entry: "API_GATEWAY (NginxCatalogTaskDefinition/nginx-catalog)", Host: "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/prod",
+		Network: updatepath.NetworkPrivate, Lost: []updatepath.Gap{{From: "wave 2", Until: "wave 3", Why: "no stage"}}}}
+	for _, accept := range []bool{false, true} {
+		sg := &Stage{Name: StageLeave}
+		r := &Result{disable: true, observer: nopObserver{}, input: Input{AcceptDowntime: accept}, stageNow: sg}
+		stop := r.refuseDowntime(p)
+		if stop == accept {
+			t.Fatalf("accept %v: stop %v", accept, stop)
+		}
+		if !accept {
+			mustContain(t, r.Message, "the leave update takes entry points away", "NginxCatalogTaskDefinition", "from wave 2", "--accept-downtime")
+			if strings.Contains(r.Message, "Go side by side first") || r.Outcome != OutcomeDowntimeRefused || r.Exit != 1 {
+				t.Errorf("outcome %s exit %d: %s", r.Outcome, r.Exit, r.Message)
+			}
+		}
+	}
+}

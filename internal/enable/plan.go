@@ -2,6 +2,7 @@ package enable
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -109,6 +110,13 @@ func (r *Result) refuseDowntime(p *updatepath.Plan) bool {
 	}
 	// The error names the way round (side by side, then retire) and the
 	// flag; qpe enable without --set PublicLoadBalancer takes that way.
+	var de *updatepath.DowntimeError
+	if r.disable && errors.As(err, &de) {
+		// qpe disable already goes the way round (public side by side, DNS
+		// back, then the final update): what is left is the update's own.
+		return r.stopped(OutcomeDowntimeRefused, 1, fmt.Sprintf("the %s update takes entry points away from users on the private network, with DNS already on the public load balancer: %s (the plan above says why, e.g. the catalog's API URL while the original REST API, created again, has no stage yet). Run it in a maintenance window with %s. Nothing was changed",
+			r.stageNow.Name, de.LostText(), AcceptDowntimeFlag))
+	}
 	return r.stopped(OutcomeDowntimeRefused, 1, fmt.Sprintf("%v. Nothing was changed", err))
 }
 

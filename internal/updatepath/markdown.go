@@ -258,6 +258,14 @@ type DowntimeError struct {
 }
 
 func (e *DowntimeError) Error() string {
+	return "the update takes entry points away from users on the private network: " + e.LostText() +
+		". Go side by side first (LoadBalancerScheme=internal, PublicLoadBalancer=keep), move DNS to the internal load balancer, " +
+		"then retire the public one; or accept the downtime (--accept-downtime)"
+}
+
+// LostText names each entry point lost and from when: "host (entry) from
+// wave n; ...".
+func (e *DowntimeError) LostText() string {
 	var parts []string
 	for _, x := range e.Lost {
 		for _, g := range x.Lost {
@@ -267,9 +275,7 @@ func (e *DowntimeError) Error() string {
 			}
 		}
 	}
-	return "the update takes entry points away from users on the private network: " + strings.Join(parts, "; ") +
-		". Go side by side first (LoadBalancerScheme=internal, PublicLoadBalancer=keep), move DNS to the internal load balancer, " +
-		"then retire the public one; or accept the downtime (--accept-downtime)"
+	return strings.Join(parts, "; ")
 }
 
 // RefuseDowntime is the decision qpe plan and qpe enable share: nil when
