@@ -246,6 +246,12 @@ func TestUpgradeRenamedAPIRefused(t *testing.T) {
 	if len(r.Stages) != 1 || r.Stages[0].Outcome != OutcomeUpdated {
 		t.Fatalf("accepted: exit %d outcome %s %v: %s\n%s", r.Exit, r.Outcome, stages(r), r.Message, w.out.String())
 	}
+	// The stack policy enable set denies exactly this: the accepted update
+	// ran with qpe's statements lifted, and the policy names the new ids.
+	ps := r.Stages[0].StackPolicy
+	if ps == nil || !slices.Contains(ps.LiftedFor, "ApiPrivate") || !slices.Contains(ps.Protected, "QuiltApiPrivate") || slices.Contains(ps.Protected, "ApiPrivate") {
+		t.Errorf("stack policy %+v", ps)
+	}
 }
 
 // TestUpgradeDroppedLoadBalancerRefused: on a stack walked to an internal
