@@ -9,7 +9,7 @@ package enable
 // original template without the QuiltPrivateEndpoints Transform entry
 // (disable_leave.go), its parameters kept and those the macro added
 // dropped, executed with the stack policy lifted for that update only
-// (disable_policy.go); then a check that the stack is public again
+// (enable's stackpolicy_lift.go); then a check that the stack is public again
 // (disable_verify.go). Each update is planned, shown, confirmed and
 // followed as enable's; a re-run continues where the stack stands.
 

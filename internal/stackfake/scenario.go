@@ -8,7 +8,9 @@
 // execute.go): change sets whose changes are computed from the deployed and
 // the submitted template (the macro's Lambda run on it), their execution as
 // stack events over time, a failure injected at a chosen resource with the
-// rollback that follows, UPDATE_ROLLBACK_FAILED and ContinueUpdateRollback.
+// rollback that follows, UPDATE_ROLLBACK_FAILED and ContinueUpdateRollback;
+// UpdateStack over the same machinery, and stack policies (SetStackPolicy,
+// GetStackPolicy) enforced on every update (stackpolicy.go, updatestack.go).
 package stackfake
 
 import (
