@@ -246,6 +246,12 @@ func TestUpgradeRenamedAPIRefused(t *testing.T) {
 	if len(r.Stages) != 1 || r.Stages[0].Outcome != OutcomeUpdated {
 		t.Fatalf("accepted: exit %d outcome %s %v: %s\n%s", r.Exit, r.Outcome, stages(r), r.Message, w.out.String())
 	}
+	// The stack policy enable set denies exactly this: the accepted update
+	// ran with qpe's statements lifted, and the policy names the new ids.
+	ps := r.Stages[0].StackPolicy
+	if ps == nil || !slices.Contains(ps.LiftedFor, "ApiPrivate") || !slices.Contains(ps.Protected, "QuiltApiPrivate") || slices.Contains(ps.Protected, "ApiPrivate") {
+		t.Errorf("stack policy %+v", ps)
+	}
 }
 
 // TestUpgradeDroppedLoadBalancerRefused: on a stack walked to an internal
@@ -306,4 +312,52 @@ func TestUpgradeNotEnabledYet(t *testing.T) {
 	if params, _, ok := macroevent.Entry(got); !ok || params[transform.SetExclude] != "ThumbnailHandler" || got["Description"] != "Quilt 1.65.0" {
 		t.Errorf("deployed now: Transform %v Description %v", got["Transform"], got["Description"])
 	}
+}
+
+// TestUpgradeSideBySide: a stack left side by side is upgraded side by
+// side with --set PublicLoadBalancer=keep (the DNS step follows, as for
+// keep), its settings and internal load balancer kept; without it, the
+// upgrade resumes the walk (DNS, then retire with the new template).
+func TestUpgradeSideBySide(t *testing.T) {
+	t.Parallel()
+	w := startWorld(t, "alb", nil)
+	w.withDNS(t)
+	keep := map[string]string{transform.SetLoadBalancerScheme: transform.SchemeInternal, transform.SetPublicLoadBalancer: transform.PublicKeep}
+	if r := w.run(t, Input{Yes: true, Settings: keep, HostedZoneID: zoneID}); r.Exit != 0 {
+		t.Fatalf("enable: exit %d outcome %s: %s\n%s", r.Exit, r.Outcome, r.Message, w.out.String())
+	}
+	w.out.Reset()
+	next := release(t, w.deployedOriginal(t), nil)
+	r := w.run(t, Input{Yes: true, Template: "next.json", TemplateBody: encode(t, next), HostedZoneID: zoneID, ChangeSetName: "up",
+		Settings: map[string]string{transform.SetPublicLoadBalancer: transform.PublicKeep}})
+	if r.Exit != 0 || !slices.Equal(stages(r), []string{"side-by-side:updated", "dns:dns-moved"}) {
+		t.Fatalf("exit %d outcome %s %v: %s\n%s", r.Exit, r.Outcome, stages(r), r.Message, w.out.String())
+	}
+	if s := r.Upgrade.Settings; s[transform.SetLoadBalancerScheme] != transform.SchemeInternal || s[transform.SetPublicLoadBalancer] != transform.PublicKeep {
+		t.Errorf("settings %v", s)
+	}
+	if _, ok := template.Resources(w.deployedProcessed(t))["LoadBalancerInternal"]; !ok {
+		t.Error("the internal load balancer is gone")
+	}
+	// Without --set PublicLoadBalancer=keep the upgrade resumes the walk:
+	// the DNS step, then the retire update with the new template.
+	w.out.Reset()
+	r = w.run(t, Input{Yes: true, Template: "next.json", TemplateBody: encode(t, next), HostedZoneID: zoneID, ChangeSetName: "retire"})
+	if r.Exit != 0 || !slices.Equal(stages(r), []string{"side-by-side:deployed-before", "dns:dns-moved", "retire:updated"}) {
+		t.Fatalf("resumed: exit %d outcome %s %v: %s\n%s", r.Exit, r.Outcome, stages(r), r.Message, w.out.String())
+	}
+}
+
+// deployedProcessed is the stack's processed template now.
+func (w *world) deployedProcessed(t *testing.T) map[string]any {
+	t.Helper()
+	out, err := w.clients.CloudFormation.GetTemplate(context.Background(), &cloudformation.GetTemplateInput{StackName: aws.String("quilt"), TemplateStage: cfntypes.TemplateStageProcessed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := template.Decode([]byte(aws.ToString(out.TemplateBody)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }
