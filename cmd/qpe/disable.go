@@ -1,17 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"context"
-	"errors"
-	"fmt"
-	"net"
-	"os"
-	"os/signal"
-	"strings"
-	"syscall"
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/enable"
@@ -19,13 +8,7 @@ import (
 )
 
 func newDisableCmd() *cobra.Command {
-	var (
-		stack, bucket, format, changeSet, zone string
-		resolverAddr                           string
-		yes, acceptUnsafe, acceptDowntime      bool
-		follow                                 bool
-		poll, dnsTimeout                       time.Duration
-	)
+	run := stackRun{verb: "disable"}
 	cmd := &cobra.Command{
 		Use:   "disable --stack NAME [--region R] [--profile P] [--s3-bucket B] [--hosted-zone-id Z] [--resolver HOST:PORT] [--yes] [--format text|json]",
 		Short: "Take Private Endpoints off a live stack: the reverse walk back to its original template, checked public",
@@ -62,76 +45,28 @@ credentials or a missing stack.`,
   qpe disable --stack quilt --follow`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if stack == "" {
-				return &exitError{code: 2, err: errors.New("disable: --stack is required (the name of the deployed Quilt stack)")}
+			if err := run.check(); err != nil {
+				return err
 			}
-			if format != "text" && format != "json" {
-				return &exitError{code: 2, err: fmt.Errorf("disable: --format must be text or json, not %q", format)}
-			}
-			if poll <= 0 || dnsTimeout <= 0 {
-				return &exitError{code: 2, err: fmt.Errorf("disable: --poll and --dns-timeout must be positive, not %s and %s", poll, dnsTimeout)}
-			}
-			if resolverAddr != "" {
-				if _, _, err := net.SplitHostPort(resolverAddr); err != nil {
-					return &exitError{code: 2, err: fmt.Errorf("disable: --resolver must be HOST:PORT (e.g. 10.0.0.2:53): %w", err)}
-				}
-			}
-			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
-			ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-			defer stopSignals()
-			out := cmd.OutOrStdout()
-			progressTo := out
-			if format == "json" {
-				progressTo = cmd.ErrOrStderr()
-			}
-			cfg, err := connect(ctx, "disable", awsOptions(cmd), 2*time.Minute, progressPrinter(progressTo, "disable", false))
+			se, err := run.start(cmd)
 			if err != nil {
 				return err
 			}
-			in := enable.Input{
-				Stack: stack, Region: cfg.Region, S3Bucket: bucket,
-				Yes: yes, AcceptUnsafe: acceptUnsafe, AcceptDowntime: acceptDowntime, FollowOnly: follow,
-				HostedZoneID: zone, DNSTimeout: dnsTimeout, ChangeSetName: changeSet, Poll: poll,
-				Observer: &enable.Writer{W: progressTo, Live: isTerminal(progressTo), Brief: format == "json", Command: "disable"},
+			defer se.stop()
+			in := se.in
+			if lines := terminal(cmd); lines != nil {
+				in.Confirm = askOn(lines, se.progressTo)
 			}
-			if resolverAddr != "" {
-				in.Resolver = resolverAt(resolverAddr)
-			}
-			if isTerminal(cmd.InOrStdin()) {
-				in.Confirm = askOn(bufio.NewReader(cmd.InOrStdin()), progressTo)
-			}
-			r, err := enable.Disable(ctx, enable.NewClients(cfg), in)
-			if err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("disable: %w", err)}
-			}
-			if format == "json" {
-				if err := enable.WriteJSON(out, r); err != nil {
-					return &exitError{code: 2, err: fmt.Errorf("disable: writing the result: %w", err)}
-				}
-			} else {
-				fmt.Fprintf(out, "qpe disable: %s: %s\n", r.Outcome, r.Message)
-			}
-			if r.Exit != 0 {
-				return &exitError{code: r.Exit}
-			}
-			return nil
+			r, err := enable.Disable(se.ctx, se.clients, in)
+			return run.finish(se, r, err)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&stack, "stack", "", "name or id of the deployed Quilt stack (required)")
-	f.StringVar(&bucket, "s3-bucket", "", "bucket to upload a template over 51,200 bytes to")
-	f.BoolVar(&yes, "yes", false, "execute the change sets and the Route 53 change without asking (CI)")
-	f.BoolVar(&acceptUnsafe, strings.TrimPrefix(enable.AcceptUnsafeFlag, "--"), false, "go on with a plan whose rollback can fail (its recovery is printed)")
-	f.BoolVar(&acceptDowntime, strings.TrimPrefix(enable.AcceptDowntimeFlag, "--"), false, "go on with a plan in which users on the private network lose an entry point")
-	f.BoolVar(&follow, "follow", false, "only follow the stack's current or last update, then check it")
-	f.StringVar(&zone, "hosted-zone-id", "", "Route 53 hosted zone (in the stack's account) whose records disable moves back to the public load balancer, after showing the change batch")
-	f.StringVar(&resolverAddr, "resolver", "", "check the host names with this DNS server `HOST:PORT` instead of this machine's")
-	f.DurationVar(&dnsTimeout, "dns-timeout", enable.DefaultDNSTimeout, "how long to wait for a Route 53 change to be INSYNC and resolve from here")
-	f.StringVar(&changeSet, "change-set-name", "", "name of the change sets (default qpe-disable-<UTC time>, one per update with the stage's name appended)")
-	f.StringVarP(&format, "format", "o", "text", "output format: text or json (-o for short)")
-	f.DurationVar(&poll, "poll", enable.DefaultPoll, "interval between two reads of the stack events")
+	run.addFlags(cmd.Flags(), stackRunHelp{
+		yes:       "execute the change sets and the Route 53 change without asking (CI)",
+		follow:    "only follow the stack's current or last update, then check it",
+		zone:      "Route 53 hosted zone (in the stack's account) whose records disable moves back to the public load balancer, after showing the change batch",
+		resolver:  "check the host names with this DNS server `HOST:PORT` instead of this machine's",
+		changeSet: "name of the change sets (default qpe-disable-<UTC time>, one per update with the stage's name appended)",
+	})
 	return cmd
 }

@@ -8,10 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,12 +19,9 @@ import (
 
 func newEnableCmd() *cobra.Command {
 	var (
-		stack, bucket, format, changeSet, zone string
-		resolverAddr                           string
-		sets, parameters                       []string
-		yes, acceptUnsafe, acceptDowntime      bool
-		follow, finish                         bool
-		poll, dnsTimeout                       time.Duration
+		run              = stackRun{verb: "enable"}
+		sets, parameters []string
+		finish           bool
 		// An upgrade to a new template (internal/enable/upgrade.go).
 		newTemplate            string
 		acceptMacroReplacement bool
@@ -94,27 +88,13 @@ has a new parameter without a value), credentials or a missing stack.`,
   qpe enable --stack quilt --follow`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if stack == "" {
-				return &exitError{code: 2, err: errors.New("enable: --stack is required (the name of the deployed Quilt stack)")}
+			if err := run.check(); err != nil {
+				return err
 			}
-			if format != "text" && format != "json" {
-				return &exitError{code: 2, err: fmt.Errorf("enable: --format must be text or json, not %q", format)}
-			}
-			if poll <= 0 {
-				return &exitError{code: 2, err: fmt.Errorf("enable: --poll must be positive, not %s", poll)}
-			}
-			if dnsTimeout <= 0 {
-				return &exitError{code: 2, err: fmt.Errorf("enable: --dns-timeout must be positive, not %s", dnsTimeout)}
-			}
-			if resolverAddr != "" {
-				if _, _, err := net.SplitHostPort(resolverAddr); err != nil {
-					return &exitError{code: 2, err: fmt.Errorf("enable: --resolver must be HOST:PORT (e.g. 10.0.0.2:53): %w", err)}
-				}
-			}
-			if finish && follow {
+			if finish && run.follow {
 				return &exitError{code: 2, err: errors.New("enable: --finish and --follow do not go together: --follow only follows the last update")}
 			}
-			if newTemplate != "" && follow {
+			if newTemplate != "" && run.follow {
 				return &exitError{code: 2, err: errors.New("enable: --template and --follow do not go together: --follow only follows the last update")}
 			}
 			var newBody []byte
@@ -133,73 +113,36 @@ has a new parameter without a value), credentials or a missing stack.`,
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("enable: %w", err)}
 			}
-			ctx := cmd.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
-			// Ctrl-C ends the context: enable stops following, the update
-			// goes on in CloudFormation.
-			ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-			defer stopSignals()
-			out := cmd.OutOrStdout()
-			progressTo := out
-			if format == "json" {
-				progressTo = cmd.ErrOrStderr()
-			}
-			cfg, err := connect(ctx, "enable", awsOptions(cmd), 2*time.Minute, progressPrinter(progressTo, "enable", false))
+			se, err := run.start(cmd)
 			if err != nil {
 				return err
 			}
-			in := enable.Input{
-				Stack: stack, Region: cfg.Region, Settings: settings, Parameters: values, S3Bucket: bucket,
-				Yes: yes, AcceptUnsafe: acceptUnsafe, AcceptDowntime: acceptDowntime, FollowOnly: follow, Finish: finish,
-				HostedZoneID: zone, DNSTimeout: dnsTimeout, ChangeSetName: changeSet, Poll: poll,
-				Template: newTemplate, TemplateBody: newBody, MaxTemplateBytes: maxInputBytes, AcceptMacroReplacement: acceptMacroReplacement,
-				Observer: &enable.Writer{W: progressTo, Live: isTerminal(progressTo), Brief: format == "json"},
+			defer se.stop()
+			in := se.in
+			in.Settings, in.Parameters, in.Finish = settings, values, finish
+			in.Template, in.TemplateBody, in.MaxTemplateBytes = newTemplate, newBody, maxInputBytes
+			in.AcceptMacroReplacement = acceptMacroReplacement
+			if lines := terminal(cmd); lines != nil {
+				in.Confirm = askOn(lines, se.progressTo)
+				in.Choose = chooseOn(lines, se.progressTo)
 			}
-			if resolverAddr != "" {
-				in.Resolver = resolverAt(resolverAddr)
-			}
-			if isTerminal(cmd.InOrStdin()) {
-				lines := bufio.NewReader(cmd.InOrStdin())
-				in.Confirm = askOn(lines, progressTo)
-				in.Choose = chooseOn(lines, progressTo)
-			}
-			r, err := enable.Run(ctx, enable.NewClients(cfg), in)
-			if err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("enable: %w", err)}
-			}
-			if format == "json" {
-				if err := enable.WriteJSON(out, r); err != nil {
-					return &exitError{code: 2, err: fmt.Errorf("enable: writing the result: %w", err)}
-				}
-			} else {
-				fmt.Fprintf(out, "qpe enable: %s: %s\n", r.Outcome, r.Message)
-			}
-			if r.Exit != 0 {
-				return &exitError{code: r.Exit}
-			}
-			return nil
+			r, err := enable.Run(se.ctx, se.clients, in)
+			return run.finish(se, r, err)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&stack, "stack", "", "name or id of the deployed Quilt stack (required)")
+	run.addFlags(f, stackRunHelp{
+		yes:       "execute the change set without asking (CI)",
+		follow:    "only follow the stack's current or last update, then verify",
+		zone:      "Route 53 hosted zone (in the stack's account) whose records enable moves to the internal load balancer, after showing the change batch",
+		resolver:  "check the host names with this DNS server `HOST:PORT` (e.g. the VPN's resolver) instead of this machine's",
+		changeSet: "name of the change set (default qpe-enable-<UTC time>)",
+	})
 	f.StringArrayVar(&sets, "set", nil, "Transform setting `Name=Value` (repeatable; lists comma separated)")
 	f.StringArrayVar(&parameters, "parameter", nil, "new value for one of the stack's parameters `Name=Value` (repeatable; the others keep theirs)")
-	f.StringVar(&bucket, "s3-bucket", "", "bucket to upload a template over 51,200 bytes to")
-	f.BoolVar(&yes, "yes", false, "execute the change set without asking (CI)")
-	f.BoolVar(&acceptUnsafe, strings.TrimPrefix(enable.AcceptUnsafeFlag, "--"), false, "go on with a plan whose rollback can fail (its recovery is printed)")
-	f.BoolVar(&acceptDowntime, strings.TrimPrefix(enable.AcceptDowntimeFlag, "--"), false, "go on with a plan in which users on the private network lose an entry point")
 	f.StringVar(&newTemplate, "template", "", "upgrade to this new Quilt template `NEW` (a JSON or YAML file, or an S3 URL), keeping the deployed settings and parameter values")
 	f.BoolVar(&acceptMacroReplacement, strings.TrimPrefix(enable.AcceptMacroReplacementFlag, "--"), false, "go on with a plan that replaces or removes resources the macro made (the private API, the internal load balancer side, the preflight)")
-	f.BoolVar(&follow, "follow", false, "only follow the stack's current or last update, then verify")
 	f.BoolVar(&finish, "finish", false, "a stack left side by side: check DNS, then retire the public load balancer")
-	f.StringVar(&zone, "hosted-zone-id", "", "Route 53 hosted zone (in the stack's account) whose records enable moves to the internal load balancer, after showing the change batch")
-	f.StringVar(&resolverAddr, "resolver", "", "check the host names with this DNS server `HOST:PORT` (e.g. the VPN's resolver) instead of this machine's")
-	f.DurationVar(&dnsTimeout, "dns-timeout", enable.DefaultDNSTimeout, "how long to wait for a Route 53 change to be INSYNC and resolve from here")
-	f.StringVar(&changeSet, "change-set-name", "", "name of the change set (default qpe-enable-<UTC time>)")
-	f.StringVarP(&format, "format", "o", "text", "output format: text or json (-o for short)")
-	f.DurationVar(&poll, "poll", enable.DefaultPoll, "interval between two reads of the stack events")
 	return cmd
 }
 

@@ -103,9 +103,18 @@ func writeFindings(b *strings.Builder, ro Rollout, level string) {
 		if len(sec.list) == 0 {
 			continue
 		}
-		fmt.Fprintf(b, "%s# %s\n\n| ID | Resource | What happens | Recovery |\n|---|---|---|---|\n", level, sec.name)
+		fmt.Fprintf(b, "%s# %s\n\n", level, sec.name)
+		if bs := ro.Baseline; bs != nil && sec.name == "Blockers" {
+			fmt.Fprintf(b, "The same update without Private Endpoints (the deployed original without the macro's Transform entry -> the new template as given) has %d of these %d blocker(s); the macro adds %d.\n\n",
+				bs.InherentBlockers, len(sec.list), bs.MacroBlockers)
+		}
+		b.WriteString("| ID | Resource | What happens | Recovery |\n|---|---|---|---|\n")
 		for _, x := range sec.list {
-			fmt.Fprintf(b, "| %s | `%s` | %s | %s |\n", x.ID, x.Resource, cell(x.Detail), cell(x.Recovery))
+			detail := x.Detail
+			if x.Inherent {
+				detail += " *" + InherentText + ".*"
+			}
+			fmt.Fprintf(b, "| %s | `%s` | %s | %s |\n", x.ID, x.Resource, cell(detail), cell(x.Recovery))
 		}
 		b.WriteString("\n")
 	}

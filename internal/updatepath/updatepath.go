@@ -66,6 +66,10 @@ type Input struct {
 	// (qpe disable): QPE-UP-011, which warns of that update made by
 	// mistake, is not raised.
 	Leaving bool
+	// Baseline, when set, is the same update without the macro: its plan
+	// marks the findings Quilt's release has on its own (Blocker.Inherent,
+	// Rollout.Baseline).
+	Baseline *Baseline
 }
 
 // DefaultRollbackTolerant are the custom resource types known to answer
@@ -194,6 +198,9 @@ type Rollout struct {
 	// Availability is who can reach which entry point at each point of the
 	// update.
 	Availability Availability `json:"availability"`
+	// Baseline says which blockers the same update without the macro has
+	// too (Input.Baseline); nil when it was not planned.
+	Baseline *BaselineSummary `json:"baseline,omitempty"`
 }
 
 // Blocker is a finding that blocks the update or its rollback.
@@ -202,6 +209,9 @@ type Blocker struct {
 	Resource string `json:"resource"`
 	Detail   string `json:"detail"`
 	Recovery string `json:"recovery"`
+	// Inherent says the same update without the macro has this finding
+	// too (Input.Baseline): it is Quilt's release's, not Private Endpoints'.
+	Inherent bool `json:"inherent,omitempty"`
 }
 
 // RollbackStep is what CloudFormation does to a changed resource when the
@@ -413,6 +423,8 @@ type model struct {
 	stackWide bool // an export changes: the stack can fail at its end
 	// beforeState is the availability model's state before the update.
 	beforeState *state
+	// base is the plan of the same update without the macro (Input.Baseline).
+	base *Plan
 }
 
 // Compute computes the plan of an update. It fails only on a template
@@ -469,6 +481,13 @@ func computeShared(ctx context.Context, in Input, share bool) (*Plan, error) {
 	if m.in.RollbackTolerant == nil {
 		m.in.RollbackTolerant = DefaultRollbackTolerant()
 	}
+	bin := m.in
+	bin.Today = m.today
+	base, err := computeBaseline(ctx, bin)
+	if err != nil {
+		return nil, err
+	}
+	m.base = base
 	m.actions()
 	m.cascade()
 	m.diffOutputs()
@@ -868,6 +887,9 @@ func (m *model) plan() *Plan {
 		} else {
 			ro.Warnings = append(ro.Warnings, b)
 		}
+	}
+	if m.base != nil {
+		ro.Baseline = markInherent(ro, m.base, m.in.Renamed)
 	}
 	p.Verdict = m.verdict(p)
 	return p

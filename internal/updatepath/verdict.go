@@ -98,7 +98,11 @@ func (m *model) verdict(p *Plan) Decision {
 		v.Rollback = "a failure leaves the stack in UPDATE_ROLLBACK_FAILED: " + strings.Join(stuck, ", ") + " cannot roll back"
 	}
 	for _, b := range ro.Blockers {
-		v.Blockers = append(v.Blockers, b.ID+" "+b.Resource+": "+b.Detail)
+		line := b.ID + " " + b.Resource + ": " + b.Detail
+		if b.Inherent {
+			line += " (" + InherentText + ")"
+		}
+		v.Blockers = append(v.Blockers, line)
 	}
 	v.Losses = losses(ro)
 	for _, s := range m.dnsSteps(p) {
