@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/cfnspec"
 	"github.com/quiltdata/quilt-private-endpoints/internal/review"
@@ -38,6 +37,12 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 		return r.stopped(OutcomeRefused, 1, "reading who imports the stack's exports (cloudformation:ListImports): "+err.Error())
 	}
 	imports := st.Imports
+	var baseline *updatepath.Baseline
+	if up := r.Upgrade; up != nil && sg.Name != StageLeave {
+		// The same upgrade without the macro tells Quilt's own blockers
+		// (Blocker.Inherent) from those the macro adds.
+		baseline = &updatepath.Baseline{Deployed: st.Original, New: up.given}
+	}
 	p, err := updatepath.Compute(ctx, updatepath.Input{
 		Deployed: st.Processed, New: rd.Processed,
 		DeployedParams: st.Parameters, NewParams: rd.Params,
@@ -47,7 +52,8 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 		// balancer, the retire update is planned with DNS moved.
 		DNSMoved: r.dnsMoved,
 		// qpe disable's final update drops the Transform on purpose.
-		Leaving: sg.Name == StageLeave,
+		Leaving:  sg.Name == StageLeave,
+		Baseline: baseline,
 	})
 	if err != nil {
 		return r.stopped(OutcomeRefused, 1, "planning the update: "+err.Error())
@@ -74,17 +80,8 @@ func (r *Result) plan(ctx context.Context, sg *Stage, rd *rendering) bool {
 	if p.Rollout.RollbackSafe && len(blockers) == 0 {
 		return r.refuseDowntime(p)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "the update cannot be rolled back safely: %d blocker(s):", len(blockers))
-	for _, bl := range blockers {
-		fmt.Fprintf(&b, "\n  %s %s: %s", bl.ID, bl.Resource, bl.Detail)
-		if bl.Recovery != "" {
-			fmt.Fprintf(&b, "\n    recovery: %s", bl.Recovery)
-		}
-	}
 	if !r.input.AcceptUnsafe {
-		fmt.Fprintf(&b, "\nNothing was changed. Fix the blockers (settings, template), or pass %s to go on knowing the recovery above", AcceptUnsafeFlag)
-		return r.stopped(OutcomeRefused, 1, b.String())
+		return r.stopped(OutcomeRefused, 1, r.unsafeMessage(p, blockers))
 	}
 	r.step("%s given: going on with an update that cannot be rolled back safely", AcceptUnsafeFlag)
 	return r.refuseDowntime(p)

@@ -32,6 +32,9 @@ func WritePlan(w io.Writer, sg *Stage) {
 	verdict := "the update can roll back at every point"
 	if !p.Rollout.RollbackSafe {
 		verdict = fmt.Sprintf("NOT rollback-safe (%d blocker(s))", len(p.Rollout.Blockers))
+		if bs := p.Rollout.Baseline; bs != nil {
+			verdict = fmt.Sprintf("NOT rollback-safe (%d blocker(s): %d Quilt's own, %d added by Private Endpoints)", len(p.Rollout.Blockers), bs.InherentBlockers, bs.MacroBlockers)
+		}
 	}
 	fmt.Fprintf(w, "  rollout: %d wave(s); %s\n", len(p.Rollout.Waves), verdict)
 	writeAvailability(w, p.Rollout.Availability)
@@ -39,6 +42,9 @@ func WritePlan(w io.Writer, sg *Stage) {
 		fmt.Fprintf(w, "    %s %s: %s\n", b.ID, b.Resource, b.Detail)
 		if b.Recovery != "" {
 			fmt.Fprintf(w, "      recovery: %s\n", b.Recovery)
+		}
+		if b.Inherent {
+			fmt.Fprintf(w, "      %s\n", updatepath.InherentText)
 		}
 	}
 }

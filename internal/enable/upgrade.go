@@ -39,6 +39,9 @@ type Upgrade struct {
 	// doc is NEW with the macro's entry: the template every stage renders
 	// and submits, in place of the deployed original.
 	doc map[string]any
+	// given is NEW as given: with the deployed original, the same upgrade
+	// without the macro (updatepath.Baseline).
+	given map[string]any
 }
 
 // UpgradeFrom describes the deployed template an upgrade starts from.
@@ -146,7 +149,7 @@ func planUpgrade(st *deployedStack, newDoc map[string]any, in Input) (*Upgrade, 
 	}
 	_, others := macroevent.WithoutEntry(newDoc)
 	doc["Transform"] = slices.Insert(slices.Clone(others), min(at, len(others)), any(entry))
-	up.doc = doc
+	up.doc, up.given = doc, newDoc
 
 	if err := matchParameters(up, st, newDoc, in); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/quiltdata/quilt-private-endpoints/internal/macroevent"
 )
@@ -97,4 +98,58 @@ func markInherent(ro *Rollout, base *Plan, renamed map[string]string) *BaselineS
 func (p *Plan) InherentOnly() bool {
 	return p.Rollout.Baseline != nil && len(p.Rollout.Blockers) > 0 &&
 		!slices.ContainsFunc(p.Rollout.Blockers, func(b Blocker) bool { return !b.Inherent })
+}
+
+// Risk says what a blocker risks when the update goes on anyway: for a
+// resource whose rollback step is impossible (a rollback constraint, e.g.
+// QPE-UP-008 on a custom resource), what the rollback does to it, that the
+// stack is then UPDATE_ROLLBACK_FAILED, and the command that recovers it on
+// stack stackName; "" for a blocker whose rollback step is possible (its
+// detail and recovery say it).
+func (p *Plan) Risk(b Blocker, stackName string) string {
+	i := slices.IndexFunc(p.Rollout.Rollback, func(s RollbackStep) bool {
+		return s.Resource == b.Resource && !s.Possible && s.Rule == b.ID
+	})
+	if i < 0 {
+		return ""
+	}
+	what := "a rollback " + p.Rollout.Rollback[i].Step + " of " + b.Resource
+	if b.ID == ruleCustomResource.ID {
+		what = "a rollback sends " + b.Resource + " an Update with its previous properties, so its handler runs again with them"
+		if tasks := p.cascadesFrom(b.Resource, "AWS::ECS::TaskDefinition"); len(tasks) > 0 {
+			what = "a rollback re-runs the previous task (" + strings.Join(tasks, ", ") + "'s previous revision): CloudFormation sends " +
+				b.Resource + " an Update with its previous properties"
+		}
+	}
+	if stackName == "" {
+		stackName = "STACK"
+	}
+	return what + "; if that fails, the stack is UPDATE_ROLLBACK_FAILED and the recovery is `aws cloudformation continue-update-rollback --stack-name " +
+		stackName + " --resources-to-skip " + b.Resource + "`"
+}
+
+// cascadesFrom lists the replaced resources of type typ whose new id
+// reaches resource id's properties (its changes' cascade causes).
+func (p *Plan) cascadesFrom(id, typ string) []string {
+	types := map[string]string{}
+	for _, r := range p.Resources {
+		types[r.LogicalID] = r.Type
+	}
+	var out []string
+	for _, r := range p.Resources {
+		if r.LogicalID != id {
+			continue
+		}
+		for _, c := range r.Changes {
+			src, ok := strings.CutPrefix(c.Cause, "cascade: ")
+			if !ok {
+				continue
+			}
+			src, _, _ = strings.Cut(src, ".")
+			if types[src] == typ && !slices.Contains(out, src) {
+				out = append(out, src)
+			}
+		}
+	}
+	return out
 }

@@ -155,7 +155,16 @@ func TestInherentUpgrade(t *testing.T) {
 		if !b.Inherent {
 			t.Errorf("blocker %s %s is the macro's", b.ID, b.Resource)
 		}
-		found = found || (b.ID == "QPE-UP-008" && b.Resource == "MigrationCallout")
+		if b.ID == "QPE-UP-008" && b.Resource == "MigrationCallout" {
+			found = true
+			risk := p.Risk(b, "quilt")
+			for _, w := range []string{"re-runs the previous task (RegistryMigrationTaskDefinition's previous revision)", "UPDATE_ROLLBACK_FAILED",
+				"`aws cloudformation continue-update-rollback --stack-name quilt --resources-to-skip MigrationCallout`"} {
+				if !strings.Contains(risk, w) {
+					t.Errorf("risk %q lacks %q", risk, w)
+				}
+			}
+		}
 	}
 	if !found {
 		t.Errorf("no QPE-UP-008 on MigrationCallout: %v", blockerKeys(p.Rollout.Blockers))
