@@ -21,10 +21,11 @@ const passDisable = "disable"
 // template without the QuiltPrivateEndpoints Transform entry (other
 // entries would be kept; a template with others is refused, since nothing
 // here can expand them to plan the update), every parameter it declares
-// keeping its value, the parameters only the macro added dropped. Without
-// a transform CloudFormation deploys it as it is, so it is its own
-// processed template.
-func (r *Result) renderLeave(_ context.Context, _ *Stage) (*rendering, bool) {
+// keeping its value, the parameters only the macro added dropped, plus the
+// DependsOn that order the update safely (transform.LeaveOrder, listed in the
+// stage's Order). Without a transform CloudFormation deploys it as it is,
+// so it is its own processed template.
+func (r *Result) renderLeave(_ context.Context, sg *Stage) (*rendering, bool) {
 	st := r.stack
 	submitted, others := macroevent.WithoutEntry(st.Original)
 	if len(others) > 0 {
@@ -39,6 +40,11 @@ func (r *Result) renderLeave(_ context.Context, _ *Stage) (*rendering, bool) {
 		}
 	}
 	slices.Sort(dropped)
+	original := submitted
+	submitted, order := transform.LeaveOrder(original, st.Processed)
+	for i := range order {
+		order[i].Pass = passDisable
+	}
 	body, err := template.EncodeJSON(submitted, false)
 	if err != nil {
 		return nil, r.stopped(OutcomeRenderFailed, 1, "encoding the template: "+err.Error())
@@ -51,7 +57,14 @@ func (r *Result) renderLeave(_ context.Context, _ *Stage) (*rendering, bool) {
 		msg += "; the parameter(s) the macro added go: " + strings.Join(dropped, ", ")
 	}
 	r.step("%s", msg)
-	res := &transform.Result{Fragment: submitted, Changes: leaveChanges(st.Processed, submitted)}
+	if len(order) > 0 {
+		r.step("the final update orders itself as the macro ordered the way in: %d DependsOn added to the original template (nothing else differs from it):", len(order))
+		for _, c := range order {
+			r.step("  %s: %s", c.Resource, c.Detail)
+		}
+	}
+	sg.Order = order
+	res := &transform.Result{Fragment: submitted, Changes: append(leaveChanges(st.Processed, original), order...)}
 	return &rendering{Submitted: submitted, Processed: submitted, Result: res, Params: params, Body: body}, false
 }
 

@@ -34,6 +34,7 @@ import (
 	"github.com/quiltdata/quilt-private-endpoints/internal/finding"
 	"github.com/quiltdata/quilt-private-endpoints/internal/livestack"
 	"github.com/quiltdata/quilt-private-endpoints/internal/preflight"
+	"github.com/quiltdata/quilt-private-endpoints/internal/transform"
 	"github.com/quiltdata/quilt-private-endpoints/internal/verify"
 )
 
@@ -228,7 +229,11 @@ type Stage struct {
 	// StackPolicy is the private stack policy set after the update
 	// (stackpolicy_set.go).
 	StackPolicy *PolicyStep `json:"stackPolicy,omitempty"`
-	Outcome     string      `json:"outcome"`
+	// Order is what qpe disable's final update adds to the original
+	// template: the DependsOn that order it safely, each with why
+	// (transform.LeaveOrder).
+	Order   []transform.Change `json:"order,omitempty"`
+	Outcome string             `json:"outcome"`
 }
 
 // UsageError is an error that is the caller's (exit 2): a missing stack,

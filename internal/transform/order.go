@@ -2,6 +2,8 @@ package transform
 
 import (
 	"fmt"
+	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -258,4 +260,73 @@ func (o *ordering) add(pass, why string, ids []string, waits [][]string) {
 // waitDetail is the Detail of an ordering's Change.
 func waitDetail(ids []string, why string) string {
 	return fmt.Sprintf("DependsOn += %s (%s)", strings.Join(ids, ", "), why)
+}
+
+// LeaveOrder returns the template of the update that leaves Private
+// Endpoints (qpe disable's last): original (the original template without
+// the QuiltPrivateEndpoints Transform) plus only the DependsOn that order
+// the update from deployed (the render the stack runs) safely, the
+// orderings the macro's passes give a render (WaitForStages, then
+// OrderCanaries), and a Change for each DependsOn added, with why.
+// Nothing else differs from original, which is not modified.
+//
+//   - Task definitions whose container environment names a REST API the
+//     update creates anew (one of original that deployed lacks: the render
+//     had renamed it, Quilt's Api to ApiPrivate) wait for that API's
+//     stages: otherwise their tasks hand out the API's URL before it has a
+//     stage (private-network downtime in updatepath's model).
+//   - The canaries the update changes (their definition differs from the
+//     deployed one, DependsOn aside, or they name a resource whose
+//     definition does: they leave the VPC) update last, one at a time,
+//     chained in id order (QPE-UP-009): the chain the canaries pass put in
+//     the render goes with the Transform.
+func LeaveOrder(original, deployed map[string]any) (map[string]any, []Change) {
+	before, after := template.Resources(deployed), template.Resources(original)
+	var apis []string
+	for _, id := range template.SortedKeys(after) {
+		if _, had := before[id]; !had && resourceType(after[id]) == "AWS::ApiGateway::RestApi" {
+			apis = append(apis, id)
+		}
+	}
+	changed := map[string]bool{}
+	for id, r := range after {
+		if !reflect.DeepEqual(withoutDependsOn(before[id]), withoutDependsOn(r)) {
+			changed[id] = true
+		}
+	}
+	g := template.ResourceGraph(original)
+	var canaries []string
+	for _, id := range template.SortedKeys(after) {
+		if _, had := before[id]; !had || resourceType(after[id]) != typeCanary {
+			continue // created: nothing of it to roll back
+		}
+		if changed[id] || slices.ContainsFunc(slices.Collect(maps.Keys(g.Upstream(id))), func(d string) bool { return changed[d] }) {
+			canaries = append(canaries, id)
+		}
+	}
+	doc, waits := WaitForStages(original, apis)
+	doc, chain := OrderCanaries(doc, canaries)
+	return doc, append(waits, chain...)
+}
+
+func resourceType(r any) string {
+	m, _ := r.(map[string]any)
+	s, _ := m["Type"].(string)
+	return s
+}
+
+// withoutDependsOn is a resource without its DependsOn, for comparing what
+// an update changes.
+func withoutDependsOn(r any) any {
+	m, ok := r.(map[string]any)
+	if !ok {
+		return r
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if k != "DependsOn" {
+			out[k] = v
+		}
+	}
+	return out
 }
