@@ -134,3 +134,26 @@ func TestOrderings(t *testing.T) {
 		})
 	}
 }
+
+// LeaveOrder: the API the deployed render lacks (renamed) is waited for,
+// the changed canary is ordered, the unchanged one is not.
+func TestLeaveOrder(t *testing.T) {
+	original := orderDoc(t)
+	deployed := template.Clone(original).(map[string]any)
+	res := template.Resources(deployed)
+	res["ApiPrivate"] = res["Api"]
+	delete(res, "Api")
+	res["CanaryA"].(map[string]any)["Properties"].(map[string]any)["VPCConfig"] = map[string]any{"VpcId": "vpc-1"}
+	before := template.Clone(original)
+	doc, changes := transform.LeaveOrder(original, deployed)
+	if !reflect.DeepEqual(original, before) {
+		t.Fatal("the original template was modified")
+	}
+	want := map[string][]string{"Task": {"ApiStage"}, "CanaryA": {"Fn", "Task"}}
+	if got := dependsOn(t, doc); !reflect.DeepEqual(got, want) {
+		t.Errorf("DependsOn = %v, want %v", got, want)
+	}
+	if len(changes) != 2 || changes[0].Resource != "Task" || changes[1].Resource != "CanaryA" {
+		t.Errorf("changes %+v", changes)
+	}
+}
