@@ -58,16 +58,7 @@ func waitForPreflight(st *state) {
 // depsOf returns template.ResourceDeps by logical id, walking each
 // resource's Properties once: the DependsOn is read on every call
 // (waitForPreflight adds to it), the Properties must not change meanwhile.
-func depsOf(st *state) func(id string) []string {
-	refs := map[string][]string{}
-	return func(id string) []string {
-		r := st.resource(id)
-		props, ok := refs[id]
-		if !ok {
-			props = template.ReferencedIDs(r["Properties"])
-			refs[id] = props
-		}
-		deps, _ := template.DependsOn(r)
-		return append(deps, props...)
-	}
-}
+func depsOf(st *state) func(id string) []string { return st.view().deps() }
+
+// view is the state's resources as the orderings (order.go) read them.
+func (st *state) view() view { return view{ids: st.ids, resource: st.resource} }
