@@ -61,8 +61,9 @@ func newPlanCmd() *cobra.Command {
 	var f planFlags
 	var format string
 	var acceptDowntime bool
+	var baseline []string
 	cmd := &cobra.Command{
-		Use:   "plan [--parameter N=V ...] [--format markdown|json|sarif] [--dns-moved] [--accept-downtime] DEPLOYED NEW",
+		Use:   "plan [--parameter N=V ...] [--format markdown|json|sarif] [--dns-moved] [--accept-downtime] [--baseline DEPLOYED_ORIGINAL,NEW_ORIGINAL] DEPLOYED NEW",
 		Short: "Compute what a CloudFormation update from DEPLOYED to NEW does, and whether it can roll back",
 		Long: `Plan runs the update-path model on two templates (JSON or YAML): each
 resource's action (add, modify with or without interruption, replace with the
@@ -81,6 +82,15 @@ outputs name, or with --dns-moved on the internal one.
 --new-parameter Name=Value a value the update changes. Others take their
 Default. Parameters, pseudo parameters (--partition, --stack-name),
 Fn::FindInMap and conditions are resolved where the decision depends on them.
+
+--baseline DEPLOYED_ORIGINAL,NEW_ORIGINAL (an upgrade: DEPLOYED and NEW are
+renders of these two originals) plans the same update without Private
+Endpoints too, DEPLOYED_ORIGINAL without its QuiltPrivateEndpoints Transform
+entry -> NEW_ORIGINAL as given, and marks each blocker and warning that update
+has as well (same rule, same logical id): "Quilt's release has this without
+Private Endpoints too" ("inherent": true in JSON, and rollout.baseline counts
+the blockers that are Quilt's own and those the macro adds). The exit status
+does not change: an inherent blocker still blocks.
 
 Exit status: 0 safe (no blocker, rollback-safe, no private-network downtime
 or --accept-downtime), 1 blockers, not rollback-safe, or private-network
@@ -123,13 +133,34 @@ dependency cycle: CloudFormation refuses it).`,
 			if err := f.input("plan", &in); err != nil {
 				return err
 			}
+			if cmd.Flags().Changed("baseline") {
+				if len(baseline) != 2 {
+					return &exitError{code: 2, err: fmt.Errorf("plan: --baseline takes two templates, DEPLOYED_ORIGINAL,NEW_ORIGINAL (the originals DEPLOYED and NEW are renders of), got %d", len(baseline))}
+				}
+				var originals [2]map[string]any
+				for i, path := range baseline {
+					data, err := readTemplate(cmd, path)
+					if err != nil {
+						return &exitError{code: 2, err: fmt.Errorf("plan: --baseline: %w", err)}
+					}
+					if originals[i], err = template.Decode(data); err != nil {
+						return &exitError{code: 2, err: fmt.Errorf("plan: --baseline: %s: %w", path, err)}
+					}
+				}
+				in.Baseline = &updatepath.Baseline{Deployed: originals[0], New: originals[1]}
+			}
 			p, err := updatepath.Compute(cmd.Context(), in)
 			if err != nil {
 				var te *updatepath.TemplateError
 				if errors.As(err, &te) {
 					path := args[0]
-					if te.Template == "new" {
+					switch te.Template {
+					case "new":
 						path = args[1]
+					case "baseline deployed":
+						path = baseline[0]
+					case "baseline new":
+						path = baseline[1]
 					}
 					return &exitError{code: 2, err: fmt.Errorf("plan: %s: %w", path, err)}
 				}
@@ -162,6 +193,7 @@ dependency cycle: CloudFormation refuses it).`,
 	cmd.Flags().StringArrayVar(&f.parameters, "parameter", nil, "the stack's value of a template parameter `Name=Value` (repeatable)")
 	cmd.Flags().StringArrayVar(&f.newParameters, "new-parameter", nil, "a parameter value the update changes `Name=Value` (repeatable)")
 	cmd.Flags().StringVarP(&format, "format", "o", "markdown", "output format: markdown, json, or sarif (blockers and warnings, located in NEW) (-o for short)")
+	cmd.Flags().StringSliceVar(&baseline, "baseline", nil, "`DEPLOYED_ORIGINAL,NEW_ORIGINAL`: the originals DEPLOYED and NEW render; marks the findings the same update without Private Endpoints has too (\"inherent\")")
 	cmd.Flags().BoolVar(&acceptDowntime, "accept-downtime", false, "exit 0 even when users on the private network lose an entry point during the update")
 	f.register(cmd)
 	return cmd

@@ -84,16 +84,21 @@ func goldenPlan(t testing.TB, dir string) *updatepath.Plan {
 		deployed = render(in.DeployedSettings)
 	}
 	var next map[string]any
+	var baseline *updatepath.Baseline
 	switch in.New {
 	case "render":
 		next = render(in.Settings)
 	case "next":
-		next = renderOf(quiltfixture.Next(in.NextChanges...), in.Settings)
+		given := quiltfixture.Next(in.NextChanges...)
+		next = renderOf(given, in.Settings)
+		// An upgrade: the same upgrade without the macro marks Quilt's
+		// own findings.
+		baseline = &updatepath.Baseline{Deployed: source, New: given}
 	default:
 		next = fixture(tt, in.New)
 	}
 	p, err := updatepath.Compute(context.Background(), updatepath.Input{Deployed: deployed, New: next, Today: today, DeployedParams: in.Params,
-		StackName: in.StackName, ImportedExports: in.ImportedExports, DNSMoved: in.DNSMoved})
+		StackName: in.StackName, ImportedExports: in.ImportedExports, DNSMoved: in.DNSMoved, Baseline: baseline})
 	if err != nil {
 		t.Fatal(err)
 	}

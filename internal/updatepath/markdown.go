@@ -112,7 +112,7 @@ func writeFindings(b *strings.Builder, ro Rollout, level string) {
 		for _, x := range sec.list {
 			detail := x.Detail
 			if x.Inherent {
-				detail += " *" + InherentText + ".*"
+				detail = strings.TrimSuffix(detail, ".") + ". *" + InherentText + ".*"
 			}
 			fmt.Fprintf(b, "| %s | `%s` | %s | %s |\n", x.ID, x.Resource, cell(detail), cell(x.Recovery))
 		}

@@ -100,6 +100,14 @@ func upgradeCase(t *testing.T, dir string) upgrade {
 	return u
 }
 
+// nonNil is l, an empty list for nil.
+func nonNil(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
+
 func blockerKeys(bs []updatepath.Blocker) []string {
 	var out []string
 	for _, b := range bs {
@@ -137,6 +145,11 @@ func TestUpgradeFixtures(t *testing.T) {
 				if !slices.Contains(raw, b) {
 					t.Errorf("blocker %s is the macro's: the upgrade without it has only %v", b, raw)
 				}
+			}
+			// The golden plan marks the same (Input.Baseline, one home).
+			bs := p.Rollout.Baseline
+			if bs == nil || bs.MacroBlockers != 0 || bs.InherentBlockers != len(got) || !slices.Equal(bs.Blockers, nonNil(raw)) {
+				t.Errorf("the plan's baseline %+v: want every blocker of %v inherent and the baseline's %v", bs, got, raw)
 			}
 			if u.raw.Rollout.RollbackSafe && !p.Rollout.RollbackSafe {
 				t.Errorf("not rollback-safe (the upgrade without the macro is): %v", got)
@@ -185,6 +198,15 @@ func TestUpgradeMacroTouched(t *testing.T) {
 	dir := filepath.Join("testdata", "refuse-upgrade-renameapi")
 	u := upgradeCase(t, dir)
 	got := blockerKeys(u.plan.ReplacesOwned())
+	// The macro's own blockers: not marked inherent.
+	for _, b := range u.plan.Rollout.Blockers {
+		if b.ID == updatepath.ReplacesOwnedID && b.Inherent {
+			t.Errorf("%s %s is marked Quilt's own", b.ID, b.Resource)
+		}
+	}
+	if bs := u.plan.Rollout.Baseline; bs == nil || bs.MacroBlockers < 2 {
+		t.Errorf("baseline %+v: want the QPE-UP-012 blockers counted as the macro's", bs)
+	}
 	for _, w := range []string{"ApiPrivate", "ApiStagePrivate"} {
 		if !slices.Contains(got, updatepath.ReplacesOwnedID+" "+w) {
 			t.Errorf("QPE-UP-012 on %v, want %s among them", got, w)
