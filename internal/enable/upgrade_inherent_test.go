@@ -1,6 +1,7 @@
 package enable
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -111,5 +112,33 @@ func TestUpgradeInherentBlocker(t *testing.T) {
 	img := template.Resources(w.deployedOriginal(t))["RegistryMigrationTaskDefinition"].(map[string]any)["Properties"].(map[string]any)["ContainerDefinitions"].([]any)[0].(map[string]any)["Image"]
 	if img != "public.ecr.aws/docker/library/busybox:1.37" {
 		t.Errorf("deployed migration image %v, want the release's", img)
+	}
+}
+
+// TestUnsafeMessageAdded: a blocker the macro adds (the same upgrade
+// without it lacks it) stays refused as the macro's, named apart and not
+// labelled Quilt's own; a blocker of both plans is.
+func TestUnsafeMessageAdded(t *testing.T) {
+	t.Parallel()
+	callout := func(images map[string]string) map[string]any {
+		rs := map[string]any{}
+		for id, img := range images {
+			rs[id] = map[string]any{"Type": "Custom::Callout", "Properties": map[string]any{"ServiceToken": "arn:aws:lambda:us-east-1:111122223333:function:f", "Image": img}}
+		}
+		return map[string]any{"Resources": rs}
+	}
+	p, err := updatepath.Compute(context.Background(), updatepath.Input{
+		Deployed: callout(map[string]string{"Migration": "v1", "Check": "a"}), New: callout(map[string]string{"Migration": "v2", "Check": "b"}),
+		Baseline: &updatepath.Baseline{Deployed: callout(map[string]string{"Migration": "v1", "Check": "a"}), New: callout(map[string]string{"Migration": "v2", "Check": "a"})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Result{stack: &deployedStack{Name: "quilt"}, Upgrade: &Upgrade{To: "next.yaml"}}
+	msg := r.unsafeMessage(p, p.Rollout.Blockers)
+	mustContain(t, msg, "1 of these blocker(s) are Quilt's own, not Private Endpoints': QPE-UP-008 Migration.",
+		"--resources-to-skip Migration`", "1 blocker(s) are added by Private Endpoints (the same upgrade without it has none of them): QPE-UP-008 Check.",
+		"Fix those (settings, template), or pass --accept-unsafe")
+	if strings.Contains(msg, "--resources-to-skip Check`") || strings.Count(msg, updatepath.InherentText) != 1 || strings.Contains(msg, "adds none") {
+		t.Errorf("the macro's blocker is labelled Quilt's own:\n%s", msg)
 	}
 }
