@@ -3,6 +3,7 @@ package enable
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -115,6 +116,11 @@ func TestDisableOrdersTheLeaveUpdate(t *testing.T) {
 		}
 	}
 	mustContain(t, out.String(), "DependsOn added to the original template", "NginxCatalogTaskDefinition: DependsOn += ApiStage")
+	js, err := json.Marshal(sg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, string(js), `"order":[{"pass":"disable","resource":"NginxCatalogTaskDefinition","detail":"DependsOn += ApiStage (`)
 }
 
 func withoutKey(m map[string]any, key string) map[string]any {
