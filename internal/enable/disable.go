@@ -60,19 +60,11 @@ func Disable(ctx context.Context, c Clients, in Input) (*Result, error) {
 	if in.ChangeSetName == "" {
 		in.ChangeSetName = "qpe-disable-" + time.Now().UTC().Format("20060102-150405")
 	}
-	in = defaults(in)
-	r := &Result{Stack: in.Stack, observer: in.Observer, clients: c, input: in, Stages: []*Stage{}, disable: true}
-	st, err := readStack(ctx, c.CloudFormation, in.Stack)
-	if err != nil {
-		return nil, err
+	r, done, err := open(ctx, c, in, true)
+	if done != nil || err != nil {
+		return done, err
 	}
-	r.stack, r.StackID = st, st.ID
-	if in.FollowOnly {
-		return r.followOnly(ctx), nil
-	}
-	if reason := unstable(st.Status, st.StatusReason, in.Stack, r.command()); reason != "" {
-		return r.stop(OutcomeNotStable, 1, reason), nil
-	}
+	st := r.stack
 	if why := notEnabled(st); why != "" {
 		return r.stop(OutcomeNotEnabled, 1, why), nil
 	}

@@ -247,6 +247,26 @@ func usagef(format string, args ...any) error {
 	return &UsageError{Err: fmt.Errorf(format, args...)}
 }
 
+// open is how Run and Disable start: the input's defaults, the stack read,
+// and the two ends before any plan: --follow (done is the followed
+// update's result) and a stack not in a stable state (done says why).
+func open(ctx context.Context, c Clients, in Input, disable bool) (r *Result, done *Result, err error) {
+	in = defaults(in)
+	r = &Result{Stack: in.Stack, observer: in.Observer, clients: c, input: in, Stages: []*Stage{}, disable: disable}
+	st, err := readStack(ctx, c.CloudFormation, in.Stack)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.stack, r.StackID = st, st.ID
+	if in.FollowOnly {
+		return r, r.followOnly(ctx), nil
+	}
+	if reason := unstable(st.Status, st.StatusReason, in.Stack, r.command()); reason != "" {
+		return r, r.stop(OutcomeNotStable, 1, reason), nil
+	}
+	return r, nil, nil
+}
+
 // Run enables Private Endpoints on the stack. It returns an error (a
 // *UsageError) only when it cannot start: no such stack, an unreadable
 // stack, bad input; everything else is in the Result, with its exit status.
@@ -254,19 +274,11 @@ func Run(ctx context.Context, c Clients, in Input) (*Result, error) {
 	if in.Stack == "" {
 		return nil, usagef("the stack name is required (--stack NAME)")
 	}
-	in = defaults(in)
-	r := &Result{Stack: in.Stack, observer: in.Observer, clients: c, input: in, Stages: []*Stage{}}
-	st, err := readStack(ctx, c.CloudFormation, in.Stack)
-	if err != nil {
-		return nil, err
+	r, done, err := open(ctx, c, in, false)
+	if done != nil || err != nil {
+		return done, err
 	}
-	r.stack, r.StackID = st, st.ID
-	if in.FollowOnly {
-		return r.followOnly(ctx), nil
-	}
-	if reason := unstable(st.Status, st.StatusReason, in.Stack, r.command()); reason != "" {
-		return r.stop(OutcomeNotStable, 1, reason), nil
-	}
+	in, st := r.input, r.stack
 	r.step("stack %s is %s, deployed with %s; its %d parameters keep their values, the change set asks CAPABILITY_IAM, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND",
 		st.Name, st.Status, orNone(strings.Join(st.Capabilities, ", ")), len(st.Parameters))
 	if in.Template != "" {
