@@ -62,7 +62,20 @@ func (r *Result) internalLB(ctx context.Context) (*InternalLB, error) {
 		return &InternalLB{LogicalID: id, DNSName: st.Outputs[keys[0]], CanonicalHostedZoneID: st.Outputs[strings.TrimSuffix(id, "Internal")+outInternalZone],
 			From: "stack output " + keys[0]}, nil
 	}
-	ls, err := livestack.Read(ctx, r.clients.CloudFormation, st.ID, livestack.Options{Parts: livestack.Resources})
+	lb, err := r.liveLB(ctx, func(res livestack.Resource) bool {
+		return res.Type == "AWS::ElasticLoadBalancingV2::LoadBalancer" && strings.HasSuffix(res.LogicalID, "Internal")
+	})
+	if lb != nil || err != nil {
+		return lb, err
+	}
+	return nil, fmt.Errorf("stack %s has no internal load balancer: no output *%s and no load balancer resource *Internal", st.Name, outInternalDNS)
+}
+
+// liveLB reads the DNS name and zone of the first of the stack's load
+// balancers that match, through the one live-stack reader and
+// elasticloadbalancing:DescribeLoadBalancers; nil when none is live.
+func (r *Result) liveLB(ctx context.Context, match func(livestack.Resource) bool) (*InternalLB, error) {
+	ls, err := livestack.Read(ctx, r.clients.CloudFormation, r.stack.ID, livestack.Options{Parts: livestack.Resources})
 	if err == nil {
 		err = ls.Err(livestack.Resources)
 	}
@@ -70,7 +83,7 @@ func (r *Result) internalLB(ctx context.Context) (*InternalLB, error) {
 		return nil, fmt.Errorf("listing the stack's resources: %w", err)
 	}
 	for _, res := range ls.Resources {
-		if res.Type != "AWS::ElasticLoadBalancingV2::LoadBalancer" || !strings.HasSuffix(res.LogicalID, "Internal") {
+		if !match(res) {
 			continue
 		}
 		if r.clients.LoadBalancing == nil {
@@ -86,5 +99,5 @@ func (r *Result) internalLB(ctx context.Context) (*InternalLB, error) {
 				From: "stack resource " + res.LogicalID}, nil
 		}
 	}
-	return nil, fmt.Errorf("stack %s has no internal load balancer: no output *%s and no load balancer resource *Internal", st.Name, outInternalDNS)
+	return nil, nil
 }
