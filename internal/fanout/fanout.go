@@ -17,7 +17,6 @@ package fanout
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"slices"
 	"sync"
 )
@@ -47,7 +46,6 @@ func New[K comparable](ctx context.Context, limit int) *Group[K] {
 // PanicError is a task's panic, turned into its error.
 type PanicError struct {
 	Value any
-	Stack []byte
 }
 
 func (e *PanicError) Error() string { return fmt.Sprintf("internal error (panic): %v", e.Value) }
@@ -77,7 +75,7 @@ func (g *Group[K]) GoAfter(key K, gate func(ctx context.Context) error, f func(c
 func (g *Group[K]) run(gate, f func(ctx context.Context) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = &PanicError{Value: p, Stack: debug.Stack()}
+			err = &PanicError{Value: p}
 		}
 	}()
 	if gate != nil {
