@@ -26,10 +26,10 @@ type renderState struct {
 // readRender reads the render's record from the processed template.
 func readRender(doc map[string]any) renderState {
 	var rs renderState
-	res := template.Resources(doc)
-	for _, id := range template.SortedKeys(res) {
-		if r, _ := res[id].(map[string]any); r["Type"] == contract.Type {
+	for _, r := range template.Resources(doc) {
+		if r, _ := r.(map[string]any); r["Type"] == contract.Type {
 			rs.isRender = true
+			break
 		}
 	}
 	info, found, err := transform.ReadRenderInfo(doc)
