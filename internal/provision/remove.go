@@ -63,7 +63,7 @@ func Remove(ctx context.Context, c EC2API, vpcID string, o Owner, rec Record, in
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rereadTimeout)
 	defer cancel()
-	eps, _, _, lerr := recordedEndpoints(rctx, c, vpcID, o, rec)
+	eps, _, lerr := recordedEndpoints(rctx, c, vpcID, o, rec)
 	var groups []string
 	if lerr == nil {
 		groups, _, lerr = recordedGroups(rctx, c, vpcID, o, rec, nil)
@@ -94,40 +94,34 @@ func split(ids []string) (endpoints, groups []string) {
 }
 
 // recordedEndpoints reads the recorded endpoints of the VPC that still
-// exist: those to delete, those kept (with why) and the security groups of
-// the kept ones (which stay with them).
-func recordedEndpoints(ctx context.Context, c EC2API, vpcID string, o Owner, rec Record) (del []types.VpcEndpoint, kept, keptGroups []string, err error) {
+// exist: those to delete, and those kept (with why).
+func recordedEndpoints(ctx context.Context, c EC2API, vpcID string, o Owner, rec Record) (del []types.VpcEndpoint, kept []string, err error) {
 	ids, _ := split(rec.Owned)
 	if len(ids) == 0 {
-		return nil, nil, nil, nil
+		return nil, nil, nil
 	}
 	p := ec2.NewDescribeVpcEndpointsPaginator(c, &ec2.DescribeVpcEndpointsInput{Filters: []types.Filter{
 		{Name: aws.String("vpc-endpoint-id"), Values: ids}, {Name: aws.String("vpc-id"), Values: []string{vpcID}}}})
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("ec2:DescribeVpcEndpoints %s: %w", strings.Join(ids, ","), err)
+			return nil, nil, fmt.Errorf("ec2:DescribeVpcEndpoints %s: %w", strings.Join(ids, ","), err)
 		}
 		for _, e := range out.VpcEndpoints {
 			id := aws.ToString(e.VpcEndpointId)
 			st := strings.ToLower(string(e.State))
 			switch {
 			case !slices.Contains(ids, id) || aws.ToString(e.VpcId) != vpcID || st == "deleted" || st == "deleting":
-				continue
 			case !o.owns(e.Tags):
 				kept = append(kept, id+" (no longer carries this stack's owner tags)")
 			case len(o.users(e.Tags)) > 0:
 				kept = append(kept, id+" (still used by "+strings.Join(o.users(e.Tags), ", ")+")")
 			default:
 				del = append(del, e)
-				continue
-			}
-			for _, g := range e.Groups {
-				keptGroups = append(keptGroups, aws.ToString(g.GroupId))
 			}
 		}
 	}
-	return del, kept, keptGroups, nil
+	return del, kept, nil
 }
 
 // recordedGroups reads the recorded security groups of the VPC that still
@@ -171,15 +165,23 @@ func remove(ctx context.Context, c EC2API, vpcID string, o Owner, rec Record, in
 		step = func(string, ...any) {}
 	}
 	step("reading the endpoints this resource recorded in %s", vpcID)
-	// The groups of a kept endpoint stay with it.
-	eps, kept, keepGroups, err := recordedEndpoints(ctx, c, vpcID, o, rec)
+	eps, kept, err := recordedEndpoints(ctx, c, vpcID, o, rec)
 	if err != nil {
 		return r, err
 	}
 	r.Kept = kept
-	var ids []string
+	var ids, keepGroups []string
 	for _, e := range eps {
 		ids = append(ids, aws.ToString(e.VpcEndpointId))
+	}
+	// The groups of a kept endpoint stay with it.
+	if len(kept) > 0 {
+		all, _ := split(rec.Owned)
+		for _, e := range all {
+			if !slices.Contains(ids, e) {
+				keepGroups = append(keepGroups, groupsOf(ctx, c, e)...)
+			}
+		}
 	}
 	slices.Sort(ids)
 	if len(ids) > 0 {
@@ -245,4 +247,19 @@ func remove(ctx context.Context, c EC2API, vpcID string, o Owner, rec Record, in
 		r.Unshared = append(r.Unshared, id)
 	}
 	return r, nil
+}
+
+// groupsOf are the security groups of an endpoint ("" when it cannot be read).
+func groupsOf(ctx context.Context, c EC2API, id string) []string {
+	out, err := c.DescribeVpcEndpoints(ctx, &ec2.DescribeVpcEndpointsInput{Filters: []types.Filter{{Name: aws.String("vpc-endpoint-id"), Values: []string{id}}}})
+	if err != nil {
+		return nil
+	}
+	var gs []string
+	for _, e := range out.VpcEndpoints {
+		for _, g := range e.Groups {
+			gs = append(gs, aws.ToString(g.GroupId))
+		}
+	}
+	return gs
 }
